@@ -1,0 +1,68 @@
+import type { FastifyRequest } from 'fastify'
+import type { ClickInput, DescribedClassification } from './classify/classification.ts'
+import type { ClickRecord, LossReason } from './click-record.ts'
+
+const MAX_REFERRER = 1024
+const MAX_USER_AGENT = 512
+
+export type ClickCaptureDeps = {
+  classify: (input: ClickInput) => DescribedClassification
+  hashVisitor: (ip: string, userAgent: string, at: number) => string
+  mintId: () => number
+  record: (click: ClickRecord) => void
+  recordLoss: (linkId: string, at: number, reason: LossReason) => void
+  countryHeader: string | undefined
+}
+
+/** Requests that got a redirect but are not clicks: the browser or a crawler asking ahead, not a person following. */
+export function dropReason(request: FastifyRequest): LossReason | null {
+  if (request.method === 'HEAD') return 'head'
+  const purpose = request.headers['sec-purpose'] ?? request.headers.purpose ?? request.headers['x-moz']
+  if (typeof purpose === 'string' && purpose.includes('prefetch')) return 'prefetch'
+  return null
+}
+
+/** First language tag of Accept-Language, lower-cased ("fr-CH, fr;q=0.9" → "fr-ch"). */
+export function firstLanguage(header: string | undefined): string | null {
+  if (!header) return null
+  const tag = header.split(',', 1)[0].split(';', 1)[0].trim().toLowerCase()
+  return /^[a-z]{1,8}(-[a-z0-9]{1,8})*$/.test(tag) ? tag : null
+}
+
+/** The capture pipeline: drop non-clicks with a reason, label the rest, hand it to the writer. Synchronous. */
+export function createClickCapture(d: ClickCaptureDeps) {
+  return function captureClick(request: FastifyRequest, linkId: string): void {
+    const at = Date.now()
+    const drop = dropReason(request)
+    if (drop) return d.recordLoss(linkId, at, drop)
+
+    const h = request.headers
+    const ua = (h['user-agent'] ?? '').slice(0, MAX_USER_AGENT)
+    const referrer = (h.referer ?? '').slice(0, MAX_REFERRER)
+    const requestedWith = h['x-requested-with']
+    const label = d.classify({
+      ua,
+      referrer,
+      headers: typeof requestedWith === 'string' ? { 'x-requested-with': requestedWith } : undefined,
+    })
+    const country = d.countryHeader ? h[d.countryHeader] : undefined
+    d.record({
+      id: d.mintId(),
+      linkId,
+      at,
+      kind: label.kind,
+      medium: label.medium,
+      app: label.app,
+      visibility: label.visibility,
+      referrer: referrer || null,
+      userAgent: ua || null,
+      // Only humans are counted as visitors; the IP goes into the hash and nowhere else.
+      visitor: label.kind === 'human' ? d.hashVisitor(request.ip, ua, at) : null,
+      language: firstLanguage(h['accept-language']),
+      country: typeof country === 'string' && /^[A-Za-z]{2}$/.test(country) ? country.toUpperCase() : null,
+      browser: label.browser,
+      os: label.os,
+      device: label.device,
+    })
+  }
+}

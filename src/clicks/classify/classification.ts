@@ -1,0 +1,36 @@
+/** How a request for a short link arrived: a person, an app drawing a preview card, or a robot. */
+export type ClickKind = 'human' | 'preview' | 'bot'
+
+/** Where a human click came from; see DESIGN.md "Click". */
+export type Medium = 'direct' | 'in_app' | 'messaging' | 'email' | 'social' | 'search' | 'referral' | 'internal'
+
+/** Dark media hide the share from ordinary analytics: no referrer, an embedded browser, a messenger, a mailbox. */
+export type Visibility = 'dark' | 'public'
+
+/**
+ * The classifier's verdict on one request.
+ * `medium` and `visibility` are null for previews and bots; `app` is a lower_snake app id
+ * ('whatsapp', 'instagram', 'gmail', 'x', …) or null when no app can be named.
+ */
+export type Classification = {
+  kind: ClickKind
+  medium: Medium | null
+  app: string | null
+  visibility: Visibility | null
+  reason: string
+}
+
+/** What the classifier reads from a request. Header names are lower-case (e.g. 'x-requested-with'). */
+export type ClickInput = {
+  ua: string
+  referrer: string
+  headers?: Record<string, string | undefined>
+}
+
+/** Deployment facts the rules need: the hosts of PUBLIC_URL, whose referrers are our own pages. */
+export type ClassifyContext = { ownHosts: readonly string[] }
+
+/** The second dimension of a click: what it ran on, from ua-parser-js. Not used for the dark decision. */
+export type DeviceDescription = { browser: string; os: string; device: string }
+
+export type DescribedClassification = Classification & DeviceDescription

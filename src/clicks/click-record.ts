@@ -1,0 +1,26 @@
+import type { ClickKind, Medium, Visibility } from './classify/classification.ts'
+
+/** One counted request for a short link, as it goes to the clicks table. */
+export type ClickRecord = {
+  /** Minted at capture (generation * 2^32 + counter), so a replayed batch is recognised. */
+  id: number
+  linkId: string
+  /** Epoch milliseconds. */
+  at: number
+  kind: ClickKind
+  medium: Medium | null
+  app: string | null
+  visibility: Visibility | null
+  referrer: string | null
+  userAgent: string | null
+  visitor: string | null
+  language: string | null
+  country: string | null
+  browser: string | null
+  os: string | null
+  device: string | null
+}
+
+/** Requests that got a redirect but are not clicks at all; counted in the loss ledger only. */
+export type LossReason = 'head' | 'prefetch'
+export type LossRecord = { linkId: string; at: number; reason: LossReason }

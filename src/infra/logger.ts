@@ -1,0 +1,29 @@
+import { randomUUID } from 'node:crypto'
+import type { FastifyServerOptions } from 'fastify'
+import type { Config } from '../config.ts'
+
+/** Secrets never reach a log line: keys, cookies, and the client address (we never store raw IPs). */
+export const REDACT_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["x-api-key"]',
+  'req.headers["x-forwarded-for"]',
+  'req.headers["x-real-ip"]',
+  'req.headers["cf-connecting-ip"]',
+  'res.headers["set-cookie"]',
+]
+
+export function loggerOptions(config: Pick<Config, 'logLevel'>): Pick<FastifyServerOptions, 'logger' | 'genReqId' | 'requestIdHeader'> {
+  return {
+    logger: {
+      level: config.logLevel,
+      redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+      serializers: {
+        // Fastify's default req serializer logs remoteAddress; ours leaves the IP out.
+        req: (req) => ({ method: req.method, url: req.url.split('?')[0], reqId: req.id, userAgent: req.headers?.['user-agent'] }),
+      },
+    },
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
+  }
+}

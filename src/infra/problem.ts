@@ -1,0 +1,97 @@
+import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify'
+import fp from 'fastify-plugin'
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod'
+
+export type FieldError = { field: string; message: string }
+
+const PROBLEM_BASE = 'https://umbra.dev/problems/'
+
+/** An RFC 9457 problem a client can act on; thrown by handlers, rendered by problemPlugin. */
+export class Problem extends Error {
+  constructor(
+    readonly status: number,
+    readonly slug: string,
+    readonly title: string,
+    readonly detail?: string,
+    readonly errors?: FieldError[],
+    readonly headers?: Record<string, string>,
+  ) {
+    super(detail ?? title)
+  }
+
+  static validation(errors: FieldError[]) {
+    const detail = errors.map((e) => `${e.field}: ${e.message}`).join('; ')
+    return new Problem(400, 'validation', 'Invalid request', detail, errors)
+  }
+
+  static field(field: string, message: string, status = 400) {
+    return new Problem(status, 'validation', 'Invalid request', `${field}: ${message}`, [{ field, message }])
+  }
+
+  static notFound(what: string) {
+    return new Problem(404, 'not-found', 'Not found', `${what} does not exist`)
+  }
+
+  static conflict(detail: string, field?: string) {
+    return new Problem(409, 'conflict', 'Conflict', detail, field ? [{ field, message: detail }] : undefined)
+  }
+
+  static unauthorized(detail: string) {
+    return new Problem(401, 'unauthorized', 'Unauthorized', detail, undefined, { 'www-authenticate': 'Bearer' })
+  }
+
+  static forbidden(detail: string) {
+    return new Problem(403, 'forbidden', 'Forbidden', detail)
+  }
+}
+
+export function sendProblem(reply: FastifyReply, p: Problem) {
+  if (p.headers) reply.headers(p.headers)
+  return reply
+    .code(p.status)
+    .type('application/problem+json')
+    .send({
+      type: PROBLEM_BASE + p.slug,
+      title: p.title,
+      status: p.status,
+      detail: p.detail ?? p.title,
+      ...(p.errors ? { errors: p.errors } : {}),
+      instance: reply.request.url.split('?')[0],
+    })
+}
+
+/** Maps every thrown error to a problem; internal details (stacks, SQL) stay in the log. */
+export function toProblem(err: FastifyError): Problem {
+  if (err instanceof Problem) return err
+  if (hasZodFastifySchemaValidationErrors(err)) {
+    const where = err.validationContext ?? 'body'
+    return Problem.validation(
+      err.validation.map((v) => {
+        const path = v.instancePath.replace(/^\//, '').replaceAll('/', '.')
+        const unknownKeys = (v.params as { keys?: string[] })?.keys
+        const field = unknownKeys?.length ? unknownKeys.map((k) => (path ? `${path}.${k}` : k)).join(',') : path || where
+        return { field, message: v.message ?? 'is invalid' }
+      }),
+    )
+  }
+  const status = err.statusCode ?? 500
+  if (err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || err instanceof SyntaxError)
+    return Problem.field('body', 'is not valid JSON')
+  if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE')
+    return new Problem(415, 'unsupported-media-type', 'Unsupported media type', 'send application/json')
+  if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return new Problem(413, 'too-large', 'Payload too large', err.message)
+  if (status === 429) return new Problem(429, 'rate-limited', 'Too many requests', err.message)
+  if (status >= 400 && status < 500) return new Problem(status, 'bad-request', 'Bad request', err.message)
+  return new Problem(500, 'internal', 'Internal error', 'something went wrong on our side; it has been logged')
+}
+
+export const problemPlugin = fp(
+  async (app: FastifyInstance) => {
+    app.setErrorHandler((err: FastifyError, request, reply) => {
+      const problem = toProblem(err)
+      if (problem.status >= 500) request.log.error({ err }, 'request failed')
+      return sendProblem(reply, problem)
+    })
+  },
+  { name: 'problem' },
+)

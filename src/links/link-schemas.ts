@@ -1,0 +1,66 @@
+import { z } from 'zod'
+import { MAX_URL_LENGTH } from './url-policy.ts'
+
+export const Topic = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .min(1)
+  .max(64)
+  .regex(/^[\p{L}\p{N}][\p{L}\p{N} _.&+-]*$/u, 'must start with a letter or digit and use letters, digits, space, _ . & + -')
+export const Topics = z.array(Topic).max(20).transform((t) => [...new Set(t)])
+export const ChannelId = z.string().regex(/^[a-z][a-z0-9_-]{0,31}$/, 'must be a lower-case channel id such as whatsapp')
+export const Campaign = z.string().trim().min(1).max(100)
+export const Title = z.string().trim().min(1).max(300)
+export const Code = z.string().min(1).max(64)
+
+export const CreateLink = z.strictObject({
+  url: z.string().max(MAX_URL_LENGTH, `must be at most ${MAX_URL_LENGTH} characters`),
+  code: z.string().max(64).optional(),
+  title: Title.optional(),
+  channel: ChannelId.optional(),
+  topics: Topics.optional(),
+  campaign: Campaign.optional(),
+  expiresAt: z.iso.datetime({ offset: true }).optional(),
+})
+export type CreateLink = z.infer<typeof CreateLink>
+
+export const UpdateLink = z.strictObject({
+  url: z.string().max(MAX_URL_LENGTH, `must be at most ${MAX_URL_LENGTH} characters`).optional(),
+  title: Title.nullable().optional(),
+  channel: ChannelId.nullable().optional(),
+  topics: Topics.optional(),
+  campaign: Campaign.nullable().optional(),
+  expiresAt: z.iso.datetime({ offset: true }).nullable().optional(),
+  disabled: z.boolean().optional(),
+})
+export type UpdateLink = z.infer<typeof UpdateLink>
+
+export const LinkParams = z.strictObject({ code: Code })
+
+export const ListLinksQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().max(64).optional(),
+  topic: Topic.optional(),
+  channel: ChannelId.optional(),
+  campaign: Campaign.optional(),
+  q: z.string().trim().min(1).max(200).optional(),
+})
+export type ListLinksQuery = z.infer<typeof ListLinksQuery>
+
+export const LinkView = z.object({
+  code: z.string(),
+  shortUrl: z.string(),
+  url: z.string(),
+  title: z.string().nullable(),
+  channel: z.string().nullable(),
+  topics: z.array(z.string()),
+  campaign: z.string().nullable(),
+  expiresAt: z.string().nullable(),
+  disabled: z.boolean(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+})
+export type LinkView = z.infer<typeof LinkView>
+
+export const LinkList = z.object({ items: z.array(LinkView), nextCursor: z.string().nullable() })

@@ -1,0 +1,18 @@
+import type { FastifyReply } from 'fastify'
+
+const page = (title: string, message: string) => `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<meta name="robots" content="noindex"><title>${title}</title>
+<style>body{font:16px/1.5 system-ui,sans-serif;max-width:32rem;margin:15vh auto;padding:0 1rem;color:#222}h1{font-size:1.4rem}</style>
+</head><body><h1>${title}</h1><p>${message}</p></body></html>`
+
+const NOT_FOUND = page('Link not found', 'This short link does not exist. Check that it was copied completely.')
+const GONE = page('Link no longer available', 'This short link has been disabled or has expired.')
+const UNAVAILABLE = page('Temporarily unavailable', 'This link cannot be resolved right now. Please try again in a moment.')
+
+const send = (reply: FastifyReply, status: number, html: string) =>
+  reply.code(status).header('cache-control', 'no-store').header('x-robots-tag', 'noindex').type('text/html; charset=utf-8').send(html)
+
+export const sendNotFoundPage = (reply: FastifyReply) => send(reply, 404, NOT_FOUND)
+export const sendGonePage = (reply: FastifyReply) => send(reply, 410, GONE)
+export const sendUnavailablePage = (reply: FastifyReply) => send(reply.header('retry-after', '5'), 503, UNAVAILABLE)
