@@ -6,7 +6,18 @@ import { Problem } from '../infra/problem.ts'
 export const SCOPES = ['links:read', 'links:write', 'stats:read', 'shares:write', 'keys:admin'] as const
 export type Scope = (typeof SCOPES)[number]
 
-export type Principal = { keyId: string; name: string; scopes: readonly Scope[] }
+/**
+ * Who is calling. `publishable` keys (pk_…) live in web pages: they can only mint share kits, for
+ * URLs on their allowed origins, from pages on those origins.
+ */
+export type Principal = {
+  keyId: string
+  name: string
+  kind: 'admin' | 'secret' | 'publishable'
+  scopes: readonly Scope[]
+  /** Allowed origins (https://www.example.com) of a publishable key; empty for the others. */
+  origins: readonly string[]
+}
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -33,7 +44,7 @@ export const authPlugin = fp(
   async (app, { adminApiKey }: { adminApiKey: string | undefined }) => {
     // Compared as digests so the comparison is constant-time whatever the presented length.
     const adminDigest = adminApiKey ? digest(adminApiKey) : null
-    const admin: Principal = { keyId: 'admin', name: 'ADMIN_API_KEY', scopes: SCOPES }
+    const admin: Principal = { keyId: 'admin', name: 'ADMIN_API_KEY', kind: 'admin', scopes: SCOPES, origins: [] }
 
     app.decorateRequest('principal', null)
     app.addHook('onRequest', async (request) => {
