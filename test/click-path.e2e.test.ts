@@ -30,7 +30,7 @@ describe.each<DatabaseChoice>(['postgres', 'embedded'])('mint → 302 → captur
       body: JSON.stringify({ url: 'https://example.com/article', topics: ['news'], channel: 'whatsapp' }),
     })
     expect(created.status).toBe(201)
-    const { code } = await created.json()
+    const { code } = (await created.json()) as { code: string }
 
     for (const v of visits) {
       const res = await fetch(`${base}/${code}`, {
@@ -45,7 +45,7 @@ describe.each<DatabaseChoice>(['postgres', 'embedded'])('mint → 302 → captur
 
     // A click shows up in stats within 2 seconds.
     const stats = await eventually(async () => {
-      const s = await (await fetch(`${base}/api/v1/links/${code}/stats`, { headers: auth })).json()
+      const s = (await (await fetch(`${base}/api/v1/links/${code}/stats`, { headers: auth })).json()) as any
       return s.clicks + s.previews + s.bots === 7 && s.lossLedger.head + s.lossLedger.prefetch === 2 ? s : null
     }, 2_000)
     expect(stats).toMatchObject({
