@@ -1,15 +1,17 @@
-import swagger from '@fastify/swagger'
-import swaggerUi from '@fastify/swagger-ui'
 import Fastify, { type FastifyInstance } from 'fastify'
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod'
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod'
 import { statsRoutes } from './analytics/stats-routes.ts'
 import { authPlugin } from './api/auth.ts'
+import { keysRoutes } from './api/keys-routes.ts'
+import { openApiPlugin } from './api/openapi.ts'
+import { rateLimitsPlugin } from './api/rate-limits.ts'
+import { pageSecurityPlugin } from './api/security-headers.ts'
 import { clicksPlugin } from './clicks/clicks-plugin.ts'
 import type { Config } from './config.ts'
 import { databasePlugin } from './infra/database.ts'
 import { healthRoutes } from './infra/health-routes.ts'
-import { loggerOptions } from './infra/logger.ts'
-import { Problem, problemPlugin, sendProblem } from './infra/problem.ts'
+import { loggerOptions, type LogStream } from './infra/logger.ts'
+import { Problem, problemPlugin, sendProblem, writeClientErrorProblem } from './infra/problem.ts'
 import { createLinkCache } from './links/link-cache.ts'
 import { findLinkByCode } from './links/link-repository.ts'
 import { linksRoutes } from './links/links-routes.ts'
@@ -17,14 +19,16 @@ import { toResolvedLink } from './links/link-view.ts'
 import { sendNotFoundPage } from './redirect/pages.ts'
 import { redirectRoutes } from './redirect/redirect-routes.ts'
 
-const BODY_LIMIT = 64 * 1024
+export type BuildOptions = { /** Where log lines go instead of stdout (tests read them). */ logStream?: LogStream }
 
 /** Builds the whole app (not listening): infrastructure first, then features, in the order they depend on each other. */
-export async function buildApp(config: Config): Promise<FastifyInstance> {
+export async function buildApp(config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
-    ...loggerOptions(config),
+    ...loggerOptions(config, options.logStream),
     trustProxy: config.trustProxy,
-    bodyLimit: BODY_LIMIT,
+    bodyLimit: config.limits.bodyBytes,
+    http: { maxHeaderSize: config.limits.headerBytes },
+    clientErrorHandler: writeClientErrorProblem,
     routerOptions: { maxParamLength: 256 },
   })
   app.setValidatorCompiler(validatorCompiler)
@@ -32,21 +36,15 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
 
   // Infrastructure
   await app.register(problemPlugin)
-  await app.register(swagger, {
-    openapi: {
-      info: { title: 'Umbra API', version: '1.0.0', description: 'Short links that measure dark social.' },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
-      security: [{ bearer: [] }],
-    },
-    transform: jsonSchemaTransform,
-  })
-  await app.register(swaggerUi, { routePrefix: '/docs' })
+  await app.register(openApiPlugin)
+  await app.register(pageSecurityPlugin)
   await app.register(databasePlugin, { config })
-  await app.register(authPlugin, { adminApiKey: config.adminApiKey })
+  await app.register(authPlugin, { adminApiKey: config.adminApiKey, ...config.apiKeys })
+  await app.register(rateLimitsPlugin, { limits: config.rateLimits })
   await app.register(clicksPlugin, { config })
 
   // Features
-  const urlPolicy = { ownHosts: [new URL(config.publicUrl).host], blockedDomains: [] }
+  const urlPolicy = { ownHosts: [new URL(config.publicUrl).host], blockedDomains: config.blockedDomains }
   const linkCache = createLinkCache({
     ...config.linkCache,
     load: async (code) => {
@@ -57,6 +55,9 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   await app.register(healthRoutes, { backlogMax: config.clickWriter.bufferMax })
   await app.register(
     async (api) => {
+      // JSON only: text/plain (Fastify's other default) would reach handlers as a string; 415 instead.
+      api.removeContentTypeParser('text/plain')
+      await api.register(keysRoutes)
       await api.register(linksRoutes, { publicUrl: config.publicUrl, urlPolicy, linkCache })
       await api.register(statsRoutes)
     },

@@ -1,8 +1,16 @@
+import { domainToASCII } from 'node:url'
 import { z } from 'zod'
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
 
 const booleanFlag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1')
+
+// "example.com, evil.example" → ['example.com', 'evil.example'], IDNs as punycode so they compare with URL hosts.
+const domainList = z
+  .string()
+  .transform((s) => s.split(',').map((d) => d.trim().toLowerCase().replace(/^\*?\./, '').replace(/\.$/, '')).filter(Boolean))
+  .transform((domains) => domains.map((d) => domainToASCII(d) || `!${d}`))
+  .refine((domains) => domains.every((d) => /^[a-z0-9-]+(\.[a-z0-9-]+)*$/.test(d)), 'must be comma-separated domain names')
 
 /** Every setting Umbra reads, from the environment, once at start. */
 export const ConfigSchema = z.object({
@@ -20,6 +28,18 @@ export const ConfigSchema = z.object({
   CLICK_BATCH_SIZE: z.coerce.number().int().min(1).max(50_000).default(5_000),
   CLICK_FLUSH_MS: z.coerce.number().int().min(10).max(500).default(250),
   CLICK_BUFFER_MAX: z.coerce.number().int().min(100).default(100_000),
+  HONOR_DNT: booleanFlag.default(false),
+  BLOCKED_DOMAINS: domainList.default([]),
+  BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(10 * 1024 * 1024).default(64 * 1024),
+  MAX_HEADER_BYTES: z.coerce.number().int().min(1024).max(64 * 1024).default(16 * 1024),
+  // Revocation reaches other instances within this TTL, so it is capped at a few seconds.
+  KEY_CACHE_TTL_MS: z.coerce.number().int().min(0).max(10_000).default(5_000),
+  KEY_CACHE_SIZE: z.coerce.number().int().min(1).default(10_000),
+  RATE_LIMIT_WINDOW_MS: z.coerce.number().int().min(100).default(60_000),
+  RATE_LIMIT_API_READS: z.coerce.number().int().min(1).default(600),
+  RATE_LIMIT_API_WRITES: z.coerce.number().int().min(1).default(120),
+  RATE_LIMIT_MISSES: z.coerce.number().int().min(1).default(60),
+  RATE_LIMIT_WIDGET: z.coerce.number().int().min(1).default(60),
 })
 
 export type Config = Readonly<{
@@ -34,6 +54,14 @@ export type Config = Readonly<{
   countryHeader: string | undefined
   linkCache: { size: number; ttlMs: number }
   clickWriter: { batchSize: number; flushMs: number; bufferMax: number }
+  /** DNT: 1 or Sec-GPC: 1 → the click is counted without a visitor hash. */
+  honorDnt: boolean
+  /** Target domains refused by the URL policy (their subdomains too). */
+  blockedDomains: readonly string[]
+  limits: { bodyBytes: number; headerBytes: number }
+  apiKeys: { cacheTtlMs: number; cacheSize: number }
+  /** Requests per window: per key for API reads and writes, per client IP for 404/410 pages and the widget. */
+  rateLimits: { windowMs: number; apiReads: number; apiWrites: number; missPages: number; widget: number }
 }>
 
 export class ConfigError extends Error {}
@@ -61,5 +89,16 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     countryHeader: e.COUNTRY_HEADER,
     linkCache: { size: e.LINK_CACHE_SIZE, ttlMs: e.LINK_CACHE_TTL_MS },
     clickWriter: { batchSize: e.CLICK_BATCH_SIZE, flushMs: e.CLICK_FLUSH_MS, bufferMax: e.CLICK_BUFFER_MAX },
+    honorDnt: e.HONOR_DNT,
+    blockedDomains: Object.freeze(e.BLOCKED_DOMAINS),
+    limits: { bodyBytes: e.BODY_LIMIT_BYTES, headerBytes: e.MAX_HEADER_BYTES },
+    apiKeys: { cacheTtlMs: e.KEY_CACHE_TTL_MS, cacheSize: e.KEY_CACHE_SIZE },
+    rateLimits: {
+      windowMs: e.RATE_LIMIT_WINDOW_MS,
+      apiReads: e.RATE_LIMIT_API_READS,
+      apiWrites: e.RATE_LIMIT_API_WRITES,
+      missPages: e.RATE_LIMIT_MISSES,
+      widget: e.RATE_LIMIT_WIDGET,
+    },
   })
 }

@@ -1,23 +1,14 @@
-import { createHash, timingSafeEqual } from 'node:crypto'
-import type { FastifyRequest } from 'fastify'
+import type { FastifyRequest, onRequestAsyncHookHandler, RouteOptions } from 'fastify'
 import fp from 'fastify-plugin'
 import { Problem } from '../infra/problem.ts'
+import { countUsableApiKeys } from './api-key-repository.ts'
+import { createKeyAuthenticator, type AuthFailure, type KeyAuthenticator } from './key-authenticator.ts'
+import type { Principal, Scope } from './principal.ts'
 
-export const SCOPES = ['links:read', 'links:write', 'stats:read', 'shares:write', 'keys:admin'] as const
-export type Scope = (typeof SCOPES)[number]
+export { SCOPES, type Principal, type Scope } from './principal.ts'
 
-/**
- * Who is calling. `publishable` keys (pk_…) live in web pages: they can only mint share kits, for
- * URLs on their allowed origins, from pages on those origins.
- */
-export type Principal = {
-  keyId: string
-  name: string
-  kind: 'admin' | 'secret' | 'publishable'
-  scopes: readonly Scope[]
-  /** Allowed origins (https://www.example.com) of a publishable key; empty for the others. */
-  origins: readonly string[]
-}
+/** A route as the auth plugin saw it: what the scope matrix test enumerates. */
+export type ScopedRoute = { method: string; url: string; scope: Scope | undefined }
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -27,9 +18,21 @@ declare module 'fastify' {
   interface FastifyRequest {
     principal: Principal | null
   }
+  interface FastifyInstance {
+    apiKeys: KeyAuthenticator
+    /** Every route registered after the auth plugin, with the scope it requires. */
+    routeScopes: readonly ScopedRoute[]
+  }
 }
 
-const digest = (s: string) => createHash('sha256').update(s).digest()
+export const FIRST_KEY_HINT =
+  'no API key exists yet: create one with ./bin/umbra keys create --scope links:read,links:write,stats:read,shares:write,keys:admin --name admin (or set ADMIN_API_KEY)'
+
+const FAILURE_DETAIL: Record<AuthFailure, string> = {
+  unknown: 'the API key is not valid',
+  expired: 'the API key has expired',
+  revoked: 'the API key has been revoked',
+}
 
 function bearerToken(request: FastifyRequest): string {
   const header = request.headers.authorization
@@ -39,22 +42,44 @@ function bearerToken(request: FastifyRequest): string {
   return match[1]
 }
 
-/** Checks the bearer key of every route that declares a scope, before its body is even parsed. */
-export const authPlugin = fp(
-  async (app, { adminApiKey }: { adminApiKey: string | undefined }) => {
-    // Compared as digests so the comparison is constant-time whatever the presented length.
-    const adminDigest = adminApiKey ? digest(adminApiKey) : null
-    const admin: Principal = { keyId: 'admin', name: 'ADMIN_API_KEY', kind: 'admin', scopes: SCOPES, origins: [] }
+const withHookFirst = (hooks: RouteOptions['onRequest'], hook: onRequestAsyncHookHandler) =>
+  [hook, ...(hooks === undefined ? [] : Array.isArray(hooks) ? hooks : [hooks])] as RouteOptions['onRequest']
 
+export type AuthPluginOptions = { adminApiKey: string | undefined; cacheTtlMs: number; cacheSize: number }
+
+/**
+ * Checks the bearer key of every route that declares a scope, before its body is even parsed. The
+ * check is attached to those routes only, so public routes (the redirect) pay nothing for it.
+ */
+export const authPlugin = fp(
+  async (app, opts: AuthPluginOptions) => {
+    const keys = createKeyAuthenticator({ db: app.pg, ...opts })
+    const routes: ScopedRoute[] = []
+    app.decorate('apiKeys', keys)
+    app.decorate('routeScopes', routes)
     app.decorateRequest('principal', null)
-    app.addHook('onRequest', async (request) => {
-      const scope = request.routeOptions.config.scope
-      if (!scope) return
-      const token = bearerToken(request)
-      if (!adminDigest || !timingSafeEqual(digest(token), adminDigest)) throw Problem.unauthorized('the API key is not valid')
-      request.principal = admin
-      if (!request.principal.scopes.includes(scope)) throw Problem.forbidden(`this key lacks the ${scope} scope`)
+
+    const authenticate: onRequestAsyncHookHandler = async (request) => {
+      const scope = request.routeOptions.config.scope as Scope
+      const outcome = await keys.authenticate(bearerToken(request))
+      if ('failure' in outcome) throw Problem.unauthorized(FAILURE_DETAIL[outcome.failure])
+      const principal = outcome.principal
+      // Publishable keys are readable in page source: whatever their row says, they reach share kits only.
+      if (principal.kind === 'publishable' && scope !== 'shares:write')
+        throw Problem.forbidden(`a publishable key can only call shares:write routes`)
+      if (!principal.scopes.includes(scope)) throw Problem.forbidden(`this key lacks the ${scope} scope`)
+      request.principal = principal
+    }
+
+    app.addHook('onRoute', (route) => {
+      const scope = route.config?.scope
+      for (const method of [route.method].flat()) routes.push({ method, url: route.url, scope })
+      if (scope) route.onRequest = withHookFirst(route.onRequest, authenticate)
+    })
+
+    app.addHook('onReady', async () => {
+      if (!opts.adminApiKey && (await countUsableApiKeys(app.pg)) === 0) app.log.warn(FIRST_KEY_HINT)
     })
   },
-  { name: 'auth' },
+  { name: 'auth', dependencies: ['database'] },
 )

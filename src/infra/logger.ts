@@ -13,10 +13,17 @@ export const REDACT_PATHS = [
   'res.headers["set-cookie"]',
 ]
 
-export function loggerOptions(config: Pick<Config, 'logLevel'>): Pick<FastifyServerOptions, 'logger' | 'genReqId' | 'requestIdHeader'> {
+/** A destination for log lines other than stdout: anything with write(line). */
+export type LogStream = { write: (line: string) => void }
+
+export function loggerOptions(
+  config: Pick<Config, 'logLevel'>,
+  stream?: LogStream,
+): Pick<FastifyServerOptions, 'logger' | 'genReqId' | 'requestIdHeader'> {
   return {
     logger: {
       level: config.logLevel,
+      ...(stream ? { stream } : {}),
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
       serializers: {
         // Fastify's default req serializer logs remoteAddress; ours leaves the IP out.

@@ -1,6 +1,9 @@
+import { STATUS_CODES } from 'node:http'
+import type { Socket } from 'node:net'
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify'
 import fp from 'fastify-plugin'
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod'
+import { z } from 'zod'
 
 export type FieldError = { field: string; message: string }
 
@@ -45,6 +48,49 @@ export class Problem extends Error {
   }
 }
 
+/** The body of every error response, as documented in OpenAPI (components.schemas.Problem). */
+export const ProblemDocument = z
+  .object({
+    type: z.string().describe('a URI naming the kind of problem'),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string().describe('what went wrong, for a person to read'),
+    errors: z.array(z.object({ field: z.string(), message: z.string() })).optional().describe('for invalid input: each field and why'),
+    instance: z.string().describe('the path that was called'),
+  })
+  .meta({
+    id: 'Problem',
+    description: 'RFC 9457 problem details (application/problem+json)',
+    examples: [
+      {
+        type: `${PROBLEM_BASE}validation`,
+        title: 'Invalid request',
+        status: 400,
+        detail: 'url: must be an absolute http or https URL',
+        errors: [{ field: 'url', message: 'must be an absolute http or https URL' }],
+        instance: '/api/v1/links',
+      },
+    ],
+  })
+
+const PROBLEM_WHEN: Record<number, string> = {
+  400: 'invalid input: the fields and why are in `errors`',
+  401: 'missing, malformed, unknown, expired or revoked API key',
+  403: 'the key lacks the scope this route requires',
+  404: 'no such resource',
+  409: 'conflicts with an existing resource',
+  413: 'the body is larger than the limit',
+  415: 'the body is not application/json',
+  429: 'rate limit reached: see Retry-After and RateLimit-* headers',
+}
+
+/** OpenAPI responses for the given error statuses, each an application/problem+json Problem. */
+export function problemResponses(...statuses: (keyof typeof PROBLEM_WHEN)[]) {
+  return Object.fromEntries(
+    statuses.map((status) => [status, { description: PROBLEM_WHEN[status], content: { 'application/problem+json': { schema: ProblemDocument } } }]),
+  )
+}
+
 export function sendProblem(reply: FastifyReply, p: Problem) {
   if (p.headers) reply.headers(p.headers)
   return reply
@@ -83,6 +129,21 @@ export function toProblem(err: FastifyError): Problem {
   if (status === 429) return new Problem(429, 'rate-limited', 'Too many requests', err.message)
   if (status >= 400 && status < 500) return new Problem(status, 'bad-request', 'Bad request', err.message)
   return new Problem(500, 'internal', 'Internal error', 'something went wrong on our side; it has been logged')
+}
+
+/**
+ * Errors Node's HTTP parser raises before Fastify sees a request (headers too large, malformed request
+ * line): answered as problems too, then the connection is closed.
+ */
+export function writeClientErrorProblem(err: Error & { code?: string }, socket: Socket) {
+  if (err.code === 'ECONNRESET' || socket.destroyed || !socket.writable) return
+  const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400
+  const title = STATUS_CODES[status] ?? 'Bad request'
+  const slug = status === 431 ? 'headers-too-large' : status === 408 ? 'timeout' : 'bad-request'
+  const body = JSON.stringify({ type: PROBLEM_BASE + slug, title, status, detail: `the request could not be read (${title.toLowerCase()})` })
+  socket.end(
+    `HTTP/1.1 ${status} ${title}\r\nconnection: close\r\ncontent-type: application/problem+json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  )
 }
 
 export const problemPlugin = fp(

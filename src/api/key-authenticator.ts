@@ -1,0 +1,78 @@
+import { timingSafeEqual } from 'node:crypto'
+import { LRUCache } from 'lru-cache'
+import type { Pool } from '../infra/database.ts'
+import { findApiKeyByHash, type ApiKeyRow } from './api-key-repository.ts'
+import { hashKeySecret, looksLikeKeySecret } from './api-key-secret.ts'
+import { SCOPES, type Principal } from './principal.ts'
+
+export type AuthFailure = 'unknown' | 'expired' | 'revoked'
+export type AuthOutcome = { principal: Principal } | { failure: AuthFailure }
+
+type CachedKey = { principal: Principal; expiresAtMs: number | null; revoked: boolean }
+// lru-cache cannot hold null: unknown hashes are cached as this marker, so a spray of bad keys stays off Postgres.
+const UNKNOWN: CachedKey = Object.freeze({ principal: null as unknown as Principal, expiresAtMs: null, revoked: true })
+
+export const ADMIN_PRINCIPAL: Principal = Object.freeze({
+  keyId: 'admin',
+  name: 'ADMIN_API_KEY',
+  kind: 'admin',
+  scopes: SCOPES,
+  origins: [],
+})
+
+export type KeyAuthenticator = ReturnType<typeof createKeyAuthenticator>
+
+export function principalOf(row: ApiKeyRow): Principal {
+  return { keyId: row.id, name: row.name, kind: row.kind, scopes: row.scopes, origins: row.origins }
+}
+
+/**
+ * Bearer token → principal: ADMIN_API_KEY first (constant-time), then api_keys by sha-256, through a
+ * short bounded cache. Another instance's revocation is seen within `cacheTtlMs`; this one's at once
+ * (forget). Expiry is checked on every call, cached or not.
+ */
+export function createKeyAuthenticator(opts: {
+  db: Pick<Pool, 'query'>
+  adminApiKey: string | undefined
+  cacheTtlMs: number
+  cacheSize: number
+  now?: () => number
+}) {
+  const now = opts.now ?? Date.now
+  const adminHash = opts.adminApiKey ? hashKeySecret(opts.adminApiKey) : null
+  const cache = new LRUCache<string, CachedKey>({
+    max: opts.cacheSize,
+    ttl: Math.max(1, opts.cacheTtlMs),
+    fetchMethod: async (hex) => {
+      const row = await findApiKeyByHash(opts.db, Buffer.from(hex, 'hex'))
+      return row ? { principal: principalOf(row), expiresAtMs: row.expires_at?.getTime() ?? null, revoked: row.revoked_at !== null } : UNKNOWN
+    },
+  })
+
+  /** Looks a key up by the sha-256 of its secret (also what dashboard sessions keep). */
+  async function authenticateHash(hash: Buffer): Promise<AuthOutcome> {
+    if (adminHash && timingSafeEqual(hash, adminHash)) return { principal: ADMIN_PRINCIPAL }
+    const hex = hash.toString('hex')
+    const key = opts.cacheTtlMs > 0 ? await cache.fetch(hex) : await cache.fetch(hex, { forceRefresh: true })
+    if (!key || key === UNKNOWN) return { failure: 'unknown' }
+    if (key.revoked) return { failure: 'revoked' }
+    if (key.expiresAtMs !== null && key.expiresAtMs <= now()) return { failure: 'expired' }
+    return { principal: key.principal }
+  }
+
+  return {
+    authenticateHash,
+    async authenticate(token: string): Promise<AuthOutcome> {
+      const hash = hashKeySecret(token)
+      if (adminHash && timingSafeEqual(hash, adminHash)) return { principal: ADMIN_PRINCIPAL }
+      if (!looksLikeKeySecret(token)) return { failure: 'unknown' }
+      return authenticateHash(hash)
+    },
+    /** Drops a key from this instance's cache at once (after revoking it). */
+    forget(keyId: string) {
+      for (const [hex, key] of cache.entries()) if (key.principal?.keyId === keyId) cache.delete(hex)
+    },
+    /** Drops every cached hash (after creating a key: a cached "unknown" must not hide it). */
+    clear: () => cache.clear(),
+  }
+}

@@ -1,0 +1,15 @@
+export const SCOPES = ['links:read', 'links:write', 'stats:read', 'shares:write', 'keys:admin'] as const
+export type Scope = (typeof SCOPES)[number]
+
+/**
+ * Who is calling. `publishable` keys (pk_…) live in web pages: they can only mint share kits, for
+ * URLs on their allowed origins, from pages on those origins.
+ */
+export type Principal = {
+  keyId: string
+  name: string
+  kind: 'admin' | 'secret' | 'publishable'
+  scopes: readonly Scope[]
+  /** Allowed origins (https://www.example.com) of a publishable key; empty for the others. */
+  origins: readonly string[]
+}
