@@ -17,6 +17,8 @@ import { findLinkByCode } from './links/link-repository.ts'
 import { linksRoutes } from './links/links-routes.ts'
 import { toResolvedLink } from './links/link-view.ts'
 import { sendNotFoundPage } from './redirect/pages.ts'
+import { qrRoutes } from './shares/qr-routes.ts'
+import { sharesRoutes } from './shares/shares-routes.ts'
 import { redirectRoutes } from './redirect/redirect-routes.ts'
 
 export type BuildOptions = { /** Where log lines go instead of stdout (tests read them). */ logStream?: LogStream }
@@ -60,6 +62,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       await api.register(keysRoutes)
       await api.register(linksRoutes, { publicUrl: config.publicUrl, urlPolicy, linkCache })
       await api.register(statsRoutes)
+      await api.register(sharesRoutes, { publicUrl: config.publicUrl, urlPolicy, linkCache })
+      await api.register(qrRoutes, { publicUrl: config.publicUrl })
     },
     { prefix: '/api/v1' },
   )

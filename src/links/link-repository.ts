@@ -8,6 +8,8 @@ export type LinkRow = {
   channel: string | null
   topics: string[]
   campaign: string | null
+  /** The content whose share kit this link belongs to, if any. */
+  content_id: string | null
   expires_at: Date | null
   disabled_at: Date | null
   created_at: Date
@@ -22,6 +24,7 @@ export type NewLink = {
   topics?: string[]
   campaign?: string | null
   expiresAt?: string | null
+  contentId?: string | null
 }
 
 export type LinkPatch = Partial<Omit<NewLink, 'code'>> & { disabled?: boolean }
@@ -30,16 +33,18 @@ export type LinkFilter = { topic?: string; channel?: string; campaign?: string; 
 
 type Queryable = Pick<Pool, 'query'>
 
-const COLUMNS = 'id, code, url, title, channel, topics, campaign, expires_at, disabled_at, created_at, updated_at'
+const COLUMNS = 'id, code, url, title, channel, topics, campaign, content_id, expires_at, disabled_at, created_at, updated_at'
+/** Every column of a LinkRow, for other repositories that read links. */
+export const LINK_COLUMNS = COLUMNS
 
 /** Inserts a link; returns null when the code is taken (the caller decides: retry or 409). */
 export async function insertLink(db: Queryable, link: NewLink): Promise<LinkRow | null> {
   const { rows } = await db.query(
-    `insert into links (code, url, title, channel, topics, campaign, expires_at)
-     values ($1, $2, $3, $4, $5, $6, $7)
+    `insert into links (code, url, title, channel, topics, campaign, expires_at, content_id)
+     values ($1, $2, $3, $4, $5, $6, $7, $8)
      on conflict (code) do nothing
      returning ${COLUMNS}`,
-    [link.code, link.url, link.title ?? null, link.channel ?? null, link.topics ?? [], link.campaign ?? null, link.expiresAt ?? null],
+    [link.code, link.url, link.title ?? null, link.channel ?? null, link.topics ?? [], link.campaign ?? null, link.expiresAt ?? null, link.contentId ?? null],
   )
   return rows[0] ?? null
 }

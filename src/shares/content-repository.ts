@@ -1,0 +1,98 @@
+import type { Pool } from '../infra/database.ts'
+import { LINK_COLUMNS, type LinkRow } from '../links/link-repository.ts'
+
+type Queryable = Pick<Pool, 'query'>
+
+export type ContentRow = {
+  id: string
+  url: string
+  title: string | null
+  topics: string[]
+  campaign: string | null
+  created_at: Date
+}
+
+export type NewContent = { url: string; title?: string | null; topics?: string[]; campaign?: string | null }
+
+const CONTENT_COLUMNS = 'id, url, title, topics, campaign, created_at'
+
+/** Inserts the content unless its canonical URL exists; null when it does (another call made it first). */
+export async function insertContent(db: Queryable, c: NewContent): Promise<ContentRow | null> {
+  const { rows } = await db.query(
+    `insert into contents (url, title, topics, campaign) values ($1, $2, $3, $4)
+     on conflict (url) do nothing
+     returning ${CONTENT_COLUMNS}`,
+    [c.url, c.title ?? null, c.topics ?? [], c.campaign ?? null],
+  )
+  return rows[0] ?? null
+}
+
+/** Reads the content and locks it until the transaction ends, so kit calls for one URL take turns. */
+export async function lockContentByUrl(db: Queryable, url: string): Promise<ContentRow | null> {
+  const { rows } = await db.query(`select ${CONTENT_COLUMNS} from contents where url = $1 for update`, [url])
+  return rows[0] ?? null
+}
+
+export async function findContent(db: Queryable, id: string): Promise<ContentRow | null> {
+  const { rows } = await db.query(`select ${CONTENT_COLUMNS} from contents where id = $1`, [id])
+  return rows[0] ?? null
+}
+
+/** Newest first, keyset-paginated on id. */
+export async function listContents(db: Queryable, f: { topic?: string; campaign?: string; beforeId?: string; limit: number }): Promise<ContentRow[]> {
+  const { rows } = await db.query(
+    `select ${CONTENT_COLUMNS} from contents
+     where ($1::text is null or $1 = any(topics))
+       and ($2::text is null or campaign = $2)
+       and ($3::bigint is null or id < $3)
+     order by id desc
+     limit $4`,
+    [f.topic ?? null, f.campaign ?? null, f.beforeId ?? null, f.limit],
+  )
+  return rows
+}
+
+/** The channel links of some contents, oldest first (the order a kit was built in). */
+export async function linksOfContents(db: Queryable, contentIds: readonly string[]): Promise<LinkRow[]> {
+  if (!contentIds.length) return []
+  const { rows } = await db.query(
+    `select ${LINK_COLUMNS} from links where content_id = any($1::bigint[]) and channel is not null order by id`,
+    [contentIds],
+  )
+  return rows
+}
+
+export type IdempotencyRecord = { request_hash: Buffer; content_id: string | null; status: number | null }
+
+/**
+ * Claims an Idempotency-Key for this API key, or returns the earlier claim. A concurrent first use
+ * holds the row until it commits, so a retry waits and then sees the finished answer.
+ */
+export async function claimIdempotencyKey(db: Queryable, keyId: string, key: string, requestHash: Buffer): Promise<IdempotencyRecord | null> {
+  // A key older than a day may be reused; other expired keys are swept a few at a time, never waiting on a lock.
+  await db.query(
+    `delete from share_idempotency_keys
+     where ctid in (select ctid from share_idempotency_keys where created_at < now() - interval '1 day' limit 100 for update skip locked)
+        or (key_id = $1 and idempotency_key = $2 and created_at < now() - interval '1 day')`,
+    [keyId, key],
+  )
+  const claimed = await db.query(
+    `insert into share_idempotency_keys (key_id, idempotency_key, request_hash) values ($1, $2, $3)
+     on conflict (key_id, idempotency_key) do nothing
+     returning key_id`,
+    [keyId, key, requestHash],
+  )
+  if (claimed.rows.length) return null
+  const { rows } = await db.query(
+    `select request_hash, content_id, status from share_idempotency_keys where key_id = $1 and idempotency_key = $2`,
+    [keyId, key],
+  )
+  return rows[0] ?? null
+}
+
+export async function settleIdempotencyKey(db: Queryable, keyId: string, key: string, contentId: string, status: number) {
+  await db.query(
+    `update share_idempotency_keys set content_id = $3, status = $4 where key_id = $1 and idempotency_key = $2 and status is null`,
+    [keyId, key, contentId, status],
+  )
+}

@@ -1,0 +1,110 @@
+import { createHash } from 'node:crypto'
+import type { Pool } from '../infra/database.ts'
+import { Problem } from '../infra/problem.ts'
+import type { LinkRow } from '../links/link-repository.ts'
+import { mintLink } from '../links/mint-link.ts'
+import type { UrlPolicy } from '../links/url-policy.ts'
+import { DEFAULT_KIT_CHANNELS, findChannel } from './channels.ts'
+import {
+  claimIdempotencyKey, insertContent, linksOfContents, lockContentByUrl, settleIdempotencyKey, type ContentRow,
+} from './content-repository.ts'
+import type { UtmOptions } from './share-schemas.ts'
+import { tagWithUtm } from './utm-tagging.ts'
+
+/** A kit request whose URL has already passed the URL policy (so it is the canonical URL). */
+export type ShareKitRequest = {
+  url: string
+  title?: string
+  topics?: string[]
+  campaign?: string
+  channels?: string[]
+  utm?: UtmOptions
+}
+
+export type ShareKit = {
+  content: ContentRow
+  /** The requested channels' links, in the order asked for. */
+  links: LinkRow[]
+  /** 201 when this call created the content or any link, 200 when all existed; a replayed Idempotency-Key gets the first answer's. */
+  status: 200 | 201
+  /** Codes minted by this call (caches may hold them as unknown). */
+  mintedCodes: string[]
+}
+
+export type IdempotencyClaim = { keyId: string; key: string }
+
+/**
+ * Creates or completes the share kit of one content, in one transaction: the content row (unique by
+ * canonical URL) is inserted or locked first, so concurrent calls for one URL take turns and the
+ * second finds the first's links instead of minting its own. Only missing channels get new links;
+ * existing links are never changed (a CMS republishing must not break links already shared).
+ */
+export async function createShareKit(
+  pool: Pick<Pool, 'connect'>,
+  request: ShareKitRequest,
+  opts: { urlPolicy: UrlPolicy; idempotency?: IdempotencyClaim },
+): Promise<ShareKit> {
+  const channels = request.channels ?? [...DEFAULT_KIT_CHANNELS]
+  const client = await pool.connect()
+  try {
+    await client.query('begin')
+    let replayedStatus: number | null = null
+    if (opts.idempotency) {
+      const hash = requestHash(request, channels)
+      const earlier = await claimIdempotencyKey(client, opts.idempotency.keyId, opts.idempotency.key, hash)
+      if (earlier && !earlier.request_hash.equals(hash))
+        throw new Problem(422, 'idempotency-key-reused', 'Idempotency-Key reused', 'this Idempotency-Key was used with a different request; use a new key', [
+          { field: 'Idempotency-Key', message: 'was used with a different request' },
+        ])
+      replayedStatus = earlier?.status ?? null
+    }
+
+    const inserted = await insertContent(client, request)
+    const content = inserted ?? (await lockContentByUrl(client, request.url))
+    if (!content) throw new Error(`content ${request.url} vanished between insert and lock`)
+
+    const byChannel = new Map((await linksOfContents(client, [content.id])).map((l) => [l.channel!, l]))
+    const mintedCodes: string[] = []
+    for (const channel of channels.filter((c) => !byChannel.has(c))) {
+      const row = await mintLink(client, channelLink(content, channel, request), opts.urlPolicy)
+      byChannel.set(channel, row)
+      mintedCodes.push(row.code)
+    }
+    const status = (replayedStatus ?? (inserted || mintedCodes.length ? 201 : 200)) as 200 | 201
+    if (opts.idempotency && replayedStatus === null) await settleIdempotencyKey(client, opts.idempotency.keyId, opts.idempotency.key, content.id, status)
+    await client.query('commit')
+    return { content, links: channels.map((c) => byChannel.get(c)!), status, mintedCodes }
+  } catch (err) {
+    await client.query('rollback').catch(() => {})
+    throw err
+  } finally {
+    client.release()
+  }
+}
+
+/** A channel link carries its content's title, topics and campaign, so link-level reports group by them. */
+function channelLink(content: ContentRow, channel: string, request: ShareKitRequest) {
+  return {
+    url: request.utm ? tagWithUtm(content.url, utmTags(channel, content, request.utm)) : content.url,
+    title: content.title,
+    channel,
+    topics: content.topics,
+    campaign: content.campaign,
+    contentId: content.id,
+  }
+}
+
+function utmTags(channel: string, content: ContentRow, utm: UtmOptions) {
+  const custom = typeof utm === 'object' ? utm : {}
+  return {
+    source: channel,
+    medium: custom.medium ?? findChannel(channel)?.utmMedium ?? 'share',
+    campaign: custom.campaign ?? content.campaign,
+  }
+}
+
+/** The request as the Idempotency-Key remembers it: same canonical fields, same hash. */
+function requestHash(r: ShareKitRequest, channels: string[]): Buffer {
+  const fields = [r.url, r.title ?? null, r.topics ?? [], r.campaign ?? null, channels, r.utm ?? false]
+  return createHash('sha256').update(JSON.stringify(fields)).digest()
+}

@@ -1,0 +1,44 @@
+import type { FastifyPluginAsync } from 'fastify'
+import type { ZodTypeProvider } from 'fastify-type-provider-zod'
+import QRCode from 'qrcode'
+import { z } from 'zod'
+import { Problem } from '../infra/problem.ts'
+import { findLinkByCode } from '../links/link-repository.ts'
+import { LinkParams } from '../links/link-schemas.ts'
+
+const QrQuery = z.strictObject({
+  size: z.coerce.number().int().min(64).max(2048).default(512).describe('PNG width and height in pixels'),
+})
+
+// M recovers from ~15% damage: enough for print and screens, and keeps short links at a small version.
+const QR_OPTIONS = { errorCorrectionLevel: 'M', margin: 2 } as const
+
+/**
+ * The QR code of a link's short URL, for the qr channel (posters, print, slides). Behind links:read:
+ * the widget has no QR button, so no public QR endpoint is needed.
+ */
+export const qrRoutes: FastifyPluginAsync<{ publicUrl: string }> = async (app, { publicUrl }) => {
+  const api = app.withTypeProvider<ZodTypeProvider>()
+
+  async function shortUrlOf(code: string) {
+    const link = await findLinkByCode(app.pg, code)
+    if (!link) throw Problem.notFound(`link ${code}`)
+    return `${publicUrl}/${link.code}`
+  }
+
+  api.get('/links/:code/qr.svg', {
+    config: { scope: 'links:read' },
+    schema: { tags: ['links'], summary: "QR code of the link's short URL, as SVG", params: LinkParams },
+  }, async (request, reply) => {
+    const svg = await QRCode.toString(await shortUrlOf(request.params.code), { ...QR_OPTIONS, type: 'svg' })
+    return reply.type('image/svg+xml; charset=utf-8').header('cache-control', 'private, max-age=3600').send(svg)
+  })
+
+  api.get('/links/:code/qr.png', {
+    config: { scope: 'links:read' },
+    schema: { tags: ['links'], summary: "QR code of the link's short URL, as PNG", params: LinkParams, querystring: QrQuery },
+  }, async (request, reply) => {
+    const png = await QRCode.toBuffer(await shortUrlOf(request.params.code), { ...QR_OPTIONS, type: 'png', width: request.query.size })
+    return reply.type('image/png').header('cache-control', 'private, max-age=3600').send(png)
+  })
+}

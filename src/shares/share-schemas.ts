@@ -1,0 +1,68 @@
+import { z } from 'zod'
+import { Campaign, Title, Topic, Topics } from '../links/link-schemas.ts'
+import { MAX_URL_LENGTH } from '../links/url-policy.ts'
+import { CHANNEL_IDS } from './channels.ts'
+
+export const ShareChannel = z.enum(CHANNEL_IDS, { error: `must be one of ${CHANNEL_IDS.join(', ')}` })
+export const ShareChannels = z.array(ShareChannel).min(1).max(CHANNEL_IDS.length).transform((c) => [...new Set(c)])
+const UtmValue = z.string().trim().min(1).max(100)
+
+export const UtmOptions = z.union([
+  z.boolean(),
+  z.strictObject({ medium: UtmValue.optional(), campaign: UtmValue.optional() }),
+])
+export type UtmOptions = z.infer<typeof UtmOptions>
+
+export const CreateShareKit = z.strictObject({
+  url: z.string().max(MAX_URL_LENGTH, `must be at most ${MAX_URL_LENGTH} characters`),
+  title: Title.optional(),
+  topics: Topics.optional(),
+  campaign: Campaign.optional(),
+  channels: ShareChannels.optional(),
+  /** Off by default. true: utm_source=<channel>, utm_medium from the channel, utm_campaign from campaign. */
+  utm: UtmOptions.optional(),
+})
+export type CreateShareKit = z.infer<typeof CreateShareKit>
+
+/** What the widget may ask for with a publishable key: no campaign, no UTM (those belong to the site's owner). */
+export const WidgetKitRequest = CreateShareKit.pick({ url: true, title: true, topics: true, channels: true })
+export type WidgetKitRequest = z.infer<typeof WidgetKitRequest>
+
+export const IdempotencyKeyHeader = z.string().min(1).max(255).regex(/^[\x21-\x7e]+$/, 'must be 1 to 255 visible ASCII characters')
+
+export const ContentView = z.object({
+  id: z.string(),
+  url: z.string(),
+  title: z.string().nullable(),
+  topics: z.array(z.string()),
+  campaign: z.string().nullable(),
+  createdAt: z.string(),
+})
+export type ContentView = z.infer<typeof ContentView>
+
+export const KitLinkView = z.object({
+  channel: z.string(),
+  label: z.string(),
+  visibility: z.enum(['private', 'public', 'owned']),
+  shareMethod: z.enum(['intent', 'copy', 'qr']),
+  code: z.string(),
+  shortUrl: z.string(),
+  url: z.string(),
+  shareUrl: z.string(),
+  desktopShareUrl: z.string().nullable(),
+})
+export type KitLinkView = z.infer<typeof KitLinkView>
+
+export const ShareKitView = z.object({ content: ContentView, links: z.array(KitLinkView) })
+export type ShareKitView = z.infer<typeof ShareKitView>
+
+export const ShareKitList = z.object({ items: z.array(ShareKitView), nextCursor: z.string().nullable() })
+
+export const ShareParams = z.strictObject({ id: z.string().regex(/^[1-9]\d{0,18}$/, 'must be a content id') })
+
+export const ListSharesQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z.string().max(64).optional(),
+  topic: Topic.optional(),
+  campaign: Campaign.optional(),
+})

@@ -1,0 +1,85 @@
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
+import type { ZodTypeProvider } from 'fastify-type-provider-zod'
+import { z } from 'zod'
+import { Problem } from '../infra/problem.ts'
+import type { LinkCache } from '../links/link-cache.ts'
+import type { LinkRow } from '../links/link-repository.ts'
+import { acceptTargetUrl } from '../links/mint-link.ts'
+import type { UrlPolicy } from '../links/url-policy.ts'
+import { findContent, linksOfContents, listContents } from './content-repository.ts'
+import { createShareKit, type ShareKitRequest } from './create-share-kit.ts'
+import { publishableKeyRefusal } from './publishable-origin.ts'
+import { CreateShareKit, IdempotencyKeyHeader, ListSharesQuery, ShareKitList, ShareKitView, ShareParams } from './share-schemas.ts'
+import { toShareKitView } from './share-kit-view.ts'
+
+export type SharesRoutesOptions = { publicUrl: string; urlPolicy: UrlPolicy; linkCache: LinkCache }
+
+const encodeCursor = (id: string) => Buffer.from(id).toString('base64url')
+function decodeCursor(cursor: string): string {
+  const id = Buffer.from(cursor, 'base64url').toString()
+  if (!/^[1-9]\d{0,18}$/.test(id)) throw Problem.field('cursor', 'is not a cursor this API returned')
+  return id
+}
+
+const KitHeaders = z.looseObject({ 'idempotency-key': IdempotencyKeyHeader.optional() })
+
+/**
+ * Makes the share kit for a request, after the checks every caller passes: the URL policy, and for a
+ * publishable key its allowed origins. Shared by POST /shares and the widget's kit route.
+ */
+export async function shareKitFor(request: FastifyRequest, kit: ShareKitRequest, opts: SharesRoutesOptions & { idempotencyKey?: string }) {
+  const url = acceptTargetUrl(kit.url, opts.urlPolicy)
+  const principal = request.principal!
+  const refusal = publishableKeyRefusal(principal, url, request.headers.origin)
+  if (refusal) throw Problem.forbidden(refusal)
+  const idempotency = opts.idempotencyKey ? { keyId: principal.keyId, key: opts.idempotencyKey } : undefined
+  const made = await createShareKit(request.server.pg.pool, { ...kit, url }, { urlPolicy: opts.urlPolicy, idempotency })
+  for (const code of made.mintedCodes) opts.linkCache.invalidate(code) // a cached "unknown" for a new code must not outlive it
+  return made
+}
+
+/** Share kits: one call turns a page into one tracked link per channel, with ready-made share intents. */
+export const sharesRoutes: FastifyPluginAsync<SharesRoutesOptions> = async (app, opts) => {
+  const api = app.withTypeProvider<ZodTypeProvider>()
+  const db = app.pg
+
+  api.post('/shares', {
+    config: { scope: 'shares:write' },
+    schema: {
+      tags: ['shares'],
+      summary: 'Create (or complete) the share kit of a page: one link per channel; the same URL again returns the same links',
+      headers: KitHeaders,
+      body: CreateShareKit,
+      response: { 200: ShareKitView, 201: ShareKitView },
+    },
+  }, async (request, reply) => {
+    const idempotencyKey = request.headers['idempotency-key']
+    const made = await shareKitFor(request, request.body, { ...opts, idempotencyKey })
+    return reply.code(made.status).send(toShareKitView(made.content, made.links, opts.publicUrl))
+  })
+
+  api.get('/shares/:id', {
+    config: { scope: 'links:read' },
+    schema: { tags: ['shares'], summary: 'Read a share kit with all its channel links', params: ShareParams, response: { 200: ShareKitView } },
+  }, async (request) => {
+    const content = await findContent(db, request.params.id)
+    if (!content) throw Problem.notFound(`share kit ${request.params.id}`)
+    return toShareKitView(content, await linksOfContents(db, [content.id]), opts.publicUrl)
+  })
+
+  api.get('/shares', {
+    config: { scope: 'links:read' },
+    schema: { tags: ['shares'], summary: 'List share kits, newest first, by topic or campaign', querystring: ListSharesQuery, response: { 200: ShareKitList } },
+  }, async (request) => {
+    const { limit, cursor, topic, campaign } = request.query
+    const rows = await listContents(db, { topic, campaign, limit: limit + 1, beforeId: cursor ? decodeCursor(cursor) : undefined })
+    const page = rows.slice(0, limit)
+    const links = await linksOfContents(db, page.map((c) => c.id))
+    const byContent = new Map<string, LinkRow[]>()
+    for (const l of links) byContent.set(l.content_id!, [...(byContent.get(l.content_id!) ?? []), l])
+    return {
+      items: page.map((c) => toShareKitView(c, byContent.get(c.id) ?? [], opts.publicUrl)),
+      nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1].id) : null,
+    }
+  })
+}
