@@ -12,7 +12,11 @@ export type ClickCaptureDeps = {
   record: (click: ClickRecord) => void
   recordLoss: (linkId: string, at: number, reason: LossReason) => void
   countryHeader: string | undefined
+  /** HONOR_DNT: a visitor sending DNT: 1 or Sec-GPC: 1 is counted as a click but never hashed. */
+  honorDnt?: boolean
 }
+
+export const optsOutOfTracking = (request: FastifyRequest) => request.headers.dnt === '1' || request.headers['sec-gpc'] === '1'
 
 /** Requests that got a redirect but are not clicks: the browser or a crawler asking ahead, not a person following. */
 export function dropReason(request: FastifyRequest): LossReason | null {
@@ -57,7 +61,7 @@ export function createClickCapture(d: ClickCaptureDeps) {
       referrer: referrer || null,
       userAgent: ua || null,
       // Only humans are counted as visitors; the IP goes into the hash and nowhere else.
-      visitor: label.kind === 'human' ? d.hashVisitor(request.ip, ua, at) : null,
+      visitor: label.kind === 'human' && !(d.honorDnt && optsOutOfTracking(request)) ? d.hashVisitor(request.ip, ua, at) : null,
       language: firstLanguage(h['accept-language']),
       country: typeof country === 'string' && /^[A-Za-z]{2}$/.test(country) ? country.toUpperCase() : null,
       browser: label.browser,

@@ -39,6 +39,7 @@ export const clicksPlugin = fp(
       record: writer.record,
       recordLoss: writer.recordLoss,
       countryHeader: config.countryHeader,
+      honorDnt: config.honorDnt,
     })
     app.decorate('clicks', { capture, writer })
     // Replay what an earlier run left in the journal, without delaying start.
