@@ -22,6 +22,11 @@ export const CreateLink = z.strictObject({
   topics: Topics.optional(),
   campaign: Campaign.optional(),
   expiresAt: z.iso.datetime({ offset: true }).optional(),
+}).meta({
+  examples: [
+    { url: 'https://example.com/article', code: 'spring-sale', channel: 'whatsapp', topics: ['climate'], campaign: 'spring' },
+    { url: 'https://example.com/pricing', expiresAt: '2027-01-01T00:00:00Z' },
+  ],
 })
 export type CreateLink = z.infer<typeof CreateLink>
 
@@ -33,7 +38,7 @@ export const UpdateLink = z.strictObject({
   campaign: Campaign.nullable().optional(),
   expiresAt: z.iso.datetime({ offset: true }).nullable().optional(),
   disabled: z.boolean().optional(),
-})
+}).meta({ examples: [{ url: 'https://example.com/article-v2', title: null }, { disabled: false }] })
 export type UpdateLink = z.infer<typeof UpdateLink>
 
 export const LinkParams = z.strictObject({ code: Code })
@@ -60,6 +65,22 @@ export const LinkView = z.object({
   disabled: z.boolean(),
   createdAt: z.string(),
   updatedAt: z.string(),
+}).meta({
+  examples: [
+    {
+      code: 'spring-sale',
+      shortUrl: 'https://umbra.example/spring-sale',
+      url: 'https://example.com/article',
+      title: null,
+      channel: 'whatsapp',
+      topics: ['climate'],
+      campaign: 'spring',
+      expiresAt: null,
+      disabled: false,
+      createdAt: '2026-11-29T08:00:00.000Z',
+      updatedAt: '2026-11-29T08:00:00.000Z',
+    },
+  ],
 })
 export type LinkView = z.infer<typeof LinkView>
 

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
-import { Problem } from '../infra/problem.ts'
+import { Problem, problemResponses } from '../infra/problem.ts'
 import type { LinkCache } from './link-cache.ts'
 import { findLinkByCode, listLinks, updateLink } from './link-repository.ts'
 import { CreateLink, LinkList, LinkParams, LinkView, ListLinksQuery, UpdateLink } from './link-schemas.ts'
@@ -25,7 +25,7 @@ export const linksRoutes: FastifyPluginAsync<LinksRoutesOptions> = async (app, {
 
   api.post('/links', {
     config: { scope: 'links:write' },
-    schema: { tags: ['links'], summary: 'Create a short link', body: CreateLink, response: { 201: LinkView } },
+    schema: { tags: ['links'], summary: 'Create a short link', body: CreateLink, response: { 201: LinkView, ...problemResponses(400, 409) } },
   }, async (request, reply) => {
     const row = await mintLink(db, request.body, urlPolicy)
     linkCache.invalidate(row.code) // a cached "unknown" for this custom code must not outlive it
@@ -47,7 +47,7 @@ export const linksRoutes: FastifyPluginAsync<LinksRoutesOptions> = async (app, {
 
   api.get('/links/:code', {
     config: { scope: 'links:read' },
-    schema: { tags: ['links'], summary: 'Read one link', params: LinkParams, response: { 200: LinkView } },
+    schema: { tags: ['links'], summary: 'Read one link', params: LinkParams, response: { 200: LinkView, ...problemResponses(404) } },
   }, async (request) => {
     const row = await findLinkByCode(db, request.params.code)
     if (!row) throw Problem.notFound(`link ${request.params.code}`)
@@ -56,7 +56,7 @@ export const linksRoutes: FastifyPluginAsync<LinksRoutesOptions> = async (app, {
 
   api.patch('/links/:code', {
     config: { scope: 'links:write' },
-    schema: { tags: ['links'], summary: 'Change a link', params: LinkParams, body: UpdateLink, response: { 200: LinkView } },
+    schema: { tags: ['links'], summary: 'Change a link', params: LinkParams, body: UpdateLink, response: { 200: LinkView, ...problemResponses(400, 404) } },
   }, async (request) => {
     const patch = { ...request.body }
     if (patch.url !== undefined) patch.url = acceptTargetUrl(patch.url, urlPolicy)
@@ -73,7 +73,7 @@ export const linksRoutes: FastifyPluginAsync<LinksRoutesOptions> = async (app, {
       tags: ['links'],
       summary: 'Disable a link (its code is never reused; its redirect answers 410)',
       params: LinkParams,
-      response: { 204: z.null() },
+      response: { 204: z.null(), ...problemResponses(404) },
     },
   }, async (request, reply) => {
     const row = await updateLink(db, request.params.code, { disabled: true })
