@@ -31,3 +31,6 @@ create table share_idempotency_keys (
 );
 
 create index share_idempotency_keys_created_at_idx on share_idempotency_keys (created_at);
+
+-- Topic and channel reports read every link's rollups for a time range: without this they scan the table.
+create index click_rollups_hourly_hour_idx on click_rollups_hourly (hour);

@@ -1,5 +1,7 @@
 import Fastify, { type FastifyInstance } from 'fastify'
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod'
+import { exportsRoutes } from './analytics/exports-routes.ts'
+import { reportsRoutes } from './analytics/reports-routes.ts'
 import { statsRoutes } from './analytics/stats-routes.ts'
 import { authPlugin } from './api/auth.ts'
 import { keysRoutes } from './api/keys-routes.ts'
@@ -64,6 +66,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       await api.register(statsRoutes)
       await api.register(sharesRoutes, { publicUrl: config.publicUrl, urlPolicy, linkCache })
       await api.register(qrRoutes, { publicUrl: config.publicUrl })
+      await api.register(reportsRoutes)
+      await api.register(exportsRoutes)
     },
     { prefix: '/api/v1' },
   )

@@ -1,0 +1,116 @@
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
+import type { ZodTypeProvider } from 'fastify-type-provider-zod'
+import { z } from 'zod'
+import { Problem } from '../infra/problem.ts'
+import { Campaign, Topic } from '../links/link-schemas.ts'
+import { findContent, linksOfContents } from '../shares/content-repository.ts'
+import { ShareParams } from '../shares/share-schemas.ts'
+import { toContentView } from '../shares/share-kit-view.ts'
+import { channelReportCsv, contentReportCsv, topicReportCsv } from './report-csv.ts'
+import {
+  countUniquesByTopic, countUniquesOfContent, humanSeriesOfContent, sumLabelsByChannel, sumLabelsByTopic, sumLabelsOfContent,
+} from './report-queries.ts'
+import { buildChannelReport, buildContentReport, buildTopicReport } from './reports.ts'
+import { parseRange, StatsQuery } from './stats-routes.ts'
+
+const Format = z.enum(['json', 'csv']).optional().describe('csv, or send Accept: text/csv')
+const TopicReportQuery = StatsQuery.omit({ interval: true }).extend({ campaign: Campaign.optional(), format: Format })
+const ChannelReportQuery = TopicReportQuery.extend({ topic: Topic.optional() })
+const ContentReportQuery = StatsQuery.extend({ format: Format })
+
+const Counts = z.record(z.string(), z.number())
+const Tally = z.object({
+  clicks: z.number(),
+  dark: z.number(),
+  public: z.number(),
+  darkShare: z.number().nullable(),
+  byMedium: Counts,
+  previews: z.number(),
+  previewsByApp: Counts,
+  bots: z.number(),
+})
+const TopicReportView = z.object({ from: z.string(), to: z.string(), topics: z.array(Tally.extend({ topic: z.string(), uniques: z.number() })) })
+const ChannelReportView = z.object({
+  from: z.string(),
+  to: z.string(),
+  channels: z.array(Tally.extend({ channel: z.string(), label: z.string(), declaredVisibility: z.enum(['private', 'public', 'owned']).nullable() })),
+})
+const ContentReportView = z.object({
+  content: z.object({ id: z.string(), url: z.string(), title: z.string().nullable(), topics: z.array(z.string()), campaign: z.string().nullable(), createdAt: z.string() }),
+  from: z.string(),
+  to: z.string(),
+  interval: z.enum(['hour', 'day']),
+  totals: Tally.extend({ uniques: z.number() }),
+  channels: z.array(Tally.extend({ channel: z.string(), label: z.string(), code: z.string() })),
+  series: z.array(z.object({ t: z.string(), clicks: z.number(), dark: z.number(), public: z.number(), byChannel: Counts })),
+})
+
+const wantsCsv = (request: FastifyRequest, format: string | undefined) =>
+  format === 'csv' || (format === undefined && /\btext\/csv\b/.test(request.headers.accept ?? ''))
+
+function sendCsv(reply: FastifyReply, name: string, csv: string) {
+  return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${name}.csv"`).send(csv as never)
+}
+
+/** Topic, channel and content reports, read from rollups only; JSON, or CSV for spreadsheets. */
+export const reportsRoutes: FastifyPluginAsync = async (app) => {
+  const api = app.withTypeProvider<ZodTypeProvider>()
+  const db = app.pg
+
+  api.get('/reports/topics', {
+    config: { scope: 'stats:read' },
+    schema: {
+      tags: ['reports'],
+      summary: 'Per topic: human clicks, dark vs public, dark share, uniques, previews by app',
+      querystring: TopicReportQuery,
+      response: { 200: TopicReportView },
+    },
+  }, async (request, reply) => {
+    const { fromMs, toMs } = parseRange(request.query)
+    const filter = { from: new Date(fromMs), to: new Date(toMs), campaign: request.query.campaign }
+    const [labels, uniques] = await Promise.all([sumLabelsByTopic(db, filter), countUniquesByTopic(db, filter)])
+    const report = buildTopicReport({ fromMs, toMs, labels, uniques })
+    return wantsCsv(request, request.query.format) ? sendCsv(reply, 'topics', topicReportCsv(report)) : report
+  })
+
+  api.get('/reports/channels', {
+    config: { scope: 'stats:read' },
+    schema: {
+      tags: ['reports'],
+      summary: 'Per declared channel: human clicks and the observed medium mix (declared × observed)',
+      querystring: ChannelReportQuery,
+      response: { 200: ChannelReportView },
+    },
+  }, async (request, reply) => {
+    const { fromMs, toMs } = parseRange(request.query)
+    const { topic, campaign } = request.query
+    const labels = await sumLabelsByChannel(db, { from: new Date(fromMs), to: new Date(toMs), topic, campaign })
+    const report = buildChannelReport({ fromMs, toMs, labels })
+    return wantsCsv(request, request.query.format) ? sendCsv(reply, 'channels', channelReportCsv(report)) : report
+  })
+
+  api.get('/reports/content/:id', {
+    config: { scope: 'stats:read' },
+    schema: {
+      tags: ['reports'],
+      summary: 'One content (share kit) across its channels, with a time series',
+      params: ShareParams,
+      querystring: ContentReportQuery,
+      response: { 200: ContentReportView },
+    },
+  }, async (request, reply) => {
+    const { fromMs, toMs, interval } = parseRange(request.query)
+    const content = await findContent(db, request.params.id)
+    if (!content) throw Problem.notFound(`content ${request.params.id}`)
+    const range = { contentId: content.id, from: new Date(fromMs), to: new Date(toMs) }
+    const [links, labels, series, uniques] = await Promise.all([
+      linksOfContents(db, [content.id]),
+      sumLabelsOfContent(db, range),
+      humanSeriesOfContent(db, range, interval),
+      countUniquesOfContent(db, range),
+    ])
+    const report = buildContentReport({ fromMs, toMs, interval, links: links.map((l) => ({ id: l.id, code: l.code, channel: l.channel! })), labels, series, uniques })
+    if (wantsCsv(request, request.query.format)) return sendCsv(reply, `content-${content.id}`, contentReportCsv(report))
+    return { content: toContentView(content), ...report }
+  })
+}
