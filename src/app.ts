@@ -10,6 +10,8 @@ import { rateLimitsPlugin } from './api/rate-limits.ts'
 import { pageSecurityPlugin } from './api/security-headers.ts'
 import { clicksPlugin } from './clicks/clicks-plugin.ts'
 import type { Config } from './config.ts'
+import { dashboardRoutes } from './dashboard/dashboard-routes.ts'
+import { dashboardSessionsPlugin } from './dashboard/dashboard-sessions-plugin.ts'
 import { databasePlugin } from './infra/database.ts'
 import { healthRoutes } from './infra/health-routes.ts'
 import { loggerOptions, type LogStream } from './infra/logger.ts'
@@ -43,6 +45,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(openApiPlugin)
   await app.register(pageSecurityPlugin)
   await app.register(databasePlugin, { config })
+  // Before auth: the dashboard's session cookie is an alternative to Authorization: Bearer.
+  await app.register(dashboardSessionsPlugin, { publicUrl: config.publicUrl })
   await app.register(authPlugin, { adminApiKey: config.adminApiKey, ...config.apiKeys })
   await app.register(rateLimitsPlugin, { limits: config.rateLimits })
   await app.register(clicksPlugin, { config })
@@ -71,6 +75,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     },
     { prefix: '/api/v1' },
   )
+  await app.register(dashboardRoutes)
   await app.register(redirectRoutes, { linkCache })
 
   app.setNotFoundHandler((request, reply) =>

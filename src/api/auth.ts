@@ -1,5 +1,6 @@
 import type { FastifyRequest, onRequestAsyncHookHandler, RouteOptions } from 'fastify'
 import fp from 'fastify-plugin'
+import { sessionKeyOf } from '../dashboard/dashboard-sessions-plugin.ts'
 import { Problem } from '../infra/problem.ts'
 import { countUsableApiKeys } from './api-key-repository.ts'
 import { createKeyAuthenticator, type AuthFailure, type KeyAuthenticator } from './key-authenticator.ts'
@@ -61,7 +62,9 @@ export const authPlugin = fp(
 
     const authenticate: onRequestAsyncHookHandler = async (request) => {
       const scope = request.routeOptions.config.scope as Scope
-      const outcome = await keys.authenticate(bearerToken(request))
+      // Authorization: Bearer wins; without it, a dashboard session cookie stands for the key it was made from.
+      const session = request.headers.authorization ? null : await sessionKeyOf(request)
+      const outcome = session ? await keys.authenticateHash(session.keyHash) : await keys.authenticate(bearerToken(request))
       if ('failure' in outcome) throw Problem.unauthorized(FAILURE_DETAIL[outcome.failure])
       const principal = outcome.principal
       // Publishable keys are readable in page source: whatever their row says, they reach share kits only.

@@ -1,0 +1,44 @@
+import fastifyCookie from '@fastify/cookie'
+import type { FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+import { Problem } from '../infra/problem.ts'
+import { createDashboardSessions, type DashboardSessions, type SessionKey } from './dashboard-sessions.ts'
+import { forgeableWriteProblem, sessionCookie, type SessionCookie } from './session-cookie.ts'
+
+export const DEFAULT_SESSION_TTL_MS = 12 * 3_600_000
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    dashboardSessions: DashboardSessions & { cookie: SessionCookie }
+  }
+}
+
+/**
+ * The dashboard's sessions, registered before the auth plugin so it can accept the session cookie as an
+ * alternative to `Authorization: Bearer`. Registers @fastify/cookie (its onRequest hook parses cookies
+ * before auth's runs).
+ */
+export const dashboardSessionsPlugin = fp(
+  async (app, { publicUrl, ttlMs = DEFAULT_SESSION_TTL_MS }: { publicUrl: string; ttlMs?: number }) => {
+    await app.register(fastifyCookie)
+    app.decorate('dashboardSessions', { ...createDashboardSessions({ db: app.pg, ttlMs }), cookie: sessionCookie(publicUrl) })
+  },
+  { name: 'dashboard-sessions', dependencies: ['database'] },
+)
+
+/**
+ * For the auth plugin: the API key behind the request's session cookie, or null when the request carries
+ * no session cookie. Throws 401 when the session is unknown, signed out or expired, and 403 when a write
+ * could have been forged by another site. The caller still checks the key itself (revoked, expired, scopes).
+ */
+export async function sessionKeyOf(request: FastifyRequest): Promise<SessionKey | null> {
+  if (!request.server.hasDecorator('dashboardSessions')) return null
+  const sessions = request.server.dashboardSessions
+  const token = request.cookies?.[sessions.cookie.name]
+  if (!token) return null
+  const forged = forgeableWriteProblem(request)
+  if (forged) throw Problem.forbidden(forged)
+  const key = await sessions.resolve(token)
+  if (!key) throw Problem.unauthorized('the dashboard session has expired or was signed out; sign in again')
+  return key
+}

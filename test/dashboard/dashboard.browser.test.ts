@@ -1,0 +1,259 @@
+import { existsSync, mkdirSync } from 'node:fs'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { ADMIN_KEY, auth, eventually, startTestApp, type TestApp } from '../support/test-app.ts'
+
+/**
+ * The dashboard in a real browser: Debian's Chromium driven by playwright-core. Screenshots of every
+ * page land in test-output/dashboard/ (git-ignored) for a person to look at.
+ */
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium'
+const SHOTS = 'test-output/dashboard'
+const chromiumMissing = !existsSync(CHROMIUM)
+
+if (chromiumMissing) {
+  console.warn(
+    `\n!!!!!!!!\n!!! no Chromium at ${CHROMIUM}: the dashboard BROWSER TESTS WERE SKIPPED\n` +
+      '!!! install it (apt-get install chromium) or set CHROMIUM_PATH; with CI=true this is a failure\n!!!!!!!!\n',
+  )
+}
+
+// Code passed to page.evaluate() runs in the browser; these are the browser globals it uses (the project's lib has no DOM).
+declare const document: { cookie: string; activeElement: { textContent: string | null } | null; documentElement: { scrollWidth: number } }
+declare const navigator: { clipboard: { readText(): Promise<string> } }
+
+const CHROME = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36'
+const INSTAGRAM =
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 Instagram 329.0.0.40.100 (iPhone14,2; iOS 17_4; en_US; en; scale=3.00; 1170x2532; 602012345)'
+const ANDROID_FIREFOX = 'Mozilla/5.0 (Android 14; Mobile; rv:125.0) Gecko/125.0 Firefox/125.0'
+const WHATSAPP_PREVIEW = 'WhatsApp/2.24.6.77 A'
+
+describe.runIf(chromiumMissing)('dashboard in headless Chromium (no Chromium here)', () => {
+  it.runIf(process.env.CI === 'true')(`fails in CI: Chromium is required at ${CHROMIUM}`, () => {
+    throw new Error(`no Chromium at ${CHROMIUM}; CI must run the dashboard browser tests (apt-get install chromium)`)
+  })
+  it.skip(`skipped: no Chromium at ${CHROMIUM}`, () => {})
+})
+
+describe.skipIf(chromiumMissing)('dashboard in headless Chromium', () => {
+  let t: TestApp
+  let base: string
+  let browser: Browser
+  let context: BrowserContext
+  let page: Page
+  const kit: Record<string, string> = {} // channel → code
+
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true })
+    t = await startTestApp()
+    base = await t.app.listen({ host: '127.0.0.1', port: 0 })
+    const { chromium } = await import('playwright-core')
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-background-networking', '--disable-gpu'] })
+    context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' })
+    page = await context.newPage()
+    page.setDefaultTimeout(8_000) // fail fast and say where, rather than at the test's timeout
+    page.on('pageerror', (err) => {
+      throw err
+    })
+  })
+  afterAll(async () => {
+    await browser?.close()
+    await t?.close()
+  })
+
+  const shot = (name: string, p: Page = page) => p.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true })
+
+  /** A visit as an app or a browser would make it: a plain request that does not follow the 302. */
+  async function follow(code: string, ua: string, referrer?: string, method = 'GET') {
+    const res = await fetch(`${base}/${code}`, { method, redirect: 'manual', headers: { 'user-agent': ua, ...(referrer ? { referer: referrer } : {}) } })
+    expect(res.status).toBe(302)
+  }
+
+  it('loads the sign-in page in under a second', async () => {
+    const started = Date.now()
+    await page.goto(`${base}/dashboard/`)
+    await page.getByLabel('API key').waitFor()
+    const elapsed = Date.now() - started
+    expect(elapsed).toBeLessThan(1_000)
+    expect(new URL(page.url()).pathname).toBe('/dashboard/sign-in')
+    const timing = await page.evaluate<number>('performance.getEntriesByType("navigation")[0].domContentLoadedEventEnd')
+    expect(timing).toBeLessThan(1_000)
+  })
+
+  it('says clearly when the key is wrong', async () => {
+    await page.getByLabel('API key').fill('umb_this-is-not-a-real-key')
+    await page.getByRole('button', { name: 'Sign in' }).click()
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('That API key is not valid')
+    expect(await page.getByLabel('API key').getAttribute('aria-invalid')).toBe('true')
+    await shot('1-sign-in-wrong-key')
+    expect((await context.cookies()).filter((c) => c.name === 'umbra_session')).toHaveLength(0)
+  })
+
+  it('signs in with a key and holds only an httpOnly, SameSite=Strict cookie', async () => {
+    await page.getByLabel('API key').fill(ADMIN_KEY)
+    await page.getByRole('button', { name: 'Sign in' }).click()
+    await page.getByRole('heading', { name: 'Links & kits' }).waitFor()
+    expect(new URL(page.url()).pathname).toBe('/dashboard/')
+    const [cookie] = (await context.cookies()).filter((c) => c.name === 'umbra_session')
+    expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/' })
+    expect(await page.evaluate(() => document.cookie)).not.toContain('umbra_session')
+    expect(await page.getByText('Signed in with ADMIN_API_KEY').isVisible()).toBe(true)
+  })
+
+  it('creates a share kit with copy buttons, share intents and QR codes', async () => {
+    const create = page.getByRole('region', { name: 'Create' })
+    await create.getByLabel('Page URL').fill('https://example.com/heatwave-explained')
+    await create.getByLabel('Title').fill('Heatwave, explained')
+    await create.getByLabel('Topics').fill('climate, health')
+    await create.getByLabel('Campaign').fill('summer')
+    await create.getByRole('button', { name: 'Create share kit' }).click()
+    const table = page.locator('.create-result table.kit')
+    await table.waitFor()
+    for (const channel of ['whatsapp', 'email', 'x', 'copy', 'qr']) {
+      const href = await table.locator(`tr[data-channel="${channel}"] th a`).getAttribute('href')
+      kit[channel] = decodeURIComponent(href!.split('/').pop()!)
+    }
+    const whatsapp = table.locator('tr[data-channel="whatsapp"]')
+    const intent = await whatsapp.getByRole('button', { name: 'Copy the WhatsApp share intent' }).getAttribute('data-copy')
+    expect(intent).toMatch(/^https:\/\/wa\.me\/\?text=/)
+    expect(intent).toContain(encodeURIComponent(`http://umbra.test/${kit.whatsapp}`))
+
+    // Copy puts the short link on the clipboard.
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base })
+    await whatsapp.getByRole('button', { name: 'Copy the WhatsApp short link' }).click()
+    await expect.poll(() => whatsapp.locator('.copy-status').first().textContent()).toBe('Copied')
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(`http://umbra.test/${kit.whatsapp}`)
+
+    // QR downloads are plain links the session cookie authorises.
+    const qr = await table.locator('tr[data-channel="qr"] a[download$=".svg"]').getAttribute('href')
+    const svg = await page.request.get(`${base}${qr}`)
+    expect(svg.status()).toBe(200)
+    expect(svg.headers()['content-type']).toContain('image/svg+xml')
+
+    await page.locator('table.links tbody tr').first().waitFor()
+    expect(await page.locator(`table.links tr[data-code="${kit.whatsapp}"]`).count()).toBe(1)
+    await shot('2-links-and-kit')
+  })
+
+  it('filters the list by channel and topic, and searches', async () => {
+    await page.getByRole('search').getByLabel('Channel').selectOption('email')
+    await page.getByRole('search').getByRole('button', { name: 'Filter' }).click()
+    await expect.poll(() => page.locator('table.links tbody tr').count()).toBe(1)
+    expect(await page.locator('table.links tbody tr').getAttribute('data-code')).toBe(kit.email)
+    expect(new URL(page.url()).searchParams.get('channel')).toBe('email')
+    await page.getByRole('search').getByRole('button', { name: 'Clear' }).click()
+    await expect.poll(() => page.locator('table.links tbody tr').count()).toBeGreaterThan(5)
+  })
+
+  it('shows the clicks of three links, dark vs public, on the link page', async () => {
+    await follow(kit.whatsapp, CHROME) // no referrer → direct, dark
+    await follow(kit.whatsapp, INSTAGRAM) // Instagram in-app browser → dark
+    await follow(kit.whatsapp, WHATSAPP_PREVIEW) // a preview card: a share seen, not a click
+    await follow(kit.whatsapp, CHROME, undefined, 'HEAD') // not counted
+    await follow(kit.email, ANDROID_FIREFOX, 'https://mail.google.com/') // webmail → dark
+    await follow(kit.x, CHROME, 'https://t.co/abc123') // X → public
+    await eventually(async () => {
+      const res = await fetch(`${base}/api/v1/links/${kit.whatsapp}/stats`, { headers: auth })
+      const s = (await res.json()) as { clicks: number; previews: number; lossLedger: { head: number } }
+      return s.clicks === 2 && s.previews === 1 && s.lossLedger.head === 1
+    })
+    await eventually(async () => {
+      const res = await fetch(`${base}/api/v1/links/${kit.x}/stats`, { headers: auth })
+      return ((await res.json()) as { clicks: number }).clicks === 1
+    })
+
+    await page.locator(`table.links tr[data-code="${kit.whatsapp}"] a.code`).click()
+    await page.getByRole('heading', { name: 'Heatwave, explained' }).waitFor()
+    const tile = (label: string) => page.locator('.tile', { has: page.locator('dt', { hasText: new RegExp(`^${label}$`) }) }).locator('.tile-value')
+    await expect.poll(() => tile('Clicks').textContent()).toBe('2')
+    expect(await tile('Dark').textContent()).toBe('2')
+    expect(await tile('Public').textContent()).toBe('0')
+    expect(await tile('Dark share').textContent()).toBe('100%')
+    expect(await tile('Uniques').textContent()).toBe('2')
+    expect(await tile('Shares seen').textContent()).toBe('1')
+    const arrived = page.locator('section.breakdown', { has: page.getByRole('heading', { name: 'How they arrived' }) })
+    expect(await arrived.getByRole('row', { name: /Direct/ }).locator('.bar-value').textContent()).toBe('1')
+    expect(await arrived.getByRole('row', { name: /In-app browser/ }).locator('.bar-value').textContent()).toBe('1')
+    const apps = page.locator('section.breakdown', { has: page.getByRole('heading', { name: /^By app/ }) })
+    expect(await apps.getByRole('row', { name: /Instagram/ }).locator('.bar-value').textContent()).toBe('1')
+    const previews = page.locator('section.breakdown', { has: page.getByRole('heading', { name: /^Shares seen/ }) })
+    expect(await previews.getByRole('row', { name: /WhatsApp/ }).locator('.bar-value').textContent()).toBe('1')
+    const ledger = page.locator('.ledger')
+    expect(await ledger.locator('tr[data-ledger="Link previews"] td.num').textContent()).toBe('1')
+    expect(await ledger.locator('tr[data-ledger="HEAD requests"] td.num').textContent()).toBe('1')
+    expect(await ledger.textContent()).toContain('received 4 requests')
+    expect(await page.locator('.chart canvas').count()).toBeGreaterThan(0)
+    expect(await page.locator('table.matrix tbody th').textContent()).toBe('WhatsApp')
+
+    // The CSV export is a plain link the session cookie authorises.
+    const csvHref = await page.getByRole('link', { name: 'Export clicks (CSV)' }).getAttribute('href')
+    const csv = await page.request.get(`${base}${csvHref}`)
+    expect(csv.status()).toBe(200)
+    expect(csv.headers()['content-type']).toContain('text/csv')
+    expect((await csv.text()).trim().split('\n').length).toBeGreaterThanOrEqual(3) // header + the 2 clicks at least
+    await shot('3-link-page')
+
+    // The same page on a phone.
+    const phone = await context.newPage()
+    await phone.setViewportSize({ width: 390, height: 844 })
+    await phone.goto(page.url())
+    await phone.locator('.ledger').waitFor()
+    expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390)
+    await shot('4-link-page-phone', phone)
+    await phone.close()
+  })
+
+  it('ranks topics by dark share and opens a topic’s contents', async () => {
+    await page.getByRole('link', { name: 'Topics', exact: true }).click()
+    await page.getByRole('heading', { name: 'Topics', level: 1 }).waitFor()
+    const climate = page.locator('tr[data-topic="climate"]')
+    await climate.waitFor()
+    // 4 clicks: whatsapp direct + in-app, gmail (dark) and t.co (public) → 3 of 4 dark.
+    expect(await climate.locator('td.strong').textContent()).toBe('75%')
+    expect(await climate.locator('td[data-label="Clicks"]').textContent()).toBe('4')
+    await shot('5-topics')
+
+    await climate.getByRole('link', { name: 'climate' }).click()
+    await page.getByRole('heading', { name: 'Topic: climate' }).waitFor()
+    const content = page.locator('tr[data-content]', { hasText: 'Heatwave, explained' })
+    await content.waitFor()
+    expect(await content.locator('td.strong').textContent()).toBe('75%')
+    await shot('6-topic')
+
+    await content.getByRole('link', { name: 'Heatwave, explained' }).click()
+    await page.getByRole('heading', { name: 'Heatwave, explained', level: 1 }).waitFor()
+    await page.locator('tr[data-channel="x"]').first().waitFor()
+    await shot('7-content')
+  })
+
+  it('shows declared channels against observed mediums', async () => {
+    await page.getByRole('link', { name: 'Channels', exact: true }).click()
+    await page.locator('table.matrix').waitFor()
+    await shot('8-channels')
+  })
+
+  it('is usable from the keyboard: a skip link, then the navigation', async () => {
+    await page.goto(`${base}/dashboard/`)
+    await page.getByRole('heading', { name: 'Links & kits' }).waitFor()
+    await page.keyboard.press('Tab')
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content')
+    await page.keyboard.press('Tab')
+    await page.keyboard.press('Tab')
+    await page.keyboard.press('Tab')
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Topics')
+    await page.keyboard.press('Enter')
+    await page.getByRole('heading', { name: 'Topics', level: 1 }).waitFor()
+  })
+
+  it('signing out ends the session: the API refuses the browser', async () => {
+    await page.goto(`${base}/dashboard/`)
+    await page.getByRole('button', { name: 'Sign out' }).click()
+    await page.getByLabel('API key').waitFor()
+    expect(new URL(page.url()).pathname).toBe('/dashboard/sign-in')
+    const res = await page.request.get(`${base}/api/v1/links`)
+    expect(res.status()).toBe(401)
+    // Going back to a page asks to sign in again.
+    await page.goto(`${base}/dashboard/links/${kit.whatsapp}`)
+    await page.getByLabel('API key').waitFor()
+  })
+})
