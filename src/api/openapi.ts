@@ -29,8 +29,11 @@ function standardProblems(route: RouteOptions): number[] {
 /** jsonSchemaTransform, plus the standard problem responses a route does not document itself. */
 const transform: typeof jsonSchemaTransform = (input) => {
   const out = jsonSchemaTransform(input)
+  // Pages outside /api that declare no schema (the redirect, HTML pages) are not part of the JSON API.
+  if (!out.schema && !input.url.startsWith('/api/')) return { ...out, schema: { hide: true } }
   const schema = out.schema as { hide?: boolean; response?: Record<string, unknown> }
   if (!schema || schema.hide || !input.route) return out
+  if (!input.route.config?.scope) (schema as { security?: unknown[] }).security = [] // public: no key needed
   const documented = schema.response ?? {}
   for (const status of standardProblems(input.route))
     if (!(status in documented)) documented[status] = { description: STANDARD_PROBLEMS[status], content: PROBLEM }

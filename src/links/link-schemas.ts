@@ -22,11 +22,12 @@ export const CreateLink = z.strictObject({
   topics: Topics.optional(),
   campaign: Campaign.optional(),
   expiresAt: z.iso.datetime({ offset: true }).optional(),
+// x-examples, not examples: zod drops `examples` from the input schema of anything with a transform (topics).
 }).meta({
-  examples: [
-    { url: 'https://example.com/article', code: 'spring-sale', channel: 'whatsapp', topics: ['climate'], campaign: 'spring' },
-    { url: 'https://example.com/pricing', expiresAt: '2027-01-01T00:00:00Z' },
-  ],
+  'x-examples': {
+    'link for a channel': { value: { url: 'https://example.com/article', code: 'spring-sale', channel: 'whatsapp', topics: ['climate'], campaign: 'spring' } },
+    'random code, expiring': { value: { url: 'https://example.com/pricing', expiresAt: '2027-01-01T00:00:00Z' } },
+  },
 })
 export type CreateLink = z.infer<typeof CreateLink>
 
@@ -38,7 +39,12 @@ export const UpdateLink = z.strictObject({
   campaign: Campaign.nullable().optional(),
   expiresAt: z.iso.datetime({ offset: true }).nullable().optional(),
   disabled: z.boolean().optional(),
-}).meta({ examples: [{ url: 'https://example.com/article-v2', title: null }, { disabled: false }] })
+}).meta({
+  'x-examples': {
+    'new target, no title': { value: { url: 'https://example.com/article-v2', title: null } },
+    're-enable': { value: { disabled: false } },
+  },
+})
 export type UpdateLink = z.infer<typeof UpdateLink>
 
 export const LinkParams = z.strictObject({ code: Code })

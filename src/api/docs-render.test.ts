@@ -1,0 +1,59 @@
+import { existsSync } from 'node:fs'
+import { chromium, type Browser } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startTestApp, type TestApp } from '../../test/support/test-app.ts'
+
+const CHROMIUM = '/usr/bin/chromium'
+const haveChromium = existsSync(CHROMIUM)
+if (!haveChromium) {
+  const message = `${CHROMIUM} is missing: /docs is NOT checked in a browser`
+  if (process.env.CI === 'true') throw new Error(`${message}; CI needs Chromium (apt-get install chromium)`)
+  console.warn(`\n!!!!!!!!\n!!! ${message}\n!!! SKIPPED: install Debian's chromium to run it\n!!!!!!!!\n`)
+}
+
+let t: TestApp
+let browser: Browser
+let base: string
+
+describe.skipIf(!haveChromium)('/docs in headless Chromium', () => {
+  beforeAll(async () => {
+    t = await startTestApp()
+    await t.app.listen({ host: '127.0.0.1', port: 0 })
+    base = `http://127.0.0.1:${(t.app.server.address() as { port: number }).port}`
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-background-networking', '--disable-gpu', '--headless=new'],
+    })
+  })
+  afterAll(async () => {
+    await browser?.close()
+    await t?.close()
+  })
+
+  it('renders every operation of the OpenAPI document, with no script error or CSP violation', async () => {
+    const doc = await (await fetch(`${base}/docs/json`)).json()
+    const operationCount = Object.values(doc.paths as Record<string, object>).reduce((n, methods) => n + Object.keys(methods).length, 0)
+
+    const page = await browser.newPage()
+    const problems: string[] = []
+    page.on('pageerror', (err) => problems.push(`page error: ${err.message}`))
+    page.on('console', (msg) => {
+      if (msg.type() === 'error') problems.push(`console: ${msg.text()}`)
+    })
+    const response = await page.goto(`${base}/docs`, { waitUntil: 'load' })
+    expect(response?.status()).toBe(200)
+    await page.waitForSelector('.swagger-ui .opblock', { timeout: 15_000 })
+    await page.waitForFunction((n) => document.querySelectorAll('.swagger-ui .opblock').length >= n, operationCount, { timeout: 15_000 })
+
+    expect(await page.locator('.swagger-ui .opblock').count()).toBe(operationCount)
+    expect(await page.locator('.swagger-ui .info .title').innerText()).toContain('Umbra API')
+    // Open one operation: its problem responses render from the shared Problem schema.
+    await page.locator('#operations-keys-post_api_v1_keys').click()
+    await page.waitForSelector('#operations-keys-post_api_v1_keys .responses-table')
+    const responses = await page.locator('#operations-keys-post_api_v1_keys .responses-table').first().innerText()
+    for (const status of ['201', '400', '401', '403', '429']) expect(responses).toContain(status)
+    await page.screenshot({ path: `${process.env.DOCS_SCREENSHOT ?? `${t.config.dataDir}/docs.png`}`, fullPage: false })
+    expect(problems).toEqual([])
+    await page.close()
+  })
+})
