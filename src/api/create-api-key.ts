@@ -25,6 +25,7 @@ const PUBLISHABLE_SCOPES: readonly Scope[] = ['shares:write']
 export async function createApiKey(db: Pick<Pool, 'query'>, input: ApiKeyRequest, now = Date.now()): Promise<CreatedApiKey> {
   const name = input.name.trim()
   if (!name || name.length > 100) throw Problem.field('name', 'must be 1 to 100 characters')
+  if (/[\u0000-\u001f\u007f]/.test(name)) throw Problem.field('name', 'must not contain control characters')
   const expiresAt = input.expiresAt ? new Date(input.expiresAt) : null
   if (expiresAt && Number.isNaN(expiresAt.getTime())) throw Problem.field('expiresAt', 'is not a date')
   if (expiresAt && expiresAt.getTime() <= now) throw Problem.field('expiresAt', 'must be in the future')

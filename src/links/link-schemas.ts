@@ -10,8 +10,10 @@ export const Topic = z
   .regex(/^[\p{L}\p{N}][\p{L}\p{N} _.&+-]*$/u, 'must start with a letter or digit and use letters, digits, space, _ . & + -')
 export const Topics = z.array(Topic).max(20).transform((t) => [...new Set(t)])
 export const ChannelId = z.string().regex(/^[a-z][a-z0-9_-]{0,31}$/, 'must be a lower-case channel id such as whatsapp')
-export const Campaign = z.string().trim().min(1).max(100)
-export const Title = z.string().trim().min(1).max(300)
+// Postgres text cannot hold NUL (the insert would fail as a 500), and no label needs a control character.
+const NO_CONTROL_CHARS = /^[^\u0000-\u001f\u007f]*$/
+export const Campaign = z.string().trim().min(1).max(100).regex(NO_CONTROL_CHARS, 'must not contain control characters')
+export const Title = z.string().trim().min(1).max(300).regex(NO_CONTROL_CHARS, 'must not contain control characters')
 export const Code = z.string().min(1).max(64)
 
 export const CreateLink = z.strictObject({

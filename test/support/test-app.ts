@@ -54,6 +54,29 @@ export async function connectTestDatabase(): Promise<pg.Client> {
   return client
 }
 
+/**
+ * A database of its own on the real server, for tests that compare whole tables before and after (other
+ * test files write to the shared one concurrently). Null when only the embedded database is available:
+ * a fresh DATA_DIR is isolated anyway.
+ */
+export async function createScratchDatabase(): Promise<{ url: string; drop: () => Promise<void> } | null> {
+  const serverUrl = realDatabaseUrl()
+  if (!serverUrl) return null
+  const admin = new pg.Client({ connectionString: serverUrl })
+  await admin.connect()
+  const name = `umbra_scratch_${process.pid}_${Math.random().toString(36).slice(2, 8)}`
+  await admin.query(`create database ${name}`)
+  const url = new URL(serverUrl)
+  url.pathname = `/${name}`
+  return {
+    url: url.toString(),
+    drop: async () => {
+      await admin.query(`drop database if exists ${name} with (force)`)
+      await admin.end()
+    },
+  }
+}
+
 /** Waits until fn returns a truthy value (polling), or fails after timeoutMs. */
 export async function eventually<T>(fn: () => Promise<T>, timeoutMs = 5_000): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs
