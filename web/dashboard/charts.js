@@ -27,7 +27,8 @@ export function darkPublicChart(series, { caption, interval }) {
   const xs = series.map((p) => Date.parse(p.t) / 1000)
   const dark = series.map((p) => p.dark)
   const total = series.map((p) => p.dark + p.public)
-  const bars = uPlot.paths.bars?.({ size: [0.8, 48], align: 1 })
+  const bars = uPlot.paths.bars?.({ size: [0.8, 48], align: 0 })
+  const half = (interval === 'hour' ? 3_600 : 86_400) / 2
   const axis = { stroke: colors.text, grid: { stroke: colors.grid, width: 1 }, ticks: { stroke: colors.grid, width: 1 } }
 
   /** @type {import('/dashboard/vendor/uplot/uPlot.esm.js').Options} */
@@ -35,7 +36,8 @@ export function darkPublicChart(series, { caption, interval }) {
     width: 600,
     height: HEIGHT,
     cursor: { drag: { x: false, y: false } },
-    scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(4, Math.ceil(max * 1.1))] } },
+    // Half a bucket of room each side: a bar is centred on its bucket, so the first and last would be cut in half.
+    scales: { x: { time: true, range: (_u, min, max) => [min - half, max + half] }, y: { range: (_u, _min, max) => [0, Math.max(4, Math.ceil(max * 1.1))] } },
     series: [
       { value: (_u, v) => (v == null ? '—' : formatDateTime(new Date(v * 1000).toISOString())) },
       {

@@ -1,9 +1,10 @@
+/** @typedef {Node | string | number | null | undefined | false} Child */
+
 /**
  * h('a', { href: '/x', class: 'button', onclick: go }, 'Open ', child) builds one element.
  * Strings become text nodes, never HTML, so nothing an API returns can inject markup. `style` takes an
  * object and is applied through the CSSOM (allowed by a strict Content-Security-Policy, unlike style="").
  *
- * @typedef {Node | string | number | null | undefined | false} Child
  * @template {keyof HTMLElementTagNameMap} K
  * @param {K} tag
  * @param {Record<string, unknown> | null} [attrs]
@@ -32,4 +33,14 @@ export function append(parent, children) {
     if (child === null || child === undefined || child === false) continue
     parent.append(typeof child === 'number' ? String(child) : child)
   }
+}
+
+/**
+ * Replaces an element's children; null, undefined and false are left out (Element.replaceChildren would print "null").
+ * @param {Element} parent
+ * @param {...(Child | Child[])} children
+ */
+export function fill(parent, ...children) {
+  parent.replaceChildren()
+  append(parent, children)
 }

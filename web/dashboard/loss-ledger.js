@@ -23,12 +23,17 @@ export function lossLedger({ clicks, lossLedger: l }) {
     h(
       'table',
       null,
-      h('thead', { class: 'visually-hidden' }, h('tr', null, h('th', { scope: 'col' }, 'Request'), h('th', { scope: 'col' }, 'Count'), h('th', { scope: 'col' }, 'Why'))),
+      h('thead', { class: 'visually-hidden' }, h('tr', null, h('th', { scope: 'col' }, 'Count'), h('th', { scope: 'col' }, 'Request, and why'))),
       h(
         'tbody',
         null,
         lines.map(([label, n, why], i) =>
-          h('tr', { class: i === 0 ? 'counted' : 'not-counted', 'data-ledger': label }, h('th', { scope: 'row' }, label), h('td', { class: 'num' }, formatCount(n)), h('td', { class: 'muted' }, i === 0 ? why : `not counted: ${why}`)),
+          h(
+            'tr',
+            { class: i === 0 ? 'counted' : 'not-counted', 'data-ledger': label },
+            h('td', { class: 'num' }, formatCount(n)),
+            h('th', { scope: 'row' }, label, h('span', { class: 'why' }, i === 0 ? why : `not counted: ${why}`)),
+          ),
         ),
       ),
     ),

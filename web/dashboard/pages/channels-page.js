@@ -4,6 +4,7 @@ import { h } from '../element.js'
 import { formatCount, formatShare } from '../format.js'
 import { channelLabel } from '../labels.js'
 import { rangeFrom, rangePicker, rangeQuery } from '../range-picker.js'
+import { tableHead } from '../table-head.js'
 import { declaredObservedTable } from './declared-observed.js'
 
 /**
@@ -14,7 +15,7 @@ import { declaredObservedTable } from './declared-observed.js'
  */
 export async function channelsPage(view, { signal, query }) {
   let range = rangeFrom(query)
-  const body = h('div', null, h('p', { class: 'muted' }, 'Loading…'))
+  const body = h('div', { class: 'stack' }, h('p', { class: 'muted' }, 'Loading…'))
   const csv = h('a', { class: 'button quiet', download: 'channels.csv' }, 'Download as CSV')
   view.append(
     h('div', { class: 'page-head' }, h('h1', null, 'Channels'), h('div', { class: 'actions' }, rangePicker({ value: range, onChange: (r) => ((range = r), void load()) }), csv)),
@@ -39,7 +40,7 @@ export async function channelsPage(view, { signal, query }) {
             : h(
                 'table',
                 { class: 'ranking responsive' },
-                h('thead', null, h('tr', null, ['Channel', 'Dark | public', 'Dark share', 'Clicks'].map((x) => h('th', { scope: 'col' }, x)))),
+                tableHead(['Channel', 'Dark | public', 'Dark share', 'Clicks'], { numericFrom: 2, barColumn: 1 }),
                 h('tbody', null, rows.map((r) => h('tr', { 'data-channel': r.channel }, h('th', { scope: 'row', 'data-label': 'Channel' }, channelLabel(r.channel)), h('td', { class: 'bar-col', 'data-label': 'Dark | public' }, darkPublicBar(r)), h('td', { class: 'num strong', 'data-label': 'Dark share' }, formatShare(r.clicks ? r.dark / r.clicks : null)), h('td', { class: 'num', 'data-label': 'Clicks' }, formatCount(r.clicks))))),
               ),
         ),

@@ -1,11 +1,12 @@
 import { api, apiUrl, ApiError } from '../api.js'
 import { darkPublicBar, darkPublicLegend } from '../breakdown.js'
 import { darkPublicChart } from '../charts.js'
-import { h } from '../element.js'
+import { append, fill, h } from '../element.js'
 import { formatCount, formatShare } from '../format.js'
 import { channelLabel } from '../labels.js'
 import { rangeFrom, rangeLabel, rangePicker, rangeQuery } from '../range-picker.js'
 import { statTiles } from '../stat-tiles.js'
+import { tableHead } from '../table-head.js'
 import { declaredObservedTable } from './declared-observed.js'
 import { kitTable } from './kit-view.js'
 import { totals } from './topic-page.js'
@@ -18,7 +19,7 @@ import { totals } from './topic-page.js'
  */
 export async function contentPage(view, { signal, params: [id], query }) {
   let range = rangeFrom(query)
-  const body = h('div', null, h('p', { class: 'muted' }, 'Loading…'))
+  const body = h('div', { class: 'stack' }, h('p', { class: 'muted' }, 'Loading…'))
   view.append(h('p', { class: 'crumbs' }, h('a', { href: '/dashboard/' }, '← Links & kits')))
 
   let kit
@@ -30,7 +31,7 @@ export async function contentPage(view, { signal, params: [id], query }) {
     return
   }
   const c = kit.content
-  view.append(
+  append(view, [
     h(
       'div',
       { class: 'page-head' },
@@ -40,13 +41,13 @@ export async function contentPage(view, { signal, params: [id], query }) {
     c.topics.length ? h('ul', { class: 'chips' }, c.topics.map((/** @type {string} */ t) => h('li', null, h('a', { href: `/dashboard/topics/${encodeURIComponent(t)}` }, t)))) : null,
     body,
     h('section', { class: 'card' }, h('h2', null, 'Share kit'), kitTable(kit.links, { caption: 'One short link per channel' })),
-  )
+  ])
 
   async function load() {
     const q = rangeQuery(range)
     try {
       const report = await api(`/api/v1/reports/content/${encodeURIComponent(id)}`, { query: q, signal })
-      body.replaceChildren(...reportSections(report, rangeLabel(range)))
+      fill(body, reportSections(report, rangeLabel(range)))
     } catch (err) {
       if (signal.aborted) return
       body.replaceChildren(h('p', { class: 'error', role: 'alert' }, `Could not load the content report: ${err instanceof ApiError ? err.detail : String(err)}`))
@@ -82,7 +83,7 @@ function reportSections(report, period) {
       h(
         'table',
         { class: 'ranking responsive' },
-        h('thead', null, h('tr', null, ['Channel', 'Dark | public', 'Dark share', 'Clicks', 'Shares seen'].map((x) => h('th', { scope: 'col' }, x)))),
+        tableHead(['Channel', 'Dark | public', 'Dark share', 'Clicks', 'Shares seen'], { numericFrom: 2, barColumn: 1 }),
         h(
           'tbody',
           null,

@@ -1,6 +1,6 @@
 import { api, ApiError } from '../api.js'
 import { CHANNELS, DEFAULT_KIT_CHANNELS } from '../channels.js'
-import { h } from '../element.js'
+import { fill, h } from '../element.js'
 import { channelLabel } from '../labels.js'
 import { kitTable } from './kit-view.js'
 
@@ -22,21 +22,30 @@ export function createPanel({ onCreated }) {
   const kind = h(
     'fieldset',
     { class: 'kind' },
-    h('legend', null, 'Create'),
+    h('legend', null, 'What to create'),
     h('label', null, h('input', { type: 'radio', name: 'kind', value: 'kit', checked: true }), ' A share kit ', h('span', { class: 'muted' }, '(one link per channel)')),
     h('label', null, h('input', { type: 'radio', name: 'kind', value: 'link' }), ' A single link'),
   )
+  const group = (/** @type {string} */ visibility, /** @type {string} */ title) =>
+    h(
+      'div',
+      { class: `channel-group ${visibility}`, role: 'group', 'aria-label': title },
+      h('p', { class: 'group-title' }, title),
+      h(
+        'div',
+        { class: 'checks' },
+        CHANNELS.filter((c) => c.visibility === visibility).map((c) =>
+          h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'channels', value: c.id, checked: DEFAULT_KIT_CHANNELS.includes(c.id) }), ` ${channelLabel(c.id)}`),
+        ),
+      ),
+    )
   const channels = h(
     'fieldset',
     { class: 'channels', 'data-for': 'kit' },
     h('legend', null, 'Channels'),
-    h(
-      'div',
-      { class: 'checks' },
-      CHANNELS.map((c) =>
-        h('label', { class: `check ${c.visibility}` }, h('input', { type: 'checkbox', name: 'channels', value: c.id, checked: DEFAULT_KIT_CHANNELS.includes(c.id) }), ` ${channelLabel(c.id)}`),
-      ),
-    ),
+    group('private', 'Private: messengers, SMS, email'),
+    group('public', 'Public: social networks'),
+    group('owned', 'Your own: newsletter, print, website'),
   )
   const single = h(
     'div',
@@ -89,7 +98,8 @@ export function createPanel({ onCreated }) {
         const picked = [...form.querySelectorAll('input[name=channels]:checked')].map((el) => /** @type {HTMLInputElement} */ (el).value)
         if (picked.length === 0) return showErrors([{ field: 'channels', message: 'Pick at least one channel.' }])
         const kit = await api('/api/v1/shares', { method: 'POST', body: { ...common, channels: picked } })
-        result.replaceChildren(
+        fill(
+          result,
           h('h3', null, 'Share kit ready: ', kit.content?.title ?? kit.content?.url ?? url),
           kit.content?.id ? h('p', null, h('a', { href: `/dashboard/content/${encodeURIComponent(kit.content.id)}` }, 'See how this content is shared')) : null,
           kitTable(kit.links, { caption: 'One short link per channel' }),
@@ -99,8 +109,10 @@ export function createPanel({ onCreated }) {
         result.replaceChildren(h('h3', null, 'Link ready'), kitTable([{ channel: link.channel ?? 'link', code: link.code, shortUrl: link.shortUrl }], { caption: 'Your short link' }))
       }
       onCreated()
-      result.querySelector('h3')?.setAttribute('tabindex', '-1')
-      /** @type {HTMLElement | null} */ (result.querySelector('h3'))?.focus()
+      // Focus the result, so keyboard and screen-reader users land on the new links.
+      const heading = result.querySelector('h3')
+      heading?.setAttribute('tabindex', '-1')
+      heading?.focus()
     } catch (err) {
       if (!(err instanceof ApiError)) throw err
       showErrors(err.errors.length ? err.errors : [{ field: '', message: err.detail }])

@@ -5,14 +5,16 @@ import { channelLabel, MEDIUM_ORDER, MEDIUMS, mediumLabel } from '../labels.js'
 /**
  * Declared channel (where the link was meant to go) × observed medium (how clicks really arrived).
  * A link minted for X whose clicks arrive mostly with no referrer or in-app was forwarded privately.
- * @param {{ channel: string | null, byMedium: Record<string, number> }[]} rows
+ * @param {{ channel: string | null, byMedium: Record<string, number> }[]} allRows
  * @param {{ caption: string }} opts
  */
-export function declaredObservedTable(rows, { caption }) {
+export function declaredObservedTable(allRows, { caption }) {
+  const total = (/** @type {Record<string, number>} */ c) => Object.values(c).reduce((a, b) => a + b, 0)
+  const rows = allRows.filter((r) => total(r.byMedium) > 0)
+  const idle = allRows.length - rows.length
   const mediums = MEDIUM_ORDER.filter((m) => rows.some((r) => r.byMedium[m])).concat(
     [...new Set(rows.flatMap((r) => Object.keys(r.byMedium)))].filter((m) => !MEDIUMS[m]),
   )
-  const total = (/** @type {Record<string, number>} */ c) => Object.values(c).reduce((a, b) => a + b, 0)
   const dark = (/** @type {Record<string, number>} */ c) => Object.entries(c).reduce((n, [m, v]) => n + (MEDIUMS[m]?.dark ? v : 0), 0)
   return h(
     'section',
@@ -30,7 +32,7 @@ export function declaredObservedTable(rows, { caption }) {
             h(
               'thead',
               null,
-              h('tr', null, h('th', { scope: 'col' }, 'Declared'), mediums.map((m) => h('th', { scope: 'col', class: MEDIUMS[m]?.dark ? 'dark' : 'public' }, mediumLabel(m))), h('th', { scope: 'col' }, 'Dark share')),
+              h('tr', null, h('th', { scope: 'col' }, 'Declared'), mediums.map((m) => h('th', { scope: 'col', class: `num ${MEDIUMS[m]?.dark ? 'dark' : 'public'}` }, mediumLabel(m))), h('th', { scope: 'col', class: 'num' }, 'Dark share')),
             ),
             h(
               'tbody',
@@ -47,5 +49,6 @@ export function declaredObservedTable(rows, { caption }) {
             ),
           ),
         ),
+    idle > 0 && rows.length > 0 ? h('p', { class: 'muted small' }, `${idle} ${idle === 1 ? 'channel' : 'channels'} without clicks in this period ${idle === 1 ? 'is' : 'are'} left out.`) : null,
   )
 }

@@ -26,10 +26,11 @@ import { qrLinks } from './kit-view.js'
  */
 export async function linkPage(view, { signal, params: [code], query }) {
   let range = rangeFrom(query)
-  const body = h('div', { class: 'link-body' }, h('p', { class: 'muted' }, 'Loading…'))
+  const body = h('div', { class: 'stack' }, h('p', { class: 'muted' }, 'Loading…'))
   const exportLink = h('a', { class: 'button quiet', download: `clicks-${code}.csv` }, 'Export clicks (CSV)')
   view.append(h('p', { class: 'crumbs' }, h('a', { href: '/dashboard/' }, '← Links & kits')))
 
+  /** @type {import('./links-page.js').Link & { contentId?: string }} */
   let link
   try {
     link = await api(`/api/v1/links/${encodeURIComponent(code)}`, { signal })
@@ -90,7 +91,7 @@ function statsSections(s, declared, period) {
   const mediumRows = Object.entries(s.byMedium).map(([m, n]) => ({ label: mediumLabel(m), value: n, tone: MEDIUMS[m]?.dark ? 'dark' : 'public', hint: MEDIUMS[m]?.hint }))
   const inAppRows = Object.entries(s.byApp).map(([a, n]) => ({ label: appLabel(a), value: n }))
   const previewRows = Object.entries(s.previewsByApp).map(([a, n]) => ({ label: appLabel(a), value: n }))
-  const dimensionRows = (/** @type {Counts} */ c) => Object.entries(c).map(([k, n]) => ({ label: k, value: n }))
+  const dimensionRows = (/** @type {Counts} */ c) => Object.entries(c).map(([k, n]) => ({ label: k === k.toLowerCase() ? k.charAt(0).toUpperCase() + k.slice(1) : k, value: n }))
   return [
     statTiles([
       { label: 'Clicks', value: formatCount(s.clicks), hint: `by people, ${period.toLowerCase()}` },

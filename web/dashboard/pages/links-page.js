@@ -1,12 +1,13 @@
 import { api, apiUrl, ApiError } from '../api.js'
 import { CHANNELS } from '../channels.js'
 import { copyButton } from '../copy-button.js'
-import { h } from '../element.js'
+import { append, h } from '../element.js'
 import { formatDate } from '../format.js'
 import { channelLabel } from '../labels.js'
 import { can } from '../session.js'
 import { createPanel } from './create-panel.js'
 import { qrLinks } from './kit-view.js'
+import { kitsList } from './kits-list.js'
 
 const FILTERS = /** @type {const} */ (['q', 'topic', 'channel', 'campaign'])
 const PAGE_SIZE = 50
@@ -23,6 +24,7 @@ export function linksPage(view, { signal, query }) {
   const more = h('button', { type: 'button', class: 'button', hidden: true }, 'Load more')
   /** @type {string | null} */
   let cursor = null
+  const kits = kitsList({ signal })
 
   const input = (/** @type {string} */ name, /** @type {string} */ label, /** @type {Record<string, unknown>} */ attrs = {}) =>
     h('div', { class: 'field' }, h('label', { for: `filter-${name}` }, label), h('input', { id: `filter-${name}`, name, type: 'text', value: filters[name], autocomplete: 'off', ...attrs }))
@@ -60,7 +62,7 @@ export function linksPage(view, { signal, query }) {
     cursor = null
     tbody.replaceChildren()
     updateExport()
-    await load()
+    await Promise.all([load(), kits.load(filters)])
   }
 
   async function load() {
@@ -86,14 +88,15 @@ export function linksPage(view, { signal, query }) {
     exportLink.textContent = filters.topic ? `Export clicks for “${filters.topic}” (CSV)` : 'Export all clicks (CSV)'
   }
 
-  view.append(
+  append(view, [
     h('div', { class: 'page-head' }, h('h1', null, 'Links & kits'), exportLink),
     can('links:write') || can('shares:write') ? createPanel({ onCreated: () => void reload() }) : null,
+    h('section', { class: 'card', 'aria-labelledby': 'filter-title' }, h('h2', { id: 'filter-title' }, 'Find links and kits'), filterForm),
+    kits.element,
     h(
       'section',
       { class: 'card', 'aria-labelledby': 'list-title' },
-      h('h2', { id: 'list-title' }, 'Your links'),
-      filterForm,
+      h('h2', { id: 'list-title' }, 'Links'),
       status,
       h(
         'table',
@@ -108,7 +111,7 @@ export function linksPage(view, { signal, query }) {
       ),
       more,
     ),
-  )
+  ])
   return reload()
 }
 
@@ -119,9 +122,14 @@ function linkRow(/** @type {Link} */ l) {
     h(
       'th',
       { scope: 'row', 'data-label': 'Short link' },
-      h('a', { href: `/dashboard/links/${encodeURIComponent(l.code)}`, class: 'code' }, l.code),
+      h(
+        'div',
+        { class: 'short-line' },
+        // The short link without its scheme reads best; it opens the link's numbers, Copy takes the full URL.
+        h('a', { href: `/dashboard/links/${encodeURIComponent(l.code)}`, class: 'code', title: `Numbers for ${l.shortUrl}` }, l.shortUrl.replace(/^https?:\/\//, '')),
+        copyButton(l.shortUrl, { label: `Copy short link ${l.code}` }),
+      ),
       l.disabled ? h('span', { class: 'tag' }, 'disabled') : null,
-      h('div', { class: 'short-line' }, h('code', { class: 'short' }, l.shortUrl), ' ', copyButton(l.shortUrl, { label: `Copy short link ${l.code}` })),
     ),
     h('td', { 'data-label': 'Destination' }, l.title ? h('div', { class: 'title' }, l.title) : null, h('a', { href: l.url, class: 'target', target: '_blank', rel: 'noopener noreferrer' }, l.url)),
     h('td', { 'data-label': 'Channel' }, l.channel ? channelLabel(l.channel) : h('span', { class: 'muted' }, '—')),

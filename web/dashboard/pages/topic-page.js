@@ -1,9 +1,11 @@
 import { api, apiUrl, ApiError } from '../api.js'
 import { darkPublicBar, darkPublicLegend } from '../breakdown.js'
 import { h } from '../element.js'
+import { channelLabel } from '../labels.js'
 import { formatCount, formatDate, formatShare } from '../format.js'
 import { rangeFrom, rangeLabel, rangePicker, rangeQuery } from '../range-picker.js'
 import { statTiles } from '../stat-tiles.js'
+import { tableHead } from '../table-head.js'
 
 /**
  * One topic: its numbers, and the contents (share kits) and links in it, each with its dark share.
@@ -12,7 +14,7 @@ import { statTiles } from '../stat-tiles.js'
  */
 export async function topicPage(view, { signal, params: [topic], query }) {
   let range = rangeFrom(query)
-  const body = h('div', null, h('p', { class: 'muted' }, 'Loading…'))
+  const body = h('div', { class: 'stack' }, h('p', { class: 'muted' }, 'Loading…'))
   const csv = h('a', { class: 'button quiet', download: `clicks-${topic}.csv` }, 'Export clicks (CSV)')
   view.append(
     h('p', { class: 'crumbs' }, h('a', { href: '/dashboard/topics' }, '← Topics')),
@@ -29,7 +31,7 @@ export async function topicPage(view, { signal, params: [topic], query }) {
         api('/api/v1/shares', { query: { topic, limit: 100 }, signal }),
         api('/api/v1/links', { query: { topic, limit: 200 }, signal }),
       ])
-      const row = (report.items ?? report.topics ?? []).find((/** @type {{ topic: string }} */ r) => r.topic === topic)
+      const row = report.topics.find((/** @type {{ topic: string }} */ r) => r.topic === topic)
       const contentStats = await Promise.all(
         kits.items.map((/** @type {{ content: { id: string } }} */ k) => api(`/api/v1/reports/content/${encodeURIComponent(k.content.id)}`, { query: q, signal }).catch(() => null)),
       )
@@ -50,7 +52,13 @@ export async function topicPage(view, { signal, params: [topic], query }) {
           { class: 'card' },
           h('h2', null, 'Links in this topic'),
           links.items.length
-            ? h('ul', { class: 'link-list' }, links.items.map((/** @type {{ code: string, title: string | null, url: string, channel: string | null }} */ l) => h('li', null, h('a', { href: `/dashboard/links/${encodeURIComponent(l.code)}` }, l.title ?? l.code), ' ', h('span', { class: 'muted' }, [l.channel, l.url].filter(Boolean).join(' · ')))))
+            ? h(
+                'ul',
+                { class: 'link-list' },
+                links.items.map((/** @type {{ code: string, title: string | null, url: string, channel: string | null }} */ l) =>
+                  h('li', null, h('a', { href: `/dashboard/links/${encodeURIComponent(l.code)}` }, [l.channel ? channelLabel(l.channel) : null, l.title ?? l.url].filter(Boolean).join(': ')), ' ', h('code', { class: 'muted' }, l.code)),
+                ),
+              )
             : h('p', { class: 'muted' }, 'No links.'),
         ),
       )
@@ -78,7 +86,7 @@ function contentsTable(kits, stats) {
           h(
             'table',
             { class: 'ranking responsive' },
-            h('thead', null, h('tr', null, ['Content', 'Dark | public', 'Dark share', 'Clicks', 'Channels', 'Created'].map((c) => h('th', { scope: 'col' }, c)))),
+            tableHead(['Content', 'Dark | public', 'Dark share', 'Clicks', 'Channels', 'Created'], { numericFrom: 2, barColumn: 1 }),
             h(
               'tbody',
               null,

@@ -2,6 +2,7 @@ import { api, apiUrl, ApiError } from '../api.js'
 import { darkPublicBar, darkPublicLegend } from '../breakdown.js'
 import { h } from '../element.js'
 import { formatCount, formatShare } from '../format.js'
+import { tableHead } from '../table-head.js'
 import { rangeFrom, rangeLabel, rangePicker, rangeQuery } from '../range-picker.js'
 
 /**
@@ -19,7 +20,7 @@ export const byDarkShare = (/** @type {TopicRow} */ a, /** @type {TopicRow} */ b
  */
 export async function topicsPage(view, { signal, query }) {
   let range = rangeFrom(query)
-  const body = h('div', null, h('p', { class: 'muted' }, 'Loading…'))
+  const body = h('div', { class: 'stack' }, h('p', { class: 'muted' }, 'Loading…'))
   const csv = h('a', { class: 'button quiet' }, 'Download as CSV')
   view.append(
     h('div', { class: 'page-head' }, h('h1', null, 'Topics'), h('div', { class: 'actions' }, rangePicker({ value: range, onChange: (id) => ((range = id), void load()) }), csv)),
@@ -34,7 +35,7 @@ export async function topicsPage(view, { signal, query }) {
     try {
       const report = await api('/api/v1/reports/topics', { query: q, signal })
       /** @type {TopicRow[]} */
-      const rows = (report.items ?? report.topics ?? []).slice().sort(byDarkShare)
+      const rows = report.topics.slice().sort(byDarkShare)
       body.replaceChildren(topicChart(rows, rangeLabel(range)))
     } catch (err) {
       if (signal.aborted) return
@@ -60,11 +61,7 @@ function topicChart(rows, period) {
       'table',
       { class: 'ranking responsive' },
       h('caption', { class: 'visually-hidden' }, 'Topics ranked by dark share'),
-      h(
-        'thead',
-        null,
-        h('tr', null, h('th', { scope: 'col' }, 'Topic'), h('th', { scope: 'col', class: 'bar-col' }, 'Dark | public'), h('th', { scope: 'col' }, 'Dark share'), h('th', { scope: 'col' }, 'Clicks'), h('th', { scope: 'col' }, 'Uniques'), h('th', { scope: 'col' }, 'Shares seen')),
-      ),
+      tableHead(['Topic', 'Dark | public', 'Dark share', 'Clicks', 'Uniques', 'Shares seen'], { numericFrom: 2, barColumn: 1 }),
       h(
         'tbody',
         null,
