@@ -23,6 +23,7 @@ import { toResolvedLink } from './links/link-view.ts'
 import { sendNotFoundPage } from './redirect/pages.ts'
 import { qrRoutes } from './shares/qr-routes.ts'
 import { sharesRoutes } from './shares/shares-routes.ts'
+import { widgetKitRoutes, widgetScriptRoutes } from './shares/widget-routes.ts'
 import { redirectRoutes } from './redirect/redirect-routes.ts'
 
 export type BuildOptions = { /** Where log lines go instead of stdout (tests read them). */ logStream?: LogStream }
@@ -72,10 +73,12 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       await api.register(qrRoutes, { publicUrl: config.publicUrl })
       await api.register(reportsRoutes)
       await api.register(exportsRoutes)
+      await api.register(widgetKitRoutes, { publicUrl: config.publicUrl, urlPolicy, linkCache })
     },
     { prefix: '/api/v1' },
   )
   await app.register(dashboardRoutes)
+  await app.register(widgetScriptRoutes)
   await app.register(redirectRoutes, { linkCache })
 
   app.setNotFoundHandler((request, reply) =>

@@ -1,0 +1,131 @@
+import { existsSync, mkdirSync } from 'node:fs'
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { chromium, type Browser, type Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createTestKey } from './support/api-keys.ts'
+import { auth, startTestApp, type TestApp } from './support/test-app.ts'
+
+const CHROMIUM = '/usr/bin/chromium'
+const SCREENSHOTS = new URL('../test-output/', import.meta.url).pathname
+const hasChromium = existsSync(CHROMIUM)
+if (!hasChromium) {
+  const message = `no Chromium at ${CHROMIUM}: the share widget browser test cannot run (apt-get install chromium)`
+  if (process.env.CI === 'true') throw new Error(`${message}; CI needs it`)
+  console.warn(`\n!!!!!!!!\n!!! ${message}\n!!! SKIPPING the widget browser test\n!!!!!!!!\n`)
+}
+
+const TITLE = 'Rock & Roll #1: مرحبا 🌍'
+const CHANNELS = ['whatsapp', 'email', 'x', 'messenger', 'slack', 'copy']
+
+/** A publisher's article page that embeds the widget, as a CMS template would. */
+function articlePage(apiBase: string, pageUrl: string, key: string) {
+  const attr = (s: string) => s.replaceAll('&', '&amp;').replaceAll('"', '&quot;')
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${attr(TITLE)}</title>
+<style>body{font:16px/1.5 system-ui,sans-serif;margin:2rem;max-width:40rem;color:#1f2937}</style></head>
+<body><h1>${attr(TITLE)}</h1><p>An article people will share in private.</p>
+<script src="${apiBase}/widget.js" data-key="${key}" data-url="${attr(pageUrl)}" data-title="${attr(TITLE)}"
+  data-topics="music,climate" data-channels="${CHANNELS.join(',')}" async></script></body></html>`
+}
+
+describe.skipIf(!hasChromium)('share widget in headless Chromium', () => {
+  let t: TestApp
+  let apiBase: string
+  let site: Server
+  let sitePort: number
+  let browser: Browser
+  let key: string
+
+  beforeAll(async () => {
+    mkdirSync(SCREENSHOTS, { recursive: true })
+    t = await startTestApp({ RATE_LIMIT_WIDGET: '100000' })
+    apiBase = await t.app.listen({ host: '127.0.0.1', port: 0 })
+    site = createServer((req, res) => {
+      // The page's own URL is always the 127.0.0.1 one: the key allows it, whichever host the browser used.
+      const pageUrl = `http://127.0.0.1:${sitePort}${req.url}`
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(articlePage(apiBase, pageUrl, key))
+    })
+    await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve))
+    sitePort = (site.address() as AddressInfo).port
+    key = (await createTestKey(t.app, { kind: 'publishable', origins: [`http://127.0.0.1:${sitePort}`] })).secret
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-background-networking', '--disable-gpu'] })
+  }, 60_000)
+
+  afterAll(async () => {
+    await browser?.close()
+    await new Promise((resolve) => site?.close(resolve))
+    await t?.close()
+  })
+
+  async function openArticle(origin: string, path: string): Promise<Page> {
+    const context = await browser.newContext({ viewport: { width: 900, height: 360 } })
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin })
+    const page = await context.newPage()
+    await page.goto(`${origin}${path}`)
+    await page.waitForSelector('.umbra-share[data-state="ready"], .umbra-share[data-state="error"]', { state: 'attached', timeout: 15_000 })
+    return page
+  }
+
+  it('renders accessible share buttons with the kit’s intents, and copy-link copies the short link', async () => {
+    const pageOrigin = `http://127.0.0.1:${sitePort}`
+    const page = await openArticle(pageOrigin, '/article')
+    expect(await page.getAttribute('.umbra-share', 'data-state')).toBe('ready')
+
+    // The same URL through the API returns the links the widget minted: what each button must point at.
+    const kit = (await t.app.inject({ method: 'POST', url: '/api/v1/shares', headers: auth, payload: { url: `${pageOrigin}/article`, channels: CHANNELS } })).json()
+    expect(kit.content).toMatchObject({ title: TITLE, topics: ['music', 'climate'] })
+    const link = (channel: string) => kit.links.find((l: { channel: string }) => l.channel === channel)
+
+    const controls = await page.$$eval('.umbra-share a, .umbra-share button', (nodes) =>
+      nodes.map((n) => ({ tag: n.tagName.toLowerCase(), channel: n.getAttribute('data-channel'), href: n.getAttribute('href'), name: n.getAttribute('aria-label'), text: n.textContent })),
+    )
+    const native = controls.filter((c) => c.channel === 'native')
+    expect(controls.slice(native.length)).toEqual([
+      { tag: 'a', channel: 'whatsapp', href: link('whatsapp').shareUrl, name: 'Share on WhatsApp (opens a new window)', text: 'WhatsApp' },
+      { tag: 'a', channel: 'email', href: link('email').shareUrl, name: 'Share on Email (opens an app)', text: 'Email' },
+      { tag: 'a', channel: 'x', href: link('x').shareUrl, name: 'Share on X (opens a new window)', text: 'X' },
+      // A desktop browser cannot open fb-messenger://: it gets Facebook's send dialog.
+      { tag: 'a', channel: 'messenger', href: link('messenger').desktopShareUrl, name: 'Share on Messenger (opens a new window)', text: 'Messenger' },
+      { tag: 'button', channel: 'slack', href: null, name: 'Copy link for Slack', text: 'Slack' },
+      { tag: 'button', channel: 'copy', href: null, name: 'Copy link', text: 'Copy link' },
+    ])
+    expect(decodeURIComponent(link('whatsapp').shareUrl)).toBe(`https://wa.me/?text=${TITLE} ${link('whatsapp').shortUrl}`)
+
+    // Keyboard: Tab walks the buttons in order; Enter on "Copy link" copies the copy channel's link.
+    const tabOrder: (string | null)[] = []
+    for (let i = 0; i < controls.length; i++) {
+      await page.keyboard.press('Tab')
+      tabOrder.push(await page.evaluate(() => document.activeElement?.getAttribute('data-channel') ?? null))
+    }
+    expect(tabOrder).toEqual(controls.map((c) => c.channel))
+    await page.keyboard.press('Enter')
+    await page.waitForFunction(() => document.querySelector('.umbra-share__status')?.textContent === 'Link copied')
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(link('copy').shortUrl)
+    await page.screenshot({ path: `${SCREENSHOTS}widget-allowed-origin.png` })
+
+    await page.click('button[data-channel="slack"]')
+    await page.waitForFunction((expected) => navigator.clipboard.readText().then((text) => text === expected), link('slack').shortUrl)
+    await page.context().close()
+  }, 60_000)
+
+  it('is refused on a page whose origin the key does not allow', async () => {
+    // localhost and 127.0.0.1 are different origins: the key allows only the latter.
+    const page = await openArticle(`http://localhost:${sitePort}`, '/refused-article')
+    expect(await page.getAttribute('.umbra-share', 'data-state')).toBe('error')
+    expect(await page.$$('.umbra-share a, .umbra-share button')).toHaveLength(0)
+    // And the page cannot read a kit itself either.
+    const direct = await page.evaluate(async ([api, pk, url]) => {
+      try {
+        const res = await fetch(`${api}/api/v1/widget/kit`, { method: 'POST', headers: { authorization: `Bearer ${pk}`, 'content-type': 'application/json' }, body: JSON.stringify({ url }) })
+        return `readable ${res.status}`
+      } catch (err) {
+        return `refused: ${(err as Error).name}`
+      }
+    }, [apiBase, key, `http://127.0.0.1:${sitePort}/refused-article`])
+    expect(direct).toBe('refused: TypeError')
+    const { rows } = await t.app.pg.query('select count(*)::int as n from contents where url = $1', [`http://127.0.0.1:${sitePort}/refused-article`])
+    expect(rows[0].n).toBe(0)
+    await page.screenshot({ path: `${SCREENSHOTS}widget-refused-origin.png` })
+    await page.context().close()
+  }, 60_000)
+})
