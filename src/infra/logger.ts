@@ -11,6 +11,19 @@ export const REDACT_PATHS = [
   'req.headers["x-real-ip"]',
   'req.headers["cf-connecting-ip"]',
   'res.headers["set-cookie"]',
+  // Whatever else a component logs: headers objects, and fields named for a credential, one level deep.
+  'headers.authorization',
+  'headers.cookie',
+  'headers["x-api-key"]',
+  '*.headers.authorization',
+  '*.headers.cookie',
+  '*.headers["x-api-key"]',
+  'authorization',
+  'cookie',
+  'secret',
+  '*.authorization',
+  '*.cookie',
+  '*.secret',
 ]
 
 /** A destination for log lines other than stdout: anything with write(line). */
