@@ -95,16 +95,17 @@ describe.skipIf(!hasChromium)('share widget in headless Chromium', () => {
     const tabOrder: (string | null)[] = []
     for (let i = 0; i < controls.length; i++) {
       await page.keyboard.press('Tab')
-      tabOrder.push(await page.evaluate(() => document.activeElement?.getAttribute('data-channel') ?? null))
+      tabOrder.push(await page.evaluate<string | null>(`document.activeElement && document.activeElement.getAttribute('data-channel')`))
     }
     expect(tabOrder).toEqual(controls.map((c) => c.channel))
     await page.keyboard.press('Enter')
-    await page.waitForFunction(() => document.querySelector('.umbra-share__status')?.textContent === 'Link copied')
-    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(link('copy').shortUrl)
+    await page.waitForFunction(`document.querySelector('.umbra-share__status').textContent === 'Link copied'`)
+    const clipboard = () => page.evaluate<string>('navigator.clipboard.readText()')
+    expect(await clipboard()).toBe(link('copy').shortUrl)
     await page.screenshot({ path: `${SCREENSHOTS}widget-allowed-origin.png` })
 
     await page.click('button[data-channel="slack"]')
-    await page.waitForFunction((expected) => navigator.clipboard.readText().then((text) => text === expected), link('slack').shortUrl)
+    await page.waitForFunction(`navigator.clipboard.readText().then((text) => text === ${JSON.stringify(link('slack').shortUrl)})`)
     await page.context().close()
   }, 60_000)
 
