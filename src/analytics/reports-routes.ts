@@ -29,11 +29,11 @@ const Tally = z.object({
   previewsByApp: Counts,
   bots: z.number(),
 })
-const TopicReportView = z.object({ from: z.string(), to: z.string(), topics: z.array(Tally.extend({ topic: z.string(), uniques: z.number() })) })
+const TopicReportView = z.object({ from: z.string(), to: z.string(), topics: z.array(z.object({ topic: z.string(), ...Tally.shape, uniques: z.number() })) })
 const ChannelReportView = z.object({
   from: z.string(),
   to: z.string(),
-  channels: z.array(Tally.extend({ channel: z.string(), label: z.string(), declaredVisibility: z.enum(['private', 'public', 'owned']).nullable() })),
+  channels: z.array(z.object({ channel: z.string(), label: z.string(), declaredVisibility: z.enum(['private', 'public', 'owned']).nullable(), ...Tally.shape })),
 })
 const ContentReportView = z.object({
   content: z.object({ id: z.string(), url: z.string(), title: z.string().nullable(), topics: z.array(z.string()), campaign: z.string().nullable(), createdAt: z.string() }),
@@ -41,7 +41,7 @@ const ContentReportView = z.object({
   to: z.string(),
   interval: z.enum(['hour', 'day']),
   totals: Tally.extend({ uniques: z.number() }),
-  channels: z.array(Tally.extend({ channel: z.string(), label: z.string(), code: z.string() })),
+  channels: z.array(z.object({ channel: z.string(), label: z.string(), code: z.string(), ...Tally.shape })),
   series: z.array(z.object({ t: z.string(), clicks: z.number(), dark: z.number(), public: z.number(), byChannel: Counts })),
 })
 
