@@ -77,7 +77,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     },
     { prefix: '/api/v1' },
   )
-  await app.register(dashboardRoutes)
+  await app.register(dashboardRoutes, { signInLimit: { max: config.rateLimits.missPages, windowMs: config.rateLimits.windowMs } })
   await app.register(widgetScriptRoutes)
   await app.register(redirectRoutes, { linkCache })
 

@@ -37,7 +37,12 @@ const FAILURES: Record<AuthFailure, string> = {
  * signs in with an API key (→ session cookie), says who is signed in, and signs out. Everything else the
  * dashboard shows comes from the public /api/v1 endpoints, authorised by the same cookie.
  */
-export const dashboardRoutes: FastifyPluginAsync = async (app) => {
+export type DashboardRoutesOptions = {
+  /** Sign-in attempts per client IP per window: signing in is a key-guessing oracle like any bearer call. */
+  signInLimit: { max: number; windowMs: number }
+}
+
+export const dashboardRoutes: FastifyPluginAsync<DashboardRoutesOptions> = async (app, { signInLimit }) => {
   const sessions = app.dashboardSessions
   const authenticator = app.apiKeys
   const { name: cookieName, options: cookieOptions } = sessions.cookie
@@ -85,6 +90,7 @@ export const dashboardRoutes: FastifyPluginAsync = async (app) => {
 
   api.post('/dashboard/session', {
     ...noStore,
+    config: { rateLimit: { max: signInLimit.max, timeWindow: signInLimit.windowMs, keyGenerator: (r: FastifyRequest) => `sign-in:${r.ip}` } },
     schema: { tags: ['dashboard'], summary: 'Sign in to the dashboard with an API key (sets the session cookie)', body: SignIn, response: { 201: SessionView } },
   }, async (request, reply) => {
     const outcome = await authenticator.authenticate(request.body.key)

@@ -153,6 +153,22 @@ describe('the session cookie on /api/v1', () => {
   })
 })
 
+describe('sign-in attempts', () => {
+  it('are limited per client IP (RATE_LIMIT_MISSES per window), with a 429 problem', async () => {
+    const limited = await startTestApp({ RATE_LIMIT_MISSES: '3' })
+    try {
+      const attempt = () => limited.app.inject({ method: 'POST', url: '/dashboard/session', headers: json, payload: { key: 'guess-guess-guess' } })
+      for (let i = 0; i < 3; i++) expect((await attempt()).statusCode).toBe(401)
+      const refused = await attempt()
+      expect(refused.statusCode).toBe(429)
+      expect(refused.headers['retry-after']).toBeDefined()
+      expect(refused.headers['content-type']).toContain('application/problem+json')
+    } finally {
+      await limited.close()
+    }
+  })
+})
+
 describe('dashboard over https', () => {
   it('marks the cookie Secure and binds it to the host with the __Host- prefix', async () => {
     const https = await startTestApp({ PUBLIC_URL: 'https://go.example' })

@@ -161,6 +161,25 @@ describe.skipIf(chromiumMissing)('dashboard in headless Chromium', () => {
     expect(new URL(page.url()).searchParams.get('channel')).toBe('email')
     await page.getByRole('search').getByRole('button', { name: 'Clear' }).click()
     await expect.poll(() => page.locator('table.links tbody tr').count()).toBeGreaterThan(5)
+
+    // A single link with a custom code, then found by searching for it.
+    const create = page.getByRole('region', { name: 'Create' })
+    await create.getByLabel('A single link').check()
+    await create.getByLabel('Page URL').fill('https://example.com/newsletter-issue-12')
+    await create.getByLabel('Channel', { exact: true }).selectOption('newsletter')
+    await create.getByLabel('Custom code').fill('issue-12')
+    await create.getByRole('button', { name: 'Create link' }).click()
+    await create.getByRole('heading', { name: 'Link ready' }).waitFor()
+    await page.getByRole('search').getByLabel('Search').fill('issue-12')
+    await page.getByRole('search').getByRole('button', { name: 'Filter' }).click()
+    await expect.poll(() => page.locator('table.links tbody tr').count()).toBe(1)
+    expect(await page.locator('table.links tbody tr').getAttribute('data-code')).toBe('issue-12')
+
+    // The same code again: the server's problem is shown beside the form, on the field it names.
+    await create.getByRole('button', { name: 'Create link' }).click()
+    await expect.poll(() => create.getByRole('alert').textContent()).toContain('already taken')
+    expect(await create.getByLabel('Custom code').getAttribute('aria-invalid')).toBe('true')
+    await page.getByRole('search').getByRole('button', { name: 'Clear' }).click()
   })
 
   it('shows the clicks of three links, dark vs public, on the link page', async () => {
