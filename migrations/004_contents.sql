@@ -15,8 +15,9 @@ create index contents_campaign_idx on contents (campaign) where campaign is not 
 
 alter table links add column content_id bigint references contents (id);
 create index links_content_id_idx on links (content_id) where content_id is not null;
--- One link per channel per content: the last line of defence against a duplicated kit.
-create unique index links_content_channel_key on links (content_id, channel) where content_id is not null;
+-- One live link per channel per content: the last line of defence against a duplicated kit. A disabled
+-- link is retired: the next kit call for its channel mints a new one.
+create unique index links_content_channel_key on links (content_id, channel) where content_id is not null and disabled_at is null;
 
 -- Idempotency-Key of POST /shares, per API key: a retried request gets the first answer's status,
 -- a reused key with a different body is refused. Rows older than a day are swept and may be reused.

@@ -21,7 +21,8 @@ export function channelReportCsv(report: ChannelReport): string {
 
 /** The content's time series, one row per bucket and one clicks column per channel. */
 export function contentReportCsv(report: ContentReport): string {
-  const channels = report.channels.map((c) => c.channel)
+  // A channel whose link was disabled and replaced has two links in the report, one column.
+  const channels = [...new Set(report.channels.map((c) => c.channel))]
   const head = csvLine(['t', 'clicks', 'dark', 'public', ...channels.map((c) => `clicks_${c}`)])
   return head + report.series.map((p) => csvLine([p.t, p.clicks, p.dark, p.public, ...channels.map((c) => p.byChannel[c] ?? 0)])).join('')
 }

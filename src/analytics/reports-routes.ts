@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { Problem } from '../infra/problem.ts'
 import { Campaign, Topic } from '../links/link-schemas.ts'
-import { findContent, linksOfContents } from '../shares/content-repository.ts'
+import { allLinksOfContent, findContent } from '../shares/content-repository.ts'
 import { ShareParams } from '../shares/share-schemas.ts'
 import { toContentView } from '../shares/share-kit-view.ts'
 import { channelReportCsv, contentReportCsv, topicReportCsv } from './report-csv.ts'
@@ -104,7 +104,7 @@ export const reportsRoutes: FastifyPluginAsync = async (app) => {
     if (!content) throw Problem.notFound(`content ${request.params.id}`)
     const range = { contentId: content.id, from: new Date(fromMs), to: new Date(toMs) }
     const [links, labels, series, uniques] = await Promise.all([
-      linksOfContents(db, [content.id]),
+      allLinksOfContent(db, content.id),
       sumLabelsOfContent(db, range),
       humanSeriesOfContent(db, range, interval),
       countUniquesOfContent(db, range),

@@ -42,6 +42,9 @@ beforeAll(async () => {
   // Some clicks fall just outside the range on either side: the reports must leave them out.
   const clicks = generateClicks({ linkIds: rows.map((r) => r.id), count: 4_000, fromMs: Date.parse(FROM) - 6 * HOUR, toMs: Date.parse(TO) + 6 * HOUR, seed: 5 })
   await recordClicks(t.app, clicks)
+  // A disabled link's clicks still count for its content, topic and channel.
+  const x = kits[0].links.find((l) => l.channel === 'x')!.code
+  expect((await t.app.inject({ method: 'DELETE', url: `/api/v1/links/${x}`, headers: auth })).statusCode).toBe(204)
 })
 afterAll(() => t.close())
 

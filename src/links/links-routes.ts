@@ -18,6 +18,13 @@ function decodeCursor(cursor: string): string {
   return id
 }
 
+/** A share kit has one live link per channel (index links_content_channel_key): a change that would make two is a 409. */
+function refuseSecondKitLink(err: unknown): never {
+  if ((err as { constraint?: string }).constraint === 'links_content_channel_key')
+    throw Problem.conflict("the link's share kit already has a live link for that channel", 'channel')
+  throw err
+}
+
 /** The links API: create, list, read, change and disable short links. */
 export const linksRoutes: FastifyPluginAsync<LinksRoutesOptions> = async (app, { publicUrl, urlPolicy, linkCache }) => {
   const api = app.withTypeProvider<ZodTypeProvider>()
@@ -56,12 +63,12 @@ export const linksRoutes: FastifyPluginAsync<LinksRoutesOptions> = async (app, {
 
   api.patch('/links/:code', {
     config: { scope: 'links:write' },
-    schema: { tags: ['links'], summary: 'Change a link', params: LinkParams, body: UpdateLink, response: { 200: LinkView, ...problemResponses(400, 404) } },
+    schema: { tags: ['links'], summary: 'Change a link', params: LinkParams, body: UpdateLink, response: { 200: LinkView, ...problemResponses(400, 404, 409) } },
   }, async (request) => {
     const patch = { ...request.body }
     if (patch.url !== undefined) patch.url = acceptTargetUrl(patch.url, urlPolicy)
     if (patch.expiresAt && Date.parse(patch.expiresAt) <= Date.now()) throw Problem.field('expiresAt', 'must be in the future')
-    const row = await updateLink(db, request.params.code, patch)
+    const row = await updateLink(db, request.params.code, patch).catch(refuseSecondKitLink)
     if (!row) throw Problem.notFound(`link ${request.params.code}`)
     linkCache.invalidate(row.code)
     return toLinkView(row, publicUrl)

@@ -52,13 +52,19 @@ export async function listContents(db: Queryable, f: { topic?: string; campaign?
   return rows
 }
 
-/** The channel links of some contents, oldest first (the order a kit was built in). */
-export async function linksOfContents(db: Queryable, contentIds: readonly string[]): Promise<LinkRow[]> {
+/** The live (not disabled) channel links of some contents, oldest first: their share kits. */
+export async function liveLinksOfContents(db: Queryable, contentIds: readonly string[]): Promise<LinkRow[]> {
   if (!contentIds.length) return []
   const { rows } = await db.query(
-    `select ${LINK_COLUMNS} from links where content_id = any($1::bigint[]) and channel is not null order by id`,
+    `select ${LINK_COLUMNS} from links where content_id = any($1::bigint[]) and channel is not null and disabled_at is null order by id`,
     [contentIds],
   )
+  return rows
+}
+
+/** Every channel link a content ever had, disabled ones included: their clicks still count in reports. */
+export async function allLinksOfContent(db: Queryable, contentId: string): Promise<LinkRow[]> {
+  const { rows } = await db.query(`select ${LINK_COLUMNS} from links where content_id = $1 and channel is not null order by id`, [contentId])
   return rows
 }
 

@@ -6,7 +6,7 @@ import { mintLink } from '../links/mint-link.ts'
 import type { UrlPolicy } from '../links/url-policy.ts'
 import { DEFAULT_KIT_CHANNELS, findChannel } from './channels.ts'
 import {
-  claimIdempotencyKey, insertContent, linksOfContents, lockContentByUrl, settleIdempotencyKey, type ContentRow,
+  claimIdempotencyKey, insertContent, liveLinksOfContents, lockContentByUrl, settleIdempotencyKey, type ContentRow,
 } from './content-repository.ts'
 import type { UtmOptions } from './share-schemas.ts'
 import { tagWithUtm } from './utm-tagging.ts'
@@ -37,7 +37,8 @@ export type IdempotencyClaim = { keyId: string; key: string }
  * Creates or completes the share kit of one content, in one transaction: the content row (unique by
  * canonical URL) is inserted or locked first, so concurrent calls for one URL take turns and the
  * second finds the first's links instead of minting its own. Only missing channels get new links;
- * existing links are never changed (a CMS republishing must not break links already shared).
+ * existing links are never changed (a CMS republishing must not break links already shared); a
+ * disabled link is retired and its channel gets a new one.
  */
 export async function createShareKit(
   pool: Pick<Pool, 'connect'>,
@@ -63,7 +64,7 @@ export async function createShareKit(
     const content = inserted ?? (await lockContentByUrl(client, request.url))
     if (!content) throw new Error(`content ${request.url} vanished between insert and lock`)
 
-    const byChannel = new Map((await linksOfContents(client, [content.id])).map((l) => [l.channel!, l]))
+    const byChannel = new Map((await liveLinksOfContents(client, [content.id])).map((l) => [l.channel!, l]))
     const mintedCodes: string[] = []
     for (const channel of channels.filter((c) => !byChannel.has(c))) {
       const row = await mintLink(client, channelLink(content, channel, request), opts.urlPolicy)

@@ -124,6 +124,27 @@ describe('POST /api/v1/shares', () => {
     expect(new URL(custom.links[0].url).search).toBe('?utm_source=email&utm_medium=share-kit&utm_campaign=autumn')
   })
 
+  it('retires a disabled link: the next call mints a new one for its channel', async () => {
+    const url = pageUrl()
+    const first = (await postKit({ url, channels: ['whatsapp', 'email'] })).json() as Kit
+    const old = codes(first).whatsapp
+    expect((await t.app.inject({ method: 'DELETE', url: `/api/v1/links/${old}`, headers: auth })).statusCode).toBe(204)
+    const read = (await t.app.inject({ url: `/api/v1/shares/${first.content.id}`, headers: auth })).json() as Kit
+    expect(read.links.map((l) => l.channel)).toEqual(['email'])
+
+    const again = await postKit({ url, channels: ['whatsapp', 'email'] })
+    expect(again.statusCode).toBe(201)
+    expect(codes(again.json()).whatsapp).not.toBe(old)
+    expect(codes(again.json()).email).toBe(codes(first).email)
+
+    // Bringing the old link back would give the kit two live WhatsApp links.
+    const revive = await t.app.inject({ method: 'PATCH', url: `/api/v1/links/${old}`, headers: auth, payload: { disabled: false } })
+    expect(revive.statusCode).toBe(409)
+    expect(revive.json().errors[0].field).toBe('channel')
+    const recast = await t.app.inject({ method: 'PATCH', url: `/api/v1/links/${codes(first).email}`, headers: auth, payload: { channel: 'whatsapp' } })
+    expect(recast.statusCode).toBe(409)
+  })
+
   it('refuses bad input with a problem naming the field and makes nothing', async () => {
     const url = pageUrl()
     for (const [body, field] of [

@@ -6,7 +6,7 @@ import type { LinkCache } from '../links/link-cache.ts'
 import type { LinkRow } from '../links/link-repository.ts'
 import { acceptTargetUrl } from '../links/mint-link.ts'
 import type { UrlPolicy } from '../links/url-policy.ts'
-import { findContent, linksOfContents, listContents } from './content-repository.ts'
+import { findContent, listContents, liveLinksOfContents } from './content-repository.ts'
 import { createShareKit, type ShareKitRequest } from './create-share-kit.ts'
 import { publishableKeyRefusal } from './publishable-origin.ts'
 import { CreateShareKit, IdempotencyKeyHeader, ListSharesQuery, ShareKitList, ShareKitView, ShareParams } from './share-schemas.ts'
@@ -64,7 +64,7 @@ export const sharesRoutes: FastifyPluginAsync<SharesRoutesOptions> = async (app,
   }, async (request) => {
     const content = await findContent(db, request.params.id)
     if (!content) throw Problem.notFound(`share kit ${request.params.id}`)
-    return toShareKitView(content, await linksOfContents(db, [content.id]), opts.publicUrl)
+    return toShareKitView(content, await liveLinksOfContents(db, [content.id]), opts.publicUrl)
   })
 
   api.get('/shares', {
@@ -74,7 +74,7 @@ export const sharesRoutes: FastifyPluginAsync<SharesRoutesOptions> = async (app,
     const { limit, cursor, topic, campaign } = request.query
     const rows = await listContents(db, { topic, campaign, limit: limit + 1, beforeId: cursor ? decodeCursor(cursor) : undefined })
     const page = rows.slice(0, limit)
-    const links = await linksOfContents(db, page.map((c) => c.id))
+    const links = await liveLinksOfContents(db, page.map((c) => c.id))
     const byContent = new Map<string, LinkRow[]>()
     for (const l of links) byContent.set(l.content_id!, [...(byContent.get(l.content_id!) ?? []), l])
     return {
