@@ -8,7 +8,7 @@ import { z } from 'zod'
 import { hashKeySecret } from '../api/api-key-secret.ts'
 import type { Principal } from '../api/auth.ts'
 import type { AuthFailure } from '../api/key-authenticator.ts'
-import { Problem } from '../infra/problem.ts'
+import { Problem, problemResponses } from '../infra/problem.ts'
 import { forgeableWriteProblem } from './session-cookie.ts'
 
 const WEB_ROOT = fileURLToPath(new URL('../../web/dashboard/', import.meta.url))
@@ -19,12 +19,17 @@ const PAGE_CSP =
   "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
   "base-uri 'none'; form-action 'self'; frame-ancestors 'none'; object-src 'none'"
 
-export const SignIn = z.strictObject({ key: z.string().trim().min(1, 'enter an API key').max(512) })
+export const SignIn = z
+  .strictObject({ key: z.string().trim().min(1, 'enter an API key').max(512).describe('a secret API key (umb_…) or ADMIN_API_KEY') })
+  // x-examples: zod leaves `examples` out of input schemas that transform (trim).
+  .meta({ 'x-examples': { 'a secret key': { value: { key: 'umb_Xk3v9QpL2mR8sT4uV6wY1zA3bC5dE7fG9hJ0kL2nP4q' } } } })
 
-export const SessionView = z.object({
-  key: z.object({ id: z.string(), name: z.string(), kind: z.enum(['admin', 'secret', 'publishable']), scopes: z.array(z.string()) }),
-  expiresAt: z.string(),
-})
+export const SessionView = z
+  .object({
+    key: z.object({ id: z.string(), name: z.string(), kind: z.enum(['admin', 'secret', 'publishable']), scopes: z.array(z.string()) }),
+    expiresAt: z.string(),
+  })
+  .meta({ examples: [{ key: { id: '12', name: 'marketing', kind: 'secret', scopes: ['links:read', 'links:write', 'stats:read', 'shares:write'] }, expiresAt: '2026-11-29T20:00:00.000Z' }] })
 
 const FAILURES: Record<AuthFailure, string> = {
   unknown: 'that API key is not valid',
@@ -91,7 +96,7 @@ export const dashboardRoutes: FastifyPluginAsync<DashboardRoutesOptions> = async
   api.post('/dashboard/session', {
     ...noStore,
     config: { rateLimit: { max: signInLimit.max, timeWindow: signInLimit.windowMs, keyGenerator: (r: FastifyRequest) => `sign-in:${r.ip}` } },
-    schema: { tags: ['dashboard'], summary: 'Sign in to the dashboard with an API key (sets the session cookie)', body: SignIn, response: { 201: SessionView } },
+    schema: { tags: ['dashboard'], summary: 'Sign in to the dashboard with an API key (sets the session cookie)', body: SignIn, response: { 201: SessionView, ...problemResponses(401, 403, 429) } },
   }, async (request, reply) => {
     const outcome = await authenticator.authenticate(request.body.key)
     if ('failure' in outcome) throw Problem.unauthorized(FAILURES[outcome.failure])
@@ -107,7 +112,7 @@ export const dashboardRoutes: FastifyPluginAsync<DashboardRoutesOptions> = async
 
   api.get('/dashboard/session', {
     ...noStore,
-    schema: { tags: ['dashboard'], summary: 'Who is signed in to the dashboard', response: { 200: SessionView } },
+    schema: { tags: ['dashboard'], summary: 'Who is signed in to the dashboard', response: { 200: SessionView, ...problemResponses(401) } },
   }, async (request, reply) => {
     const token = request.cookies[cookieName]
     const session = token ? await sessions.resolve(token) : null
@@ -123,7 +128,7 @@ export const dashboardRoutes: FastifyPluginAsync<DashboardRoutesOptions> = async
 
   api.delete('/dashboard/session', {
     ...noStore,
-    schema: { tags: ['dashboard'], summary: 'Sign out of the dashboard', response: { 204: z.null() } },
+    schema: { tags: ['dashboard'], summary: 'Sign out of the dashboard', response: { 204: z.null(), ...problemResponses(403) } },
   }, async (request, reply) => {
     const token = request.cookies[cookieName]
     if (token) await sessions.close(token)
