@@ -65,7 +65,11 @@ export const authPlugin = fp(
       // Authorization: Bearer wins; without it, a dashboard session cookie stands for the key it was made from.
       const session = request.headers.authorization ? null : await sessionKeyOf(request)
       const outcome = session ? await keys.authenticateHash(session.keyHash) : await keys.authenticate(bearerToken(request))
-      if ('failure' in outcome) throw Problem.unauthorized(FAILURE_DETAIL[outcome.failure])
+      if ('failure' in outcome) {
+        // A wrong key is a guess (and a database lookup): past the per-IP budget it is refused with 429.
+        if (request.server.hasDecorator('limitFailedAuth')) await request.server.limitFailedAuth(request)
+        throw Problem.unauthorized(FAILURE_DETAIL[outcome.failure])
+      }
       const principal = outcome.principal
       // Publishable keys are readable in page source: whatever their row says, they reach share kits only.
       if (principal.kind === 'publishable' && scope !== 'shares:write')

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildApp } from '../app.ts'
 import { runKeysCommand } from '../cli/keys-command.ts'
 import { bearer, createTestKey } from '../../test/support/api-keys.ts'
-import { auth, eventually, startTestApp, testConfig, type TestApp } from '../../test/support/test-app.ts'
+import { auth, createScratchDatabase, eventually, startTestApp, testConfig, type TestApp } from '../../test/support/test-app.ts'
 import { FIRST_KEY_HINT } from './auth.ts'
 
 let t: TestApp
@@ -116,24 +116,30 @@ describe('API keys', () => {
 })
 
 describe('first start', () => {
-  // The embedded database is empty: no key rows, whatever the other test files do on the shared one.
-  const startCapturingLogs = async (env: Record<string, string>, database: 'embedded' | 'postgres') => {
+  // A database of its own has no key rows, whatever the other test files do on the shared one.
+  const startCapturingLogs = async (env: Record<string, string>) => {
+    const scratch = await createScratchDatabase()
     const lines: string[] = []
     const logStream = new Writable({ write: (chunk, _enc, done) => (lines.push(String(chunk)), done()) })
-    const app = await buildApp(testConfig({ LOG_LEVEL: 'info', ...env }, database), { logStream })
-    await app.ready()
-    await app.close()
+    const config = testConfig({ LOG_LEVEL: 'info', ...(scratch ? { DATABASE_URL: scratch.url } : {}), ...env }, scratch ? 'postgres' : 'embedded')
+    const app = await buildApp(config, { logStream })
+    try {
+      await app.ready()
+    } finally {
+      await app.close()
+      await scratch?.drop()
+    }
     return lines.join('')
   }
 
   it('says how to create a key when there is none and no ADMIN_API_KEY', async () => {
-    const log = await startCapturingLogs({ ADMIN_API_KEY: '' }, 'embedded')
+    const log = await startCapturingLogs({ ADMIN_API_KEY: '' })
     expect(log).toContain(FIRST_KEY_HINT)
     expect(FIRST_KEY_HINT).toContain('./bin/umbra keys create --scope')
   })
 
   it('says nothing of the kind when ADMIN_API_KEY is set', async () => {
-    expect(await startCapturingLogs({}, 'postgres')).not.toContain('no API key exists yet')
+    expect(await startCapturingLogs({})).not.toContain('no API key exists yet')
   })
 })
 

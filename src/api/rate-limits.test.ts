@@ -76,6 +76,20 @@ describe('API rate limits (per key)', () => {
   })
 })
 
+describe('failed API keys (per client IP)', () => {
+  it('refuses wrong keys past the miss budget with 429, and still lets a good key through', async () => {
+    await nextWindow()
+    const wrong = { authorization: `Bearer umb_${'B'.repeat(43)}` }
+    const attempt = (headers: Record<string, string>) => t.app.inject({ url: '/api/v1/links', headers, remoteAddress: '192.0.2.44' })
+    for (let i = 0; i < 3; i++) expect((await attempt(wrong)).statusCode).toBe(401)
+    const refused = await attempt(wrong)
+    expectRefused(refused, 3)
+    expect(refused.json().detail).toContain('too many invalid API keys')
+    expect((await attempt(keyA.headers)).statusCode).toBe(200)
+    expect((await t.app.inject({ url: '/api/v1/links', headers: wrong, remoteAddress: '192.0.2.45' })).statusCode).toBe(401)
+  })
+})
+
 describe('widget rate limit (per client IP)', () => {
   const widget = (key: TestKey, ip: string) =>
     t.app.inject({ method: 'POST', url: '/api/v1/test-widget', headers: key.headers, payload: {}, remoteAddress: ip })

@@ -22,6 +22,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** Counts one 404/410 page for the client's IP (code enumeration). */
     limitMissPage: (request: FastifyRequest) => Promise<RateVerdict>
+    /** Counts one unknown, expired or revoked API key for the client's IP; throws a 429 problem past the limit. */
+    limitFailedAuth: (request: FastifyRequest) => Promise<void>
   }
 }
 
@@ -81,11 +83,26 @@ export const rateLimitsPlugin = fp(
         new Problem(429, 'rate-limited', 'Too many requests', `at most ${context.max} requests per ${timeWindow / 1000} s; retry in ${context.after}`),
     })
 
-    const missPages = app.createRateLimit({ max: limits.missPages, timeWindow, keyGenerator: (r) => `miss:${clientIp(r)}` })
-    app.decorate('limitMissPage', async (request: FastifyRequest): Promise<RateVerdict> => {
-      const v = await missPages(request)
-      if (v.isAllowed) return { limit: limits.missPages, remaining: limits.missPages, resetSeconds: 0, exceeded: false }
-      return { limit: v.max, remaining: v.remaining, resetSeconds: v.ttlInSeconds, exceeded: v.isExceeded }
+    // Misses (unknown codes, wrong keys) share one budget size, counted apart: a typo in a key must not block links.
+    const perIpMisses = (prefix: string) => {
+      const limiter = app.createRateLimit({ max: limits.missPages, timeWindow, keyGenerator: (r) => `${prefix}:${clientIp(r)}` })
+      return async (request: FastifyRequest): Promise<RateVerdict> => {
+        const v = await limiter(request)
+        if (v.isAllowed) return { limit: limits.missPages, remaining: limits.missPages, resetSeconds: 0, exceeded: false }
+        return { limit: v.max, remaining: v.remaining, resetSeconds: v.ttlInSeconds, exceeded: v.isExceeded }
+      }
+    }
+    app.decorate('limitMissPage', perIpMisses('miss'))
+    const failedAuth = perIpMisses('auth-fail')
+    app.decorate('limitFailedAuth', async (request: FastifyRequest) => {
+      const v = await failedAuth(request)
+      if (!v.exceeded) return
+      throw new Problem(429, 'rate-limited', 'Too many requests', `too many invalid API keys from your address; retry in ${v.resetSeconds} s`, undefined, {
+        'retry-after': String(v.resetSeconds),
+        'ratelimit-limit': String(v.limit),
+        'ratelimit-remaining': '0',
+        'ratelimit-reset': String(v.resetSeconds),
+      })
     })
   },
   { name: 'rate-limits', dependencies: ['auth'] },

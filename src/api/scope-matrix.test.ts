@@ -62,7 +62,7 @@ const CALLERS: Caller[] = [
 ]
 
 beforeAll(async () => {
-  t = await startTestApp({ RATE_LIMIT_API_READS: '100000', RATE_LIMIT_API_WRITES: '100000', RATE_LIMIT_WIDGET: '100000' })
+  t = await startTestApp({ RATE_LIMIT_API_READS: '100000', RATE_LIMIT_API_WRITES: '100000', RATE_LIMIT_WIDGET: '100000', RATE_LIMIT_MISSES: '100000' })
   for (const scope of SCOPES) secrets.set(scope, (await createTestKey(t.app, { scopes: [scope] })).secret)
   secrets.set('all', (await createTestKey(t.app, { scopes: [...SCOPES] })).secret)
   secrets.set('publishable', (await createTestKey(t.app, { kind: 'publishable', origins: [SITE] })).secret)
