@@ -21,11 +21,23 @@ export const CreateShareKit = z.strictObject({
   channels: ShareChannels.optional(),
   /** Off by default. true: utm_source=<channel>, utm_medium from the channel, utm_campaign from campaign. */
   utm: UtmOptions.optional(),
+// x-examples, not examples: zod drops `examples` from the input schema of anything with a transform (topics).
+}).meta({
+  'x-examples': {
+    'a CMS on publish': {
+      value: { url: 'https://news.example.com/2026/heat-pumps', title: 'Heat pumps & you', topics: ['climate', 'energy'], campaign: 'winter', channels: ['whatsapp', 'email', 'x', 'copy'] },
+    },
+    'default channels, UTM-tagged targets': { value: { url: 'https://news.example.com/2026/heat-pumps', utm: true } },
+  },
 })
 export type CreateShareKit = z.infer<typeof CreateShareKit>
 
 /** What the widget may ask for with a publishable key: no campaign, no UTM (those belong to the site's owner). */
-export const WidgetKitRequest = CreateShareKit.pick({ url: true, title: true, topics: true, channels: true })
+export const WidgetKitRequest = CreateShareKit.pick({ url: true, title: true, topics: true, channels: true }).meta({
+  'x-examples': {
+    'the widget on an article': { value: { url: 'https://news.example.com/2026/heat-pumps', title: 'Heat pumps & you', topics: ['climate'], channels: ['whatsapp', 'email', 'x', 'copy'] } },
+  },
+})
 export type WidgetKitRequest = z.infer<typeof WidgetKitRequest>
 
 export const IdempotencyKeyHeader = z.string().min(1).max(255).regex(/^[\x21-\x7e]+$/, 'must be 1 to 255 visible ASCII characters')
