@@ -8,9 +8,9 @@ import { SCOPES, type Principal } from './principal.ts'
 export type AuthFailure = 'unknown' | 'expired' | 'revoked'
 export type AuthOutcome = { principal: Principal } | { failure: AuthFailure }
 
-type CachedKey = { principal: Principal; expiresAtMs: number | null; revoked: boolean }
-// lru-cache cannot hold null: unknown hashes are cached as this marker, so a spray of bad keys stays off Postgres.
-const UNKNOWN: CachedKey = Object.freeze({ principal: null as unknown as Principal, expiresAtMs: null, revoked: true })
+// Unknown hashes are cached too (lru-cache cannot hold null), so a spray of bad keys stays off Postgres.
+type CachedKey = { found: false } | { found: true; principal: Principal; expiresAtMs: number | null; revoked: boolean }
+const UNKNOWN: CachedKey = Object.freeze({ found: false })
 
 export const ADMIN_PRINCIPAL: Principal = Object.freeze({
   keyId: 'admin',
@@ -45,7 +45,7 @@ export function createKeyAuthenticator(opts: {
     ttl: Math.max(1, opts.cacheTtlMs),
     fetchMethod: async (hex) => {
       const row = await findApiKeyByHash(opts.db, Buffer.from(hex, 'hex'))
-      return row ? { principal: principalOf(row), expiresAtMs: row.expires_at?.getTime() ?? null, revoked: row.revoked_at !== null } : UNKNOWN
+      return row ? { found: true, principal: principalOf(row), expiresAtMs: row.expires_at?.getTime() ?? null, revoked: row.revoked_at !== null } : UNKNOWN
     },
   })
 
@@ -54,7 +54,7 @@ export function createKeyAuthenticator(opts: {
     if (adminHash && timingSafeEqual(hash, adminHash)) return { principal: ADMIN_PRINCIPAL }
     const hex = hash.toString('hex')
     const key = opts.cacheTtlMs > 0 ? await cache.fetch(hex) : await cache.fetch(hex, { forceRefresh: true })
-    if (!key || key === UNKNOWN) return { failure: 'unknown' }
+    if (!key?.found) return { failure: 'unknown' }
     if (key.revoked) return { failure: 'revoked' }
     if (key.expiresAtMs !== null && key.expiresAtMs <= now()) return { failure: 'expired' }
     return { principal: key.principal }
@@ -64,13 +64,13 @@ export function createKeyAuthenticator(opts: {
     authenticateHash,
     async authenticate(token: string): Promise<AuthOutcome> {
       const hash = hashKeySecret(token)
-      if (adminHash && timingSafeEqual(hash, adminHash)) return { principal: ADMIN_PRINCIPAL }
-      if (!looksLikeKeySecret(token)) return { failure: 'unknown' }
+      // ADMIN_API_KEY has no fixed shape; any other token must look like a key we minted to cost a lookup.
+      if (!looksLikeKeySecret(token) && !(adminHash && timingSafeEqual(hash, adminHash))) return { failure: 'unknown' }
       return authenticateHash(hash)
     },
     /** Drops a key from this instance's cache at once (after revoking it). */
     forget(keyId: string) {
-      for (const [hex, key] of cache.entries()) if (key.principal?.keyId === keyId) cache.delete(hex)
+      for (const [hex, key] of cache.entries()) if (key.found && key.principal.keyId === keyId) cache.delete(hex)
     },
     /** Drops every cached hash (after creating a key: a cached "unknown" must not hide it). */
     clear: () => cache.clear(),
