@@ -84,6 +84,7 @@ const links: Case[] = [
   { name: 'body over the size limit', url: LINK, body: { url: 'https://example.com', title: HUGE }, status: 413 },
   { name: 'text/plain body', url: LINK, raw: '{"url":"https://example.com"}', headers: { 'content-type': 'text/plain' }, status: 415 },
   { name: 'form-encoded body', url: LINK, raw: 'url=https%3A%2F%2Fexample.com', headers: { 'content-type': 'application/x-www-form-urlencoded' }, status: 415 },
+  { name: 'body without a content type', url: LINK, raw: '{"url":"https://example.com"}', headers: { 'content-type': '' }, status: 415 },
   { name: 'XML body', url: LINK, raw: '<link><url>https://example.com</url></link>', headers: { 'content-type': 'application/xml' }, status: 415 },
   { name: 'expired key', url: LINK, body: { url: 'https://example.com' }, key: 'expired', status: 401 },
   { name: 'revoked key', url: LINK, body: { url: 'https://example.com' }, key: 'revoked', status: 401 },
@@ -184,7 +185,7 @@ describe('bad input on every write endpoint', () => {
   it.each(CASES)('$name → $status', async (c) => {
     const before = await snapshotTables(t.app.pg)
     const headers = { ...auth, ...(c.key ? keyHeaders[c.key] : {}), ...(c.body !== undefined || c.raw !== undefined ? { 'content-type': 'application/json' } : {}), ...c.headers }
-    if (headers.authorization === '') delete (headers as Record<string, string>).authorization
+    for (const name of ['authorization', 'content-type'] as const) if (headers[name] === '') delete (headers as Record<string, string>)[name]
     const res = await t.app.inject({
       method: c.method ?? 'POST',
       url: c.url,
