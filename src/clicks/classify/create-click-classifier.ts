@@ -1,18 +1,47 @@
-// TEMPORARY placeholder written by the core author so the app runs while the classifier is built; the classifier replaces this file.
-import { isbot } from 'isbot'
-import type { ClassifyContext, ClickInput, DescribedClassification } from './classification.ts'
+import { LRUCache } from 'lru-cache'
+import type { ClassifyContext, ClickInput, DescribedClassification, DeviceDescription } from './classification.ts'
+import { classifyClick } from './classify-click.ts'
+import { describeDevice } from './describe-device.ts'
 
-export function createClickClassifier(context: ClassifyContext, _opts: { cacheSize?: number } = {}) {
-  return (input: ClickInput): DescribedClassification => {
-    const device = { browser: 'unknown', os: 'unknown', device: /iPhone|Android/.test(input.ua) ? 'mobile' : 'desktop' }
-    if (/^WhatsApp\//.test(input.ua)) return { kind: 'preview', medium: null, app: 'whatsapp', visibility: null, reason: 'WhatsApp preview', ...device }
-    if (isbot(input.ua)) return { kind: 'bot', medium: null, app: null, visibility: null, reason: 'bot', ...device }
-    if (/Instagram/.test(input.ua)) return { kind: 'human', medium: 'in_app', app: 'instagram', visibility: 'dark', reason: 'Instagram in-app browser', ...device }
-    if (!input.referrer) return { kind: 'human', medium: 'direct', app: null, visibility: 'dark', reason: 'no referrer', ...device }
-    const host = new URL(input.referrer).hostname
-    if (context.ownHosts.includes(host)) return { kind: 'human', medium: 'internal', app: null, visibility: 'public', reason: 'own', ...device }
-    if (host === 'mail.google.com') return { kind: 'human', medium: 'email', app: 'gmail', visibility: 'dark', reason: 'webmail', ...device }
-    if (/google\./.test(host)) return { kind: 'human', medium: 'search', app: 'google', visibility: 'public', reason: 'search', ...device }
-    return { kind: 'human', medium: 'referral', app: null, visibility: 'public', reason: 'referral', ...device }
+export type ClickClassifierOptions = { cacheSize?: number }
+
+export type ClickClassifier = (input: ClickInput) => DescribedClassification
+
+/** Robots have no device to describe; ua-parser-js would spend its time finding nothing. */
+const AUTOMATED_DEVICE: DeviceDescription = Object.freeze({ browser: 'unknown', os: 'unknown', device: 'bot' })
+
+/**
+ * The classifier the redirect path uses: classifyClick plus describeDevice, memoised.
+ * Traffic repeats itself (a few thousand user agents and referrers make most clicks), so verdicts are
+ * kept in a bounded LRU keyed by everything the rules read: ua, referrer, X-Requested-With.
+ * Device descriptions have their own LRU keyed by ua alone, so ua-parser-js runs once per user agent
+ * however many referrers it arrives with. Returned objects are frozen and shared between calls.
+ */
+export function createClickClassifier(context: ClassifyContext, options: ClickClassifierOptions = {}): ClickClassifier {
+  const cacheSize = options.cacheSize ?? 20_000
+  const verdicts = new LRUCache<string, DescribedClassification>({ max: cacheSize })
+  const devices = new LRUCache<string, DeviceDescription>({ max: cacheSize })
+
+  const deviceOf = (ua: string): DeviceDescription => {
+    let device = devices.get(ua)
+    if (device === undefined) {
+      device = describeDevice(ua)
+      devices.set(ua, device)
+    }
+    return device
+  }
+
+  return function classify(input) {
+    const requestedWith = input.headers?.['x-requested-with'] ?? ''
+    // \n cannot occur inside a header value, so the parts cannot run into each other.
+    const key = `${input.ua}\n${input.referrer}\n${requestedWith}`
+    let verdict = verdicts.get(key)
+    if (verdict === undefined) {
+      const { kind, medium, app, visibility, reason } = classifyClick(input, context)
+      const { browser, os, device } = kind === 'human' ? deviceOf(input.ua) : AUTOMATED_DEVICE
+      verdict = Object.freeze({ kind, medium, app, visibility, reason, browser, os, device })
+      verdicts.set(key, verdict)
+    }
+    return verdict
   }
 }
