@@ -8,6 +8,7 @@ import { keysRoutes } from './api/keys-routes.ts'
 import { openApiPlugin } from './api/openapi.ts'
 import { rateLimitsPlugin } from './api/rate-limits.ts'
 import { pageSecurityPlugin } from './api/security-headers.ts'
+import { classifyRoutes } from './clicks/classify/classify-routes.ts'
 import { clicksPlugin } from './clicks/clicks-plugin.ts'
 import type { Config } from './config.ts'
 import { dashboardRoutes } from './dashboard/dashboard-routes.ts'
@@ -69,6 +70,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       await api.register(keysRoutes)
       await api.register(linksRoutes, { publicUrl: config.publicUrl, urlPolicy, linkCache })
       await api.register(statsRoutes)
+      await api.register(classifyRoutes, { publicUrl: config.publicUrl })
       await api.register(sharesRoutes, { publicUrl: config.publicUrl, urlPolicy, linkCache })
       await api.register(qrRoutes, { publicUrl: config.publicUrl })
       await api.register(reportsRoutes)

@@ -25,6 +25,7 @@ const ROUTES: Record<string, Row> = {
   'PATCH /api/v1/links/:code': { scope: 'links:write', request: { url: `/api/v1/links/${CODE}`, ...json({ title: 'matrix' }) } },
   'DELETE /api/v1/links/:code': { scope: 'links:write', request: { url: `/api/v1/links/${CODE}` } },
   'GET /api/v1/links/:code/stats': { scope: 'stats:read', request: { url: `/api/v1/links/${CODE}/stats` } },
+  'POST /api/v1/classify': { scope: 'stats:read', request: { url: '/api/v1/classify', ...json({ ua: 'WhatsApp/2.24.6.77 A' }) } },
   'GET /api/v1/links/:code/qr.svg': { scope: 'links:read', request: { url: `/api/v1/links/${CODE}/qr.svg` } },
   'GET /api/v1/links/:code/qr.png': { scope: 'links:read', request: { url: `/api/v1/links/${CODE}/qr.png` } },
   'POST /api/v1/shares': { scope: 'shares:write', request: { url: '/api/v1/shares', ...json({ url: `${SITE}/article` }) } },

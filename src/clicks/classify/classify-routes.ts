@@ -1,0 +1,37 @@
+import type { FastifyPluginAsync } from 'fastify'
+import type { ZodTypeProvider } from 'fastify-type-provider-zod'
+import { z } from 'zod'
+import { createClickClassifier } from './create-click-classifier.ts'
+
+const ClassifyBody = z.strictObject({
+  ua: z.string().max(2048).describe('the User-Agent header'),
+  referrer: z.string().max(2048).default('').describe('the Referer header; empty when none was sent'),
+  headers: z.record(z.string().regex(/^[a-z0-9-]{1,64}$/, 'header names are lower-case'), z.string().max(512)).optional()
+    .describe('other request headers the rules read, e.g. {"x-requested-with": "com.facebook.katana"}'),
+})
+
+const ClassifyView = z.object({
+  kind: z.enum(['human', 'preview', 'bot']),
+  medium: z.string().nullable(),
+  app: z.string().nullable(),
+  visibility: z.enum(['dark', 'public']).nullable(),
+  reason: z.string(),
+  browser: z.string(),
+  os: z.string(),
+  device: z.string(),
+})
+
+/** POST /classify: how Umbra would label a click, with the reason; a debugging aid for users. */
+export const classifyRoutes: FastifyPluginAsync<{ publicUrl: string }> = async (app, { publicUrl }) => {
+  const classify = createClickClassifier({ ownHosts: [new URL(publicUrl).host] }, { cacheSize: 1_000 })
+
+  app.withTypeProvider<ZodTypeProvider>().post('/classify', {
+    config: { scope: 'stats:read' },
+    schema: {
+      tags: ['stats'],
+      summary: 'Classify one request as a click would be: kind, medium, app, visibility, reason',
+      body: ClassifyBody,
+      response: { 200: ClassifyView },
+    },
+  }, async (request) => classify(request.body))
+}
