@@ -1,0 +1,4 @@
+/** `umbra serve`: the same process as `npm start`. */
+export default async function serve() {
+  await import('../server.ts')
+}
