@@ -1,10 +1,12 @@
+import { execFile } from 'node:child_process'
 import { createHash } from 'node:crypto'
+import { promisify } from 'node:util'
 import { Writable } from 'node:stream'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildApp } from '../app.ts'
 import { runKeysCommand } from '../cli/keys-command.ts'
 import { bearer, createTestKey } from '../../test/support/api-keys.ts'
-import { auth, createScratchDatabase, eventually, startTestApp, testConfig, type TestApp } from '../../test/support/test-app.ts'
+import { auth, createScratchDatabase, eventually, realDatabaseUrl, startTestApp, testConfig, type TestApp } from '../../test/support/test-app.ts'
 import { FIRST_KEY_HINT } from './auth.ts'
 
 let t: TestApp
@@ -161,6 +163,17 @@ describe('umbra keys', () => {
     await runKeysCommand(t.app.pg, ['revoke', secret!.slice(0, 12)], (l) => out.push(l))
     t.app.apiKeys.clear() // the CLI is another process: this instance would see it within the cache TTL
     expect((await t.app.inject({ url: '/api/v1/links/x/stats', headers: bearer(secret!) })).statusCode).toBe(401)
+  })
+
+  // On the embedded database the CLI could not open the files the running app holds.
+  it.skipIf(!realDatabaseUrl())('runs as ./bin/umbra keys, on the configured database', async () => {
+    const umbra = (args: string[]) =>
+      promisify(execFile)('./bin/umbra', ['keys', ...args], { env: { ...process.env, DATABASE_URL: t.config.databaseUrl!, DATA_DIR: t.config.dataDir } })
+    const created = await umbra(['create', '--scope', 'links:read', '--name', 'spawned'])
+    const secret = /(umb_[A-Za-z0-9_-]{43})/.exec(created.stdout)?.[1]
+    expect(secret).toBeDefined()
+    expect((await listLinks(bearer(secret!))).statusCode).toBe(200)
+    await expect(umbra(['create', '--name', 'x', '--scope', 'nope'])).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('--scope: "nope"') })
   })
 
   it('creates a publishable key from --origin and refuses bad input with the reason', async () => {
