@@ -1,34 +1,48 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { generateClicks, recordClicks } from '../../test/support/click-dataset.ts'
-import { auth, startTestApp, type TestApp } from '../../test/support/test-app.ts'
+import { runMigrations } from '../infra/migrate.ts'
+import { PglitePool } from '../infra/pglite-pool.ts'
 import { clickCsvChunks } from './click-export.ts'
 
-// The embedded database is one session: the export must never hold it between batches.
+// The embedded database is one session: the export must never hold it between batches. (The same
+// export runs over HTTP on real Postgres in reports.test.ts.)
 describe('click export on the embedded database', () => {
-  let t: TestApp
-  const from = '2025-05-01T00:00:00.000Z'
-  const to = '2025-05-02T00:00:00.000Z'
+  let pool: PglitePool
+  const from = new Date('2025-05-01T00:00:00.000Z')
+  const to = new Date('2025-05-02T00:00:00.000Z')
   beforeAll(async () => {
-    t = await startTestApp({}, 'embedded')
-    const kit = await t.app.inject({ method: 'POST', url: '/api/v1/shares', headers: auth, payload: { url: 'https://example.com/embedded', topics: ['local'], channels: ['whatsapp', 'email'] } })
-    const linkIds = (await t.app.pg.query('select id from links where content_id = $1', [kit.json().content.id])).rows.map((r) => r.id)
-    await recordClicks(t.app, generateClicks({ linkIds, count: 300, fromMs: Date.parse(from), toMs: Date.parse(to), seed: 9 }))
-  }, 120_000)
-  afterAll(() => t?.close())
+    pool = new PglitePool({ dataDir: 'memory://' })
+    await runMigrations(pool)
+    const { rows } = await pool.query(`insert into links (code, url, channel, topics) values ('emb-a', 'https://example.com/a', 'whatsapp', '{local}'), ('emb-b', 'https://example.com/b', 'email', '{}') returning id`)
+    // 300 clicks a few minutes apart, alternating links; several share a timestamp, so the keyset's tie-breakers matter.
+    await pool.query(
+      `insert into clicks (id, link_id, clicked_at, kind, medium, app, visibility)
+       select i, case when i % 2 = 0 then $1::bigint else $2::bigint end, $3::timestamptz + (i / 3) * interval '4 minutes',
+              'human', 'direct', null, 'dark'
+       from generate_series(1, 300) as i`,
+      [rows[0].id, rows[1].id, from],
+    )
+  }, 60_000)
+  afterAll(() => pool?.end())
 
-  it('streams every click over HTTP', async () => {
-    const res = await t.app.inject({ url: `/api/v1/exports/clicks.csv?from=${from}&to=${to}&topic=local`, headers: auth })
-    expect(res.statusCode).toBe(200)
-    expect(res.body.trimEnd().split('\r\n')).toHaveLength(301)
+  const exportAll = async (filter: { topic?: string }, batchSize: number, between?: () => Promise<unknown>) => {
+    let csv = ''
+    for await (const chunk of clickCsvChunks(pool, { from, to, ...filter }, batchSize)) {
+      csv += chunk
+      // Would wait forever if the export held the single session while its reader is busy.
+      if (between) await between()
+    }
+    return csv.trimEnd().split('\r\n')
+  }
+
+  it('exports every click once, in batches, while other queries run between them', async () => {
+    const whole = await exportAll({}, 5_000)
+    expect(whole).toHaveLength(301)
+    expect(await exportAll({}, 7, () => pool.query('select 1'))).toEqual(whole)
   })
 
-  it('lets other queries run between batches', async () => {
-    let rows = 0
-    for await (const chunk of clickCsvChunks(t.app.pg, { from: new Date(from), to: new Date(to) }, 25)) {
-      rows += chunk.split('\r\n').length - 1
-      // Would wait forever if the export held the single session while this consumer is busy.
-      await t.app.pg.query('select 1')
-    }
-    expect(rows).toBe(301)
+  it('filters by topic', async () => {
+    const lines = await exportAll({ topic: 'local' }, 25)
+    expect(lines).toHaveLength(151)
+    expect(lines.slice(1).every((l) => l.split(',')[1] === 'emb-a')).toBe(true)
   })
 })
