@@ -109,6 +109,21 @@ describe.skipIf(!hasChromium)('share widget in headless Chromium', () => {
     await page.context().close()
   }, 60_000)
 
+  it('offers the native share sheet where the browser has one, with the copy channel’s link', async () => {
+    const pageOrigin = `http://127.0.0.1:${sitePort}`
+    const context = await browser.newContext()
+    // Desktop Chromium on Linux has no navigator.share: stand in for a phone's share sheet.
+    await context.addInitScript('navigator.share = (data) => { window.sharedWith = data; return Promise.resolve() }')
+    const page = await context.newPage()
+    await page.goto(`${pageOrigin}/native-share`)
+    await page.waitForSelector('.umbra-share[data-state="ready"]')
+    await page.getByRole('button', { name: 'Share this page' }).click()
+    const shared = await page.evaluate<{ title: string; url: string }>('window.sharedWith')
+    const kit = (await t.app.inject({ method: 'POST', url: '/api/v1/shares', headers: auth, payload: { url: `${pageOrigin}/native-share`, channels: ['copy'] } })).json()
+    expect(shared).toEqual({ title: TITLE, url: kit.links[0].shortUrl })
+    await context.close()
+  }, 60_000)
+
   it('is refused on a page whose origin the key does not allow', async () => {
     // localhost and 127.0.0.1 are different origins: the key allows only the latter.
     const page = await openArticle(`http://localhost:${sitePort}`, '/refused-article')

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Pool } from '../infra/database.ts'
 import { runMigrations } from '../infra/migrate.ts'
 import { PglitePool } from '../infra/pglite-pool.ts'
 import { clickCsvChunks } from './click-export.ts'
@@ -6,11 +7,11 @@ import { clickCsvChunks } from './click-export.ts'
 // The embedded database is one session: the export must never hold it between batches. (The same
 // export runs over HTTP on real Postgres in reports.test.ts.)
 describe('click export on the embedded database', () => {
-  let pool: PglitePool
+  let pool: Pool
   const from = new Date('2025-05-01T00:00:00.000Z')
   const to = new Date('2025-05-02T00:00:00.000Z')
   beforeAll(async () => {
-    pool = new PglitePool({ dataDir: 'memory://' })
+    pool = new PglitePool({ dataDir: 'memory://' }) as unknown as Pool // pg-shaped, as database.ts uses it
     await runMigrations(pool)
     const { rows } = await pool.query(`insert into links (code, url, channel, topics) values ('emb-a', 'https://example.com/a', 'whatsapp', '{local}'), ('emb-b', 'https://example.com/b', 'email', '{}') returning id`)
     // 300 clicks a few minutes apart, alternating links; several share a timestamp, so the keyset's tie-breakers matter.
