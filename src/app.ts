@@ -16,8 +16,10 @@ import { dashboardSessionsPlugin } from './dashboard/dashboard-sessions-plugin.t
 import { databasePlugin } from './infra/database.ts'
 import { healthRoutes } from './infra/health-routes.ts'
 import { loggerOptions, type LogStream } from './infra/logger.ts'
+import { metricsPlugin } from './infra/metrics.ts'
 import { Problem, problemPlugin, sendProblem, writeClientErrorProblem } from './infra/problem.ts'
 import { createLinkCache } from './links/link-cache.ts'
+import { linkChangesPlugin } from './links/link-change-listener.ts'
 import { findLinkByCode } from './links/link-repository.ts'
 import { linksRoutes } from './links/links-routes.ts'
 import { toResolvedLink } from './links/link-view.ts'
@@ -44,6 +46,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
 
   // Infrastructure
   await app.register(problemPlugin)
+  await app.register(metricsPlugin)
   await app.register(openApiPlugin)
   await app.register(pageSecurityPlugin)
   await app.register(databasePlugin, { config })
@@ -62,6 +65,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       return row && toResolvedLink(row)
     },
   })
+  // Every instance drops a changed link from its cache (Postgres LISTEN/NOTIFY, migration 005).
+  await app.register(linkChangesPlugin, { config, linkCache })
   await app.register(healthRoutes, { backlogMax: config.clickWriter.bufferMax })
   await app.register(
     async (api) => {

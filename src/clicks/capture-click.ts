@@ -4,12 +4,14 @@ import type { ClickRecord, LossReason } from './click-record.ts'
 
 const MAX_REFERRER = 1024
 const MAX_USER_AGENT = 512
+const MAX_REQUESTED_WITH = 256
 
 export type ClickCaptureDeps = {
   classify: (input: ClickInput) => DescribedClassification
-  hashVisitor: (ip: string, userAgent: string, at: number) => string
+  hashVisitor: (ip: string, userAgent: string, at: number) => number
   mintId: () => number
-  record: (click: ClickRecord) => void
+  /** The label goes along: the writer counts rollups by the (memoised) verdict object. */
+  record: (click: ClickRecord, label: DescribedClassification) => void
   recordLoss: (linkId: string, at: number, reason: LossReason) => void
   countryHeader: string | undefined
   /** HONOR_DNT: a visitor sending DNT: 1 or Sec-GPC: 1 is counted as a click but never hashed. */
@@ -31,6 +33,20 @@ export function firstLanguage(header: string | undefined): string | null {
   if (!header) return null
   const tag = header.split(',', 1)[0].split(';', 1)[0].trim().toLowerCase()
   return /^[a-z]{1,8}(-[a-z0-9]{1,8})*$/.test(tag) ? tag : null
+}
+
+// Browsers send a handful of distinct Accept-Language values: remember the answers (bounded).
+const LANGUAGE_MEMO_MAX = 1_000
+const languages = new Map<string, string | null>()
+function memoFirstLanguage(header: string | undefined): string | null {
+  if (!header) return null
+  let tag = languages.get(header)
+  if (tag === undefined) {
+    if (languages.size >= LANGUAGE_MEMO_MAX) languages.clear()
+    tag = firstLanguage(header)
+    languages.set(header, tag)
+  }
+  return tag
 }
 
 /** The capture pipeline: drop non-clicks with a reason, label the rest, hand it to the writer. Synchronous. */
@@ -62,11 +78,12 @@ export function createClickCapture(d: ClickCaptureDeps) {
       userAgent: ua || null,
       // Only humans are counted as visitors; the IP goes into the hash and nowhere else.
       visitor: label.kind === 'human' && !(d.honorDnt && optsOutOfTracking(request)) ? d.hashVisitor(request.ip, ua, at) : null,
-      language: firstLanguage(h['accept-language']),
+      language: memoFirstLanguage(h['accept-language']),
       country: typeof country === 'string' && /^[A-Za-z]{2}$/.test(country) ? country.toUpperCase() : null,
       browser: label.browser,
       os: label.os,
       device: label.device,
-    })
+      requestedWith: typeof requestedWith === 'string' ? requestedWith.slice(0, MAX_REQUESTED_WITH) : null,
+    }, label)
   }
 }

@@ -1,19 +1,24 @@
-import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync, writeSync } from 'node:fs'
-import { join } from 'node:path'
-import type { ClickRecord } from './click-record.ts'
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs'
+import { basename, join } from 'node:path'
+import { CLICK_COLUMNS } from './click-line.ts'
 
-const SEGMENT = /^seg-(\d+)-(\d+)\.jsonl$/
-
-/** Field order of a journal line; the record's keys are not repeated on every line. */
-const FIELDS = ['id', 'linkId', 'at', 'kind', 'medium', 'app', 'visibility', 'referrer', 'userAgent', 'visitor', 'language', 'country', 'browser', 'os', 'device'] as const
+const SEGMENT = /^seg-(\d+)-(\d+)\.tsv$/
+const COLUMN_SEPARATORS = CLICK_COLUMNS.length - 1
 
 export type ClickJournal = ReturnType<typeof openClickJournal>
 
+/** The whole click lines of a segment read back from disk, ready to send as COPY data. */
+export type SegmentContent = { lines: string; count: number; discarded: number }
+
 /**
- * An append-only local log of clicks, written before the redirect is answered, so a click that got
- * its 302 survives SIGKILL. The writer seals one segment per batch and deletes it once the batch
- * commits; segments left by an earlier run are replayed at start (click ids make replays harmless).
- * While Postgres is down the sealed segments are the spool: memory stays bounded, disk holds the backlog.
+ * An append-only local log of clicks (one COPY text line each, see click-line.ts), written before the
+ * redirect is answered, so a click that got its 302 survives SIGKILL. The writer seals one segment per
+ * batch and deletes it once the batch commits; segments left by an earlier run are replayed at start
+ * (click ids make replays harmless). While Postgres is down the sealed segments are the spool: memory
+ * stays bounded, disk holds the backlog.
+ *
+ * Durability is the kernel's page cache (write(2), no fsync): it survives a crash or kill of the
+ * process, not a power cut of the machine.
  */
 export function openClickJournal(dir: string) {
   mkdirSync(dir, { recursive: true })
@@ -24,7 +29,7 @@ export function openClickJournal(dir: string) {
   let current = ''
   let fd = -1
   const openNext = () => {
-    current = join(dir, `seg-${runId}-${String(++seq).padStart(9, '0')}.jsonl`)
+    current = join(dir, `seg-${runId}-${String(++seq).padStart(9, '0')}.tsv`)
     fd = openSync(current, 'a')
   }
   openNext()
@@ -32,10 +37,11 @@ export function openClickJournal(dir: string) {
   return {
     /** Segments from an earlier run, oldest first, to replay. */
     leftOver,
-    append(click: ClickRecord) {
-      const row = new Array(FIELDS.length)
-      for (let i = 0; i < FIELDS.length; i++) row[i] = click[FIELDS[i]]
-      writeSync(fd, JSON.stringify(row) + '\n')
+    /** Appends whole lines with one write(2) (a short write is completed); throws when the disk refuses. */
+    write(lines: string) {
+      const bytes = Buffer.from(lines)
+      // write(2) may take less than asked (disk nearly full): go on from the byte it stopped at.
+      for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at, bytes.length - at)
     },
     /** Closes the current segment (the batch just sealed) and starts a new one; returns the sealed path. */
     seal(): string {
@@ -44,29 +50,57 @@ export function openClickJournal(dir: string) {
       openNext()
       return sealed
     },
-    read(path: string): ClickRecord[] {
-      const clicks: ClickRecord[] = []
-      for (const line of readFileSync(path, 'utf8').split('\n')) {
-        if (!line) continue
-        try {
-          const row = JSON.parse(line) as unknown[]
-          clicks.push(Object.fromEntries(FIELDS.map((f, i) => [f, row[i]])) as ClickRecord)
-        } catch {
-          // A line cut short by a crash mid-write: its redirect was never answered, so it is not a click.
-        }
+    /**
+     * The whole lines of a segment. A line cut short (the process died mid-write, or the disk filled up)
+     * is discarded: its redirect was never answered, since the 302 leaves only after its line is written.
+     */
+    read(path: string): SegmentContent {
+      let text: string
+      try {
+        text = readFileSync(path, 'utf8')
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { lines: '', count: 0, discarded: 0 }
+        throw err
       }
-      return clicks
+      let lines = ''
+      let count = 0
+      let discarded = 0
+      let start = 0
+      for (let end = text.indexOf('\n'); end !== -1; end = text.indexOf('\n', (start = end + 1))) {
+        if (isWholeLine(text, start, end)) {
+          lines += text.slice(start, end + 1)
+          count++
+        } else discarded++
+      }
+      if (start < text.length) discarded++ // the tail after the last newline
+      return { lines, count, discarded }
     },
     remove(path: string) {
       rmSync(path, { force: true })
     },
+    /** Moves a segment Postgres refuses (bad data, not an outage) aside, so it cannot block the ones behind it. */
+    quarantine(path: string): string {
+      const rejected = join(dir, 'rejected')
+      mkdirSync(rejected, { recursive: true })
+      const target = join(rejected, basename(path))
+      renameSync(path, target)
+      return target
+    },
     close() {
       closeSync(fd)
       // An empty open segment carries nothing: do not leave it for the next start.
-      if (readFileSync(current).length === 0) unlinkSync(current)
+      if (statSync(current).size === 0) unlinkSync(current)
       rmSync(join(dir, 'owner.pid'), { force: true })
     },
   }
+}
+
+/** A line as encodeClickLine writes it: one tab between each of the columns, an id first. */
+function isWholeLine(text: string, start: number, end: number): boolean {
+  let tabs = 0
+  for (let i = text.indexOf('\t', start); i !== -1 && i < end; i = text.indexOf('\t', i + 1)) tabs++
+  const first = text.charCodeAt(start)
+  return tabs === COLUMN_SEPARATORS && first >= 48 && first <= 57
 }
 
 function bySegmentOrder(a: string, b: string) {

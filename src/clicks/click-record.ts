@@ -13,12 +13,15 @@ export type ClickRecord = {
   visibility: Visibility | null
   referrer: string | null
   userAgent: string | null
-  visitor: string | null
+  /** A keyed, daily-salted hash of IP and user agent (52 bits, see visitor-hash.ts); never the IP. */
+  visitor: number | null
   language: string | null
   country: string | null
   browser: string | null
   os: string | null
   device: string | null
+  /** Android's X-Requested-With (the app around a WebView), kept so reclassification sees what capture saw. */
+  requestedWith: string | null
 }
 
 /** Requests that got a redirect but are not clicks at all; counted in the loss ledger only. */

@@ -1,16 +1,22 @@
 import type { FastifyBaseLogger } from 'fastify'
-import type { Pool } from '../infra/database.ts'
+import { createBatchRollups, type BatchRollups } from './batch-rollups.ts'
 import type { ClickJournal } from './click-journal.ts'
+import { encodeClickLine } from './click-line.ts'
 import type { ClickRecord, LossReason, LossRecord } from './click-record.ts'
-import { writeClickBatch } from './write-click-batch.ts'
+import type { WriteClickBatch } from './write-click-batch.ts'
 
 const MAX_RETRY_DELAY_MS = 5_000
 
-type SealedBatch = { segment: string; clicks: ClickRecord[] | null; losses: LossRecord[] }
+/**
+ * A batch waiting for Postgres: its lines in memory, or only in its journal segment (`lines: null`).
+ * `rollups` is kept while the batch is fresh (never sent, all in memory); a batch that failed once, was
+ * spilled or comes from an earlier run is written the careful way, skipping clicks already there.
+ */
+type SealedBatch = { segment: string; lines: string[] | null; count: number; losses: LossRecord[]; rollups: BatchRollups | null }
 
 export type ClickWriterOptions = {
-  pool: Pick<Pool, 'connect'>
   journal: ClickJournal
+  writeBatch: WriteClickBatch
   log: FastifyBaseLogger
   batchSize: number
   flushMs: number
@@ -18,14 +24,26 @@ export type ClickWriterOptions = {
   bufferMax: number
   /** Runs after each committed batch (e.g. to prefetch the next id generation). */
   afterWrite?: () => Promise<void>
+  /** Told about each committed batch, for the metrics. */
+  onBatch?: (rows: number, seconds: number) => void
 }
 
 export type ClickWriterStats = {
+  /** Clicks recorded (journaled, or at least held in memory when the journal refused them). */
   captured: number
   written: number
   duplicates: number
+  /** Clicks not yet written: in memory and on disk. */
   backlog: number
+  /** Of the backlog, clicks held only in journal segments on disk. */
+  spooled: number
+  /** Clicks whose in-memory copy was dropped to keep memory bounded (they stayed on disk). */
   spilled: number
+  /** Clicks the journal could not take (disk full, I/O error): still written from memory unless the process dies. */
+  unjournaled: number
+  /** Clicks Postgres refused as bad data; their segment is moved to journal/rejected/. */
+  rejected: number
+  lossesRecorded: Record<LossReason, number>
   failures: number
   batches: number
   lastBatchMs: number
@@ -33,38 +51,88 @@ export type ClickWriterStats = {
   databaseHealthy: boolean
 }
 
+type Deferred = (a: any, b: any) => void
+
 /**
- * The write buffer: clicks are appended synchronously (journal, then memory), sealed into batches by
- * size or time, and written one batch at a time; a failed batch is retried with backoff, never dropped.
+ * The write buffer. A click is encoded once, at capture, as a COPY text line; the lines captured in one
+ * turn of the event loop are written to the journal with one write(2), and only then are the responses
+ * of that turn released (afterJournalWrite), so every 302 that leaves has its click on disk. Lines are
+ * sealed into batches by size or time and written one batch at a time; a failed batch is retried with
+ * backoff, never dropped; memory stays bounded by keeping only the oldest batches' lines in memory.
  */
 export function createClickWriter(o: ClickWriterOptions) {
-  let open: ClickRecord[] = []
+  let turnLines = ''
+  let turnCount = 0
+  let turnScheduled = false
+  // Flat triples (fn, a, b): no closure per request.
+  let deferred: unknown[] = []
+  let openLines: string[] = []
+  let openCount = 0
   let openLosses: LossRecord[] = []
   // Segments left by an earlier run come first: they are older clicks.
-  const sealed: SealedBatch[] = o.journal.leftOver.map((segment) => ({ segment, clicks: null, losses: [] }))
+  let openRollups = createBatchRollups()
+  const sealed: SealedBatch[] = o.journal.leftOver.map((segment) => ({ segment, lines: null, count: o.journal.read(segment).count, losses: [], rollups: null }))
   let inMemory = 0
   let draining: Promise<void> | null = null
   let retryAt = 0
   let retryDelay = 100
+  let closed = false
   const stats: ClickWriterStats = {
-    captured: 0, written: 0, duplicates: 0, backlog: 0, spilled: 0, failures: 0, batches: 0, lastBatchMs: 0, lastBatchSize: 0,
-    databaseHealthy: true,
+    captured: 0, written: 0, duplicates: 0, backlog: 0, spooled: 0, spilled: 0, unjournaled: 0, rejected: 0,
+    lossesRecorded: { head: 0, prefetch: 0 }, failures: 0, batches: 0, lastBatchMs: 0, lastBatchSize: 0, databaseHealthy: true,
   }
-  let backlogFromEarlierRuns = o.journal.leftOver.length > 0
+  let backlogFromEarlierRuns = sealed.length > 0
+
+  /** Journals this turn's lines, then lets this turn's responses go. */
+  function writeTurn() {
+    turnScheduled = false
+    const lines = turnLines
+    const count = turnCount
+    turnLines = ''
+    turnCount = 0
+    if (count > 0) {
+      try {
+        o.journal.write(lines)
+      } catch (err) {
+        // Keep redirecting: the clicks are still in memory and will be written unless the process dies too.
+        stats.unjournaled += count
+        o.log.error({ err, clicks: count }, 'click journal write failed')
+      }
+      openLines.push(lines)
+      openCount += count
+      stats.captured += count
+    }
+    const release = deferred
+    deferred = []
+    for (let i = 0; i < release.length; i += 3) {
+      try {
+        ;(release[i] as Deferred)(release[i + 1], release[i + 2])
+      } catch (err) {
+        o.log.error({ err }, 'sending a response after the journal write failed')
+      }
+    }
+    if (openCount >= o.batchSize) {
+      seal()
+      if (Date.now() >= retryAt) void drain()
+    }
+  }
 
   function seal() {
-    if (open.length === 0 && openLosses.length === 0) return
-    sealed.push({ segment: o.journal.seal(), clicks: open, losses: openLosses })
-    inMemory += open.length
-    open = []
+    if (openCount === 0 && openLosses.length === 0) return
+    sealed.push({ segment: o.journal.seal(), lines: openLines, count: openCount, losses: openLosses, rollups: openRollups })
+    inMemory += openCount
+    openLines = []
+    openCount = 0
     openLosses = []
-    // Keep the oldest batch in memory (it is next to write); drop copies of newer ones to disk only.
+    openRollups = createBatchRollups()
+    // Keep the oldest batch in memory (it is next to write); newer ones wait on disk only.
     for (let i = sealed.length - 1; i > 0 && inMemory > o.bufferMax; i--) {
       const b = sealed[i]
-      if (b.clicks) {
-        inMemory -= b.clicks.length
-        stats.spilled += b.clicks.length
-        b.clicks = null
+      if (b.lines) {
+        inMemory -= b.count
+        stats.spilled += b.count
+        b.lines = null
+        b.rollups = null
       }
     }
   }
@@ -72,16 +140,36 @@ export function createClickWriter(o: ClickWriterOptions) {
   async function drainSealed() {
     while (sealed.length > 0) {
       const batch = sealed[0]
-      const clicks = batch.clicks ?? o.journal.read(batch.segment)
+      let lines = batch.lines
+      let count = batch.count
+      if (!lines) {
+        const fromDisk = o.journal.read(batch.segment)
+        if (fromDisk.discarded > 0) o.log.warn({ segment: batch.segment, discarded: fromDisk.discarded }, 'partial journal lines skipped')
+        lines = [fromDisk.lines]
+        count = fromDisk.count
+      }
       const started = performance.now()
       try {
-        const { inserted } = await writeClickBatch(o.pool, clicks, batch.losses)
+        const { inserted } = await o.writeBatch({ lines, count, losses: batch.losses, rollups: batch.rollups })
         stats.written += inserted
-        stats.duplicates += clicks.length - inserted
+        stats.duplicates += count - inserted
         stats.batches++
-        stats.lastBatchSize = clicks.length
+        stats.lastBatchSize = count
         stats.lastBatchMs = performance.now() - started
+        o.onBatch?.(count, stats.lastBatchMs / 1000)
       } catch (err) {
+        // Whether it committed is unknown (the connection may have died after COMMIT): from now on
+        // the batch goes the careful way, which skips what is already there.
+        const wasFresh = batch.rollups !== null
+        batch.rollups = null
+        if (!wasFresh && isBadData(err)) {
+          // Retrying cannot help and would block every batch behind it: set it aside, loudly.
+          const path = o.journal.quarantine(batch.segment)
+          stats.rejected += count
+          o.log.error({ err, clicks: count, path }, 'Postgres refused a click batch as bad data; moved aside')
+          forget(batch)
+          continue
+        }
         stats.failures++
         if (stats.databaseHealthy) o.log.warn({ err, backlog: backlog() }, 'click batch failed; will retry')
         stats.databaseHealthy = false
@@ -90,56 +178,90 @@ export function createClickWriter(o: ClickWriterOptions) {
         return
       }
       o.journal.remove(batch.segment)
-      sealed.shift()
-      if (batch.clicks) inMemory -= batch.clicks.length
+      forget(batch)
       if (!stats.databaseHealthy) o.log.info({ backlog: backlog() }, 'click writes resumed')
       stats.databaseHealthy = true
+      retryAt = 0
       retryDelay = 100
-      o.log.debug({ rows: clicks.length, ms: Math.round(stats.lastBatchMs), backlog: backlog() }, 'click batch flushed')
+      o.log.debug({ rows: count, ms: Math.round(stats.lastBatchMs), backlog: backlog() }, 'click batch flushed')
       await o.afterWrite?.().catch(() => {})
     }
     backlogFromEarlierRuns = false
   }
 
-  /** Seals what is open and writes every sealed batch; one drain in flight at a time. */
-  function flush(): Promise<void> {
-    seal()
+  function forget(batch: SealedBatch) {
+    sealed.shift()
+    if (batch.lines) inMemory -= batch.count
+  }
+
+  /** Writes every sealed batch; one drain in flight at a time. */
+  function drain(): Promise<void> {
     if (draining) return draining
-    if (Date.now() < retryAt) return Promise.resolve()
+    if (sealed.length === 0) return Promise.resolve()
     draining = drainSealed().finally(() => (draining = null))
     return draining
   }
 
+  /** Seals what is open and writes every sealed batch (unless waiting out a retry delay). */
+  function flush(): Promise<void> {
+    if (turnScheduled) writeTurn()
+    seal()
+    if (Date.now() < retryAt) return draining ?? Promise.resolve()
+    return drain()
+  }
+
   function backlog() {
-    let n = open.length
-    for (const b of sealed) n += b.clicks ? b.clicks.length : 0
+    let n = turnCount + openCount
+    for (const b of sealed) n += b.count
     return n
   }
 
-  const timer = setInterval(() => void flush(), o.flushMs)
+  // While Postgres is failing, batches fill up to batchSize rather than sealing a small one every tick.
+  const timer = setInterval(() => {
+    if (Date.now() >= retryAt) void flush()
+  }, o.flushMs)
   timer.unref()
 
   return {
-    /** Synchronous: journal first (survives a crash), then memory. Never waits on the database. */
-    record(click: ClickRecord) {
-      o.journal.append(click)
-      open.push(click)
-      stats.captured++
-      if (open.length >= o.batchSize) void flush()
+    /**
+     * Synchronous: the click's line joins this turn's journal write; nothing waits on the database.
+     * `label` is the classifier's (memoised) verdict the click was labelled from: rollups count by it.
+     */
+    record(click: ClickRecord, label: Parameters<BatchRollups['add']>[1] = click) {
+      turnLines += encodeClickLine(click)
+      openRollups.add(click, label)
+      turnCount++
+      if (!turnScheduled) {
+        turnScheduled = true
+        setImmediate(writeTurn)
+      }
+    },
+    /**
+     * Calls send(a, b) once the clicks recorded so far are in the journal: at the end of this turn of the
+     * event loop, or now if none is waiting. The redirect sends its 302 this way.
+     */
+    afterJournalWrite<A, B>(send: (a: A, b: B) => void, a: A, b: B) {
+      if (!turnScheduled || closed) return send(a, b)
+      deferred.push(send, a, b)
     },
     recordLoss(linkId: string, at: number, reason: LossReason) {
       openLosses.push({ linkId, at, reason })
+      stats.lossesRecorded[reason]++
     },
     flush,
     stats(): ClickWriterStats {
-      return { ...stats, backlog: backlog() }
+      let spooled = 0
+      for (const b of sealed) if (!b.lines) spooled += b.count
+      return { ...stats, lossesRecorded: { ...stats.lossesRecorded }, backlog: backlog(), spooled }
     },
     /** Batches waiting on disk only (spilled or left by an earlier run). */
-    spooledBatches: () => sealed.filter((b) => b.clicks === null).length,
+    spooledBatches: () => sealed.filter((b) => b.lines === null).length,
     hasBacklogFromEarlierRuns: () => backlogFromEarlierRuns,
     /** Flushes until everything is written or the deadline passes; what remains stays in the journal for the next start. */
     async close(deadlineMs = 10_000) {
       clearInterval(timer)
+      if (turnScheduled) writeTurn()
+      closed = true
       const deadline = Date.now() + deadlineMs
       await flush()
       while (sealed.length > 0 && Date.now() < deadline) {
@@ -150,6 +272,12 @@ export function createClickWriter(o: ClickWriterOptions) {
       o.journal.close()
     },
   }
+}
+
+/** Postgres SQLSTATE classes 22 (data exception) and 23 (integrity violation): the batch itself is wrong. */
+function isBadData(err: unknown): boolean {
+  const code = (err as { code?: unknown }).code
+  return typeof code === 'string' && /^2[23]/.test(code)
 }
 
 export type ClickWriter = ReturnType<typeof createClickWriter>

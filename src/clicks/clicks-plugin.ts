@@ -1,12 +1,15 @@
 import { join } from 'node:path'
 import fp from 'fastify-plugin'
 import type { Config } from '../config.ts'
+import { databaseKind } from '../infra/database.ts'
 import { createClickCapture } from './capture-click.ts'
 import { createClickClassifier } from './classify/create-click-classifier.ts'
 import { createClickIdMinter } from './click-id-minter.ts'
+import { registerClickMetrics } from './click-metrics.ts'
 import { openClickJournal } from './click-journal.ts'
 import { createClickWriter, type ClickWriter } from './click-writer.ts'
 import { createVisitorHasher } from './visitor-hash.ts'
+import { createClickBatchWriter } from './write-click-batch.ts'
 
 const SALT_REFRESH_MS = 10 * 60_000
 
@@ -24,13 +27,16 @@ export const clicksPlugin = fp(
     const minter = await createClickIdMinter(pool)
     const visitors = await createVisitorHasher(pool, log)
     const saltTimer = setInterval(() => void visitors.refresh(), SALT_REFRESH_MS).unref()
+    let metrics: ReturnType<typeof registerClickMetrics> | undefined
     const writer = createClickWriter({
-      pool,
       journal: openClickJournal(join(config.dataDir, 'journal')),
+      writeBatch: createClickBatchWriter(pool, databaseKind(config)),
       log,
       ...config.clickWriter,
       afterWrite: minter.prepare,
+      onBatch: (rows, seconds) => metrics?.observeBatch(rows, seconds),
     })
+    if (app.hasDecorator('metrics')) metrics = registerClickMetrics(app.metrics.registry, writer.stats)
     const classify = createClickClassifier({ ownHosts: [new URL(config.publicUrl).host] })
     const capture = createClickCapture({
       classify,

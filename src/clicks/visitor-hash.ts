@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto'
+import { hash, randomBytes } from 'node:crypto'
 import type { Pool } from '../infra/database.ts'
 
 const DAY_MS = 86_400_000
@@ -6,9 +6,13 @@ const DAY_MS = 86_400_000
 /**
  * Hashes IP + user agent with a salt that changes every UTC day and is shared by all instances
  * (table visitor_salts), so a visitor is countable for a day and unlinkable after; the IP is never kept.
+ * SHA-256 over secret salt ‖ ip ‖ ua, one-shot (crypto.hash: no Hash object, no Buffer), truncated to
+ * 52 bits so it stays a plain JS number: ~3× cheaper than a streamed createHash with a BigInt, and at
+ * a million visitors a link a day two of them share a hash about once in 10,000 days.
  */
 export async function createVisitorHasher(pool: Pick<Pool, 'query'>, log: { warn: (o: object, m: string) => void }) {
-  const salts = new Map<number, Buffer>()
+  // Hex, so the hash input is one string concatenation.
+  const salts = new Map<number, string>()
 
   const loadSalt = async (day: number) => {
     const date = new Date(day * DAY_MS).toISOString().slice(0, 10)
@@ -17,7 +21,7 @@ export async function createVisitorHasher(pool: Pick<Pool, 'query'>, log: { warn
        select salt from made union all select salt from visitor_salts where day = $1 limit 1`,
       [date, randomBytes(32)],
     )
-    salts.set(day, Buffer.from(rows[0].salt))
+    salts.set(day, Buffer.from(rows[0].salt).toString('hex'))
     for (const d of salts.keys()) if (d < day - 1) salts.delete(d)
   }
   /** Today's and tomorrow's salts are fetched ahead; old salts are deleted so old hashes cannot be recomputed. */
@@ -34,16 +38,16 @@ export async function createVisitorHasher(pool: Pick<Pool, 'query'>, log: { warn
 
   return {
     refresh,
-    /** A signed 64-bit hash as a decimal string. */
-    hash(ip: string, userAgent: string, at: number): string {
+    /** A 52-bit hash, a safe integer. */
+    hash(ip: string, userAgent: string, at: number): number {
       const day = Math.floor(at / DAY_MS)
       let salt = salts.get(day)
       if (!salt) {
         // Database unreachable at rollover: a local salt keeps counting, at worst splitting a visitor in two.
-        salt = randomBytes(32)
+        salt = randomBytes(32).toString('hex')
         salts.set(day, salt)
       }
-      return createHash('sha256').update(salt).update(ip).update('\n').update(userAgent).digest().readBigInt64BE(0).toString()
+      return parseInt(hash('sha256', `${salt}${ip}\n${userAgent}`, 'hex').slice(0, 13), 16)
     },
   }
 }

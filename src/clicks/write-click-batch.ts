@@ -1,30 +1,33 @@
-import type { Pool } from '../infra/database.ts'
+import type pg from 'pg'
+import type { DatabaseKind, Pool } from '../infra/database.ts'
+import { copyFrom } from '../infra/pg-copy-from.ts'
+import { CLICK_COLUMNS, decodeClickLine } from './click-line.ts'
+import type { BatchRollups } from './batch-rollups.ts'
 import type { ClickRecord, LossRecord } from './click-record.ts'
 
 const HOUR_MS = 3_600_000
+const COLUMNS = CLICK_COLUMNS.join(', ')
 
 /**
- * Inserts a batch of clicks and maintains the rollups in one statement (so one transaction).
- * Rollups and uniques are computed from the rows actually inserted: a replayed click id conflicts,
- * is skipped, and so is never counted twice.
+ * One sealed batch: its clicks as COPY text lines (the journal's bytes), the requests that were not
+ * clicks, and — for a batch of this run's clicks never sent before — its rollups counted in memory.
  */
-const INSERT_CLICKS = `
-with batch as (
-  select * from unnest(
-    $1::bigint[], $2::bigint[], $3::float8[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
-    $9::text[], $10::bigint[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[]
-  ) as b(id, link_id, at_ms, kind, medium, app, visibility, referrer, user_agent, visitor, language, country, browser, os, device)
-), inserted as (
-  insert into clicks (id, link_id, clicked_at, kind, medium, app, visibility, referrer, user_agent, visitor, language, country, browser, os, device)
-  select id, link_id, to_timestamp(at_ms / 1000.0), kind, medium, app, visibility, referrer, user_agent, visitor, language, country, browser, os, device
-  from batch
-  on conflict do nothing
-  returning link_id, clicked_at, kind, medium, app, visibility, visitor, browser, os, device
-), rollups as (
+export type ClickBatch = { lines: readonly string[]; count: number; losses: readonly LossRecord[]; rollups: BatchRollups | null }
+
+export type WriteClickBatch = (batch: ClickBatch) => Promise<{ inserted: number }>
+
+/**
+ * Rollups from the rows actually inserted: a replayed click id conflicts, is skipped, and so is never
+ * counted twice. Every upsert goes in key order, so two instances writing the same hot link's rows lock
+ * them in the same order and cannot deadlock. `inserted` is defined by the caller.
+ */
+const ROLLUPS_FROM_INSERTED = `
+rollups as (
   insert into click_rollups_hourly as r (link_id, hour, kind, medium, app, visibility, clicks)
   select link_id, date_trunc('hour', clicked_at), kind, coalesce(medium, ''), coalesce(app, ''), coalesce(visibility, ''), count(*)
   from inserted
   group by 1, 2, 3, 4, 5, 6
+  order by 1, 2, 3, 4, 5, 6
   on conflict (link_id, hour, kind, medium, app, visibility) do update set clicks = r.clicks + excluded.clicks
 ), dimensions as (
   insert into click_dimensions_daily as d (link_id, day, dimension, value, clicks)
@@ -32,29 +35,124 @@ with batch as (
   from inserted, lateral (values ('browser', browser), ('os', os), ('device', device)) as dim(name, value)
   where kind = 'human'
   group by 1, 2, 3, 4
+  order by 1, 2, 3, 4
   on conflict (link_id, day, dimension, value) do update set clicks = d.clicks + excluded.clicks
 ), visitors as (
   insert into link_visitors_daily (link_id, day, visitor)
   select distinct link_id, (clicked_at at time zone 'UTC')::date, visitor
   from inserted
   where kind = 'human' and visitor is not null
+  order by 1, 2, 3
   on conflict do nothing
 )
 select count(*)::int as inserted from inserted`
+
+const RETURNING = 'returning link_id, clicked_at, kind, medium, app, visibility, visitor, browser, os, device'
+
+// A fresh batch (ids minted by this process, never sent before) cannot hold a click Postgres already has:
+// its lines are COPYed straight into clicks, and its rollups, counted in memory, upserted from arrays.
+// Measured on Postgres' side: ~11 µs of CPU a click, against ~18 µs through the staging table below.
+const COPY_TO_CLICKS = `copy clicks (${COLUMNS}) from stdin`
+const UPSERT_ROLLUPS = `
+with rollups as (
+  insert into click_rollups_hourly as r (link_id, hour, kind, medium, app, visibility, clicks)
+  select * from unnest($1::bigint[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[])
+  on conflict (link_id, hour, kind, medium, app, visibility) do update set clicks = r.clicks + excluded.clicks
+), dimensions as (
+  insert into click_dimensions_daily as d (link_id, day, dimension, value, clicks)
+  select * from unnest($8::bigint[], $9::date[], $10::text[], $11::text[], $12::bigint[])
+  on conflict (link_id, day, dimension, value) do update set clicks = d.clicks + excluded.clicks
+)
+insert into link_visitors_daily (link_id, day, visitor)
+select * from unnest($13::bigint[], $14::date[], $15::bigint[])
+on conflict do nothing`
+
+// Anything else (a retry whose first attempt may have committed, a replay after a crash): the lines are
+// COPYed into a session-local staging table (no WAL, emptied at commit), then moved into clicks skipping
+// ids already there, with the rollups computed from the rows actually inserted, in one statement.
+const CREATE_STAGING = `create temp table if not exists click_batch (like clicks including defaults) on commit delete rows`
+const COPY_TO_STAGING = `copy click_batch (${COLUMNS}) from stdin`
+const INSERT_FROM_STAGING = `
+with inserted as (
+  insert into clicks (${COLUMNS}) select ${COLUMNS} from click_batch
+  on conflict do nothing
+  ${RETURNING}
+), ${ROLLUPS_FROM_INSERTED}`
+
+// Embedded PGlite has no COPY over the wire: the lines are decoded and sent as arrays.
+const INSERT_FROM_ARRAYS = `
+with inserted as (
+  insert into clicks (${COLUMNS})
+  select * from unnest(
+    $1::bigint[], $2::bigint[], $3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+    $9::text[], $10::bigint[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[]
+  )
+  on conflict do nothing
+  ${RETURNING}
+), ${ROLLUPS_FROM_INSERTED}`
 
 /** HEAD requests and prefetches: pre-aggregated per link, hour and reason, added to the rollups. */
 const INSERT_LOSSES = `
 insert into click_rollups_hourly as r (link_id, hour, kind, clicks)
 select * from unnest($1::bigint[], $2::timestamptz[], $3::text[], $4::bigint[])
+order by 1, 2, 3
 on conflict (link_id, hour, kind, medium, app, visibility) do update set clicks = r.clicks + excluded.clicks`
 
-export async function writeClickBatch(pool: Pick<Pool, 'connect'>, clicks: readonly ClickRecord[], losses: readonly LossRecord[]) {
-  const cols: unknown[][] = Array.from({ length: 15 }, () => new Array(clicks.length))
+/** Writes batches of clicks with their rollups, one transaction per batch; COPY on Postgres, arrays on PGlite. */
+export function createClickBatchWriter(pool: Pick<Pool, 'connect'>, kind: DatabaseKind): WriteClickBatch {
+  const staged = new WeakSet<object>()
+  const insertClicks =
+    kind === 'postgres'
+      ? async (client: pg.PoolClient, batch: ClickBatch): Promise<{ rows: { inserted: number }[] }> => {
+          if (batch.rollups) {
+            const inserted = await copyFrom(client, COPY_TO_CLICKS, batch.lines)
+            const r = batch.rollups.columns()
+            await client.query(UPSERT_ROLLUPS, [...r.hourly, ...r.dimensions, ...r.visitors])
+            return { rows: [{ inserted }] }
+          }
+          if (!staged.has(client)) {
+            await client.query(CREATE_STAGING)
+            staged.add(client)
+          }
+          await copyFrom(client, COPY_TO_STAGING, batch.lines)
+          return client.query(INSERT_FROM_STAGING)
+        }
+      : async (client: pg.PoolClient, batch: ClickBatch) => client.query(INSERT_FROM_ARRAYS, toColumns(decodeLines(batch.lines)))
+
+  return async function writeClickBatch(batch) {
+    const client = (await pool.connect()) as pg.PoolClient
+    try {
+      await client.query('begin')
+      const { rows } = batch.count > 0 ? await insertClicks(client, batch) : { rows: [{ inserted: 0 }] }
+      if (batch.losses.length > 0) await client.query(INSERT_LOSSES, lossColumns(batch.losses))
+      await client.query('commit')
+      return { inserted: rows[0].inserted as number }
+    } catch (err) {
+      await client.query('rollback').catch(() => {})
+      throw err
+    } finally {
+      client.release()
+    }
+  }
+}
+
+function decodeLines(chunks: readonly string[]): ClickRecord[] {
+  const clicks: ClickRecord[] = []
+  for (const chunk of chunks)
+    for (const line of chunk.split('\n')) {
+      const click = line ? decodeClickLine(line) : null
+      if (click) clicks.push(click)
+    }
+  return clicks
+}
+
+function toColumns(clicks: readonly ClickRecord[]): unknown[][] {
+  const cols: unknown[][] = Array.from({ length: CLICK_COLUMNS.length }, () => new Array(clicks.length))
   for (let i = 0; i < clicks.length; i++) {
     const c = clicks[i]
     cols[0][i] = c.id
     cols[1][i] = c.linkId
-    cols[2][i] = c.at
+    cols[2][i] = new Date(c.at).toISOString()
     cols[3][i] = c.kind
     cols[4][i] = c.medium
     cols[5][i] = c.app
@@ -67,31 +165,17 @@ export async function writeClickBatch(pool: Pick<Pool, 'connect'>, clicks: reado
     cols[12][i] = c.browser
     cols[13][i] = c.os
     cols[14][i] = c.device
+    cols[15][i] = c.requestedWith
   }
-  const lossCounts = new Map<string, number>()
+  return cols
+}
+
+function lossColumns(losses: readonly LossRecord[]): unknown[][] {
+  const counts = new Map<string, number>()
   for (const l of losses) {
     const key = `${l.linkId}|${Math.floor(l.at / HOUR_MS) * HOUR_MS}|${l.reason}`
-    lossCounts.set(key, (lossCounts.get(key) ?? 0) + 1)
+    counts.set(key, (counts.get(key) ?? 0) + 1)
   }
-  const client = await pool.connect()
-  try {
-    await client.query('begin')
-    const { rows } = clicks.length ? await client.query(INSERT_CLICKS, cols) : { rows: [{ inserted: 0 }] }
-    if (lossCounts.size) {
-      const keys = [...lossCounts.keys()].map((k) => k.split('|'))
-      await client.query(INSERT_LOSSES, [
-        keys.map((k) => k[0]),
-        keys.map((k) => new Date(Number(k[1])).toISOString()),
-        keys.map((k) => k[2]),
-        [...lossCounts.values()],
-      ])
-    }
-    await client.query('commit')
-    return { inserted: rows[0].inserted as number }
-  } catch (err) {
-    await client.query('rollback').catch(() => {})
-    throw err
-  } finally {
-    client.release()
-  }
+  const keys = [...counts.keys()].map((k) => k.split('|'))
+  return [keys.map((k) => k[0]), keys.map((k) => new Date(Number(k[1])).toISOString()), keys.map((k) => k[2]), [...counts.values()]]
 }

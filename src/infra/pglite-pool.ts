@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs'
-import { PGlite, types } from '@electric-sql/pglite'
+import type { PGlite } from '@electric-sql/pglite'
 
 type QueryResult = { rows: any[]; rowCount: number; fields: { name: string }[] }
 type Callback<T> = (err: Error | null, value?: T) => void
@@ -10,13 +10,15 @@ type Callback<T> = (err: Error | null, value?: T) => void
  * exclusively (queued), and pool.query() waits its turn too, so transactions never interleave.
  */
 export class PglitePool {
-  readonly db: PGlite
+  // Loaded on first use: importing PGlite costs ~45 MB of memory, which a server on real Postgres never needs.
+  readonly db: Promise<PGlite>
   #queue: Promise<void> = Promise.resolve()
 
   constructor(options: { dataDir?: string } = {}) {
     if (options.dataDir && !options.dataDir.startsWith('memory://')) mkdirSync(options.dataDir, { recursive: true })
     // int8 as strings, as pg does: counts and ids beyond 2^53 must not lose precision silently.
-    this.db = new PGlite(options.dataDir, { parsers: { [types.INT8]: (v: string) => v } })
+    this.db = import('@electric-sql/pglite').then(({ PGlite, types }) => new PGlite(options.dataDir, { parsers: { [types.INT8]: (v: string) => v } }))
+    this.db.catch(() => {}) // reported by the first query
   }
 
   /** Runs fn with the session held exclusively. */
@@ -35,17 +37,20 @@ export class PglitePool {
   query(text: string, params?: unknown[]): Promise<QueryResult>
   query(text: string, params: unknown[] | undefined, cb: Callback<QueryResult>): void
   query(text: string | { text: string; values?: unknown[] }, params?: unknown[] | Callback<QueryResult>, cb?: Callback<QueryResult>) {
-    return withCallback(this.#exclusive(() => runQuery(this.db, text, params)), typeof params === 'function' ? params : cb)
+    return withCallback(this.#exclusive(async () => runQuery(await this.db, text, params)), typeof params === 'function' ? params : cb)
   }
 
   connect(): Promise<PgliteClient>
   connect(cb: (err: Error | null, client?: PgliteClient, done?: () => void) => void): void
   connect(cb?: (err: Error | null, client?: PgliteClient, done?: () => void) => void) {
-    const acquired = new Promise<PgliteClient>((resolveClient) => {
+    const acquired = new Promise<PgliteClient>((resolveClient, rejectClient) => {
       let release!: () => void
       const previous = this.#queue
       this.#queue = new Promise((resolve) => (release = resolve))
-      void previous.then(() => resolveClient(new PgliteClient(this.db, release)))
+      void previous.then(() => this.db).then(
+        (db) => resolveClient(new PgliteClient(db, release)),
+        (err) => (release(), rejectClient(err)),
+      )
     })
     if (!cb) return acquired
     acquired.then((client) => cb(null, client, () => client.release()), cb)
@@ -57,7 +62,8 @@ export class PglitePool {
 
   async end(cb?: () => void) {
     await this.#exclusive(async () => {
-      if (!this.db.closed) await this.db.close()
+      const db = await this.db
+      if (!db.closed) await db.close()
     })
     cb?.()
   }

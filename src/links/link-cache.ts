@@ -8,9 +8,12 @@ const UNKNOWN = Object.freeze({ id: '', url: '', expiresAtMs: null, disabled: tr
 
 export type LinkCache = ReturnType<typeof createLinkCache>
 
+export type LinkCacheStats = { size: number; hits: number; misses: number; invalidations: number }
+
 /**
  * Code → link, bounded and with a TTL; misses are cached too. When the database is unreachable a
- * stale entry keeps serving, so redirects survive an outage.
+ * stale entry keeps serving, so redirects survive an outage. A changed link is dropped here by the
+ * instance that changed it, and by every other one through Postgres NOTIFY (link-change-listener.ts).
  */
 export function createLinkCache(opts: { size: number; ttlMs: number; load: (code: string) => Promise<ResolvedLink | null> }) {
   const cache = new LRUCache<string, ResolvedLink>({
@@ -21,17 +24,42 @@ export function createLinkCache(opts: { size: number; ttlMs: number; load: (code
     noDeleteOnFetchRejection: true,
     fetchMethod: async (code) => (await opts.load(code)) ?? UNKNOWN,
   })
+  // Plain counters: read by the metrics at scrape time, nothing extra on the hot path.
+  let hits = 0
+  let misses = 0
+  let invalidations = 0
   const unwrap = (l: ResolvedLink | undefined) => (l === UNKNOWN ? null : l)
   return {
     /** Synchronous hit, or undefined when the code must be loaded. */
     peek: (code: string): ResolvedLink | null | undefined => {
       const hit = cache.get(code)
-      return hit === undefined ? undefined : unwrap(hit)
+      if (hit === undefined) {
+        misses++
+        return undefined
+      }
+      hits++
+      return unwrap(hit)
     },
-    /** Loads through the cache; concurrent misses for one code share one query. */
-    resolve: async (code: string): Promise<ResolvedLink | null> => unwrap(await cache.fetch(code)) ?? null,
-    invalidate: (code: string) => void cache.delete(code),
+    /**
+     * Loads through the cache; concurrent misses for one code share one query. Throws when the load
+     * fails with nothing stale to serve (the caller answers 503, not 404).
+     */
+    resolve: async (code: string): Promise<ResolvedLink | null> => {
+      for (let attempt = 1; ; attempt++) {
+        const status: LRUCache.Status<string, ResolvedLink> = {}
+        const link = await cache.fetch(code, { status })
+        if (link !== undefined) return unwrap(link) ?? null
+        // An invalidation (the link just changed) aborted the load: load it again, as it is now.
+        if (status.fetchAborted && attempt < 3) continue
+        if (status.fetchAborted) return opts.load(code)
+        throw status.fetchError ?? new Error(`loading link ${code} failed`)
+      }
+    },
+    invalidate: (code: string) => {
+      invalidations++
+      cache.delete(code)
+    },
     clear: () => cache.clear(),
-    stats: () => ({ size: cache.size }),
+    stats: (): LinkCacheStats => ({ size: cache.size, hits, misses, invalidations }),
   }
 }

@@ -1,47 +1,69 @@
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyBaseLogger, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import type { LinkCache, ResolvedLink } from '../links/link-cache.ts'
 import { sendGonePage, sendNotFoundPage, sendUnavailablePage } from './pages.ts'
+import { noAnswers, registerRedirectMetrics } from './redirect-metrics.ts'
 
 // Every code ever minted matches this; anything else is answered without a lookup.
 const ANY_CODE = /^[A-Za-z0-9_-]{1,64}$/
 
 export type RedirectRoutesOptions = { linkCache: LinkCache }
 
+// 302, not 301: browsers cache a 301 and we would never see the next click.
+const sendRedirect = (reply: FastifyReply, url: string) => void reply.redirect(url, 302)
+
 /**
- * GET /:code — the hot path: resolve (cache first) → hand the click on → 302.
- * HEAD answers the same and is not counted (Fastify derives it from GET).
+ * GET /:code — the hot path: resolve (cache first) → capture the click → 302 once its journal line is
+ * written. HEAD answers the same and is not counted (Fastify derives it from GET).
  */
 export const redirectRoutes: FastifyPluginAsync<RedirectRoutesOptions> = async (app, { linkCache }) => {
-  const capture = app.clicks.capture
-  const log = app.log.child({ component: 'redirect' })
+  const { capture, writer } = app.clicks
+  const answered = noAnswers()
+  if (app.hasDecorator('metrics')) registerRedirectMetrics(app.metrics.registry, answered, linkCache.stats)
+  // One logger for every redirect, built once: a per-request child (with its request id) costs more than
+  // the rest of the route. At the default level redirects log only what goes wrong (no "incoming
+  // request" / "request completed" pair per click); LOG_LEVEL=debug brings those back.
+  const log = app.log.child({ component: 'redirect' }, { level: app.log.level === 'info' ? 'warn' : app.log.level })
 
-  function answer(request: FastifyRequest<{ Params: { code: string } }>, reply: FastifyReply, link: ResolvedLink | null) {
-    if (!link) return sendNotFoundPage(reply)
-    if (link.disabled || (link.expiresAtMs !== null && link.expiresAtMs <= Date.now())) return sendGonePage(reply)
+  function answer(request: FastifyRequest, reply: FastifyReply, link: ResolvedLink | null) {
+    if (!link) {
+      answered[404]++
+      return sendNotFoundPage(reply)
+    }
+    if (link.disabled || (link.expiresAtMs !== null && link.expiresAtMs <= Date.now())) {
+      answered[410]++
+      return sendGonePage(reply)
+    }
     try {
-      // Recorded before the response leaves (journal write), so a 302 always has its click.
       capture(request, link.id)
     } catch (err) {
       log.error({ err }, 'click capture failed')
     }
-    // 302, not 301: browsers cache a 301 and we would never see the next click.
-    return reply
-      .header('cache-control', 'private, no-store')
-      .header('x-robots-tag', 'noindex')
-      .redirect(link.url, 302)
+    answered[302]++
+    reply.header('cache-control', 'private, no-store').header('x-robots-tag', 'noindex')
+    // The click's journal line is written once per turn of the event loop for every request of that
+    // turn; the 302 leaves right after, so a redirect that got out always has its click on disk.
+    writer.afterJournalWrite(sendRedirect, reply, link.url)
   }
 
-  app.get<{ Params: { code: string } }>('/:code', (request, reply) => {
-    const code = request.params.code
-    if (!ANY_CODE.test(code)) return sendNotFoundPage(reply)
-    const hit = linkCache.peek(code)
-    if (hit !== undefined) return answer(request, reply, hit)
-    return linkCache.resolve(code).then(
-      (link) => answer(request, reply, link),
-      (err) => {
-        log.warn({ err, code }, 'link lookup failed')
-        return sendUnavailablePage(reply)
-      },
-    )
-  })
+  app.get<{ Params: { code: string } }>(
+    '/:code',
+    { childLoggerFactory: () => log as FastifyBaseLogger },
+    (request, reply) => {
+      const code = request.params.code
+      if (!ANY_CODE.test(code)) {
+        answered[404]++
+        return sendNotFoundPage(reply)
+      }
+      const hit = linkCache.peek(code)
+      if (hit !== undefined) return answer(request, reply, hit)
+      linkCache.resolve(code).then(
+        (link) => answer(request, reply, link),
+        (err) => {
+          log.warn({ err, code }, 'link lookup failed')
+          answered[503]++
+          return sendUnavailablePage(reply)
+        },
+      )
+    },
+  )
 }

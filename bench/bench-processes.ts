@@ -1,0 +1,138 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { readdirSync, readFileSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { fileURLToPath } from 'node:url'
+
+export const ROOT = fileURLToPath(new URL('../', import.meta.url))
+const AUTOCANNON = fileURLToPath(new URL('../node_modules/autocannon/autocannon.js', import.meta.url))
+
+/** The server under test runs on core 0, the load generator on core 1; Postgres (a system service) floats. */
+export const SERVER_CORE = 0
+export const LOAD_CORE = 1
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer()
+    s.unref()
+    s.on('error', reject)
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number }
+      s.close(() => resolve(port))
+    })
+  })
+}
+
+export type PinnedProcess = { child: ChildProcess; pid: number; stop: (signal?: NodeJS.Signals) => Promise<number | null> }
+
+/** Spawns `node --import tsx <script>` pinned to one core (taskset execs, so the pid is node's). */
+export function spawnPinned(core: number, script: string, env: Record<string, string>, args: string[] = []): PinnedProcess {
+  const child = spawn('taskset', ['-c', String(core), process.execPath, '--import', 'tsx', script, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let stderr = ''
+  child.stderr!.on('data', (d) => (stderr = (stderr + d).slice(-4000)))
+  child.stdout!.resume()
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
+  child.once('exit', (code, signal) => {
+    if (code && signal === null) process.stderr.write(`${script} exited ${code}:\n${stderr}\n`)
+  })
+  return {
+    child,
+    pid: child.pid!,
+    stop: async (signal = 'SIGTERM') => {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal)
+      return exited
+    },
+  }
+}
+
+/** Polls url until it answers (any status), or throws after timeoutMs. */
+export async function waitForHttp(url: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    try {
+      await fetch(url, { redirect: 'manual' })
+      return
+    } catch {
+      if (Date.now() > deadline) throw new Error(`${url} did not answer within ${timeoutMs} ms`)
+      await new Promise((r) => setTimeout(r, 100))
+    }
+  }
+}
+
+/** Resident set size of a process, in MB (Linux /proc). */
+export function rssMb(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
+  return m ? Number(m[1]) / 1024 : 0
+}
+
+/** CPU seconds (user + system) a process has used so far (Linux /proc, clock ticks of 10 ms). */
+export function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+  // Fields after the command name (which may hold spaces): state is field 3, utime 14, stime 15.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  return (Number(fields[11]) + Number(fields[12])) / 100
+}
+
+/** Samples the RSS of pid every intervalMs until stopped; returns the peak. */
+export function watchRss(pid: number, intervalMs = 200) {
+  let peak = 0
+  const timer = setInterval(() => {
+    try {
+      peak = Math.max(peak, rssMb(pid))
+    } catch {
+      // the process has exited
+    }
+  }, intervalMs)
+  return { stop: () => (clearInterval(timer), peak) }
+}
+
+export type LoadResult = { reqPerSec: number; p50: number; p99: number; status: Record<string, number>; errors: number; timeouts: number }
+
+/** One autocannon run as its own process on the load core; `-d` or `-a` decide when it ends. */
+export async function autocannon(url: string, opts: { connections: number; durationS?: number; amount?: number; headers?: Record<string, string> }): Promise<LoadResult> {
+  const args = ['-c', String(opts.connections), '-j', '-n']
+  if (opts.amount) args.push('-a', String(opts.amount))
+  else args.push('-d', String(opts.durationS ?? 10))
+  for (const [k, v] of Object.entries(opts.headers ?? {})) args.push('-H', `${k}=${v}`)
+  args.push(url)
+  const child = spawn('taskset', ['-c', String(LOAD_CORE), process.execPath, AUTOCANNON, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+  let out = ''
+  child.stdout.on('data', (d) => (out += d))
+  child.stderr.resume()
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve))
+  if (code !== 0) throw new Error(`autocannon exited ${code}`)
+  const r = JSON.parse(out)
+  const status: Record<string, number> = {}
+  for (const [k, v] of Object.entries(r.statusCodeStats ?? {})) status[k] = (v as { count: number }).count
+  return { reqPerSec: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, status, errors: r.errors, timeouts: r.timeouts }
+}
+
+export const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b)
+  const m = s.length >> 1
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2
+}
+
+export const verdict = (ok: boolean) => (ok ? 'PASS' : 'FAIL')
+
+/**
+ * CPU seconds used so far by the Postgres backends serving `database` (their process title names it);
+ * other databases' backends (the machine is shared) are left out, and so are the server's background
+ * writers, shared by all.
+ */
+export function postgresCpuSeconds(database: string): number {
+  let total = 0
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue
+    try {
+      const title = readFileSync(`/proc/${pid}/cmdline`, 'utf8')
+      if (title.startsWith('postgres:') && title.includes(` ${database} `)) total += cpuSeconds(Number(pid))
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return total
+}

@@ -1,0 +1,81 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import pg from 'pg'
+import pino from 'pino'
+import { openClickJournal } from '../src/clicks/click-journal.ts'
+import { createClickWriter } from '../src/clicks/click-writer.ts'
+import { createClickBatchWriter } from '../src/clicks/write-click-batch.ts'
+import { runMigrations } from '../src/infra/migrate.ts'
+import { clickCounts, rollupMismatches } from '../test/support/click-accounting.ts'
+import { postgresCpuSeconds, verdict } from './bench-processes.ts'
+import { syntheticLabelledClicks } from './synthetic-clicks.ts'
+
+export type IngestBenchOptions = { databaseUrl: string; databaseName: string; clicks: number; batchSize: number; links: number }
+
+// Clicks recorded per turn of the event loop, as a busy redirect server sees them.
+const PER_TURN = 500
+
+/**
+ * The click writer as the server runs it (journal, batches, COPY, rollups), fed synthetic clicks as fast
+ * as it takes them; reports clicks written per second, rollups included, and checks the rollups.
+ */
+export async function runIngestBench(o: IngestBenchOptions) {
+  const pool = new pg.Pool({ connectionString: o.databaseUrl, max: 4 })
+  const dataDir = mkdtempSync(join(tmpdir(), 'umbra-ingest-'))
+  try {
+    await runMigrations(pool)
+    const { rows } = await pool.query(
+      `insert into links (code, url) select 'ingest-' || g, 'https://example.com/' || g from generate_series(1, $1::int) g returning id`,
+      [o.links],
+    )
+    const linkIds = rows.map((r) => String(r.id))
+    const clicks = syntheticLabelledClicks(o.clicks, { linkIds, firstId: 2 ** 40, at: Date.now() - 3_600_000 })
+    const writer = createClickWriter({
+      journal: openClickJournal(join(dataDir, 'journal')),
+      writeBatch: createClickBatchWriter(pool, 'postgres'),
+      log: pino({ level: 'warn' }),
+      batchSize: o.batchSize,
+      flushMs: 50,
+      bufferMax: 1_000_000,
+    })
+    const pgCpu = postgresCpuSeconds(o.databaseName)
+    const nodeCpu = process.cpuUsage()
+    const started = performance.now()
+    for (let i = 0; i < clicks.length; i += PER_TURN) {
+      for (let j = i; j < Math.min(i + PER_TURN, clicks.length); j++) writer.record(clicks[j].click, clicks[j].label)
+      // Let the turn's journal write and any batch I/O happen, as between two polls of a server.
+      await new Promise((r) => setImmediate(r))
+      // Backpressure for the bench only: do not run far ahead of Postgres.
+      while (writer.stats().backlog > o.batchSize * 4) await new Promise((r) => setTimeout(r, 2))
+    }
+    await writer.flush()
+    while (writer.stats().written < clicks.length && writer.stats().failures === 0) {
+      await writer.flush()
+      await new Promise((r) => setTimeout(r, 5))
+    }
+    const seconds = (performance.now() - started) / 1000
+    const pgUs = ((postgresCpuSeconds(o.databaseName) - pgCpu) * 1e6) / clicks.length
+    const node = process.cpuUsage(nodeCpu)
+    const nodeUs = (node.user + node.system) / clicks.length
+    const stats = writer.stats()
+    await writer.close()
+    const rate = stats.written / seconds
+    const counts = await clickCounts(pool, linkIds)
+    const mismatches = await rollupMismatches(pool, linkIds)
+    console.log(
+      `ingest: ${stats.written} clicks over ${o.links} links in ${seconds.toFixed(1)} s = ${Math.round(rate)} clicks/s, ` +
+        `${stats.batches} batches of ≤ ${o.batchSize}; CPU per click: Postgres ${pgUs.toFixed(1)} µs, writer (encode, journal, rollups, COPY) ${nodeUs.toFixed(1)} µs`,
+    )
+    const results = [
+      [`ingest ≥ 150,000 clicks/s written including rollups (${Math.round(rate)} clicks/s)`, rate >= 150_000],
+      [`every click written once: ${counts.clicks} rows of ${o.clicks}, ${counts.duplicated} duplicated ids`, counts.clicks === o.clicks && counts.duplicated === 0],
+      [`rollups equal a recount from clicks (${mismatches.length} mismatches${mismatches.length ? `: ${mismatches.slice(0, 3).join('; ')}` : ''})`, mismatches.length === 0],
+    ] as const
+    for (const [what, ok] of results) console.log(`${verdict(ok)}  ${what}`)
+    return { rate, pgUs, nodeUs, passed: results.every(([, ok]) => ok) }
+  } finally {
+    await pool.end()
+    rmSync(dataDir, { recursive: true, force: true })
+  }
+}

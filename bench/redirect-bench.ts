@@ -1,0 +1,152 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import pg from 'pg'
+import { autocannon, cpuSeconds, freePort, postgresCpuSeconds, median, SERVER_CORE, spawnPinned, verdict, waitForHttp, watchRss, type LoadResult } from './bench-processes.ts'
+
+const ADMIN_KEY = 'bench-admin-key-0123456789abcdef'
+const CHROME = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36'
+const CONNECTIONS = 50
+
+export type RedirectBenchOptions = { databaseUrl: string; databaseName: string; rounds: number; durationS: number; env?: Record<string, string> }
+
+type Measured = LoadResult & { cpuUsPerRequest: number; postgresUsPerRequest: number }
+
+const line = (name: string, r: Measured) =>
+  `  ${name.padEnd(6)} ${Math.round(r.reqPerSec).toString().padStart(7)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms  ` +
+  `cpu ${r.cpuUsPerRequest.toFixed(1)} µs/req${r.postgresUsPerRequest ? ` (+ Postgres ${r.postgresUsPerRequest.toFixed(1)} µs)` : ''}  302s ${r.status['302'] ?? 0}` +
+  (r.errors || r.timeouts ? `  errors ${r.errors} timeouts ${r.timeouts}` : '')
+
+async function createLink(base: string, code: string) {
+  const res = await fetch(`${base}/api/v1/links`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ url: 'https://example.com/article', code }),
+  })
+  if (res.status !== 201) throw new Error(`creating the bench link answered ${res.status}: ${await res.text()}`)
+}
+
+async function waitForDrain(base: string, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const r = (await (await fetch(`${base}/readyz`)).json()) as { clicks: { backlog: number; spooledBatches: number } }
+    if (r.clicks.backlog === 0 && r.clicks.spooledBatches === 0) return
+    if (Date.now() > deadline) throw new Error(`click backlog did not drain: ${JSON.stringify(r.clicks)}`)
+    await new Promise((res) => setTimeout(res, 100))
+  }
+}
+
+/**
+ * Bare Fastify vs Umbra, alternating, each on core 0 with autocannon on core 1; then checks that
+ * Postgres holds exactly one click per 302 answered.
+ */
+export async function runRedirectBench(o: RedirectBenchOptions) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'umbra-bench-'))
+  const [umbraPort, barePort] = [await freePort(), await freePort()]
+  const umbra = spawnPinned(SERVER_CORE, 'src/server.ts', {
+    DATABASE_URL: o.databaseUrl, DATA_DIR: dataDir, HOST: '127.0.0.1', PORT: String(umbraPort), LOG_LEVEL: 'warn',
+    ADMIN_API_KEY: ADMIN_KEY, ...o.env,
+  })
+  const bare = spawnPinned(SERVER_CORE, 'bench/bare-fastify.ts', { PORT: String(barePort) })
+  const umbraBase = `http://127.0.0.1:${umbraPort}`
+  const bareBase = `http://127.0.0.1:${barePort}`
+  const db = new pg.Client({ connectionString: o.databaseUrl })
+  try {
+    await Promise.all([waitForHttp(`${umbraBase}/healthz`), waitForHttp(`${bareBase}/x`)])
+    await db.connect()
+    await createLink(umbraBase, 'bench-hot')
+    await createLink(umbraBase, 'bench-exact')
+    const load = (base: string, code: string, extra: { durationS?: number; amount?: number } = { durationS: o.durationS }) =>
+      autocannon(`${base}/${code}`, { connections: CONNECTIONS, headers: { 'user-agent': CHROME }, ...extra })
+    // The server's own CPU time per answered request: what the pinned core spends, whatever else the machine runs.
+    const measure = async (pid: number, base: string): Promise<Measured> => {
+      const [cpu, pgCpu] = [cpuSeconds(pid), postgresCpuSeconds(o.databaseName)]
+      const r = await load(base, 'bench-hot')
+      const requests = Math.max(1, Object.values(r.status).reduce((a, b) => a + b, 0))
+      return {
+        ...r,
+        cpuUsPerRequest: ((cpuSeconds(pid) - cpu) * 1e6) / requests,
+        postgresUsPerRequest: ((postgresCpuSeconds(o.databaseName) - pgCpu) * 1e6) / requests,
+      }
+    }
+
+    // Warm both up (JIT, caches, pool) before measuring; their clicks count too.
+    let umbra302s = 0
+    let umbraRedirectsAnswered = 0
+    await load(bareBase, 'bench-hot', { durationS: 3 })
+    umbra302s += (await load(umbraBase, 'bench-hot', { durationS: 3 })).status['302'] ?? 0
+
+    const rounds: { bare: Measured; umbra: Measured; rssMb: number }[] = []
+    console.log(`redirect: ${o.rounds} rounds of autocannon -c ${CONNECTIONS} -d ${o.durationS}, servers on core ${SERVER_CORE}`)
+    for (let i = 0; i < o.rounds; i++) {
+      // Alternate who goes first, so drift in the machine's load does not favour one side.
+      const runBare = () => measure(bare.pid, bareBase)
+      const runUmbra = async () => {
+        const rss = watchRss(umbra.pid)
+        const r = await measure(umbra.pid, umbraBase)
+        return { r, rss: rss.stop() }
+      }
+      let b: Measured, u: { r: Measured; rss: number }
+      if (i % 2 === 0) { b = await runBare(); u = await runUmbra() } else { u = await runUmbra(); b = await runBare() }
+      umbra302s += u.r.status['302'] ?? 0
+      rounds.push({ bare: b, umbra: u.r, rssMb: u.rss })
+      console.log(`round ${i + 1}\n${line('bare', b)}\n${line('umbra', u.r)}  rss ${u.rss.toFixed(0)} MB  ratio ${(u.r.reqPerSec / b.reqPerSec).toFixed(2)}`)
+    }
+
+    // A bounded run (-a): autocannon waits for every response, so its 302 count is exact.
+    const exactAmount = 100_000
+    const exact = await load(umbraBase, 'bench-exact', { amount: exactAmount })
+    await waitForDrain(umbraBase)
+    const count = async (code: string) =>
+      Number((await db.query('select count(*) from clicks c join links l on l.id = c.link_id where l.code = $1', [code])).rows[0].count)
+    const [hotClicks, exactClicks] = [await count('bench-hot'), await count('bench-exact')]
+    const metrics = await (await fetch(`${umbraBase}/metrics`)).text().catch(() => '')
+    const m = /^umbra_redirects_total\{[^}]*status="302"[^}]*\} (\d+)/m.exec(metrics)
+    umbraRedirectsAnswered = m ? Number(m[1]) : NaN
+
+    const ratios = rounds.map((r) => r.umbra.reqPerSec / r.bare.reqPerSec)
+    const summary = {
+      bareReqPerSec: median(rounds.map((r) => r.bare.reqPerSec)),
+      umbraReqPerSec: median(rounds.map((r) => r.umbra.reqPerSec)),
+      ratio: median(ratios),
+      ratioRange: [Math.min(...ratios), Math.max(...ratios)],
+      bareP99: median(rounds.map((r) => r.bare.p99)),
+      umbraP50: median(rounds.map((r) => r.umbra.p50)),
+      umbraP99: median(rounds.map((r) => r.umbra.p99)),
+      peakRssMb: Math.max(...rounds.map((r) => r.rssMb)),
+      bareCpuUs: median(rounds.map((r) => r.bare.cpuUsPerRequest)),
+      umbraCpuUs: median(rounds.map((r) => r.umbra.cpuUsPerRequest)),
+    }
+    const exact302s = exact.status['302'] ?? 0
+    // -d rounds end by destroying sockets: a request in flight at that moment was answered (and counted) by the
+    // server but never seen by autocannon, at most one per connection per run.
+    const inFlightSlack = CONNECTIONS * (rounds.length + 1)
+    const results = [
+      [`Umbra ≥ 0.8× bare Fastify (median ratio ${summary.ratio.toFixed(2)}, rounds ${summary.ratioRange.map((x) => x.toFixed(2)).join('–')})`, summary.ratio >= 0.8],
+      [`p99 ≤ 5 ms at ${CONNECTIONS} connections (median p99 ${summary.umbraP99} ms; bare ${summary.bareP99} ms)`, summary.umbraP99 <= 5],
+      [`RSS under full load ≤ 200 MB (peak ${summary.peakRssMb.toFixed(0)} MB)`, summary.peakRssMb <= 200],
+      [`clicks in Postgres == 302s answered, bounded run -a ${exactAmount}: ${exactClicks} clicks, ${exact302s} 302s`, exactClicks === exact302s],
+      [
+        `clicks in Postgres == 302s answered, timed rounds: ${hotClicks} clicks, autocannon saw ${umbra302s} 302s` +
+          (Number.isNaN(umbraRedirectsAnswered) ? '' : `, the server answered ${umbraRedirectsAnswered - exact302s}`) +
+          ` (autocannon misses ≤ ${inFlightSlack} in flight at its stops)`,
+        Number.isNaN(umbraRedirectsAnswered)
+          ? hotClicks >= umbra302s && hotClicks <= umbra302s + inFlightSlack
+          : hotClicks === umbraRedirectsAnswered - exact302s && hotClicks >= umbra302s,
+      ],
+    ] as const
+    console.log(
+      `redirect medians: bare ${Math.round(summary.bareReqPerSec)} req/s, umbra ${Math.round(summary.umbraReqPerSec)} req/s ` +
+        `(p50 ${summary.umbraP50} ms, p99 ${summary.umbraP99} ms); server CPU per request: bare ${summary.bareCpuUs.toFixed(1)} µs, ` +
+        `umbra ${summary.umbraCpuUs.toFixed(1)} µs (+${(summary.umbraCpuUs - summary.bareCpuUs).toFixed(1)} µs for lookup, capture, journal, batches)`,
+    )
+    for (const [what, ok] of results) console.log(`${verdict(ok)}  ${what}`)
+    return { summary, passed: results.every(([, ok]) => ok) }
+  } finally {
+    await db.end().catch(() => {})
+    const code = await umbra.stop('SIGTERM')
+    await bare.stop('SIGTERM')
+    if (code !== 0) console.log(`umbra exited with ${code}`)
+    rmSync(dataDir, { recursive: true, force: true })
+  }
+}

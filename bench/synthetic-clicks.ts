@@ -1,0 +1,70 @@
+import type { DescribedClassification } from '../src/clicks/classify/classification.ts'
+import type { ClickRecord } from '../src/clicks/click-record.ts'
+
+const UAS = [
+  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36',
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 Instagram 329.0.0.40.100',
+  'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Mobile Safari/537.36',
+  'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Safari/605.1.15',
+]
+// [kind, medium, app, visibility, referrer], weighted by repetition: mostly dark human clicks.
+const LABELS: [ClickRecord['kind'], ClickRecord['medium'], string | null, ClickRecord['visibility'], string | null][] = [
+  ['human', 'direct', null, 'dark', null],
+  ['human', 'direct', null, 'dark', null],
+  ['human', 'direct', null, 'dark', null],
+  ['human', 'in_app', 'instagram', 'dark', null],
+  ['human', 'email', 'gmail', 'dark', 'https://mail.google.com/'],
+  ['human', 'messaging', 'whatsapp', 'dark', 'https://web.whatsapp.com/'],
+  ['human', 'search', 'google', 'public', 'https://www.google.com/'],
+  ['human', 'social', 'facebook', 'public', 'https://www.facebook.com/'],
+  ['preview', null, 'whatsapp', null, null],
+  ['bot', null, null, null, null],
+]
+const DEVICES = [['Chrome', 'Windows', 'desktop'], ['Instagram', 'iOS', 'mobile'], ['Chrome', 'Android', 'mobile'], ['Safari', 'macOS', 'desktop']]
+
+/**
+ * Clicks as production would see them: spread over `links` links (a few hot ones), one hour, mostly
+ * distinct visitors. Ids start at `firstId` and are consecutive, as the minter makes them.
+ */
+export function syntheticClicks(n: number, o: { linkIds: string[]; firstId: number; at: number }): ClickRecord[] {
+  return syntheticLabelledClicks(n, o).map((c) => c.click)
+}
+
+/** As syntheticClicks, each with the label it was classified with; labels are shared objects, as the memoised classifier returns. */
+export function syntheticLabelledClicks(n: number, o: { linkIds: string[]; firstId: number; at: number }) {
+  const labels = new Map<string, DescribedClassification>()
+  const labelOf = (l: (typeof LABELS)[number], d: string[]) => {
+    const key = `${l.join()}|${d.join()}`
+    let label = labels.get(key)
+    if (!label) {
+      label = Object.freeze({ kind: l[0], medium: l[1], app: l[2], visibility: l[3], reason: 'synthetic', browser: d[0], os: d[1], device: d[2] })
+      labels.set(key, label)
+    }
+    return label
+  }
+  const out = new Array<{ click: ClickRecord; label: DescribedClassification }>(n)
+  let seed = 42
+  const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff)
+  for (let i = 0; i < n; i++) {
+    // Half the traffic on the first tenth of the links.
+    const r = rand()
+    const link = o.linkIds[Math.floor(r < 0.5 ? rand() * Math.max(1, o.linkIds.length / 10) : rand() * o.linkIds.length)]
+    const l = LABELS[Math.floor(rand() * LABELS.length)]
+    const [kind, medium, app, visibility, referrer] = l
+    const d = Math.floor(rand() * UAS.length)
+    const click: ClickRecord = {
+      id: o.firstId + i,
+      linkId: link,
+      at: o.at + Math.floor((i / n) * 3_000_000),
+      kind, medium, app, visibility, referrer,
+      userAgent: UAS[d],
+      visitor: kind === 'human' ? Math.floor(rand() * 2 ** 52) : null,
+      language: 'en-us',
+      country: null,
+      browser: DEVICES[d][0], os: DEVICES[d][1], device: DEVICES[d][2],
+      requestedWith: null,
+    }
+    out[i] = { click, label: labelOf(l, DEVICES[d]) }
+  }
+  return out
+}
