@@ -121,18 +121,21 @@ export function createClickBatchWriter(pool: Pick<Pool, 'connect'>, kind: Databa
 
   return async function writeClickBatch(batch) {
     const client = (await pool.connect()) as pg.PoolClient
+    let inserted: number
     try {
       await client.query('begin')
       const { rows } = batch.count > 0 ? await insertClicks(client, batch) : { rows: [{ inserted: 0 }] }
       if (batch.losses.length > 0) await client.query(INSERT_LOSSES, lossColumns(batch.losses))
       await client.query('commit')
-      return { inserted: rows[0].inserted as number }
+      inserted = rows[0].inserted
     } catch (err) {
       await client.query('rollback').catch(() => {})
+      // The connection may be the reason: do not give it back to the pool.
+      client.release(true)
       throw err
-    } finally {
-      client.release()
     }
+    client.release()
+    return { inserted }
   }
 }
 

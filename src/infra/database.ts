@@ -33,7 +33,14 @@ export const databasePlugin = fp(
     const { module, options } = poolSetup(config)
     await app.register(fastifyPostgres, { ...options, pg: module })
     // A pool-level error (e.g. the server restarting) must not crash the process; queries report their own.
-    if (module === pg) (app.pg.pool as pg.Pool).on('error', (err) => app.log.warn({ err }, 'idle database connection lost'))
+    if (module === pg) {
+      const pool = app.pg.pool as pg.Pool
+      pool.on('error', (err) => app.log.warn({ err }, 'idle database connection lost'))
+      // A connection lost while checked out (the server restarting mid-transaction) makes its client emit
+      // 'error' with pg-pool's idle handler detached: without a handler of its own that kills the process.
+      // The query in flight fails and reports it; the caller releases the client.
+      pool.on('connect', (client) => client.on('error', () => {}))
+    }
     const applied = await runMigrations(app.pg.pool)
     if (applied.length) app.log.info({ applied, database: databaseKind(config) }, 'migrations applied')
   },

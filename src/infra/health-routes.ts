@@ -17,7 +17,7 @@ export const healthRoutes: FastifyPluginAsync<{ backlogMax: number }> = async (a
     return reply.code(ready ? 200 : 503).send({
       status: ready ? 'ready' : 'not ready',
       database,
-      clicks: { backlog: writer.backlog, spooledBatches, written: writer.written, databaseHealthy: writer.databaseHealthy },
+      clicks: { backlog: writer.backlog, onDisk: writer.spooled, spooledBatches, written: writer.written, databaseHealthy: writer.databaseHealthy },
     })
   })
 }
