@@ -40,6 +40,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     http: { maxHeaderSize: config.limits.headerBytes },
     clientErrorHandler: writeClientErrorProblem,
     routerOptions: { maxParamLength: 256 },
+    // Starting the embedded database and migrating a large one can take longer than Fastify's default 10 s.
+    pluginTimeout: 120_000,
   })
   app.setValidatorCompiler(validatorCompiler)
   app.setSerializerCompiler(serializerCompiler)

@@ -11,6 +11,7 @@ export function toLinkView(row: LinkRow, publicUrl: string): LinkView {
     channel: row.channel,
     topics: row.topics,
     campaign: row.campaign,
+    contentId: row.content_id,
     expiresAt: row.expires_at?.toISOString() ?? null,
     disabled: row.disabled_at !== null,
     createdAt: row.created_at.toISOString(),

@@ -25,6 +25,7 @@ describe('links API', () => {
       channel: 'whatsapp',
       topics: ['climate'],
       campaign: 'spring',
+      contentId: null,
       disabled: false,
       expiresAt: null,
     })

@@ -44,6 +44,9 @@ describe('POST /api/v1/shares', () => {
     expect(rows).toHaveLength(DEFAULT_KIT_CHANNELS.length)
     for (const r of rows) expect(r).toMatchObject({ topics: ['climate'], campaign: 'spring', title: 'Rock & Roll #1 🌍', content_id: kit.content.id })
 
+    const link = await t.app.inject({ url: `/api/v1/links/${whatsapp.code}`, headers: auth })
+    expect(link.json()).toMatchObject({ channel: 'whatsapp', contentId: kit.content.id })
+
     const redirect = await t.app.inject({ url: `/${whatsapp.code}` })
     expect(redirect.statusCode).toBe(302)
     expect(redirect.headers.location).toBe(url)
