@@ -39,9 +39,13 @@ export function openClickJournal(dir: string) {
     leftOver,
     /** Appends whole lines with one write(2) (a short write is completed); throws when the disk refuses. */
     write(lines: string) {
-      const bytes = Buffer.from(lines)
-      // write(2) may take less than asked (disk nearly full): go on from the byte it stopped at.
-      for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at, bytes.length - at)
+      const written = writeSync(fd, lines)
+      const total = Buffer.byteLength(lines)
+      if (written < total) {
+        // write(2) may take less than asked (disk nearly full): go on from the byte it stopped at.
+        const bytes = Buffer.from(lines)
+        for (let at = written; at < total; ) at += writeSync(fd, bytes, at, total - at)
+      }
     },
     /** Closes the current segment (the batch just sealed) and starts a new one; returns the sealed path. */
     seal(): string {
@@ -49,6 +53,10 @@ export function openClickJournal(dir: string) {
       closeSync(fd)
       openNext()
       return sealed
+    },
+    /** A sealed segment's bytes as written (a batch of this run, whose writes all succeeded). */
+    readBytes(path: string): Buffer {
+      return readFileSync(path)
     },
     /**
      * The whole lines of a segment. A line cut short (the process died mid-write, or the disk filled up)

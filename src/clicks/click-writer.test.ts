@@ -106,3 +106,49 @@ describe('the click writer', () => {
     await writer.close()
   })
 })
+
+describe('the click writer when the disk refuses a journal write', () => {
+  it('keeps redirecting, keeps those clicks in memory, and writes each click once, the careful way', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'umbra-writer-'))
+    dirs.push(dir)
+    const real = openClickJournal(join(dir, 'journal'))
+    let failNext = false
+    const journal = {
+      ...real,
+      write(lines: string) {
+        if (!failNext) return real.write(lines)
+        failNext = false
+        real.write(lines.slice(0, 30)) // part of a line reached the disk before the error
+        throw Object.assign(new Error('no space left on device'), { code: 'ENOSPC' })
+      },
+    }
+    const sent: { ids: string[]; fresh: boolean }[] = []
+    const writer = createClickWriter({
+      journal,
+      writeBatch: async (b) => {
+        const ids = b.lines.flatMap((chunk) => chunk.toString().split('\n').filter(Boolean).map((line) => line.split('\t')[0]))
+        sent.push({ ids, fresh: b.rollups !== null })
+        return { inserted: new Set(ids).size }
+      },
+      log: pino({ level: 'silent' }),
+      batchSize: 1000,
+      flushMs: 10_000,
+      bufferMax: 10_000,
+    })
+    writer.record(click(1))
+    await turn()
+    failNext = true
+    writer.record(click(2))
+    let released = false
+    writer.afterJournalWrite(() => (released = true), null, null)
+    await turn()
+    expect(released).toBe(true)
+    writer.record(click(3))
+    await turn()
+    await writer.close()
+    expect(writer.stats()).toMatchObject({ unjournaled: 1, backlog: 0 })
+    const ids = sent.flatMap((b) => b.ids)
+    expect(new Set(ids)).toEqual(new Set([1, 2, 3].map((i) => String(click(i).id))))
+    expect(sent.find((b) => b.ids.includes(String(click(2).id)))?.fresh).toBe(false)
+  })
+})

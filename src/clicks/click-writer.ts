@@ -8,11 +8,21 @@ import type { WriteClickBatch } from './write-click-batch.ts'
 const MAX_RETRY_DELAY_MS = 5_000
 
 /**
- * A batch waiting for Postgres: its lines in memory, or only in its journal segment (`lines: null`).
- * `rollups` is kept while the batch is fresh (never sent, all in memory); a batch that failed once, was
- * spilled or comes from an earlier run is written the careful way, skipping clicks already there.
+ * A batch waiting for Postgres. Its clicks are in its journal segment, and only there: the heap holds
+ * its rollups, counted as the clicks came (`rollups`, while the batch is fresh: never sent, within the
+ * memory bound) and, if the disk refused a write, those lines themselves (`unjournaled`). A batch that
+ * failed once, went beyond the memory bound, hit a disk error or comes from an earlier run is written
+ * the careful way, skipping clicks Postgres already has.
  */
-type SealedBatch = { segment: string; lines: string[] | null; count: number; losses: LossRecord[]; rollups: BatchRollups | null }
+type SealedBatch = {
+  segment: string
+  count: number
+  losses: LossRecord[]
+  rollups: BatchRollups | null
+  unjournaled: string[] | null
+  /** A write to this segment failed (or it is from an earlier run): read it back keeping whole lines only. */
+  damaged: boolean
+}
 
 export type ClickWriterOptions = {
   journal: ClickJournal
@@ -20,7 +30,7 @@ export type ClickWriterOptions = {
   log: FastifyBaseLogger
   batchSize: number
   flushMs: number
-  /** Clicks kept in memory at most; beyond it sealed batches live only in their journal segment. */
+  /** Clicks whose batch rollups are kept in memory at most; batches beyond it are written the careful way. */
   bufferMax: number
   /** Runs after each committed batch (e.g. to prefetch the next id generation). */
   afterWrite?: () => Promise<void>
@@ -31,13 +41,15 @@ export type ClickWriterOptions = {
 export type ClickWriterStats = {
   /** Clicks recorded (journaled, or at least held in memory when the journal refused them). */
   captured: number
+  /** Journal writes: one per turn of the event loop that recorded clicks. */
+  journalWrites: number
   written: number
   duplicates: number
-  /** Clicks not yet written: in memory and on disk. */
+  /** Clicks not yet written to Postgres. */
   backlog: number
-  /** Of the backlog, clicks held only in journal segments on disk. */
+  /** Of the backlog, clicks of batches beyond the memory bound or from an earlier run: on disk only. */
   spooled: number
-  /** Clicks whose in-memory copy was dropped to keep memory bounded (they stayed on disk). */
+  /** Clicks whose batch went beyond the memory bound (it waited on disk only). */
   spilled: number
   /** Clicks the journal could not take (disk full, I/O error): still written from memory unless the process dies. */
   unjournaled: number
@@ -56,9 +68,10 @@ type Deferred = (a: any, b: any) => void
 /**
  * The write buffer. A click is encoded once, at capture, as a COPY text line; the lines captured in one
  * turn of the event loop are written to the journal with one write(2), and only then are the responses
- * of that turn released (afterJournalWrite), so every 302 that leaves has its click on disk. Lines are
- * sealed into batches by size or time and written one batch at a time; a failed batch is retried with
- * backoff, never dropped; memory stays bounded by keeping only the oldest batches' lines in memory.
+ * of that turn released (afterJournalWrite), so every 302 that leaves has its click on disk. Segments
+ * are sealed into batches by size or time and written one batch at a time, read back from the journal
+ * (the page cache) as the COPY payload, so click lines never pile up in the heap; a failed batch is
+ * retried with backoff, never dropped.
  */
 export function createClickWriter(o: ClickWriterOptions) {
   let turnLines = ''
@@ -66,19 +79,27 @@ export function createClickWriter(o: ClickWriterOptions) {
   let turnScheduled = false
   // Flat triples (fn, a, b): no closure per request.
   let deferred: unknown[] = []
-  let openLines: string[] = []
   let openCount = 0
   let openLosses: LossRecord[] = []
-  // Segments left by an earlier run come first: they are older clicks.
   let openRollups = createBatchRollups()
-  const sealed: SealedBatch[] = o.journal.leftOver.map((segment) => ({ segment, lines: null, count: o.journal.read(segment).count, losses: [], rollups: null }))
+  let openUnjournaled: string[] | null = null
+  // Segments left by an earlier run come first: they are older clicks.
+  const sealed: SealedBatch[] = o.journal.leftOver.map((segment) => ({
+    segment,
+    count: o.journal.read(segment).count,
+    losses: [],
+    rollups: null,
+    unjournaled: null,
+    damaged: true,
+  }))
+  // Clicks of sealed batches whose rollups are held in memory.
   let inMemory = 0
   let draining: Promise<void> | null = null
   let retryAt = 0
   let retryDelay = 100
   let closed = false
   const stats: ClickWriterStats = {
-    captured: 0, written: 0, duplicates: 0, backlog: 0, spooled: 0, spilled: 0, unjournaled: 0, rejected: 0,
+    captured: 0, journalWrites: 0, written: 0, duplicates: 0, backlog: 0, spooled: 0, spilled: 0, unjournaled: 0, rejected: 0,
     lossesRecorded: { head: 0, prefetch: 0 }, failures: 0, batches: 0, lastBatchMs: 0, lastBatchSize: 0, databaseHealthy: true,
   }
   let backlogFromEarlierRuns = sealed.length > 0
@@ -90,17 +111,20 @@ export function createClickWriter(o: ClickWriterOptions) {
     const count = turnCount
     turnLines = ''
     turnCount = 0
+    let damaged = false
     if (count > 0) {
+      openCount += count
+      stats.captured += count
+      stats.journalWrites++
       try {
         o.journal.write(lines)
       } catch (err) {
-        // Keep redirecting: the clicks are still in memory and will be written unless the process dies too.
+        // Keep redirecting: the clicks are kept in memory and written unless the process dies too.
         stats.unjournaled += count
         o.log.error({ err, clicks: count }, 'click journal write failed')
+        ;(openUnjournaled ??= []).push(lines)
+        damaged = true
       }
-      openLines.push(lines)
-      openCount += count
-      stats.captured += count
     }
     const release = deferred
     deferred = []
@@ -111,43 +135,59 @@ export function createClickWriter(o: ClickWriterOptions) {
         o.log.error({ err }, 'sending a response after the journal write failed')
       }
     }
+    // A failed write may have left part of a line: the next lines go to a new segment, not after it.
+    if (damaged) seal(true)
     if (openCount >= o.batchSize) {
       seal()
       if (Date.now() >= retryAt) void drain()
     }
   }
 
-  function seal() {
+  function seal(damaged = false) {
     if (openCount === 0 && openLosses.length === 0) return
-    sealed.push({ segment: o.journal.seal(), lines: openLines, count: openCount, losses: openLosses, rollups: openRollups })
-    inMemory += openCount
-    openLines = []
+    sealed.push({
+      segment: o.journal.seal(),
+      count: openCount,
+      losses: openLosses,
+      // A damaged segment may hold some lines twice (on disk and in memory): the careful way skips repeats.
+      rollups: damaged ? null : openRollups,
+      unjournaled: openUnjournaled,
+      damaged,
+    })
+    if (!damaged) inMemory += openCount
     openCount = 0
     openLosses = []
     openRollups = createBatchRollups()
-    // Keep the oldest batch in memory (it is next to write); newer ones wait on disk only.
+    openUnjournaled = null
+    // Keep the oldest batch's rollups (it is next to write); newer batches beyond the bound go the careful way.
     for (let i = sealed.length - 1; i > 0 && inMemory > o.bufferMax; i--) {
       const b = sealed[i]
-      if (b.lines) {
+      if (b.rollups) {
         inMemory -= b.count
         stats.spilled += b.count
-        b.lines = null
         b.rollups = null
       }
     }
   }
 
+  /** The batch's clicks as COPY data: the segment's bytes as written, or its whole lines if it was damaged. */
+  function payload(batch: SealedBatch): { lines: (string | Buffer)[]; count: number } {
+    if (!batch.damaged) return { lines: [o.journal.readBytes(batch.segment)], count: batch.count }
+    const fromDisk = o.journal.read(batch.segment)
+    if (fromDisk.discarded > 0) o.log.warn({ segment: batch.segment, discarded: fromDisk.discarded }, 'partial journal lines skipped')
+    const lines: (string | Buffer)[] = [fromDisk.lines]
+    let count = fromDisk.count
+    for (const chunk of batch.unjournaled ?? []) {
+      lines.push(chunk)
+      count += chunk.split('\n').length - 1
+    }
+    return { lines, count }
+  }
+
   async function drainSealed() {
     while (sealed.length > 0) {
       const batch = sealed[0]
-      let lines = batch.lines
-      let count = batch.count
-      if (!lines) {
-        const fromDisk = o.journal.read(batch.segment)
-        if (fromDisk.discarded > 0) o.log.warn({ segment: batch.segment, discarded: fromDisk.discarded }, 'partial journal lines skipped')
-        lines = [fromDisk.lines]
-        count = fromDisk.count
-      }
+      const { lines, count } = payload(batch)
       const started = performance.now()
       try {
         const { inserted } = await o.writeBatch({ lines, count, losses: batch.losses, rollups: batch.rollups })
@@ -161,13 +201,14 @@ export function createClickWriter(o: ClickWriterOptions) {
         // Whether it committed is unknown (the connection may have died after COMMIT): from now on
         // the batch goes the careful way, which skips what is already there.
         const wasFresh = batch.rollups !== null
+        if (wasFresh) inMemory -= batch.count
         batch.rollups = null
         if (!wasFresh && isBadData(err)) {
           // Retrying cannot help and would block every batch behind it: set it aside, loudly.
           const path = o.journal.quarantine(batch.segment)
           stats.rejected += count
           o.log.error({ err, clicks: count, path }, 'Postgres refused a click batch as bad data; moved aside')
-          forget(batch)
+          sealed.shift()
           continue
         }
         stats.failures++
@@ -178,7 +219,8 @@ export function createClickWriter(o: ClickWriterOptions) {
         return
       }
       o.journal.remove(batch.segment)
-      forget(batch)
+      sealed.shift()
+      if (batch.rollups) inMemory -= batch.count
       if (!stats.databaseHealthy) o.log.info({ backlog: backlog() }, 'click writes resumed')
       stats.databaseHealthy = true
       retryAt = 0
@@ -187,11 +229,6 @@ export function createClickWriter(o: ClickWriterOptions) {
       await o.afterWrite?.().catch(() => {})
     }
     backlogFromEarlierRuns = false
-  }
-
-  function forget(batch: SealedBatch) {
-    sealed.shift()
-    if (batch.lines) inMemory -= batch.count
   }
 
   /** Writes every sealed batch; one drain in flight at a time. */
@@ -251,11 +288,11 @@ export function createClickWriter(o: ClickWriterOptions) {
     flush,
     stats(): ClickWriterStats {
       let spooled = 0
-      for (const b of sealed) if (!b.lines) spooled += b.count
+      for (const b of sealed) if (!b.rollups) spooled += b.count
       return { ...stats, lossesRecorded: { ...stats.lossesRecorded }, backlog: backlog(), spooled }
     },
-    /** Batches waiting on disk only (spilled or left by an earlier run). */
-    spooledBatches: () => sealed.filter((b) => b.lines === null).length,
+    /** Batches beyond the memory bound or left by an earlier run (on disk only, written the careful way). */
+    spooledBatches: () => sealed.filter((b) => b.rollups === null).length,
     hasBacklogFromEarlierRuns: () => backlogFromEarlierRuns,
     /** Flushes until everything is written or the deadline passes; what remains stays in the journal for the next start. */
     async close(deadlineMs = 10_000) {

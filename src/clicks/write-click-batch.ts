@@ -12,7 +12,7 @@ const COLUMNS = CLICK_COLUMNS.join(', ')
  * One sealed batch: its clicks as COPY text lines (the journal's bytes), the requests that were not
  * clicks, and — for a batch of this run's clicks never sent before — its rollups counted in memory.
  */
-export type ClickBatch = { lines: readonly string[]; count: number; losses: readonly LossRecord[]; rollups: BatchRollups | null }
+export type ClickBatch = { lines: readonly (string | Buffer)[]; count: number; losses: readonly LossRecord[]; rollups: BatchRollups | null }
 
 export type WriteClickBatch = (batch: ClickBatch) => Promise<{ inserted: number }>
 
@@ -139,10 +139,10 @@ export function createClickBatchWriter(pool: Pick<Pool, 'connect'>, kind: Databa
   }
 }
 
-function decodeLines(chunks: readonly string[]): ClickRecord[] {
+function decodeLines(chunks: readonly (string | Buffer)[]): ClickRecord[] {
   const clicks: ClickRecord[] = []
   for (const chunk of chunks)
-    for (const line of chunk.split('\n')) {
+    for (const line of chunk.toString().split('\n')) {
       const click = line ? decodeClickLine(line) : null
       if (click) clicks.push(click)
     }

@@ -5,6 +5,9 @@ import type { Config } from '../config.ts'
 import { runMigrations } from './migrate.ts'
 import { pgliteModule } from './pglite-pool.ts'
 
+// A server that does not answer (a network partition) fails a query after this, rather than hanging it.
+const CONNECT_TIMEOUT_MS = 5_000
+
 /** The slice of pg.Pool that Umbra uses; PglitePool provides the same. */
 export type Pool = Pick<pg.Pool, 'query' | 'connect' | 'end'>
 
@@ -17,7 +20,7 @@ export function databaseKind(config: Pick<Config, 'databaseUrl'>): DatabaseKind 
 /** pg.Pool options and the pg-shaped module to build it with, for either kind of database. */
 function poolSetup(config: Pick<Config, 'databaseUrl' | 'dataDir'>) {
   return config.databaseUrl
-    ? { module: pg, options: { connectionString: config.databaseUrl, max: 10, application_name: 'umbra' } }
+    ? { module: pg, options: { connectionString: config.databaseUrl, max: 10, application_name: 'umbra', connectionTimeoutMillis: CONNECT_TIMEOUT_MS } }
     : { module: pgliteModule as unknown as typeof pg, options: { dataDir: config.dataDir } as pg.PoolConfig }
 }
 

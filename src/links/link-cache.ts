@@ -1,65 +1,102 @@
-import { LRUCache } from 'lru-cache'
-
 /** What the redirect needs to know about a code. */
 export type ResolvedLink = { id: string; url: string; expiresAtMs: number | null; disabled: boolean }
-
-// lru-cache cannot hold null: unknown codes are cached as this marker so enumeration does not reach Postgres.
-const UNKNOWN = Object.freeze({ id: '', url: '', expiresAtMs: null, disabled: true }) as ResolvedLink
 
 export type LinkCache = ReturnType<typeof createLinkCache>
 
 export type LinkCacheStats = { size: number; hits: number; misses: number; invalidations: number }
 
+/** A cached answer for a code: the link, or null for a code that does not exist (misses are cached too). */
+type Entry = { link: ResolvedLink | null; freshUntil: number }
+type Load = { promise: Promise<ResolvedLink | null> }
+
+// After a failed background load, the expired answer is tried again this much later, not on every hit.
+const RETRY_AFTER_FAILURE_MS = 1_000
+
 /**
- * Code → link, bounded and with a TTL; misses are cached too. When the database is unreachable a
- * stale entry keeps serving, so redirects survive an outage. A changed link is dropped here by the
- * instance that changed it, and by every other one through Postgres NOTIFY (link-change-listener.ts).
+ * Code → link, bounded and with a TTL; unknown codes are cached too, so enumeration does not reach
+ * Postgres. An expired answer keeps serving while it is loaded again in the background, so a redirect
+ * never waits on the database for a code it has seen, and redirects survive an outage. A changed link
+ * is dropped here by the instance that changed it, and by every other one through Postgres NOTIFY
+ * (link-change-listener.ts); the TTL is only a safety net.
+ *
+ * A Map in insertion order, not an LRU: a hit costs one lookup and a clock read, and hot codes move to
+ * the back anyway each time their TTL runs out and they are loaded again; the oldest load goes first
+ * when the cache is full.
  */
 export function createLinkCache(opts: { size: number; ttlMs: number; load: (code: string) => Promise<ResolvedLink | null> }) {
-  const cache = new LRUCache<string, ResolvedLink>({
-    max: Math.max(1, opts.size),
-    ttl: opts.ttlMs,
-    updateAgeOnGet: false,
-    allowStaleOnFetchRejection: true,
-    noDeleteOnFetchRejection: true,
-    fetchMethod: async (code) => (await opts.load(code)) ?? UNKNOWN,
-  })
+  const max = Math.max(1, opts.size)
+  const entries = new Map<string, Entry>()
+  const loading = new Map<string, Load>()
   // Plain counters: read by the metrics at scrape time, nothing extra on the hot path.
   let hits = 0
   let misses = 0
   let invalidations = 0
-  const unwrap = (l: ResolvedLink | undefined) => (l === UNKNOWN ? null : l)
+
+  function store(code: string, link: ResolvedLink | null) {
+    entries.delete(code)
+    if (entries.size >= max) entries.delete(entries.keys().next().value!)
+    entries.set(code, { link, freshUntil: Date.now() + opts.ttlMs })
+  }
+
+  /**
+   * Loads through the cache; concurrent misses for one code share one query. When the load fails an
+   * expired answer is served if there is one; otherwise it throws (the caller answers 503, not 404).
+   */
+  function resolve(code: string): Promise<ResolvedLink | null> {
+    const inFlight = loading.get(code)
+    if (inFlight) return inFlight.promise
+    const load: Load = {
+      promise: opts
+        .load(code)
+        .then(
+          (link) => {
+            // Invalidated while loading: this answer may predate the change, so it is not kept.
+            if (loading.get(code) === load) store(code, link)
+            return link
+          },
+          (err) => {
+            const stale = entries.get(code)
+            if (stale !== undefined) return stale.link
+            throw err
+          },
+        )
+        .finally(() => {
+          if (loading.get(code) === load) loading.delete(code)
+        }),
+    }
+    loading.set(code, load)
+    return load.promise
+  }
+
   return {
-    /** Synchronous hit, or undefined when the code must be loaded. */
-    peek: (code: string): ResolvedLink | null | undefined => {
-      const hit = cache.get(code)
-      if (hit === undefined) {
+    /** The cached answer (the link, or null for an unknown code), or undefined when it must be loaded. */
+    peek(code: string): ResolvedLink | null | undefined {
+      const e = entries.get(code)
+      if (e === undefined) {
         misses++
         return undefined
       }
       hits++
-      return unwrap(hit)
-    },
-    /**
-     * Loads through the cache; concurrent misses for one code share one query. Throws when the load
-     * fails with nothing stale to serve (the caller answers 503, not 404).
-     */
-    resolve: async (code: string): Promise<ResolvedLink | null> => {
-      for (let attempt = 1; ; attempt++) {
-        const status: LRUCache.Status<string, ResolvedLink> = {}
-        const link = await cache.fetch(code, { status })
-        if (link !== undefined) return unwrap(link) ?? null
-        // An invalidation (the link just changed) aborted the load: load it again, as it is now.
-        if (status.fetchAborted && attempt < 3) continue
-        if (status.fetchAborted) return opts.load(code)
-        throw status.fetchError ?? new Error(`loading link ${code} failed`)
+      if (e.freshUntil <= Date.now() && !loading.has(code)) {
+        e.freshUntil = Date.now() + RETRY_AFTER_FAILURE_MS
+        resolve(code).catch(() => {})
       }
+      return e.link
     },
-    invalidate: (code: string) => {
+
+    resolve,
+
+    invalidate(code: string) {
       invalidations++
-      cache.delete(code)
+      entries.delete(code)
+      loading.delete(code)
     },
-    clear: () => cache.clear(),
-    stats: (): LinkCacheStats => ({ size: cache.size, hits, misses, invalidations }),
+
+    clear() {
+      entries.clear()
+      loading.clear()
+    },
+
+    stats: (): LinkCacheStats => ({ size: entries.size, hits, misses, invalidations }),
   }
 }
