@@ -29,6 +29,8 @@ export const ConfigSchema = z.object({
   CLICK_FLUSH_MS: z.coerce.number().int().min(10).max(500).default(250),
   CLICK_BUFFER_MAX: z.coerce.number().int().min(100).default(100_000),
   HONOR_DNT: booleanFlag.default(false),
+  // Cached live links are redirected ahead of Fastify's router and hooks (src/redirect/redirect-fast-path.ts).
+  REDIRECT_FAST_PATH: booleanFlag.default(true),
   BLOCKED_DOMAINS: domainList.default([]),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(10 * 1024 * 1024).default(64 * 1024),
   MAX_HEADER_BYTES: z.coerce.number().int().min(1024).max(64 * 1024).default(16 * 1024),
@@ -56,6 +58,7 @@ export type Config = Readonly<{
   clickWriter: { batchSize: number; flushMs: number; bufferMax: number }
   /** DNT: 1 or Sec-GPC: 1 → the click is counted without a visitor hash. */
   honorDnt: boolean
+  redirectFastPath: boolean
   /** Target domains refused by the URL policy (their subdomains too). */
   blockedDomains: readonly string[]
   limits: { bodyBytes: number; headerBytes: number }
@@ -90,6 +93,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     linkCache: { size: e.LINK_CACHE_SIZE, ttlMs: e.LINK_CACHE_TTL_MS },
     clickWriter: { batchSize: e.CLICK_BATCH_SIZE, flushMs: e.CLICK_FLUSH_MS, bufferMax: e.CLICK_BUFFER_MAX },
     honorDnt: e.HONOR_DNT,
+    redirectFastPath: e.REDIRECT_FAST_PATH,
     blockedDomains: Object.freeze(e.BLOCKED_DOMAINS),
     limits: { bodyBytes: e.BODY_LIMIT_BYTES, headerBytes: e.MAX_HEADER_BYTES },
     apiKeys: { cacheTtlMs: e.KEY_CACHE_TTL_MS, cacheSize: e.KEY_CACHE_SIZE },

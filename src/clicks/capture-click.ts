@@ -1,4 +1,4 @@
-import type { FastifyRequest } from 'fastify'
+import type { IncomingHttpHeaders } from 'node:http'
 import type { ClickInput, DescribedClassification } from './classify/classification.ts'
 import type { ClickRecord, LossReason } from './click-record.ts'
 
@@ -18,10 +18,13 @@ export type ClickCaptureDeps = {
   honorDnt?: boolean
 }
 
-export const optsOutOfTracking = (request: FastifyRequest) => request.headers.dnt === '1' || request.headers['sec-gpc'] === '1'
+/** What capture reads from a request: a FastifyRequest, or the redirect fast path's view of a raw one. */
+export type CaptureRequest = { method: string; headers: IncomingHttpHeaders; ip: string }
+
+export const optsOutOfTracking = (request: CaptureRequest) => request.headers.dnt === '1' || request.headers['sec-gpc'] === '1'
 
 /** Requests that got a redirect but are not clicks: the browser or a crawler asking ahead, not a person following. */
-export function dropReason(request: FastifyRequest): LossReason | null {
+export function dropReason(request: CaptureRequest): LossReason | null {
   if (request.method === 'HEAD') return 'head'
   const purpose = request.headers['sec-purpose'] ?? request.headers.purpose ?? request.headers['x-moz']
   if (typeof purpose === 'string' && purpose.includes('prefetch')) return 'prefetch'
@@ -51,7 +54,7 @@ function memoFirstLanguage(header: string | undefined): string | null {
 
 /** The capture pipeline: drop non-clicks with a reason, label the rest, hand it to the writer. Synchronous. */
 export function createClickCapture(d: ClickCaptureDeps) {
-  return function captureClick(request: FastifyRequest, linkId: string): void {
+  return function captureClick(request: CaptureRequest, linkId: string): void {
     const at = Date.now()
     const drop = dropReason(request)
     if (drop) return d.recordLoss(linkId, at, drop)

@@ -8,6 +8,7 @@ import type { ClickWriterStats } from './click-writer.ts'
  */
 export function registerClickMetrics(registry: Registry, stats: () => ClickWriterStats) {
   counterFrom(registry, 'umbra_clicks_captured_total', 'Clicks recorded by the redirect (journaled before their 302)', [], () => [[{}, stats().captured]])
+  counterFrom(registry, 'umbra_click_journal_writes_total', 'Journal writes (one per event-loop turn that captured clicks, before their 302s leave)', [], () => [[{}, stats().journalWrites]])
   counterFrom(registry, 'umbra_clicks_written_total', 'Clicks inserted into Postgres', [], () => [[{}, stats().written]])
   counterFrom(registry, 'umbra_clicks_duplicates_total', 'Replayed clicks Postgres already had (not counted twice)', [], () => [[{}, stats().duplicates]])
   counterFrom(registry, 'umbra_clicks_spooled_total', 'Clicks whose in-memory copy was dropped to bound memory; they waited on disk', [], () => [[{}, stats().spilled]])

@@ -68,21 +68,29 @@ export function createLinkCache(opts: { size: number; ttlMs: number; load: (code
     return load.promise
   }
 
+  /** The cached answer, expired or not (an expired one is loaded again in the background); not counted. */
+  function cached(code: string): ResolvedLink | null | undefined {
+    const e = entries.get(code)
+    if (e === undefined) return undefined
+    if (e.freshUntil <= Date.now() && !loading.has(code)) {
+      e.freshUntil = Date.now() + RETRY_AFTER_FAILURE_MS
+      resolve(code).catch(() => {})
+    }
+    return e.link
+  }
+
   return {
     /** The cached answer (the link, or null for an unknown code), or undefined when it must be loaded. */
     peek(code: string): ResolvedLink | null | undefined {
-      const e = entries.get(code)
-      if (e === undefined) {
-        misses++
-        return undefined
-      }
-      hits++
-      if (e.freshUntil <= Date.now() && !loading.has(code)) {
-        e.freshUntil = Date.now() + RETRY_AFTER_FAILURE_MS
-        resolve(code).catch(() => {})
-      }
-      return e.link
+      const link = cached(code)
+      if (link === undefined) misses++
+      else hits++
+      return link
     },
+
+    /** As peek, without counting: for a caller that counts its own hits (countHit) and leaves misses to peek. */
+    cached,
+    countHit: () => void hits++,
 
     resolve,
 

@@ -1,12 +1,19 @@
 import type { FastifyBaseLogger, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import type { LinkCache, ResolvedLink } from '../links/link-cache.ts'
 import { sendGonePage, sendNotFoundPage, sendUnavailablePage } from './pages.ts'
+import { installRedirectFastPath } from './redirect-fast-path.ts'
 import { noAnswers, registerRedirectMetrics } from './redirect-metrics.ts'
 
 // Every code ever minted matches this; anything else is answered without a lookup.
 const ANY_CODE = /^[A-Za-z0-9_-]{1,64}$/
 
-export type RedirectRoutesOptions = { linkCache: LinkCache }
+export type RedirectRoutesOptions = {
+  linkCache: LinkCache
+  /** As Fastify's trustProxy: the client address is the first of X-Forwarded-For. */
+  trustProxy?: boolean
+  /** Answer cached live links ahead of Fastify (redirect-fast-path.ts); the route below answers the rest. */
+  fastPath?: boolean
+}
 
 // 302, not 301: browsers cache a 301 and we would never see the next click.
 const sendRedirect = (reply: FastifyReply, url: string) => void reply.redirect(url, 302)
@@ -15,7 +22,7 @@ const sendRedirect = (reply: FastifyReply, url: string) => void reply.redirect(u
  * GET /:code — the hot path: resolve (cache first) → capture the click → 302 once its journal line is
  * written. HEAD answers the same and is not counted (Fastify derives it from GET).
  */
-export const redirectRoutes: FastifyPluginAsync<RedirectRoutesOptions> = async (app, { linkCache }) => {
+export const redirectRoutes: FastifyPluginAsync<RedirectRoutesOptions> = async (app, { linkCache, trustProxy = false, fastPath = false }) => {
   const { capture, writer } = app.clicks
   const answered = noAnswers()
   if (app.hasDecorator('metrics')) registerRedirectMetrics(app.metrics.registry, answered, linkCache.stats)
@@ -66,4 +73,14 @@ export const redirectRoutes: FastifyPluginAsync<RedirectRoutesOptions> = async (
       )
     },
   )
+
+  if (fastPath)
+    installRedirectFastPath(app, {
+      linkCache,
+      capture,
+      afterJournalWrite: writer.afterJournalWrite,
+      answered,
+      trustProxy,
+      onCaptureError: (err) => log.error({ err }, 'click capture failed'),
+    })
 }
