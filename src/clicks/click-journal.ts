@@ -1,5 +1,6 @@
-import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs'
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs'
 import { basename, join } from 'node:path'
+import { claimDirectory } from '../infra/directory-lock.ts'
 import { CLICK_COLUMNS } from './click-line.ts'
 
 const SEGMENT = /^seg-(\d+)-(\d+)\.tsv$/
@@ -22,7 +23,8 @@ export type SegmentContent = { lines: string; count: number; discarded: number }
  */
 export function openClickJournal(dir: string) {
   mkdirSync(dir, { recursive: true })
-  claimDirectory(dir)
+  // Two live processes must not share a journal: each would replay the other's unfinished batches.
+  const release = claimDirectory(dir, 'owner.pid', (pid) => `the click journal in ${dir} is in use by process ${pid}: give each instance its own DATA_DIR`)
   const runId = Date.now()
   let seq = 0
   const leftOver = readdirSync(dir).filter((f) => SEGMENT.test(f)).sort(bySegmentOrder).map((f) => join(dir, f))
@@ -98,7 +100,7 @@ export function openClickJournal(dir: string) {
       closeSync(fd)
       // An empty open segment carries nothing: do not leave it for the next start.
       if (statSync(current).size === 0) unlinkSync(current)
-      rmSync(join(dir, 'owner.pid'), { force: true })
+      release()
     },
   }
 }
@@ -115,26 +117,4 @@ function bySegmentOrder(a: string, b: string) {
   const [, ra, sa] = SEGMENT.exec(a)!
   const [, rb, sb] = SEGMENT.exec(b)!
   return Number(ra) - Number(rb) || Number(sa) - Number(sb)
-}
-
-/** Two live processes must not share a journal: each would replay the other's unfinished batches. */
-function claimDirectory(dir: string) {
-  const owner = join(dir, 'owner.pid')
-  try {
-    const pid = Number(readFileSync(owner, 'utf8'))
-    if (pid && pid !== process.pid && isAlive(pid))
-      throw new Error(`the click journal in ${dir} is in use by process ${pid}: give each instance its own DATA_DIR`)
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
-  }
-  writeFileSync(owner, String(process.pid))
-}
-
-function isAlive(pid: number) {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM'
-  }
 }

@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs'
 import type { PGlite } from '@electric-sql/pglite'
+import { claimDirectory } from './directory-lock.ts'
 
 type QueryResult = { rows: any[]; rowCount: number; fields: { name: string }[] }
 type Callback<T> = (err: Error | null, value?: T) => void
@@ -13,9 +14,16 @@ export class PglitePool {
   // Loaded on first use: importing PGlite costs ~45 MB of memory, which a server on real Postgres never needs.
   readonly db: Promise<PGlite>
   #queue: Promise<void> = Promise.resolve()
+  #release = () => {}
 
   constructor(options: { dataDir?: string } = {}) {
-    if (options.dataDir && !options.dataDir.startsWith('memory://')) mkdirSync(options.dataDir, { recursive: true })
+    if (options.dataDir && !options.dataDir.startsWith('memory://')) {
+      mkdirSync(options.dataDir, { recursive: true })
+      // One process at a time: a second PGlite on the same files (say the CLI beside the server) corrupts them.
+      this.#release = claimDirectory(options.dataDir, 'umbra-embedded.pid', (pid) =>
+        `the embedded database in ${options.dataDir} is in use by process ${pid}: stop that process first, ` +
+        'or use the API (with ADMIN_API_KEY) while it runs')
+    }
     // int8 as strings, as pg does: counts and ids beyond 2^53 must not lose precision silently.
     this.db = import('@electric-sql/pglite').then(({ PGlite, types }) => new PGlite(options.dataDir, { parsers: { [types.INT8]: (v: string) => v } }))
     this.db.catch(() => {}) // reported by the first query
@@ -65,6 +73,7 @@ export class PglitePool {
       const db = await this.db
       if (!db.closed) await db.close()
     })
+    this.#release()
     cb?.()
   }
 }
