@@ -18,5 +18,7 @@ export async function createBenchDatabase(prefix = 'umbra_bench') {
       await admin.query(`drop database if exists ${name} with (force)`)
       await admin.end()
     },
+    /** Leaves the database in place. */
+    keep: () => admin.end(),
   }
 }

@@ -4,7 +4,7 @@ type Queryable = Pick<pg.ClientBase, 'query'>
 
 /**
  * Rollup rows that disagree with a recount from the clicks table, for the given links: hourly counts
- * of clicks, previews and bots by label, daily human clicks by browser/OS/device, and daily visitors.
+ * of clicks, previews and bots by label, daily human clicks by browser/OS/device, daily visitors and their counts.
  * Empty when every rollup equals its recount. (HEAD and prefetch rows are not clicks and are left out.)
  */
 export async function rollupMismatches(db: Queryable, linkIds: readonly string[]): Promise<string[]> {
@@ -24,12 +24,16 @@ export async function rollupMismatches(db: Queryable, linkIds: readonly string[]
      dims as (select link_id, day, dimension, value, clicks from click_dimensions_daily where link_id = any($1::bigint[]) and clicks <> 0),
      visitors_recount as (
        select distinct link_id, (clicked_at at time zone 'UTC')::date as day, visitor from c where kind = 'human' and visitor is not null),
-     visitors as (select link_id, day, visitor from link_visitors_daily where link_id = any($1::bigint[]))
+     visitors as (select link_id, day, visitor from link_visitors_daily where link_id = any($1::bigint[])),
+     uniques_recount as (select link_id, day, count(*)::bigint as visitors from visitors_recount group by 1, 2),
+     uniques as (select link_id, day, visitors from link_uniques_daily where link_id = any($1::bigint[]) and visitors <> 0)
      select 'hourly rollup ' || x::text as mismatch from ((table hourly except all table hourly_recount) union all (table hourly_recount except all table hourly)) x
      union all
      select 'dimension rollup ' || x::text from ((table dims except all table dims_recount) union all (table dims_recount except all table dims)) x
      union all
      select 'visitor ' || x::text from ((table visitors except all table visitors_recount) union all (table visitors_recount except all table visitors)) x
+     union all
+     select 'daily uniques ' || x::text from ((table uniques except all table uniques_recount) union all (table uniques_recount except all table uniques)) x
      limit 20`,
     [linkIds],
   )
