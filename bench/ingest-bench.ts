@@ -6,6 +6,7 @@ import pino from 'pino'
 import { openClickJournal } from '../src/clicks/click-journal.ts'
 import { createClickWriter } from '../src/clicks/click-writer.ts'
 import { createClickBatchWriter } from '../src/clicks/write-click-batch.ts'
+import { loadConfig } from '../src/config.ts'
 import { runMigrations } from '../src/infra/migrate.ts'
 import { clickCounts, rollupMismatches } from '../test/support/click-accounting.ts'
 import { postgresCpuSeconds, verdict } from './bench-processes.ts'
@@ -36,28 +37,31 @@ export async function runIngestBench(o: IngestBenchOptions) {
       writeBatch: createClickBatchWriter(pool, 'postgres'),
       log: pino({ level: 'warn' }),
       batchSize: o.batchSize,
-      flushMs: 50,
+      flushMs: loadConfig({}).clickWriter.flushMs,
       bufferMax: 1_000_000,
     })
     const pgCpu = postgresCpuSeconds(o.databaseName)
     const nodeCpu = process.cpuUsage()
     const started = performance.now()
-    for (let i = 0; i < clicks.length; i += PER_TURN) {
-      for (let j = i; j < Math.min(i + PER_TURN, clicks.length); j++) writer.record(clicks[j].click, clicks[j].label)
+    let inTurn = 0
+    for (const { click, label } of clicks) {
+      writer.record(click, label)
+      if (++inTurn < PER_TURN) continue
+      inTurn = 0
       // Let the turn's journal write and any batch I/O happen, as between two polls of a server.
       await new Promise((r) => setImmediate(r))
       // Backpressure for the bench only: do not run far ahead of Postgres.
       while (writer.stats().backlog > o.batchSize * 4) await new Promise((r) => setTimeout(r, 2))
     }
     await writer.flush()
-    while (writer.stats().written < clicks.length && writer.stats().failures === 0) {
+    while (writer.stats().written < o.clicks && writer.stats().failures === 0) {
       await writer.flush()
       await new Promise((r) => setTimeout(r, 5))
     }
     const seconds = (performance.now() - started) / 1000
-    const pgUs = ((postgresCpuSeconds(o.databaseName) - pgCpu) * 1e6) / clicks.length
+    const pgUs = ((postgresCpuSeconds(o.databaseName) - pgCpu) * 1e6) / o.clicks
     const node = process.cpuUsage(nodeCpu)
-    const nodeUs = (node.user + node.system) / clicks.length
+    const nodeUs = (node.user + node.system) / o.clicks
     const stats = writer.stats()
     await writer.close()
     const rate = stats.written / seconds

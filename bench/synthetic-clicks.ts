@@ -23,15 +23,12 @@ const LABELS: [ClickRecord['kind'], ClickRecord['medium'], string | null, ClickR
 const DEVICES = [['Chrome', 'Windows', 'desktop'], ['Instagram', 'iOS', 'mobile'], ['Chrome', 'Android', 'mobile'], ['Safari', 'macOS', 'desktop']]
 
 /**
- * Clicks as production would see them: spread over `links` links (a few hot ones), one hour, mostly
- * distinct visitors. Ids start at `firstId` and are consecutive, as the minter makes them.
+ * Clicks as production would see them: spread over `links` links (half the traffic on a tenth of them),
+ * one hour, mostly distinct visitors, each with the label it was classified with (shared frozen objects,
+ * as the memoised classifier returns them). Ids start at `firstId` and are consecutive, as the minter
+ * makes them. Made one at a time, so a bench of millions does not hold them all.
  */
-export function syntheticClicks(n: number, o: { linkIds: string[]; firstId: number; at: number }): ClickRecord[] {
-  return syntheticLabelledClicks(n, o).map((c) => c.click)
-}
-
-/** As syntheticClicks, each with the label it was classified with; labels are shared objects, as the memoised classifier returns. */
-export function syntheticLabelledClicks(n: number, o: { linkIds: string[]; firstId: number; at: number }) {
+export function* syntheticLabelledClicks(n: number, o: { linkIds: string[]; firstId: number; at: number }) {
   const labels = new Map<string, DescribedClassification>()
   const labelOf = (l: (typeof LABELS)[number], d: string[]) => {
     const key = `${l.join()}|${d.join()}`
@@ -42,11 +39,15 @@ export function syntheticLabelledClicks(n: number, o: { linkIds: string[]; first
     }
     return label
   }
-  const out = new Array<{ click: ClickRecord; label: DescribedClassification }>(n)
+  // mulberry32: a full-period 32-bit generator, deterministic across runs.
   let seed = 42
-  const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff)
+  const rand = () => {
+    seed = (seed + 0x6d2b79f5) | 0
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
   for (let i = 0; i < n; i++) {
-    // Half the traffic on the first tenth of the links.
     const r = rand()
     const link = o.linkIds[Math.floor(r < 0.5 ? rand() * Math.max(1, o.linkIds.length / 10) : rand() * o.linkIds.length)]
     const l = LABELS[Math.floor(rand() * LABELS.length)]
@@ -58,13 +59,12 @@ export function syntheticLabelledClicks(n: number, o: { linkIds: string[]; first
       at: o.at + Math.floor((i / n) * 3_000_000),
       kind, medium, app, visibility, referrer,
       userAgent: UAS[d],
-      visitor: kind === 'human' ? Math.floor(rand() * 2 ** 52) : null,
+      visitor: kind === 'human' ? Math.floor(rand() * 2 ** 32) * 2 ** 20 + Math.floor(rand() * 2 ** 20) : null,
       language: 'en-us',
       country: null,
       browser: DEVICES[d][0], os: DEVICES[d][1], device: DEVICES[d][2],
       requestedWith: null,
     }
-    out[i] = { click, label: labelOf(l, DEVICES[d]) }
+    yield { click, label: labelOf(l, DEVICES[d]) }
   }
-  return out
 }

@@ -6,96 +6,154 @@ const DAY_MS = 86_400_000
 /** The label fields of a click that rollups count by; the classifier hands out one frozen object per verdict. */
 type Label = Pick<ClickRecord, 'kind' | 'medium' | 'app' | 'visibility' | 'browser' | 'os' | 'device'>
 
-/** Rollup rows of one batch, as column arrays for unnest, sorted by key so concurrent writers lock rows in one order. */
+/**
+ * Rollup rows of one batch as Postgres array literals (one per column, ready for unnest), sorted by
+ * primary key so that concurrent writers lock rows in one order.
+ */
 export type RollupColumns = {
-  hourly: [linkIds: string[], hours: string[], kinds: string[], media: string[], apps: string[], visibilities: string[], clicks: number[]]
-  dimensions: [linkIds: string[], days: string[], dimensions: string[], values: string[], clicks: number[]]
-  visitors: [linkIds: string[], days: string[], visitors: number[]]
+  hourly: [linkIds: string, hours: string, kinds: string, media: string, apps: string, visibilities: string, clicks: string]
+  dimensions: [linkIds: string, days: string, dimensions: string, values: string, clicks: string]
+  visitors: [linkIds: string, days: string, visitors: string]
 }
 
 export type BatchRollups = ReturnType<typeof createBatchRollups>
 
 /**
  * Pre-aggregates a batch's rollups in memory as its clicks are recorded, so the batch can be COPYed
- * straight into clicks and the rollups upserted as a few hundred rows instead of recomputed from
- * thousands. Counting is keyed by object identity (link id string, memoised label), with no string
- * building per click; values become rows once, at write time.
+ * straight into clicks and the rollups upserted as a few thousand rows instead of recomputed from tens
+ * of thousands. Counting is keyed by object identity (link id string, memoised label) with no string
+ * building per click; rows are built once, at write time, straight into array literals (pg's own
+ * array encoding of ~60k values cost as much again as building them).
  */
 export function createBatchRollups() {
-  // hour → link → label → clicks
-  const counts = new Map<number, Map<string, Map<Label, number>>>()
-  // day → link → visitor hashes
-  const visitors = new Map<number, Map<string, Set<number>>>()
+  // link → hour → label → clicks
+  const counts = new Map<string, Map<number, Map<Label, number>>>()
+  // link → day → visitor hashes
+  const visitors = new Map<string, Map<number, Set<number>>>()
+  let built: RollupColumns | null = null
 
   return {
     add(click: ClickRecord, label: Label) {
       const hour = click.at - (click.at % HOUR_MS)
-      let byLink = counts.get(hour)
-      if (byLink === undefined) counts.set(hour, (byLink = new Map()))
-      let byLabel = byLink.get(click.linkId)
-      if (byLabel === undefined) byLink.set(click.linkId, (byLabel = new Map()))
+      let byHour = counts.get(click.linkId)
+      if (byHour === undefined) counts.set(click.linkId, (byHour = new Map()))
+      let byLabel = byHour.get(hour)
+      if (byLabel === undefined) byHour.set(hour, (byLabel = new Map()))
       byLabel.set(label, (byLabel.get(label) ?? 0) + 1)
       if (click.visitor !== null && click.kind === 'human') {
         const day = click.at - (click.at % DAY_MS)
-        let dayLinks = visitors.get(day)
-        if (dayLinks === undefined) visitors.set(day, (dayLinks = new Map()))
-        let set = dayLinks.get(click.linkId)
-        if (set === undefined) dayLinks.set(click.linkId, (set = new Set()))
+        let byDay = visitors.get(click.linkId)
+        if (byDay === undefined) visitors.set(click.linkId, (byDay = new Map()))
+        let set = byDay.get(day)
+        if (set === undefined) byDay.set(day, (set = new Set()))
         set.add(click.visitor)
       }
     },
 
+    /** The rows, built once (the writer may build them ahead, while Postgres writes the batch before). */
     columns(): RollupColumns {
-      const hourly = new Map<string, number>()
-      const dimensions = new Map<string, number>()
-      for (const [hour, byLink] of counts) {
-        const hourIso = new Date(hour).toISOString()
-        const dayIso = hourIso.slice(0, 10)
-        for (const [linkId, byLabel] of byLink)
-          for (const [l, n] of byLabel) {
-            // Same keys and defaults as the SQL rollups: '' for a missing label, 'unknown' for a missing dimension.
-            add(hourly, [linkId, hourIso, l.kind, l.medium ?? '', l.app ?? '', l.visibility ?? ''], n)
-            if (l.kind !== 'human') continue
-            add(dimensions, [linkId, dayIso, 'browser', l.browser ?? 'unknown'], n)
-            add(dimensions, [linkId, dayIso, 'os', l.os ?? 'unknown'], n)
-            add(dimensions, [linkId, dayIso, 'device', l.device ?? 'unknown'], n)
-          }
-      }
-      const visitorRows: [string, string, number][] = []
-      for (const [day, dayLinks] of visitors) {
-        const dayIso = new Date(day).toISOString().slice(0, 10)
-        for (const [linkId, set] of dayLinks) for (const v of set) visitorRows.push([linkId, dayIso, v])
-      }
-      visitorRows.sort((a, b) => compareIds(a[0], b[0]) || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0) || a[2] - b[2])
-      return {
-        hourly: toColumns(hourly, 6) as RollupColumns['hourly'],
-        dimensions: toColumns(dimensions, 4) as RollupColumns['dimensions'],
-        visitors: [visitorRows.map((r) => r[0]), visitorRows.map((r) => r[1]), visitorRows.map((r) => r[2])],
-      }
+      built ??= buildColumns(counts, visitors)
+      return built
     },
   }
 }
 
-const SEP = '\u0000'
-
-function add(m: Map<string, number>, key: string[], n: number) {
-  const k = key.join(SEP)
-  m.set(k, (m.get(k) ?? 0) + n)
+/**
+ * The labels of a batch, ranked once: each label's hourly key (kind, medium, app, visibility) and its three
+ * dimension values get a rank in primary-key order, so rows are accumulated in small arrays indexed by
+ * rank and come out sorted, with no string building or sorting per row.
+ */
+function rankLabels(labels: Iterable<Label>) {
+  const hourKeys = new Map<string, string[]>()
+  const dimKeys = new Map<string, string[]>()
+  const parts = new Map<Label, { hour: string; dims: string[] | null }>()
+  for (const l of labels) {
+    if (parts.has(l)) continue
+    // Same keys and defaults as the SQL rollups: '' for a missing label, 'unknown' for a missing dimension.
+    const hourParts = [l.kind, l.medium ?? '', l.app ?? '', l.visibility ?? ''].map(quoted)
+    const hour = hourParts.join('\0')
+    hourKeys.set(hour, hourParts)
+    let dims: string[] | null = null
+    if (l.kind === 'human') {
+      dims = (['browser', 'os', 'device'] as const).map((dim) => `${dim}\0${l[dim] ?? 'unknown'}`)
+      for (const k of dims) dimKeys.set(k, k.split('\0').map(quoted))
+    }
+    parts.set(l, { hour, dims })
+  }
+  const hourOrder = [...hourKeys.keys()].sort()
+  const dimOrder = [...dimKeys.keys()].sort()
+  const hourRank = new Map(hourOrder.map((k, i) => [k, i]))
+  const dimRank = new Map(dimOrder.map((k, i) => [k, i]))
+  const rankOf = new Map<Label, { hour: number; dims: number[] | null }>()
+  for (const [l, p] of parts) rankOf.set(l, { hour: hourRank.get(p.hour)!, dims: p.dims && p.dims.map((k) => dimRank.get(k)!) })
+  return { rankOf, hourRows: hourOrder.map((k) => hourKeys.get(k)!), dimRows: dimOrder.map((k) => dimKeys.get(k)!) }
 }
 
-/** Rows sorted as Postgres sorts the primary key (link id numerically first), one array per column. */
-function toColumns(m: Map<string, number>, width: number): (string[] | number[])[] {
-  const rows = [...m].map(([k, n]) => [k.split(SEP), n] as const)
-  rows.sort(([a], [b]) => {
-    const byLink = compareIds(a[0], b[0])
-    if (byLink) return byLink
-    for (let i = 1; i < width; i++) if (a[i] !== b[i]) return a[i] < b[i] ? -1 : 1
-    return 0
-  })
-  const cols: (string[] | number[])[] = Array.from({ length: width }, (_, i) => rows.map(([k]) => k[i]))
-  cols.push(rows.map(([, n]) => n))
-  return cols
+function buildColumns(counts: Map<string, Map<number, Map<Label, number>>>, visitors: Map<string, Map<number, Set<number>>>): RollupColumns {
+  const labels = new Set<Label>()
+  for (const byHour of counts.values()) for (const byLabel of byHour.values()) for (const l of byLabel.keys()) labels.add(l)
+  const { rankOf, hourRows, dimRows } = rankLabels(labels)
+  const h = { links: [] as string[], hours: [] as string[], kinds: [] as string[], media: [] as string[], apps: [] as string[], vis: [] as string[], n: [] as number[] }
+  const d = { links: [] as string[], days: [] as string[], dims: [] as string[], values: [] as string[], n: [] as number[] }
+  const hourCounts = new Float64Array(hourRows.length)
+  const dimCounts = new Float64Array(dimRows.length)
+  for (const linkId of [...counts.keys()].sort(compareIds)) {
+    const byHour = counts.get(linkId)!
+    let day = -1
+    let dayIso = ''
+    const flushDay = () => {
+      for (let r = 0; r < dimCounts.length; r++)
+        if (dimCounts[r] > 0) {
+          d.links.push(linkId), d.days.push(dayIso), d.dims.push(dimRows[r][0]), d.values.push(dimRows[r][1]), d.n.push(dimCounts[r])
+          dimCounts[r] = 0
+        }
+    }
+    for (const hour of [...byHour.keys()].sort((a, b) => a - b)) {
+      const hourIso = new Date(hour).toISOString()
+      const hourDay = hour - (hour % DAY_MS)
+      if (hourDay !== day) {
+        flushDay()
+        day = hourDay
+        dayIso = hourIso.slice(0, 10)
+      }
+      for (const [l, n] of byHour.get(hour)!) {
+        const rank = rankOf.get(l)!
+        hourCounts[rank.hour] += n
+        if (rank.dims) for (const r of rank.dims) dimCounts[r] += n
+      }
+      for (let r = 0; r < hourCounts.length; r++)
+        if (hourCounts[r] > 0) {
+          const [kind, medium, app, vis] = hourRows[r]
+          h.links.push(linkId), h.hours.push(hourIso), h.kinds.push(kind), h.media.push(medium), h.apps.push(app), h.vis.push(vis), h.n.push(hourCounts[r])
+          hourCounts[r] = 0
+        }
+    }
+    flushDay()
+  }
+  // Visitors come in runs of one link and day: each run is one repeat() of its link and of its day.
+  const v = { links: [] as string[], days: [] as string[], visitors: [] as string[] }
+  for (const linkId of [...visitors.keys()].sort(compareIds)) {
+    const byDay = visitors.get(linkId)!
+    for (const day of [...byDay.keys()].sort((a, b) => a - b)) {
+      const dayIso = new Date(day).toISOString().slice(0, 10)
+      const sorted = Float64Array.from(byDay.get(day)!).sort()
+      v.links.push(`${linkId},`.repeat(sorted.length - 1) + linkId)
+      v.days.push(`${dayIso},`.repeat(sorted.length - 1) + dayIso)
+      v.visitors.push(sorted.join(','))
+    }
+  }
+  return {
+    hourly: [plainArray(h.links), plainArray(h.hours), plainArray(h.kinds), plainArray(h.media), plainArray(h.apps), plainArray(h.vis), plainArray(h.n)],
+    dimensions: [plainArray(d.links), plainArray(d.days), plainArray(d.dims), plainArray(d.values), plainArray(d.n)],
+    visitors: [plainArray(v.links), plainArray(v.days), plainArray(v.visitors)],
+  }
 }
+
+/** An array literal of elements already in literal form (numbers, ids, ISO dates and times, quoted text). */
+const plainArray = (values: readonly (string | number)[]) => `{${values.join(',')}}`
+
+/** A text value as an array element: quoted ("" included), with " and \ escaped. */
+const quoted = (s: string) => `"${s.replace(/["\\]/g, '\\$&')}"`
 
 /** Decimal id strings in numeric order. */
 const compareIds = (a: string, b: string) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0)

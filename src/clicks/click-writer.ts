@@ -171,8 +171,8 @@ export function createClickWriter(o: ClickWriterOptions) {
   }
 
   /** The batch's clicks as COPY data: the segment's bytes as written, or its whole lines if it was damaged. */
-  function payload(batch: SealedBatch): { lines: (string | Buffer)[]; count: number } {
-    if (!batch.damaged) return { lines: [o.journal.readBytes(batch.segment)], count: batch.count }
+  async function payload(batch: SealedBatch): Promise<{ lines: (string | Buffer)[]; count: number }> {
+    if (!batch.damaged) return { lines: [await o.journal.readBytes(batch.segment)], count: batch.count }
     const fromDisk = o.journal.read(batch.segment)
     if (fromDisk.discarded > 0) o.log.warn({ segment: batch.segment, discarded: fromDisk.discarded }, 'partial journal lines skipped')
     const lines: (string | Buffer)[] = [fromDisk.lines]
@@ -187,9 +187,11 @@ export function createClickWriter(o: ClickWriterOptions) {
   async function drainSealed() {
     while (sealed.length > 0) {
       const batch = sealed[0]
-      const { lines, count } = payload(batch)
       const started = performance.now()
+      let count = batch.count
       try {
+        const { lines, count: read } = await payload(batch)
+        count = read
         const { inserted } = await o.writeBatch({ lines, count, losses: batch.losses, rollups: batch.rollups })
         stats.written += inserted
         stats.duplicates += count - inserted
@@ -253,9 +255,11 @@ export function createClickWriter(o: ClickWriterOptions) {
     return n
   }
 
-  // While Postgres is failing, batches fill up to batchSize rather than sealing a small one every tick.
+  // While a batch is being written, or Postgres is failing, the open batch keeps filling (up to batchSize)
+  // rather than sealing a small one every tick: batches grow with the database's latency, and so fewer
+  // rollup rows are upserted per click exactly when Postgres is the bottleneck.
   const timer = setInterval(() => {
-    if (Date.now() >= retryAt) void flush()
+    if (draining === null && Date.now() >= retryAt) void flush()
   }, o.flushMs)
   timer.unref()
 
