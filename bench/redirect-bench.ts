@@ -59,14 +59,14 @@ export async function runRedirectBench(o: RedirectBenchOptions) {
     const load = (base: string, code: string, extra: { durationS?: number; amount?: number } = { durationS: o.durationS }) =>
       autocannon(`${base}/${code}`, { connections: CONNECTIONS, headers: { 'user-agent': CHROME }, ...extra })
     // The server's own CPU time per answered request: what the pinned core spends, whatever else the machine runs.
-    const measure = async (pid: number, base: string): Promise<Measured> => {
-      const [cpu, pgCpu] = [cpuSeconds(pid), postgresCpuSeconds(o.databaseName)]
+    const measure = async (pid: number, base: string, writesClicks: boolean): Promise<Measured> => {
+      const [cpu, pgCpu] = [cpuSeconds(pid), writesClicks ? postgresCpuSeconds(o.databaseName) : 0]
       const r = await load(base, 'bench-hot')
       const requests = Math.max(1, Object.values(r.status).reduce((a, b) => a + b, 0))
       return {
         ...r,
         cpuUsPerRequest: ((cpuSeconds(pid) - cpu) * 1e6) / requests,
-        postgresUsPerRequest: ((postgresCpuSeconds(o.databaseName) - pgCpu) * 1e6) / requests,
+        postgresUsPerRequest: writesClicks ? ((postgresCpuSeconds(o.databaseName) - pgCpu) * 1e6) / requests : 0,
       }
     }
 
@@ -80,10 +80,10 @@ export async function runRedirectBench(o: RedirectBenchOptions) {
     console.log(`redirect: ${o.rounds} rounds of autocannon -c ${CONNECTIONS} -d ${o.durationS}, servers on core ${SERVER_CORE}`)
     for (let i = 0; i < o.rounds; i++) {
       // Alternate who goes first, so drift in the machine's load does not favour one side.
-      const runBare = () => measure(bare.pid, bareBase)
+      const runBare = () => measure(bare.pid, bareBase, false)
       const runUmbra = async () => {
         const rss = watchRss(umbra.pid)
-        const r = await measure(umbra.pid, umbraBase)
+        const r = await measure(umbra.pid, umbraBase, true)
         return { r, rss: rss.stop() }
       }
       let b: Measured, u: { r: Measured; rss: number }
