@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest'
+import { auth, eventually, startTestApp } from '../../test/support/test-app.ts'
+
+const value = (text: string, series: string) => Number(new RegExp(`^${series.replace(/[{}"]/g, '\\$&')} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN)
+
+describe('GET /metrics', () => {
+  it('counts redirects, cache lookups and clicks through the pipeline, in Prometheus text', async () => {
+    const t = await startTestApp()
+    try {
+      const { code } = (await t.app.inject({ method: 'POST', url: '/api/v1/links', headers: auth, payload: { url: 'https://example.com/m' } })).json()
+      for (let i = 0; i < 3; i++) expect((await t.app.inject(`/${code}`)).statusCode).toBe(302)
+      expect((await t.app.inject({ method: 'HEAD', url: `/${code}` })).statusCode).toBe(302)
+      expect((await t.app.inject('/no-such-code')).statusCode).toBe(404)
+
+      const text = await eventually(async () => {
+        const res = await t.app.inject('/metrics')
+        return value(res.body, 'umbra_clicks_written_total') === 3 ? res.body : null
+      })
+      expect(value(text, 'umbra_redirects_total{status="302"}')).toBe(4)
+      expect(value(text, 'umbra_redirects_total{status="404"}')).toBe(1)
+      expect(value(text, 'umbra_clicks_captured_total')).toBe(3)
+      expect(value(text, 'umbra_clicks_dropped_total{reason="head"}')).toBe(1)
+      expect(value(text, 'umbra_link_cache_lookups_total{result="hit"}')).toBe(3)
+      expect(value(text, 'umbra_link_cache_hit_ratio')).toBeGreaterThan(0.5)
+      expect(value(text, 'umbra_click_backlog')).toBe(0)
+      expect(text).toMatch(/^umbra_click_batch_seconds_bucket\{le="0\.1"\} \d+$/m)
+      expect(text).toMatch(/^umbra_process_resident_memory_bytes \d+$/m)
+    } finally {
+      await t.close()
+    }
+  })
+})
