@@ -24,6 +24,12 @@ export async function freePort(): Promise<number> {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
+// Servers this test file started: killed when it ends, even by a timeout, so none outlives the run.
+const started = new Set<ChildProcess>()
+process.once('exit', () => {
+  for (const child of started) child.kill('SIGKILL')
+})
+
 export type UmbraProcess = {
   base: string
   pid: number
@@ -49,6 +55,8 @@ export async function startUmbra(env: { DATABASE_URL: string; DATA_DIR: string }
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
+  started.add(child)
+  child.once('exit', () => started.delete(child))
   let output = ''
   child.stdout!.on('data', (d) => (output = (output + d).slice(-20_000)))
   child.stderr!.on('data', (d) => (output = (output + d).slice(-20_000)))
