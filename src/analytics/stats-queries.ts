@@ -40,10 +40,10 @@ export async function sumDimensions(db: Queryable, r: Range): Promise<DimensionR
   return rows
 }
 
-/** Daily uniques summed: salts rotate daily, so a visitor on two days counts twice, by design. */
+/** Daily uniques summed (kept by triggers, migration 009): salts rotate daily, so a visitor on two days counts twice, by design. */
 export async function countUniques(db: Queryable, r: Range): Promise<number> {
   const { rows } = await db.query(
-    `select count(*)::float8 as n from link_visitors_daily where link_id = $1 and day >= $2::date and day <= $3::date`,
+    `select coalesce(sum(visitors), 0)::float8 as n from link_uniques_daily where link_id = $1 and day >= $2::date and day <= $3::date`,
     [r.linkId, utcDay(r.from), utcDay(new Date(r.to.getTime() - 1))],
   )
   return rows[0].n

@@ -18,7 +18,8 @@ const OUTAGE_MS = 4_000
 const dirs: string[] = []
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })))
 
-describe.skipIf(!canRunOwnPostgres())('the database unreachable for seconds mid-load', () => {
+// In CI the machine must be able to run a Postgres of the test's own: failing beats a silent skip there.
+describe.skipIf(!canRunOwnPostgres() && process.env.CI !== 'true')('the database unreachable for seconds mid-load', () => {
   it('keeps redirecting from cache, holds clicks in memory then on disk, reports the backlog, and drains by itself', async () => {
     const postgres = await startOwnPostgres()
     const dataDir = tempDataDir()
