@@ -1,19 +1,14 @@
-import { existsSync, mkdirSync } from 'node:fs'
+import { mkdirSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestKey } from './support/api-keys.ts'
+import { CHROMIUM, CHROMIUM_ARGS, chromiumAvailable } from './support/chromium.ts'
 import { auth, startTestApp, type TestApp } from './support/test-app.ts'
 
-const CHROMIUM = '/usr/bin/chromium'
 const SCREENSHOTS = new URL('../test-output/', import.meta.url).pathname
-const hasChromium = existsSync(CHROMIUM)
-if (!hasChromium) {
-  const message = `no Chromium at ${CHROMIUM}: the share widget browser test cannot run (apt-get install chromium)`
-  if (process.env.CI === 'true') throw new Error(`${message}; CI needs it`)
-  console.warn(`\n!!!!!!!!\n!!! ${message}\n!!! SKIPPING the widget browser test\n!!!!!!!!\n`)
-}
+const hasChromium = chromiumAvailable('the share widget')
 
 const TITLE = 'Rock & Roll #1: مرحبا 🌍'
 const CHANNELS = ['whatsapp', 'email', 'x', 'messenger', 'slack', 'copy']
@@ -48,7 +43,7 @@ describe.skipIf(!hasChromium)('share widget in headless Chromium', () => {
     await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve))
     sitePort = (site.address() as AddressInfo).port
     key = (await createTestKey(t.app, { kind: 'publishable', origins: [`http://127.0.0.1:${sitePort}`] })).secret
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-background-networking', '--disable-gpu'] })
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS })
   }, 60_000)
 
   afterAll(async () => {

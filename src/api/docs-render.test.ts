@@ -1,15 +1,9 @@
-import { existsSync } from 'node:fs'
 import { chromium, type Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { CHROMIUM, CHROMIUM_ARGS, chromiumAvailable } from '../../test/support/chromium.ts'
 import { startTestApp, type TestApp } from '../../test/support/test-app.ts'
 
-const CHROMIUM = '/usr/bin/chromium'
-const haveChromium = existsSync(CHROMIUM)
-if (!haveChromium) {
-  const message = `${CHROMIUM} is missing: /docs is NOT checked in a browser`
-  if (process.env.CI === 'true') throw new Error(`${message}; CI needs Chromium (apt-get install chromium)`)
-  console.warn(`\n!!!!!!!!\n!!! ${message}\n!!! SKIPPED: install Debian's chromium to run it\n!!!!!!!!\n`)
-}
+const haveChromium = chromiumAvailable('/docs')
 
 let t: TestApp
 let browser: Browser
@@ -22,7 +16,7 @@ describe.skipIf(!haveChromium)('/docs in headless Chromium', () => {
     base = `http://127.0.0.1:${(t.app.server.address() as { port: number }).port}`
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-background-networking', '--disable-gpu', '--headless=new'],
+      args: [...CHROMIUM_ARGS, '--headless=new'],
     })
   })
   afterAll(async () => {

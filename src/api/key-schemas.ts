@@ -19,6 +19,18 @@ export const CreateKey = z
   })
 export type CreateKey = z.infer<typeof CreateKey>
 
+const KEY_EXAMPLE = {
+  id: '12',
+  kind: 'secret',
+  name: 'cms',
+  prefix: 'umb_Xk3v9QpL',
+  scopes: ['links:write', 'stats:read'],
+  origins: [],
+  createdAt: '2026-11-29T08:00:00.000Z',
+  expiresAt: '2027-01-01T00:00:00.000Z',
+  revokedAt: null,
+}
+
 export const KeyView = z
   .object({
     id: z.string(),
@@ -31,37 +43,10 @@ export const KeyView = z
     expiresAt: z.string().nullable(),
     revokedAt: z.string().nullable(),
   })
-  .meta({
-    examples: [
-      {
-        id: '12',
-        kind: 'secret',
-        name: 'cms',
-        prefix: 'umb_Xk3v9QpL',
-        scopes: ['links:write', 'stats:read'],
-        origins: [],
-        createdAt: '2026-11-29T08:00:00.000Z',
-        expiresAt: '2027-01-01T00:00:00.000Z',
-        revokedAt: null,
-      },
-    ],
-  })
+  .meta({ examples: [KEY_EXAMPLE] })
 
 export const CreatedKey = KeyView.extend({ secret: z.string().describe('the key itself: shown this once, never again') }).meta({
-  examples: [
-    {
-      id: '12',
-      kind: 'secret',
-      name: 'cms',
-      prefix: 'umb_Xk3v9QpL',
-      scopes: ['links:write', 'stats:read'],
-      origins: [],
-      createdAt: '2026-11-29T08:00:00.000Z',
-      expiresAt: '2027-01-01T00:00:00.000Z',
-      revokedAt: null,
-      secret: 'umb_Xk3v9QpLr2m8Hc0sV1yTnB5dWq7eJf4aGu6iKz3oP1c',
-    },
-  ],
+  examples: [{ ...KEY_EXAMPLE, secret: 'umb_Xk3v9QpLr2m8Hc0sV1yTnB5dWq7eJf4aGu6iKz3oP1c' }],
 })
 
 export const KeyList = z.object({ items: z.array(KeyView), nextCursor: z.string().nullable() })
