@@ -13,10 +13,15 @@ export function kitsList({ signal }) {
   const body = h('div', null, h('p', { class: 'muted' }, 'Loading share kits…'))
   const element = h('section', { class: 'card', 'aria-labelledby': 'kits-title' }, h('h2', { id: 'kits-title' }, 'Share kits'), body)
 
+  // Only the newest of overlapping loads may fill the list (answers can arrive out of order).
+  let generation = 0
+
   /** @param {{ topic?: string, campaign?: string }} filters */
   async function load(filters) {
+    const asked = ++generation
     try {
       const page = await api('/api/v1/shares', { query: { topic: filters.topic, campaign: filters.campaign, limit: KITS_SHOWN }, signal })
+      if (asked !== generation) return
       /** @type {{ content: { id: string, url: string, title: string | null, topics: string[], campaign: string | null, createdAt: string }, links: unknown[] }[]} */
       const kits = page.items
       if (kits.length === 0) return fill(body, h('p', { class: 'muted' }, filters.topic || filters.campaign ? 'No share kit matches the topic and campaign filters.' : 'No share kits yet.'))

@@ -58,7 +58,11 @@ export function linksPage(view, { signal, query }) {
   })
   more.addEventListener('click', () => void load())
 
+  // Reloads can overlap (a filter right after a create): only the newest one may fill the table.
+  let generation = 0
+
   async function reload() {
+    generation++
     cursor = null
     tbody.replaceChildren()
     updateExport()
@@ -66,10 +70,12 @@ export function linksPage(view, { signal, query }) {
   }
 
   async function load() {
+    const asked = generation
     status.textContent = 'Loading links…'
     more.hidden = true
     try {
       const page = await api('/api/v1/links', { query: { ...filters, limit: PAGE_SIZE, cursor }, signal })
+      if (asked !== generation) return
       tbody.append(...page.items.map(linkRow))
       cursor = page.nextCursor
       more.hidden = !cursor
