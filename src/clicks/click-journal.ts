@@ -1,5 +1,4 @@
 import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs'
-import { readFile } from 'node:fs/promises'
 import { basename, join } from 'node:path'
 import { claimDirectory } from '../infra/directory-lock.ts'
 import { CLICK_COLUMNS } from './click-line.ts'
@@ -56,10 +55,6 @@ export function openClickJournal(dir: string) {
       closeSync(fd)
       openNext()
       return sealed
-    },
-    /** A sealed segment's bytes as written (a batch of this run, whose writes all succeeded); off the event loop. */
-    readBytes(path: string): Promise<Buffer> {
-      return readFile(path)
     },
     /**
      * The whole lines of a segment. A line cut short (the process died mid-write, or the disk filled up)

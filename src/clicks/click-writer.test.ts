@@ -126,7 +126,8 @@ describe('the click writer when the disk refuses a journal write', () => {
     const writer = createClickWriter({
       journal,
       writeBatch: async (b) => {
-        const ids = b.lines.flatMap((chunk) => chunk.toString().split('\n').filter(Boolean).map((line) => line.split('\t')[0]))
+        const chunks = b.payload.file === null ? b.payload.chunks : [readFileSync(b.payload.file), ...b.payload.chunks]
+        const ids = chunks.flatMap((chunk) => chunk.toString().split('\n').filter(Boolean).map((line) => line.split('\t')[0]))
         sent.push({ ids, fresh: b.rollups !== null })
         return { inserted: new Set(ids).size }
       },

@@ -3,6 +3,7 @@ import { createBatchRollups, type BatchRollups } from './batch-rollups.ts'
 import type { ClickJournal } from './click-journal.ts'
 import { encodeClickLine } from './click-line.ts'
 import type { ClickRecord, LossReason, LossRecord } from './click-record.ts'
+import type { CopyPayload } from '../infra/pg-copy-from.ts'
 import type { WriteClickBatch } from './write-click-batch.ts'
 
 const MAX_RETRY_DELAY_MS = 5_000
@@ -69,9 +70,9 @@ type Deferred = (a: any, b: any) => void
  * The write buffer. A click is encoded once, at capture, as a COPY text line; the lines captured in one
  * turn of the event loop are written to the journal with one write(2), and only then are the responses
  * of that turn released (afterJournalWrite), so every 302 that leaves has its click on disk. Segments
- * are sealed into batches by size or time and written one batch at a time, read back from the journal
- * (the page cache) as the COPY payload, so click lines never pile up in the heap; a failed batch is
- * retried with backoff, never dropped.
+ * are sealed into batches by size or time and written one batch at a time, streamed from the journal
+ * (the page cache) to Postgres as the COPY payload, so click lines never pile up in the heap; a failed
+ * batch is retried with backoff, never dropped.
  */
 export function createClickWriter(o: ClickWriterOptions) {
   let turnLines = ''
@@ -171,17 +172,17 @@ export function createClickWriter(o: ClickWriterOptions) {
   }
 
   /** The batch's clicks as COPY data: the segment's bytes as written, or its whole lines if it was damaged. */
-  async function payload(batch: SealedBatch): Promise<{ lines: (string | Buffer)[]; count: number }> {
-    if (!batch.damaged) return { lines: [await o.journal.readBytes(batch.segment)], count: batch.count }
+  function payload(batch: SealedBatch): { payload: CopyPayload; count: number } {
+    if (!batch.damaged) return { payload: { file: batch.segment, chunks: [] }, count: batch.count }
     const fromDisk = o.journal.read(batch.segment)
     if (fromDisk.discarded > 0) o.log.warn({ segment: batch.segment, discarded: fromDisk.discarded }, 'partial journal lines skipped')
-    const lines: (string | Buffer)[] = [fromDisk.lines]
+    const chunks = [fromDisk.lines]
     let count = fromDisk.count
     for (const chunk of batch.unjournaled ?? []) {
-      lines.push(chunk)
+      chunks.push(chunk)
       count += chunk.split('\n').length - 1
     }
-    return { lines, count }
+    return { payload: { file: null, chunks }, count }
   }
 
   async function drainSealed() {
@@ -190,9 +191,9 @@ export function createClickWriter(o: ClickWriterOptions) {
       const started = performance.now()
       let count = batch.count
       try {
-        const { lines, count: read } = await payload(batch)
-        count = read
-        const { inserted } = await o.writeBatch({ lines, count, losses: batch.losses, rollups: batch.rollups })
+        const sent = payload(batch)
+        count = sent.count
+        const { inserted } = await o.writeBatch({ payload: sent.payload, count, losses: batch.losses, rollups: batch.rollups })
         stats.written += inserted
         stats.duplicates += count - inserted
         stats.batches++

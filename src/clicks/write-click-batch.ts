@@ -1,6 +1,7 @@
 import type pg from 'pg'
 import type { DatabaseKind, Pool } from '../infra/database.ts'
-import { copyFrom } from '../infra/pg-copy-from.ts'
+import { readFileSync } from 'node:fs'
+import { copyFrom, type CopyPayload } from '../infra/pg-copy-from.ts'
 import { CLICK_COLUMNS, decodeClickLine } from './click-line.ts'
 import type { BatchRollups } from './batch-rollups.ts'
 import type { ClickRecord, LossRecord } from './click-record.ts'
@@ -9,10 +10,11 @@ const HOUR_MS = 3_600_000
 const COLUMNS = CLICK_COLUMNS.join(', ')
 
 /**
- * One sealed batch: its clicks as COPY text lines (the journal's bytes), the requests that were not
- * clicks, and — for a batch of this run's clicks never sent before — its rollups counted in memory.
+ * One sealed batch: its clicks as COPY text lines (a journal segment sent straight from disk, and/or
+ * lines in memory), the requests that were not clicks, and — for a batch of this run's clicks never
+ * sent before — its rollups counted in memory.
  */
-export type ClickBatch = { lines: readonly (string | Buffer)[]; count: number; losses: readonly LossRecord[]; rollups: BatchRollups | null }
+export type ClickBatch = { payload: CopyPayload; count: number; losses: readonly LossRecord[]; rollups: BatchRollups | null }
 
 export type WriteClickBatch = (batch: ClickBatch) => Promise<{ inserted: number }>
 
@@ -105,7 +107,7 @@ export function createClickBatchWriter(pool: Pick<Pool, 'connect'>, kind: Databa
     kind === 'postgres'
       ? async (client: pg.PoolClient, batch: ClickBatch): Promise<{ rows: { inserted: number }[] }> => {
           if (batch.rollups) {
-            const inserted = await copyFrom(client, COPY_TO_CLICKS, batch.lines)
+            const inserted = await copyFrom(client, COPY_TO_CLICKS, batch.payload)
             const r = batch.rollups.columns()
             await client.query(UPSERT_ROLLUPS, [...r.hourly, ...r.dimensions, ...r.visitors])
             return { rows: [{ inserted }] }
@@ -114,10 +116,10 @@ export function createClickBatchWriter(pool: Pick<Pool, 'connect'>, kind: Databa
             await client.query(CREATE_STAGING)
             staged.add(client)
           }
-          await copyFrom(client, COPY_TO_STAGING, batch.lines)
+          await copyFrom(client, COPY_TO_STAGING, batch.payload)
           return client.query(INSERT_FROM_STAGING)
         }
-      : async (client: pg.PoolClient, batch: ClickBatch) => client.query(INSERT_FROM_ARRAYS, toColumns(decodeLines(batch.lines)))
+      : async (client: pg.PoolClient, batch: ClickBatch) => client.query(INSERT_FROM_ARRAYS, toColumns(decodeLines(batch.payload)))
 
   return async function writeClickBatch(batch) {
     const client = (await pool.connect()) as pg.PoolClient
@@ -139,9 +141,9 @@ export function createClickBatchWriter(pool: Pick<Pool, 'connect'>, kind: Databa
   }
 }
 
-function decodeLines(chunks: readonly (string | Buffer)[]): ClickRecord[] {
+function decodeLines({ file, chunks }: CopyPayload): ClickRecord[] {
   const clicks: ClickRecord[] = []
-  for (const chunk of chunks)
+  for (const chunk of file === null ? chunks : [readFileSync(file), ...chunks])
     for (const line of chunk.toString().split('\n')) {
       const click = line ? decodeClickLine(line) : null
       if (click) clicks.push(click)

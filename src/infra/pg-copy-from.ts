@@ -1,10 +1,20 @@
+import { closeSync, openSync, readSync } from 'node:fs'
+import type { Socket } from 'node:net'
 import type pg from 'pg'
 
 // Each CopyData message is copied once more by pg's serializer: slices keep that, and the event loop
 // between them, short (a 12 MB batch sent at once held the loop for ~5 ms).
 const SLICE_BYTES = 256 * 1024
 
+// A CopyData message: 'd', then the length of what follows (itself included) as an int32.
+const COPY_DATA = 0x64
+const HEADER_BYTES = 5
+
+/** What a COPY sends: a file's bytes, read a slice at a time (never held whole), then chunks already in memory. */
+export type CopyPayload = { file: string | null; chunks: readonly (Buffer | string)[] }
+
 type PgConnection = {
+  stream: Socket
   query(text: string): void
   sendCopyFromChunk(chunk: Buffer): void
   endCopyFrom(): void
@@ -15,7 +25,7 @@ type PgConnection = {
  * uses): pg hands us the connection, we send the chunks when the server asks for them. Resolves with the
  * number of rows copied. Real Postgres only; PGlite has no COPY over the wire.
  */
-export function copyFrom(client: Pick<pg.ClientBase, 'query'>, sql: string, chunks: readonly (Buffer | string)[]): Promise<number> {
+export function copyFrom(client: Pick<pg.ClientBase, 'query'>, sql: string, payload: CopyPayload): Promise<number> {
   return new Promise((resolve, reject) => {
     let rows = 0
     let failed: Error | null = null
@@ -32,7 +42,7 @@ export function copyFrom(client: Pick<pg.ClientBase, 'query'>, sql: string, chun
       },
       handleCopyInResponse(connection: PgConnection) {
         // A lost connection fails the COPY through handleError; nothing to report from here.
-        sendInSlices(connection, chunks).catch(() => {})
+        sendPayload(connection, payload).catch(() => {})
       },
       handleCommandComplete(msg: { text?: string }) {
         const m = /^COPY (\d+)/.exec(msg.text ?? '')
@@ -56,7 +66,8 @@ export function copyFrom(client: Pick<pg.ClientBase, 'query'>, sql: string, chun
   })
 }
 
-async function sendInSlices(connection: PgConnection, chunks: readonly (Buffer | string)[]) {
+async function sendPayload(connection: PgConnection, { file, chunks }: CopyPayload) {
+  if (file !== null) await sendFile(connection.stream, file)
   for (const chunk of chunks) {
     const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk
     for (let at = 0; at < bytes.length; at += SLICE_BYTES) {
@@ -65,4 +76,23 @@ async function sendInSlices(connection: PgConnection, chunks: readonly (Buffer |
     }
   }
   connection.endCopyFrom()
+}
+
+/**
+ * Streams a file to the socket as CopyData messages through one reused frame: a batch never sits in
+ * the heap, and no buffer is allocated per byte sent (those external allocations kept V8 marking).
+ */
+async function sendFile(socket: Socket, path: string) {
+  const frame = Buffer.allocUnsafeSlow(HEADER_BYTES + SLICE_BYTES)
+  frame[0] = COPY_DATA
+  const fd = openSync(path, 'r')
+  try {
+    for (let n = readSync(fd, frame, HEADER_BYTES, SLICE_BYTES, null); n > 0; n = readSync(fd, frame, HEADER_BYTES, SLICE_BYTES, null)) {
+      frame.writeUInt32BE(n + 4, 1)
+      // The frame is refilled next: wait until the socket has handed this one to the kernel.
+      await new Promise<void>((resolve, reject) => socket.write(frame.subarray(0, HEADER_BYTES + n), (err) => (err ? reject(err) : resolve())))
+    }
+  } finally {
+    closeSync(fd)
+  }
 }
