@@ -1,12 +1,17 @@
-import { spawn, type ChildProcess } from 'node:child_process'
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { readdirSync, readFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { fileURLToPath } from 'node:url'
+import { NPM_START_NODE_ARGS } from '../test/support/npm-start.ts'
 
 export const ROOT = fileURLToPath(new URL('../', import.meta.url))
 const AUTOCANNON = fileURLToPath(new URL('../node_modules/autocannon/autocannon.js', import.meta.url))
 
-/** The server under test runs on core 0, the load generator on core 1; Postgres (a system service) floats. */
+/**
+ * The server under test runs on core 0, the load generator on core 1, and so do the Postgres backends
+ * serving the bench database (pinPostgresBackends): Postgres kept off the server's core, as in production
+ * where the database has cores of its own.
+ */
 export const SERVER_CORE = 0
 export const LOAD_CORE = 1
 
@@ -24,9 +29,12 @@ export async function freePort(): Promise<number> {
 
 export type PinnedProcess = { child: ChildProcess; pid: number; stop: (signal?: NodeJS.Signals) => Promise<number | null> }
 
-/** Spawns `node --import tsx <script>` pinned to one core (taskset execs, so the pid is node's). */
-export function spawnPinned(core: number, script: string, env: Record<string, string>, args: string[] = []): PinnedProcess {
-  const child = spawn('taskset', ['-c', String(core), process.execPath, '--import', 'tsx', script, ...args], {
+/**
+ * Spawns `node <nodeArgs> <script>` pinned to one core (taskset execs, so the pid is node's); the server
+ * gets `npm start`'s node arguments, so it is measured as production runs it.
+ */
+export function spawnPinned(core: number, script: string, env: Record<string, string>, nodeArgs: readonly string[] = NPM_START_NODE_ARGS): PinnedProcess {
+  const child = spawn('taskset', ['-c', String(core), process.execPath, ...nodeArgs, script], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -118,6 +126,28 @@ export const median = (xs: number[]) => {
 
 export const verdict = (ok: boolean) => (ok ? 'PASS' : 'FAIL')
 
+/** Pins the Postgres backends serving `database` to `core` (new connections start unpinned: call again). */
+export function pinPostgresBackends(database: string, core: number): number {
+  const pids = postgresBackends(database)
+  for (const pid of pids) spawnSync('taskset', ['-pc', String(core), String(pid)], { stdio: 'ignore' })
+  return pids.length
+}
+
+/** Pids of the Postgres backends serving `database`: their process title names it. */
+function postgresBackends(database: string): number[] {
+  const pids: number[] = []
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue
+    try {
+      const title = readFileSync(`/proc/${pid}/cmdline`, 'utf8')
+      if (title.startsWith('postgres:') && title.includes(` ${database} `)) pids.push(Number(pid))
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return pids
+}
+
 /**
  * CPU seconds used so far by the Postgres backends serving `database` (their process title names it);
  * other databases' backends (the machine is shared) are left out, and so are the server's background
@@ -125,11 +155,9 @@ export const verdict = (ok: boolean) => (ok ? 'PASS' : 'FAIL')
  */
 export function postgresCpuSeconds(database: string): number {
   let total = 0
-  for (const pid of readdirSync('/proc')) {
-    if (!/^\d+$/.test(pid)) continue
+  for (const pid of postgresBackends(database)) {
     try {
-      const title = readFileSync(`/proc/${pid}/cmdline`, 'utf8')
-      if (title.startsWith('postgres:') && title.includes(` ${database} `)) total += cpuSeconds(Number(pid))
+      total += cpuSeconds(pid)
     } catch {
       // gone meanwhile
     }

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import pg from 'pg'
-import { autocannon, cpuSeconds, freePort, postgresCpuSeconds, median, SERVER_CORE, spawnPinned, verdict, waitForHttp, watchRss, type LoadResult } from './bench-processes.ts'
+import { autocannon, cpuSeconds, freePort, LOAD_CORE, pinPostgresBackends, postgresCpuSeconds, median, SERVER_CORE, spawnPinned, verdict, waitForHttp, watchRss, type LoadResult } from './bench-processes.ts'
 
 const ADMIN_KEY = 'bench-admin-key-0123456789abcdef'
 const CHROME = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36'
@@ -37,7 +37,7 @@ async function waitForDrain(base: string, timeoutMs = 60_000) {
 }
 
 /**
- * Bare Fastify vs Umbra, alternating, each on core 0 with autocannon on core 1; then checks that
+ * Bare Fastify vs Umbra, alternating, each on core 0 with autocannon (and Postgres) on core 1; then checks that
  * Postgres holds exactly one click per 302 answered.
  */
 export async function runRedirectBench(o: RedirectBenchOptions) {
@@ -60,6 +60,7 @@ export async function runRedirectBench(o: RedirectBenchOptions) {
       autocannon(`${base}/${code}`, { connections: CONNECTIONS, headers: { 'user-agent': CHROME }, ...extra })
     // The server's own CPU time per answered request: what the pinned core spends, whatever else the machine runs.
     const measure = async (pid: number, base: string, writesClicks: boolean): Promise<Measured> => {
+      if (writesClicks) pinPostgresBackends(o.databaseName, LOAD_CORE)
       const [cpu, pgCpu] = [cpuSeconds(pid), writesClicks ? postgresCpuSeconds(o.databaseName) : 0]
       const r = await load(base, 'bench-hot')
       const requests = Math.max(1, Object.values(r.status).reduce((a, b) => a + b, 0))
@@ -77,7 +78,10 @@ export async function runRedirectBench(o: RedirectBenchOptions) {
     umbra302s += (await load(umbraBase, 'bench-hot', { durationS: 3 })).status['302'] ?? 0
 
     const rounds: { bare: Measured; umbra: Measured; rssMb: number }[] = []
-    console.log(`redirect: ${o.rounds} rounds of autocannon -c ${CONNECTIONS} -d ${o.durationS}, servers on core ${SERVER_CORE}`)
+    console.log(
+      `redirect: ${o.rounds} rounds of autocannon -c ${CONNECTIONS} -d ${o.durationS}, servers on core ${SERVER_CORE}, ` +
+        `autocannon and the bench database's Postgres backends on core ${LOAD_CORE}`,
+    )
     for (let i = 0; i < o.rounds; i++) {
       // Alternate who goes first, so drift in the machine's load does not favour one side.
       const runBare = () => measure(bare.pid, bareBase, false)

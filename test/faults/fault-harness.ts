@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url'
 import pg from 'pg'
 import { Agent, request } from 'node:http'
 import { ADMIN_KEY } from '../support/test-app.ts'
+import { NPM_START_NODE_ARGS } from '../support/npm-start.ts'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 const auth = { authorization: `Bearer ${ADMIN_KEY}` }
@@ -39,10 +40,10 @@ export type UmbraProcess = {
   output: () => string
 }
 
-/** `node --import tsx src/server.ts` as production runs it, on 127.0.0.1 and a free port; resolves once /healthz answers. */
+/** The server as `npm start` runs it, on 127.0.0.1 and a free port; resolves once /healthz answers. */
 export async function startUmbra(env: { DATABASE_URL: string; DATA_DIR: string } & Record<string, string>): Promise<UmbraProcess> {
   const port = await freePort()
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+  const child = spawn(process.execPath, [...NPM_START_NODE_ARGS, 'src/server.ts'], {
     cwd: ROOT,
     env: {
       ...process.env,

@@ -1,7 +1,7 @@
-import { LRUCache } from 'lru-cache'
 import type { ClassifyContext, ClickInput, DescribedClassification, DeviceDescription } from './classification.ts'
 import { classifyClick } from './classify-click.ts'
 import { describeDevice } from './describe-device.ts'
+import { createTwoGenerationMemo } from './two-generation-memo.ts'
 
 export type ClickClassifierOptions = { cacheSize?: number }
 
@@ -13,14 +13,14 @@ const AUTOMATED_DEVICE: DeviceDescription = Object.freeze({ browser: 'unknown', 
 /**
  * The classifier the redirect path uses: classifyClick plus describeDevice, memoised.
  * Traffic repeats itself (a few thousand user agents and referrers make most clicks), so verdicts are
- * kept in a bounded LRU keyed by everything the rules read: ua, referrer, X-Requested-With.
- * Device descriptions have their own LRU keyed by ua alone, so ua-parser-js runs once per user agent
+ * kept in a bounded memo keyed by everything the rules read: ua, referrer, X-Requested-With.
+ * Device descriptions have their own memo keyed by ua alone, so ua-parser-js runs once per user agent
  * however many referrers it arrives with. Returned objects are frozen and shared between calls.
  */
 export function createClickClassifier(context: ClassifyContext, options: ClickClassifierOptions = {}): ClickClassifier {
   const cacheSize = options.cacheSize ?? 20_000
-  const verdicts = new LRUCache<string, DescribedClassification>({ max: cacheSize })
-  const devices = new LRUCache<string, DeviceDescription>({ max: cacheSize })
+  const verdicts = createTwoGenerationMemo<string, DescribedClassification>(cacheSize)
+  const devices = createTwoGenerationMemo<string, DeviceDescription>(cacheSize)
 
   const deviceOf = (ua: string): DeviceDescription => {
     let device = devices.get(ua)
