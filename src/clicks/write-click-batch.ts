@@ -60,13 +60,18 @@ with rollups as (
   insert into click_rollups_hourly as r (link_id, hour, kind, medium, app, visibility, clicks)
   select * from unnest($1::bigint[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[])
   on conflict (link_id, hour, kind, medium, app, visibility) do update set clicks = r.clicks + excluded.clicks
-), dimensions as (
-  insert into click_dimensions_daily as d (link_id, day, dimension, value, clicks)
-  select * from unnest($8::bigint[], $9::date[], $10::text[], $11::text[], $12::bigint[])
-  on conflict (link_id, day, dimension, value) do update set clicks = d.clicks + excluded.clicks
 )
+insert into click_dimensions_daily as d (link_id, day, dimension, value, clicks)
+select * from unnest($8::bigint[], $9::date[], $10::text[], $11::text[], $12::bigint[])
+on conflict (link_id, day, dimension, value) do update set clicks = d.clicks + excluded.clicks`
+
+// The batch's visitor-day rows, in a transaction of their own on a second connection while the first
+// one COPYs: Postgres then works on two cores. Safe because inserting them is idempotent (on conflict do
+// nothing; the uniques trigger counts only rows actually inserted) and it commits first, so a committed
+// click always has its visitor row, and a retry after a failure in between adds no visitor twice.
+const INSERT_VISITORS = `
 insert into link_visitors_daily (link_id, day, visitor)
-select * from unnest($13::bigint[], $14::date[], $15::bigint[])
+select * from unnest($1::bigint[], $2::date[], $3::bigint[])
 on conflict do nothing`
 
 // Anything else (a retry whose first attempt may have committed, a replay after a crash): the lines are
@@ -109,7 +114,7 @@ export function createClickBatchWriter(pool: Pick<Pool, 'connect'>, kind: Databa
           if (batch.rollups) {
             const inserted = await copyFrom(client, COPY_TO_CLICKS, batch.payload)
             const r = batch.rollups.columns()
-            await client.query(UPSERT_ROLLUPS, [...r.hourly, ...r.dimensions, ...r.visitors])
+            await client.query(UPSERT_ROLLUPS, [...r.hourly, ...r.dimensions])
             return { rows: [{ inserted }] }
           }
           if (!staged.has(client)) {
@@ -122,21 +127,30 @@ export function createClickBatchWriter(pool: Pick<Pool, 'connect'>, kind: Databa
       : async (client: pg.PoolClient, batch: ClickBatch) => client.query(INSERT_FROM_ARRAYS, toColumns(decodeLines(batch.payload)))
 
   return async function writeClickBatch(batch) {
-    const client = (await pool.connect()) as pg.PoolClient
+    const visitors = kind === 'postgres' && batch.count > 0 ? batch.rollups?.columns().visitors : undefined
+    const clients = [(await pool.connect()) as pg.PoolClient]
     let inserted: number
     try {
+      if (visitors && visitors[0] !== '{}') clients.push((await pool.connect()) as pg.PoolClient)
+      const [client, side] = clients
       await client.query('begin')
-      const { rows } = batch.count > 0 ? await insertClicks(client, batch) : { rows: [{ inserted: 0 }] }
+      const [{ rows }] = await Promise.all([
+        batch.count > 0 ? insertClicks(client, batch) : { rows: [{ inserted: 0 }] },
+        side && side.query('begin').then(() => side.query(INSERT_VISITORS, visitors)),
+      ])
       if (batch.losses.length > 0) await client.query(INSERT_LOSSES, lossColumns(batch.losses))
+      if (side) await side.query('commit')
       await client.query('commit')
       inserted = rows[0].inserted
     } catch (err) {
-      await client.query('rollback').catch(() => {})
-      // The connection may be the reason: do not give it back to the pool.
-      client.release(true)
+      for (const c of clients) {
+        await c.query('rollback').catch(() => {})
+        // The connection may be the reason: do not give it back to the pool.
+        c.release(true)
+      }
       throw err
     }
-    client.release()
+    for (const c of clients) c.release()
     return { inserted }
   }
 }

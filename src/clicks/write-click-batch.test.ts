@@ -1,0 +1,111 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import pg from 'pg'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { clickCounts, rollupMismatches } from '../../test/support/click-accounting.ts'
+import { createScratchDatabase } from '../../test/support/test-app.ts'
+import { runMigrations } from '../infra/migrate.ts'
+import { createBatchRollups } from './batch-rollups.ts'
+import { encodeClickLine } from './click-line.ts'
+import type { ClickRecord } from './click-record.ts'
+import { createClickBatchWriter, type ClickBatch } from './write-click-batch.ts'
+
+// A database of its own: the test adds a trigger that makes commits fail on purpose.
+let scratch: Awaited<ReturnType<typeof createScratchDatabase>>
+let pool: pg.Pool
+let dir: string
+let linkId: string
+
+beforeAll(async () => {
+  scratch = await createScratchDatabase()
+  if (!scratch) throw new Error('this test needs the real Postgres (TEST_DATABASE_URL)')
+  pool = new pg.Pool({ connectionString: scratch.url, max: 4 })
+  await runMigrations(pool)
+  linkId = String((await pool.query(`insert into links (code, url) values ('batch', 'https://example.com/') returning id`)).rows[0].id)
+  // Fails the COMMIT of a transaction that wrote to a table named in fail_commits (deferred constraint
+  // triggers): the clicks transaction through click_rollups_hourly, the visitor one through link_visitors_daily.
+  await pool.query(`
+    create table fail_commits (table_name text);
+    create function fail_commit() returns trigger language plpgsql as $$
+    begin
+      if exists (select 1 from fail_commits where table_name = tg_table_name) then raise exception 'commit refused for the test'; end if;
+      return null;
+    end $$;
+    create constraint trigger fail_commit after insert or update on click_rollups_hourly
+      deferrable initially deferred for each row execute function fail_commit();
+    create constraint trigger fail_commit after insert on link_visitors_daily
+      deferrable initially deferred for each row execute function fail_commit();`)
+  dir = mkdtempSync(join(tmpdir(), 'umbra-batch-'))
+})
+afterAll(async () => {
+  await pool?.end()
+  await scratch?.drop()
+  rmSync(dir, { recursive: true, force: true })
+})
+
+/** A fresh batch as the writer seals it: a journal segment on disk, its rollups counted in memory. */
+function freshBatch(clicks: ClickRecord[]): ClickBatch {
+  const rollups = createBatchRollups()
+  for (const c of clicks) rollups.add(c, c)
+  const file = join(dir, `seg-${clicks[0].id}.tsv`)
+  writeFileSync(file, clicks.map(encodeClickLine).join(''))
+  return { payload: { file, chunks: [] }, count: clicks.length, losses: [], rollups }
+}
+
+const click = (id: number, visitor: number | null, kind: ClickRecord['kind'] = 'human'): ClickRecord => ({
+  id, linkId, at: Date.parse('2026-11-29T10:15:00Z') + id, kind,
+  medium: kind === 'human' ? 'direct' : null, app: null, visibility: kind === 'human' ? 'dark' : null,
+  referrer: null, userAgent: 'Mozilla/5.0', visitor, language: 'en', country: null,
+  browser: 'Chrome', os: 'Windows', device: 'desktop', requestedWith: null,
+})
+
+const uniques = async () =>
+  Number((await pool.query('select coalesce(sum(visitors), 0) as n from link_uniques_daily where link_id = $1', [linkId])).rows[0].n)
+
+describe('createClickBatchWriter on Postgres', () => {
+  it('writes a fresh batch: clicks, rollups, visitor rows and their daily count', async () => {
+    const write = createClickBatchWriter(pool, 'postgres')
+    // Two clicks of visitor 7 (one unique), one of visitor 8, a bot (no visitor).
+    const batch = freshBatch([click(1, 7), click(2, 7), click(3, 8), click(4, null, 'bot')])
+    expect(await write(batch)).toEqual({ inserted: 4 })
+    expect(await clickCounts(pool, [linkId])).toMatchObject({ clicks: 4, duplicated: 0 })
+    expect(await rollupMismatches(pool, [linkId])).toEqual([])
+    expect(await uniques()).toBe(2)
+  })
+
+  it('counts no visitor twice when the clicks commit fails after the visitor rows committed, then the batch is retried', async () => {
+    const write = createClickBatchWriter(pool, 'postgres')
+    const clicks = [click(11, 7), click(12, 9), click(13, 10)]
+    await pool.query(`insert into fail_commits values ('click_rollups_hourly')`)
+    await expect(write(freshBatch(clicks))).rejects.toThrow(/commit refused/)
+    await pool.query('delete from fail_commits')
+    // The visitor transaction went first and committed (visitors 9 and 10 are new today); no click did.
+    expect((await clickCounts(pool, [linkId])).clicks).toBe(4)
+    expect(await uniques()).toBe(4)
+
+    // The writer retries a failed batch the careful way (no rollups in memory): it may have committed.
+    const retry = { ...freshBatch(clicks), rollups: null }
+    expect(await write(retry)).toEqual({ inserted: 3 })
+    expect(await clickCounts(pool, [linkId])).toMatchObject({ clicks: 7, duplicated: 0 })
+    expect(await rollupMismatches(pool, [linkId])).toEqual([])
+    expect(await uniques()).toBe(4)
+
+    // A replay of the same batch (say, after a crash) adds nothing.
+    expect(await write(retry)).toEqual({ inserted: 0 })
+    expect(await rollupMismatches(pool, [linkId])).toEqual([])
+  })
+
+  it('writes no click whose visitor rows failed to commit', async () => {
+    const write = createClickBatchWriter(pool, 'postgres')
+    const clicks = [click(21, 30), click(22, 31)]
+    await pool.query(`insert into fail_commits values ('link_visitors_daily')`)
+    await expect(write(freshBatch(clicks))).rejects.toThrow(/commit refused/)
+    await pool.query('delete from fail_commits')
+    expect((await clickCounts(pool, [linkId])).clicks).toBe(7)
+
+    expect(await write({ ...freshBatch(clicks), rollups: null })).toEqual({ inserted: 2 })
+    expect(await rollupMismatches(pool, [linkId])).toEqual([])
+    expect(await uniques()).toBe(6)
+  })
+})
