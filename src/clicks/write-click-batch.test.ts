@@ -108,4 +108,13 @@ describe('createClickBatchWriter on Postgres', () => {
     expect(await rollupMismatches(pool, [linkId])).toEqual([])
     expect(await uniques()).toBe(6)
   })
+
+  it('fails, rather than waits, when the journal segment of a batch cannot be read', async () => {
+    const write = createClickBatchWriter(pool, 'postgres')
+    const batch = freshBatch([click(41, 50)])
+    rmSync(batch.payload.file!)
+    await expect(write(batch)).rejects.toThrow(/payload not sent: ENOENT/)
+    expect((await clickCounts(pool, [linkId])).clicks).toBe(9)
+    expect(await uniques()).toBe(6)
+  })
 })

@@ -18,6 +18,7 @@ type PgConnection = {
   query(text: string): void
   sendCopyFromChunk(chunk: Buffer): void
   endCopyFrom(): void
+  sendCopyFail(message: string): void
 }
 
 /**
@@ -41,8 +42,10 @@ export function copyFrom(client: Pick<pg.ClientBase, 'query'>, sql: string, payl
         connection.query(sql)
       },
       handleCopyInResponse(connection: PgConnection) {
-        // A lost connection fails the COPY through handleError; nothing to report from here.
-        sendPayload(connection, payload).catch(() => {})
+        // A payload that cannot be read (say, a missing file) ends the COPY with CopyFail, so the server
+        // answers with an error (handleError) instead of waiting for data forever; on a lost connection
+        // CopyFail goes nowhere and the COPY fails through handleError anyway.
+        sendPayload(connection, payload).catch((err: Error) => connection.sendCopyFail(`payload not sent: ${err.message}`))
       },
       handleCommandComplete(msg: { text?: string }) {
         const m = /^COPY (\d+)/.exec(msg.text ?? '')
