@@ -33,8 +33,9 @@ export function createClickClassifier(context: ClassifyContext, options: ClickCl
 
   return function classify(input) {
     const requestedWith = input.headers?.['x-requested-with'] ?? ''
-    // \n cannot occur inside a header value, so the parts cannot run into each other.
-    const key = `${input.ua}\n${input.referrer}\n${requestedWith}`
+    // \n cannot occur inside a header value, so the parts cannot run into each other; a click with no
+    // referrer and no X-Requested-With (most dark social) is keyed by its ua as is, with no string to build.
+    const key = input.referrer === '' && requestedWith === '' ? input.ua : `${input.ua}\n${input.referrer}\n${requestedWith}`
     let verdict = verdicts.get(key)
     if (verdict === undefined) {
       const { kind, medium, app, visibility, reason } = classifyClick(input, context)
