@@ -13,7 +13,7 @@ let passed = true
 try {
   if (!only || only === 'redirect') passed = (await runRedirectBench({ databaseUrl: database.url, databaseName: database.name, rounds, durationS })).passed && passed
   if (!only || only === 'ingest')
-    passed = (await runIngestBench({ databaseUrl: database.url, databaseName: database.name, clicks: Number(process.env.BENCH_INGEST_CLICKS ?? 1_000_000), batchSize: Number(process.env.BENCH_INGEST_BATCH ?? loadConfig({}).clickWriter.batchSize), links: 1_000 })).passed && passed
+    passed = (await runIngestBench({ databaseUrl: database.url, databaseName: database.name, clicks: Number(process.env.BENCH_INGEST_CLICKS ?? 1_000_000), batchSize: Number(process.env.BENCH_INGEST_BATCH ?? loadConfig({ DATABASE_URL: database.url }).clickWriter.batchSize), links: 1_000 })).passed && passed
 } finally {
   await database.drop()
 }

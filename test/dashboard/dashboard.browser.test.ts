@@ -33,6 +33,9 @@ describe.skipIf(chromiumMissing)('dashboard in headless Chromium', () => {
   let page: Page
   const kit: Record<string, string> = {} // channel → code
 
+  // As long as the page's own timeout: vitest's default second is too short while the whole suite loads the machine.
+  const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 8_000 })
+
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true })
     t = await startTestApp()
@@ -75,7 +78,7 @@ describe.skipIf(chromiumMissing)('dashboard in headless Chromium', () => {
   it('says clearly when the key is wrong', async () => {
     await page.getByLabel('API key').fill('umb_this-is-not-a-real-key')
     await page.getByRole('button', { name: 'Sign in' }).click()
-    await expect.poll(() => page.getByRole('alert').textContent()).toContain('That API key is not valid')
+    await poll(() => page.getByRole('alert').textContent()).toContain('That API key is not valid')
     expect(await page.getByLabel('API key').getAttribute('aria-invalid')).toBe('true')
     await shot('1-sign-in-wrong-key')
     expect((await context.cookies()).filter((c) => c.name === 'umbra_session')).toHaveLength(0)
@@ -113,7 +116,7 @@ describe.skipIf(chromiumMissing)('dashboard in headless Chromium', () => {
     // Copy puts the short link on the clipboard.
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base })
     await whatsapp.getByRole('button', { name: 'Copy the WhatsApp short link' }).click()
-    await expect.poll(() => whatsapp.locator('.copy-status').first().textContent()).toBe('Copied')
+    await poll(() => whatsapp.locator('.copy-status').first().textContent()).toBe('Copied')
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(`http://umbra.test/${kit.whatsapp}`)
 
     // QR downloads are plain links the session cookie authorises.
@@ -139,11 +142,11 @@ describe.skipIf(chromiumMissing)('dashboard in headless Chromium', () => {
   it('filters the list by channel and topic, and searches', async () => {
     await page.getByRole('search').getByLabel('Channel').selectOption('email')
     await page.getByRole('search').getByRole('button', { name: 'Filter' }).click()
-    await expect.poll(() => page.locator('table.links tbody tr').count()).toBe(1)
+    await poll(() => page.locator('table.links tbody tr').count()).toBe(1)
     expect(await page.locator('table.links tbody tr').getAttribute('data-code')).toBe(kit.email)
     expect(new URL(page.url()).searchParams.get('channel')).toBe('email')
     await page.getByRole('search').getByRole('button', { name: 'Clear' }).click()
-    await expect.poll(() => page.locator('table.links tbody tr').count()).toBeGreaterThan(5)
+    await poll(() => page.locator('table.links tbody tr').count()).toBeGreaterThan(5)
 
     // A single link with a custom code, then found by searching for it.
     const create = page.getByRole('region', { name: 'Create' })
@@ -155,12 +158,12 @@ describe.skipIf(chromiumMissing)('dashboard in headless Chromium', () => {
     await create.getByRole('heading', { name: 'Link ready' }).waitFor()
     await page.getByRole('search').getByLabel('Search').fill('issue-12')
     await page.getByRole('search').getByRole('button', { name: 'Filter' }).click()
-    await expect.poll(() => page.locator('table.links tbody tr').count()).toBe(1)
+    await poll(() => page.locator('table.links tbody tr').count()).toBe(1)
     expect(await page.locator('table.links tbody tr').getAttribute('data-code')).toBe('issue-12')
 
     // The same code again: the server's problem is shown beside the form, on the field it names.
     await create.getByRole('button', { name: 'Create link' }).click()
-    await expect.poll(() => create.getByRole('alert').textContent()).toContain('already taken')
+    await poll(() => create.getByRole('alert').textContent()).toContain('already taken')
     expect(await create.getByLabel('Custom code').getAttribute('aria-invalid')).toBe('true')
     await page.getByRole('search').getByRole('button', { name: 'Clear' }).click()
   })
@@ -191,7 +194,7 @@ describe.skipIf(chromiumMissing)('dashboard in headless Chromium', () => {
     await page.locator(`table.links tr[data-code="${kit.whatsapp}"] a.code`).click()
     await page.getByRole('heading', { name: 'Heatwave, explained' }).waitFor()
     const tile = (label: string) => page.locator('.tile', { has: page.locator('dt', { hasText: new RegExp(`^${label}$`) }) }).locator('.tile-value')
-    await expect.poll(() => tile('Clicks').textContent()).toBe('5')
+    await poll(() => tile('Clicks').textContent()).toBe('5')
     expect(await tile('Dark').textContent()).toBe('4')
     expect(await tile('Public').textContent()).toBe('1')
     expect(await tile('Dark share').textContent()).toBe('80%')

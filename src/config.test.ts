@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest'
+import { ConfigError, loadConfig } from './config.ts'
+
+const PG = { DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/umbra' }
+
+describe('loadConfig: click batches', () => {
+  it.each([
+    ['embedded database', {}, { batchSize: 20_000, bufferMax: 40_000 }],
+    ['real Postgres', PG, { batchSize: 200_000, bufferMax: 400_000 }],
+    ['a batch size of its own', { ...PG, CLICK_BATCH_SIZE: '5000' }, { batchSize: 5_000, bufferMax: 10_000 }],
+    ['both set', { CLICK_BATCH_SIZE: '5000', CLICK_BUFFER_MAX: '7000' }, { batchSize: 5_000, bufferMax: 7_000 }],
+    ['empty variables are unset', { ...PG, CLICK_BATCH_SIZE: '', CLICK_BUFFER_MAX: '' }, { batchSize: 200_000, bufferMax: 400_000 }],
+  ])('%s', (_, env, expected) => {
+    expect(loadConfig(env).clickWriter).toMatchObject(expected)
+  })
+
+  it.each([['0'], ['500001'], ['1.5'], ['many']])('refuses CLICK_BATCH_SIZE=%s, naming it', (value) => {
+    expect(() => loadConfig({ CLICK_BATCH_SIZE: value })).toThrow(ConfigError)
+    expect(() => loadConfig({ CLICK_BATCH_SIZE: value })).toThrow(/CLICK_BATCH_SIZE/)
+  })
+})
