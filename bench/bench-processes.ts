@@ -127,10 +127,8 @@ export const median = (xs: number[]) => {
 export const verdict = (ok: boolean) => (ok ? 'PASS' : 'FAIL')
 
 /** Pins the Postgres backends serving `database` to `core` (new connections start unpinned: call again). */
-export function pinPostgresBackends(database: string, core: number): number {
-  const pids = postgresBackends(database)
-  for (const pid of pids) spawnSync('taskset', ['-pc', String(core), String(pid)], { stdio: 'ignore' })
-  return pids.length
+export function pinPostgresBackends(database: string, core: number): void {
+  for (const pid of postgresBackends(database)) spawnSync('taskset', ['-pc', String(core), String(pid)], { stdio: 'ignore' })
 }
 
 /** Pids of the Postgres backends serving `database`: their process title names it. */

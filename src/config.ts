@@ -27,7 +27,7 @@ export const ConfigSchema = z.object({
   LINK_CACHE_TTL_MS: z.coerce.number().int().min(1000).default(60_000),
   // A cap: batches are sealed every CLICK_FLUSH_MS unless one is being written, so they only grow this large
   // when Postgres is the bottleneck, and then fewer rollup rows are upserted per click (ingest bench: a cap
-  // of 50k → ~114k clicks/s, 200k → 160k–175k). Default 200k on Postgres; 20k on the embedded database,
+  // of 50k → ~114k clicks/s, 200k → ~158k). Default 200k on Postgres; 20k on the embedded database,
   // which decodes a batch into arrays in memory.
   CLICK_BATCH_SIZE: z.coerce.number().int().min(1).max(500_000).optional(),
   CLICK_FLUSH_MS: z.coerce.number().int().min(10).max(500).default(250),
