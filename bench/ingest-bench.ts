@@ -6,13 +6,13 @@ import pino from 'pino'
 import { openClickJournal } from '../src/clicks/click-journal.ts'
 import { createClickWriter } from '../src/clicks/click-writer.ts'
 import { createClickBatchWriter } from '../src/clicks/write-click-batch.ts'
-import { loadConfig } from '../src/config.ts'
+import type { Config } from '../src/config.ts'
 import { runMigrations } from '../src/infra/migrate.ts'
 import { clickCounts, rollupMismatches } from '../test/support/click-accounting.ts'
 import { postgresCpuSeconds, verdict } from './bench-processes.ts'
 import { syntheticLabelledClicks } from './synthetic-clicks.ts'
 
-export type IngestBenchOptions = { databaseUrl: string; databaseName: string; clicks: number; batchSize: number; links: number }
+export type IngestBenchOptions = { databaseUrl: string; databaseName: string; clicks: number; clickWriter: Config['clickWriter']; links: number }
 
 // Clicks recorded per turn of the event loop, as a busy redirect server sees them.
 const PER_TURN = 500
@@ -36,10 +36,7 @@ export async function runIngestBench(o: IngestBenchOptions) {
       journal: openClickJournal(join(dataDir, 'journal')),
       writeBatch: createClickBatchWriter(pool, 'postgres'),
       log: pino({ level: 'warn' }),
-      // As the server runs it: rollups of two batches in memory (the one being written, the one filling).
-      batchSize: o.batchSize,
-      flushMs: loadConfig({}).clickWriter.flushMs,
-      bufferMax: 2 * o.batchSize,
+      ...o.clickWriter,
     })
     const pgCpu = postgresCpuSeconds(o.databaseName)
     const nodeCpu = process.cpuUsage()
@@ -51,8 +48,8 @@ export async function runIngestBench(o: IngestBenchOptions) {
       inTurn = 0
       // Let the turn's journal write and any batch I/O happen, as between two polls of a server.
       await new Promise((r) => setImmediate(r))
-      // Backpressure for the bench only: do not run further ahead of Postgres than those two batches.
-      while (writer.stats().backlog > o.batchSize * 2) await new Promise((r) => setTimeout(r, 2))
+      // Backpressure for the bench only: do not run further ahead of Postgres than the clicks whose rollups the writer keeps in memory.
+      while (writer.stats().backlog > o.clickWriter.bufferMax) await new Promise((r) => setTimeout(r, 2))
     }
     await writer.flush()
     while (writer.stats().written < o.clicks && writer.stats().failures === 0) {
@@ -70,7 +67,7 @@ export async function runIngestBench(o: IngestBenchOptions) {
     const mismatches = await rollupMismatches(pool, linkIds)
     console.log(
       `ingest: ${stats.written} clicks over ${o.links} links in ${seconds.toFixed(1)} s = ${Math.round(rate)} clicks/s, ` +
-        `${stats.batches} batches of ≤ ${o.batchSize} (${stats.spilled} clicks spilled to the careful path); CPU per click: Postgres ${pgUs.toFixed(1)} µs, writer (encode, journal, rollups, COPY) ${nodeUs.toFixed(1)} µs`,
+        `${stats.batches} batches of ≤ ${o.clickWriter.batchSize} (${stats.spilled} clicks spilled to the careful path); CPU per click: Postgres ${pgUs.toFixed(1)} µs, writer (encode, journal, rollups, COPY) ${nodeUs.toFixed(1)} µs`,
     )
     const results = [
       [`ingest ≥ 150,000 clicks/s written including rollups (${Math.round(rate)} clicks/s)`, rate >= 150_000],

@@ -29,7 +29,8 @@ if (!only || only === 'ingest')
         databaseUrl: d.url,
         databaseName: d.name,
         clicks: Number(process.env.BENCH_INGEST_CLICKS ?? 1_000_000),
-        batchSize: Number(process.env.BENCH_INGEST_BATCH ?? loadConfig({ DATABASE_URL: d.url }).clickWriter.batchSize),
+        // The writer's settings as the server would load them on this database (BENCH_INGEST_BATCH overrides the batch cap).
+        clickWriter: loadConfig({ DATABASE_URL: d.url, CLICK_BATCH_SIZE: process.env.BENCH_INGEST_BATCH }).clickWriter,
         links: 1_000,
       }),
     )) && passed

@@ -3,13 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CHROMIUM, CHROMIUM_ARGS, chromiumAvailable } from '../../test/support/chromium.ts'
 import { startTestApp, type TestApp } from '../../test/support/test-app.ts'
 
-const haveChromium = chromiumAvailable('/docs')
+const hasChromium = chromiumAvailable('/docs')
 
 let t: TestApp
 let browser: Browser
 let base: string
 
-describe.skipIf(!haveChromium)('/docs in headless Chromium', () => {
+describe.skipIf(!hasChromium)('/docs in headless Chromium', () => {
   beforeAll(async () => {
     t = await startTestApp()
     await t.app.listen({ host: '127.0.0.1', port: 0 })

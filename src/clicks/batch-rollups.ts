@@ -33,6 +33,9 @@ export function createBatchRollups() {
   let built: RollupColumns | null = null
 
   return {
+    /** Whether any human click of the batch carried a visitor hash (so there are visitor-day rows to write). */
+    hasVisitors: () => visitors.size > 0,
+
     add(click: ClickRecord, label: Label) {
       const hour = click.at - (click.at % HOUR_MS)
       let byHour = counts.get(click.linkId)

@@ -127,16 +127,16 @@ export function createClickBatchWriter(pool: Pick<Pool, 'connect'>, kind: Databa
       : async (client: pg.PoolClient, batch: ClickBatch) => client.query(INSERT_FROM_ARRAYS, toColumns(decodeLines(batch.payload)))
 
   return async function writeClickBatch(batch) {
-    const visitors = kind === 'postgres' && batch.count > 0 ? batch.rollups?.columns().visitors : undefined
+    const visitors = kind === 'postgres' && batch.rollups?.hasVisitors() ? batch.rollups.columns().visitors : null
     const clients = [(await pool.connect()) as pg.PoolClient]
     let inserted: number
     try {
-      if (visitors && visitors[0] !== '{}') clients.push((await pool.connect()) as pg.PoolClient)
+      if (visitors) clients.push((await pool.connect()) as pg.PoolClient)
       const [client, side] = clients
       await client.query('begin')
       const [{ rows }] = await Promise.all([
         batch.count > 0 ? insertClicks(client, batch) : { rows: [{ inserted: 0 }] },
-        side && side.query('begin').then(() => side.query(INSERT_VISITORS, visitors)),
+        side && visitors && side.query('begin').then(() => side.query(INSERT_VISITORS, visitors)),
       ])
       if (batch.losses.length > 0) await client.query(INSERT_LOSSES, lossColumns(batch.losses))
       if (side) await side.query('commit')

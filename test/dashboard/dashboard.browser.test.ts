@@ -9,7 +9,7 @@ import { ADMIN_KEY, auth, eventually, startTestApp, type TestApp } from '../supp
  * page land in test-output/dashboard/ (git-ignored) for a person to look at.
  */
 const SHOTS = 'test-output/dashboard'
-const chromiumMissing = !chromiumAvailable('the dashboard')
+const hasChromium = chromiumAvailable('the dashboard')
 
 // Code passed to page.evaluate() runs in the browser; these are the browser globals it uses (the project's lib has no DOM).
 declare const document: { cookie: string; activeElement: { textContent: string | null } | null; documentElement: { scrollWidth: number } }
@@ -25,7 +25,7 @@ const WHATSAPP_PREVIEW = 'WhatsApp/2.24.6.77 A'
 const TELEGRAM_PREVIEW = 'TelegramBot (like TwitterBot)'
 const GOOGLEBOT = 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)'
 
-describe.skipIf(chromiumMissing)('dashboard in headless Chromium', () => {
+describe.skipIf(!hasChromium)('dashboard in headless Chromium', () => {
   let t: TestApp
   let base: string
   let browser: Browser
