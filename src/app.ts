@@ -88,7 +88,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   )
   await app.register(dashboardRoutes, { signInLimit: { max: config.rateLimits.missPages, windowMs: config.rateLimits.windowMs } })
   await app.register(widgetScriptRoutes)
-  await app.register(redirectRoutes, { linkCache, trustProxy: config.trustProxy, fastPath: config.redirectFastPath })
+  await app.register(redirectRoutes, { linkCache, trustProxy: config.trustProxy, countryHeader: config.countryHeader, fastPath: config.redirectFastPath })
 
   app.setNotFoundHandler((request, reply) =>
     request.url.startsWith('/api/') ? sendProblem(reply, Problem.notFound(`${request.method} ${request.url.split('?')[0]}`)) : sendNotFoundPage(reply),

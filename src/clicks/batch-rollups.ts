@@ -36,20 +36,21 @@ export function createBatchRollups() {
     /** Whether any human click of the batch carried a visitor hash (so there are visitor-day rows to write). */
     hasVisitors: () => visitors.size > 0,
 
-    add(click: ClickRecord, label: Label) {
-      const hour = click.at - (click.at % HOUR_MS)
-      let byHour = counts.get(click.linkId)
-      if (byHour === undefined) counts.set(click.linkId, (byHour = new Map()))
+    /** One click: its link, time (epoch ms), visitor hash (humans only) and label. */
+    add(linkId: string, at: number, visitor: number | null, label: Label) {
+      const hour = at - (at % HOUR_MS)
+      let byHour = counts.get(linkId)
+      if (byHour === undefined) counts.set(linkId, (byHour = new Map()))
       let byLabel = byHour.get(hour)
       if (byLabel === undefined) byHour.set(hour, (byLabel = new Map()))
       byLabel.set(label, (byLabel.get(label) ?? 0) + 1)
-      if (click.visitor !== null && click.kind === 'human') {
-        const day = click.at - (click.at % DAY_MS)
-        let byDay = visitors.get(click.linkId)
-        if (byDay === undefined) visitors.set(click.linkId, (byDay = new Map()))
+      if (visitor !== null && label.kind === 'human') {
+        const day = at - (at % DAY_MS)
+        let byDay = visitors.get(linkId)
+        if (byDay === undefined) visitors.set(linkId, (byDay = new Map()))
         let set = byDay.get(day)
         if (set === undefined) byDay.set(day, (set = new Set()))
-        set.add(click.visitor)
+        set.add(visitor)
       }
     },
 

@@ -1,33 +1,65 @@
 import type { IncomingHttpHeaders } from 'node:http'
 import type { ClickInput, DescribedClassification } from './classify/classification.ts'
-import type { ClickRecord, LossReason } from './click-record.ts'
+import { createTwoGenerationMemo } from './classify/two-generation-memo.ts'
+import { encodeDeviceColumns, encodeLabelColumns, joinClickLine } from './click-line.ts'
+import type { LossReason } from './click-record.ts'
 
 const MAX_REFERRER = 1024
 const MAX_USER_AGENT = 512
 const MAX_REQUESTED_WITH = 256
+const VERDICT_MEMO_MAX = 10_000
 
 export type ClickCaptureDeps = {
   classify: (input: ClickInput) => DescribedClassification
   hashVisitor: (ip: string, userAgent: string, at: number) => number
   mintId: () => number
-  /** The label goes along: the writer counts rollups by the (memoised) verdict object. */
-  record: (click: ClickRecord, label: DescribedClassification) => void
+  /** The click as its COPY line (click-line.ts), with what its batch's rollups count by. */
+  recordLine: (line: string, linkId: string, at: number, visitor: number | null, label: DescribedClassification) => void
   recordLoss: (linkId: string, at: number, reason: LossReason) => void
-  countryHeader: string | undefined
   /** HONOR_DNT: a visitor sending DNT: 1 or Sec-GPC: 1 is counted as a click but never hashed. */
   honorDnt?: boolean
 }
 
-/** What capture reads from a request: a FastifyRequest, or the redirect fast path's view of a raw one. */
-export type CaptureRequest = { method: string; headers: IncomingHttpHeaders; ip: string }
+/**
+ * What capture reads from a request: method, client address and a few headers (the first value of each).
+ * Built from Fastify's parsed headers (captureRequestOf) or, on the fast path, from the raw header list.
+ */
+export type CaptureRequest = {
+  method: string
+  ip: string
+  userAgent: string | undefined
+  referer: string | undefined
+  requestedWith: string | undefined
+  acceptLanguage: string | undefined
+  /** Sec-Purpose, Purpose or X-Moz: where browsers say a request is a prefetch. */
+  purpose: string | undefined
+  /** DNT: 1 or Sec-GPC: 1. */
+  optsOut: boolean
+  /** The value of COUNTRY_HEADER, when one is configured. */
+  country: string | undefined
+}
 
-export const optsOutOfTracking = (request: CaptureRequest) => request.headers.dnt === '1' || request.headers['sec-gpc'] === '1'
+const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v)
+
+/** A CaptureRequest from headers Node has parsed into an object (the Fastify route). */
+export function captureRequestOf(method: string, headers: IncomingHttpHeaders, ip: string, countryHeader: string | undefined): CaptureRequest {
+  return {
+    method,
+    ip,
+    userAgent: headers['user-agent'],
+    referer: headers.referer,
+    requestedWith: first(headers['x-requested-with']),
+    acceptLanguage: headers['accept-language'],
+    purpose: first(headers['sec-purpose'] ?? headers.purpose ?? headers['x-moz']),
+    optsOut: headers.dnt === '1' || headers['sec-gpc'] === '1',
+    country: countryHeader ? first(headers[countryHeader]) : undefined,
+  }
+}
 
 /** Requests that got a redirect but are not clicks: the browser or a crawler asking ahead, not a person following. */
-export function dropReason(request: CaptureRequest): LossReason | null {
+export function dropReason(request: Pick<CaptureRequest, 'method' | 'purpose'>): LossReason | null {
   if (request.method === 'HEAD') return 'head'
-  const purpose = request.headers['sec-purpose'] ?? request.headers.purpose ?? request.headers['x-moz']
-  if (typeof purpose === 'string' && purpose.includes('prefetch')) return 'prefetch'
+  if (request.purpose !== undefined && request.purpose.includes('prefetch')) return 'prefetch'
   return null
 }
 
@@ -52,41 +84,48 @@ function memoFirstLanguage(header: string | undefined): string | null {
   return tag
 }
 
-/** The capture pipeline: drop non-clicks with a reason, label the rest, hand it to the writer. Synchronous. */
+/** What one (ua, referrer, X-Requested-With) gives every click that carries it, worked out once. */
+type Verdict = { ua: string; label: DescribedClassification; labelColumns: string; deviceColumns: string }
+
+/**
+ * The capture pipeline: drop non-clicks with a reason, label the rest, hand the writer its COPY line.
+ * Synchronous. A click's verdict and its escaped text columns are memoised together, so a repeated
+ * user agent costs a lookup, an id, a visitor hash and one string join.
+ */
 export function createClickCapture(d: ClickCaptureDeps) {
+  const verdicts = createTwoGenerationMemo<string, Verdict>(VERDICT_MEMO_MAX)
+
+  function verdictOf(ua: string, referrer: string, requestedWith: string): Verdict {
+    // Keyed as the classifier keys its memo: \n cannot occur in a header value, and most clicks have neither extra.
+    const key = referrer === '' && requestedWith === '' ? ua : `${ua}\n${referrer}\n${requestedWith}`
+    let v = verdicts.get(key)
+    if (v === undefined) {
+      const label = d.classify({ ua, referrer, headers: requestedWith ? { 'x-requested-with': requestedWith } : undefined })
+      v = {
+        ua,
+        label,
+        labelColumns: encodeLabelColumns({ ...label, referrer: referrer || null, userAgent: ua || null }),
+        deviceColumns: encodeDeviceColumns({ ...label, requestedWith: requestedWith || null }),
+      }
+      verdicts.set(key, v)
+    }
+    return v
+  }
+
   return function captureClick(request: CaptureRequest, linkId: string): void {
     const at = Date.now()
     const drop = dropReason(request)
     if (drop) return d.recordLoss(linkId, at, drop)
 
-    const h = request.headers
-    const ua = (h['user-agent'] ?? '').slice(0, MAX_USER_AGENT)
-    const referrer = (h.referer ?? '').slice(0, MAX_REFERRER)
-    const requestedWith = h['x-requested-with']
-    const label = d.classify({
-      ua,
-      referrer,
-      headers: typeof requestedWith === 'string' ? { 'x-requested-with': requestedWith } : undefined,
-    })
-    const country = d.countryHeader ? h[d.countryHeader] : undefined
-    d.record({
-      id: d.mintId(),
-      linkId,
-      at,
-      kind: label.kind,
-      medium: label.medium,
-      app: label.app,
-      visibility: label.visibility,
-      referrer: referrer || null,
-      userAgent: ua || null,
-      // Only humans are counted as visitors; the IP goes into the hash and nowhere else.
-      visitor: label.kind === 'human' && !(d.honorDnt && optsOutOfTracking(request)) ? d.hashVisitor(request.ip, ua, at) : null,
-      language: memoFirstLanguage(h['accept-language']),
-      country: typeof country === 'string' && /^[A-Za-z]{2}$/.test(country) ? country.toUpperCase() : null,
-      browser: label.browser,
-      os: label.os,
-      device: label.device,
-      requestedWith: typeof requestedWith === 'string' ? requestedWith.slice(0, MAX_REQUESTED_WITH) : null,
-    }, label)
+    const v = verdictOf(
+      (request.userAgent ?? '').slice(0, MAX_USER_AGENT),
+      (request.referer ?? '').slice(0, MAX_REFERRER),
+      (request.requestedWith ?? '').slice(0, MAX_REQUESTED_WITH),
+    )
+    // Only humans are counted as visitors; the IP goes into the hash and nowhere else.
+    const visitor = v.label.kind === 'human' && !(d.honorDnt && request.optsOut) ? d.hashVisitor(request.ip, v.ua, at) : null
+    const country = request.country !== undefined && /^[A-Za-z]{2}$/.test(request.country) ? request.country.toUpperCase() : null
+    const line = joinClickLine(d.mintId(), linkId, at, v.labelColumns, visitor, memoFirstLanguage(request.acceptLanguage), country, v.deviceColumns)
+    d.recordLine(line, linkId, at, visitor, v.label)
   }
 }

@@ -35,9 +35,24 @@ export function isoTimestamp(at: number): string {
 }
 
 export function encodeClickLine(c: ClickRecord): string {
-  return `${c.id}\t${c.linkId}\t${isoTimestamp(c.at)}\t${c.kind}\t${c.medium ?? NULL}\t${text(c.app)}\t${c.visibility ?? NULL}\t${text(c.referrer)}\t${text(
-    c.userAgent,
-  )}\t${c.visitor ?? NULL}\t${text(c.language)}\t${text(c.country)}\t${text(c.browser)}\t${text(c.os)}\t${text(c.device)}\t${text(c.requestedWith)}\n`
+  return joinClickLine(c.id, c.linkId, c.at, encodeLabelColumns(c), c.visitor, c.language, c.country, encodeDeviceColumns(c))
+}
+
+/** Columns kind … user_agent: what the classifier's verdict and the request's ua and referrer give, so capture builds them once per verdict. */
+export function encodeLabelColumns(c: Pick<ClickRecord, 'kind' | 'medium' | 'app' | 'visibility' | 'referrer' | 'userAgent'>): string {
+  return `${c.kind}\t${c.medium ?? NULL}\t${text(c.app)}\t${c.visibility ?? NULL}\t${text(c.referrer)}\t${text(c.userAgent)}`
+}
+
+/** Columns browser … requested_with, likewise fixed per verdict. */
+export function encodeDeviceColumns(c: Pick<ClickRecord, 'browser' | 'os' | 'device' | 'requestedWith'>): string {
+  return `${text(c.browser)}\t${text(c.os)}\t${text(c.device)}\t${text(c.requestedWith)}`
+}
+
+/** A whole line from the per-click values and the two encoded runs of columns above. */
+export function joinClickLine(
+  id: number, linkId: string, at: number, labelColumns: string, visitor: number | null, language: string | null, country: string | null, deviceColumns: string,
+): string {
+  return `${id}\t${linkId}\t${isoTimestamp(at)}\t${labelColumns}\t${visitor ?? NULL}\t${text(language)}\t${text(country)}\t${deviceColumns}\n`
 }
 
 const field = (s: string): string | null => (s === NULL ? null : s.includes('\\') ? s.replace(/\\(.)/g, (_, c: string) => UNESCAPES[c] ?? c) : s)

@@ -65,6 +65,7 @@ export type ClickWriterStats = {
 }
 
 type Deferred = (a: any, b: any) => void
+type Label = Parameters<BatchRollups['add']>[3]
 
 /**
  * The write buffer. A click is encoded once, at capture, as a COPY text line; the lines captured in one
@@ -264,20 +265,26 @@ export function createClickWriter(o: ClickWriterOptions) {
   }, o.flushMs)
   timer.unref()
 
+  function recordLine(line: string, linkId: string, at: number, visitor: number | null, label: Label) {
+    turnLines += line
+    openRollups.add(linkId, at, visitor, label)
+    turnCount++
+    if (!turnScheduled) {
+      turnScheduled = true
+      setImmediate(writeTurn)
+    }
+  }
+
   return {
     /**
      * Synchronous: the click's line joins this turn's journal write; nothing waits on the database.
      * `label` is the classifier's (memoised) verdict the click was labelled from: rollups count by it.
      */
-    record(click: ClickRecord, label: Parameters<BatchRollups['add']>[1] = click) {
-      turnLines += encodeClickLine(click)
-      openRollups.add(click, label)
-      turnCount++
-      if (!turnScheduled) {
-        turnScheduled = true
-        setImmediate(writeTurn)
-      }
+    record(click: ClickRecord, label: Label = click) {
+      recordLine(encodeClickLine(click), click.linkId, click.at, click.visitor, label)
     },
+    /** The same for a click capture has already encoded (click-line.ts): the redirect's path. */
+    recordLine,
     /**
      * Calls send(a, b) once the clicks recorded so far are in the journal: at the end of this turn of the
      * event loop, or now if none is waiting. The redirect sends its 302 this way.

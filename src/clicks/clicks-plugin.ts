@@ -42,9 +42,8 @@ export const clicksPlugin = fp(
       classify,
       hashVisitor: visitors.hash,
       mintId: minter.next,
-      record: writer.record,
+      recordLine: writer.recordLine,
       recordLoss: writer.recordLoss,
-      countryHeader: config.countryHeader,
       honorDnt: config.honorDnt,
     })
     app.decorate('clicks', { capture, writer })

@@ -47,7 +47,7 @@ afterAll(async () => {
 /** A fresh batch as the writer seals it: a journal segment on disk, its rollups counted in memory. */
 function freshBatch(clicks: ClickRecord[]): ClickBatch {
   const rollups = createBatchRollups()
-  for (const c of clicks) rollups.add(c, c)
+  for (const c of clicks) rollups.add(c.linkId, c.at, c.visitor, c)
   const file = join(dir, `seg-${clicks[0].id}.tsv`)
   writeFileSync(file, clicks.map(encodeClickLine).join(''))
   return { payload: { file, chunks: [] }, count: clicks.length, losses: [], rollups }

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { FastifyInstance } from 'fastify'
 import type { CaptureRequest } from '../clicks/capture-click.ts'
 import type { LinkCache, ResolvedLink } from '../links/link-cache.ts'
+import { readRawCaptureRequest } from './raw-capture-request.ts'
 import type { RedirectAnswers } from './redirect-metrics.ts'
 
 // `/code` or `/code?query`, a code every minted link matches; anything else goes to Fastify.
@@ -14,6 +15,7 @@ export type RedirectFastPathOptions = {
   afterJournalWrite: <A, B>(send: (a: A, b: B) => void, a: A, b: B) => void
   answered: RedirectAnswers
   trustProxy: boolean
+  countryHeader: string | undefined
   /** A capture (or fast-path) failure: logged; the redirect goes out anyway. */
   onCaptureError: (err: unknown) => void
 }
@@ -57,15 +59,6 @@ export function installRedirectFastPath(app: FastifyInstance, o: RedirectFastPat
     return owned
   }
 
-  const clientIp = (req: IncomingMessage): string => {
-    // As Fastify's trustProxy: true: the client is the first address of X-Forwarded-For.
-    if (o.trustProxy) {
-      const forwarded = req.headers['x-forwarded-for']
-      if (typeof forwarded === 'string' && forwarded) return forwarded.split(',', 1)[0].trim()
-    }
-    return req.socket.remoteAddress ?? ''
-  }
-
   function redirectFast(req: IncomingMessage, res: ServerResponse): boolean {
     const method = req.method!
     if (!open || (method !== 'GET' && method !== 'HEAD')) return false
@@ -76,7 +69,7 @@ export function installRedirectFastPath(app: FastifyInstance, o: RedirectFastPat
     if (!link || link.disabled || (link.expiresAtMs !== null && link.expiresAtMs <= Date.now()) || isRoutePath(code)) return false
     o.linkCache.countHit()
     try {
-      o.capture({ method, headers: req.headers, ip: clientIp(req) }, link.id)
+      o.capture(readRawCaptureRequest(req, o.countryHeader, o.trustProxy), link.id)
     } catch (err) {
       o.onCaptureError(err)
     }

@@ -1,4 +1,5 @@
 import type { FastifyBaseLogger, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
+import { captureRequestOf } from '../clicks/capture-click.ts'
 import type { LinkCache, ResolvedLink } from '../links/link-cache.ts'
 import { sendGonePage, sendNotFoundPage, sendUnavailablePage } from './pages.ts'
 import { installRedirectFastPath } from './redirect-fast-path.ts'
@@ -11,6 +12,8 @@ export type RedirectRoutesOptions = {
   linkCache: LinkCache
   /** As Fastify's trustProxy: the client address is the first of X-Forwarded-For. */
   trustProxy?: boolean
+  /** COUNTRY_HEADER: the header a proxy puts the visitor's country in. */
+  countryHeader?: string
   /** Answer cached live links ahead of Fastify (redirect-fast-path.ts); the route below answers the rest. */
   fastPath?: boolean
 }
@@ -22,7 +25,7 @@ const sendRedirect = (reply: FastifyReply, url: string) => void reply.redirect(u
  * GET /:code — the hot path: resolve (cache first) → capture the click → 302 once its journal line is
  * written. HEAD answers the same and is not counted (Fastify derives it from GET).
  */
-export const redirectRoutes: FastifyPluginAsync<RedirectRoutesOptions> = async (app, { linkCache, trustProxy = false, fastPath = false }) => {
+export const redirectRoutes: FastifyPluginAsync<RedirectRoutesOptions> = async (app, { linkCache, trustProxy = false, countryHeader, fastPath = false }) => {
   const { capture, writer } = app.clicks
   const answered = noAnswers()
   if (app.hasDecorator('metrics')) registerRedirectMetrics(app.metrics.registry, answered, linkCache.stats)
@@ -41,7 +44,7 @@ export const redirectRoutes: FastifyPluginAsync<RedirectRoutesOptions> = async (
       return sendGonePage(reply)
     }
     try {
-      capture(request, link.id)
+      capture(captureRequestOf(request.method, request.headers, request.ip, countryHeader), link.id)
     } catch (err) {
       log.error({ err }, 'click capture failed')
     }
@@ -81,6 +84,7 @@ export const redirectRoutes: FastifyPluginAsync<RedirectRoutesOptions> = async (
       afterJournalWrite: writer.afterJournalWrite,
       answered,
       trustProxy,
+      countryHeader,
       onCaptureError: (err) => log.error({ err }, 'click capture failed'),
     })
 }
