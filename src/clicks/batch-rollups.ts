@@ -4,7 +4,7 @@ const HOUR_MS = 3_600_000
 const DAY_MS = 86_400_000
 
 /** The label fields of a click that rollups count by; the classifier hands out one frozen object per verdict. */
-type Label = Pick<ClickRecord, 'kind' | 'medium' | 'app' | 'visibility' | 'browser' | 'os' | 'device'>
+export type RollupLabel = Pick<ClickRecord, 'kind' | 'medium' | 'app' | 'visibility' | 'browser' | 'os' | 'device'>
 
 /**
  * Rollup rows of one batch as Postgres array literals (one per column, ready for unnest), sorted by
@@ -27,7 +27,7 @@ export type BatchRollups = ReturnType<typeof createBatchRollups>
  */
 export function createBatchRollups() {
   // link → hour → label → clicks
-  const counts = new Map<string, Map<number, Map<Label, number>>>()
+  const counts = new Map<string, Map<number, Map<RollupLabel, number>>>()
   // link → day → visitor hashes
   const visitors = new Map<string, Map<number, Set<number>>>()
   let built: RollupColumns | null = null
@@ -37,7 +37,7 @@ export function createBatchRollups() {
     hasVisitors: () => visitors.size > 0,
 
     /** One click: its link, time (epoch ms), visitor hash (humans only) and label. */
-    add(linkId: string, at: number, visitor: number | null, label: Label) {
+    add(linkId: string, at: number, visitor: number | null, label: RollupLabel) {
       const hour = at - (at % HOUR_MS)
       let byHour = counts.get(linkId)
       if (byHour === undefined) counts.set(linkId, (byHour = new Map()))
@@ -67,10 +67,10 @@ export function createBatchRollups() {
  * dimension values get a rank in primary-key order, so rows are accumulated in small arrays indexed by
  * rank and come out sorted, with no string building or sorting per row.
  */
-function rankLabels(labels: Iterable<Label>) {
+function rankLabels(labels: Iterable<RollupLabel>) {
   const hourKeys = new Map<string, string[]>()
   const dimKeys = new Map<string, string[]>()
-  const parts = new Map<Label, { hour: string; dims: string[] | null }>()
+  const parts = new Map<RollupLabel, { hour: string; dims: string[] | null }>()
   for (const l of labels) {
     if (parts.has(l)) continue
     // Same keys and defaults as the SQL rollups: '' for a missing label, 'unknown' for a missing dimension.
@@ -88,13 +88,13 @@ function rankLabels(labels: Iterable<Label>) {
   const dimOrder = [...dimKeys.keys()].sort()
   const hourRank = new Map(hourOrder.map((k, i) => [k, i]))
   const dimRank = new Map(dimOrder.map((k, i) => [k, i]))
-  const rankOf = new Map<Label, { hour: number; dims: number[] | null }>()
+  const rankOf = new Map<RollupLabel, { hour: number; dims: number[] | null }>()
   for (const [l, p] of parts) rankOf.set(l, { hour: hourRank.get(p.hour)!, dims: p.dims && p.dims.map((k) => dimRank.get(k)!) })
   return { rankOf, hourRows: hourOrder.map((k) => hourKeys.get(k)!), dimRows: dimOrder.map((k) => dimKeys.get(k)!) }
 }
 
-function buildColumns(counts: Map<string, Map<number, Map<Label, number>>>, visitors: Map<string, Map<number, Set<number>>>): RollupColumns {
-  const labels = new Set<Label>()
+function buildColumns(counts: Map<string, Map<number, Map<RollupLabel, number>>>, visitors: Map<string, Map<number, Set<number>>>): RollupColumns {
+  const labels = new Set<RollupLabel>()
   for (const byHour of counts.values()) for (const byLabel of byHour.values()) for (const l of byLabel.keys()) labels.add(l)
   const { rankOf, hourRows, dimRows } = rankLabels(labels)
   const h = { links: [] as string[], hours: [] as string[], kinds: [] as string[], media: [] as string[], apps: [] as string[], vis: [] as string[], n: [] as number[] }

@@ -1,5 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify'
-import { createBatchRollups, type BatchRollups } from './batch-rollups.ts'
+import { createBatchRollups, type BatchRollups, type RollupLabel } from './batch-rollups.ts'
 import type { ClickJournal } from './click-journal.ts'
 import { encodeClickLine } from './click-line.ts'
 import type { ClickRecord, LossReason, LossRecord } from './click-record.ts'
@@ -65,7 +65,6 @@ export type ClickWriterStats = {
 }
 
 type Deferred = (a: any, b: any) => void
-type Label = Parameters<BatchRollups['add']>[3]
 
 /**
  * The write buffer. A click is encoded once, at capture, as a COPY text line; the lines captured in one
@@ -265,7 +264,7 @@ export function createClickWriter(o: ClickWriterOptions) {
   }, o.flushMs)
   timer.unref()
 
-  function recordLine(line: string, linkId: string, at: number, visitor: number | null, label: Label) {
+  function recordLine(line: string, linkId: string, at: number, visitor: number | null, label: RollupLabel) {
     turnLines += line
     openRollups.add(linkId, at, visitor, label)
     turnCount++
@@ -280,7 +279,7 @@ export function createClickWriter(o: ClickWriterOptions) {
      * Synchronous: the click's line joins this turn's journal write; nothing waits on the database.
      * `label` is the classifier's (memoised) verdict the click was labelled from: rollups count by it.
      */
-    record(click: ClickRecord, label: Label = click) {
+    record(click: ClickRecord, label: RollupLabel = click) {
       recordLine(encodeClickLine(click), click.linkId, click.at, click.visitor, label)
     },
     /** The same for a click capture has already encoded (click-line.ts): the redirect's path. */
