@@ -44,7 +44,7 @@ describe('OpenAPI document', () => {
   it('documents the problems each operation can answer as application/problem+json', () => {
     const missing: string[] = []
     for (const { name, op } of operations()) {
-      const expected = op.security?.length === 0 ? [] : ['401', '403', '429']
+      const expected = op.security?.length === 0 ? [] : ['401', '403', '429', '503']
       if (op.requestBody) expected.push('400', '413', '415')
       if (op.parameters?.length) expected.push('400')
       for (const status of expected) if (!isProblem(op.responses[status])) missing.push(`${name} ${status}`)

@@ -14,6 +14,7 @@ const STANDARD_PROBLEMS: Record<number, string> = {
   413: 'the body is larger than BODY_LIMIT_BYTES',
   415: 'the body is not application/json',
   429: 'rate limit reached: see the Retry-After and RateLimit-* headers',
+  503: 'the database cannot be reached right now: nothing was changed; retry after Retry-After seconds',
 }
 
 /** The problems every route of its kind can answer, so no route's documentation forgets them. */
@@ -21,7 +22,7 @@ function standardProblems(route: RouteOptions): number[] {
   const schema = route.schema ?? {}
   const statuses: number[] = []
   if (schema.body || schema.querystring || schema.params) statuses.push(400)
-  if (route.config?.scope) statuses.push(401, 403, 429)
+  if (route.config?.scope) statuses.push(401, 403, 429, 503)
   if (schema.body) statuses.push(413, 415)
   return statuses
 }

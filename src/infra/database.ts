@@ -17,6 +17,22 @@ export function databaseKind(config: Pick<Config, 'databaseUrl'>): DatabaseKind 
   return config.databaseUrl ? 'postgres' : 'embedded'
 }
 
+// Socket errors on the way to the server; SQLSTATE class 08 (connection exception), 57P01–57P03 (the server
+// shutting down, crashed, or starting) and 53300 (too many connections); and what pg and pg-pool say
+// when a connection dies or cannot be had in time.
+const UNREACHABLE_SOCKET = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN'])
+const UNAVAILABLE_SQLSTATE = /^(08...|57P0[123]|53300)$/
+const UNAVAILABLE_MESSAGE = /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error)/
+
+/** Whether an error says the database cannot be reached right now (worth a retry), rather than that a query is wrong. */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  if (!(err instanceof Error)) return false
+  const code = (err as { code?: unknown }).code
+  if (typeof code === 'string' && (UNREACHABLE_SOCKET.has(code) || UNAVAILABLE_SQLSTATE.test(code))) return true
+  if (err instanceof AggregateError) return err.errors.some(isDatabaseUnavailable)
+  return UNAVAILABLE_MESSAGE.test(err.message)
+}
+
 /** pg.Pool options and the pg-shaped module to build it with, for either kind of database. */
 function poolSetup(config: Pick<Config, 'databaseUrl' | 'dataDir'>) {
   return config.databaseUrl

@@ -4,10 +4,13 @@ import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify'
 import fp from 'fastify-plugin'
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod'
 import { z } from 'zod'
+import { isDatabaseUnavailable } from './database.ts'
 
 export type FieldError = { field: string; message: string }
 
 const PROBLEM_BASE = 'https://umbra.dev/problems/'
+// As the redirect's 503 page: retries back off from here.
+const RETRY_AFTER_S = 5
 
 /** An RFC 9457 problem a client can act on; thrown by handlers, rendered by problemPlugin. */
 export class Problem extends Error {
@@ -46,6 +49,12 @@ export class Problem extends Error {
   static forbidden(detail: string) {
     return new Problem(403, 'forbidden', 'Forbidden', detail)
   }
+
+  static databaseUnavailable() {
+    return new Problem(503, 'unavailable', 'Service unavailable', 'the database cannot be reached right now; nothing was changed, retry shortly', undefined, {
+      'retry-after': String(RETRY_AFTER_S),
+    })
+  }
 }
 
 /** The body of every error response, as documented in OpenAPI (components.schemas.Problem). */
@@ -82,6 +91,7 @@ const PROBLEM_WHEN: Record<number, string> = {
   413: 'the body is larger than the limit',
   415: 'the body is not application/json',
   429: 'rate limit reached: see Retry-After and RateLimit-* headers',
+  503: 'the database cannot be reached right now: retry after Retry-After seconds',
 }
 
 /** OpenAPI responses for the given error statuses, each an application/problem+json Problem. */
@@ -128,6 +138,7 @@ export function toProblem(err: FastifyError): Problem {
   if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return new Problem(413, 'too-large', 'Payload too large', err.message)
   if (status === 429) return new Problem(429, 'rate-limited', 'Too many requests', err.message)
   if (status >= 400 && status < 500) return new Problem(status, 'bad-request', 'Bad request', err.message)
+  if (isDatabaseUnavailable(err)) return Problem.databaseUnavailable()
   return new Problem(500, 'internal', 'Internal error', 'something went wrong on our side; it has been logged')
 }
 
@@ -150,7 +161,9 @@ export const problemPlugin = fp(
   async (app: FastifyInstance) => {
     app.setErrorHandler((err: FastifyError, request, reply) => {
       const problem = toProblem(err)
-      if (problem.status >= 500) request.log.error({ err }, 'request failed')
+      // An outage is logged once by whoever notices it first (the click writer, the pool): one warning per request here.
+      if (problem.status === 503) request.log.warn({ err: { message: err.message, code: err.code } }, 'database unavailable')
+      else if (problem.status >= 500) request.log.error({ err }, 'request failed')
       return sendProblem(reply, problem)
     })
   },
