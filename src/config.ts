@@ -42,6 +42,8 @@ export const ConfigSchema = z.object({
   // Revocation reaches other instances within this TTL, so it is capped at a few seconds.
   KEY_CACHE_TTL_MS: z.coerce.number().int().min(0).max(10_000).default(5_000),
   KEY_CACHE_SIZE: z.coerce.number().int().min(1).default(10_000),
+  // A key's last_used_at is at most this late.
+  KEY_USAGE_FLUSH_MS: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
   RATE_LIMIT_WINDOW_MS: z.coerce.number().int().min(100).default(60_000),
   RATE_LIMIT_API_READS: z.coerce.number().int().min(1).default(600),
   RATE_LIMIT_API_WRITES: z.coerce.number().int().min(1).default(120),
@@ -67,7 +69,7 @@ export type Config = Readonly<{
   /** Target domains refused by the URL policy (their subdomains too). */
   blockedDomains: readonly string[]
   limits: { bodyBytes: number; headerBytes: number }
-  apiKeys: { cacheTtlMs: number; cacheSize: number }
+  apiKeys: { cacheTtlMs: number; cacheSize: number; usageFlushMs: number }
   /** Requests per window: per key for API reads and writes, per client IP for 404/410 pages and the widget. */
   rateLimits: { windowMs: number; apiReads: number; apiWrites: number; missPages: number; widget: number }
 }>
@@ -102,7 +104,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     redirectFastPath: e.REDIRECT_FAST_PATH,
     blockedDomains: Object.freeze(e.BLOCKED_DOMAINS),
     limits: { bodyBytes: e.BODY_LIMIT_BYTES, headerBytes: e.MAX_HEADER_BYTES },
-    apiKeys: { cacheTtlMs: e.KEY_CACHE_TTL_MS, cacheSize: e.KEY_CACHE_SIZE },
+    apiKeys: { cacheTtlMs: e.KEY_CACHE_TTL_MS, cacheSize: e.KEY_CACHE_SIZE, usageFlushMs: e.KEY_USAGE_FLUSH_MS },
     rateLimits: {
       windowMs: e.RATE_LIMIT_WINDOW_MS,
       apiReads: e.RATE_LIMIT_API_READS,

@@ -12,6 +12,7 @@ export type ApiKeyRow = {
   created_at: Date
   expires_at: Date | null
   revoked_at: Date | null
+  last_used_at: Date | null
 }
 
 export type NewApiKey = {
@@ -26,7 +27,7 @@ export type NewApiKey = {
 
 type Queryable = Pick<Pool, 'query'>
 
-const COLUMNS = 'id, kind, name, prefix, scopes, origins, created_at, expires_at, revoked_at'
+const COLUMNS = 'id, kind, name, prefix, scopes, origins, created_at, expires_at, revoked_at, last_used_at'
 
 export async function insertApiKey(db: Queryable, key: NewApiKey): Promise<ApiKeyRow> {
   const { rows } = await db.query(
@@ -76,4 +77,14 @@ export async function countUsableApiKeys(db: Queryable): Promise<number> {
     'select count(*)::int as n from api_keys where revoked_at is null and (expires_at is null or expires_at > now())',
   )
   return rows[0].n
+}
+
+/** Moves each key's last use forward to the given instant (never back: another instance may know a later one). */
+export async function recordKeyUses(db: Queryable, uses: ReadonlyMap<string, number>): Promise<void> {
+  await db.query(
+    `update api_keys k set last_used_at = greatest(k.last_used_at, u.at)
+     from unnest($1::bigint[], $2::timestamptz[]) as u(id, at)
+     where k.id = u.id`,
+    [[...uses.keys()], [...uses.values()].map((ms) => new Date(ms))],
+  )
 }

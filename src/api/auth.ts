@@ -1,9 +1,10 @@
-import type { FastifyRequest, onRequestAsyncHookHandler, RouteOptions } from 'fastify'
+import type { FastifyRequest, onRequestAsyncHookHandler, onResponseAsyncHookHandler, RouteOptions } from 'fastify'
 import fp from 'fastify-plugin'
 import { sessionKeyOf } from '../dashboard/dashboard-sessions-plugin.ts'
 import { Problem } from '../infra/problem.ts'
 import { countUsableApiKeys } from './api-key-repository.ts'
 import { createKeyAuthenticator, type AuthFailure, type KeyAuthenticator } from './key-authenticator.ts'
+import { createKeyUsageRecorder } from './key-usage.ts'
 import type { Principal, Scope } from './principal.ts'
 
 export { SCOPES, type Principal, type Scope } from './principal.ts'
@@ -46,7 +47,7 @@ function bearerToken(request: FastifyRequest): string {
 const withHookFirst = (hooks: RouteOptions['onRequest'], hook: onRequestAsyncHookHandler) =>
   [hook, ...(hooks === undefined ? [] : Array.isArray(hooks) ? hooks : [hooks])] as RouteOptions['onRequest']
 
-export type AuthPluginOptions = { adminApiKey: string | undefined; cacheTtlMs: number; cacheSize: number }
+export type AuthPluginOptions = { adminApiKey: string | undefined; cacheTtlMs: number; cacheSize: number; usageFlushMs: number }
 
 /**
  * Checks the bearer key of every route that declares a scope, before its body is even parsed. The
@@ -55,6 +56,8 @@ export type AuthPluginOptions = { adminApiKey: string | undefined; cacheTtlMs: n
 export const authPlugin = fp(
   async (app, opts: AuthPluginOptions) => {
     const keys = createKeyAuthenticator({ db: app.pg, ...opts })
+    const usage = createKeyUsageRecorder({ db: app.pg, flushMs: opts.usageFlushMs, log: app.log })
+    app.addHook('onClose', () => usage.close())
     const routes: ScopedRoute[] = []
     app.decorate('apiKeys', keys)
     app.decorate('routeScopes', routes)
@@ -78,10 +81,19 @@ export const authPlugin = fp(
       request.principal = principal
     }
 
+    // A key is used when a request it made succeeded: one refused as bad input leaves no trace, not even here.
+    const noteUse: onResponseAsyncHookHandler = async (request, reply) => {
+      const principal = request.principal
+      if (principal && principal.kind !== 'admin' && reply.statusCode < 400) usage.used(principal.keyId)
+    }
+
     app.addHook('onRoute', (route) => {
       const scope = route.config?.scope
       for (const method of [route.method].flat()) routes.push({ method, url: route.url, scope })
-      if (scope) route.onRequest = withHookFirst(route.onRequest, authenticate)
+      if (scope) {
+        route.onRequest = withHookFirst(route.onRequest, authenticate)
+        route.onResponse = [noteUse, ...(route.onResponse === undefined ? [] : [route.onResponse].flat())]
+      }
     })
 
     app.addHook('onReady', async () => {

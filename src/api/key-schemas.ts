@@ -29,6 +29,7 @@ const KEY_EXAMPLE = {
   createdAt: '2026-11-29T08:00:00.000Z',
   expiresAt: '2027-01-01T00:00:00.000Z',
   revokedAt: null,
+  lastUsedAt: '2026-11-29T09:14:00.000Z',
 }
 
 export const KeyView = z
@@ -42,6 +43,7 @@ export const KeyView = z
     createdAt: z.string(),
     expiresAt: z.string().nullable(),
     revokedAt: z.string().nullable(),
+    lastUsedAt: z.string().nullable().describe('when a request made with this key last succeeded, to within KEY_USAGE_FLUSH_MS (a minute by default); null if never'),
   })
   .meta({ examples: [KEY_EXAMPLE] })
 

@@ -11,7 +11,7 @@ import { FIRST_KEY_HINT } from './auth.ts'
 
 let t: TestApp
 beforeAll(async () => {
-  t = await startTestApp({ KEY_CACHE_TTL_MS: '1000' })
+  t = await startTestApp({ KEY_CACHE_TTL_MS: '1000', KEY_USAGE_FLUSH_MS: '100' })
 })
 afterAll(() => t.close())
 
@@ -114,6 +114,67 @@ describe('API keys', () => {
     const active = (await t.app.inject({ url: '/api/v1/keys?limit=200', headers: auth })).json().items.map((k: { id: string }) => k.id)
     expect(active).toContain(b.id)
     expect(active).not.toContain(a.id)
+  })
+})
+
+describe('when a key was last used', () => {
+  const lastUsed = async (id: string) =>
+    (await t.app.inject({ url: '/api/v1/keys?limit=200', headers: auth })).json().items.find((k: { id: string }) => k.id === id).lastUsedAt as string | null
+
+  it('is null until a request gets through, then the time of the latest one, written within KEY_USAGE_FLUSH_MS', async () => {
+    const used = await createTestKey(t.app, { scopes: ['links:read'] })
+    const unused = await createTestKey(t.app, { scopes: ['links:read'] })
+    expect(await lastUsed(used.id)).toBeNull()
+
+    // A request the key may not make (no stats:read), or one refused as bad input, is not a use.
+    expect((await t.app.inject({ url: '/api/v1/links/x/stats', headers: used.headers })).statusCode).toBe(403)
+    expect((await t.app.inject({ url: '/api/v1/links?limit=0', headers: used.headers })).statusCode).toBe(400)
+    await new Promise((r) => setTimeout(r, 300))
+    expect(await lastUsed(used.id)).toBeNull()
+
+    const before = Date.now()
+    expect((await listLinks(used.headers)).statusCode).toBe(200)
+    const after = Date.now()
+    const at = Date.parse(await eventually(() => lastUsed(used.id), 3_000))
+    expect(at).toBeGreaterThanOrEqual(before)
+    expect(at).toBeLessThanOrEqual(after)
+    expect(await lastUsed(unused.id)).toBeNull()
+
+    const second = Date.now()
+    await listLinks(used.headers)
+    await eventually(async () => Date.parse((await lastUsed(used.id))!) >= second, 3_000)
+  })
+
+  // Two instances need one database server to share.
+  it.skipIf(!realDatabaseUrl())('is written at shutdown, and never moved back by an instance that saw an older use', async () => {
+    const key = await createTestKey(t.app, { scopes: ['links:read'] })
+    const other = await startTestApp({ DATABASE_URL: t.config.databaseUrl!, KEY_USAGE_FLUSH_MS: '3600000' })
+    let later: string
+    try {
+      expect((await other.app.inject({ url: '/api/v1/links?limit=1', headers: key.headers })).statusCode).toBe(200)
+      await new Promise((r) => setTimeout(r, 20))
+      await listLinks(key.headers)
+      later = await eventually(() => lastUsed(key.id), 3_000)
+    } finally {
+      // Its flush interval is an hour: only closing writes its (older) use.
+      await other.close()
+    }
+    const { rows } = await t.app.pg.query('select last_used_at from api_keys where id = $1', [key.id])
+    expect(rows[0].last_used_at.toISOString()).toBe(later)
+  })
+
+  it.skipIf(!realDatabaseUrl())('is written at shutdown when the interval has not come yet', async () => {
+    const key = await createTestKey(t.app, { scopes: ['links:read'] })
+    const other = await startTestApp({ DATABASE_URL: t.config.databaseUrl!, KEY_USAGE_FLUSH_MS: '3600000' })
+    const before = Date.now()
+    try {
+      expect((await other.app.inject({ url: '/api/v1/links?limit=1', headers: key.headers })).statusCode).toBe(200)
+      await new Promise((r) => setTimeout(r, 300))
+      expect(await lastUsed(key.id)).toBeNull()
+    } finally {
+      await other.close()
+    }
+    expect(Date.parse((await lastUsed(key.id))!)).toBeGreaterThanOrEqual(before)
   })
 })
 

@@ -17,6 +17,7 @@ export function toKeyView(row: ApiKeyRow): z.infer<typeof KeyView> {
     createdAt: row.created_at.toISOString(),
     expiresAt: row.expires_at?.toISOString() ?? null,
     revokedAt: row.revoked_at?.toISOString() ?? null,
+    lastUsedAt: row.last_used_at?.toISOString() ?? null,
   }
 }
 

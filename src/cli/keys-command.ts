@@ -34,6 +34,7 @@ const describeKey = (k: ApiKeyRow) =>
     `${k.name} [${k.scopes.join(',')}]`,
     k.origins.length ? `origins ${k.origins.join(' ')}` : '',
     k.expires_at ? `expires ${k.expires_at.toISOString()}` : '',
+    k.last_used_at ? `last used ${k.last_used_at.toISOString()}` : 'never used',
   ].filter(Boolean).join('  ')
 
 async function create(db: Pick<Pool, 'query'>, argv: string[], print: Print) {
