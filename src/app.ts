@@ -78,11 +78,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       await api.register(linksRoutes, { publicUrl: config.publicUrl, urlPolicy, linkCache })
       await api.register(statsRoutes)
       await api.register(classifyRoutes, { publicUrl: config.publicUrl })
-      await api.register(sharesRoutes, { publicUrl: config.publicUrl, urlPolicy, linkCache })
+      await api.register(sharesRoutes, { publicUrl: config.publicUrl, facebookAppId: config.facebookAppId, urlPolicy, linkCache })
       await api.register(qrRoutes, { publicUrl: config.publicUrl })
       await api.register(reportsRoutes)
       await api.register(exportsRoutes)
-      await api.register(widgetKitRoutes, { publicUrl: config.publicUrl, urlPolicy, linkCache })
+      await api.register(widgetKitRoutes, { publicUrl: config.publicUrl, facebookAppId: config.facebookAppId, urlPolicy, linkCache })
     },
     { prefix: '/api/v1' },
   )

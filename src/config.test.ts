@@ -19,3 +19,14 @@ describe('loadConfig: click batches', () => {
     expect(() => loadConfig({ CLICK_BATCH_SIZE: value })).toThrow(/CLICK_BATCH_SIZE/)
   })
 })
+
+describe('loadConfig: settings share intents need', () => {
+  it('takes FACEBOOK_APP_ID as digits, and leaves it unset by default', () => {
+    expect(loadConfig({}).facebookAppId).toBeUndefined()
+    expect(loadConfig({ FACEBOOK_APP_ID: '123456789012345' }).facebookAppId).toBe('123456789012345')
+  })
+
+  it.each([['abc'], ['12 34'], ['1'.repeat(21)], ['123&redirect_uri=https://evil.example']])('refuses FACEBOOK_APP_ID=%s, naming it', (value) => {
+    expect(() => loadConfig({ FACEBOOK_APP_ID: value })).toThrow(/FACEBOOK_APP_ID/)
+  })
+})

@@ -19,6 +19,8 @@ export const ConfigSchema = z.object({
   HOST: z.string().min(1).default('0.0.0.0'),
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  // Facebook's Send dialog (Messenger on desktop) needs an app id; without one, desktop kits offer to copy the link.
+  FACEBOOK_APP_ID: z.string().regex(/^\d{1,20}$/, 'digits only').optional(),
   ADMIN_API_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   TRUST_PROXY: booleanFlag.default(false),
@@ -57,6 +59,7 @@ export type Config = Readonly<{
   host: string
   port: number
   publicUrl: string
+  facebookAppId: string | undefined
   adminApiKey: string | undefined
   logLevel: (typeof LOG_LEVELS)[number]
   trustProxy: boolean
@@ -101,6 +104,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     linkCache: { size: e.LINK_CACHE_SIZE, ttlMs: e.LINK_CACHE_TTL_MS },
     clickWriter: { batchSize, flushMs: e.CLICK_FLUSH_MS, bufferMax: e.CLICK_BUFFER_MAX ?? 2 * batchSize },
     honorDnt: e.HONOR_DNT,
+    facebookAppId: e.FACEBOOK_APP_ID,
     redirectFastPath: e.REDIRECT_FAST_PATH,
     blockedDomains: Object.freeze(e.BLOCKED_DOMAINS),
     limits: { bodyBytes: e.BODY_LIMIT_BYTES, headerBytes: e.MAX_HEADER_BYTES },

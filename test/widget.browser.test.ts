@@ -11,7 +11,8 @@ const SCREENSHOTS = new URL('../test-output/', import.meta.url).pathname
 const hasChromium = chromiumAvailable('the share widget')
 
 const TITLE = 'Rock & Roll #1: مرحبا 🌍'
-const CHANNELS = ['whatsapp', 'email', 'x', 'messenger', 'slack', 'copy']
+const CHANNELS = ['whatsapp', 'email', 'x', 'messenger', 'viber', 'slack', 'copy']
+const FACEBOOK_APP_ID = '123456789012345'
 
 /** A publisher's article page that embeds the widget, as a CMS template would. */
 function articlePage(apiBase: string, pageUrl: string, key: string) {
@@ -33,7 +34,7 @@ describe.skipIf(!hasChromium)('share widget in headless Chromium', () => {
 
   beforeAll(async () => {
     mkdirSync(SCREENSHOTS, { recursive: true })
-    t = await startTestApp({ RATE_LIMIT_WIDGET: '100000' })
+    t = await startTestApp({ RATE_LIMIT_WIDGET: '100000', FACEBOOK_APP_ID })
     apiBase = await t.app.listen({ host: '127.0.0.1', port: 0 })
     site = createServer((req, res) => {
       // The page's own URL is always the 127.0.0.1 one: the key allows it, whichever host the browser used.
@@ -79,12 +80,16 @@ describe.skipIf(!hasChromium)('share widget in headless Chromium', () => {
       { tag: 'a', channel: 'whatsapp', href: link('whatsapp').shareUrl, name: 'Share on WhatsApp (opens a new window)', text: 'WhatsApp' },
       { tag: 'a', channel: 'email', href: link('email').shareUrl, name: 'Share on Email (opens an app)', text: 'Email' },
       { tag: 'a', channel: 'x', href: link('x').shareUrl, name: 'Share on X (opens a new window)', text: 'X' },
-      // A desktop browser cannot open fb-messenger://: it gets Facebook's send dialog.
+      // A desktop browser cannot open fb-messenger://: it gets Facebook's send dialog (FACEBOOK_APP_ID is set) ...
       { tag: 'a', channel: 'messenger', href: link('messenger').desktopShareUrl, name: 'Share on Messenger (opens a new window)', text: 'Messenger' },
+      // ... and where there is no web intent (viber://), a copy button.
+      { tag: 'button', channel: 'viber', href: null, name: 'Copy link for Viber', text: 'Viber' },
       { tag: 'button', channel: 'slack', href: null, name: 'Copy link for Slack', text: 'Slack' },
       { tag: 'button', channel: 'copy', href: null, name: 'Copy link', text: 'Copy link' },
     ])
     expect(decodeURIComponent(link('whatsapp').shareUrl)).toBe(`https://wa.me/?text=${TITLE} ${link('whatsapp').shortUrl}`)
+    const dialog = new URL(link('messenger').desktopShareUrl)
+    expect(Object.fromEntries(dialog.searchParams)).toEqual({ app_id: FACEBOOK_APP_ID, link: link('messenger').shortUrl, redirect_uri: link('messenger').url })
 
     // Keyboard: Tab walks the buttons in order; Enter on "Copy link" copies the copy channel's link.
     const tabOrder: (string | null)[] = []
@@ -99,8 +104,10 @@ describe.skipIf(!hasChromium)('share widget in headless Chromium', () => {
     expect(await clipboard()).toBe(link('copy').shortUrl)
     await page.screenshot({ path: `${SCREENSHOTS}widget-allowed-origin.png` })
 
-    await page.click('button[data-channel="slack"]')
-    await page.waitForFunction(`navigator.clipboard.readText().then((text) => text === ${JSON.stringify(link('slack').shortUrl)})`)
+    for (const channel of ['slack', 'viber']) {
+      await page.click(`button[data-channel="${channel}"]`)
+      await page.waitForFunction(`navigator.clipboard.readText().then((text) => text === ${JSON.stringify(link(channel).shortUrl)})`)
+    }
     await page.context().close()
   }, 60_000)
 

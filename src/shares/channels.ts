@@ -9,8 +9,9 @@ export type ChannelVisibility = 'private' | 'public' | 'owned'
 export type ShareMethod = 'intent' | 'copy' | 'qr'
 
 /**
- * One channel, as data. Intent templates take `{url}` (the short link), `{title}` and `{text}`
- * (title and link, or the link alone); each placeholder is URL-encoded when filled in.
+ * One channel, as data. Intent templates take `{url}` (the short link), `{title}`, `{text}` (title and
+ * link, or the link alone), `{page}` (the shared page) and `{facebookAppId}` (FACEBOOK_APP_ID); each
+ * placeholder is URL-encoded when filled in.
  */
 export type Channel = {
   id: string
@@ -39,7 +40,10 @@ const copy = (id: string, label: string, visibility: ChannelVisibility, utmMediu
 export const CHANNELS: readonly Channel[] = [
   // private
   intent('whatsapp', 'WhatsApp', 'private', 'messaging', 'https://wa.me/?text={text}'),
-  intent('messenger', 'Messenger', 'private', 'messaging', 'fb-messenger://share?link={url}', 'https://www.facebook.com/dialog/send?link={url}&redirect_uri={url}'),
+  // Facebook's Send dialog requires an app id, and sends the sharer back to redirect_uri (the page, not the
+  // short link: that would count the sharer as a click).
+  intent('messenger', 'Messenger', 'private', 'messaging', 'fb-messenger://share?link={url}',
+    'https://www.facebook.com/dialog/send?app_id={facebookAppId}&link={url}&redirect_uri={page}'),
   intent('telegram', 'Telegram', 'private', 'messaging', 'https://t.me/share/url?url={url}&text={title}'),
   copy('signal', 'Signal', 'private', 'messaging'),
   intent('sms', 'SMS', 'private', 'sms', 'sms:?&body={text}'),

@@ -4,14 +4,18 @@ import { fillIntent, shareUrlsFor } from './share-intent.ts'
 
 const SHORT = 'https://go.example.com/Ab3x9Kq'
 const QR = 'https://go.example.com/api/v1/links/Ab3x9Kq/qr.svg'
+const PAGE = 'https://news.example/climate?utm_source=messenger&x=1#top'
+const FB_APP = '123456789012345'
 
 /** What each intent must look like: the part before `?`, and which query parameter carries what. */
-const INTENTS: { channel: string; base: string; params: Record<string, 'url' | 'title' | 'text'>; desktop?: { base: string; params: Record<string, 'url'> } }[] = [
+type Value = 'url' | 'title' | 'text' | 'page' | 'facebookAppId'
+const INTENTS: { channel: string; base: string; params: Record<string, Value>; desktop?: { base: string; params: Record<string, Value> } }[] = [
   { channel: 'whatsapp', base: 'https://wa.me/', params: { text: 'text' } },
   { channel: 'telegram', base: 'https://t.me/share/url', params: { url: 'url', text: 'title' } },
   {
     channel: 'messenger', base: 'fb-messenger://share', params: { link: 'url' },
-    desktop: { base: 'https://www.facebook.com/dialog/send', params: { link: 'url', redirect_uri: 'url' } },
+    // The sharer is sent back to the page, not to the short link (that would count them as a click).
+    desktop: { base: 'https://www.facebook.com/dialog/send', params: { app_id: 'facebookAppId', link: 'url', redirect_uri: 'page' } },
   },
   { channel: 'sms', base: 'sms:', params: { body: 'text' } },
   { channel: 'email', base: 'mailto:', params: { subject: 'title', body: 'text' } },
@@ -52,8 +56,8 @@ const cases = INTENTS.flatMap((intent) => TITLES.map((t) => ({ ...intent, ...t }
 
 describe('share intents', () => {
   it.each(cases)('$channel with $name: every value round-trips through its parameter', ({ channel, base, params, desktop, title }) => {
-    const expected = { url: SHORT, title: title ?? '', text: title ? `${title} ${SHORT}` : SHORT }
-    const urls = shareUrlsFor(findChannel(channel)!, { shortUrl: SHORT, title }, QR)
+    const expected = { url: SHORT, title: title ?? '', text: title ? `${title} ${SHORT}` : SHORT, page: PAGE, facebookAppId: FB_APP }
+    const urls = shareUrlsFor(findChannel(channel)!, { shortUrl: SHORT, title, page: PAGE }, QR, { facebookAppId: FB_APP })
     const parsed = parseIntent(urls.shareUrl)
     expect(parsed.base).toBe(base)
     expect(parsed.params).toEqual(Object.fromEntries(Object.entries(params).map(([name, what]) => [name, expected[what]])))
@@ -66,6 +70,12 @@ describe('share intents', () => {
     }
   })
 
+  it('leaves out a desktop intent that needs a setting the deployment lacks (Messenger without FACEBOOK_APP_ID)', () => {
+    const urls = shareUrlsFor(findChannel('messenger')!, { shortUrl: SHORT, title: 'T', page: PAGE }, QR)
+    expect(urls).toEqual({ shareUrl: `fb-messenger://share?link=${encodeURIComponent(SHORT)}`, desktopShareUrl: null })
+    expect(fillIntent('https://x.example/?app={facebookAppId}&u={url}', { shortUrl: SHORT, title: null, page: PAGE })).toBeNull()
+  })
+
   it('covers every intent channel of the registry', () => {
     expect(CHANNELS.filter((c) => c.shareMethod === 'intent').map((c) => c.id).sort()).toEqual(INTENTS.map((i) => i.channel).sort())
   })
@@ -76,19 +86,19 @@ describe('share intents', () => {
     { channel: 'sms', title: '🌍', href: 'sms:?&body=%F0%9F%8C%8D%20https%3A%2F%2Fgo.example.com%2FAb3x9Kq' },
     { channel: 'x', title: null, href: 'https://x.com/intent/post?url=https%3A%2F%2Fgo.example.com%2FAb3x9Kq&text=' },
   ])('$channel, title $title → $href', ({ channel, title, href }) => {
-    expect(shareUrlsFor(findChannel(channel)!, { shortUrl: SHORT, title }, QR).shareUrl).toBe(href)
+    expect(shareUrlsFor(findChannel(channel)!, { shortUrl: SHORT, title, page: PAGE }, QR).shareUrl).toBe(href)
   })
 
   it.each(['copy', 'slack', 'teams', 'discord', 'signal', 'wechat', 'mastodon', 'newsletter', 'web'])('%s is shared by copying the short link itself', (id) => {
-    expect(shareUrlsFor(findChannel(id)!, { shortUrl: SHORT, title: 'T' }, QR)).toEqual({ shareUrl: SHORT, desktopShareUrl: null })
+    expect(shareUrlsFor(findChannel(id)!, { shortUrl: SHORT, title: 'T', page: PAGE }, QR)).toEqual({ shareUrl: SHORT, desktopShareUrl: null })
   })
 
   it('the qr channel shares the QR image of the short link', () => {
-    expect(shareUrlsFor(findChannel('qr')!, { shortUrl: SHORT, title: 'T' }, QR).shareUrl).toBe(QR)
+    expect(shareUrlsFor(findChannel('qr')!, { shortUrl: SHORT, title: 'T', page: PAGE }, QR).shareUrl).toBe(QR)
   })
 
   it('leaves a template without placeholders as it is', () => {
-    expect(fillIntent('https://example.com/share', { shortUrl: SHORT, title: 'x' })).toBe('https://example.com/share')
+    expect(fillIntent('https://example.com/share', { shortUrl: SHORT, title: 'x', page: PAGE })).toBe('https://example.com/share')
   })
 })
 

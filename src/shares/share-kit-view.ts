@@ -1,7 +1,7 @@
 import type { LinkRow } from '../links/link-repository.ts'
 import { findChannel } from './channels.ts'
 import type { ContentRow } from './content-repository.ts'
-import { shareUrlsFor } from './share-intent.ts'
+import { shareUrlsFor, type IntentSettings } from './share-intent.ts'
 import type { ContentView, KitLinkView, ShareKitView } from './share-schemas.ts'
 
 export function toContentView(row: ContentRow): ContentView {
@@ -10,7 +10,10 @@ export function toContentView(row: ContentRow): ContentView {
 
 export const qrUrlOf = (publicUrl: string, code: string) => `${publicUrl}/api/v1/links/${encodeURIComponent(code)}/qr.svg`
 
-export function toKitLinkView(row: LinkRow, publicUrl: string): KitLinkView {
+/** Where kits' links point: the public base URL of short links, and the settings some intents need. */
+export type KitUrls = { publicUrl: string } & IntentSettings
+
+export function toKitLinkView(row: LinkRow, { publicUrl, ...settings }: KitUrls): KitLinkView {
   const channel = findChannel(row.channel ?? '') ?? { id: row.channel ?? '', label: row.channel ?? '', visibility: 'owned', shareMethod: 'copy', intent: null, utmMedium: 'share' }
   const shortUrl = `${publicUrl}/${row.code}`
   return {
@@ -21,10 +24,10 @@ export function toKitLinkView(row: LinkRow, publicUrl: string): KitLinkView {
     code: row.code,
     shortUrl,
     url: row.url,
-    ...shareUrlsFor(channel, { shortUrl, title: row.title }, qrUrlOf(publicUrl, row.code)),
+    ...shareUrlsFor(channel, { shortUrl, title: row.title, page: row.url }, qrUrlOf(publicUrl, row.code), settings),
   }
 }
 
-export function toShareKitView(content: ContentRow, links: readonly LinkRow[], publicUrl: string): ShareKitView {
-  return { content: toContentView(content), links: links.map((l) => toKitLinkView(l, publicUrl)) }
+export function toShareKitView(content: ContentRow, links: readonly LinkRow[], urls: KitUrls): ShareKitView {
+  return { content: toContentView(content), links: links.map((l) => toKitLinkView(l, urls)) }
 }

@@ -10,9 +10,9 @@ import { findContent, listContents, liveLinksOfContents } from './content-reposi
 import { createShareKit, type ShareKitRequest } from './create-share-kit.ts'
 import { publishableKeyRefusal } from './publishable-origin.ts'
 import { CreateShareKit, IdempotencyKeyHeader, ListSharesQuery, ShareKitList, ShareKitView, ShareParams } from './share-schemas.ts'
-import { toShareKitView } from './share-kit-view.ts'
+import { toShareKitView, type KitUrls } from './share-kit-view.ts'
 
-export type SharesRoutesOptions = { publicUrl: string; urlPolicy: UrlPolicy; linkCache: LinkCache }
+export type SharesRoutesOptions = KitUrls & { urlPolicy: UrlPolicy; linkCache: LinkCache }
 
 const encodeCursor = (id: string) => Buffer.from(id).toString('base64url')
 function decodeCursor(cursor: string): string {
@@ -40,6 +40,7 @@ export async function shareKitFor(request: FastifyRequest, kit: ShareKitRequest,
 
 /** Share kits: one call turns a page into one tracked link per channel, with ready-made share intents. */
 export const sharesRoutes: FastifyPluginAsync<SharesRoutesOptions> = async (app, opts) => {
+  const kitUrls: KitUrls = { publicUrl: opts.publicUrl, facebookAppId: opts.facebookAppId }
   const api = app.withTypeProvider<ZodTypeProvider>()
   const db = app.pg
 
@@ -55,7 +56,7 @@ export const sharesRoutes: FastifyPluginAsync<SharesRoutesOptions> = async (app,
   }, async (request, reply) => {
     const idempotencyKey = request.headers['idempotency-key']
     const made = await shareKitFor(request, request.body, { ...opts, idempotencyKey })
-    return reply.code(made.status).send(toShareKitView(made.content, made.links, opts.publicUrl))
+    return reply.code(made.status).send(toShareKitView(made.content, made.links, kitUrls))
   })
 
   api.get('/shares/:id', {
@@ -64,7 +65,7 @@ export const sharesRoutes: FastifyPluginAsync<SharesRoutesOptions> = async (app,
   }, async (request) => {
     const content = await findContent(db, request.params.id)
     if (!content) throw Problem.notFound(`share kit ${request.params.id}`)
-    return toShareKitView(content, await liveLinksOfContents(db, [content.id]), opts.publicUrl)
+    return toShareKitView(content, await liveLinksOfContents(db, [content.id]), kitUrls)
   })
 
   api.get('/shares', {
@@ -78,7 +79,7 @@ export const sharesRoutes: FastifyPluginAsync<SharesRoutesOptions> = async (app,
     const byContent = new Map<string, LinkRow[]>()
     for (const l of links) byContent.set(l.content_id!, [...(byContent.get(l.content_id!) ?? []), l])
     return {
-      items: page.map((c) => toShareKitView(c, byContent.get(c.id) ?? [], opts.publicUrl)),
+      items: page.map((c) => toShareKitView(c, byContent.get(c.id) ?? [], kitUrls)),
       nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1].id) : null,
     }
   })

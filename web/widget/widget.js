@@ -61,8 +61,10 @@
       }))
     }
     kit.links.forEach(function (link) {
-      if (link.shareMethod === 'intent') root.appendChild(intentLink(link))
-      else if (link.shareMethod === 'copy') {
+      // An app's own scheme (fb-messenger:, viber:) opens nothing on desktop: there the link is copied instead.
+      var appOnly = link.shareMethod === 'intent' && !mobile && !link.desktopShareUrl && !/^(https?|mailto|sms):/.test(link.shareUrl)
+      if (link.shareMethod === 'intent' && !appOnly) root.appendChild(intentLink(link))
+      else if (link.shareMethod === 'copy' || appOnly) {
         var label = link.channel === 'copy' ? 'Copy link' : link.label
         var name = link.channel === 'copy' ? 'Copy link' : 'Copy link for ' + link.label
         root.appendChild(button(label, link.channel, name, function () { copy(link.shortUrl, status) }))
