@@ -138,6 +138,11 @@ const shares: Case[] = [
   { name: 'share kit with malformed JSON', url: SHARES, raw: '{"url":', status: 400, field: 'body' },
   { name: 'share kit with a NUL byte in its title', url: SHARES, body: { url: 'https://example.com/a', title: 'a\u0000' }, status: 400, field: 'title' },
   { name: 'share kit with a read-only key', url: SHARES, body: { url: 'https://example.com/a' }, key: 'readOnly', status: 403 },
+  { name: 'retag with nothing to change', method: 'PATCH', url: `${SHARES}/1`, body: {}, status: 400, field: 'body' },
+  { name: 'retag a kit with a new URL', method: 'PATCH', url: `${SHARES}/1`, body: { url: 'https://example.com/b' }, status: 400, field: 'url' },
+  { name: 'retag with topics as a string', method: 'PATCH', url: `${SHARES}/1`, body: { topics: 'climate' }, status: 400, field: 'topics' },
+  { name: 'retag with a publishable key', method: 'PATCH', url: `${SHARES}/1`, body: { title: 'x' }, key: 'publishable', status: 403 },
+  { name: 'retag a kit that does not exist', method: 'PATCH', url: `${SHARES}/999999999`, body: { title: 'x' }, status: 404 },
 ]
 
 const reads: Case[] = [

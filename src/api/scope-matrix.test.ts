@@ -31,6 +31,7 @@ const ROUTES: Record<string, Row> = {
   'POST /api/v1/shares': { scope: 'shares:write', request: { url: '/api/v1/shares', ...json({ url: `${SITE}/article` }) } },
   'GET /api/v1/shares': { scope: 'links:read', request: { url: '/api/v1/shares' } },
   'GET /api/v1/shares/:id': { scope: 'links:read', request: { url: '/api/v1/shares/1' } },
+  'PATCH /api/v1/shares/:id': { scope: 'links:write', request: { url: '/api/v1/shares/1', ...json({ title: 'matrix' }) } },
   'POST /api/v1/widget/kit': { scope: 'shares:write', request: { url: '/api/v1/widget/kit', ...json({ url: `${SITE}/widget-article` }) } },
   'OPTIONS /api/v1/widget/kit': {
     scope: null,

@@ -38,6 +38,36 @@ export async function findContent(db: Queryable, id: string): Promise<ContentRow
   return rows[0] ?? null
 }
 
+/**
+ * Changes a content's title, topics or campaign (the fields given) and the same on every link of its kit,
+ * disabled ones too: reports count a link's clicks under its topics and campaign, so the kit stays one.
+ * Null when there is no such content.
+ */
+export async function updateContent(
+  db: Queryable,
+  id: string,
+  u: { title?: string | null; topics?: string[]; campaign?: string | null },
+): Promise<ContentRow | null> {
+  const { rows } = await db.query(
+    `with content as (
+       update contents set
+         title = case when $2 then $3 else title end,
+         topics = coalesce($4, topics),
+         campaign = case when $5 then $6 else campaign end
+       where id = $1
+       returning ${CONTENT_COLUMNS}
+     ), kit as (
+       update links l set
+         title = c.title, topics = c.topics, campaign = c.campaign
+       from content c
+       where l.content_id = c.id
+     )
+     select * from content`,
+    [id, u.title !== undefined, u.title ?? null, u.topics ?? null, u.campaign !== undefined, u.campaign ?? null],
+  )
+  return rows[0] ?? null
+}
+
 /** Newest first, keyset-paginated on id. */
 export async function listContents(db: Queryable, f: { topic?: string; campaign?: string; beforeId?: string; limit: number }): Promise<ContentRow[]> {
   const { rows } = await db.query(

@@ -70,6 +70,16 @@ export type ShareKitView = z.infer<typeof ShareKitView>
 
 export const ShareKitList = z.object({ items: z.array(ShareKitView), nextCursor: z.string().nullable() })
 
+export const UpdateShareKit = z
+  .strictObject({
+    title: Title.nullable().optional(),
+    topics: Topics.optional(),
+    campaign: Campaign.nullable().optional(),
+  })
+  .refine((u) => Object.keys(u).length > 0, { message: 'name at least one of title, topics, campaign' })
+  .meta({ 'x-examples': { 'retagged article': { value: { title: 'Heatwave, explained (updated)', topics: ['climate', 'health'] } } } })
+export type UpdateShareKit = z.infer<typeof UpdateShareKit>
+
 export const ShareParams = z.strictObject({ id: z.string().regex(/^[1-9]\d{0,18}$/, 'must be a content id') })
 
 export const ListSharesQuery = z.strictObject({

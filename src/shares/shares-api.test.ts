@@ -167,6 +167,54 @@ describe('POST /api/v1/shares', () => {
   })
 })
 
+describe('PATCH /api/v1/shares/:id', () => {
+  const patchKit = (id: string, body: unknown, headers: Record<string, string> = auth) =>
+    t.app.inject({ method: 'PATCH', url: `/api/v1/shares/${id}`, headers: { ...headers, 'content-type': 'application/json' }, payload: JSON.stringify(body) })
+
+  it('retags a kit: the content and every link of it, disabled ones too, so reports follow', async () => {
+    const url = pageUrl()
+    const kit = (await postKit({ url, title: 'Heatwave', topics: ['climate'], campaign: 'summer', channels: ['whatsapp', 'email', 'x'] })).json() as Kit
+    const disabled = codes(kit).x
+    expect((await t.app.inject({ method: 'DELETE', url: `/api/v1/links/${disabled}`, headers: auth })).statusCode).toBe(204)
+
+    const res = await patchKit(kit.content.id, { title: 'Heatwave, explained', topics: ['Climate', 'health'] })
+    expect(res.statusCode).toBe(200)
+    const changed = res.json() as Kit
+    expect(changed.content).toMatchObject({ id: kit.content.id, url, title: 'Heatwave, explained', topics: ['climate', 'health'], campaign: 'summer' })
+    expect(changed.links.map((l) => l.channel)).toEqual(['whatsapp', 'email'])
+    expect(changed.links.find((l) => l.channel === 'whatsapp')!.shareUrl).toContain(encodeURIComponent('Heatwave, explained'))
+    const { rows } = await t.app.pg.query('select code, title, topics, campaign from links where content_id = $1 order by id', [kit.content.id])
+    expect(rows).toEqual(kit.links.map((l) => ({ code: l.code, title: 'Heatwave, explained', topics: ['climate', 'health'], campaign: 'summer' })))
+    expect(rows.map((r) => r.code)).toContain(disabled)
+
+    // Fields not named are kept; null clears a title or campaign.
+    const cleared = (await patchKit(kit.content.id, { campaign: null })).json() as Kit
+    expect(cleared.content).toMatchObject({ title: 'Heatwave, explained', topics: ['climate', 'health'], campaign: null })
+    const byTopic = (await t.app.inject({ url: '/api/v1/links?topic=health&limit=200', headers: auth })).json()
+    expect(byTopic.items.map((l: { code: string }) => l.code)).toEqual(expect.arrayContaining([codes(kit).whatsapp, codes(kit).email]))
+  })
+
+  it('refuses bad input with a problem naming the field, and changes nothing', async () => {
+    const kit = (await postKit({ url: pageUrl(), title: 'Kept', topics: ['kept'], channels: ['email'] })).json() as Kit
+    const cases: [unknown, number, string][] = [
+      [{}, 400, 'body'],
+      [{ owner: 'x' }, 400, 'owner'],
+      [{ topics: 'climate' }, 400, 'topics'],
+      [{ title: 'a\u0000' }, 400, 'title'],
+      [{ url: 'https://example.com/elsewhere' }, 400, 'url'],
+    ]
+    for (const [body, status, field] of cases) {
+      const res = await patchKit(kit.content.id, body)
+      expect({ body, status: res.statusCode, type: res.headers['content-type'] }).toEqual({ body, status, type: 'application/problem+json; charset=utf-8' })
+      expect(JSON.stringify(res.json().errors ?? res.json().detail)).toContain(field)
+    }
+    expect((await patchKit('999999999', { title: 'x' })).statusCode).toBe(404)
+    expect((await patchKit('abc', { title: 'x' })).statusCode).toBe(400)
+    const { rows } = await t.app.pg.query('select title, topics from links where content_id = $1', [kit.content.id])
+    expect(rows).toEqual([{ title: 'Kept', topics: ['kept'] }])
+  })
+})
+
 describe('Idempotency-Key', () => {
   it('replays the first answer for a retried request, even when retries race', async () => {
     const key = unique('publish-')

@@ -6,10 +6,10 @@ import type { LinkCache } from '../links/link-cache.ts'
 import type { LinkRow } from '../links/link-repository.ts'
 import { acceptTargetUrl } from '../links/mint-link.ts'
 import type { UrlPolicy } from '../links/url-policy.ts'
-import { findContent, listContents, liveLinksOfContents } from './content-repository.ts'
+import { findContent, listContents, liveLinksOfContents, updateContent } from './content-repository.ts'
 import { createShareKit, type ShareKitRequest } from './create-share-kit.ts'
 import { publishableKeyRefusal } from './publishable-origin.ts'
-import { CreateShareKit, IdempotencyKeyHeader, ListSharesQuery, ShareKitList, ShareKitView, ShareParams } from './share-schemas.ts'
+import { CreateShareKit, IdempotencyKeyHeader, ListSharesQuery, ShareKitList, ShareKitView, ShareParams, UpdateShareKit } from './share-schemas.ts'
 import { toShareKitView, type KitUrls } from './share-kit-view.ts'
 
 export type SharesRoutesOptions = KitUrls & { urlPolicy: UrlPolicy; linkCache: LinkCache }
@@ -64,6 +64,22 @@ export const sharesRoutes: FastifyPluginAsync<SharesRoutesOptions> = async (app,
     schema: { tags: ['shares'], summary: 'Read a share kit with all its channel links', params: ShareParams, response: { 200: ShareKitView } },
   }, async (request) => {
     const content = await findContent(db, request.params.id)
+    if (!content) throw Problem.notFound(`share kit ${request.params.id}`)
+    return toShareKitView(content, await liveLinksOfContents(db, [content.id]), kitUrls)
+  })
+
+  // A secret key's scope: publishable keys (shares:write) sit in page source and must not retag anything.
+  api.patch('/shares/:id', {
+    config: { scope: 'links:write' },
+    schema: {
+      tags: ['shares'],
+      summary: "Change a kit's title, topics or campaign: the content and every link of its kit, so reports follow",
+      params: ShareParams,
+      body: UpdateShareKit,
+      response: { 200: ShareKitView },
+    },
+  }, async (request) => {
+    const content = await updateContent(db, request.params.id, request.body)
     if (!content) throw Problem.notFound(`share kit ${request.params.id}`)
     return toShareKitView(content, await liveLinksOfContents(db, [content.id]), kitUrls)
   })
