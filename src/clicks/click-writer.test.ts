@@ -43,6 +43,35 @@ describe('the click writer', () => {
     await writer.close()
   })
 
+  it('spreads a small batch over half a flush interval when nothing waits behind it, and sends at full speed when batches queue', async () => {
+    const spread: { count: number; spreadOverMs: number | undefined }[] = []
+    let release: () => void = () => {}
+    const { writer } = writerWith(async (b) => {
+      spread.push({ count: b.count, spreadOverMs: b.payload.spreadOverMs })
+      if (spread.length === 1) await new Promise<void>((r) => (release = r)) // the database is slow with the first
+      return { inserted: b.count }
+    }, { batchSize: 80, flushMs: 10_000 })
+    for (let i = 1; i <= 10; i++) writer.record(click(i))
+    const first = writer.flush() // 10 clicks, alone: keeping up
+    await turn()
+    for (let i = 11; i <= 20; i++) writer.record(click(i))
+    await turn()
+    void writer.flush() // sealed while the first is being written
+    for (let i = 21; i <= 30; i++) writer.record(click(i))
+    await turn()
+    void writer.flush() // a third: two now wait behind the first
+    release()
+    await first
+    await writer.flush()
+    // 10 ≤ 80 / 8: spread; the second had the third queued behind it; the third was alone again.
+    expect(spread).toEqual([{ count: 10, spreadOverMs: 5_000 }, { count: 10, spreadOverMs: 0 }, { count: 10, spreadOverMs: 5_000 }])
+    for (let i = 31; i <= 50; i++) writer.record(click(i))
+    await turn()
+    await writer.flush() // 20 > 80 / 8: a big batch is sent at full speed
+    expect(spread.at(-1)).toEqual({ count: 20, spreadOverMs: 0 })
+    await writer.close()
+  })
+
   it('writes a fresh batch with its rollups, and retries a failed one the careful way (no rollups from memory)', async () => {
     const seen: { count: number; fresh: boolean }[] = []
     let fail = true

@@ -7,6 +7,8 @@ import type { CopyPayload } from '../infra/pg-copy-from.ts'
 import type { WriteClickBatch } from './write-click-batch.ts'
 
 const MAX_RETRY_DELAY_MS = 5_000
+// Batches up to this fraction of the cap count as "keeping up" (at the default cap: 25,000 clicks).
+const SPREAD_BELOW_BATCH_FRACTION = 8
 
 /**
  * A batch waiting for Postgres. Its clicks are in its journal segment, and only there: the heap holds
@@ -173,7 +175,12 @@ export function createClickWriter(o: ClickWriterOptions) {
 
   /** The batch's clicks as COPY data: the segment's bytes as written, or its whole lines if it was damaged. */
   function payload(batch: SealedBatch): { payload: CopyPayload; count: number } {
-    if (!batch.damaged) return { payload: { file: batch.segment, chunks: [] }, count: batch.count }
+    if (!batch.damaged) {
+      // Keeping up (a small batch, nothing queued behind it): spread it over half a flush interval, so
+      // Postgres never holds a CPU for long. Behind, send at full speed.
+      const keepingUp = sealed.length === 1 && batch.count <= o.batchSize / SPREAD_BELOW_BATCH_FRACTION
+      return { payload: { file: batch.segment, chunks: [], spreadOverMs: keepingUp ? o.flushMs / 2 : 0 }, count: batch.count }
+    }
     const fromDisk = o.journal.read(batch.segment)
     if (fromDisk.discarded > 0) o.log.warn({ segment: batch.segment, discarded: fromDisk.discarded }, 'partial journal lines skipped')
     const chunks = [fromDisk.lines]
