@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
-import { Problem } from '../infra/problem.ts'
+import { Problem, problemResponses } from '../infra/problem.ts'
 import type { LinkCache } from '../links/link-cache.ts'
 import type { LinkRow } from '../links/link-repository.ts'
 import { acceptTargetUrl } from '../links/mint-link.ts'
@@ -61,7 +61,7 @@ export const sharesRoutes: FastifyPluginAsync<SharesRoutesOptions> = async (app,
 
   api.get('/shares/:id', {
     config: { scope: 'links:read' },
-    schema: { tags: ['shares'], summary: 'Read a share kit with all its channel links', params: ShareParams, response: { 200: ShareKitView } },
+    schema: { tags: ['shares'], summary: 'Read a share kit with all its channel links', params: ShareParams, response: { 200: ShareKitView, ...problemResponses(404) } },
   }, async (request) => {
     const content = await findContent(db, request.params.id)
     if (!content) throw Problem.notFound(`share kit ${request.params.id}`)
@@ -76,7 +76,7 @@ export const sharesRoutes: FastifyPluginAsync<SharesRoutesOptions> = async (app,
       summary: "Change a kit's title, topics or campaign: the content and every link of its kit, so reports follow",
       params: ShareParams,
       body: UpdateShareKit,
-      response: { 200: ShareKitView },
+      response: { 200: ShareKitView, ...problemResponses(404) },
     },
   }, async (request) => {
     const content = await updateContent(db, request.params.id, request.body)
