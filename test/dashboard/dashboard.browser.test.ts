@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { CHROMIUM, CHROMIUM_ARGS, chromiumAvailable } from '../support/chromium.ts'
-import { ADMIN_KEY, auth, eventually, startTestApp, type TestApp } from '../support/test-app.ts'
+import { ADMIN_KEY, auth, createScratchDatabase, eventually, startTestApp, type TestApp } from '../support/test-app.ts'
 
 /**
  * The dashboard in a real browser: Debian's Chromium driven by playwright-core. Screenshots of every
@@ -31,6 +31,7 @@ describe.skipIf(!hasChromium)('dashboard in headless Chromium', () => {
   let browser: Browser
   let context: BrowserContext
   let page: Page
+  let scratch: Awaited<ReturnType<typeof createScratchDatabase>>
   const kit: Record<string, string> = {} // channel → code
 
   // As long as the page's own timeout: vitest's default second is too short while the whole suite loads the machine.
@@ -38,7 +39,9 @@ describe.skipIf(!hasChromium)('dashboard in headless Chromium', () => {
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true })
-    t = await startTestApp()
+    // A database of its own: the pages list and rank everything, and other test files write links and kits concurrently.
+    scratch = await createScratchDatabase()
+    t = await startTestApp(scratch ? { DATABASE_URL: scratch.url } : {}, scratch ? 'postgres' : 'embedded')
     base = await t.app.listen({ host: '127.0.0.1', port: 0 })
     const { chromium } = await import('playwright-core')
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS })
@@ -52,6 +55,7 @@ describe.skipIf(!hasChromium)('dashboard in headless Chromium', () => {
   afterAll(async () => {
     await browser?.close()
     await t?.close()
+    await scratch?.drop()
   })
 
   const shot = (name: string, p: Page = page) => p.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true })
