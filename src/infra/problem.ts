@@ -161,7 +161,7 @@ export const problemPlugin = fp(
   async (app: FastifyInstance) => {
     app.setErrorHandler((err: FastifyError, request, reply) => {
       const problem = toProblem(err)
-      // An outage is logged once by whoever notices it first (the click writer, the pool): one warning per request here.
+      // An outage is not a bug: a warning naming the error, without its stack.
       if (problem.status === 503) request.log.warn({ err: { message: err.message, code: err.code } }, 'database unavailable')
       else if (problem.status >= 500) request.log.error({ err }, 'request failed')
       return sendProblem(reply, problem)
