@@ -7,8 +7,6 @@ import type { CopyPayload } from '../infra/pg-copy-from.ts'
 import type { WriteClickBatch } from './write-click-batch.ts'
 
 const MAX_RETRY_DELAY_MS = 5_000
-// Batches up to this fraction of the cap count as "keeping up" (at the default cap: 25,000 clicks).
-const SPREAD_BELOW_BATCH_FRACTION = 8
 
 /**
  * A batch waiting for Postgres. Its clicks are in its journal segment, and only there: the heap holds
@@ -176,9 +174,9 @@ export function createClickWriter(o: ClickWriterOptions) {
   /** The batch's clicks as COPY data: the segment's bytes as written, or its whole lines if it was damaged. */
   function payload(batch: SealedBatch): { payload: CopyPayload; count: number } {
     if (!batch.damaged) {
-      // Keeping up (a small batch, nothing queued behind it): spread it over half a flush interval, so
-      // Postgres never holds a CPU for long. Behind, send at full speed.
-      const keepingUp = sealed.length === 1 && batch.count <= o.batchSize / SPREAD_BELOW_BATCH_FRACTION
+      // Keeping up (nothing queued behind it): spread it over half a flush interval, so Postgres never
+      // holds a CPU for long. Behind, send at full speed.
+      const keepingUp = sealed.length === 1
       return { payload: { file: batch.segment, chunks: [], spreadOverMs: keepingUp ? o.flushMs / 2 : 0 }, count: batch.count }
     }
     const fromDisk = o.journal.read(batch.segment)

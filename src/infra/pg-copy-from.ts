@@ -99,7 +99,7 @@ async function sendFile(socket: Socket, path: string, spreadOverMs: number) {
   const fd = openSync(path, 'r')
   try {
     const frames = Math.ceil(fstatSync(fd).size / frameBytes)
-    // Node's timers have a 1 ms floor: below that, pausing would only slow the batch down.
+    // Node's timers have a 1 ms floor: a file too big to spread in 1 ms steps goes at full speed.
     const pauseMs = frames > 1 && spreadOverMs / frames >= 1 ? spreadOverMs / frames : 0
     for (let n = readSync(fd, frame, HEADER_BYTES, frameBytes, null); n > 0; n = readSync(fd, frame, HEADER_BYTES, frameBytes, null)) {
       frame.writeUInt32BE(n + 4, 1)
