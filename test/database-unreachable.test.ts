@@ -1,7 +1,7 @@
 import { createServer, connect, type Server, type Socket } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestKey, type TestKey } from './support/api-keys.ts'
-import { auth, createScratchDatabase, realDatabaseUrl, startTestApp, type TestApp } from './support/test-app.ts'
+import { auth, createScratchDatabase, requireRealDatabaseUrl, startTestApp, type TestApp } from './support/test-app.ts'
 
 /**
  * A TCP relay between the app and the real Postgres, so a test can cut the database off (every open
@@ -41,12 +41,13 @@ async function startRelay(target: URL) {
 }
 
 // A relay needs a server it can reach over TCP: the embedded database cannot be cut off this way.
-describe.skipIf(!realDatabaseUrl())('the API while the database is unreachable', () => {
+describe('the API while the database is unreachable', () => {
   let t: TestApp
   let relay: Awaited<ReturnType<typeof startRelay>>
   let scratch: NonNullable<Awaited<ReturnType<typeof createScratchDatabase>>>
   let key: TestKey
   beforeAll(async () => {
+    requireRealDatabaseUrl()
     scratch = (await createScratchDatabase())!
     relay = await startRelay(new URL(scratch.url))
     t = await startTestApp({ DATABASE_URL: relay.url(new URL(scratch.url)) })

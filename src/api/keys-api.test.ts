@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildApp } from '../app.ts'
 import { runKeysCommand } from '../cli/keys-command.ts'
 import { bearer, createTestKey } from '../../test/support/api-keys.ts'
-import { auth, createScratchDatabase, eventually, realDatabaseUrl, startTestApp, testConfig, type TestApp } from '../../test/support/test-app.ts'
+import { auth, createScratchDatabase, eventually, requireRealDatabaseUrl, startTestApp, testConfig, type TestApp } from '../../test/support/test-app.ts'
 import { FIRST_KEY_HINT } from './auth.ts'
 
 let t: TestApp
@@ -146,9 +146,9 @@ describe('when a key was last used', () => {
   })
 
   // Two instances need one database server to share.
-  it.skipIf(!realDatabaseUrl())('is written at shutdown, and never moved back by an instance that saw an older use', async () => {
+  it('is written at shutdown, and never moved back by an instance that saw an older use', async () => {
     const key = await createTestKey(t.app, { scopes: ['links:read'] })
-    const other = await startTestApp({ DATABASE_URL: t.config.databaseUrl!, KEY_USAGE_FLUSH_MS: '3600000' })
+    const other = await startTestApp({ DATABASE_URL: requireRealDatabaseUrl(), KEY_USAGE_FLUSH_MS: '3600000' })
     let later: string
     try {
       expect((await other.app.inject({ url: '/api/v1/links?limit=1', headers: key.headers })).statusCode).toBe(200)
@@ -163,9 +163,9 @@ describe('when a key was last used', () => {
     expect(rows[0].last_used_at.toISOString()).toBe(later)
   })
 
-  it.skipIf(!realDatabaseUrl())('is written at shutdown when the interval has not come yet', async () => {
+  it('is written at shutdown when the interval has not come yet', async () => {
     const key = await createTestKey(t.app, { scopes: ['links:read'] })
-    const other = await startTestApp({ DATABASE_URL: t.config.databaseUrl!, KEY_USAGE_FLUSH_MS: '3600000' })
+    const other = await startTestApp({ DATABASE_URL: requireRealDatabaseUrl(), KEY_USAGE_FLUSH_MS: '3600000' })
     const before = Date.now()
     try {
       expect((await other.app.inject({ url: '/api/v1/links?limit=1', headers: key.headers })).statusCode).toBe(200)
@@ -226,10 +226,10 @@ describe('umbra keys', () => {
     expect((await t.app.inject({ url: '/api/v1/links/x/stats', headers: bearer(secret!) })).statusCode).toBe(401)
   })
 
-  // On the embedded database the CLI could not open the files the running app holds.
-  it.skipIf(!realDatabaseUrl())('runs as ./bin/umbra keys, on the configured database', async () => {
+  // The real Postgres: on the embedded database the CLI could not open the files the running app holds.
+  it('runs as ./bin/umbra keys, on the configured database', async () => {
     const umbra = (args: string[]) =>
-      promisify(execFile)('./bin/umbra', ['keys', ...args], { env: { ...process.env, DATABASE_URL: t.config.databaseUrl!, DATA_DIR: t.config.dataDir } })
+      promisify(execFile)('./bin/umbra', ['keys', ...args], { env: { ...process.env, DATABASE_URL: requireRealDatabaseUrl(), DATA_DIR: t.config.dataDir } })
     const created = await umbra(['create', '--scope', 'links:read', '--name', 'spawned'])
     const secret = /(umb_[A-Za-z0-9_-]{43})/.exec(created.stdout)?.[1]
     expect(secret).toBeDefined()

@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http'
 import type { ClickInput, DescribedClassification } from './classify/classification.ts'
+import { verdictKey } from './classify/create-click-classifier.ts'
 import { createTwoGenerationMemo } from './classify/two-generation-memo.ts'
 import { encodeDeviceColumns, encodeLabelColumns, joinClickLine } from './click-line.ts'
 import type { LossReason } from './click-record.ts'
@@ -96,8 +97,7 @@ export function createClickCapture(d: ClickCaptureDeps) {
   const verdicts = createTwoGenerationMemo<string, Verdict>(VERDICT_MEMO_MAX)
 
   function verdictOf(ua: string, referrer: string, requestedWith: string): Verdict {
-    // Keyed as the classifier keys its memo: \n cannot occur in a header value, and most clicks have neither extra.
-    const key = referrer === '' && requestedWith === '' ? ua : `${ua}\n${referrer}\n${requestedWith}`
+    const key = verdictKey(ua, referrer, requestedWith)
     let v = verdicts.get(key)
     if (v === undefined) {
       const label = d.classify({ ua, referrer, headers: requestedWith ? { 'x-requested-with': requestedWith } : undefined })

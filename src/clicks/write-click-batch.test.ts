@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { clickCounts, rollupMismatches } from '../../test/support/click-accounting.ts'
-import { createScratchDatabase } from '../../test/support/test-app.ts'
+import { createScratchDatabase, requireRealDatabaseUrl } from '../../test/support/test-app.ts'
 import { runMigrations } from '../infra/migrate.ts'
 import { createBatchRollups } from './batch-rollups.ts'
 import { encodeClickLine } from './click-line.ts'
@@ -18,8 +18,8 @@ let dir: string
 let linkId: string
 
 beforeAll(async () => {
-  scratch = await createScratchDatabase()
-  if (!scratch) throw new Error('this test needs the real Postgres (TEST_DATABASE_URL)')
+  requireRealDatabaseUrl()
+  scratch = (await createScratchDatabase())!
   pool = new pg.Pool({ connectionString: scratch.url, max: 4 })
   await runMigrations(pool)
   linkId = String((await pool.query(`insert into links (code, url) values ('batch', 'https://example.com/') returning id`)).rows[0].id)

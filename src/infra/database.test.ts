@@ -1,7 +1,7 @@
 import pg from 'pg'
 import { describe, expect, it } from 'vitest'
 import { createServer } from 'node:net'
-import { realDatabaseUrl } from '../../test/support/test-app.ts'
+import { requireRealDatabaseUrl } from '../../test/support/test-app.ts'
 import { isDatabaseUnavailable } from './database.ts'
 
 /** A port that was free a moment ago: nobody listens on it. */
@@ -45,9 +45,9 @@ describe('telling an unreachable database from a failing query', () => {
     expect(isDatabaseUnavailable(err)).toBe(true)
   })
 
-  describe.skipIf(!realDatabaseUrl())('on a real Postgres', () => {
+  describe('on a real Postgres', () => {
     const connect = async () => {
-      const c = new pg.Client({ connectionString: realDatabaseUrl()! })
+      const c = new pg.Client({ connectionString: requireRealDatabaseUrl() })
       c.on('error', () => {})
       await c.connect()
       return c
@@ -72,7 +72,7 @@ describe('telling an unreachable database from a failing query', () => {
     })
 
     it('a pool with no client to give in time is unavailable', async () => {
-      const pool = new pg.Pool({ connectionString: realDatabaseUrl()!, max: 1, connectionTimeoutMillis: 100 })
+      const pool = new pg.Pool({ connectionString: requireRealDatabaseUrl(), max: 1, connectionTimeoutMillis: 100 })
       const held = await pool.connect()
       try {
         const err = await pool.connect().then((c) => (c.release(), null), (e: unknown) => e)

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { realDatabaseUrl } from '../../test/support/test-app.ts'
+import { requireRealDatabaseUrl } from '../../test/support/test-app.ts'
 import { copyFrom } from './pg-copy-from.ts'
 
 const LINES = 6_000
@@ -13,7 +13,7 @@ let file: string
 let fileBytes: number
 
 beforeAll(async () => {
-  client = new pg.Client({ connectionString: realDatabaseUrl()! })
+  client = new pg.Client({ connectionString: requireRealDatabaseUrl() })
   await client.connect()
   await client.query('create temp table copied (n int, line text)')
   dir = mkdtempSync(join(tmpdir(), 'umbra-copy-'))
@@ -45,7 +45,7 @@ async function copyDataWrites(run: () => Promise<unknown>) {
 }
 
 // Real Postgres only: PGlite has no COPY over the wire.
-describe.skipIf(!realDatabaseUrl())('COPY from a journal file', () => {
+describe('COPY from a journal file', () => {
   it('sends the file in 256 KB frames as fast as Postgres takes them', async () => {
     await client.query('truncate copied')
     const writes = await copyDataWrites(() => copyFrom(client, 'copy copied from stdin', { file, chunks: [] }))

@@ -13,7 +13,7 @@ export const qrUrlOf = (publicUrl: string, code: string) => `${publicUrl}/api/v1
 /** Where kits' links point: the public base URL of short links, and the settings some intents need. */
 export type KitUrls = { publicUrl: string } & IntentSettings
 
-export function toKitLinkView(row: LinkRow, { publicUrl, ...settings }: KitUrls): KitLinkView {
+export function toKitLinkView(row: LinkRow, { publicUrl, facebookAppId }: KitUrls): KitLinkView {
   const channel = findChannel(row.channel ?? '') ?? { id: row.channel ?? '', label: row.channel ?? '', visibility: 'owned', shareMethod: 'copy', intent: null, utmMedium: 'share' }
   const shortUrl = `${publicUrl}/${row.code}`
   return {
@@ -24,7 +24,7 @@ export function toKitLinkView(row: LinkRow, { publicUrl, ...settings }: KitUrls)
     code: row.code,
     shortUrl,
     url: row.url,
-    ...shareUrlsFor(channel, { shortUrl, title: row.title, page: row.url }, qrUrlOf(publicUrl, row.code), settings),
+    ...shareUrlsFor(channel, { shortUrl, title: row.title, page: row.url }, qrUrlOf(publicUrl, row.code), { facebookAppId }),
   }
 }
 

@@ -40,7 +40,6 @@ export async function shareKitFor(request: FastifyRequest, kit: ShareKitRequest,
 
 /** Share kits: one call turns a page into one tracked link per channel, with ready-made share intents. */
 export const sharesRoutes: FastifyPluginAsync<SharesRoutesOptions> = async (app, opts) => {
-  const kitUrls: KitUrls = { publicUrl: opts.publicUrl, facebookAppId: opts.facebookAppId }
   const api = app.withTypeProvider<ZodTypeProvider>()
   const db = app.pg
 
@@ -56,7 +55,7 @@ export const sharesRoutes: FastifyPluginAsync<SharesRoutesOptions> = async (app,
   }, async (request, reply) => {
     const idempotencyKey = request.headers['idempotency-key']
     const made = await shareKitFor(request, request.body, { ...opts, idempotencyKey })
-    return reply.code(made.status).send(toShareKitView(made.content, made.links, kitUrls))
+    return reply.code(made.status).send(toShareKitView(made.content, made.links, opts))
   })
 
   api.get('/shares/:id', {
@@ -65,7 +64,7 @@ export const sharesRoutes: FastifyPluginAsync<SharesRoutesOptions> = async (app,
   }, async (request) => {
     const content = await findContent(db, request.params.id)
     if (!content) throw Problem.notFound(`share kit ${request.params.id}`)
-    return toShareKitView(content, await liveLinksOfContents(db, [content.id]), kitUrls)
+    return toShareKitView(content, await liveLinksOfContents(db, [content.id]), opts)
   })
 
   // A secret key's scope: publishable keys (shares:write) sit in page source and must not retag anything.
@@ -81,7 +80,7 @@ export const sharesRoutes: FastifyPluginAsync<SharesRoutesOptions> = async (app,
   }, async (request) => {
     const content = await updateContent(db, request.params.id, request.body)
     if (!content) throw Problem.notFound(`share kit ${request.params.id}`)
-    return toShareKitView(content, await liveLinksOfContents(db, [content.id]), kitUrls)
+    return toShareKitView(content, await liveLinksOfContents(db, [content.id]), opts)
   })
 
   api.get('/shares', {
@@ -95,7 +94,7 @@ export const sharesRoutes: FastifyPluginAsync<SharesRoutesOptions> = async (app,
     const byContent = new Map<string, LinkRow[]>()
     for (const l of links) byContent.set(l.content_id!, [...(byContent.get(l.content_id!) ?? []), l])
     return {
-      items: page.map((c) => toShareKitView(c, byContent.get(c.id) ?? [], kitUrls)),
+      items: page.map((c) => toShareKitView(c, byContent.get(c.id) ?? [], opts)),
       nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1].id) : null,
     }
   })

@@ -5,7 +5,7 @@ import type { FastifyPluginAsync } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { Problem } from '../infra/problem.ts'
 import { ShareKitView, WidgetKitRequest } from './share-schemas.ts'
-import { toShareKitView, type KitUrls } from './share-kit-view.ts'
+import { toShareKitView } from './share-kit-view.ts'
 import { shareKitFor, type SharesRoutesOptions } from './shares-routes.ts'
 import { corsGrant, preflightAnswer } from './widget-cors.ts'
 
@@ -36,7 +36,6 @@ export const widgetScriptRoutes: FastifyPluginAsync = async (app) => {
  * client IP (every visitor of a site shares the site's key), CORS granted only to the key's origins.
  */
 export const widgetKitRoutes: FastifyPluginAsync<SharesRoutesOptions> = async (app, opts) => {
-  const kitUrls: KitUrls = { publicUrl: opts.publicUrl, facebookAppId: opts.facebookAppId }
   const api = app.withTypeProvider<ZodTypeProvider>()
 
   api.options('/widget/kit', { schema: { hide: true } }, async (request, reply) => {
@@ -62,6 +61,6 @@ export const widgetKitRoutes: FastifyPluginAsync<SharesRoutesOptions> = async (a
     // Secret keys work here too, from servers; only a publishable key's page gets CORS, its origin checked above.
     reply.header('vary', 'Origin')
     if (request.principal!.kind === 'publishable') reply.headers(corsGrant(request.headers.origin!))
-    return reply.code(made.status).send(toShareKitView(made.content, made.links, kitUrls))
+    return reply.code(made.status).send(toShareKitView(made.content, made.links, opts))
   })
 }

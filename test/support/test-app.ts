@@ -77,6 +77,13 @@ export async function createScratchDatabase(): Promise<{ url: string; drop: () =
   }
 }
 
+/** The real Postgres of this run, for a test the embedded database cannot stand in for: failing beats a silent skip. */
+export function requireRealDatabaseUrl(): string {
+  const url = realDatabaseUrl()
+  if (!url) throw new Error('this test needs the real Postgres (TEST_DATABASE_URL)')
+  return url
+}
+
 /** Waits until fn returns a truthy value (polling), or fails after timeoutMs. */
 export async function eventually<T>(fn: () => Promise<T>, timeoutMs = 5_000): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs

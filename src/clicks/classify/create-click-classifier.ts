@@ -5,6 +5,14 @@ import { createTwoGenerationMemo } from './two-generation-memo.ts'
 
 export type ClickClassifierOptions = { cacheSize?: number }
 
+/**
+ * A memo key for everything the rules read. \n cannot occur inside a header value, so the parts cannot
+ * run into each other; a click with no referrer and no X-Requested-With (most dark social) is keyed by
+ * its ua as is, with no string to build.
+ */
+export const verdictKey = (ua: string, referrer: string, requestedWith: string) =>
+  referrer === '' && requestedWith === '' ? ua : `${ua}\n${referrer}\n${requestedWith}`
+
 export type ClickClassifier = (input: ClickInput) => DescribedClassification
 
 /** Robots have no device to describe; ua-parser-js would spend its time finding nothing. */
@@ -32,10 +40,7 @@ export function createClickClassifier(context: ClassifyContext, options: ClickCl
   }
 
   return function classify(input) {
-    const requestedWith = input.headers?.['x-requested-with'] ?? ''
-    // \n cannot occur inside a header value, so the parts cannot run into each other; a click with no
-    // referrer and no X-Requested-With (most dark social) is keyed by its ua as is, with no string to build.
-    const key = input.referrer === '' && requestedWith === '' ? input.ua : `${input.ua}\n${input.referrer}\n${requestedWith}`
+    const key = verdictKey(input.ua, input.referrer, input.headers?.['x-requested-with'] ?? '')
     let verdict = verdicts.get(key)
     if (verdict === undefined) {
       const { kind, medium, app, visibility, reason } = classifyClick(input, context)
