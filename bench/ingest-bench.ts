@@ -10,7 +10,7 @@ import type { Config } from '../src/config.ts'
 import { runMigrations } from '../src/infra/migrate.ts'
 import { clickCounts, rollupMismatches } from '../test/support/click-accounting.ts'
 import { postgresCpuSeconds, verdict } from './bench-processes.ts'
-import { syntheticLabelledClicks } from './synthetic-clicks.ts'
+import { syntheticClicks } from './synthetic-clicks.ts'
 
 export type IngestBenchOptions = { databaseUrl: string; databaseName: string; clicks: number; clickWriter: Config['clickWriter']; links: number }
 
@@ -31,7 +31,7 @@ export async function runIngestBench(o: IngestBenchOptions) {
       [o.links],
     )
     const linkIds = rows.map((r) => String(r.id))
-    const clicks = syntheticLabelledClicks(o.clicks, { linkIds, firstId: 2 ** 40, at: Date.now() - 3_600_000 })
+    const clicks = syntheticClicks(o.clicks, { linkIds, firstId: 2 ** 40, at: Date.now() - 3_600_000 })
     const writer = createClickWriter({
       journal: openClickJournal(join(dataDir, 'journal')),
       writeBatch: createClickBatchWriter(pool, 'postgres'),
@@ -42,8 +42,8 @@ export async function runIngestBench(o: IngestBenchOptions) {
     const nodeCpu = process.cpuUsage()
     const started = performance.now()
     let inTurn = 0
-    for (const { click, label } of clicks) {
-      writer.record(click, label)
+    for (const c of clicks) {
+      writer.recordClick(c.id, c.linkId, Number(c.linkId), c.at, c.verdict, c.visitor, 'en-us', null)
       if (++inTurn < PER_TURN) continue
       inTurn = 0
       // Let the turn's journal write and any batch I/O happen, as between two polls of a server.

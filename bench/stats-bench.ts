@@ -15,36 +15,43 @@ const HOT_SHARE = 0.1 // one link gets a tenth of all clicks, the way one viral 
 const REQUESTS = 300
 const ADMIN_KEY = 'bench-admin-key-0123456789abcdef'
 
-// Labels and devices by index; the generator picks them from a hash of the row number.
-const LOAD_CLICKS = `
-insert into clicks (id, link_id, clicked_at, kind, medium, app, visibility, referrer, user_agent, visitor, language, country, browser, os, device)
-select g, l.id, now() - (h1 % ($2::bigint * 86400000)) * interval '1 millisecond',
-       lab.kind, lab.medium, lab.app, lab.visibility, lab.referrer,
-       'Mozilla/5.0 (device ' || (h2 % 4) || ') AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36',
-       case when lab.kind = 'human' then h2 % 200000 end, 'en-us', 'FR',
-       (array['Chrome', 'Safari', 'Instagram', 'Firefox'])[1 + h2 % 4], (array['Windows', 'iOS', 'Android', 'macOS'])[1 + h2 % 4],
-       (array['desktop', 'mobile', 'mobile', 'desktop'])[1 + h2 % 4]
-from generate_series($3::bigint, $4::bigint) g
-cross join lateral (select abs(hashint8(g))::bigint as h1, abs(hashint8(-g))::bigint as h2) h
-join links l on l.code = 'stats-' || case when h1 % 1000 < $5::float8 * 1000 then 0 else 1 + h2 % ($1 - 1) end
-join (values
+// A verdict per label and device (the generator picks both from a hash of the row number), made first.
+const LOAD_VERDICTS = `
+create temp table bench_verdicts as
+select lab.n, dev.d, click_verdict_id(dev.ua, lab.referrer, null, lab.kind, lab.medium, lab.app, lab.visibility, dev.browser, dev.os, dev.device) as id,
+       dev.ua, lab.referrer, lab.kind, lab.medium, lab.app, lab.visibility, dev.browser, dev.os, dev.device
+from (values
   (0, 'human', 'direct', null, 'dark', null), (1, 'human', 'direct', null, 'dark', null), (2, 'human', 'in_app', 'instagram', 'dark', null),
   (3, 'human', 'email', 'gmail', 'dark', 'https://mail.google.com/'), (4, 'human', 'messaging', 'whatsapp', 'dark', 'https://web.whatsapp.com/'),
   (5, 'human', 'search', 'google', 'public', 'https://www.google.com/'), (6, 'human', 'social', 'facebook', 'public', 'https://www.facebook.com/'),
   (7, 'human', 'referral', null, 'public', 'https://news.example/'), (8, 'preview', null, 'whatsapp', null, null), (9, 'bot', null, null, null, null)
-) as lab(n, kind, medium, app, visibility, referrer) on lab.n = (h1 / 7) % 10`
+) as lab(n, kind, medium, app, visibility, referrer)
+cross join (select d, 'Mozilla/5.0 (device ' || d || ') AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36' as ua,
+                   (array['Chrome', 'Safari', 'Instagram', 'Firefox'])[1 + d] as browser, (array['Windows', 'iOS', 'Android', 'macOS'])[1 + d] as os,
+                   (array['desktop', 'mobile', 'mobile', 'desktop'])[1 + d] as device
+            from generate_series(0, 3) d) as dev;
+insert into click_verdicts select distinct on (id) id, ua, referrer, null, kind, medium, app, visibility, browser, os, device from bench_verdicts`
+
+const LOAD_CLICKS = `
+insert into clicks (id, link_id, clicked_at, verdict_id, visitor, language, country)
+select g, l.id, now() - (h1 % ($2::bigint * 86400000)) * interval '1 millisecond', v.id,
+       case when v.kind = 'human' then h2 % 200000 end, 'en-us', 'FR'
+from generate_series($3::bigint, $4::bigint) g
+cross join lateral (select abs(hashint8(g))::bigint as h1, abs(hashint8(-g))::bigint as h2) h
+join links l on l.code = 'stats-' || case when h1 % 1000 < $5::float8 * 1000 then 0 else 1 + h2 % ($1 - 1) end
+join bench_verdicts v on v.n = (h1 / 7) % 10 and v.d = h2 % 4`
 
 // Rollups recounted from the rows, as the writer would have maintained them.
 const BUILD_ROLLUPS = [
   `insert into click_rollups_hourly (link_id, hour, kind, medium, app, visibility, clicks)
    select link_id, date_trunc('hour', clicked_at), kind, coalesce(medium, ''), coalesce(app, ''), coalesce(visibility, ''), count(*)
-   from clicks group by 1, 2, 3, 4, 5, 6`,
+   from labeled_clicks group by 1, 2, 3, 4, 5, 6`,
   `insert into click_dimensions_daily (link_id, day, dimension, value, clicks)
    select link_id, (clicked_at at time zone 'UTC')::date, d.name, coalesce(d.value, 'unknown'), count(*)
-   from clicks, lateral (values ('browser', browser), ('os', os), ('device', device)) d(name, value)
+   from labeled_clicks, lateral (values ('browser', browser), ('os', os), ('device', device)) d(name, value)
    where kind = 'human' group by 1, 2, 3, 4`,
   `insert into link_visitors_daily (link_id, day, visitor)
-   select distinct link_id, (clicked_at at time zone 'UTC')::date, visitor from clicks where kind = 'human' and visitor is not null`,
+   select distinct link_id, (clicked_at at time zone 'UTC')::date, visitor from labeled_clicks where kind = 'human' and visitor is not null`,
 ]
 
 async function timeStats(base: string, code: string, query: string) {
@@ -65,11 +72,15 @@ async function loadClicks(pool: pg.Pool) {
   await pool.query(`select ensure_click_partitions(now() - interval '${DAYS + 31} days', 6)`)
   await pool.query(`insert into links (code, url) select 'stats-' || g, 'https://example.com/' || g from generate_series(0, $1::int - 1) g`, [LINKS])
   const started = performance.now()
+  // One connection, so the temporary table of verdicts is seen by every load step.
+  const client = await pool.connect()
+  await client.query(LOAD_VERDICTS)
   const step = 1_000_000
   for (let from = 1; from <= CLICKS; from += step) {
-    await pool.query(LOAD_CLICKS, [LINKS, DAYS, from, Math.min(CLICKS, from + step - 1), HOT_SHARE])
+    await client.query(LOAD_CLICKS, [LINKS, DAYS, from, Math.min(CLICKS, from + step - 1), HOT_SHARE])
     process.stdout.write(`\rloading clicks: ${Math.min(CLICKS, from + step - 1).toLocaleString('en')} of ${CLICKS.toLocaleString('en')}`)
   }
+  client.release()
   const rowsSeconds = (performance.now() - started) / 1000
   for (const sql of BUILD_ROLLUPS) await pool.query(sql)
   await pool.query('analyze')

@@ -1,5 +1,6 @@
 import type { DescribedClassification } from '../src/clicks/classify/classification.ts'
 import type { ClickRecord } from '../src/clicks/click-record.ts'
+import { createClickVerdict, type ClickVerdict } from '../src/clicks/click-verdict.ts'
 
 const UAS = [
   'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36',
@@ -22,22 +23,26 @@ const LABELS: [ClickRecord['kind'], ClickRecord['medium'], string | null, ClickR
 ]
 const DEVICES = [['Chrome', 'Windows', 'desktop'], ['Instagram', 'iOS', 'mobile'], ['Chrome', 'Android', 'mobile'], ['Safari', 'macOS', 'desktop']]
 
+/** One synthetic click, as capture hands it to the writer. */
+export type SyntheticClick = { id: number; linkId: string; at: number; verdict: ClickVerdict; visitor: number | null }
+
 /**
  * Clicks as production would see them: spread over `links` links (half the traffic on a tenth of them),
- * one hour, mostly distinct visitors, each with the label it was classified with (shared frozen objects,
- * as the memoised classifier returns them). Ids start at `firstId` and are consecutive, as the minter
- * makes them. Made one at a time, so a bench of millions does not hold them all.
+ * one hour, mostly distinct visitors, each with the verdict it was classified with (shared objects, as
+ * capture's memo hands them out). Ids start at `firstId` and are consecutive, as the minter makes them.
+ * Made one at a time, so a bench of millions does not hold them all.
  */
-export function* syntheticLabelledClicks(n: number, o: { linkIds: string[]; firstId: number; at: number }) {
-  const labels = new Map<string, DescribedClassification>()
-  const labelOf = (l: (typeof LABELS)[number], d: string[]) => {
-    const key = `${l.join()}|${d.join()}`
-    let label = labels.get(key)
-    if (!label) {
-      label = Object.freeze({ kind: l[0], medium: l[1], app: l[2], visibility: l[3], reason: 'synthetic', browser: d[0], os: d[1], device: d[2] })
-      labels.set(key, label)
+export function* syntheticClicks(n: number, o: { linkIds: string[]; firstId: number; at: number }): Generator<SyntheticClick> {
+  const verdicts = new Map<string, ClickVerdict>()
+  const verdictOf = (l: (typeof LABELS)[number], d: number) => {
+    const key = `${l.join()}|${d}`
+    let verdict = verdicts.get(key)
+    if (!verdict) {
+      const [kind, medium, app, visibility, referrer] = l
+      const label: DescribedClassification = Object.freeze({ kind, medium, app, visibility, reason: 'synthetic', browser: DEVICES[d][0], os: DEVICES[d][1], device: DEVICES[d][2] })
+      verdicts.set(key, (verdict = createClickVerdict(UAS[d], referrer ?? '', '', label)))
     }
-    return label
+    return verdict
   }
   // mulberry32: a full-period 32-bit generator, deterministic across runs.
   let seed = 42
@@ -51,20 +56,13 @@ export function* syntheticLabelledClicks(n: number, o: { linkIds: string[]; firs
     const r = rand()
     const link = o.linkIds[Math.floor(r < 0.5 ? rand() * Math.max(1, o.linkIds.length / 10) : rand() * o.linkIds.length)]
     const l = LABELS[Math.floor(rand() * LABELS.length)]
-    const [kind, medium, app, visibility, referrer] = l
-    const d = Math.floor(rand() * UAS.length)
-    const click: ClickRecord = {
+    const verdict = verdictOf(l, Math.floor(rand() * UAS.length))
+    yield {
       id: o.firstId + i,
       linkId: link,
       at: o.at + Math.floor((i / n) * 3_000_000),
-      kind, medium, app, visibility, referrer,
-      userAgent: UAS[d],
-      visitor: kind === 'human' ? Math.floor(rand() * 2 ** 32) * 2 ** 20 + Math.floor(rand() * 2 ** 20) : null,
-      language: 'en-us',
-      country: null,
-      browser: DEVICES[d][0], os: DEVICES[d][1], device: DEVICES[d][2],
-      requestedWith: null,
+      verdict,
+      visitor: l[0] === 'human' ? Math.floor(rand() * 2 ** 32) * 2 ** 20 + Math.floor(rand() * 2 ** 20) : null,
     }
-    yield { click, label: labelOf(l, DEVICES[d]) }
   }
 }

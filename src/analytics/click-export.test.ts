@@ -15,10 +15,10 @@ describe('click export on the embedded database', () => {
     await runMigrations(pool)
     const { rows } = await pool.query(`insert into links (code, url, channel, topics) values ('emb-a', 'https://example.com/a', 'whatsapp', '{local}'), ('emb-b', 'https://example.com/b', 'email', '{}') returning id`)
     // 300 clicks a few minutes apart, alternating links; several share a timestamp, so the keyset's tie-breakers matter.
+    await pool.query(`insert into click_verdicts (id, kind, medium, visibility) values (1, 'human', 'direct', 'dark')`)
     await pool.query(
-      `insert into clicks (id, link_id, clicked_at, kind, medium, app, visibility)
-       select i, case when i % 2 = 0 then $1::bigint else $2::bigint end, $3::timestamptz + (i / 3) * interval '4 minutes',
-              'human', 'direct', null, 'dark'
+      `insert into clicks (id, link_id, clicked_at, verdict_id)
+       select i, case when i % 2 = 0 then $1::bigint else $2::bigint end, $3::timestamptz + (i / 3) * interval '4 minutes', 1
        from generate_series(1, 300) as i`,
       [rows[0].id, rows[1].id, from],
     )

@@ -35,12 +35,16 @@ export const CLICK_EXPORT_COLUMNS = [
   'browser', 'os', 'device', 'country', 'language',
 ] as const
 
-/** One batch in (clicked_at, link_id, id) order after the cursor: a keyset walk, so each batch is an index range, not an offset. */
+/**
+ * One batch in (clicked_at, link_id, id) order after the cursor, among the clicks of [from, to): a keyset
+ * walk, so each batch starts where the last one ended. Clicks have a BRIN index, not a btree (it would
+ * cost every click's write), so a query reads the blocks of its whole time range: callers keep it short.
+ */
 async function nextClickBatch(db: Queryable, f: ClickExportFilter, after: ExportCursor | null, limit: number): Promise<ExportedClick[]> {
   const { rows } = await db.query(
     `select c.clicked_at::text as at_key, c.link_id, c.id, c.clicked_at, l.code, l.channel, l.topics, l.campaign, l.content_id,
             c.kind, c.medium, c.app, c.visibility, c.browser, c.os, c.device, c.country, c.language
-     from clicks c
+     from labeled_clicks c
      join links l on l.id = c.link_id
      where c.clicked_at >= $1 and c.clicked_at < $2
        and ($3::bigint is null or c.link_id = $3)
@@ -52,6 +56,12 @@ async function nextClickBatch(db: Queryable, f: ClickExportFilter, after: Export
   )
   return rows
 }
+
+// Each query reads one window of time from where the last batch ended; the window is sized from the
+// clicks the last batch found, to about two batches' worth, so no query scans far beyond what it returns.
+const FIRST_WINDOW_MS = 3_600_000
+const MIN_WINDOW_MS = 1
+const MAX_WINDOW_MS = 7 * 86_400_000
 
 const toCsvLine = (c: ExportedClick) =>
   csvLine([
@@ -66,12 +76,26 @@ const toCsvLine = (c: ExportedClick) =>
  */
 export async function* clickCsvChunks(db: Queryable, f: ClickExportFilter, batchSize = 5_000): AsyncGenerator<string> {
   yield csvLine(CLICK_EXPORT_COLUMNS)
+  const to = f.to.getTime()
+  let at = f.from.getTime()
+  let windowMs = FIRST_WINDOW_MS
   let after: ExportCursor | null = null
-  for (;;) {
-    const batch = await nextClickBatch(db, f, after, batchSize)
+  while (at < to) {
+    const end = Math.min(at + windowMs, to)
+    const batch = await nextClickBatch(db, { ...f, from: new Date(at), to: new Date(end) }, after, batchSize)
     if (batch.length) yield batch.map(toCsvLine).join('')
-    if (batch.length < batchSize) return
+    if (batch.length < batchSize) {
+      // The window is done: the next starts at its end, larger if this one held few clicks.
+      at = end
+      after = null
+      windowMs = Math.min(MAX_WINDOW_MS, windowMs * (batch.length < batchSize / 4 ? 4 : 2))
+      continue
+    }
+    // A full batch: go on from its last click, with a window as long as two batches at this density.
     const last = batch[batch.length - 1]
     after = { at: last.at_key, linkId: last.link_id, id: last.id }
+    const lastMs = last.clicked_at.getTime()
+    windowMs = Math.max(MIN_WINDOW_MS, Math.min(MAX_WINDOW_MS, (lastMs - at) * 2))
+    at = lastMs
   }
 }

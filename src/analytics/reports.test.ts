@@ -68,15 +68,15 @@ describe('GET /api/v1/reports/topics', () => {
     const recount = await sql(
       `select t.topic, ${tallyColumns},
               count(distinct ((c.clicked_at at time zone 'UTC')::date, c.visitor)) filter (where c.kind = 'human' and c.visitor is not null)::float8 as uniques
-       from clicks c join links l on l.id = c.link_id cross join unnest(l.topics) as t(topic)
+       from labeled_clicks c join links l on l.id = c.link_id cross join unnest(l.topics) as t(topic)
        where l.campaign = $1 and ${inRange} group by 1`,
       [campaign],
     )
     const mediums = nest(await sql(
-      `select t.topic, c.medium, count(*)::float8 as n from clicks c join links l on l.id = c.link_id cross join unnest(l.topics) as t(topic)
+      `select t.topic, c.medium, count(*)::float8 as n from labeled_clicks c join links l on l.id = c.link_id cross join unnest(l.topics) as t(topic)
        where l.campaign = $1 and c.kind = 'human' and ${inRange} group by 1, 2`, [campaign]), 'topic', 'medium')
     const previews = nest(await sql(
-      `select t.topic, coalesce(c.app, 'unknown') as app, count(*)::float8 as n from clicks c join links l on l.id = c.link_id cross join unnest(l.topics) as t(topic)
+      `select t.topic, coalesce(c.app, 'unknown') as app, count(*)::float8 as n from labeled_clicks c join links l on l.id = c.link_id cross join unnest(l.topics) as t(topic)
        where l.campaign = $1 and c.kind = 'preview' and ${inRange} group by 1, 2`, [campaign]), 'topic', 'app')
 
     const res = await get(`/api/v1/reports/topics?${range}&campaign=${campaign}`)
@@ -117,15 +117,15 @@ describe('GET /api/v1/reports/topics', () => {
 describe('GET /api/v1/reports/channels', () => {
   it('crosses the declared channel with the observed medium, as a recount does', async () => {
     const recount = await sql(
-      `select l.channel, ${tallyColumns} from clicks c join links l on l.id = c.link_id
+      `select l.channel, ${tallyColumns} from labeled_clicks c join links l on l.id = c.link_id
        where l.campaign = $1 and l.channel is not null and ${inRange} group by 1`,
       [campaign],
     )
     const mediums = nest(await sql(
-      `select l.channel, c.medium, count(*)::float8 as n from clicks c join links l on l.id = c.link_id
+      `select l.channel, c.medium, count(*)::float8 as n from labeled_clicks c join links l on l.id = c.link_id
        where l.campaign = $1 and l.channel is not null and c.kind = 'human' and ${inRange} group by 1, 2`, [campaign]), 'channel', 'medium')
     const previews = nest(await sql(
-      `select l.channel, coalesce(c.app, 'unknown') as app, count(*)::float8 as n from clicks c join links l on l.id = c.link_id
+      `select l.channel, coalesce(c.app, 'unknown') as app, count(*)::float8 as n from labeled_clicks c join links l on l.id = c.link_id
        where l.campaign = $1 and l.channel is not null and c.kind = 'preview' and ${inRange} group by 1, 2`, [campaign]), 'channel', 'app')
 
     const report = (await get(`/api/v1/reports/channels?${range}&campaign=${campaign}`)).json()
@@ -159,17 +159,17 @@ describe('GET /api/v1/reports/content/:id', () => {
   it('shows one content across its channels with an hourly series, as a recount does', async () => {
     const kit = kits[0]
     const perCode = await sql(
-      `select l.code, ${tallyColumns} from clicks c join links l on l.id = c.link_id where l.content_id = $1 and ${inRange} group by 1`,
+      `select l.code, ${tallyColumns} from labeled_clicks c join links l on l.id = c.link_id where l.content_id = $1 and ${inRange} group by 1`,
       [kit.id],
     )
     const series = await sql(
       `select date_trunc('hour', c.clicked_at) as t, count(*)::float8 as clicks, count(*) filter (where c.visibility = 'dark')::float8 as dark
-       from clicks c join links l on l.id = c.link_id where l.content_id = $1 and c.kind = 'human' and ${inRange} group by 1`,
+       from labeled_clicks c join links l on l.id = c.link_id where l.content_id = $1 and c.kind = 'human' and ${inRange} group by 1`,
       [kit.id],
     )
     const [{ uniques }] = await sql(
       `select count(distinct ((c.clicked_at at time zone 'UTC')::date, c.visitor))::float8 as uniques
-       from clicks c join links l on l.id = c.link_id where l.content_id = $1 and c.kind = 'human' and c.visitor is not null and ${inRange}`,
+       from labeled_clicks c join links l on l.id = c.link_id where l.content_id = $1 and c.kind = 'human' and c.visitor is not null and ${inRange}`,
       [kit.id],
     )
 
@@ -217,7 +217,7 @@ describe('GET /api/v1/exports/clicks.csv', () => {
 
   it('streams one row per click of the topic, with labels and no visitor or IP', async () => {
     const expected = await sql(
-      `select l.code, c.kind, coalesce(c.medium, '') as medium, count(*)::int as n from clicks c join links l on l.id = c.link_id
+      `select l.code, c.kind, coalesce(c.medium, '') as medium, count(*)::int as n from labeled_clicks c join links l on l.id = c.link_id
        where $1 = any(l.topics) and ${inRange} group by 1, 2, 3`,
       [topics[1]],
     )
@@ -238,7 +238,7 @@ describe('GET /api/v1/exports/clicks.csv', () => {
 
   it('filters by link, and refuses an unknown link with 404', async () => {
     const code = kits[1].links[0].code
-    const [{ n }] = await sql(`select count(*)::int as n from clicks c join links l on l.id = c.link_id where l.code = $1 and ${inRange}`, [code])
+    const [{ n }] = await sql(`select count(*)::int as n from labeled_clicks c join links l on l.id = c.link_id where l.code = $1 and ${inRange}`, [code])
     const { rows } = parse((await get(`/api/v1/exports/clicks.csv?${range}&link=${code}`)).body)
     expect(rows).toHaveLength(n)
     expect(new Set(rows.map((r) => r.code))).toEqual(new Set([code]))

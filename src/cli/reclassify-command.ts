@@ -6,7 +6,8 @@ import { createPool } from '../infra/database.ts'
 import { runMigrations } from '../infra/migrate.ts'
 
 const USAGE = `usage: umbra reclassify [--since 2026-01-01 | --since 30d] [--batch 5000]
-Recomputes the labels of stored clicks with the current rules and corrects the rollups.
+Recomputes the labels of stored clicks with the current rules and corrects the rollups
+(--batch: verdicts read at a time; clicks are moved one UTC day per transaction).
 Safe while the service runs on a Postgres server; with the embedded database, stop the service first.`
 
 /** "30d", "12h" or an ISO date → the instant to start from. */
@@ -37,7 +38,7 @@ export default async function reclassify(argv: string[]) {
     const result = await reclassifyClicks(pool, classify, {
       since,
       batchSize,
-      onBatch: (p) => process.stderr.write(`\rscanned ${p.scanned}, relabelled ${p.changed}`),
+      onBatch: (p) => process.stderr.write(`\r${p.verdicts} verdicts checked, ${p.relabelled} relabelled; ${p.changed} clicks moved over ${p.days} days`),
     })
     process.stderr.write('\n')
     console.log(JSON.stringify({ since: since.toISOString(), ...result, seconds: (Date.now() - started) / 1000 }))

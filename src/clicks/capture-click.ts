@@ -1,21 +1,25 @@
 import type { IncomingHttpHeaders } from 'node:http'
+import type { ResolvedLink } from '../links/link-cache.ts'
 import type { ClickInput, DescribedClassification } from './classify/classification.ts'
 import { verdictKey } from './classify/create-click-classifier.ts'
 import { createTwoGenerationMemo } from './classify/two-generation-memo.ts'
-import { encodeDeviceColumns, encodeLabelColumns, joinClickLine } from './click-line.ts'
 import type { LossReason } from './click-record.ts'
+import { MAX_LANGUAGE } from './click-row.ts'
+import { createClickVerdict, type ClickVerdict } from './click-verdict.ts'
+import type { ClickWriter } from './click-writer.ts'
+import type { VisitorHasher } from './visitor-hash.ts'
 
 const MAX_REFERRER = 1024
 const MAX_USER_AGENT = 512
 const MAX_REQUESTED_WITH = 256
 const VERDICT_MEMO_MAX = 10_000
+const DAY_MS = 86_400_000
 
 export type ClickCaptureDeps = {
   classify: (input: ClickInput) => DescribedClassification
-  hashVisitor: (ip: string, userAgent: string, at: number) => number
+  visitors: Pick<VisitorHasher, 'prefix' | 'finish'>
   mintId: () => number
-  /** The click as its COPY line (click-line.ts), with what its batch's rollups count by. */
-  recordLine: (line: string, linkId: string, at: number, visitor: number | null, label: DescribedClassification) => void
+  recordClick: ClickWriter['recordClick']
   recordLoss: (linkId: string, at: number, reason: LossReason) => void
   /** HONOR_DNT: a visitor sending DNT: 1 or Sec-GPC: 1 is counted as a click but never hashed. */
   honorDnt?: boolean
@@ -64,11 +68,11 @@ export function dropReason(request: Pick<CaptureRequest, 'method' | 'purpose'>):
   return null
 }
 
-/** First language tag of Accept-Language, lower-cased ("fr-CH, fr;q=0.9" → "fr-ch"). */
+/** First language tag of Accept-Language, lower-cased ("fr-CH, fr;q=0.9" → "fr-ch"); none if longer than 35 characters. */
 export function firstLanguage(header: string | undefined): string | null {
   if (!header) return null
   const tag = header.split(',', 1)[0].split(';', 1)[0].trim().toLowerCase()
-  return /^[a-z]{1,8}(-[a-z0-9]{1,8})*$/.test(tag) ? tag : null
+  return tag.length <= MAX_LANGUAGE && /^[a-z]{1,8}(-[a-z0-9]{1,8})*$/.test(tag) ? tag : null
 }
 
 // Browsers send a handful of distinct Accept-Language values: remember the answers (bounded).
@@ -85,37 +89,30 @@ function memoFirstLanguage(header: string | undefined): string | null {
   return tag
 }
 
-/** What one (ua, referrer, X-Requested-With) gives every click that carries it, worked out once. */
-type Verdict = { ua: string; label: DescribedClassification; labelColumns: string; deviceColumns: string }
-
 /**
- * The capture pipeline: drop non-clicks with a reason, label the rest, hand the writer its COPY line.
- * Synchronous. A click's verdict and its escaped text columns are memoised together, so a repeated
- * user agent costs a lookup, an id, a visitor hash and one string join.
+ * The capture pipeline: drop non-clicks with a reason, label the rest, hand the writer its row.
+ * Synchronous. A click's verdict is memoised (user agents repeat), and with it the visitor hash's state
+ * after the user agent, so a repeated user agent costs a lookup, an id, the IP's share of a hash and a
+ * few bytes written into the writer's buffer.
  */
 export function createClickCapture(d: ClickCaptureDeps) {
-  const verdicts = createTwoGenerationMemo<string, Verdict>(VERDICT_MEMO_MAX)
+  const verdicts = createTwoGenerationMemo<string, ClickVerdict>(VERDICT_MEMO_MAX)
 
-  function verdictOf(ua: string, referrer: string, requestedWith: string): Verdict {
+  function verdictOf(ua: string, referrer: string, requestedWith: string): ClickVerdict {
     const key = verdictKey(ua, referrer, requestedWith)
     let v = verdicts.get(key)
     if (v === undefined) {
       const label = d.classify({ ua, referrer, headers: requestedWith ? { 'x-requested-with': requestedWith } : undefined })
-      v = {
-        ua,
-        label,
-        labelColumns: encodeLabelColumns({ ...label, referrer: referrer || null, userAgent: ua || null }),
-        deviceColumns: encodeDeviceColumns({ ...label, requestedWith: requestedWith || null }),
-      }
+      v = createClickVerdict(ua, referrer, requestedWith, label)
       verdicts.set(key, v)
     }
     return v
   }
 
-  return function captureClick(request: CaptureRequest, linkId: string): void {
+  return function captureClick(request: CaptureRequest, link: Pick<ResolvedLink, 'id' | 'numericId'>): void {
     const at = Date.now()
     const drop = dropReason(request)
-    if (drop) return d.recordLoss(linkId, at, drop)
+    if (drop) return d.recordLoss(link.id, at, drop)
 
     const v = verdictOf(
       (request.userAgent ?? '').slice(0, MAX_USER_AGENT),
@@ -123,9 +120,13 @@ export function createClickCapture(d: ClickCaptureDeps) {
       (request.requestedWith ?? '').slice(0, MAX_REQUESTED_WITH),
     )
     // Only humans are counted as visitors; the IP goes into the hash and nowhere else.
-    const visitor = v.label.kind === 'human' && !(d.honorDnt && request.optsOut) ? d.hashVisitor(request.ip, v.ua, at) : null
+    let visitor: number | null = null
+    if (v.label.kind === 'human' && !(d.honorDnt && request.optsOut)) {
+      let prefix = v.visitorPrefix
+      if (prefix === null || prefix.day !== Math.floor(at / DAY_MS)) prefix = v.visitorPrefix = d.visitors.prefix(v.userAgent, at)
+      visitor = d.visitors.finish(prefix, request.ip)
+    }
     const country = request.country !== undefined && /^[A-Za-z]{2}$/.test(request.country) ? request.country.toUpperCase() : null
-    const line = joinClickLine(d.mintId(), linkId, at, v.labelColumns, visitor, memoFirstLanguage(request.acceptLanguage), country, v.deviceColumns)
-    d.recordLine(line, linkId, at, visitor, v.label)
+    d.recordClick(d.mintId(), link.id, link.numericId, at, v, visitor, memoFirstLanguage(request.acceptLanguage), country)
   }
 }

@@ -3,13 +3,22 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { openClickJournal } from './click-journal.ts'
-import { encodeClickLine } from './click-line.ts'
-import type { ClickRecord } from './click-record.ts'
+import { COPY_BINARY_HEADER, decodeClickRows, MAX_CLICK_ROW_BYTES, writeClickRow } from './click-row.ts'
+import { createClickVerdict } from './click-verdict.ts'
 
-const click = (id: number): ClickRecord => ({
-  id, linkId: '1', at: Date.UTC(2026, 0, 1), kind: 'human', medium: 'direct', app: null, visibility: 'dark', referrer: null,
-  userAgent: 'ua', visitor: 1, language: null, country: null, browser: null, os: null, device: null, requestedWith: null,
-})
+const verdict = createClickVerdict('ua', '', '', Object.freeze({
+  kind: 'human', medium: 'direct', app: null, visibility: 'dark', reason: 'no referrer', browser: 'Chrome', os: 'Linux', device: 'desktop',
+} as const))
+const AT = Date.UTC(2026, 0, 1)
+
+/** Click rows for the given ids, as a turn's buffer holds them. */
+function rows(...ids: number[]) {
+  const buf = Buffer.alloc(ids.length * MAX_CLICK_ROW_BYTES)
+  let end = 0
+  for (const id of ids) end = writeClickRow(buf, end, id, 1, AT + id, verdict.idHigh, verdict.idLow, 7, 'en', null)
+  return buf.subarray(0, end)
+}
+const idsOf = (content: { rows: Buffer }) => decodeClickRows(content.rows).rows.map((r) => r.id)
 
 const dirs: string[] = []
 const tempDir = () => {
@@ -22,45 +31,61 @@ afterEach(() => {
 })
 
 describe('the click journal', () => {
-  it('gives a segment back as whole lines, ready to COPY', () => {
+  it('gives a segment back as binary COPY data (header and whole rows) with the verdicts written before them', () => {
     const journal = openClickJournal(tempDir())
-    journal.write(encodeClickLine(click(1)) + encodeClickLine(click(2)))
+    const turn = rows(1, 2)
+    journal.write(turn, turn.length, verdict.line)
+    journal.write(rows(3), rows(3).length, '')
     const segment = journal.seal()
-    expect(journal.read(segment)).toEqual({ lines: encodeClickLine(click(1)) + encodeClickLine(click(2)), count: 2, discarded: 0 })
+    const content = journal.read(segment)
+    expect(content).toMatchObject({ count: 3, verdicts: verdict.line, discarded: 0 })
+    expect(content.rows.subarray(0, COPY_BINARY_HEADER.length)).toEqual(COPY_BINARY_HEADER)
+    expect(idsOf(content)).toEqual([1, 2, 3])
+    expect(journal.verdicts(segment)).toBe(verdict.line)
     journal.close()
   })
 
-  it('leaves sealed segments for the next start, oldest first, and skips a line cut short by a crash', () => {
+  it('leaves sealed segments for the next start, oldest first, and skips a row or verdict line cut short by a crash', () => {
     const dir = tempDir()
     const first = openClickJournal(dir)
-    first.write(encodeClickLine(click(1)))
+    first.write(rows(1), rows(1).length, verdict.line)
     first.seal()
-    first.write(encodeClickLine(click(2)))
+    first.write(rows(2), rows(2).length, '')
     const open = first.seal()
-    // The process dies in the middle of a write: half a line at the end of the open segment.
-    appendFileSync(open, encodeClickLine(click(3)).slice(0, 25))
+    // The process dies in the middle of a write: part of a row at the end of the segment, part of a verdict line.
+    appendFileSync(first.rowsFile(open), rows(3).subarray(0, 25))
+    appendFileSync(`${open}.verdicts`, verdict.line.slice(0, 30))
     first.close()
 
     const next = openClickJournal(dir)
     expect(next.leftOver).toHaveLength(2)
-    expect(next.read(next.leftOver[0]).count).toBe(1)
-    expect(next.read(next.leftOver[1])).toMatchObject({ count: 1, discarded: 1 })
+    expect(next.read(next.leftOver[0])).toMatchObject({ count: 1, verdicts: verdict.line, discarded: 0 })
+    const torn = next.read(next.leftOver[1])
+    expect(torn).toMatchObject({ count: 1, verdicts: '', discarded: 2 })
+    expect(idsOf(torn)).toEqual([2])
     next.close()
   })
 
-  it('removes a written segment, and moves a refused one aside', () => {
+  it('removes a written segment with its verdicts, and moves a refused one aside', () => {
     const dir = tempDir()
     const journal = openClickJournal(dir)
-    journal.write(encodeClickLine(click(1)))
+    journal.write(rows(1), rows(1).length, verdict.line)
     const written = journal.seal()
-    journal.write(encodeClickLine(click(2)))
+    journal.write(rows(2), rows(2).length, verdict.line)
     const refused = journal.seal()
     journal.remove(written)
     const aside = journal.quarantine(refused)
-    expect(existsSync(written)).toBe(false)
-    expect(readdirSync(join(dir, 'rejected'))).toHaveLength(1)
+    expect(existsSync(journal.rowsFile(written))).toBe(false)
+    expect(existsSync(`${written}.verdicts`)).toBe(false)
+    expect(readdirSync(join(dir, 'rejected')).sort()).toHaveLength(2)
     expect(aside.startsWith(join(dir, 'rejected'))).toBe(true)
     journal.close()
+  })
+
+  it('leaves no empty segment behind at close', () => {
+    const dir = tempDir()
+    openClickJournal(dir).close()
+    expect(readdirSync(dir).filter((f) => f.startsWith('seg-'))).toEqual([])
   })
 
   it('refuses a directory another live process journals into', () => {
@@ -68,5 +93,31 @@ describe('the click journal', () => {
     openClickJournal(dir).close()
     writeFileSync(join(dir, 'owner.pid'), String(process.ppid)) // a live process that is not us
     expect(() => openClickJournal(dir)).toThrow(/in use by process/)
+  })
+
+  it('converts a text segment left by an older version into rows and verdicts, skipping a line cut short', () => {
+    const dir = tempDir()
+    const line = (id: number, ua: string, kind: string, medium: string, visitor: string) =>
+      `${id}\t42\t2026-11-29T08:39:01.${String(id).padStart(3, '0')}Z\t${kind}\t${medium}\t\\N\t${kind === 'human' ? 'dark' : '\\N'}\t\\N\t${ua}\t${visitor}\tfr-ch\tCH\tChrome\tLinux\tdesktop\t\\N\n`
+    const text = line(1, 'Mozilla/5.0 a\\tb', 'human', 'direct', '99') + line(2, 'Mozilla/5.0 a\\tb', 'human', 'direct', '98') + line(3, 'Googlebot', 'bot', '\\N', '\\N')
+    writeFileSync(join(dir, 'seg-1700000000000-000000001.tsv'), text + line(4, 'x', 'human', 'direct', '1').slice(0, 20))
+    const journal = openClickJournal(dir)
+    expect(readdirSync(dir).some((f) => f.endsWith('.tsv'))).toBe(false)
+    expect(journal.leftOver).toHaveLength(1)
+    const content = journal.read(journal.leftOver[0])
+    expect(decodeClickRows(content.rows).rows).toEqual([
+      { id: 1, linkId: 42, at: Date.parse('2026-11-29T08:39:01.001Z'), verdictId: expect.any(String), visitor: 99, language: 'fr-ch', country: 'CH' },
+      { id: 2, linkId: 42, at: Date.parse('2026-11-29T08:39:01.002Z'), verdictId: expect.any(String), visitor: 98, language: 'fr-ch', country: 'CH' },
+      { id: 3, linkId: 42, at: Date.parse('2026-11-29T08:39:01.003Z'), verdictId: expect.any(String), visitor: null, language: 'fr-ch', country: 'CH' },
+    ])
+    const verdictLines = content.verdicts.trimEnd().split('\n').map((l) => l.split('\t'))
+    expect(verdictLines.map((f) => f.slice(1))).toEqual([
+      ['Mozilla/5.0 a\\tb', '\\N', '\\N', 'human', 'direct', '\\N', 'dark', 'Chrome', 'Linux', 'desktop'],
+      ['Googlebot', '\\N', '\\N', 'bot', '\\N', '\\N', '\\N', 'Chrome', 'Linux', 'desktop'],
+    ])
+    const [first, second, third] = decodeClickRows(content.rows).rows
+    expect(first.verdictId).toBe(second.verdictId)
+    expect([first.verdictId, third.verdictId]).toEqual(verdictLines.map((f) => f[0]))
+    journal.close()
   })
 })

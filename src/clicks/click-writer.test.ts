@@ -4,15 +4,30 @@ import { join } from 'node:path'
 import pino from 'pino'
 import { afterEach, describe, expect, it } from 'vitest'
 import { openClickJournal } from './click-journal.ts'
-import type { ClickRecord } from './click-record.ts'
-import { createClickWriter, type ClickWriterOptions } from './click-writer.ts'
+import { decodeClickRows } from './click-row.ts'
+import { createClickVerdict, type ClickVerdict } from './click-verdict.ts'
+import { createClickWriter, type ClickWriter, type ClickWriterOptions } from './click-writer.ts'
 import type { ClickBatch } from './write-click-batch.ts'
 
-const click = (id: number): ClickRecord => ({
-  id, linkId: '1', at: Date.UTC(2026, 0, 1), kind: 'human', medium: 'direct', app: null, visibility: 'dark', referrer: null,
-  userAgent: 'ua', visitor: id, language: null, country: null, browser: null, os: null, device: null, requestedWith: null,
-})
+const label = (browser: string) =>
+  Object.freeze({ kind: 'human', medium: 'direct', app: null, visibility: 'dark', reason: 'no referrer', browser, os: 'Linux', device: 'desktop' } as const)
+const chrome = createClickVerdict('ua', '', '', label('Chrome'))
+/** Records click `id` (its visitor is its id too) with a verdict. */
+const record = (writer: ClickWriter, id: number, verdict: ClickVerdict = chrome) => writer.recordClick(id, '1', 1, Date.UTC(2026, 0, 1), verdict, id, null, null)
 const turn = () => new Promise((r) => setImmediate(r))
+/** The click ids of a batch's COPY payload. */
+const idsOf = (b: ClickBatch) => {
+  const bytes = Buffer.concat([...(b.rows.file === null ? [] : [readFileSync(b.rows.file)]), ...b.rows.chunks.map((c) => Buffer.from(c))])
+  const ids: number[] = []
+  // Chunks kept in memory carry rows without the header: scan from each row start.
+  for (let at = 19; at < bytes.length; ) {
+    const { rows, end } = decodeClickRows(bytes, at)
+    ids.push(...rows.map((r) => r.id))
+    if (end === at) break
+    at = end
+  }
+  return ids
+}
 
 const dirs: string[] = []
 afterEach(() => {
@@ -31,14 +46,15 @@ function writerWith(writeBatch: (b: ClickBatch) => Promise<{ inserted: number }>
 describe('the click writer', () => {
   it('lets a response go only once its click is in the journal', async () => {
     const { writer, dir } = writerWith(async (b) => ({ inserted: b.count }))
-    const journaled = () => readdirSync(dir).filter((f) => f.startsWith('seg-')).map((f) => readFileSync(join(dir, f), 'utf8')).join('')
-    writer.record(click(1))
+    const journaled = () =>
+      readdirSync(dir).filter((f) => f.endsWith('.bin')).flatMap((f) => decodeClickRows(readFileSync(join(dir, f))).rows.map((r) => r.id))
+    record(writer, 1)
     const sent: string[] = []
-    writer.afterJournalWrite((status: string) => sent.push(`${status} sent; on disk: click ${journaled().split('\t')[0]}`), '302', null)
+    writer.afterJournalWrite((status: string) => sent.push(`${status} sent; on disk: clicks ${journaled()}`), '302', null)
     expect(sent).toEqual([]) // not in this turn: the journal write comes first
-    expect(journaled()).toBe('')
+    expect(journaled()).toEqual([])
     await turn()
-    expect(sent).toEqual([`302 sent; on disk: click ${click(1).id}`])
+    expect(sent).toEqual(['302 sent; on disk: clicks 1'])
     expect(writer.stats()).toMatchObject({ captured: 1, backlog: 1 })
     await writer.close()
   })
@@ -47,17 +63,17 @@ describe('the click writer', () => {
     const spread: { count: number; spreadOverMs: number | undefined }[] = []
     let release: () => void = () => {}
     const { writer } = writerWith(async (b) => {
-      spread.push({ count: b.count, spreadOverMs: b.payload.spreadOverMs })
+      spread.push({ count: b.count, spreadOverMs: b.rows.spreadOverMs })
       if (spread.length === 1) await new Promise<void>((r) => (release = r)) // the database is slow with the first
       return { inserted: b.count }
     }, { batchSize: 80, flushMs: 10_000 })
-    for (let i = 1; i <= 10; i++) writer.record(click(i))
+    for (let i = 1; i <= 10; i++) record(writer, i)
     const first = writer.flush() // alone: keeping up
     await turn()
-    for (let i = 11; i <= 20; i++) writer.record(click(i))
+    for (let i = 11; i <= 20; i++) record(writer, i)
     await turn()
     void writer.flush() // sealed while the first is being written
-    for (let i = 21; i <= 30; i++) writer.record(click(i))
+    for (let i = 21; i <= 30; i++) record(writer, i)
     await turn()
     void writer.flush() // a third: two now wait behind the first
     release()
@@ -76,7 +92,7 @@ describe('the click writer', () => {
       if (fail) throw Object.assign(new Error('connection lost'), { code: 'ECONNRESET' })
       return { inserted: b.count }
     })
-    for (let i = 1; i <= 3; i++) writer.record(click(i))
+    for (let i = 1; i <= 3; i++) record(writer, i)
     await writer.flush()
     expect(writer.stats()).toMatchObject({ written: 0, backlog: 3, databaseHealthy: false, failures: 1 })
     fail = false
@@ -99,7 +115,7 @@ describe('the click writer', () => {
       { batchSize: 10, bufferMax: 25 },
     )
     for (let i = 1; i <= 100; i++) {
-      writer.record(click(i))
+      record(writer, i)
       if (i % 10 === 0) await turn()
     }
     await writer.flush()
@@ -120,14 +136,47 @@ describe('the click writer', () => {
       if (calls <= 2) throw Object.assign(new Error('invalid input syntax'), { code: '22P02' })
       return { inserted: b.count }
     })
-    writer.record(click(1))
+    record(writer, 1)
     await writer.flush() // fresh attempt fails: retried the careful way first
     await new Promise((r) => setTimeout(r, 150))
     await writer.flush() // the careful way fails on the data too: aside
-    writer.record(click(2))
+    record(writer, 2)
     await writer.flush()
     expect(writer.stats()).toMatchObject({ rejected: 1, written: 1, backlog: 0 })
     expect(readdirSync(join(dir, 'rejected'))).toHaveLength(1)
+    await writer.close()
+  })
+})
+
+describe('the verdicts a batch carries', () => {
+  it('lists each verdict a batch uses until a committed batch carried it, also in a retry and in a batch sealed meanwhile', async () => {
+    // Verdicts of their own: the shared one is stored by the other tests' batches.
+    const [chrome, safari] = [createClickVerdict('ua', '', '', label('Chrome')), createClickVerdict('ua', '', '', label('Safari'))]
+    const batches: { ids: number[]; verdicts: string }[] = []
+    let fail = true
+    const { writer } = writerWith(async (b) => {
+      batches.push({ ids: idsOf(b), verdicts: b.verdicts })
+      if (fail) throw Object.assign(new Error('connection lost'), { code: 'ECONNRESET' })
+      return { inserted: b.count }
+    })
+    record(writer, 1, chrome)
+    record(writer, 2, chrome)
+    record(writer, 3, safari)
+    await writer.flush() // fails
+    record(writer, 4, chrome)
+    await turn()
+    fail = false
+    await new Promise((r) => setTimeout(r, 150))
+    await writer.flush() // the retry, then the batch sealed while the first waited
+    record(writer, 5, chrome)
+    record(writer, 6, safari)
+    await writer.flush()
+    expect(batches).toEqual([
+      { ids: [1, 2, 3], verdicts: chrome.line + safari.line },
+      { ids: [1, 2, 3], verdicts: chrome.line + safari.line },
+      { ids: [4], verdicts: chrome.line },
+      { ids: [5, 6], verdicts: '' },
+    ])
     await writer.close()
   })
 })
@@ -140,19 +189,18 @@ describe('the click writer when the disk refuses a journal write', () => {
     let failNext = false
     const journal = {
       ...real,
-      write(lines: string) {
-        if (!failNext) return real.write(lines)
+      write(rows: Uint8Array, length: number, verdicts: string) {
+        if (!failNext) return real.write(rows, length, verdicts)
         failNext = false
-        real.write(lines.slice(0, 30)) // part of a line reached the disk before the error
+        real.write(rows, 30, verdicts) // part of a row reached the disk before the error
         throw Object.assign(new Error('no space left on device'), { code: 'ENOSPC' })
       },
     }
-    const sent: { ids: string[]; fresh: boolean }[] = []
+    const sent: { ids: number[]; fresh: boolean }[] = []
     const writer = createClickWriter({
       journal,
       writeBatch: async (b) => {
-        const chunks = b.payload.file === null ? b.payload.chunks : [readFileSync(b.payload.file), ...b.payload.chunks]
-        const ids = chunks.flatMap((chunk) => chunk.toString().split('\n').filter(Boolean).map((line) => line.split('\t')[0]))
+        const ids = idsOf(b)
         sent.push({ ids, fresh: b.rollups !== null })
         return { inserted: new Set(ids).size }
       },
@@ -161,20 +209,20 @@ describe('the click writer when the disk refuses a journal write', () => {
       flushMs: 10_000,
       bufferMax: 10_000,
     })
-    writer.record(click(1))
+    record(writer, 1)
     await turn()
     failNext = true
-    writer.record(click(2))
+    record(writer, 2)
     let released = false
     writer.afterJournalWrite(() => (released = true), null, null)
     await turn()
     expect(released).toBe(true)
-    writer.record(click(3))
+    record(writer, 3)
     await turn()
     await writer.close()
     expect(writer.stats()).toMatchObject({ unjournaled: 1, backlog: 0 })
     const ids = sent.flatMap((b) => b.ids)
-    expect(new Set(ids)).toEqual(new Set([1, 2, 3].map((i) => String(click(i).id))))
-    expect(sent.find((b) => b.ids.includes(String(click(2).id)))?.fresh).toBe(false)
+    expect(new Set(ids)).toEqual(new Set([1, 2, 3]))
+    expect(sent.find((b) => b.ids.includes(2))?.fresh).toBe(false)
   })
 })

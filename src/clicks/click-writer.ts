@@ -1,27 +1,30 @@
 import type { FastifyBaseLogger } from 'fastify'
-import { createBatchRollups, type BatchRollups, type RollupLabel } from './batch-rollups.ts'
-import type { ClickJournal } from './click-journal.ts'
-import { encodeClickLine } from './click-line.ts'
-import type { ClickRecord, LossReason, LossRecord } from './click-record.ts'
+import { createBatchRollups, type BatchRollups } from './batch-rollups.ts'
+import type { ClickJournal, Segment } from './click-journal.ts'
+import type { LossReason, LossRecord } from './click-record.ts'
+import { decodeClickRows, MAX_CLICK_ROW_BYTES, writeClickRow } from './click-row.ts'
+import type { ClickVerdict } from './click-verdict.ts'
 import type { CopyPayload } from '../infra/pg-copy-from.ts'
 import type { WriteClickBatch } from './write-click-batch.ts'
 
 const MAX_RETRY_DELAY_MS = 5_000
+const TURN_BUFFER_BYTES = 64 * 1024
 
 /**
  * A batch waiting for Postgres. Its clicks are in its journal segment, and only there: the heap holds
  * its rollups, counted as the clicks came (`rollups`, while the batch is fresh: never sent, within the
- * memory bound) and, if the disk refused a write, those lines themselves (`unjournaled`). A batch that
- * failed once, went beyond the memory bound, hit a disk error or comes from an earlier run is written
- * the careful way, skipping clicks Postgres already has.
+ * memory bound), the verdicts it lists and, if the disk refused a write, those rows and verdicts
+ * themselves (`unjournaled`). A batch that failed once, went beyond the memory bound, hit a disk error
+ * or comes from an earlier run is written the careful way, skipping clicks Postgres already has.
  */
 type SealedBatch = {
-  segment: string
+  segment: Segment
   count: number
   losses: LossRecord[]
   rollups: BatchRollups | null
-  unjournaled: string[] | null
-  /** A write to this segment failed (or it is from an earlier run): read it back keeping whole lines only. */
+  verdicts: ClickVerdict[]
+  unjournaled: { rows: Buffer[]; verdicts: string[] } | null
+  /** A write to this segment failed (or it is from an earlier run): read it back keeping whole rows only. */
   damaged: boolean
 }
 
@@ -67,29 +70,35 @@ export type ClickWriterStats = {
 type Deferred = (a: any, b: any) => void
 
 /**
- * The write buffer. A click is encoded once, at capture, as a COPY text line; the lines captured in one
- * turn of the event loop are written to the journal with one write(2), and only then are the responses
- * of that turn released (afterJournalWrite), so every 302 that leaves has its click on disk. Segments
- * are sealed into batches by size or time and written one batch at a time, streamed from the journal
- * (the page cache) to Postgres as the COPY payload, so click lines never pile up in the heap; a failed
- * batch is retried with backoff, never dropped.
+ * The write buffer. A click is encoded once, at capture, as a binary COPY row in this turn's buffer; the
+ * rows captured in one turn of the event loop are written to the journal with one write(2), and only then
+ * are the responses of that turn released (afterJournalWrite), so every 302 that leaves has its click on
+ * disk. Segments are sealed into batches by size or time and written one batch at a time, streamed from
+ * the journal (the page cache) to Postgres as the COPY payload, so clicks never pile up in the heap; a
+ * failed batch is retried with backoff, never dropped.
  */
 export function createClickWriter(o: ClickWriterOptions) {
-  let turnLines = ''
+  let turn = Buffer.allocUnsafeSlow(TURN_BUFFER_BYTES)
+  let turnBytes = 0
   let turnCount = 0
+  let turnVerdicts = ''
   let turnScheduled = false
   // Flat triples (fn, a, b): no closure per request.
   let deferred: unknown[] = []
+  // The open batch: its number (verdicts remember the batch that lists them), clicks, losses, rollups, verdicts.
+  let openNumber = 0
   let openCount = 0
   let openLosses: LossRecord[] = []
   let openRollups = createBatchRollups()
-  let openUnjournaled: string[] | null = null
+  let openVerdicts: ClickVerdict[] = []
+  let openUnjournaled: SealedBatch['unjournaled'] = null
   // Segments left by an earlier run come first: they are older clicks.
   const sealed: SealedBatch[] = o.journal.leftOver.map((segment) => ({
     segment,
     count: o.journal.read(segment).count,
     losses: [],
     rollups: null,
+    verdicts: [],
     unjournaled: null,
     damaged: true,
   }))
@@ -105,28 +114,30 @@ export function createClickWriter(o: ClickWriterOptions) {
   }
   let backlogFromEarlierRuns = sealed.length > 0
 
-  /** Journals this turn's lines, then lets this turn's responses go. */
+  /** Journals this turn's verdicts and rows, then lets this turn's responses go. */
   function writeTurn() {
     turnScheduled = false
-    const lines = turnLines
     const count = turnCount
-    turnLines = ''
-    turnCount = 0
     let damaged = false
     if (count > 0) {
       openCount += count
       stats.captured += count
       stats.journalWrites++
       try {
-        o.journal.write(lines)
+        o.journal.write(turn, turnBytes, turnVerdicts)
       } catch (err) {
         // Keep redirecting: the clicks are kept in memory and written unless the process dies too.
         stats.unjournaled += count
         o.log.error({ err, clicks: count }, 'click journal write failed')
-        ;(openUnjournaled ??= []).push(lines)
+        openUnjournaled ??= { rows: [], verdicts: [] }
+        openUnjournaled.rows.push(Buffer.from(turn.subarray(0, turnBytes)))
+        openUnjournaled.verdicts.push(turnVerdicts)
         damaged = true
       }
     }
+    turnBytes = 0
+    turnCount = 0
+    turnVerdicts = ''
     const release = deferred
     deferred = []
     for (let i = 0; i < release.length; i += 3) {
@@ -136,7 +147,7 @@ export function createClickWriter(o: ClickWriterOptions) {
         o.log.error({ err }, 'sending a response after the journal write failed')
       }
     }
-    // A failed write may have left part of a line: the next lines go to a new segment, not after it.
+    // A failed write may have left part of a row: the next rows go to a new segment, not after it.
     if (damaged) seal(true)
     if (openCount >= o.batchSize) {
       seal()
@@ -150,15 +161,18 @@ export function createClickWriter(o: ClickWriterOptions) {
       segment: o.journal.seal(),
       count: openCount,
       losses: openLosses,
-      // A damaged segment may hold some lines twice (on disk and in memory): the careful way skips repeats.
+      // A damaged segment may hold some rows twice (on disk and in memory): the careful way skips repeats.
       rollups: damaged ? null : openRollups,
+      verdicts: openVerdicts,
       unjournaled: openUnjournaled,
       damaged,
     })
     if (!damaged) inMemory += openCount
+    openNumber++
     openCount = 0
     openLosses = []
     openRollups = createBatchRollups()
+    openVerdicts = []
     openUnjournaled = null
     // Keep the oldest batch's rollups (it is next to write); newer batches beyond the bound go the careful way.
     for (let i = sealed.length - 1; i > 0 && inMemory > o.bufferMax; i--) {
@@ -171,23 +185,27 @@ export function createClickWriter(o: ClickWriterOptions) {
     }
   }
 
-  /** The batch's clicks as COPY data: the segment's bytes as written, or its whole lines if it was damaged. */
-  function payload(batch: SealedBatch): { payload: CopyPayload; count: number } {
+  /**
+   * The batch's clicks as COPY data, and its verdicts as COPY text lines: the segment's rows as written,
+   * or its whole rows if it was damaged, then whatever the disk did not take.
+   */
+  function payload(batch: SealedBatch): { rows: CopyPayload; verdicts: string; count: number } {
     if (!batch.damaged) {
       // Keeping up (nothing queued behind it): spread it over half a flush interval, so Postgres never
       // holds a CPU for long. Behind, send at full speed.
       const keepingUp = sealed.length === 1
-      return { payload: { file: batch.segment, chunks: [], spreadOverMs: keepingUp ? o.flushMs / 2 : 0 }, count: batch.count }
+      return {
+        rows: { file: o.journal.rowsFile(batch.segment), chunks: [], spreadOverMs: keepingUp ? o.flushMs / 2 : 0 },
+        verdicts: batch.verdicts.map((v) => v.line).join(''),
+        count: batch.count,
+      }
     }
     const fromDisk = o.journal.read(batch.segment)
-    if (fromDisk.discarded > 0) o.log.warn({ segment: batch.segment, discarded: fromDisk.discarded }, 'partial journal lines skipped')
-    const chunks = [fromDisk.lines]
+    if (fromDisk.discarded > 0) o.log.warn({ segment: batch.segment, discarded: fromDisk.discarded }, 'partial journal rows skipped')
+    const kept = batch.unjournaled ?? { rows: [], verdicts: [] }
     let count = fromDisk.count
-    for (const chunk of batch.unjournaled ?? []) {
-      chunks.push(chunk)
-      count += chunk.split('\n').length - 1
-    }
-    return { payload: { file: null, chunks }, count }
+    for (const chunk of kept.rows) count += decodeClickRows(chunk, 0).rows.length
+    return { rows: { file: null, chunks: [fromDisk.rows, ...kept.rows] }, verdicts: fromDisk.verdicts + kept.verdicts.join(''), count }
   }
 
   async function drainSealed() {
@@ -198,7 +216,7 @@ export function createClickWriter(o: ClickWriterOptions) {
       try {
         const sent = payload(batch)
         count = sent.count
-        const { inserted } = await o.writeBatch({ payload: sent.payload, count, losses: batch.losses, rollups: batch.rollups })
+        const { inserted } = await o.writeBatch({ rows: sent.rows, verdicts: sent.verdicts, count, losses: batch.losses, rollups: batch.rollups })
         stats.written += inserted
         stats.duplicates += count - inserted
         stats.batches++
@@ -226,6 +244,8 @@ export function createClickWriter(o: ClickWriterOptions) {
         retryDelay = Math.min(retryDelay * 2, MAX_RETRY_DELAY_MS)
         return
       }
+      // Postgres has these verdicts now: later batches need not send them again.
+      for (const v of batch.verdicts) v.stored = true
       o.journal.remove(batch.segment)
       sealed.shift()
       if (batch.rollups) inMemory -= batch.count
@@ -269,26 +289,36 @@ export function createClickWriter(o: ClickWriterOptions) {
   }, o.flushMs)
   timer.unref()
 
-  function recordLine(line: string, linkId: string, at: number, visitor: number | null, label: RollupLabel) {
-    turnLines += line
-    openRollups.add(linkId, at, visitor, label)
-    turnCount++
-    if (!turnScheduled) {
-      turnScheduled = true
-      setImmediate(writeTurn)
-    }
+  function growTurnBuffer() {
+    const bigger = Buffer.allocUnsafeSlow(turn.length * 2)
+    turn.copy(bigger, 0, 0, turnBytes)
+    turn = bigger
   }
 
   return {
     /**
-     * Synchronous: the click's line joins this turn's journal write; nothing waits on the database.
-     * `label` is the classifier's (memoised) verdict the click was labelled from: rollups count by it.
+     * Synchronous: the click's row joins this turn's journal write; nothing waits on the database. `linkId`
+     * is the link's id as the rollups count it (text), `linkNumber` the same id as a number, for the row.
      */
-    record(click: ClickRecord, label: RollupLabel = click) {
-      recordLine(encodeClickLine(click), click.linkId, click.at, click.visitor, label)
+    recordClick(
+      id: number, linkId: string, linkNumber: number, at: number, verdict: ClickVerdict,
+      visitor: number | null, language: string | null, country: string | null,
+    ) {
+      if (turnBytes + MAX_CLICK_ROW_BYTES > turn.length) growTurnBuffer()
+      turnBytes = writeClickRow(turn, turnBytes, id, linkNumber, at, verdict.idHigh, verdict.idLow, visitor, language, country)
+      // A batch lists every verdict it uses that Postgres may not have: replayed alone, it is complete.
+      if (!verdict.stored && verdict.listedIn !== openNumber) {
+        verdict.listedIn = openNumber
+        openVerdicts.push(verdict)
+        turnVerdicts += verdict.line
+      }
+      openRollups.add(linkId, at, visitor, verdict.label)
+      turnCount++
+      if (!turnScheduled) {
+        turnScheduled = true
+        setImmediate(writeTurn)
+      }
     },
-    /** The same for a click capture has already encoded (click-line.ts): the redirect's path. */
-    recordLine,
     /**
      * Calls send(a, b) once the clicks recorded so far are in the journal: at the end of this turn of the
      * event loop, or now if none is waiting. The redirect sends its 302 this way.

@@ -12,6 +12,9 @@ import { createVisitorHasher } from './visitor-hash.ts'
 import { createClickBatchWriter } from './write-click-batch.ts'
 
 const SALT_REFRESH_MS = 10 * 60_000
+// Monthly click partitions are made ahead: this month and the next two, checked at start and then daily.
+const PARTITION_CHECK_MS = 24 * 3_600_000
+const ENSURE_PARTITIONS = `select ensure_click_partitions(now(), 3)`
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -27,6 +30,9 @@ export const clicksPlugin = fp(
     const minter = await createClickIdMinter(pool)
     const visitors = await createVisitorHasher(pool, log)
     const saltTimer = setInterval(() => void visitors.refresh(), SALT_REFRESH_MS).unref()
+    const ensurePartitions = () => pool.query(ENSURE_PARTITIONS).catch((err) => log.warn({ err }, 'could not add monthly click partitions'))
+    await ensurePartitions()
+    const partitionTimer = setInterval(() => void ensurePartitions(), PARTITION_CHECK_MS).unref()
     let metrics: ReturnType<typeof registerClickMetrics> | undefined
     const writer = createClickWriter({
       journal: openClickJournal(join(config.dataDir, 'journal')),
@@ -40,9 +46,9 @@ export const clicksPlugin = fp(
     const classify = createClickClassifier({ ownHosts: [new URL(config.publicUrl).host] })
     const capture = createClickCapture({
       classify,
-      hashVisitor: visitors.hash,
+      visitors,
       mintId: minter.next,
-      recordLine: writer.recordLine,
+      recordClick: writer.recordClick,
       recordLoss: writer.recordLoss,
       honorDnt: config.honorDnt,
     })
@@ -52,6 +58,7 @@ export const clicksPlugin = fp(
 
     app.addHook('onClose', async () => {
       clearInterval(saltTimer)
+      clearInterval(partitionTimer)
       await writer.close()
     })
   },

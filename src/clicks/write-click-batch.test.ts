@@ -7,8 +7,9 @@ import { clickCounts, rollupMismatches } from '../../test/support/click-accounti
 import { createScratchDatabase, requireRealDatabaseUrl } from '../../test/support/test-app.ts'
 import { runMigrations } from '../infra/migrate.ts'
 import { createBatchRollups } from './batch-rollups.ts'
-import { encodeClickLine } from './click-line.ts'
 import type { ClickRecord } from './click-record.ts'
+import { COPY_BINARY_HEADER, MAX_CLICK_ROW_BYTES, writeClickRow } from './click-row.ts'
+import { createClickVerdict } from './click-verdict.ts'
 import { createClickBatchWriter, type ClickBatch } from './write-click-batch.ts'
 
 // A database of its own: the test adds a trigger that makes commits fail on purpose.
@@ -44,13 +45,26 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true })
 })
 
-/** A fresh batch as the writer seals it: a journal segment on disk, its rollups counted in memory. */
+const verdictOf = (c: ClickRecord) =>
+  createClickVerdict(c.userAgent ?? '', c.referrer ?? '', c.requestedWith ?? '', {
+    kind: c.kind, medium: c.medium, app: c.app, visibility: c.visibility, reason: '', browser: c.browser!, os: c.os!, device: c.device!,
+  })
+
+/** A fresh batch as the writer seals it: a journal segment on disk, its verdicts, its rollups counted in memory. */
 function freshBatch(clicks: ClickRecord[]): ClickBatch {
   const rollups = createBatchRollups()
-  for (const c of clicks) rollups.add(c.linkId, c.at, c.visitor, c)
-  const file = join(dir, `seg-${clicks[0].id}.tsv`)
-  writeFileSync(file, clicks.map(encodeClickLine).join(''))
-  return { payload: { file, chunks: [] }, count: clicks.length, losses: [], rollups }
+  const rows = Buffer.alloc(COPY_BINARY_HEADER.length + clicks.length * MAX_CLICK_ROW_BYTES)
+  let end = COPY_BINARY_HEADER.copy(rows)
+  const verdicts = new Map<string, string>()
+  for (const c of clicks) {
+    const v = verdictOf(c)
+    verdicts.set(v.id, v.line)
+    end = writeClickRow(rows, end, c.id, Number(c.linkId), c.at, v.idHigh, v.idLow, c.visitor, c.language, c.country)
+    rollups.add(c.linkId, c.at, c.visitor, c)
+  }
+  const file = join(dir, `seg-${clicks[0].id}.bin`)
+  writeFileSync(file, rows.subarray(0, end))
+  return { rows: { file, chunks: [] }, verdicts: [...verdicts.values()].join(''), count: clicks.length, losses: [], rollups }
 }
 
 const click = (id: number, visitor: number | null, kind: ClickRecord['kind'] = 'human'): ClickRecord => ({
@@ -112,7 +126,7 @@ describe('createClickBatchWriter on Postgres', () => {
   it('fails, rather than waits, when the journal segment of a batch cannot be read', async () => {
     const write = createClickBatchWriter(pool, 'postgres')
     const batch = freshBatch([click(41, 50)])
-    rmSync(batch.payload.file!)
+    rmSync(batch.rows.file!)
     await expect(write(batch)).rejects.toThrow(/payload not sent: ENOENT/)
     expect((await clickCounts(pool, [linkId])).clicks).toBe(9)
     expect(await uniques()).toBe(6)

@@ -5,6 +5,7 @@ import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { requireRealDatabaseUrl } from '../../test/support/test-app.ts'
 import { copyFrom } from './pg-copy-from.ts'
+import { PglitePool } from './pglite-pool.ts'
 
 const LINES = 6_000
 let client: pg.Client
@@ -44,18 +45,17 @@ async function copyDataWrites(run: () => Promise<unknown>) {
   return writes
 }
 
-// Real Postgres only: PGlite has no COPY over the wire.
-describe('COPY from a journal file', () => {
+describe('COPY from a journal file on Postgres', () => {
   it('sends the file in 256 KB frames as fast as Postgres takes them', async () => {
     await client.query('truncate copied')
-    const writes = await copyDataWrites(() => copyFrom(client, 'copy copied from stdin', { file, chunks: [] }))
+    const writes = await copyDataWrites(() => copyFrom(client, 'copied', 'text', { file, chunks: [] }))
     expect(writes.map((w) => w.bytes)).toEqual([256 * 1024, fileBytes - 256 * 1024])
     expect((await client.query('select count(*)::int as n, sum(n)::bigint as s from copied')).rows[0]).toEqual({ n: LINES, s: String((LINES * (LINES - 1)) / 2) })
   })
 
   it('spread out: 64 KB frames with a pause between them, every line still copied once', async () => {
     await client.query('truncate copied')
-    const writes = await copyDataWrites(() => copyFrom(client, 'copy copied from stdin', { file, chunks: [], spreadOverMs: 30 }))
+    const writes = await copyDataWrites(() => copyFrom(client, 'copied', 'text', { file, chunks: [], spreadOverMs: 30 }))
     const frames = Math.ceil(fileBytes / (64 * 1024))
     expect(writes).toHaveLength(frames)
     expect(writes.slice(0, -1).every((w) => w.bytes === 64 * 1024)).toBe(true)
@@ -63,5 +63,21 @@ describe('COPY from a journal file', () => {
     const gaps = writes.slice(1).map((w, i) => w.at - writes[i].at)
     expect(Math.min(...gaps)).toBeGreaterThanOrEqual(1)
     expect((await client.query('select count(*)::int as n, count(distinct n)::int as d from copied')).rows[0]).toEqual({ n: LINES, d: LINES })
+  })
+})
+
+describe('COPY on the embedded database', () => {
+  it('reads the file and the chunks after it from a blob', async () => {
+    const pool = new PglitePool({ dataDir: 'memory://' })
+    try {
+      const session = await pool.connect()
+      await session.query('create table copied (n int, line text)')
+      const copied = await copyFrom(session as never, 'copied', 'text', { file, chunks: [`${LINES}\tlast\n`] })
+      expect(copied).toBe(LINES + 1)
+      expect((await session.query('select count(*)::int as n, max(n) as m from copied')).rows[0]).toEqual({ n: LINES + 1, m: LINES })
+      session.release()
+    } finally {
+      await pool.end()
+    }
   })
 })

@@ -98,6 +98,11 @@ export class PgliteClient {
     return withCallback(runQuery(this.db, text, params), typeof params === 'function' ? params : cb)
   }
 
+  /** `COPY … FROM '/dev/blob'` with the blob as the file; resolves with the number of rows copied. */
+  async copyFromBlob(sql: string, blob: Blob): Promise<number> {
+    return (await this.db.query(sql, [], { blob })).affectedRows ?? 0
+  }
+
   release() {
     if (this.#released) return
     this.#released = true

@@ -1,5 +1,6 @@
 /** What the redirect needs to know about a code. */
-export type ResolvedLink = { id: string; url: string; expiresAtMs: number | null; disabled: boolean }
+/** A link as the redirect needs it; `numericId` is `id` as a number, for binary click rows. */
+export type ResolvedLink = { id: string; numericId: number; url: string; expiresAtMs: number | null; disabled: boolean }
 
 export type LinkCache = ReturnType<typeof createLinkCache>
 

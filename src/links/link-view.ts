@@ -20,5 +20,5 @@ export function toLinkView(row: LinkRow, publicUrl: string): LinkView {
 }
 
 export function toResolvedLink(row: LinkRow): ResolvedLink {
-  return { id: row.id, url: row.url, expiresAtMs: row.expires_at?.getTime() ?? null, disabled: row.disabled_at !== null }
+  return { id: row.id, numericId: Number(row.id), url: row.url, expiresAtMs: row.expires_at?.getTime() ?? null, disabled: row.disabled_at !== null }
 }

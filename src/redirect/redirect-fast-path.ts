@@ -11,7 +11,7 @@ const STATIC_MEMO_MAX = 10_000
 
 export type RedirectFastPathOptions = {
   linkCache: LinkCache
-  capture: (request: CaptureRequest, linkId: string) => void
+  capture: (request: CaptureRequest, link: ResolvedLink) => void
   afterJournalWrite: <A, B>(send: (a: A, b: B) => void, a: A, b: B) => void
   answered: RedirectAnswers
   trustProxy: boolean
@@ -69,7 +69,7 @@ export function installRedirectFastPath(app: FastifyInstance, o: RedirectFastPat
     if (!link || link.disabled || (link.expiresAtMs !== null && link.expiresAtMs <= Date.now()) || isRoutePath(code)) return false
     o.linkCache.countHit()
     try {
-      o.capture(readRawCaptureRequest(req, o.countryHeader, o.trustProxy), link.id)
+      o.capture(readRawCaptureRequest(req, o.countryHeader, o.trustProxy), link)
     } catch (err) {
       o.onCaptureError(err)
     }

@@ -44,7 +44,7 @@ export const redirectRoutes: FastifyPluginAsync<RedirectRoutesOptions> = async (
       return sendGonePage(reply)
     }
     try {
-      capture(captureRequestOf(request.method, request.headers, request.ip, countryHeader), link.id)
+      capture(captureRequestOf(request.method, request.headers, request.ip, countryHeader), link)
     } catch (err) {
       log.error({ err }, 'click capture failed')
     }

@@ -181,7 +181,7 @@ function get(url: string, referrer: string, agent: Agent): Promise<number> {
  */
 export async function clickRowsByRequest(db: pg.Client, codes: readonly string[], tag: string) {
   const { rows } = await db.query(
-    `select c.referrer, count(*)::int as n from clicks c join links l on l.id = c.link_id
+    `select c.referrer, count(*)::int as n from labeled_clicks c join links l on l.id = c.link_id
      where l.code = any($1) group by c.referrer`,
     [codes],
   )

@@ -9,7 +9,7 @@ type Queryable = Pick<pg.ClientBase, 'query'>
  */
 export async function rollupMismatches(db: Queryable, linkIds: readonly string[]): Promise<string[]> {
   const { rows } = await db.query(
-    `with c as (select * from clicks where link_id = any($1::bigint[])),
+    `with c as (select * from labeled_clicks where link_id = any($1::bigint[])),
      hourly_recount as (
        select link_id, date_trunc('hour', clicked_at) as hour, kind, coalesce(medium, '') as medium, coalesce(app, '') as app,
               coalesce(visibility, '') as visibility, count(*)::bigint as clicks

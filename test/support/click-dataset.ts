@@ -1,5 +1,8 @@
 import type { FastifyInstance } from 'fastify'
+import type { DescribedClassification } from '../../src/clicks/classify/classification.ts'
 import type { ClickRecord } from '../../src/clicks/click-record.ts'
+import { createClickVerdict, type ClickVerdict } from '../../src/clicks/click-verdict.ts'
+import type { ClickWriter } from '../../src/clicks/click-writer.ts'
 import { eventually } from './test-app.ts'
 
 /** A small deterministic PRNG (mulberry32), so a generated dataset is the same on every run. */
@@ -63,9 +66,30 @@ export function generateClicks(opts: { linkIds: readonly string[]; count: number
   })
 }
 
+/**
+ * Records whole click records through a writer, as capture would: each distinct request context and
+ * labels becomes one verdict (one frozen label object, as the memoised classifier hands them out).
+ */
+export function clickRecorder(writer: Pick<ClickWriter, 'recordClick'>) {
+  const verdicts = new Map<string, ClickVerdict>()
+  const verdictOf = (c: ClickRecord) => {
+    const key = JSON.stringify([c.userAgent, c.referrer, c.requestedWith, c.kind, c.medium, c.app, c.visibility, c.browser, c.os, c.device])
+    let v = verdicts.get(key)
+    if (!v) {
+      const label: DescribedClassification = Object.freeze({
+        kind: c.kind, medium: c.medium, app: c.app, visibility: c.visibility, reason: 'recorded', browser: c.browser ?? 'unknown', os: c.os ?? 'unknown', device: c.device ?? 'unknown',
+      })
+      verdicts.set(key, (v = createClickVerdict(c.userAgent ?? '', c.referrer ?? '', c.requestedWith ?? '', label)))
+    }
+    return v
+  }
+  return (c: ClickRecord) => writer.recordClick(c.id, c.linkId, Number(c.linkId), c.at, verdictOf(c), c.visitor, c.language, c.country)
+}
+
 /** Hands clicks to the app's own click writer and waits until they are written with their rollups. */
 export async function recordClicks(app: FastifyInstance, clicks: readonly ClickRecord[]) {
-  for (const c of clicks) app.clicks.writer.record(c)
+  const record = clickRecorder(app.clicks.writer)
+  for (const c of clicks) record(c)
   await eventually(async () => {
     await app.clicks.writer.flush()
     return app.clicks.writer.stats().backlog === 0

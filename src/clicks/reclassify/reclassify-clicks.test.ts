@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { auth, eventually, startTestApp, type TestApp } from '../../../test/support/test-app.ts'
+import { auth, createScratchDatabase, eventually, startTestApp, type TestApp } from '../../../test/support/test-app.ts'
 import { createClickClassifier } from '../classify/create-click-classifier.ts'
 import { reclassifyClicks } from './reclassify-clicks.ts'
-import type { StoredClick } from './label-changes.ts'
+import type { StoredVerdict } from './label-changes.ts'
 
 const CHROME = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36'
 const IPHONE_SAFARI = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1'
@@ -17,10 +17,12 @@ const visits = [
   { ua: IPHONE_SAFARI, ip: '198.51.100.5', 'x-requested-with': 'com.facebook.katana' },
 ]
 
+// A database of its own: reclassification relabels every stored click, and other test files store clicks too.
+let scratch: Awaited<ReturnType<typeof createScratchDatabase>>
 let t: TestApp
 let linkId: string
 const classifier = createClickClassifier({ ownHosts: ['umbra.test'] })
-const classify = (c: StoredClick) =>
+const classify = (c: StoredVerdict) =>
   classifier({ ua: c.user_agent ?? '', referrer: c.referrer ?? '', headers: c.requested_with ? { 'x-requested-with': c.requested_with } : undefined })
 
 const query = async (sql: string) => (await t.app.pg.query(sql, [linkId])).rows
@@ -31,15 +33,16 @@ const rollupsAndRecount = async () => ({
                        where link_id = $1 and kind in ('human','preview','bot') and clicks <> 0 order by 1,2,3,4,5`),
   recount: await query(`select date_trunc('hour', clicked_at) as hour, kind, coalesce(medium,'') as medium, coalesce(app,'') as app,
                          coalesce(visibility,'') as visibility, count(*)::int as clicks
-                       from clicks where link_id = $1 group by 1,2,3,4,5 order by 1,2,3,4,5`),
+                       from labeled_clicks where link_id = $1 group by 1,2,3,4,5 order by 1,2,3,4,5`),
   dimensions: await query(`select dimension, value, clicks::int from click_dimensions_daily where link_id = $1 and clicks <> 0 order by 1,2`),
   dimensionRecount: await query(`select d.name as dimension, coalesce(d.value, 'unknown') as value, count(*)::int as clicks
-                       from clicks, lateral (values ('browser', browser), ('os', os), ('device', device)) d(name, value)
+                       from labeled_clicks, lateral (values ('browser', browser), ('os', os), ('device', device)) d(name, value)
                        where link_id = $1 and kind = 'human' group by 1,2 order by 1,2`),
 })
 
 beforeAll(async () => {
-  t = await startTestApp({ TRUST_PROXY: 'true' })
+  scratch = await createScratchDatabase()
+  t = await startTestApp({ TRUST_PROXY: 'true', ...(scratch ? { DATABASE_URL: scratch.url } : {}) }, scratch ? 'postgres' : 'embedded')
   const link = await t.app.inject({ method: 'POST', url: '/api/v1/links', headers: auth, payload: { url: 'https://example.com/re' } })
   expect(link.statusCode, link.body).toBe(201)
   const code = link.json().code
@@ -48,25 +51,37 @@ beforeAll(async () => {
     expect((await t.app.inject({ url: `/${code}`, headers: { 'user-agent': ua, 'x-forwarded-for': ip, ...headers } })).statusCode).toBe(302)
   await eventually(async () => Number((await query('select count(*) from clicks where link_id = $1'))[0].count) === visits.length)
 })
-afterAll(() => t.close())
+afterAll(async () => {
+  await t?.close()
+  await scratch?.drop()
+})
 
 describe('reclassify', () => {
   it('relabels clicks stored under older rules and corrects the rollups to match a recount', async () => {
-    // Simulate clicks labelled by older, weaker rules: everything human and direct, rollups rebuilt to match.
-    await query(`update clicks set kind = 'human', medium = 'direct', app = null, visibility = 'dark', browser = 'old', os = 'old', device = 'old' where link_id = $1`)
+    // Simulate clicks labelled by older, weaker rules: the same requests with everything human and direct
+    // (verdicts of their own, as an older version would have made them), rollups rebuilt to match.
+    await query(`insert into click_verdicts
+                 select click_verdict_id(user_agent, referrer, requested_with, 'human', 'direct', null, 'dark', 'old', 'old', 'old'),
+                        user_agent, referrer, requested_with, 'human', 'direct', null, 'dark', 'old', 'old', 'old'
+                 from click_verdicts where id in (select verdict_id from clicks where link_id = $1)
+                 on conflict do nothing`)
+    await query(`update clicks c set verdict_id = click_verdict_id(v.user_agent, v.referrer, v.requested_with, 'human', 'direct', null, 'dark', 'old', 'old', 'old')
+                 from click_verdicts v where v.id = c.verdict_id and c.link_id = $1`)
     await query(`delete from click_rollups_hourly where link_id = $1`)
     await query(`insert into click_rollups_hourly (link_id, hour, kind, medium, app, visibility, clicks)
-                 select link_id, date_trunc('hour', clicked_at), kind, medium, '', visibility, count(*) from clicks where link_id = $1 group by 1,2,3,4,5,6`)
+                 select link_id, date_trunc('hour', clicked_at), kind, medium, '', visibility, count(*) from labeled_clicks where link_id = $1 group by 1,2,3,4,5,6`)
     await query(`delete from click_dimensions_daily where link_id = $1`)
     await query(`insert into click_dimensions_daily (link_id, day, dimension, value, clicks)
                  select link_id, (clicked_at at time zone 'UTC')::date, d, 'old', count(*) from clicks, unnest(array['browser','os','device']) d where link_id = $1 group by 1,2,3`)
+    expect(await query(`select distinct kind, browser from labeled_clicks where link_id = $1`)).toEqual([{ kind: 'human', browser: 'old' }])
     const before = await rollupsAndRecount()
     expect(before.hourly).toEqual(before.recount)
 
     const progress = await reclassifyClicks(t.app.pg.pool, classify, { since: new Date(0), batchSize: 2 })
-    expect(progress.changed).toBeGreaterThanOrEqual(visits.length)
+    // Six distinct requests, each with a verdict of old labels in use: six replaced, six clicks moved.
+    expect(progress).toMatchObject({ verdicts: visits.length, relabelled: visits.length, changed: visits.length })
 
-    const labels = await query(`select kind, medium, app, visibility, user_agent from clicks where link_id = $1 order by id`)
+    const labels = await query(`select kind, medium, app, visibility, user_agent from labeled_clicks where link_id = $1 order by id`)
     expect(labels.map(({ kind, medium, app, visibility }) => ({ kind, medium, app, visibility }))).toEqual([
       { kind: 'human', medium: 'direct', app: null, visibility: 'dark' },
       { kind: 'human', medium: 'email', app: 'gmail', visibility: 'dark' },
@@ -83,7 +98,7 @@ describe('reclassify', () => {
 
   it('changes nothing when the labels already match the rules', async () => {
     const before = await rollupsAndRecount()
-    expect(await reclassifyClicks(t.app.pg.pool, classify, { since: new Date(0) })).toMatchObject({ changed: 0 })
+    expect(await reclassifyClicks(t.app.pg.pool, classify, { since: new Date(0) })).toMatchObject({ relabelled: 0, changed: 0 })
     expect(await rollupsAndRecount()).toEqual(before)
   })
 })

@@ -1,44 +1,88 @@
+import type pg from 'pg'
 import type { Pool } from '../../infra/database.ts'
 import type { DescribedClassification } from '../classify/classification.ts'
-import { findLabelChanges, rollupDeltas, type LabelChange, type StoredClick } from './label-changes.ts'
+import { findVerdictChanges, type StoredVerdict } from './label-changes.ts'
 
-const READ_BATCH = `
-select id, link_id, clicked_at, kind, medium, app, visibility, browser, os, device, visitor, user_agent, referrer, requested_with
-from clicks
-where clicked_at >= $1 and (clicked_at, id) > ($2, $3)
-order by clicked_at, id
-limit $4`
+const DAY_MS = 86_400_000
 
-const UPDATE_CLICKS = `
-update clicks c set kind = u.kind, medium = u.medium, app = u.app, visibility = u.visibility,
-                    browser = u.browser, os = u.os, device = u.device
-from unnest($1::bigint[], $2::bigint[], $3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[])
-  as u(link_id, id, clicked_at, kind, medium, app, visibility, browser, os, device)
-where c.link_id = u.link_id and c.id = u.id and c.clicked_at = u.clicked_at`
+// The verdicts clicks since $1 use (one pass over those clicks), the moves of this run (old verdict → its
+// relabelled replacement), and the clicks one day's move touched.
+const CREATE_WORK_TABLES = `
+create temp table if not exists verdicts_in_use (id bigint primary key);
+create temp table if not exists verdict_moves (old_id bigint primary key, new_id bigint not null);
+create temp table if not exists moved_clicks (link_id bigint, clicked_at timestamptz, visitor bigint, old_id bigint, new_id bigint)
+  on commit delete rows;
+truncate verdicts_in_use, verdict_moves`
+const FIND_VERDICTS_IN_USE = `insert into verdicts_in_use select distinct verdict_id from clicks where clicked_at >= $1`
 
+const READ_VERDICTS = `
+select v.id, v.user_agent, v.referrer, v.requested_with, v.kind, v.medium, v.app, v.visibility, v.browser, v.os, v.device
+from verdicts_in_use u join click_verdicts v using (id) where u.id > $1 order by u.id limit $2`
+
+const ADD_VERDICTS = `
+with added as (
+  insert into click_verdicts
+  select * from unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[])
+  on conflict (id) do nothing
+)
+insert into verdict_moves select * from unnest($12::bigint[], $1::bigint[])`
+
+// The days that have clicks since $1, read from the rollups (far fewer rows than clicks).
+const CLICK_DAYS = `
+select extract(epoch from min(hour)) * 1000 as first, extract(epoch from max(hour)) * 1000 as last
+from click_rollups_hourly where hour >= date_trunc('hour', $1::timestamptz)`
+
+const MOVE_CLICKS = `
+with moved as (
+  update clicks c set verdict_id = m.new_id
+  from verdict_moves m
+  where c.verdict_id = m.old_id and c.clicked_at >= $1 and c.clicked_at < $2 and c.clicked_at >= $3
+  returning c.link_id, c.clicked_at, c.visitor, m.old_id, m.new_id
+)
+insert into moved_clicks select * from moved`
+
+/** -1 under the old labels, +1 under the new, summed per key: right while the live writer keeps adding clicks. */
 const APPLY_HOURLY = `
 insert into click_rollups_hourly as r (link_id, hour, kind, medium, app, visibility, clicks)
-select * from unnest($1::bigint[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[])
+select link_id, hour, kind, medium, app, visibility, sum(delta)
+from (
+  select m.link_id, date_trunc('hour', m.clicked_at) as hour, v.kind, coalesce(v.medium, '') as medium, coalesce(v.app, '') as app,
+         coalesce(v.visibility, '') as visibility, case when v.id = m.old_id then -1 else 1 end as delta
+  from moved_clicks m join click_verdicts v on v.id in (m.old_id, m.new_id)
+) d
+group by 1, 2, 3, 4, 5, 6
+having sum(delta) <> 0
+order by 1, 2, 3, 4, 5, 6
 on conflict (link_id, hour, kind, medium, app, visibility) do update set clicks = r.clicks + excluded.clicks`
 
 const APPLY_DIMENSIONS = `
 insert into click_dimensions_daily as d (link_id, day, dimension, value, clicks)
-select * from unnest($1::bigint[], $2::date[], $3::text[], $4::text[], $5::bigint[])
+select link_id, day, dimension, value, sum(delta)
+from (
+  select m.link_id, (m.clicked_at at time zone 'UTC')::date as day, dim.name as dimension, coalesce(dim.value, 'unknown') as value,
+         case when v.id = m.old_id then -1 else 1 end as delta
+  from moved_clicks m join click_verdicts v on v.id in (m.old_id, m.new_id),
+       lateral (values ('browser', v.browser), ('os', v.os), ('device', v.device)) as dim(name, value)
+  where v.kind = 'human'
+) x
+group by 1, 2, 3, 4
+having sum(delta) <> 0
+order by 1, 2, 3, 4
 on conflict (link_id, day, dimension, value) do update set clicks = d.clicks + excluded.clicks`
 
-const DROP_EMPTY_ROLLUPS = `
-delete from click_rollups_hourly where link_id = any($1::bigint[]) and clicks = 0;
-`
+const DROP_EMPTY_ROLLUPS = `delete from click_rollups_hourly where link_id in (select distinct link_id from moved_clicks) and clicks = 0`
 
-/** A visitor is on a link's day when at least one of their clicks that day is human. */
+/**
+ * A visitor is on a link's day when at least one of their clicks that day is human: recounted for the
+ * visitors the day's moves touched, from that day's clicks as they are now.
+ */
 const RESYNC_VISITORS = `
 with touched as (
-  select distinct link_id, (clicked_at at time zone 'UTC')::date as day, visitor
-  from unnest($1::bigint[], $2::timestamptz[], $3::bigint[]) as t(link_id, clicked_at, visitor)
+  select distinct link_id, (clicked_at at time zone 'UTC')::date as day, visitor from moved_clicks where visitor is not null
 ), human as (
-  select t.* from touched t
-  where exists (select 1 from clicks c where c.link_id = t.link_id and c.visitor = t.visitor and c.kind = 'human'
-                  and c.clicked_at >= t.day::timestamp at time zone 'UTC' and c.clicked_at < (t.day + 1)::timestamp at time zone 'UTC')
+  select distinct c.link_id, (c.clicked_at at time zone 'UTC')::date as day, c.visitor
+  from clicks c join click_verdicts v on v.id = c.verdict_id
+  where c.clicked_at >= $1 and c.clicked_at < $2 and v.kind = 'human' and (c.link_id, c.visitor) in (select link_id, visitor from touched)
 ), added as (
   insert into link_visitors_daily (link_id, day, visitor) select * from human on conflict do nothing
 )
@@ -46,65 +90,73 @@ delete from link_visitors_daily v using touched t
 where v.link_id = t.link_id and v.day = t.day and v.visitor = t.visitor
   and not exists (select 1 from human h where h.link_id = t.link_id and h.day = t.day and h.visitor = t.visitor)`
 
-export type ReclassifyProgress = { scanned: number; changed: number }
+/** Verdicts in use since `since` checked, those relabelled, days of clicks done, clicks moved to a relabelled verdict. */
+export type ReclassifyProgress = { verdicts: number; relabelled: number; days: number; changed: number }
 
 /**
- * Recomputes stored labels with the current rules and corrects the rollups by deltas, one batch per
- * transaction, so it can run while the service is writing new clicks.
+ * Relabels stored clicks with the current rules and corrects the rollups by deltas. Labels live in
+ * verdicts, which never change: each verdict the rules now label differently gets a replacement, and the
+ * clicks since `since` are moved to it one UTC day per transaction, so it can run while the service is
+ * writing new clicks (which keep their own verdicts, and the rollups counted with them).
  */
 export async function reclassifyClicks(
   pool: Pick<Pool, 'connect'>,
-  classify: (c: StoredClick) => DescribedClassification,
+  classify: (v: StoredVerdict) => DescribedClassification,
   opts: { since: Date; batchSize?: number; onBatch?: (p: ReclassifyProgress) => void },
 ): Promise<ReclassifyProgress> {
   const batchSize = opts.batchSize ?? 5_000
-  const progress = { scanned: 0, changed: 0 }
-  let after: { at: Date; id: string } = { at: new Date(0), id: '0' }
-  for (;;) {
-    const client = await pool.connect()
-    try {
-      await client.query('begin')
-      const { rows } = await client.query<StoredClick>(READ_BATCH, [opts.since, after.at, after.id, batchSize])
-      const changes = findLabelChanges(rows, classify)
-      if (changes.length) await applyChanges(client, changes)
-      await client.query('commit')
-      progress.scanned += rows.length
-      progress.changed += changes.length
+  const progress: ReclassifyProgress = { verdicts: 0, relabelled: 0, days: 0, changed: 0 }
+  const client = (await pool.connect()) as pg.PoolClient
+  try {
+    await client.query(CREATE_WORK_TABLES)
+    await client.query(FIND_VERDICTS_IN_USE, [opts.since])
+    for (let after = '-9223372036854775808'; ; ) {
+      const { rows } = await client.query<StoredVerdict>(READ_VERDICTS, [after, batchSize])
+      const changes = findVerdictChanges(rows, classify)
+      if (changes.length) await client.query(ADD_VERDICTS, verdictColumns(changes))
+      progress.verdicts += rows.length
+      progress.relabelled += changes.length
       opts.onBatch?.(progress)
-      if (rows.length < batchSize) return progress
-      const last = rows[rows.length - 1]
-      after = { at: last.clicked_at, id: last.id }
-    } catch (err) {
-      await client.query('rollback').catch(() => {})
-      throw err
-    } finally {
-      client.release()
+      if (rows.length < batchSize) break
+      after = rows[rows.length - 1].id
     }
+    if (progress.relabelled === 0) return progress
+
+    const { first, last } = (await client.query(CLICK_DAYS, [opts.since])).rows[0]
+    if (first === null) return progress
+    for (let day = Math.floor(Number(first) / DAY_MS) * DAY_MS; day <= Number(last); day += DAY_MS) {
+      const window = [new Date(day), new Date(day + DAY_MS)]
+      await client.query('begin')
+      try {
+        const moved = await client.query(MOVE_CLICKS, [...window, opts.since])
+        if (moved.rowCount) {
+          await client.query(APPLY_HOURLY)
+          await client.query(APPLY_DIMENSIONS)
+          await client.query(DROP_EMPTY_ROLLUPS)
+          await client.query(RESYNC_VISITORS, window)
+        }
+        await client.query('commit')
+        progress.days++
+        progress.changed += moved.rowCount ?? 0
+        opts.onBatch?.(progress)
+      } catch (err) {
+        await client.query('rollback').catch(() => {})
+        throw err
+      }
+    }
+    return progress
+  } finally {
+    client.release()
   }
 }
 
-async function applyChanges(client: { query: Pool['query'] }, changes: LabelChange[]) {
-  const col = <T>(f: (c: LabelChange) => T) => changes.map(f)
-  await client.query(UPDATE_CLICKS, [
-    col((c) => c.click.link_id), col((c) => c.click.id), col((c) => c.click.clicked_at),
-    col((c) => c.next.kind), col((c) => c.next.medium), col((c) => c.next.app), col((c) => c.next.visibility),
-    col((c) => c.next.browser), col((c) => c.next.os), col((c) => c.next.device),
-  ])
-  const { hourly, dimensions } = rollupDeltas(changes)
-  if (hourly.length)
-    await client.query(APPLY_HOURLY, [
-      hourly.map((r) => r.link_id), hourly.map((r) => r.hour), hourly.map((r) => r.kind), hourly.map((r) => r.medium),
-      hourly.map((r) => r.app), hourly.map((r) => r.visibility), hourly.map((r) => r.delta),
-    ])
-  if (dimensions.length)
-    await client.query(APPLY_DIMENSIONS, [
-      dimensions.map((r) => r.link_id), dimensions.map((r) => r.day), dimensions.map((r) => r.dimension),
-      dimensions.map((r) => r.value), dimensions.map((r) => r.delta),
-    ])
-  await client.query(DROP_EMPTY_ROLLUPS, [[...new Set(hourly.map((r) => r.link_id))]])
-  const withVisitor = changes.filter((c) => c.click.visitor !== null)
-  if (withVisitor.length)
-    await client.query(RESYNC_VISITORS, [
-      withVisitor.map((c) => c.click.link_id), withVisitor.map((c) => c.click.clicked_at), withVisitor.map((c) => c.click.visitor),
-    ])
+function verdictColumns(changes: ReturnType<typeof findVerdictChanges>): unknown[][] {
+  const col = <T>(f: (c: (typeof changes)[number]) => T) => changes.map(f)
+  const text = (s: string | null) => s || null
+  return [
+    col((c) => c.to.id), col((c) => text(c.to.userAgent)), col((c) => text(c.to.referrer)), col((c) => text(c.to.requestedWith)),
+    col((c) => c.to.label.kind), col((c) => c.to.label.medium), col((c) => c.to.label.app), col((c) => c.to.label.visibility),
+    col((c) => text(c.to.label.browser)), col((c) => text(c.to.label.os)), col((c) => text(c.to.label.device)),
+    col((c) => c.from.id),
+  ]
 }

@@ -1,0 +1,96 @@
+/**
+ * SipHash-2-4 (Aumasson & Bernstein), a keyed pseudo-random function for short inputs, in 32-bit halves
+ * because JavaScript has no 64-bit integers. Its state after a prefix can be kept and finished with
+ * different suffixes: the visitor hash keeps it per user agent and day, so a click hashes only its IP
+ * (~0.1 µs, against ~0.6 µs for a native SHA-256 call of the whole input).
+ *
+ * Strings are read as Latin-1 bytes (char code & 0xff): header values are Latin-1 strings in Node.
+ */
+
+/** v0..v3 as (low, high) pairs, then the pending partial word (low, high), then the bytes absorbed so far. */
+export type SipState = Int32Array
+
+const WORDS = 11
+const scratch = new Int32Array(WORDS)
+const digest = new Uint32Array(2)
+
+/** The state for a 16-byte key (two little-endian 64-bit words k0, k1). */
+export function sipInit(key: Uint8Array): SipState {
+  if (key.length < 16) throw new Error('a SipHash key has 16 bytes')
+  const word = (at: number) => key[at] | (key[at + 1] << 8) | (key[at + 2] << 16) | (key[at + 3] << 24)
+  const [k0l, k0h, k1l, k1h] = [word(0), word(4), word(8), word(12)]
+  // "somepseudorandomlygeneratedbytes", as the specification's initial constants.
+  return Int32Array.of(k0l ^ 0x70736575, k0h ^ 0x736f6d65, k1l ^ 0x6e646f6d, k1h ^ 0x646f7261, k0l ^ 0x6e657261, k0h ^ 0x6c796765, k1l ^ 0x79746573, k1h ^ 0x74656462, 0, 0, 0)
+}
+
+/** Absorbs a string's bytes into the state (in place). */
+export function sipAbsorb(st: SipState, s: string): void {
+  let v0l = st[0], v0h = st[1], v1l = st[2], v1h = st[3], v2l = st[4], v2h = st[5], v3l = st[6], v3h = st[7]
+  let ml = st[8], mh = st[9], n = st[10]
+  for (let i = 0; i < s.length; i++) {
+    const at = n & 7
+    if (at < 4) ml |= (s.charCodeAt(i) & 0xff) << (at << 3)
+    else mh |= (s.charCodeAt(i) & 0xff) << ((at - 4) << 3)
+    n++
+    if (at !== 7) continue
+    v3l ^= ml, v3h ^= mh
+    for (let r = 0; r < 2; r++) {
+      let l, h
+      l = (v0l + v1l) | 0, v0h = (v0h + v1h + ((l >>> 0) < (v0l >>> 0) ? 1 : 0)) | 0, v0l = l
+      h = (v1h << 13) | (v1l >>> 19), l = (v1l << 13) | (v1h >>> 19), v1h = h ^ v0h, v1l = l ^ v0l
+      h = v0l, v0l = v0h, v0h = h
+      l = (v2l + v3l) | 0, v2h = (v2h + v3h + ((l >>> 0) < (v2l >>> 0) ? 1 : 0)) | 0, v2l = l
+      h = (v3h << 16) | (v3l >>> 16), l = (v3l << 16) | (v3h >>> 16), v3h = h ^ v2h, v3l = l ^ v2l
+      l = (v0l + v3l) | 0, v0h = (v0h + v3h + ((l >>> 0) < (v0l >>> 0) ? 1 : 0)) | 0, v0l = l
+      h = (v3h << 21) | (v3l >>> 11), l = (v3l << 21) | (v3h >>> 11), v3h = h ^ v0h, v3l = l ^ v0l
+      l = (v2l + v1l) | 0, v2h = (v2h + v1h + ((l >>> 0) < (v2l >>> 0) ? 1 : 0)) | 0, v2l = l
+      h = (v1h << 17) | (v1l >>> 15), l = (v1l << 17) | (v1h >>> 15), v1h = h ^ v2h, v1l = l ^ v2l
+      h = v2l, v2l = v2h, v2h = h
+    }
+    v0l ^= ml, v0h ^= mh
+    ml = 0, mh = 0
+  }
+  st[0] = v0l, st[1] = v0h, st[2] = v1l, st[3] = v1h, st[4] = v2l, st[5] = v2h, st[6] = v3l, st[7] = v3h
+  st[8] = ml, st[9] = mh, st[10] = n
+}
+
+/** The 64-bit SipHash-2-4 of everything absorbed into `digest` (low, high); the state is left as it was. */
+function finish(st: SipState): void {
+  let v0l = st[0], v0h = st[1], v1l = st[2], v1h = st[3], v2l = st[4], v2h = st[5], v3l = st[6], v3h = st[7]
+  // The last word carries the input length (mod 256) in its top byte.
+  const ml = st[8], mh = st[9] | ((st[10] & 0xff) << 24)
+  v3l ^= ml, v3h ^= mh
+  // Two compression rounds for the last word, then v2 ^= 0xff and four finalization rounds.
+  for (let r = 0; r < 6; r++) {
+    if (r === 2) (v0l ^= ml), (v0h ^= mh), (v2l ^= 0xff)
+    let l, h
+    l = (v0l + v1l) | 0, v0h = (v0h + v1h + ((l >>> 0) < (v0l >>> 0) ? 1 : 0)) | 0, v0l = l
+    h = (v1h << 13) | (v1l >>> 19), l = (v1l << 13) | (v1h >>> 19), v1h = h ^ v0h, v1l = l ^ v0l
+    h = v0l, v0l = v0h, v0h = h
+    l = (v2l + v3l) | 0, v2h = (v2h + v3h + ((l >>> 0) < (v2l >>> 0) ? 1 : 0)) | 0, v2l = l
+    h = (v3h << 16) | (v3l >>> 16), l = (v3l << 16) | (v3h >>> 16), v3h = h ^ v2h, v3l = l ^ v2l
+    l = (v0l + v3l) | 0, v0h = (v0h + v3h + ((l >>> 0) < (v0l >>> 0) ? 1 : 0)) | 0, v0l = l
+    h = (v3h << 21) | (v3l >>> 11), l = (v3l << 21) | (v3h >>> 11), v3h = h ^ v0h, v3l = l ^ v0l
+    l = (v2l + v1l) | 0, v2h = (v2h + v1h + ((l >>> 0) < (v2l >>> 0) ? 1 : 0)) | 0, v2l = l
+    h = (v1h << 17) | (v1l >>> 15), l = (v1l << 17) | (v1h >>> 15), v1h = h ^ v2h, v1l = l ^ v2l
+    h = v2l, v2l = v2h, v2h = h
+  }
+  digest[0] = v0l ^ v1l ^ v2l ^ v3l
+  digest[1] = v0h ^ v1h ^ v2h ^ v3h
+}
+
+/** SipHash-2-4 over prefix ‖ suffix as [low, high] 32-bit words; `prefix` is not changed. */
+export function sipHash64(prefix: SipState, suffix: string): [number, number] {
+  scratch.set(prefix)
+  sipAbsorb(scratch, suffix)
+  finish(scratch)
+  return [digest[0], digest[1]]
+}
+
+/** The low 52 bits of SipHash-2-4 over prefix ‖ suffix, as a safe integer (no allocation); `prefix` is not changed. */
+export function sipHash52(prefix: SipState, suffix: string): number {
+  scratch.set(prefix)
+  sipAbsorb(scratch, suffix)
+  finish(scratch)
+  return (digest[1] & 0xfffff) * 4294967296 + digest[0]
+}
