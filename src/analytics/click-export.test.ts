@@ -41,6 +41,23 @@ describe('click export on the embedded database', () => {
     expect(await exportAll({}, 7, () => pool.query('select 1'))).toEqual(whole)
   })
 
+  it('walks bursts and gaps alike: 40 clicks in one millisecond, then single clicks days apart', async () => {
+    const burstFrom = new Date('2025-06-01T00:00:00.000Z')
+    const { rows } = await pool.query(`select id from links where code = 'emb-a'`)
+    await pool.query(
+      `insert into clicks (id, link_id, clicked_at, verdict_id)
+       select 1000 + i, $1::bigint, case when i <= 40 then $2::timestamptz else $2::timestamptz + (i - 40) * interval '3 days' + interval '1 ms' * i end, 1
+       from generate_series(1, 45) as i`,
+      [rows[0].id, burstFrom],
+    )
+    let csv = ''
+    for await (const chunk of clickCsvChunks(pool, { from: burstFrom, to: new Date('2025-07-01T00:00:00.000Z') }, 7)) csv += chunk
+    const times = csv.trimEnd().split('\r\n').slice(1).map((l) => l.split(',')[0])
+    expect(times).toHaveLength(45)
+    expect(times.slice(0, 40).every((t) => t === burstFrom.toISOString())).toBe(true)
+    expect([...times].sort()).toEqual(times)
+  })
+
   it('filters by topic', async () => {
     const lines = await exportAll({ topic: 'local' }, 25)
     expect(lines).toHaveLength(151)
