@@ -23,46 +23,10 @@ export function sipInit(key: Uint8Array): SipState {
   return Int32Array.of(k0l ^ 0x70736575, k0h ^ 0x736f6d65, k1l ^ 0x6e646f6d, k1h ^ 0x646f7261, k0l ^ 0x6e657261, k0h ^ 0x6c796765, k1l ^ 0x79746573, k1h ^ 0x74656462, 0, 0, 0)
 }
 
-/** Absorbs a string's bytes into the state (in place). */
-export function sipAbsorb(st: SipState, s: string): void {
+/** `rounds` SipRounds over v0..v3 of the state, in place. */
+function sipRounds(st: SipState, rounds: number): void {
   let v0l = st[0], v0h = st[1], v1l = st[2], v1h = st[3], v2l = st[4], v2h = st[5], v3l = st[6], v3h = st[7]
-  let ml = st[8], mh = st[9], n = st[10]
-  for (let i = 0; i < s.length; i++) {
-    const at = n & 7
-    if (at < 4) ml |= (s.charCodeAt(i) & 0xff) << (at << 3)
-    else mh |= (s.charCodeAt(i) & 0xff) << ((at - 4) << 3)
-    n++
-    if (at !== 7) continue
-    v3l ^= ml, v3h ^= mh
-    for (let r = 0; r < 2; r++) {
-      let l, h
-      l = (v0l + v1l) | 0, v0h = (v0h + v1h + ((l >>> 0) < (v0l >>> 0) ? 1 : 0)) | 0, v0l = l
-      h = (v1h << 13) | (v1l >>> 19), l = (v1l << 13) | (v1h >>> 19), v1h = h ^ v0h, v1l = l ^ v0l
-      h = v0l, v0l = v0h, v0h = h
-      l = (v2l + v3l) | 0, v2h = (v2h + v3h + ((l >>> 0) < (v2l >>> 0) ? 1 : 0)) | 0, v2l = l
-      h = (v3h << 16) | (v3l >>> 16), l = (v3l << 16) | (v3h >>> 16), v3h = h ^ v2h, v3l = l ^ v2l
-      l = (v0l + v3l) | 0, v0h = (v0h + v3h + ((l >>> 0) < (v0l >>> 0) ? 1 : 0)) | 0, v0l = l
-      h = (v3h << 21) | (v3l >>> 11), l = (v3l << 21) | (v3h >>> 11), v3h = h ^ v0h, v3l = l ^ v0l
-      l = (v2l + v1l) | 0, v2h = (v2h + v1h + ((l >>> 0) < (v2l >>> 0) ? 1 : 0)) | 0, v2l = l
-      h = (v1h << 17) | (v1l >>> 15), l = (v1l << 17) | (v1h >>> 15), v1h = h ^ v2h, v1l = l ^ v2l
-      h = v2l, v2l = v2h, v2h = h
-    }
-    v0l ^= ml, v0h ^= mh
-    ml = 0, mh = 0
-  }
-  st[0] = v0l, st[1] = v0h, st[2] = v1l, st[3] = v1h, st[4] = v2l, st[5] = v2h, st[6] = v3l, st[7] = v3h
-  st[8] = ml, st[9] = mh, st[10] = n
-}
-
-/** The 64-bit SipHash-2-4 of everything absorbed into `digest` (low, high); the state is left as it was. */
-function finish(st: SipState): void {
-  let v0l = st[0], v0h = st[1], v1l = st[2], v1h = st[3], v2l = st[4], v2h = st[5], v3l = st[6], v3h = st[7]
-  // The last word carries the input length (mod 256) in its top byte.
-  const ml = st[8], mh = st[9] | ((st[10] & 0xff) << 24)
-  v3l ^= ml, v3h ^= mh
-  // Two compression rounds for the last word, then v2 ^= 0xff and four finalization rounds.
-  for (let r = 0; r < 6; r++) {
-    if (r === 2) (v0l ^= ml), (v0h ^= mh), (v2l ^= 0xff)
+  for (let r = 0; r < rounds; r++) {
     let l, h
     l = (v0l + v1l) | 0, v0h = (v0h + v1h + ((l >>> 0) < (v0l >>> 0) ? 1 : 0)) | 0, v0l = l
     h = (v1h << 13) | (v1l >>> 19), l = (v1l << 13) | (v1h >>> 19), v1h = h ^ v0h, v1l = l ^ v0l
@@ -75,8 +39,36 @@ function finish(st: SipState): void {
     h = (v1h << 17) | (v1l >>> 15), l = (v1l << 17) | (v1h >>> 15), v1h = h ^ v2h, v1l = l ^ v2l
     h = v2l, v2l = v2h, v2h = h
   }
-  digest[0] = v0l ^ v1l ^ v2l ^ v3l
-  digest[1] = v0h ^ v1h ^ v2h ^ v3h
+  st[0] = v0l, st[1] = v0h, st[2] = v1l, st[3] = v1h, st[4] = v2l, st[5] = v2h, st[6] = v3l, st[7] = v3h
+}
+
+/** Compresses one 64-bit message word (low, high) into the state: two rounds, as in SipHash-2-4. */
+function compress(st: SipState, ml: number, mh: number): void {
+  st[6] ^= ml, st[7] ^= mh
+  sipRounds(st, 2)
+  st[0] ^= ml, st[1] ^= mh
+}
+
+/** Absorbs a string's bytes into the state (in place). */
+export function sipAbsorb(st: SipState, s: string): void {
+  let ml = st[8], mh = st[9], n = st[10]
+  for (let i = 0; i < s.length; i++, n++) {
+    const at = n & 7
+    if (at < 4) ml |= (s.charCodeAt(i) & 0xff) << (at << 3)
+    else mh |= (s.charCodeAt(i) & 0xff) << ((at - 4) << 3)
+    if (at === 7) compress(st, ml, mh), (ml = 0), (mh = 0)
+  }
+  st[8] = ml, st[9] = mh, st[10] = n
+}
+
+/** The 64-bit SipHash-2-4 of everything absorbed into `digest` (low, high): the state is finished in place. */
+function finish(st: SipState): void {
+  // The last word carries the input length (mod 256) in its top byte; then v2 ^= 0xff and four rounds.
+  compress(st, st[8], st[9] | ((st[10] & 0xff) << 24))
+  st[4] ^= 0xff
+  sipRounds(st, 4)
+  digest[0] = st[0] ^ st[2] ^ st[4] ^ st[6]
+  digest[1] = st[1] ^ st[3] ^ st[5] ^ st[7]
 }
 
 /** SipHash-2-4 over prefix ‖ suffix as [low, high] 32-bit words; `prefix` is not changed. */
