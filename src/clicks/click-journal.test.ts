@@ -66,6 +66,20 @@ describe('the click journal', () => {
     next.close()
   })
 
+  it('names the segments of a run started in the same millisecond as the last one after its leftovers', () => {
+    const dir = tempDir()
+    const future = Date.now() + 60_000 // a leftover from a run that seems to have started later than now
+    writeFileSync(join(dir, `seg-${future}-000000001.bin`), Buffer.concat([COPY_BINARY_HEADER, rows(1)]))
+    const journal = openClickJournal(dir)
+    journal.write(rows(2), rows(2).length, '')
+    const mine = journal.seal()
+    expect(journal.leftOver).toEqual([join(dir, `seg-${future}-000000001`)])
+    expect(mine > journal.leftOver[0]).toBe(true)
+    expect(idsOf(journal.read(journal.leftOver[0]))).toEqual([1])
+    expect(idsOf(journal.read(mine))).toEqual([2])
+    journal.close()
+  })
+
   it('removes a written segment with its verdicts, and moves a refused one aside', () => {
     const dir = tempDir()
     const journal = openClickJournal(dir)

@@ -37,12 +37,12 @@ export function openClickJournal(dir: string) {
   // Two live processes must not share a journal: each would replay the other's unfinished batches.
   const release = claimDirectory(dir, 'owner.pid', (pid) => `the click journal in ${dir} is in use by process ${pid}: give each instance its own DATA_DIR`)
   convertLegacySegments(dir)
-  const runId = Date.now()
+  const leftOverFiles = readdirSync(dir).filter((f) => SEGMENT.test(f)).sort(bySegmentOrder)
+  const leftOver: Segment[] = leftOverFiles.map((f) => join(dir, f.slice(0, -'.bin'.length)))
+  // This run's segments sort after, and never share a name with, those of the run before (even in the same millisecond).
+  const lastRun = leftOverFiles.length ? Number(SEGMENT.exec(leftOverFiles.at(-1)!)![1]) : 0
+  const runId = Math.max(Date.now(), lastRun + 1)
   let seq = 0
-  const leftOver: Segment[] = readdirSync(dir)
-    .filter((f) => SEGMENT.test(f))
-    .sort(bySegmentOrder)
-    .map((f) => join(dir, f.slice(0, -'.bin'.length)))
   let current = ''
   let rowsFd = -1
   let verdictsFd = -1

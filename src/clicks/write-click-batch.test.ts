@@ -11,6 +11,7 @@ import type { ClickRecord } from './click-record.ts'
 import { COPY_BINARY_HEADER, MAX_CLICK_ROW_BYTES, writeClickRow } from './click-row.ts'
 import { createClickVerdict } from './click-verdict.ts'
 import { createClickBatchWriter, type ClickBatch } from './write-click-batch.ts'
+import { PglitePool } from '../infra/pglite-pool.ts'
 
 // A database of its own: the test adds a trigger that makes commits fail on purpose.
 let scratch: Awaited<ReturnType<typeof createScratchDatabase>>
@@ -123,12 +124,49 @@ describe('createClickBatchWriter on Postgres', () => {
     expect(await uniques()).toBe(6)
   })
 
+  it('writes a row that a damaged segment holds twice (on disk and kept in memory) once', async () => {
+    const write = createClickBatchWriter(pool, 'postgres')
+    const batch = freshBatch([click(31, 40), click(32, 41)])
+    const again = Buffer.alloc(MAX_CLICK_ROW_BYTES)
+    const v = verdictOf(click(32, 41))
+    const end = writeClickRow(again, 0, 32, Number(linkId), click(32, 41).at, v.idHigh, v.idLow, 41, 'en', null)
+    expect(await write({ ...batch, rows: { file: batch.rows.file, chunks: [again.subarray(0, end)] }, count: 3, rollups: null })).toEqual({ inserted: 2 })
+    expect(await clickCounts(pool, [linkId])).toMatchObject({ clicks: 11, duplicated: 0 })
+    expect(await rollupMismatches(pool, [linkId])).toEqual([])
+  })
+
   it('fails, rather than waits, when the journal segment of a batch cannot be read', async () => {
     const write = createClickBatchWriter(pool, 'postgres')
     const batch = freshBatch([click(41, 50)])
     rmSync(batch.rows.file!)
     await expect(write(batch)).rejects.toThrow(/payload not sent: ENOENT/)
-    expect((await clickCounts(pool, [linkId])).clicks).toBe(9)
-    expect(await uniques()).toBe(6)
+    expect((await clickCounts(pool, [linkId])).clicks).toBe(11)
+    expect(await uniques()).toBe(8)
   })
+})
+
+describe('createClickBatchWriter on the embedded database', () => {
+  it('writes a fresh batch, and a replay of it the careful way adds nothing', async () => {
+    const embedded = new PglitePool({ dataDir: 'memory://' })
+    const db = embedded as unknown as pg.Pool
+    const realLink = linkId
+    try {
+      await runMigrations(db)
+      linkId = String((await db.query(`insert into links (code, url) values ('batch', 'https://example.com/') returning id`)).rows[0].id)
+      const write = createClickBatchWriter(db, 'embedded')
+      const clicks = [click(1, 7), click(2, 7), click(3, 8), click(4, null, 'bot')]
+      expect(await write(freshBatch(clicks))).toEqual({ inserted: 4 })
+      expect(await write({ ...freshBatch(clicks), rollups: null })).toEqual({ inserted: 0 })
+      const session = await embedded.connect()
+      try {
+        expect(await clickCounts(session as never, [linkId])).toEqual({ clicks: 4, duplicated: 0 })
+        expect(await rollupMismatches(session as never, [linkId])).toEqual([])
+      } finally {
+        session.release()
+      }
+    } finally {
+      linkId = realLink
+      await embedded.end()
+    }
+  }, 60_000)
 })
