@@ -29,7 +29,7 @@ function setup(honorDnt = false) {
     classify: createClickClassifier({ ownHosts: ['u.example'] }),
     // A stand-in that shows what went into the hash: the length of the IP and of the user agent.
     visitors: {
-      prefix: (userAgent, at) => ({ day: Math.floor(at / 86_400_000), sip: null, saltHex: '', userAgent }),
+      prefix: (userAgent, at, reuse) => reuse ?? { day: Math.floor(at / 86_400_000), sip: null, saltHex: '', userAgent },
       finish: (p, ip) => (ip.length * 1_000 + p.userAgent.length) * 10 + 1,
     },
     mintId: () => id++,

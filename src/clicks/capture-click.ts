@@ -13,7 +13,6 @@ const MAX_REFERRER = 1024
 const MAX_USER_AGENT = 512
 const MAX_REQUESTED_WITH = 256
 const VERDICT_MEMO_MAX = 10_000
-const DAY_MS = 86_400_000
 
 export type ClickCaptureDeps = {
   classify: (input: ClickInput) => DescribedClassification
@@ -122,9 +121,8 @@ export function createClickCapture(d: ClickCaptureDeps) {
     // Only humans are counted as visitors; the IP goes into the hash and nowhere else.
     let visitor: number | null = null
     if (v.label.kind === 'human' && !(d.honorDnt && request.optsOut)) {
-      let prefix = v.visitorPrefix
-      if (prefix === null || prefix.day !== Math.floor(at / DAY_MS)) prefix = v.visitorPrefix = d.visitors.prefix(v.userAgent, at)
-      visitor = d.visitors.finish(prefix, request.ip)
+      v.visitorPrefix = d.visitors.prefix(v.userAgent, at, v.visitorPrefix)
+      visitor = d.visitors.finish(v.visitorPrefix, request.ip)
     }
     const country = request.country !== undefined && /^[A-Za-z]{2}$/.test(request.country) ? request.country.toUpperCase() : null
     d.recordClick(d.mintId(), link.id, link.numericId, at, v, visitor, memoFirstLanguage(request.acceptLanguage), country)

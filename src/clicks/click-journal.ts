@@ -1,7 +1,7 @@
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs'
 import { basename, join } from 'node:path'
 import { claimDirectory } from '../infra/directory-lock.ts'
-import { COPY_BINARY_HEADER, decodeClickRows } from './click-row.ts'
+import { COPY_BINARY_HEADER, scanClickRows } from './click-row.ts'
 import { VERDICT_COLUMNS } from './click-verdict.ts'
 import { convertLegacySegments } from './legacy-journal.ts'
 
@@ -85,12 +85,12 @@ export function openClickJournal(dir: string) {
      */
     read(segment: Segment): SegmentContent {
       const rows = readIfThere(rowsOf(segment))
-      const whole = rows.length >= COPY_BINARY_HEADER.length ? decodeClickRows(rows) : { rows: [], end: COPY_BINARY_HEADER.length }
+      const whole = rows.length >= COPY_BINARY_HEADER.length ? scanClickRows(rows) : { count: 0, end: COPY_BINARY_HEADER.length }
       const verdicts = wholeVerdictLines(readIfThere(verdictsOf(segment)).toString('utf8'))
       const torn = rows.length > whole.end ? 1 : 0
       return {
         rows: Buffer.concat([COPY_BINARY_HEADER, rows.subarray(COPY_BINARY_HEADER.length, whole.end)]),
-        count: whole.rows.length,
+        count: whole.count,
         verdicts: verdicts.lines,
         discarded: torn + verdicts.discarded,
       }

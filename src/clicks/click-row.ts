@@ -78,55 +78,62 @@ export type DecodedClickRow = {
   country: string | null
 }
 
+// The lengths each field may have (-1 is NULL): id, link, time and verdict, then visitor, language, country.
+const FIELD_FITS: ((length: number) => boolean)[] = [
+  (n) => n === 8, (n) => n === 8, (n) => n === 8, (n) => n === 8,
+  (n) => n === 8 || n === -1, (n) => n >= -1 && n <= MAX_LANGUAGE, (n) => n === 2 || n === -1,
+]
+
+/** Where the click row starting at `at` ends, or -1 when no whole click row starts there. */
+function rowEnd(buf: Buffer, start: number): number {
+  let at = start
+  if (at + 2 > buf.length || buf.readInt16BE(at) !== FIELDS) return -1
+  at += 2
+  for (let i = 0; i < FIELDS; i++) {
+    if (at + 4 > buf.length) return -1
+    const length = buf.readInt32BE(at)
+    at += 4
+    if (!FIELD_FITS[i](length) || at + Math.max(0, length) > buf.length) return -1
+    at += Math.max(0, length)
+  }
+  return at
+}
+
 /**
- * The whole rows of binary COPY data starting at `from` (after the header), and where the last whole row
+ * How many whole click rows binary COPY data holds from `from` (after the header), and where the last one
  * ends: a row cut short (the process died mid-write, or the disk filled up) ends the scan, and so does
  * anything that is not a click row.
  */
+export function scanClickRows(buf: Buffer, from = COPY_BINARY_HEADER.length): { count: number; end: number } {
+  let count = 0
+  let at = from
+  for (let end = rowEnd(buf, at); end !== -1; end = rowEnd(buf, at)) count++, (at = end)
+  return { count, end: at }
+}
+
+/** The whole rows scanClickRows finds, decoded (for tests and tools; the writer never decodes its rows). */
 export function decodeClickRows(buf: Buffer, from = COPY_BINARY_HEADER.length): { rows: DecodedClickRow[]; end: number } {
   const rows: DecodedClickRow[] = []
   let at = from
-  for (;;) {
-    const row = decodeRow(buf, at)
-    if (row === null) return { rows, end: at }
-    rows.push(row.click)
-    at = row.end
-  }
-}
-
-function decodeRow(buf: Buffer, start: number): { click: DecodedClickRow; end: number } | null {
-  let at = start
-  const need = (n: number) => at + n <= buf.length
-  if (!need(2) || buf.readInt16BE(at) !== FIELDS) return null
-  at += 2
-  const fields: (Buffer | null)[] = []
-  for (let i = 0; i < FIELDS; i++) {
-    if (!need(4)) return null
-    const length = buf.readInt32BE(at)
-    at += 4
-    if (length === -1) {
-      fields.push(null)
-      continue
+  for (let end = rowEnd(buf, at); end !== -1; end = rowEnd(buf, at)) {
+    const fields: (Buffer | null)[] = []
+    for (let f = at + 2, i = 0; i < FIELDS; i++) {
+      const length = buf.readInt32BE(f)
+      fields.push(length === -1 ? null : buf.subarray(f + 4, f + 4 + length))
+      f += 4 + Math.max(0, length)
     }
-    if (length < 0 || !need(length)) return null
-    fields.push(buf.subarray(at, at + length))
-    at += length
-  }
-  const [id, linkId, clickedAt, verdictId, visitor, language, country] = fields
-  const int8 = (f: Buffer | null) => (f !== null && f.length === 8 ? Number(f.readBigInt64BE(0)) : null)
-  if (int8(id) === null || int8(linkId) === null || int8(clickedAt) === null || verdictId?.length !== 8) return null
-  if (visitor !== null && visitor.length !== 8) return null
-  if ((language?.length ?? 0) > MAX_LANGUAGE || (country !== null && country.length !== 2)) return null
-  return {
-    click: {
-      id: int8(id)!,
-      linkId: int8(linkId)!,
-      at: int8(clickedAt)! / 1000 + POSTGRES_EPOCH_MS,
-      verdictId: verdictId.readBigInt64BE(0).toString(),
-      visitor: int8(visitor),
+    const [id, linkId, clickedAt, verdictId, visitor, language, country] = fields
+    const int8 = (field: Buffer) => Number(field.readBigInt64BE(0))
+    rows.push({
+      id: int8(id!),
+      linkId: int8(linkId!),
+      at: int8(clickedAt!) / 1000 + POSTGRES_EPOCH_MS,
+      verdictId: verdictId!.readBigInt64BE(0).toString(),
+      visitor: visitor && int8(visitor),
       language: language && language.toString('latin1'),
       country: country && country.toString('latin1'),
-    },
-    end: at,
+    })
+    at = end
   }
+  return { rows, end: at }
 }

@@ -2,7 +2,7 @@ import type { FastifyBaseLogger } from 'fastify'
 import { createBatchRollups, type BatchRollups } from './batch-rollups.ts'
 import type { ClickJournal, Segment } from './click-journal.ts'
 import type { LossReason, LossRecord } from './click-record.ts'
-import { decodeClickRows, MAX_CLICK_ROW_BYTES, writeClickRow } from './click-row.ts'
+import { MAX_CLICK_ROW_BYTES, scanClickRows, writeClickRow } from './click-row.ts'
 import type { ClickVerdict } from './click-verdict.ts'
 import type { CopyPayload } from '../infra/pg-copy-from.ts'
 import type { WriteClickBatch } from './write-click-batch.ts'
@@ -204,7 +204,7 @@ export function createClickWriter(o: ClickWriterOptions) {
     if (fromDisk.discarded > 0) o.log.warn({ segment: batch.segment, discarded: fromDisk.discarded }, 'partial journal rows skipped')
     const kept = batch.unjournaled ?? { rows: [], verdicts: [] }
     let count = fromDisk.count
-    for (const chunk of kept.rows) count += decodeClickRows(chunk, 0).rows.length
+    for (const chunk of kept.rows) count += scanClickRows(chunk, 0).count
     return { rows: { file: null, chunks: [fromDisk.rows, ...kept.rows] }, verdicts: fromDisk.verdicts + kept.verdicts.join(''), count }
   }
 

@@ -61,8 +61,10 @@ export async function createVisitorHasher(pool: Pick<Pool, 'query'>, log: { warn
     return salt
   }
 
-  function prefix(userAgent: string, at: number): VisitorPrefix {
+  /** The prefix for this user agent on the day of `at`; `reuse` (one made earlier for it) when it is of that day. */
+  function prefix(userAgent: string, at: number, reuse: VisitorPrefix | null = null): VisitorPrefix {
     const day = Math.floor(at / DAY_MS)
+    if (reuse !== null && reuse.day === day) return reuse
     const salt = saltOf(day)
     if (salt.scheme === 'sha256') return { day, sip: null, saltHex: salt.hex, userAgent }
     const sip = sipInit(salt.salt)
