@@ -95,10 +95,6 @@ export function openClickJournal(dir: string) {
         discarded: torn + verdicts.discarded,
       }
     },
-    /** Just the verdict lines a sealed segment carries (a fresh batch sends its rows from the file itself). */
-    verdicts(segment: Segment): string {
-      return readIfThere(verdictsOf(segment)).toString('utf8')
-    },
     remove(segment: Segment) {
       rmSync(rowsOf(segment), { force: true })
       rmSync(verdictsOf(segment), { force: true })

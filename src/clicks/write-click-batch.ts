@@ -49,7 +49,8 @@ on conflict do nothing`
 // (a damaged segment may hold a row twice), and none that clicks already has. Clicks have no per-row index
 // (it would double Postgres' work per click), so "already has" is looked up among the clicks of the batch's
 // time range ($1, $2), which the BRIN index and the monthly partitions narrow to a few pages; the rollups
-// are computed from the rows actually inserted, in the same statement.
+// are computed from the rows actually inserted, in the same statement, and upserted in key order, so two
+// instances writing the same hot link's rows lock them in the same order and cannot deadlock.
 const BATCH_TIME_RANGE = `select min(clicked_at)::text as first, max(clicked_at)::text as last from click_batch`
 const INSERT_FROM_STAGING = `
 with inserted as (
