@@ -30,7 +30,7 @@ export const ConfigSchema = z.object({
   // A cap: batches are sealed every CLICK_FLUSH_MS unless one is being written, so they only grow this large
   // when Postgres is the bottleneck, and then fewer rollup rows are upserted per click (ingest bench: a cap
   // of 50k → ~114k clicks/s, 200k → ~158k). Default 200k on Postgres; 20k on the embedded database,
-  // which decodes a batch into arrays in memory.
+  // which reads a whole batch into memory to COPY it.
   CLICK_BATCH_SIZE: z.coerce.number().int().min(1).max(500_000).optional(),
   CLICK_FLUSH_MS: z.coerce.number().int().min(10).max(500).default(250),
   // Default: two batches, so the batch being written and the one filling behind it both stay fresh.
