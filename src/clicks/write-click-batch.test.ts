@@ -135,13 +135,30 @@ describe('createClickBatchWriter on Postgres', () => {
     expect(await rollupMismatches(pool, [linkId])).toEqual([])
   })
 
+  it('lets two instances insert the same new verdicts at once, in any order, without a deadlock', async () => {
+    // Each verdict row takes a while to insert, so the two transactions overlap inside their verdict inserts.
+    await pool.query(`
+      create function slow_verdict() returns trigger language plpgsql as $$ begin perform pg_sleep(0.2); return new; end $$;
+      create trigger slow_verdict before insert on click_verdicts for each row execute function slow_verdict();`)
+    try {
+      const [a, b] = [createClickBatchWriter(pool, 'postgres'), createClickBatchWriter(pool, 'postgres')]
+      const first = freshBatch([{ ...click(51, 60), userAgent: 'Verdict A' }, { ...click(52, 61), userAgent: 'Verdict B' }])
+      const second = freshBatch([{ ...click(53, 62), userAgent: 'Verdict B' }, { ...click(54, 63), userAgent: 'Verdict A' }])
+      expect(first.verdicts.split('\n')[0]).not.toBe(second.verdicts.split('\n')[0]) // listed in opposite orders
+      expect(await Promise.all([a(first), b(second)])).toEqual([{ inserted: 2 }, { inserted: 2 }])
+      expect(await rollupMismatches(pool, [linkId])).toEqual([])
+    } finally {
+      await pool.query('drop trigger slow_verdict on click_verdicts; drop function slow_verdict()')
+    }
+  })
+
   it('fails, rather than waits, when the journal segment of a batch cannot be read', async () => {
     const write = createClickBatchWriter(pool, 'postgres')
     const batch = freshBatch([click(41, 50)])
     rmSync(batch.rows.file!)
     await expect(write(batch)).rejects.toThrow(/payload not sent: ENOENT/)
-    expect((await clickCounts(pool, [linkId])).clicks).toBe(11)
-    expect(await uniques()).toBe(8)
+    expect((await clickCounts(pool, [linkId])).clicks).toBe(15)
+    expect(await uniques()).toBe(12)
   })
 })
 

@@ -22,7 +22,8 @@ export type WriteClickBatch = (batch: ClickBatch) => Promise<{ inserted: number 
 const CREATE_STAGING = `
 create temp table if not exists verdict_batch (like click_verdicts) on commit delete rows;
 create temp table if not exists click_batch (like clicks) on commit delete rows`
-const INSERT_VERDICTS = `insert into click_verdicts select * from verdict_batch on conflict (id) do nothing`
+// In id order: two instances inserting the same new verdicts wait for each other in one order, never in a cycle.
+const INSERT_VERDICTS = `insert into click_verdicts select * from verdict_batch order by id on conflict (id) do nothing`
 
 // A fresh batch (ids minted by this process, never sent before) cannot hold a click Postgres already has:
 // its rows are COPYed straight into clicks, and its rollups, counted in memory, upserted from arrays.

@@ -23,6 +23,7 @@ const ADD_VERDICTS = `
 with added as (
   insert into click_verdicts
   select * from unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[])
+  order by 1
   on conflict (id) do nothing
 )
 insert into verdict_moves select * from unnest($12::bigint[], $1::bigint[])`
