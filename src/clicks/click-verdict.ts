@@ -38,7 +38,7 @@ const NEEDS_ESCAPE = /[\\\t\n\r]/
 const ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' }
 
 /** A COPY text field: NULL as \N, backslash and the separators escaped (a header value may hold a tab). */
-export function copyText(s: string | null): string {
+function copyText(s: string | null): string {
   if (s === null) return NULL
   return NEEDS_ESCAPE.test(s) ? s.replace(/[\\\t\n\r]/g, (c) => ESCAPES[c]) : s
 }
