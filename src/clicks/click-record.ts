@@ -1,6 +1,6 @@
 import type { ClickKind, Medium, Visibility } from './classify/classification.ts'
 
-/** One counted request for a short link, as it goes to the clicks table. */
+/** A click with everything known about it, as labeled_clicks shows it (tests and benches build these). */
 export type ClickRecord = {
   /** Minted at capture (generation * 2^32 + counter), so a replayed batch is recognised. */
   id: number

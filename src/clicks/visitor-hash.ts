@@ -28,7 +28,11 @@ export type VisitorHasher = Awaited<ReturnType<typeof createVisitorHasher>>
 export async function createVisitorHasher(pool: Pick<Pool, 'query'>, log: { warn: (o: object, m: string) => void }) {
   const salts = new Map<number, DaySalt>()
 
-  const remember = (day: number, scheme: Scheme, salt: Buffer) => salts.set(day, { scheme, salt, hex: salt.toString('hex') })
+  const remember = (day: number, scheme: Scheme, salt: Buffer): DaySalt => {
+    const daySalt = { scheme, salt, hex: salt.toString('hex') }
+    salts.set(day, daySalt)
+    return daySalt
+  }
   const loadSalt = async (day: number) => {
     const date = new Date(day * DAY_MS).toISOString().slice(0, 10)
     const { rows } = await pool.query(
@@ -51,15 +55,8 @@ export async function createVisitorHasher(pool: Pick<Pool, 'query'>, log: { warn
   }
   await refresh()
 
-  function saltOf(day: number): DaySalt {
-    let salt = salts.get(day)
-    if (!salt) {
-      // Database unreachable at rollover: a local salt keeps counting, at worst splitting a visitor in two.
-      remember(day, 'siphash-2-4', randomBytes(32))
-      salt = salts.get(day)!
-    }
-    return salt
-  }
+  // Database unreachable at rollover: a local salt keeps counting, at worst splitting a visitor in two.
+  const saltOf = (day: number): DaySalt => salts.get(day) ?? remember(day, 'siphash-2-4', randomBytes(32))
 
   /** The prefix for this user agent on the day of `at`; `reuse` (one made earlier for it) when it is of that day. */
   function prefix(userAgent: string, at: number, reuse: VisitorPrefix | null = null): VisitorPrefix {
@@ -82,7 +79,5 @@ export async function createVisitorHasher(pool: Pick<Pool, 'query'>, log: { warn
     refresh,
     prefix,
     finish,
-    /** prefix and finish in one call, for a single click. */
-    hash: (ip: string, userAgent: string, at: number) => finish(prefix(userAgent, at), ip),
   }
 }

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { auth, createScratchDatabase, eventually, startTestApp, type TestApp } from '../../../test/support/test-app.ts'
 import { createClickClassifier } from '../classify/create-click-classifier.ts'
 import { reclassifyClicks } from './reclassify-clicks.ts'
-import type { StoredVerdict } from './label-changes.ts'
+import type { StoredVerdict } from './verdict-changes.ts'
 
 const CHROME = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36'
 const IPHONE_SAFARI = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1'

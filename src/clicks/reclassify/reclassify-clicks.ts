@@ -1,7 +1,7 @@
 import type pg from 'pg'
 import type { Pool } from '../../infra/database.ts'
 import type { DescribedClassification } from '../classify/classification.ts'
-import { findVerdictChanges, type StoredVerdict } from './label-changes.ts'
+import { findVerdictChanges, type StoredVerdict } from './verdict-changes.ts'
 
 const DAY_MS = 86_400_000
 
