@@ -16,11 +16,10 @@ let pool: pg.Pool
 beforeAll(async () => {
   requireRealDatabaseUrl()
   scratch = (await createScratchDatabase())!
-  pool = new pg.Pool({ connectionString: scratch.url, max: 2 })
+  pool = scratch.pool(2)
   await runMigrations(pool)
 })
 afterAll(async () => {
-  await pool?.end()
   await scratch?.drop()
 })
 

@@ -4,8 +4,9 @@ import { join } from 'node:path'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { clickCounts, rollupMismatches } from '../../test/support/click-accounting.ts'
-import { createScratchDatabase, requireRealDatabaseUrl } from '../../test/support/test-app.ts'
+import { createScratchDatabase, eventually, requireRealDatabaseUrl } from '../../test/support/test-app.ts'
 import { runMigrations } from '../infra/migrate.ts'
+import { copyFrom } from '../infra/pg-copy-from.ts'
 import { createBatchRollups } from './batch-rollups.ts'
 import type { ClickRecord } from './click-record.ts'
 import { COPY_BINARY_HEADER, MAX_CLICK_ROW_BYTES, writeClickRow } from './click-row.ts'
@@ -22,7 +23,7 @@ let linkId: string
 beforeAll(async () => {
   requireRealDatabaseUrl()
   scratch = (await createScratchDatabase())!
-  pool = new pg.Pool({ connectionString: scratch.url, max: 4 })
+  pool = scratch.pool(8)
   await runMigrations(pool)
   linkId = String((await pool.query(`insert into links (code, url) values ('batch', 'https://example.com/') returning id`)).rows[0].id)
   // Fails the COMMIT of a transaction that wrote to a table named in fail_commits (deferred constraint
@@ -41,7 +42,6 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'umbra-batch-'))
 })
 afterAll(async () => {
-  await pool?.end()
   await scratch?.drop()
   rmSync(dir, { recursive: true, force: true })
 })
@@ -74,6 +74,14 @@ const click = (id: number, visitor: number | null, kind: ClickRecord['kind'] = '
   referrer: null, userAgent: 'Mozilla/5.0', visitor, language: 'en', country: null,
   browser: 'Chrome', os: 'Windows', device: 'desktop', requestedWith: null,
 })
+
+/** Whether `count` sessions (other than the asking one) wait for a lock. */
+const lockWaiters = async (count: number) =>
+  Number((await pool.query(`select count(*) as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`)).rows[0].n) >= count
+
+/** Whether a session sits in a transaction whose last statement inserted visitors. */
+const visitorsHeld = async () =>
+  (await pool.query(`select 1 from pg_stat_activity where datname = current_database() and state = 'idle in transaction' and query like '%into link_visitors_daily%'`)).rowCount! > 0
 
 const uniques = async () =>
   Number((await pool.query('select coalesce(sum(visitors), 0) as n from link_uniques_daily where link_id = $1', [linkId])).rows[0].n)
@@ -152,13 +160,64 @@ describe('createClickBatchWriter on Postgres', () => {
     }
   })
 
+  it('never lets the visitors of one instance wait for those of another whose clicks wait for the first (a cycle Postgres cannot see)', async () => {
+    // Writer 1's batch uses a verdict C (held back by an open transaction) listed before the verdict A
+    // both batches use, so writer 1's clicks stop at C while its visitors (new today) are written; then
+    // writer 2 writes A and visitors of the same link and day; then C is let go and writer 1 reaches A.
+    const a = { ...click(61, 70), userAgent: 'Shared verdict' }
+    const idOf = (c: ClickRecord) => BigInt(verdictOf(c).id)
+    let n = 0
+    let c = { ...click(62, 71), userAgent: 'Held verdict 0' }
+    while (idOf(c) >= idOf(a)) c = { ...c, userAgent: `Held verdict ${++n}` }
+    const holder = await pool.connect()
+    try {
+      await holder.query('begin')
+      await copyFrom(holder, 'click_verdicts', 'text', { file: null, chunks: [verdictOf(c).line] })
+      const [one, two] = [createClickBatchWriter(pool, 'postgres'), createClickBatchWriter(pool, 'postgres')]
+      const before = await uniques()
+      const first = one(freshBatch([a, c]))
+      // Its clicks stopped at C, its visitors written (committed, or holding their day in a transaction).
+      await eventually(() => lockWaiters(1))
+      await eventually(async () => (await uniques()) > before || (await visitorsHeld()))
+      const second = two(freshBatch([{ ...click(63, 72), userAgent: 'Shared verdict' }]))
+      // Writer 2 is done, or (were writer 1's visitors still holding their day) stuck behind them.
+      await eventually(async () => (await Promise.race([second.then(() => true), lockWaiters(2)])) || null)
+      await holder.query('commit')
+      expect(await Promise.all([first, second])).toEqual([{ inserted: 2 }, { inserted: 1 }])
+      expect(await rollupMismatches(pool, [linkId])).toEqual([])
+    } finally {
+      holder.release()
+    }
+  })
+
+  it('gives up, after the lock timeout, on visitors whose day another transaction holds, and the careful retry waits instead', async () => {
+    const holder = await pool.connect()
+    try {
+      // As a reclassification of the day would: the link's uniques row for the day locked until it commits.
+      await holder.query('begin')
+      await holder.query(`select 1 from link_uniques_daily where link_id = $1 and day = '2026-11-29' for update`, [linkId])
+      const write = createClickBatchWriter(pool, 'postgres')
+      const clicks = [click(71, 80)]
+      await expect(write(freshBatch(clicks))).rejects.toThrow(/lock timeout/)
+      expect((await clickCounts(pool, [linkId])).clicks).toBe(18)
+      const retry = write({ ...freshBatch(clicks), rollups: null })
+      await eventually(() => lockWaiters(1))
+      await holder.query('commit')
+      expect(await retry).toEqual({ inserted: 1 })
+      expect(await rollupMismatches(pool, [linkId])).toEqual([])
+    } finally {
+      holder.release()
+    }
+  })
+
   it('fails, rather than waits, when the journal segment of a batch cannot be read', async () => {
     const write = createClickBatchWriter(pool, 'postgres')
     const batch = freshBatch([click(41, 50)])
     rmSync(batch.rows.file!)
     await expect(write(batch)).rejects.toThrow(/payload not sent: ENOENT/)
-    expect((await clickCounts(pool, [linkId])).clicks).toBe(15)
-    expect(await uniques()).toBe(12)
+    expect((await clickCounts(pool, [linkId])).clicks).toBe(19)
+    // Its visitor row committed on its own, as it may whenever the clicks fail: the retry does not count it twice.
+    expect(await uniques()).toBe(17)
   })
 })
 

@@ -37,10 +37,14 @@ insert into click_dimensions_daily as d (link_id, day, dimension, value, clicks)
 select * from unnest($8::bigint[], $9::date[], $10::text[], $11::text[], $12::bigint[])
 on conflict (link_id, day, dimension, value) do update set clicks = d.clicks + excluded.clicks`
 
-// The batch's visitor-day rows, in a transaction of their own on a second connection while the first
-// one COPYs: Postgres then works on two cores. Safe because inserting them is idempotent (on conflict do
-// nothing; the uniques trigger counts only rows actually inserted) and it commits first, so a committed
-// click always has its visitor row, and a retry after a failure in between adds no visitor twice.
+// The batch's visitor-day rows, on a second connection while the first one COPYs: Postgres then works on
+// two cores. A transaction of its own, committed before the clicks' (a committed click always has its
+// visitor row) and idempotent (on conflict do nothing; the uniques trigger counts only rows inserted), so a
+// retry after a failure in between adds no visitor twice. It commits as soon as it is done, not when the
+// clicks are: its uniques row (link, day) is what another instance's visitors wait for, while that
+// instance's clicks may wait for ours (a new verdict), a cycle Postgres cannot see. The lock timeout breaks
+// any other such wait (a reclassification holding the day): the batch fails and is retried the careful way.
+const BEGIN_VISITORS = `begin; set local lock_timeout = '5s'`
 const INSERT_VISITORS = `
 insert into link_visitors_daily (link_id, day, visitor)
 select * from unnest($1::bigint[], $2::date[], $3::bigint[])
@@ -131,11 +135,15 @@ export function createClickBatchWriter(pool: Pick<Pool, 'connect'>, kind: Databa
       if (visitors && kind === 'postgres') clients.push((await pool.connect()) as pg.PoolClient)
       const [client, side] = clients
       await client.query('begin')
-      const visitorRows = visitors && (side ? side.query('begin').then(() => side.query(INSERT_VISITORS, visitors)) : null)
-      const [count] = await Promise.all([batch.count > 0 ? insertClicks(client, batch) : 0, visitorRows])
+      const visitorRows = side && insertVisitorsAlone(side, visitors!)
+      // Both settle before anything else goes on either connection: a rollback sent while the clicks'
+      // statements still run would leave the rest of them to commit on their own.
+      const [clicks, visitorsDone] = await Promise.allSettled([batch.count > 0 ? insertClicks(client, batch) : 0, visitorRows])
+      if (clicks.status === 'rejected') throw clicks.reason
+      if (visitorsDone.status === 'rejected') throw visitorsDone.reason
+      const count = clicks.value
       if (visitors && !side) await client.query(INSERT_VISITORS, visitors)
       if (batch.losses.length > 0) await client.query(INSERT_LOSSES, lossColumns(batch.losses))
-      if (side) await side.query('commit')
       await client.query('commit')
       inserted = count
     } catch (err) {
@@ -149,6 +157,12 @@ export function createClickBatchWriter(pool: Pick<Pool, 'connect'>, kind: Databa
     for (const c of clients) c.release()
     return { inserted }
   }
+}
+
+async function insertVisitorsAlone(client: pg.PoolClient, visitors: unknown[]) {
+  await client.query(BEGIN_VISITORS)
+  await client.query(INSERT_VISITORS, visitors)
+  await client.query('commit')
 }
 
 function lossColumns(losses: readonly LossRecord[]): unknown[][] {

@@ -24,8 +24,9 @@ describe.skipIf(!canRunOwnPostgres() && process.env.CI !== 'true')('the database
     const postgres = await startOwnPostgres()
     const dataDir = tempDataDir()
     dirs.push(dataDir)
-    // A small memory bound, so the outage spills batches to disk.
-    const umbra = await startUmbra({ DATABASE_URL: postgres.url, DATA_DIR: dataDir, CLICK_BATCH_SIZE: '50', CLICK_BUFFER_MAX: '200', CLICK_FLUSH_MS: '50' })
+    // A small memory bound, so the outage spills batches to disk; batches not so small that draining
+    // thousands of them one transaction each outlasts the wait on a busy machine (50 took 8 s idle).
+    const umbra = await startUmbra({ DATABASE_URL: postgres.url, DATA_DIR: dataDir, CLICK_BATCH_SIZE: '250', CLICK_BUFFER_MAX: '500', CLICK_FLUSH_MS: '50' })
     try {
       const tag = `outage-${Date.now().toString(36)}`
       const codes = [await createLink(umbra.base, `${tag}-a`), await createLink(umbra.base, `${tag}-b`)]

@@ -27,7 +27,7 @@ let linkId: string
 beforeAll(async () => {
   requireRealDatabaseUrl()
   scratch = (await createScratchDatabase())!
-  pool = new pg.Pool({ connectionString: scratch.url, max: 2 })
+  pool = scratch.pool(2)
   // The schema as it was before 013, with clicks in it.
   const before = mkdtempSync(join(tmpdir(), 'umbra-migrations-'))
   for (const f of readdirSync(MIGRATIONS).filter((f) => f < '013')) cpSync(join(MIGRATIONS, f), join(before, f))
@@ -41,7 +41,6 @@ beforeAll(async () => {
   await runMigrations(pool)
 }, 60_000)
 afterAll(async () => {
-  await pool?.end()
   await scratch?.drop()
 })
 

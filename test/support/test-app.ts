@@ -57,9 +57,9 @@ export async function connectTestDatabase(): Promise<pg.Client> {
 /**
  * A database of its own on the real server, for tests that compare whole tables before and after (other
  * test files write to the shared one concurrently). Null when only the embedded database is available:
- * a fresh DATA_DIR is isolated anyway.
+ * a fresh DATA_DIR is isolated anyway. drop() ends the pools made by pool() first.
  */
-export async function createScratchDatabase(): Promise<{ url: string; drop: () => Promise<void> } | null> {
+export async function createScratchDatabase(): Promise<{ url: string; pool: (max: number) => pg.Pool; drop: () => Promise<void> } | null> {
   const serverUrl = realDatabaseUrl()
   if (!serverUrl) return null
   const admin = new pg.Client({ connectionString: serverUrl })
@@ -68,9 +68,19 @@ export async function createScratchDatabase(): Promise<{ url: string; drop: () =
   await admin.query(`create database ${name}`)
   const url = new URL(serverUrl)
   url.pathname = `/${name}`
+  const pools: pg.Pool[] = []
   return {
     url: url.toString(),
+    pool: (max) => {
+      const pool = new pg.Pool({ connectionString: url.toString(), max })
+      // pool.end() resolves before its connections have closed, and the forced drop below may end one
+      // first: that idle client's error (57P01) would otherwise be the process's uncaught exception.
+      pool.on('error', () => {})
+      pools.push(pool)
+      return pool
+    },
     drop: async () => {
+      await Promise.all(pools.map((p) => p.end()))
       await admin.query(`drop database if exists ${name} with (force)`)
       await admin.end()
     },
