@@ -75,7 +75,7 @@ const click = (id: number, visitor: number | null, kind: ClickRecord['kind'] = '
   browser: 'Chrome', os: 'Windows', device: 'desktop', requestedWith: null,
 })
 
-/** Whether `count` sessions (other than the asking one) wait for a lock. */
+/** Whether at least `count` sessions wait for a lock. */
 const lockWaiters = async (count: number) =>
   Number((await pool.query(`select count(*) as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`)).rows[0].n) >= count
 
