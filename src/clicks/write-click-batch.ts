@@ -141,11 +141,10 @@ export function createClickBatchWriter(pool: Pick<Pool, 'connect'>, kind: Databa
       const [clicks, visitorsDone] = await Promise.allSettled([batch.count > 0 ? insertClicks(client, batch) : 0, visitorRows])
       if (clicks.status === 'rejected') throw clicks.reason
       if (visitorsDone.status === 'rejected') throw visitorsDone.reason
-      const count = clicks.value
       if (visitors && !side) await client.query(INSERT_VISITORS, visitors)
       if (batch.losses.length > 0) await client.query(INSERT_LOSSES, lossColumns(batch.losses))
       await client.query('commit')
-      inserted = count
+      inserted = clicks.value
     } catch (err) {
       for (const c of clients) {
         await c.query('rollback').catch(() => {})
