@@ -2,14 +2,15 @@ import { join } from 'node:path'
 import fp from 'fastify-plugin'
 import type { Config } from '../config.ts'
 import { databaseKind } from '../infra/database.ts'
-import { createClickCapture } from './capture-click.ts'
-import { createClickClassifier } from './classify/create-click-classifier.ts'
-import { createClickIdMinter } from './click-id-minter.ts'
+import { createClickCapture } from './capture/capture-click.ts'
+import { createClickIdMinter } from './capture/click-id-minter.ts'
+import { createClickLabeler } from './classify/create-click-classifier.ts'
+import { clickKindCodec } from './click-kind/click-kind.ts'
+import { createClickWriter, type ClickWriter } from './click-kind/click-writer.ts'
+import { createClickBatchWriter } from './click-kind/write-click-batch.ts'
 import { registerClickMetrics } from './click-metrics.ts'
-import { openClickJournal } from './click-journal.ts'
-import { createClickWriter, type ClickWriter } from './click-writer.ts'
+import { openJournal } from './journal/journal.ts'
 import { createVisitorHasher } from './visitor-hash.ts'
-import { createClickBatchWriter } from './write-click-batch.ts'
 
 const SALT_REFRESH_MS = 10 * 60_000
 // Monthly click partitions are made ahead: this month and the next two, checked at start and then daily.
@@ -35,7 +36,7 @@ export const clicksPlugin = fp(
     const partitionTimer = setInterval(() => void ensurePartitions(), PARTITION_CHECK_MS).unref()
     let metrics: ReturnType<typeof registerClickMetrics> | undefined
     const writer = createClickWriter({
-      journal: openClickJournal(join(config.dataDir, 'journal')),
+      journal: openJournal(join(config.dataDir, 'journal'), clickKindCodec),
       writeBatch: createClickBatchWriter(pool, databaseKind(config)),
       log,
       ...config.clickWriter,
@@ -43,7 +44,7 @@ export const clicksPlugin = fp(
       onBatch: (rows, seconds) => metrics?.observeBatch(rows, seconds),
     })
     if (app.hasDecorator('metrics')) metrics = registerClickMetrics(app.metrics.registry, writer.stats)
-    const classify = createClickClassifier({ ownHosts: [new URL(config.publicUrl).host] })
+    const classify = createClickLabeler({ ownHosts: [new URL(config.publicUrl).host] })
     const capture = createClickCapture({
       classify,
       visitors,
