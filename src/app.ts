@@ -14,7 +14,7 @@ import type { Config } from './config.ts'
 import { dashboardRoutes } from './dashboard/dashboard-routes.ts'
 import { dashboardSessionsPlugin } from './dashboard/dashboard-sessions-plugin.ts'
 import { databasePlugin } from './infra/database.ts'
-import { healthRoutes } from './infra/health-routes.ts'
+import { healthPlugin } from './infra/health-routes.ts'
 import { loggerOptions, type LogStream } from './infra/logger.ts'
 import { metricsPlugin } from './infra/metrics.ts'
 import { Problem, problemPlugin, sendProblem, writeClientErrorProblem } from './infra/problem.ts'
@@ -52,6 +52,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(openApiPlugin)
   await app.register(pageSecurityPlugin)
   await app.register(databasePlugin, { config })
+  await app.register(healthPlugin)
   // Before auth: the dashboard's session cookie is an alternative to Authorization: Bearer.
   await app.register(dashboardSessionsPlugin, { publicUrl: config.publicUrl })
   await app.register(authPlugin, { adminApiKey: config.adminApiKey, ...config.apiKeys })
@@ -69,7 +70,6 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   })
   // Every instance drops a changed link from its cache (Postgres LISTEN/NOTIFY, migration 005).
   await app.register(linkChangesPlugin, { config, linkCache })
-  await app.register(healthRoutes, { backlogMax: config.clickWriter.bufferMax })
   await app.register(
     async (api) => {
       // JSON only: text/plain (Fastify's other default) would reach handlers as a string; 415 instead.

@@ -1,6 +1,5 @@
 import type { FastifyRequest, onRequestAsyncHookHandler, onResponseAsyncHookHandler, RouteOptions } from 'fastify'
 import fp from 'fastify-plugin'
-import { sessionKeyOf } from '../dashboard/dashboard-sessions-plugin.ts'
 import { Problem } from '../infra/problem.ts'
 import { countUsableApiKeys } from './api-key-repository.ts'
 import { createKeyAuthenticator, type AuthFailure, type KeyAuthenticator } from './key-authenticator.ts'
@@ -21,6 +20,11 @@ declare module 'fastify' {
     principal: Principal | null
   }
   interface FastifyInstance {
+    /**
+     * Decorated by a plugin whose credential stands for an API key (the dashboard's session cookie): the
+     * sha-256 of the key behind the request's credential, or null when it carries none.
+     */
+    sessionKeyOf: (request: FastifyRequest) => Promise<{ keyHash: Buffer } | null>
     apiKeys: KeyAuthenticator
     /** Every route registered after the auth plugin, with the scope it requires. */
     routeScopes: readonly ScopedRoute[]
@@ -66,7 +70,8 @@ export const authPlugin = fp(
     const authenticate: onRequestAsyncHookHandler = async (request) => {
       const scope = request.routeOptions.config.scope as Scope
       // Authorization: Bearer wins; without it, a dashboard session cookie stands for the key it was made from.
-      const session = request.headers.authorization ? null : await sessionKeyOf(request)
+      const server = request.server
+      const session = request.headers.authorization || !server.hasDecorator('sessionKeyOf') ? null : await server.sessionKeyOf(request)
       const outcome = session ? await keys.authenticateHash(session.keyHash) : await keys.authenticate(bearerToken(request))
       if ('failure' in outcome) {
         // A wrong key is a guess (and a database lookup): past the per-IP budget it is refused with 429.

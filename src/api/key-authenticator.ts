@@ -61,6 +61,8 @@ export function createKeyAuthenticator(opts: {
   }
 
   return {
+    /** What a key is known by (and what dashboard sessions keep): the sha-256 of its secret. */
+    hashSecret: hashKeySecret,
     authenticateHash,
     async authenticate(token: string): Promise<AuthOutcome> {
       const hash = hashKeySecret(token)

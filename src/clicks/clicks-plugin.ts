@@ -56,6 +56,15 @@ export const clicksPlugin = fp(
     app.decorate('clicks', { capture, writer })
     // Replay what an earlier run left in the journal, without delaying start.
     if (writer.hasBacklogFromEarlierRuns()) void writer.flush()
+    // Not ready while the backlog is beyond what memory holds or batches wait on disk only.
+    app.readiness.add('clicks', () => {
+      const s = writer.stats()
+      const spooledBatches = writer.spooledBatches()
+      return {
+        ready: s.backlog < config.clickWriter.bufferMax && spooledBatches === 0,
+        report: { backlog: s.backlog, onDisk: s.spooled, spooledBatches, written: s.written, databaseHealthy: s.databaseHealthy },
+      }
+    })
 
     app.addHook('onClose', async () => {
       clearInterval(saltTimer)
@@ -63,5 +72,5 @@ export const clicksPlugin = fp(
       await writer.close()
     })
   },
-  { name: 'clicks', dependencies: ['database'] },
+  { name: 'clicks', dependencies: ['database', 'health'] },
 )

@@ -2,12 +2,9 @@ import { createRequire } from 'node:module'
 import { dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import fastifyStatic from '@fastify/static'
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
-import { hashKeySecret } from '../api/api-key-secret.ts'
-import type { Principal } from '../api/auth.ts'
-import type { AuthFailure } from '../api/key-authenticator.ts'
 import { Problem, problemResponses } from '../infra/problem.ts'
 import { forgeableWriteProblem } from './session-cookie.ts'
 
@@ -30,6 +27,10 @@ export const SessionView = z
     expiresAt: z.string(),
   })
   .meta({ examples: [{ key: { id: '12', name: 'marketing', kind: 'secret', scopes: ['links:read', 'links:write', 'stats:read', 'shares:write'] }, expiresAt: '2026-11-29T20:00:00.000Z' }] })
+
+// The dashboard is a client of the API's keys: it knows them through the auth plugin's decorators only.
+type Principal = NonNullable<FastifyRequest['principal']>
+type AuthFailure = Extract<Awaited<ReturnType<FastifyInstance['apiKeys']['authenticate']>>, { failure: unknown }>['failure']
 
 const FAILURES: Record<AuthFailure, string> = {
   unknown: 'that API key is not valid',
@@ -105,7 +106,7 @@ export const dashboardRoutes: FastifyPluginAsync<DashboardRoutesOptions> = async
       throw Problem.forbidden('publishable keys (pk_…) only mint share kits from web pages; sign in with a secret key (umb_…)')
     const previous = request.cookies[cookieName]
     if (previous) await sessions.close(previous)
-    const opened = await sessions.open({ keyId: principal.keyId, keyHash: hashKeySecret(request.body.key) })
+    const opened = await sessions.open({ keyId: principal.keyId, keyHash: authenticator.hashSecret(request.body.key) })
     reply.setCookie(cookieName, opened.token, { ...cookieOptions, expires: opened.expiresAt })
     return reply.code(201).send(sessionView(principal, opened.expiresAt))
   })

@@ -4,12 +4,12 @@ import pg from 'pg'
 import type { Config } from '../config.ts'
 import { runMigrations } from './migrate.ts'
 import { pgliteModule } from './pglite-pool.ts'
+import type { Pool } from './pool.ts'
 
 // A server that does not answer (a network partition) fails a query after this, rather than hanging it.
 const CONNECT_TIMEOUT_MS = 5_000
 
-/** The slice of pg.Pool that Umbra uses; PglitePool provides the same. */
-export type Pool = Pick<pg.Pool, 'query' | 'connect' | 'end'>
+export type { Pool } from './pool.ts'
 
 export type DatabaseKind = 'postgres' | 'embedded'
 

@@ -1,23 +1,44 @@
-import type { FastifyPluginAsync } from 'fastify'
+import fp from 'fastify-plugin'
 
 const READY_TIMEOUT_MS = 2_000
 
-/** /healthz: the process is up. /readyz: the database answers and the click backlog is under its bound. */
-export const healthRoutes: FastifyPluginAsync<{ backlogMax: number }> = async (app, { backlogMax }) => {
-  app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }))
+/** A feature's say in readiness: whether it is ready, and what /readyz shows under its name. */
+export type ReadinessCheck = () => { ready: boolean; report: Record<string, unknown> }
 
-  app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
-    const writer = app.clicks.writer.stats()
-    const database = await Promise.race([
-      app.pg.query('select 1').then(() => 'up', () => 'down'),
-      new Promise<string>((resolve) => setTimeout(resolve, READY_TIMEOUT_MS, 'timeout').unref()),
-    ])
-    const spooledBatches = app.clicks.writer.spooledBatches()
-    const ready = database === 'up' && writer.backlog < backlogMax && spooledBatches === 0
-    return reply.code(ready ? 200 : 503).send({
-      status: ready ? 'ready' : 'not ready',
-      database,
-      clicks: { backlog: writer.backlog, onDisk: writer.spooled, spooledBatches, written: writer.written, databaseHealthy: writer.databaseHealthy },
-    })
-  })
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Features register their readiness checks here; /readyz asks each of them and the database. */
+    readiness: { add(name: string, check: ReadinessCheck): void }
+  }
 }
+
+/** /healthz: the process is up. /readyz: the database answers and every registered check is ready. */
+export const healthPlugin = fp(
+  async (app) => {
+    const checks = new Map<string, ReadinessCheck>()
+    app.decorate('readiness', {
+      add(name: string, check: ReadinessCheck) {
+        if (checks.has(name) || name === 'status' || name === 'database') throw new Error(`readiness check "${name}" registered twice`)
+        checks.set(name, check)
+      },
+    })
+
+    app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }))
+
+    app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
+      const database = await Promise.race([
+        app.pg.query('select 1').then(() => 'up', () => 'down'),
+        new Promise<string>((resolve) => setTimeout(resolve, READY_TIMEOUT_MS, 'timeout').unref()),
+      ])
+      let ready = database === 'up'
+      const reports: Record<string, unknown> = {}
+      for (const [name, check] of checks) {
+        const c = check()
+        ready &&= c.ready
+        reports[name] = c.report
+      }
+      return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', database, ...reports })
+    })
+  },
+  { name: 'health', dependencies: ['database'] },
+)
