@@ -6,6 +6,7 @@ import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest 
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { Problem, problemResponses } from '../infra/problem.ts'
+import { SessionView, SignIn } from './dashboard-schemas.ts'
 import { forgeableWriteProblem } from './session-cookie.ts'
 
 const WEB_ROOT = fileURLToPath(new URL('../../web/dashboard/', import.meta.url))
@@ -15,18 +16,6 @@ const UPLOT_DIST = dirname(createRequire(import.meta.url).resolve('uplot'))
 const PAGE_CSP =
   "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
   "base-uri 'none'; form-action 'self'; frame-ancestors 'none'; object-src 'none'"
-
-export const SignIn = z
-  .strictObject({ key: z.string().trim().min(1, 'enter an API key').max(512).describe('a secret API key (umb_…) or ADMIN_API_KEY') })
-  // x-examples: zod leaves `examples` out of input schemas that transform (trim).
-  .meta({ 'x-examples': { 'a secret key': { value: { key: 'umb_Xk3v9QpL2mR8sT4uV6wY1zA3bC5dE7fG9hJ0kL2nP4q' } } } })
-
-export const SessionView = z
-  .object({
-    key: z.object({ id: z.string(), name: z.string(), kind: z.enum(['admin', 'secret', 'publishable']), scopes: z.array(z.string()) }),
-    expiresAt: z.string(),
-  })
-  .meta({ examples: [{ key: { id: '12', name: 'marketing', kind: 'secret', scopes: ['links:read', 'links:write', 'stats:read', 'shares:write'] }, expiresAt: '2026-11-29T20:00:00.000Z' }] })
 
 // The dashboard is a client of the API's keys: it knows them through the auth plugin's decorators only.
 type Principal = NonNullable<FastifyRequest['principal']>
