@@ -1,4 +1,4 @@
-import { COPY_BINARY_HEADER } from '../batches/event-kind.ts'
+import { COPY_BINARY_HEADER } from '../journal/row-codec.ts'
 
 export { COPY_BINARY_HEADER }
 

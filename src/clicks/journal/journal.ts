@@ -1,7 +1,7 @@
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs'
 import { basename, join } from 'node:path'
 import { claimDirectory } from '../../infra/directory-lock.ts'
-import { COPY_BINARY_HEADER, type RowCodec } from '../batches/event-kind.ts'
+import { COPY_BINARY_HEADER, type RowCodec } from './row-codec.ts'
 
 const SEGMENT = /^seg-(\d+)-(\d+)\.bin$/
 
