@@ -39,8 +39,8 @@ function sendRedirect(res: ServerResponse, url: string) {
  *
  * Everything else falls through to Fastify unchanged: a code not in the cache, unknown, disabled or
  * expired (404/410 pages and their rate limit), a path a static route owns, other methods, a client past
- * its 404/410 budget (429, live codes too), and every request once the server is closing (Fastify answers 503). The route in redirect-routes.ts answers
- * the same 302 for what falls through, and for app.inject().
+ * its 404/410 budget (429, live codes too), and every request once the server is closing (Fastify answers
+ * 503). The route in redirect-routes.ts answers the same 302 for what falls through, and for app.inject().
  */
 export function installRedirectFastPath(app: FastifyInstance, o: RedirectFastPathOptions) {
   const server = app.server
