@@ -25,8 +25,8 @@ const SHORT_LEGACY_CODE = /^[A-Za-z0-9_-]{1,2}$/
 
 /** Why an imported code cannot be used, or null: the custom-code rule, with one- and two-character codes allowed. */
 export function importedCodeProblem(code: string): string | null {
-  if (SHORT_LEGACY_CODE.test(code) && !RESERVED_CODES.has(code.toLowerCase())) return null
-  return customCodeProblem(code)
+  if (RESERVED_CODES.has(code.toLowerCase())) return `"${code}" is reserved`
+  return SHORT_LEGACY_CODE.test(code) ? null : customCodeProblem(code)
 }
 
 /** A tag as a topic: lower case, characters a topic cannot hold made '-'; null when nothing usable is left. */
