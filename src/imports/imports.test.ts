@@ -155,6 +155,7 @@ describe('POST /api/v1/imports', () => {
     expect(res.statusCode, res.body).toBe(200)
     expect(res.json()).toMatchObject({ created: 1 })
     expect((await t.app.inject({ url: '/multi-one' })).headers.location).toBe('https://example.com/m1')
+    await eventually(async () => (await t.app.pg.query('select count(*)::int as n from clicks')).rows[0].n === 3)
   })
 
   it.each<[string, string, string | Buffer, string, number, RegExp]>([

@@ -70,31 +70,33 @@ export type PlanOptions = { urlPolicy: UrlPolicy; /** Only links on this host ar
 
 /**
  * Checks every record on its own and against the others of the file: the pure half of an import. What the
- * database already holds is decided by applyImport.
+ * database already holds is decided by runImport.
  */
 export function planRecords(records: readonly ImportRecord[], options: PlanOptions) {
+  const planner = createPlanner(options)
+  for (const r of records) planner.add(r)
+  return planner.plan
+}
+
+/** planRecords one record at a time, so a large file can be checked in slices between other requests. */
+export function createPlanner(options: PlanOptions) {
   const now = options.now ?? Date.now()
   const onlyDomain = options.domain ? domainToASCII(options.domain.toLowerCase()) : null
-  const candidates: Candidate[] = []
-  const conflicts: Conflict[] = []
-  const warnings: Warning[] = []
+  const plan = { candidates: [] as Candidate[], duplicates: [] as Candidate[], conflicts: [] as Conflict[], warnings: [] as Warning[] }
   const firstByCode = new Map<string, Candidate>()
-  const duplicates: Candidate[] = []
 
-  for (const r of records) {
-    const refuse = (reason: string) => conflicts.push({ line: r.line, code: r.code, reason })
-    const warn = (message: string) => warnings.push({ line: r.line, code: r.code, message })
-    if (r.refusal) { refuse(r.refusal); continue }
-    if (!r.code) { refuse('code: missing'); continue }
-    if (onlyDomain && r.domain && domainToASCII(r.domain) !== onlyDomain) {
-      refuse(`on domain ${r.domain}: only links on ${options.domain} are imported`)
-      continue
-    }
+  function add(r: ImportRecord) {
+    const refuse = (reason: string) => void plan.conflicts.push({ line: r.line, code: r.code, reason })
+    const warn = (message: string) => void plan.warnings.push({ line: r.line, code: r.code, message })
+    if (r.refusal) return refuse(r.refusal)
+    if (!r.code) return refuse('code: missing')
+    if (onlyDomain && r.domain && domainToASCII(r.domain) !== onlyDomain)
+      return refuse(`on domain ${r.domain}: only links on ${options.domain} are imported`)
     const codeProblem = importedCodeProblem(r.code)
-    if (codeProblem) { refuse(`code: ${codeProblem}`); continue }
-    if (!r.url) { refuse('url: missing'); continue }
+    if (codeProblem) return refuse(`code: ${codeProblem}`)
+    if (!r.url) return refuse('url: missing')
     const verdict = checkTargetUrl(r.url, options.urlPolicy)
-    if (!verdict.ok) { refuse(`url: ${verdict.reason}`); continue }
+    if (!verdict.ok) return refuse(`url: ${verdict.reason}`)
 
     let title: string | null = null
     if (r.title) {
@@ -128,9 +130,9 @@ export function planRecords(records: readonly ImportRecord[], options: PlanOptio
     const first = firstByCode.get(r.code)
     if (!first) {
       firstByCode.set(r.code, candidate)
-      candidates.push(candidate)
+      plan.candidates.push(candidate)
     } else if (first.url !== candidate.url) refuse(`code: already used at line ${first.line} of this file, for another target`)
-    else duplicates.push(candidate)
+    else plan.duplicates.push(candidate)
   }
-  return { candidates, duplicates, conflicts, warnings }
+  return { add, plan }
 }

@@ -4,7 +4,8 @@ import { findLinkByCode, insertLink } from '../links/link-repository.ts'
 import type { UrlPolicy } from '../links/url-policy.ts'
 import type { ImportFormat } from './import-record.ts'
 import { PARSERS } from './parsers.ts'
-import { planRecords, type Candidate, type Conflict, type Warning } from './plan-import.ts'
+import { setImmediate as nextTurn } from 'node:timers/promises'
+import { createPlanner, type Candidate, type Conflict, type Warning } from './plan-import.ts'
 
 export type ImportAction = 'create' | 'unchanged' | 'conflict'
 export type ImportItem = { line: number; code: string | null; action: ImportAction; url?: string; reason?: string }
@@ -29,6 +30,8 @@ async function existingTargets(db: Pick<Pool, 'query'>, codes: string[]): Promis
   return new Map(rows.map((r) => [r.code, r.url]))
 }
 
+const PLAN_SLICE = 500
+
 const takenReason = (url: string) => `code: already used here for another target (${url})`
 
 /**
@@ -38,7 +41,13 @@ const takenReason = (url: string) => `code: already used here for another target
  */
 export async function runImport(pool: Pick<Pool, 'query' | 'connect'>, request: ImportRequest) {
   const records = PARSERS[request.format](request.input)
-  const plan = planRecords(records, { urlPolicy: request.urlPolicy, domain: request.domain })
+  const planner = createPlanner({ urlPolicy: request.urlPolicy, domain: request.domain })
+  for (let i = 0; i < records.length; i++) {
+    planner.add(records[i])
+    // URL checks of a large export add up: other requests (redirects) are served between slices.
+    if (i % PLAN_SLICE === PLAN_SLICE - 1) await nextTurn()
+  }
+  const plan = planner.plan
   const conflicts = [...plan.conflicts]
   const items: ImportItem[] = plan.conflicts.map((c) => ({ ...c, action: 'conflict' }))
   const existing = await existingTargets(pool, plan.candidates.map((c) => c.code))
