@@ -229,3 +229,19 @@ describe('umbra import', () => {
     })
   })
 })
+
+describe('on the embedded database', () => {
+  it('imports in one transaction and reports imported totals the same way', async () => {
+    const embedded = await startTestApp({}, 'embedded')
+    try {
+      const csv = 'code,url,clicks\nemb-one,https://example.com/e1,6\nemb-two,https://bücher.example/e2,\napi,https://example.com/x,\n'
+      const post = () => embedded.app.inject({ method: 'POST', url: '/api/v1/imports?format=csv', headers: { ...auth, 'content-type': 'text/csv' }, payload: csv })
+      expect((await post()).json()).toMatchObject({ created: 2, unchanged: 0, conflicts: [{ line: 4, code: 'api' }] })
+      expect((await post()).json()).toMatchObject({ created: 0, unchanged: 2 })
+      const stats = (await embedded.app.inject({ url: '/api/v1/links/emb-one/stats', headers: auth })).json()
+      expect(stats).toMatchObject({ clicks: 0, importedClicks: 6, importedFrom: 'csv' })
+    } finally {
+      await embedded.close()
+    }
+  })
+})
