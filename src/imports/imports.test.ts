@@ -243,5 +243,5 @@ describe('on the embedded database', () => {
     } finally {
       await embedded.close()
     }
-  })
+  }, 90_000) // the embedded database starts slowly on a loaded machine
 })
