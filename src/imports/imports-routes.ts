@@ -48,9 +48,15 @@ async function readUpload(request: FastifyRequest): Promise<string> {
     if (typeof request.body !== 'string' || !request.body.trim()) throw Problem.field('body', 'send the export file: multipart/form-data, text/csv or application/json')
     return request.body
   }
-  const file = await request.file({ limits: { fileSize: MAX_IMPORT_BYTES, files: 1, fields: 10 } })
-  if (!file) throw Problem.field('file', 'the multipart body has no file')
-  return (await file.toBuffer()).toString('utf8')
+  try {
+    const file = await request.file({ limits: { fileSize: MAX_IMPORT_BYTES, files: 1, fields: 10 } })
+    if (!file) throw Problem.field('file', 'the multipart body has no file')
+    return (await file.toBuffer()).toString('utf8')
+  } catch (err) {
+    // Too large stays a 413; a body busboy cannot read (no boundary, cut short) is the caller's to fix.
+    if (err instanceof Problem || (err as { statusCode?: number }).statusCode === 413) throw err
+    throw Problem.field('body', `not a readable multipart upload (${(err as Error).message})`)
+  }
 }
 
 /** POST /imports: the same import as `umbra import`, for the dashboard; the file as multipart upload or raw body. */
