@@ -65,6 +65,9 @@ export const importsRoutes: FastifyPluginAsync<ImportsRoutesOptions> = async (ap
   await app.register(multipart, { limits: { fileSize: MAX_IMPORT_BYTES, files: 1 } })
   app.removeContentTypeParser('application/json')
   app.addContentTypeParser(['application/json', 'text/csv', 'text/plain'], { parseAs: 'string', bodyLimit: MAX_IMPORT_BYTES }, (_req, body, done) => done(null, body))
+  app.addContentTypeParser('*', (_req, _payload, done) =>
+    done(new Problem(415, 'unsupported-media-type', 'Unsupported media type', 'send the export as multipart/form-data, text/csv or application/json')),
+  )
 
   app.withTypeProvider<ZodTypeProvider>().post('/imports', {
     config: { scope: 'links:write' },
