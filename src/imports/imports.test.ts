@@ -125,6 +125,14 @@ describe('dry run and all-or-nothing', () => {
     expect(await link('dry-one')).toMatchObject({ title: 'D1', clicks: '3' })
   })
 
+  it('a code Umbra minted itself is a conflict when the export points it elsewhere', async () => {
+    const ours = (await t.app.inject({ method: 'POST', url: '/api/v1/links', headers: auth, payload: { url: 'https://example.com/ours' } })).json()
+    expect(ours.code).toMatch(/^[A-Za-z0-9]{7}$/)
+    const res = (await importFile('format=csv', `code,url\n${ours.code},https://example.com/theirs\n`)).json()
+    expect(res).toMatchObject({ created: 0, conflicts: [{ line: 2, code: ours.code, reason: 'code: already used here for another target (https://example.com/ours)' }] })
+    expect(await link(ours.code)).toMatchObject({ url: 'https://example.com/ours' })
+  })
+
   it('a failure part-way through the file changes nothing', async () => {
     await t.app.pg.query(`create function refuse_boom() returns trigger language plpgsql as $$
       begin if new.code = 'boom' then raise exception 'boom refused'; end if; return new; end $$`)
