@@ -26,7 +26,11 @@ const ROUTES: Record<string, Row> = {
   'DELETE /api/v1/links/:code': { scope: 'links:write', request: { url: `/api/v1/links/${CODE}` } },
   'POST /api/v1/imports': {
     scope: 'links:write',
-    request: { url: '/api/v1/imports?format=csv&dryRun=true', payload: 'code,url\nmatrix-import,https://example.com/mi\n', headers: { 'content-type': 'text/csv' } },
+    request: {
+      url: '/api/v1/imports?format=csv&dryRun=true',
+      payload: 'code,url\nmatrix-import,https://example.com/mi\n',
+      headers: { 'content-type': 'text/csv' },
+    },
   },
   'GET /api/v1/links/:code/stats': { scope: 'stats:read', request: { url: `/api/v1/links/${CODE}/stats` } },
   'POST /api/v1/classify': { scope: 'stats:read', request: { url: '/api/v1/classify', ...json({ ua: 'WhatsApp/2.24.6.77 A' }) } },

@@ -21,23 +21,33 @@ type Print = (line: string) => void
 type ImportContext = Pick<Config, 'publicUrl' | 'blockedDomains'>
 
 const describeItem = (item: ImportItem, dryRun: boolean) =>
-  item.action === 'create' ? `${dryRun ? 'would create' : 'created'} → ${item.url}` : item.action === 'unchanged' ? `unchanged (already here, same target)` : ''
+  item.action === 'create'
+    ? `${dryRun ? 'would create' : 'created'} → ${item.url}`
+    : item.action === 'unchanged'
+      ? `unchanged (already here, same target)`
+      : ''
 
 /** `umbra import FORMAT FILE …` against an open database; bad arguments and unreadable files become plain errors. */
-export async function runImportCommand(db: Pick<Pool, 'query' | 'connect'>, argv: string[], context: ImportContext, print: Print = console.log) {
+export async function runImportCommand(
+  db: Pick<Pool, 'query' | 'connect'>,
+  argv: string[],
+  context: ImportContext,
+  print: Print = console.log,
+) {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
     options: { domain: { type: 'string' }, 'dry-run': { type: 'boolean' } },
   })
   const [format, file, ...extra] = positionals
-  if (!format || !(IMPORT_FORMATS as readonly string[]).includes(format)) throw new Error(`${format ? `unknown format "${format}"` : 'a format is needed'}\n${USAGE}`)
+  if (!format || !(IMPORT_FORMATS as readonly string[]).includes(format))
+    throw new Error(`${format ? `unknown format "${format}"` : 'a format is needed'}\n${USAGE}`)
   if (!file || extra.length) throw new Error(`name one export file\n${USAGE}`)
   const domain = checkImportDomain(values.domain, context.publicUrl)
   const input = await readFile(file, 'utf8')
   const dryRun = values['dry-run'] ?? false
   const urlPolicy = { ownHosts: [new URL(context.publicUrl).host], blockedDomains: context.blockedDomains }
-  let outcome
+  let outcome: Awaited<ReturnType<typeof runImport>>
   try {
     outcome = await runImport(db, { format: format as ImportFormat, input, dryRun, urlPolicy, domain })
   } catch (err) {

@@ -54,7 +54,10 @@ export function readCsv(text: string, delimiter = ','): CsvRow[] {
 export const headerKey = (name: string) => name.toLowerCase().replace(/[^a-z0-9]/g, '')
 
 /** Rows under a header row, as objects keyed by headerKey; the header row must name `required` columns. */
-export function readCsvTable(rows: CsvRow[], required: (keys: Set<string>) => string | null): { line: number; get: (...names: string[]) => string | null }[] {
+export function readCsvTable(
+  rows: CsvRow[],
+  required: (keys: Set<string>) => string | null,
+): { line: number; get: (...names: string[]) => string | null }[] {
   const [header, ...body] = rows
   if (!header) throw new ImportFormatError('the file is empty')
   const keys = header.cells.map(headerKey)

@@ -8,6 +8,9 @@ export function checkImportDomain(domain: string | undefined | null, publicUrl: 
   if (domain === undefined || domain === null || domain === '') return null
   const own = new URL(publicUrl).hostname.toLowerCase()
   const given = domainToASCII(domain.trim().toLowerCase().replace(/\.$/, ''))
-  if (given !== own) throw new Error(`"${domain}" is not this server's domain (${own}, from PUBLIC_URL): multiple domains are not supported yet`)
+  if (given !== own)
+    throw new Error(
+      `"${domain}" is not this server's domain (${own}, from PUBLIC_URL): multiple domains are not supported yet`,
+    )
   return own
 }

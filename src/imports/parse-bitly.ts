@@ -1,6 +1,17 @@
 import { readCsv, readCsvTable } from './csv-reader.ts'
 import { emptyRecord, type ImportRecord } from './import-record.ts'
-import { isObject, jsonItems, looksLikeJson, parseJson, scalar, shortLinkParts, splitTags, stringList, text, type JsonObject } from './parse-helpers.ts'
+import {
+  isObject,
+  jsonItems,
+  looksLikeJson,
+  parseJson,
+  scalar,
+  shortLinkParts,
+  splitTags,
+  stringList,
+  text,
+  type JsonObject,
+} from './parse-helpers.ts'
 
 // Column names the CSV of Bitly's Links page and of its /groups/{guid}/exports links_list use (compared
 // without case, spaces or punctuation), with the API field names as well.
@@ -43,12 +54,17 @@ function fromApiItem(item: JsonObject, line: number): ImportRecord[] {
 export function parseBitly(input: string): ImportRecord[] {
   if (looksLikeJson(input)) {
     const doc = parseJson(input)
-    const pages = Array.isArray(doc) && doc.every((p) => isObject(p) && Array.isArray(p.links)) && doc.length ? doc : [doc]
+    const pages =
+      Array.isArray(doc) && doc.every((p) => isObject(p) && Array.isArray(p.links)) && doc.length ? doc : [doc]
     let line = 0
-    return pages.flatMap((page) => jsonItems(page, [['links']], 'a Bitly bitlinks export').flatMap((item) => fromApiItem(item, ++line)))
+    return pages.flatMap((page) =>
+      jsonItems(page, [['links']], 'a Bitly bitlinks export').flatMap((item) => fromApiItem(item, ++line)),
+    )
   }
   const table = readCsvTable(readCsv(input), (keys) =>
-    [...LINK].some((k) => keys.has(k)) && TARGET.some((k) => keys.has(k)) ? null : 'a Bitly CSV needs a short link column (Link, Bitlink…) and a Long URL column',
+    [...LINK].some((k) => keys.has(k)) && TARGET.some((k) => keys.has(k))
+      ? null
+      : 'a Bitly CSV needs a short link column (Link, Bitlink…) and a Long URL column',
   )
   return table.flatMap((row) =>
     withCustomLinks(

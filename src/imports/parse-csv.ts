@@ -6,7 +6,9 @@ import { splitTags } from './parse-helpers.ts'
 export function parseGenericCsv(input: string): ImportRecord[] {
   const table = readCsvTable(readCsv(input), (keys) => {
     const missing = ['code', 'url'].filter((k) => !keys.has(k))
-    return missing.length ? `the header row must name the ${missing.join(' and ')} column${missing.length > 1 ? 's' : ''} (code,url,title,tags,created_at,expires_at,clicks)` : null
+    return missing.length
+      ? `the header row must name the ${missing.join(' and ')} column${missing.length > 1 ? 's' : ''} (code,url,title,tags,created_at,expires_at,clicks)`
+      : null
   })
   return table.map((row) => ({
     ...emptyRecord(row.line),

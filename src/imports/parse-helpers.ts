@@ -13,7 +13,8 @@ export function parseJson(text: string): Json {
   }
 }
 
-export const isObject = (v: Json | undefined): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v)
+export const isObject = (v: Json | undefined): v is JsonObject =>
+  typeof v === 'object' && v !== null && !Array.isArray(v)
 
 /** A text field: strings as given (empty → null), numbers as their digits, anything else null. */
 export function text(v: Json | undefined): string | null {
@@ -25,10 +26,17 @@ export function text(v: Json | undefined): string | null {
 /** A date or count field: a string or a number as given, anything else null. */
 export const scalar = (v: Json | undefined): string | number | null => (typeof v === 'number' ? v : text(v))
 
-export const stringList = (v: Json | undefined): string[] => (Array.isArray(v) ? v.map(text).filter((t): t is string => t !== null) : [])
+export const stringList = (v: Json | undefined): string[] =>
+  Array.isArray(v) ? v.map(text).filter((t): t is string => t !== null) : []
 
 /** Tags kept in one cell: "a|b", "a; b" or "a, b". */
-export const splitTags = (cell: string | null): string[] => (cell ? cell.split(/[|;,]/).map((t) => t.trim()).filter(Boolean) : [])
+export const splitTags = (cell: string | null): string[] =>
+  cell
+    ? cell
+        .split(/[|;,]/)
+        .map((t) => t.trim())
+        .filter(Boolean)
+    : []
 
 /**
  * The items of a JSON export: the array under one of `keys` (a nested path such as shortUrls.data), or the
@@ -42,7 +50,10 @@ export function jsonItems(doc: Json, paths: string[][], what: string): JsonObjec
     for (const key of path) at = isObject(at) ? at[key] : undefined
     if (Array.isArray(at)) items = at
   }
-  if (!Array.isArray(items)) throw new ImportFormatError(`not ${what}: expected ${paths.map((p) => p.join('.')).join(' or ')} to be a list of links`)
+  if (!Array.isArray(items))
+    throw new ImportFormatError(
+      `not ${what}: expected ${paths.map((p) => p.join('.')).join(' or ')} to be a list of links`,
+    )
   return items.map((item, i) => {
     if (!isObject(item)) throw new ImportFormatError(`item ${i + 1}: not an object`)
     return item

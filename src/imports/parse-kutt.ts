@@ -17,7 +17,9 @@ export function parseKutt(input: string): ImportRecord[] {
     createdAt: scalar(item.created_at),
     expiresAt: scalar(item.expire_in),
     clicks: scalar(item.visit_count),
-    ...(item.password === true ? { refusal: 'password-protected in Kutt: Umbra has no link passwords, so it is not imported' } : {}),
+    ...(item.password === true
+      ? { refusal: 'password-protected in Kutt: Umbra has no link passwords, so it is not imported' }
+      : {}),
     ...(item.banned === true ? { refusal: 'banned in Kutt: not imported' } : {}),
   }))
 }

@@ -1,6 +1,16 @@
 import { readCsv, readCsvTable } from './csv-reader.ts'
 import { emptyRecord, type ImportRecord } from './import-record.ts'
-import { hostOf, isObject, jsonItems, looksLikeJson, parseJson, scalar, splitTags, stringList, text } from './parse-helpers.ts'
+import {
+  hostOf,
+  isObject,
+  jsonItems,
+  looksLikeJson,
+  parseJson,
+  scalar,
+  splitTags,
+  stringList,
+  text,
+} from './parse-helpers.ts'
 
 /**
  * Shlink: the REST API's short URL list (GET /rest/v3/short-urls: {shortUrls: {data: [...]}}) or the CSV

@@ -15,7 +15,8 @@ export function parseYourls(input: string): ImportRecord[] {
   if (looksLikeJson(input)) {
     const doc = parseJson(input)
     const links = isObject(doc) && isObject(doc.links) ? Object.values(doc.links) : Array.isArray(doc) ? doc : null
-    if (!links) throw new ImportFormatError('not a YOURLS export: expected links (the stats API answer) or a list of links')
+    if (!links)
+      throw new ImportFormatError('not a YOURLS export: expected links (the stats API answer) or a list of links')
     return links.map((item, i) => {
       if (!isObject(item)) throw new ImportFormatError(`item ${i + 1}: not an object`)
       return fromJson(item, i + 1)
@@ -31,9 +32,13 @@ export function parseYourls(input: string): ImportRecord[] {
       clicks: row.get('hits'),
     }))
   }
-  const table = keys.has('keyword') && keys.has('url')
-    ? readCsvTable(rows, () => null)
-    : rows.map((row) => ({ line: row.line, get: (name: string) => row.cells[TABLE_COLUMNS.indexOf(name)]?.trim() || null }))
+  const table =
+    keys.has('keyword') && keys.has('url')
+      ? readCsvTable(rows, () => null)
+      : rows.map((row) => ({
+          line: row.line,
+          get: (name: string) => row.cells[TABLE_COLUMNS.indexOf(name)]?.trim() || null,
+        }))
   return table.map((row) => ({
     ...emptyRecord(row.line),
     code: row.get('keyword'),

@@ -54,7 +54,14 @@ describe('export dates', () => {
   })
 
   it.each<[string | number, number | null]>([
-    [328, 328], ['1234', 1234], ['1,024', 1024], ['0', 0], ['-3', null], ['many', null], [1.5, null], ['12,34', null],
+    [328, 328],
+    ['1234', 1234],
+    ['1,024', 1024],
+    ['0', 0],
+    ['-3', null],
+    ['many', null],
+    [1.5, null],
+    ['12,34', null],
   ])('click total %j → %j', (raw, n) => {
     expect(parseClickTotal(raw)).toBe(n)
   })
@@ -66,7 +73,15 @@ describe('planRecords', () => {
   it('keeps good links, reports each refused one by line, and sees duplicates within the file', () => {
     const plan = planRecords(
       [
-        record(2, { code: 'ok', url: 'https://bücher.example/a', title: ' T\u0007itle ', tags: ['A', 'a', '###'], createdAt: '2020-01-01', expiresAt: '2025-01-01', clicks: '5' }),
+        record(2, {
+          code: 'ok',
+          url: 'https://bücher.example/a',
+          title: ' T\u0007itle ',
+          tags: ['A', 'a', '###'],
+          createdAt: '2020-01-01',
+          expiresAt: '2025-01-01',
+          clicks: '5',
+        }),
         record(3, { code: 'api', url: 'https://example.com' }),
         record(4, { code: 'loop', url: 'https://umbra.test/x' }),
         record(5, { code: 'blocked', url: 'https://www.evil.example/' }),
@@ -80,8 +95,14 @@ describe('planRecords', () => {
     )
     expect(plan.candidates).toEqual([
       {
-        line: 2, code: 'ok', url: 'https://xn--bcher-kva.example/a', title: 'T itle', topics: ['a'],
-        createdAt: new Date('2020-01-01T00:00:00Z'), expiresAt: new Date('2025-01-01T00:00:00Z'), clicks: 5,
+        line: 2,
+        code: 'ok',
+        url: 'https://xn--bcher-kva.example/a',
+        title: 'T itle',
+        topics: ['a'],
+        createdAt: new Date('2020-01-01T00:00:00Z'),
+        expiresAt: new Date('2025-01-01T00:00:00Z'),
+        clicks: 5,
       },
     ])
     expect(plan.duplicates.map((d) => d.line)).toEqual([7])
@@ -110,15 +131,23 @@ describe('planRecords', () => {
       { urlPolicy: policy, domain: 'umbra.test', now },
     )
     expect(plan.candidates.map((c) => c.code)).toEqual(['here', 'unknown'])
-    expect(plan.conflicts).toEqual([{ line: 2, code: 'there', reason: 'on domain bit.ly: only links on umbra.test are imported' }])
+    expect(plan.conflicts).toEqual([
+      { line: 2, code: 'there', reason: 'on domain bit.ly: only links on umbra.test are imported' },
+    ])
   })
 
   it('cuts long titles and keeps 20 topics at most, saying so', () => {
     const tags = Array.from({ length: 25 }, (_, i) => `t${i}`)
-    const plan = planRecords([record(1, { code: 'many', url: 'https://e.example/', title: 'x'.repeat(400), tags })], { urlPolicy: policy, now })
+    const plan = planRecords([record(1, { code: 'many', url: 'https://e.example/', title: 'x'.repeat(400), tags })], {
+      urlPolicy: policy,
+      now,
+    })
     expect(plan.candidates[0].title).toHaveLength(300)
     expect(plan.candidates[0].topics).toHaveLength(20)
-    expect(plan.warnings.map((w) => w.message)).toEqual(['title: cut to 300 characters', 'tags: only the first 20 are kept as topics'])
+    expect(plan.warnings.map((w) => w.message)).toEqual([
+      'title: cut to 300 characters',
+      'tags: only the first 20 are kept as topics',
+    ])
   })
 })
 
@@ -133,6 +162,8 @@ describe('--domain', () => {
   })
 
   it('refuses any other domain: one domain per server for now', () => {
-    expect(() => checkImportDomain('bit.ly', 'https://umbra.test')).toThrow('"bit.ly" is not this server\'s domain (umbra.test, from PUBLIC_URL): multiple domains are not supported yet')
+    expect(() => checkImportDomain('bit.ly', 'https://umbra.test')).toThrow(
+      '"bit.ly" is not this server\'s domain (umbra.test, from PUBLIC_URL): multiple domains are not supported yet',
+    )
   })
 })

@@ -62,11 +62,20 @@ export function parseExportDate(raw: string | number): Date | null {
 
 /** A click total: a whole number ≥ 0, thousands separators allowed ("1,234"). */
 export function parseClickTotal(raw: string | number): number | null {
-  const n = typeof raw === 'number' ? raw : /^\d{1,3}([,_ ]\d{3})*$|^\d+$/.test(raw.trim()) ? Number(raw.trim().replace(/[,_ ]/g, '')) : NaN
+  const n =
+    typeof raw === 'number'
+      ? raw
+      : /^\d{1,3}([,_ ]\d{3})*$|^\d+$/.test(raw.trim())
+        ? Number(raw.trim().replace(/[,_ ]/g, ''))
+        : NaN
   return Number.isSafeInteger(n) && n >= 0 ? n : null
 }
 
-export type PlanOptions = { urlPolicy: UrlPolicy; /** Only links on this host are imported (others are reported). */ domain?: string | null; now?: number }
+export type PlanOptions = {
+  urlPolicy: UrlPolicy /** Only links on this host are imported (others are reported). */
+  domain?: string | null
+  now?: number
+}
 
 /**
  * Checks every record on its own and against the others of the file: the pure half of an import. What the
@@ -82,7 +91,12 @@ export function planRecords(records: readonly ImportRecord[], options: PlanOptio
 export function createPlanner(options: PlanOptions) {
   const now = options.now ?? Date.now()
   const onlyDomain = options.domain ? domainToASCII(options.domain.toLowerCase()) : null
-  const plan = { candidates: [] as Candidate[], duplicates: [] as Candidate[], conflicts: [] as Conflict[], warnings: [] as Warning[] }
+  const plan = {
+    candidates: [] as Candidate[],
+    duplicates: [] as Candidate[],
+    conflicts: [] as Conflict[],
+    warnings: [] as Warning[],
+  }
   const firstByCode = new Map<string, Candidate>()
 
   function add(r: ImportRecord) {
@@ -100,6 +114,7 @@ export function createPlanner(options: PlanOptions) {
 
     let title: string | null = null
     if (r.title) {
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it takes out
       const cleaned = r.title.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim()
       if (cleaned.length > 300) warn('title: cut to 300 characters')
       title = Title.safeParse(cleaned.slice(0, 300)).data ?? null
@@ -119,19 +134,30 @@ export function createPlanner(options: PlanOptions) {
     }
     const createdAt = date('created_at', r.createdAt)
     const expiresAt = date('expires_at', r.expiresAt)
-    if (expiresAt && expiresAt.getTime() <= now) warn(`expired on ${expiresAt.toISOString()}: imported as expired (its short link answers 410)`)
+    if (expiresAt && expiresAt.getTime() <= now)
+      warn(`expired on ${expiresAt.toISOString()}: imported as expired (its short link answers 410)`)
     let clicks: number | null = null
     if (r.clicks !== null && r.clicks !== '') {
       clicks = parseClickTotal(r.clicks)
       if (clicks === null) warn(`clicks: "${r.clicks}" is not a click total, left out`)
     }
 
-    const candidate: Candidate = { line: r.line, code: r.code, url: verdict.url, title, topics: topics.slice(0, MAX_TOPICS), createdAt, expiresAt, clicks }
+    const candidate: Candidate = {
+      line: r.line,
+      code: r.code,
+      url: verdict.url,
+      title,
+      topics: topics.slice(0, MAX_TOPICS),
+      createdAt,
+      expiresAt,
+      clicks,
+    }
     const first = firstByCode.get(r.code)
     if (!first) {
       firstByCode.set(r.code, candidate)
       plan.candidates.push(candidate)
-    } else if (first.url !== candidate.url) refuse(`code: already used at line ${first.line} of this file, for another target`)
+    } else if (first.url !== candidate.url)
+      refuse(`code: already used at line ${first.line} of this file, for another target`)
     else plan.duplicates.push(candidate)
   }
   return { add, plan }

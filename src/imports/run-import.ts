@@ -21,12 +21,21 @@ export type ImportSummary = {
   warnings: Warning[]
 }
 
-export type ImportRequest = { format: ImportFormat; input: string; dryRun: boolean; urlPolicy: UrlPolicy; domain?: string | null }
+export type ImportRequest = {
+  format: ImportFormat
+  input: string
+  dryRun: boolean
+  urlPolicy: UrlPolicy
+  domain?: string | null
+}
 
 /** The SQL half: which codes are taken already, and by which target. */
 async function existingTargets(db: Pick<Pool, 'query'>, codes: string[]): Promise<Map<string, string>> {
   if (!codes.length) return new Map()
-  const { rows } = await db.query<{ code: string; url: string }>('select code, url from links where code = any($1::text[])', [codes])
+  const { rows } = await db.query<{ code: string; url: string }>(
+    'select code, url from links where code = any($1::text[])',
+    [codes],
+  )
   return new Map(rows.map((r) => [r.code, r.url]))
 }
 
@@ -50,7 +59,10 @@ export async function runImport(pool: Pick<Pool, 'query' | 'connect'>, request: 
   const plan = planner.plan
   const conflicts = [...plan.conflicts]
   const items: ImportItem[] = plan.conflicts.map((c) => ({ ...c, action: 'conflict' }))
-  const existing = await existingTargets(pool, plan.candidates.map((c) => c.code))
+  const existing = await existingTargets(
+    pool,
+    plan.candidates.map((c) => c.code),
+  )
   const toCreate: Candidate[] = []
   let unchanged = plan.duplicates.length
   for (const d of plan.duplicates) items.push({ line: d.line, code: d.code, action: 'unchanged', url: d.url })
