@@ -16,6 +16,7 @@ import { dashboardSessionsPlugin } from './dashboard/dashboard-sessions-plugin.t
 import { proxyTrustOf } from './infra/client-address.ts'
 import { databasePlugin } from './infra/database.ts'
 import { healthRoutes } from './infra/health-routes.ts'
+import { importsRoutes } from './imports/imports-routes.ts'
 import { loggerOptions, type LogStream } from './infra/logger.ts'
 import { metricsPlugin } from './infra/metrics.ts'
 import { Problem, problemPlugin, sendProblem, writeClientErrorProblem } from './infra/problem.ts'
@@ -80,6 +81,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       api.removeContentTypeParser('text/plain')
       await api.register(keysRoutes)
       await api.register(linksRoutes, { publicUrl: config.publicUrl, urlPolicy, linkCache })
+      await api.register(importsRoutes, { publicUrl: config.publicUrl, urlPolicy, linkCache })
       await api.register(statsRoutes)
       await api.register(classifyRoutes, { publicUrl: config.publicUrl })
       await api.register(sharesRoutes, { publicUrl: config.publicUrl, facebookAppId: config.facebookAppId, urlPolicy, linkCache })
