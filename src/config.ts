@@ -1,5 +1,6 @@
 import { domainToASCII } from 'node:url'
 import { z } from 'zod'
+import { proxyTrustOf, type TrustProxySetting } from './infra/client-address.ts'
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
 
@@ -11,6 +12,43 @@ const domainList = z
   .transform((s) => s.split(',').map((d) => d.trim().toLowerCase().replace(/^\*?\./, '').replace(/\.$/, '')).filter(Boolean))
   .transform((domains) => domains.map((d) => domainToASCII(d) || `!${d}`))
   .refine((domains) => domains.every((d) => /^[a-z0-9-]+(\.[a-z0-9-]+)*$/.test(d)), 'must be comma-separated domain names')
+
+/**
+ * Why ADMIN_API_KEY is too weak to guess-proof, or null: it is a human-chosen string (not minted like umb_
+ * keys) that opens every scope, so it must be long and varied.
+ */
+export function adminKeyWeakness(key: string): string | null {
+  if (/\s/.test(key)) return 'must not contain whitespace'
+  if (key.length < 24) return 'must be at least 24 characters'
+  if (/(.)\1{3}/su.test(key)) return 'must not repeat a character 4 or more times in a row'
+  const classes = [/[a-z]/, /[A-Z]/, /[0-9]/, /[^a-zA-Z0-9]/].filter((c) => c.test(key)).length
+  if (classes < 3 && key.length < 32)
+    return 'must mix at least 3 of lower-case letters, upper-case letters, digits and symbols (or be at least 32 characters)'
+  return null
+}
+
+// TRUST_PROXY: how many proxies stand in front, or which addresses/CIDRs they have. `true` (trust every hop)
+// would take the leftmost X-Forwarded-For, which any client can write, as its address: every per-IP limit gone.
+const trustProxySetting = z.string().transform((value, ctx): TrustProxySetting => {
+  const v = value.trim().toLowerCase()
+  if (v === 'false' || v === '0') return false
+  if (v === 'true') {
+    ctx.addIssue({
+      code: 'custom',
+      message: 'true would trust every X-Forwarded-For hop, letting any client pick its own address and escape every per-IP limit; set the number of proxies in front (e.g. 1) or their addresses/CIDRs (e.g. 10.0.0.0/8)',
+    })
+    return z.NEVER
+  }
+  if (/^\d+$/.test(v)) return Number(v)
+  const list = value.split(',').map((a) => a.trim()).filter(Boolean)
+  try {
+    proxyTrustOf(list)
+  } catch (err) {
+    ctx.addIssue({ code: 'custom', message: `must be false, a number of proxies, or comma-separated proxy addresses/CIDRs (${(err as Error).message})` })
+    return z.NEVER
+  }
+  return Object.freeze(list)
+})
 
 /** One setting: the environment variable it is read from and its schema (what it accepts, its default). */
 type Setting<S extends z.ZodType = z.ZodType> = { readonly env: string; readonly schema: S }
@@ -29,9 +67,22 @@ const SETTINGS = {
   publicUrl: env('PUBLIC_URL', z.url({ protocol: /^https?$/ }).optional()),
   // Facebook's Send dialog (Messenger on desktop) needs an app id; without one, desktop kits offer to copy the link.
   facebookAppId: env('FACEBOOK_APP_ID', z.string().regex(/^\d{1,20}$/, 'digits only').optional()),
-  adminApiKey: env('ADMIN_API_KEY', z.string().min(16, 'must be at least 16 characters').optional()),
+  adminApiKey: env(
+    'ADMIN_API_KEY',
+    z
+      .string()
+      .superRefine((key, ctx) => {
+        const weakness = adminKeyWeakness(key)
+        if (weakness) ctx.addIssue({ code: 'custom', message: weakness })
+      })
+      .optional(),
+  ),
+  // The server secret (HMAC key) for what a database dump must not let anyone recompute; unset: DATA_DIR/secret.key
+  // (src/infra/server-secret.ts).
+  secretKey: env('SECRET_KEY', z.string().min(32, 'must be at least 32 characters').regex(/^\S+$/, 'must not contain whitespace').optional()),
   logLevel: env('LOG_LEVEL', z.enum(LOG_LEVELS).default('info')),
-  trustProxy: env('TRUST_PROXY', booleanFlag.default(false)),
+  /** The proxies in front whose X-Forwarded-For is believed (src/infra/client-address.ts). */
+  trustProxy: env('TRUST_PROXY', trustProxySetting.default(false)),
   countryHeader: env('COUNTRY_HEADER', z.string().regex(/^[a-z0-9-]+$/i).transform((h) => h.toLowerCase()).optional()),
   linkCache: {
     size: env('LINK_CACHE_SIZE', z.coerce.number().int().min(0).default(100_000)),

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest'
 // count: they tie files together as much for a reader), and which folders may import which.
 const SRC = resolve(dirname(fileURLToPath(import.meta.url)), '../src')
 const MAX_LINES = 300
-const FEATURES = ['links', 'redirect', 'clicks', 'shares', 'analytics', 'api', 'dashboard', 'cli']
+const FEATURES = ['links', 'redirect', 'clicks', 'shares', 'analytics', 'imports', 'api', 'dashboard', 'cli']
 
 const sourceFiles = (dir: string): string[] =>
   readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
@@ -102,6 +102,13 @@ describe('the shape of src/', () => {
         return decorators.filter((d) => new RegExp(`\\b(?:app|server|instance|fastify)\\.${d.name}\\b`).test(text)).map((d) => `${file} → ${d.file} (${d.name})`)
       })
     expect(uses).toEqual([])
+  })
+
+  it('keeps view schemas in *-schemas.ts, not inline in routes', () => {
+    const inline = [...graph.keys()].filter(
+      (file) => file.endsWith('-routes.ts') && /\bz\s*\.\s*(object|strictObject|looseObject)\(/.test(readFileSync(join(SRC, file), 'utf8')),
+    )
+    expect(inline).toEqual([])
   })
 
   it('keeps api/ and dashboard/ apart', () => {

@@ -31,6 +31,11 @@ export const LinkStatsView = z.object({
   byDevice: Counts,
   lossLedger: z.object({ preview: z.number(), bot: z.number(), head: z.number(), prefetch: z.number() }),
   series: z.array(z.object({ t: z.string(), clicks: z.number(), dark: z.number(), public: z.number() })),
+  importedClicks: z
+    .number()
+    .nullable()
+    .describe('the click total of the tool this link was imported from (apart from clicks: it has no time or labels)'),
+  importedFrom: z.string().nullable().describe('bitly, shlink, yourls, kutt or csv: where the link was imported from'),
 })
 
 export const Format = z.enum(['json', 'csv']).optional().describe('csv, or send Accept: text/csv')

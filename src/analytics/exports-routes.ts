@@ -1,7 +1,8 @@
 import { Readable } from 'node:stream'
 import type { FastifyPluginAsync } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
-import { Problem } from '../infra/problem.ts'
+import { fileAnswer } from '../infra/documented-answers.ts'
+import { Problem, problemResponses } from '../infra/problem.ts'
 import { findLinkByCode } from '../links/link-repository.ts'
 import { ExportQuery } from './analytics-schemas.ts'
 import { clickCsvChunks } from './click-export.ts'
@@ -15,6 +16,7 @@ export const exportsRoutes: FastifyPluginAsync<{ batchSize?: number }> = async (
       tags: ['reports'],
       summary: 'Every click of a range (optionally of one link or topic) as CSV, one row per click with its labels; no IP, no visitor hash',
       querystring: ExportQuery,
+      response: { 200: fileAnswer('clicks.csv: one header row, then one row per click', 'text/csv'), ...problemResponses(404) },
     },
   }, async (request, reply) => {
     const { fromMs, toMs } = parseRange(request.query)

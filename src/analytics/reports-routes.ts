@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
-import { Problem } from '../infra/problem.ts'
+import { jsonOrCsvAnswer } from '../infra/documented-answers.ts'
+import { Problem, problemResponses } from '../infra/problem.ts'
 import { allLinksOfContent, findContent } from '../shares/content-repository.ts'
 import { ShareParams } from '../shares/share-schemas.ts'
 import { toContentView } from '../shares/share-kit-view.ts'
@@ -30,7 +31,7 @@ export const reportsRoutes: FastifyPluginAsync = async (app) => {
       tags: ['reports'],
       summary: 'Per topic: human clicks, dark vs public, dark share, uniques, previews by app',
       querystring: TopicReportQuery,
-      response: { 200: TopicReportView },
+      response: { 200: jsonOrCsvAnswer('the report per topic', TopicReportView) },
     },
   }, async (request, reply) => {
     const { fromMs, toMs } = parseRange(request.query)
@@ -46,7 +47,7 @@ export const reportsRoutes: FastifyPluginAsync = async (app) => {
       tags: ['reports'],
       summary: 'Per declared channel: human clicks and the observed medium mix (declared × observed)',
       querystring: ChannelReportQuery,
-      response: { 200: ChannelReportView },
+      response: { 200: jsonOrCsvAnswer('the report per declared channel', ChannelReportView) },
     },
   }, async (request, reply) => {
     const { fromMs, toMs } = parseRange(request.query)
@@ -63,7 +64,7 @@ export const reportsRoutes: FastifyPluginAsync = async (app) => {
       summary: 'One content (share kit) across its channels, with a time series',
       params: ShareParams,
       querystring: ContentReportQuery,
-      response: { 200: ContentReportView },
+      response: { 200: jsonOrCsvAnswer('the report of the content and its channels', ContentReportView), ...problemResponses(404) },
     },
   }, async (request, reply) => {
     const { fromMs, toMs, interval } = parseRange(request.query)

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { Problem } from '../infra/problem.ts'
+import { findImportedTotal } from '../imports/imported-totals.ts'
 import { findLinkByCode } from '../links/link-repository.ts'
 import { LinkParams } from '../links/link-schemas.ts'
 import { LinkStatsView, StatsQuery } from './analytics-schemas.ts'
@@ -25,12 +26,17 @@ export const statsRoutes: FastifyPluginAsync = async (app) => {
     const link = await findLinkByCode(db, request.params.code)
     if (!link) throw Problem.notFound(`link ${request.params.code}`)
     const range = { linkId: link.id, from: new Date(fromMs), to: new Date(toMs) }
-    const [labels, series, dimensions, uniques] = await Promise.all([
+    const [labels, series, dimensions, uniques, imported] = await Promise.all([
       sumLabels(db, range),
       humanSeries(db, range, interval),
       sumDimensions(db, range),
       countUniques(db, range),
+      findImportedTotal(db, link.id),
     ])
-    return buildLinkStats({ code: link.code, fromMs, toMs, interval, labels, series, dimensions, uniques })
+    return {
+      ...buildLinkStats({ code: link.code, fromMs, toMs, interval, labels, series, dimensions, uniques }),
+      importedClicks: imported?.clicks ?? null,
+      importedFrom: imported?.source ?? null,
+    }
   })
 }

@@ -2,9 +2,11 @@ import type { FastifyRequest, onRequestAsyncHookHandler, onResponseAsyncHookHand
 import fp from 'fastify-plugin'
 import { Problem } from '../infra/problem.ts'
 import { countUsableApiKeys } from './api-key-repository.ts'
+import { tooManyProblem, type FailureLimiter } from './failure-limiter.ts'
 import { createKeyAuthenticator, type AuthFailure, type KeyAuthenticator } from './key-authenticator.ts'
 import { createKeyUsageRecorder } from './key-usage.ts'
 import type { Principal, Scope } from './principal.ts'
+import { clientKey } from './rate-limits.ts'
 
 export { SCOPES, type Principal, type Scope } from './principal.ts'
 
@@ -22,10 +24,19 @@ declare module 'fastify' {
   interface FastifyInstance {
     /**
      * Decorated by a plugin whose credential stands for an API key (the dashboard's session cookie): the
-     * sha-256 of the key behind the request's credential, or null when it carries none.
+     * reference of the key behind the request's credential (KeyAuthenticator.sessionRefOf); undefined when
+     * the request carries none, null when it names no live session (a failed authentication).
      */
-    sessionKeyOf: (request: FastifyRequest) => Promise<{ keyHash: Buffer } | null>
+    sessionKeyOf: (request: FastifyRequest) => Promise<{ keyRef: Buffer } | null | undefined>
     apiKeys: KeyAuthenticator
+    /** Failed authentications per client, for routes that authenticate on their own (the dashboard's sign-in). */
+    authFailures: {
+      /** The key a client's failures are counted by (its address, IPv6 by /64). */
+      clientOf(ip: string): string
+      /** 429 if the client has spent its budget (before any lookup); else its key. */
+      refuseSpent(request: FastifyRequest): string
+      count(client: string): void
+    }
     /** Every route registered after the auth plugin, with the scope it requires. */
     routeScopes: readonly ScopedRoute[]
   }
@@ -34,10 +45,24 @@ declare module 'fastify' {
 export const FIRST_KEY_HINT =
   'no API key exists yet: create one with ./bin/umbra keys create --scope links:read,links:write,stats:read,shares:write,keys:admin --name admin (on the embedded database, stop the server first), or start with ADMIN_API_KEY set'
 
-const FAILURE_DETAIL: Record<AuthFailure, string> = {
+const FAILURE_DETAIL: Record<AuthFailure | 'session', string> = {
   unknown: 'the API key is not valid',
   expired: 'the API key has expired',
   revoked: 'the API key has been revoked',
+  session: 'the dashboard session has expired or was signed out; sign in again',
+}
+
+export const TOO_MANY_FAILURES = 'too many invalid API keys or sessions from your address'
+
+/**
+ * Before any key or session lookup: refuses (429) a client that has spent its failed-authentication
+ * budget, whatever it sends, so a right guess is no more visible than a wrong one. Returns the client's key.
+ */
+export function refuseSpentClient(failures: FailureLimiter | null, request: FastifyRequest): string {
+  const client = clientKey(request.ip)
+  const refusal = failures?.refusal(client)
+  if (refusal) throw tooManyProblem(refusal, TOO_MANY_FAILURES)
+  return client
 }
 
 function bearerToken(request: FastifyRequest): string {
@@ -51,7 +76,14 @@ function bearerToken(request: FastifyRequest): string {
 const withHookFirst = (hooks: RouteOptions['onRequest'], hook: onRequestAsyncHookHandler) =>
   [hook, ...(hooks === undefined ? [] : Array.isArray(hooks) ? hooks : [hooks])] as RouteOptions['onRequest']
 
-export type AuthPluginOptions = { adminApiKey: string | undefined; cacheTtlMs: number; cacheSize: number; usageFlushMs: number }
+export type AuthPluginOptions = {
+  adminApiKey: string | undefined
+  /** The server secret: dashboard sessions of ADMIN_API_KEY keep an HMAC of it under this (key-authenticator.ts). */
+  serverSecret: Buffer
+  cacheTtlMs: number
+  cacheSize: number
+  usageFlushMs: number
+}
 
 /**
  * Checks the bearer key of every route that declares a scope, before its body is even parsed. The
@@ -67,15 +99,30 @@ export const authPlugin = fp(
     app.decorate('routeScopes', routes)
     app.decorateRequest('principal', null)
 
+    // Failed authentications per client (rate-limits plugin, registered after this one).
+    let failures: FailureLimiter | null = null
+    app.addHook('onReady', async () => {
+      failures = app.hasDecorator('failedAuth') ? app.failedAuth : null
+    })
+    app.decorate('authFailures', {
+      clientOf: clientKey,
+      refuseSpent: (request: FastifyRequest) => refuseSpentClient(failures, request),
+      count: (client: string) => failures?.count(client),
+    })
+
     const authenticate: onRequestAsyncHookHandler = async (request) => {
       const scope = request.routeOptions.config.scope as Scope
+      const client = refuseSpentClient(failures, request)
       // Authorization: Bearer wins; without it, a dashboard session cookie stands for the key it was made from.
       const server = request.server
-      const session = request.headers.authorization || !server.hasDecorator('sessionKeyOf') ? null : await server.sessionKeyOf(request)
-      const outcome = session ? await keys.authenticateHash(session.keyHash) : await keys.authenticate(bearerToken(request))
+      const session = request.headers.authorization || !server.hasDecorator('sessionKeyOf') ? undefined : await server.sessionKeyOf(request)
+      const outcome =
+        session === undefined ? await keys.authenticate(bearerToken(request))
+        : session === null ? ({ failure: 'session' } as const)
+        : await keys.authenticateSession(session.keyRef)
       if ('failure' in outcome) {
-        // A wrong key is a guess (and a database lookup): past the per-IP budget it is refused with 429.
-        if (request.server.hasDecorator('limitFailedAuth')) await request.server.limitFailedAuth(request)
+        // A wrong key or session is a guess: once the client's budget is spent, everything it sends gets 429.
+        failures?.count(client)
         throw Problem.unauthorized(FAILURE_DETAIL[outcome.failure])
       }
       const principal = outcome.principal

@@ -24,6 +24,14 @@ const ROUTES: Record<string, Row> = {
   'GET /api/v1/links/:code': { scope: 'links:read', request: { url: `/api/v1/links/${CODE}` } },
   'PATCH /api/v1/links/:code': { scope: 'links:write', request: { url: `/api/v1/links/${CODE}`, ...json({ title: 'matrix' }) } },
   'DELETE /api/v1/links/:code': { scope: 'links:write', request: { url: `/api/v1/links/${CODE}` } },
+  'POST /api/v1/imports': {
+    scope: 'links:write',
+    request: {
+      url: '/api/v1/imports?format=csv&dryRun=true',
+      payload: 'code,url\nmatrix-import,https://example.com/mi\n',
+      headers: { 'content-type': 'text/csv' },
+    },
+  },
   'GET /api/v1/links/:code/stats': { scope: 'stats:read', request: { url: `/api/v1/links/${CODE}/stats` } },
   'POST /api/v1/classify': { scope: 'stats:read', request: { url: '/api/v1/classify', ...json({ ua: 'WhatsApp/2.24.6.77 A' }) } },
   'GET /api/v1/links/:code/qr.svg': { scope: 'links:read', request: { url: `/api/v1/links/${CODE}/qr.svg` } },

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http'
 import { readRawCaptureRequest, type CaptureRequest } from '../clicks/capture/capture-request.ts'
+import type { ProxyTrust } from '../infra/client-address.ts'
 import type { ResolvedLink } from '../links/link-cache.ts'
 import { CODE_CHARACTERS, MAX_CODE_LENGTH } from '../links/link-code.ts'
 
@@ -25,6 +26,6 @@ export const redirectHeaderList = (url: string) => ['location', url, 'cache-cont
 
 /** Reads what capture needs from a request's raw headers, as configured (TRUST_PROXY, COUNTRY_HEADER). */
 export const captureRequestReader =
-  (o: { trustProxy: boolean; countryHeader: string | undefined }) =>
+  (o: { proxyTrust: ProxyTrust | null; countryHeader: string | undefined }) =>
   (req: IncomingMessage): CaptureRequest =>
-    readRawCaptureRequest(req, o.countryHeader, o.trustProxy)
+    readRawCaptureRequest(req, o.countryHeader, o.proxyTrust)

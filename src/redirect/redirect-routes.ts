@@ -1,14 +1,16 @@
 import type { FastifyBaseLogger, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
+import { clientKey } from '../api/rate-limits.ts'
+import type { ProxyTrust } from '../infra/client-address.ts'
 import type { LinkCache, ResolvedLink } from '../links/link-cache.ts'
-import { sendGonePage, sendNotFoundPage, sendUnavailablePage } from './pages.ts'
+import { sendGonePage, sendNotFoundPage, sendTooManyPage, sendUnavailablePage } from './pages.ts'
 import { ANY_CODE, captureRequestReader, isLive, REDIRECT_HEADERS, REDIRECT_STATUS } from './redirect-answer.ts'
 import { installRedirectFastPath } from './redirect-fast-path.ts'
 import { noAnswers, registerRedirectMetrics } from './redirect-metrics.ts'
 
 export type RedirectRoutesOptions = {
   linkCache: LinkCache
-  /** As Fastify's trustProxy: the client address is the first of X-Forwarded-For. */
-  trustProxy?: boolean
+  /** The trust function Fastify was given (src/infra/client-address.ts), for the fast path's raw reader. */
+  proxyTrust?: ProxyTrust | null
   /** COUNTRY_HEADER: the header a proxy puts the visitor's country in. */
   countryHeader?: string
   /** Answer cached live links ahead of Fastify (redirect-fast-path.ts); the route below answers the rest. */
@@ -21,9 +23,10 @@ const sendRedirect = (reply: FastifyReply, url: string) => void reply.redirect(u
  * GET /:code — the hot path: resolve (cache first) → capture the click → 302 once its journal line is
  * written. HEAD answers the same and is not counted (Fastify derives it from GET).
  */
-export const redirectRoutes: FastifyPluginAsync<RedirectRoutesOptions> = async (app, { linkCache, trustProxy = false, countryHeader, fastPath = false }) => {
+export const redirectRoutes: FastifyPluginAsync<RedirectRoutesOptions> = async (app, { linkCache, proxyTrust = null, countryHeader, fastPath = false }) => {
   const { capture, writer } = app.clicks
-  const readRequest = captureRequestReader({ trustProxy, countryHeader })
+  const readRequest = captureRequestReader({ proxyTrust, countryHeader })
+  const missPages = app.missPages
   const answered = noAnswers()
   if (app.hasDecorator('metrics')) registerRedirectMetrics(app.metrics.registry, answered, linkCache.stats)
   // One logger for every redirect, built once: a per-request child (with its request id) costs more than
@@ -56,6 +59,15 @@ export const redirectRoutes: FastifyPluginAsync<RedirectRoutesOptions> = async (
     '/:code',
     { childLoggerFactory: () => log as FastifyBaseLogger },
     (request, reply) => {
+      // A client past its 404/410 budget gets 429 for every code, live ones too, before any lookup: else a
+      // 302 among the 429s would still tell it which codes exist.
+      if (missPages.blocked.size !== 0) {
+        const refusal = missPages.refusal(clientKey(request.ip))
+        if (refusal) {
+          answered[429]++
+          return sendTooManyPage(reply, refusal)
+        }
+      }
       const code = request.params.code
       if (!ANY_CODE.test(code)) {
         answered[404]++
@@ -81,6 +93,7 @@ export const redirectRoutes: FastifyPluginAsync<RedirectRoutesOptions> = async (
       afterWrite: writer.afterWrite,
       answered,
       readRequest,
+      missPages,
       onCaptureError: (err) => log.error({ err }, 'click capture failed'),
     })
 }

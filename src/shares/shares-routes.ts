@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
+import { jsonAnswer } from '../infra/documented-answers.ts'
 import { decodeIdCursor, encodeIdCursor } from '../infra/id-cursor.ts'
 import { Problem, problemResponses } from '../infra/problem.ts'
 import type { LinkCache } from '../links/link-cache.ts'
@@ -41,7 +42,11 @@ export const sharesRoutes: FastifyPluginAsync<SharesRoutesOptions> = async (app,
       summary: 'Create (or complete) the share kit of a page: one link per channel; the same URL again returns the same links',
       headers: KitHeaders,
       body: CreateShareKit,
-      response: { 200: ShareKitView, 201: ShareKitView },
+      response: {
+        201: jsonAnswer('a new kit, or new channels added to the kit of this URL', ShareKitView),
+        200: jsonAnswer('the kit of this URL already had every channel named: the same links as before', ShareKitView),
+        ...problemResponses(422),
+      },
     },
   }, async (request, reply) => {
     const idempotencyKey = request.headers['idempotency-key']

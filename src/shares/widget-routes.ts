@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises'
 import { gzipSync } from 'node:zlib'
 import type { FastifyPluginAsync } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
+import { jsonAnswer } from '../infra/documented-answers.ts'
 import { Problem } from '../infra/problem.ts'
 import { ShareKitView, WidgetKitRequest } from './share-schemas.ts'
 import { toShareKitView } from './share-kit-view.ts'
@@ -54,7 +55,10 @@ export const widgetKitRoutes: FastifyPluginAsync<SharesRoutesOptions> = async (a
       tags: ['shares'],
       summary: "The share widget's kit: like POST /shares, for a publishable key on a page of its allowed origins",
       body: WidgetKitRequest,
-      response: { 200: ShareKitView, 201: ShareKitView },
+      response: {
+        201: jsonAnswer('a new kit, or new channels added to the kit of this URL', ShareKitView),
+        200: jsonAnswer('the kit of this URL already had every channel named', ShareKitView),
+      },
     },
   }, async (request, reply) => {
     const made = await shareKitFor(request, request.body, opts)

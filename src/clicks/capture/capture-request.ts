@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http'
+import { clientAddress, type ProxyTrust } from '../../infra/client-address.ts'
 
 /**
  * What capture reads from a request: method, client address and a few headers (the first value of each),
@@ -32,9 +33,10 @@ function isHeader(name: string, lower: string): boolean {
  * A CaptureRequest read straight from a request's raw header list: Node builds `req.headers` (an object
  * of every header, names lower-cased) only when it is read, and the fast path never reads it. The same
  * answers as reading Node's parsed headers (capture-request.test.ts checks both ways), except that a
- * repeated header counts by its first value (Node keeps the first User-Agent and Referer, and joins the rest).
+ * repeated header counts by its first value (Node keeps the first User-Agent and Referer, and joins the rest),
+ * but for X-Forwarded-For, joined as Node joins it, so the client address is the one Fastify's request.ip names.
  */
-export function readRawCaptureRequest(req: IncomingMessage, countryHeader: string | undefined, trustProxy: boolean): CaptureRequest {
+export function readRawCaptureRequest(req: IncomingMessage, countryHeader: string | undefined, proxyTrust: ProxyTrust | null): CaptureRequest {
   const r: CaptureRequest = {
     method: req.method!,
     ip: '',
@@ -74,7 +76,7 @@ export function readRawCaptureRequest(req: IncomingMessage, countryHeader: strin
         break
       case 15:
         if (isHeader(name, 'accept-language')) r.acceptLanguage ??= value
-        else if (isHeader(name, 'x-forwarded-for')) forwardedFor ??= value
+        else if (isHeader(name, 'x-forwarded-for')) forwardedFor = forwardedFor === undefined ? value : `${forwardedFor}, ${value}`
         break
       case 16:
         if (isHeader(name, 'x-requested-with')) r.requestedWith ??= value
@@ -83,7 +85,6 @@ export function readRawCaptureRequest(req: IncomingMessage, countryHeader: strin
     if (countryHeader !== undefined && isHeader(name, countryHeader)) r.country ??= value
   }
   r.purpose = secPurpose ?? purpose ?? xMoz
-  // As Fastify's trustProxy: true: the client is the first address of X-Forwarded-For.
-  r.ip = trustProxy && forwardedFor ? forwardedFor.split(',', 1)[0].trim() : (req.socket.remoteAddress ?? '')
+  r.ip = clientAddress(req.socket.remoteAddress ?? '', forwardedFor, proxyTrust)
   return r
 }
