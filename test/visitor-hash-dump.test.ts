@@ -12,7 +12,7 @@ import { auth, createScratchDatabase, eventually, requireRealDatabaseUrl, testCo
  * reproduce a stored hash. The server secret (SECRET_KEY, never in Postgres) does.
  */
 const DAY_MS = 86_400_000
-const SECRET_KEY = 'dump-test secret: 32+ characters, kept out of Postgres'
+const SECRET_KEY = 'dump-test-secret:32+characters,kept-out-of-Postgres'
 const UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/124.0 Safari/537.36'
 const IPS = ['198.51.100.23', '198.51.100.24', '203.0.113.99']
 
