@@ -15,5 +15,6 @@ create table publishable_key_mints (
 );
 
 -- Visitor hashes are keyed by an HMAC of the server secret (src/clicks/visitor-hash.ts), which never
--- enters the database: no salt is stored, so a dump cannot recompute a hash.
+-- enters the database: no salt is stored, so a dump cannot recompute a hash. The stored salts are dropped,
+-- not carried over, so a visitor who clicks both before and after this migration on its day counts twice that day.
 drop table visitor_salts;
