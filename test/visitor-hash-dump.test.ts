@@ -11,7 +11,6 @@ import { auth, createScratchDatabase, eventually, requireRealDatabaseUrl, testCo
  * tries every byte string in it as the day's SipHash key, and as a secret to derive one from; none may
  * reproduce a stored hash. The server secret (SECRET_KEY, never in Postgres) does.
  */
-const DAY_MS = 86_400_000
 const SECRET_KEY = 'dump-test-secret:32+characters,kept-out-of-Postgres'
 const UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/124.0 Safari/537.36'
 const IPS = ['198.51.100.23', '198.51.100.24', '203.0.113.99']
@@ -22,14 +21,18 @@ const hashWithKey = (key: Uint8Array, ip: string) => {
   return sipHash52(state, ip)
 }
 const dayKeyFrom = (secret: Uint8Array, day: Date) =>
-  createHmac('sha256', secret).update(`visitor-hash:${day.toISOString().slice(0, 10)}`).digest().subarray(0, 16)
+  createHmac('sha256', secret)
+    .update(`visitor-hash:${day.toISOString().slice(0, 10)}`)
+    .digest()
+    .subarray(0, 16)
 
 async function everyRowAsText(app: FastifyInstance): Promise<string> {
   const { rows: tables } = await app.pg.query(
     `select quote_ident(table_name) as name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE'`,
   )
   const texts: string[] = []
-  for (const { name } of tables) texts.push(...(await app.pg.query(`select t::text as row from ${name} t`)).rows.map((r) => `${name} ${r.row}`))
+  for (const { name } of tables)
+    texts.push(...(await app.pg.query(`select t::text as row from ${name} t`)).rows.map((r) => `${name} ${r.row}`))
   return texts.join('\n')
 }
 
@@ -42,12 +45,29 @@ describe('visitor hashes and a database dump', () => {
     const scratch = (await createScratchDatabase())!
     app = await buildApp(testConfig({ DATABASE_URL: scratch.url, SECRET_KEY }))
     await app.ready()
-    drop = async () => (await app.close(), await scratch.drop())
-    const link = (await app.inject({ method: 'POST', url: '/api/v1/links', headers: auth, payload: { url: 'https://example.com/dump' } })).json()
-    for (const ip of IPS) expect((await app.inject({ url: `/${link.code}`, remoteAddress: ip, headers: { 'user-agent': UA } })).statusCode).toBe(302)
+    drop = async () => {
+      await app.close()
+      await scratch.drop()
+    }
+    const link = (
+      await app.inject({
+        method: 'POST',
+        url: '/api/v1/links',
+        headers: auth,
+        payload: { url: 'https://example.com/dump' },
+      })
+    ).json()
+    for (const ip of IPS)
+      expect(
+        (await app.inject({ url: `/${link.code}`, remoteAddress: ip, headers: { 'user-agent': UA } })).statusCode,
+      ).toBe(302)
     clicks = await eventually(async () => {
-      const { rows } = await app.pg.query(`select visitor::text, (clicked_at at time zone 'utc')::date::text as day from clicks where visitor is not null`)
-      return rows.length < IPS.length ? null : rows.map((r) => ({ visitor: r.visitor as string, day: new Date(`${r.day}T00:00:00Z`) }))
+      const { rows } = await app.pg.query(
+        `select visitor::text, (clicked_at at time zone 'utc')::date::text as day from clicks where visitor is not null`,
+      )
+      return rows.length < IPS.length
+        ? null
+        : rows.map((r) => ({ visitor: r.visitor as string, day: new Date(`${r.day}T00:00:00Z`) }))
     })
   })
   afterAll(() => drop?.())
@@ -88,7 +108,9 @@ describe('visitor hashes and a database dump', () => {
     for (const { visitor, day } of clicks) {
       const withSecret = IPS.map((ip) => String(hashWithKey(dayKeyFrom(Buffer.from(SECRET_KEY), day), ip)))
       expect(withSecret).toContain(visitor)
-      const withAnother = IPS.map((ip) => String(hashWithKey(dayKeyFrom(Buffer.from(`${SECRET_KEY}, but not quite`), day), ip)))
+      const withAnother = IPS.map((ip) =>
+        String(hashWithKey(dayKeyFrom(Buffer.from(`${SECRET_KEY}, but not quite`), day), ip)),
+      )
       expect(withAnother).not.toContain(visitor)
     }
   })

@@ -41,7 +41,7 @@ describe('visitor hashes', () => {
     expect(hashOf(hasher, '203.0.113.7', UA, now + 1)).toBe(hashes[0])
   })
 
-  it('reuse a user agent\'s prefix within its day and make a new one the next day, where the same visitor hashes apart', () => {
+  it("reuse a user agent's prefix within its day and make a new one the next day, where the same visitor hashes apart", () => {
     const hasher = createVisitorHasher(SECRET)
     const now = Date.now()
     const today = hasher.prefix(UA, now)
@@ -52,7 +52,7 @@ describe('visitor hashes', () => {
     expect(Number.isSafeInteger(hasher.finish(tomorrow, '203.0.113.7'))).toBe(true)
   })
 
-  it('hold only the newest day\'s key and the one before: a day is forgotten once the next has ended', () => {
+  it("hold only the newest day's key and the one before: a day is forgotten once the next has ended", () => {
     const hasher = createVisitorHasher(SECRET)
     const day = Math.floor(Date.now() / DAY_MS)
     const before = hashOf(hasher, '203.0.113.7', UA, day * DAY_MS)

@@ -9,7 +9,10 @@ import { auth, startTestApp, testConfig, type TestApp } from '../../test/support
  * text such a caller gives a kit must not reach the readers of the real page through its share intents.
  */
 type Link = { channel: string; code: string; shortUrl: string; shareUrl: string; desktopShareUrl: string | null }
-type Kit = { content: { id: string; url: string; title: string | null; topics: string[]; confirmed: boolean }; links: Link[] }
+type Kit = {
+  content: { id: string; url: string; title: string | null; topics: string[]; confirmed: boolean }
+  links: Link[]
+}
 
 const SITE = 'https://news.example.com'
 const PHISH = 'Your account is locked, verify at https://evil.example/login'
@@ -18,19 +21,35 @@ const CHANNELS = ['whatsapp', 'telegram', 'email', 'sms', 'x', 'messenger', 'cop
 let t: TestApp
 let pk: string
 beforeAll(async () => {
-  t = await startTestApp({ RATE_LIMIT_WIDGET: '100000', RATE_LIMIT_API_WRITES: '100000', FACEBOOK_APP_ID: '1234567890' })
+  t = await startTestApp({
+    RATE_LIMIT_WIDGET: '100000',
+    RATE_LIMIT_API_WRITES: '100000',
+    FACEBOOK_APP_ID: '1234567890',
+  })
   pk = (await createTestKey(t.app, { kind: 'publishable', origins: [SITE] })).secret
 })
 afterAll(() => t.close())
 
 const pageUrl = () => `${SITE}/2026/${Math.random().toString(36).slice(2, 10)}`
 const widgetKit = (key: string, body: object) =>
-  t.app.inject({ method: 'POST', url: '/api/v1/widget/kit', headers: { authorization: `Bearer ${key}`, origin: SITE }, payload: body })
-const secretKit = (body: object) => t.app.inject({ method: 'POST', url: '/api/v1/shares', headers: auth, payload: body })
+  t.app.inject({
+    method: 'POST',
+    url: '/api/v1/widget/kit',
+    headers: { authorization: `Bearer ${key}`, origin: SITE },
+    payload: body,
+  })
+const secretKit = (body: object) =>
+  t.app.inject({ method: 'POST', url: '/api/v1/shares', headers: auth, payload: body })
 /** Everything a reader's share would carry: every intent of the kit, decoded. */
-const intents = (kit: Kit) => kit.links.flatMap((l) => [l.shareUrl, l.desktopShareUrl ?? '']).map((u) => decodeURIComponent(u)).join('\n')
+const intents = (kit: Kit) =>
+  kit.links
+    .flatMap((l) => [l.shareUrl, l.desktopShareUrl ?? ''])
+    .map((u) => decodeURIComponent(u))
+    .join('\n')
 const linkTitles = async (contentId: string) =>
-  (await t.app.pg.query('select distinct title from links where content_id = $1', [contentId])).rows.map((r) => r.title as string | null)
+  (await t.app.pg.query('select distinct title from links where content_id = $1', [contentId])).rows.map(
+    (r) => r.title as string | null,
+  )
 
 describe('a kit made with a publishable key', () => {
   it('keeps the caller’s title out of every share intent: just the short link, until a secret key confirms', async () => {
@@ -55,12 +74,25 @@ describe('a kit made with a publishable key', () => {
 
   it('takes the text of the first secret key asking for the same URL, links included, and is confirmed', async () => {
     const url = pageUrl()
-    const poisoned = (await widgetKit(pk, { url, title: PHISH, topics: ['security'], channels: CHANNELS })).json() as Kit
-    const res = await secretKit({ url, title: 'Heat pumps & you', topics: ['climate'], campaign: 'winter', channels: CHANNELS })
+    const poisoned = (
+      await widgetKit(pk, { url, title: PHISH, topics: ['security'], channels: CHANNELS })
+    ).json() as Kit
+    const res = await secretKit({
+      url,
+      title: 'Heat pumps & you',
+      topics: ['climate'],
+      campaign: 'winter',
+      channels: CHANNELS,
+    })
     expect(res.statusCode).toBe(200)
     const kit = res.json() as Kit
     expect(kit.links.map((l) => l.code)).toEqual(poisoned.links.map((l) => l.code)) // links already shared keep working
-    expect(kit.content).toMatchObject({ title: 'Heat pumps & you', topics: ['climate'], campaign: 'winter', confirmed: true })
+    expect(kit.content).toMatchObject({
+      title: 'Heat pumps & you',
+      topics: ['climate'],
+      campaign: 'winter',
+      confirmed: true,
+    })
     const whatsapp = kit.links.find((l) => l.channel === 'whatsapp')!
     expect(whatsapp.shareUrl).toBe(`https://wa.me/?text=${encodeURIComponent(`Heat pumps & you ${whatsapp.shortUrl}`)}`)
     expect(await linkTitles(kit.content.id)).toEqual(['Heat pumps & you'])
@@ -82,7 +114,12 @@ describe('a kit made with a publishable key', () => {
   it('is confirmed by a PATCH, as it reads after the change', async () => {
     const url = pageUrl()
     const made = (await widgetKit(pk, { url, title: PHISH, channels: ['whatsapp'] })).json() as Kit
-    const res = await t.app.inject({ method: 'PATCH', url: `/api/v1/shares/${made.content.id}`, headers: auth, payload: { title: 'Heat pumps, explained' } })
+    const res = await t.app.inject({
+      method: 'PATCH',
+      url: `/api/v1/shares/${made.content.id}`,
+      headers: auth,
+      payload: { title: 'Heat pumps, explained' },
+    })
     expect(res.statusCode).toBe(200)
     expect(res.json().content).toMatchObject({ title: 'Heat pumps, explained', confirmed: true })
     expect(intents(res.json())).toContain('Heat pumps, explained')
@@ -107,7 +144,12 @@ describe('WIDGET_MINTS_PER_DAY', () => {
     try {
       const key = await createTestKey(capped.app, { kind: 'publishable', origins: [SITE] })
       const call = (app: typeof other, url: string, channels = ['copy']) =>
-        app.inject({ method: 'POST', url: '/api/v1/widget/kit', headers: { ...key.headers, origin: SITE }, payload: { url, channels } })
+        app.inject({
+          method: 'POST',
+          url: '/api/v1/widget/kit',
+          headers: { ...key.headers, origin: SITE },
+          payload: { url, channels },
+        })
       const first = pageUrl()
       expect((await call(capped.app, first)).statusCode).toBe(201)
       expect((await call(other, first, ['copy', 'email'])).statusCode).toBe(201) // completing a kit counts too
@@ -126,9 +168,23 @@ describe('WIDGET_MINTS_PER_DAY', () => {
       // Kits already made still load; other keys and secret keys are not limited by this key's count.
       expect((await call(capped.app, first, ['copy', 'email'])).statusCode).toBe(200)
       const otherKey = await createTestKey(capped.app, { kind: 'publishable', origins: [SITE] })
-      const byOtherKey = await capped.app.inject({ method: 'POST', url: '/api/v1/widget/kit', headers: { ...otherKey.headers, origin: SITE }, payload: { url: pageUrl(), channels: ['copy'] } })
+      const byOtherKey = await capped.app.inject({
+        method: 'POST',
+        url: '/api/v1/widget/kit',
+        headers: { ...otherKey.headers, origin: SITE },
+        payload: { url: pageUrl(), channels: ['copy'] },
+      })
       expect(byOtherKey.statusCode).toBe(201)
-      expect((await capped.app.inject({ method: 'POST', url: '/api/v1/shares', headers: auth, payload: { url: refusedUrl, channels: ['copy'] } })).statusCode).toBe(201)
+      expect(
+        (
+          await capped.app.inject({
+            method: 'POST',
+            url: '/api/v1/shares',
+            headers: auth,
+            payload: { url: refusedUrl, channels: ['copy'] },
+          })
+        ).statusCode,
+      ).toBe(201)
     } finally {
       await other.close()
       rmSync(otherConfig.dataDir, { recursive: true, force: true })

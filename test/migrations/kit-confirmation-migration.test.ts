@@ -2,7 +2,7 @@ import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import pg from 'pg'
+import type pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runMigrations } from '../../src/infra/migrate.ts'
 import { createScratchDatabase, requireRealDatabaseUrl } from '../support/test-app.ts'
@@ -21,7 +21,9 @@ beforeAll(async () => {
   for (const f of readdirSync(MIGRATIONS).filter((f) => f < '015')) cpSync(join(MIGRATIONS, f), join(before, f))
   await runMigrations(pool, `${before}/`)
   rmSync(before, { recursive: true, force: true })
-  await pool.query(`insert into contents (url, title, created_at) values ('https://a.example/old', 'Old', '2026-01-01T00:00:00Z'), ('https://a.example/new', 'New', '2026-03-01T00:00:00Z')`)
+  await pool.query(
+    `insert into contents (url, title, created_at) values ('https://a.example/old', 'Old', '2026-01-01T00:00:00Z'), ('https://a.example/new', 'New', '2026-03-01T00:00:00Z')`,
+  )
   await pool.query(
     `insert into api_keys (kind, name, prefix, secret_hash, scopes, origins, created_at)
      values ('publishable', 'widget', 'pk_x', decode(repeat('ab', 32), 'hex'), '{shares:write}', '{https://a.example}', '2026-02-01T00:00:00Z')`,
@@ -36,7 +38,10 @@ afterAll(async () => {
 describe('migration 015 (kit confirmation, no stored visitor salts)', () => {
   it('leaves kits made before any publishable key confirmed, and the ones after unconfirmed', async () => {
     const { rows } = await pool.query(`select title, text_confirmed from contents order by created_at`)
-    expect(rows).toEqual([{ title: 'Old', text_confirmed: true }, { title: 'New', text_confirmed: false }])
+    expect(rows).toEqual([
+      { title: 'Old', text_confirmed: true },
+      { title: 'New', text_confirmed: false },
+    ])
   })
 
   it('drops the visitor salts', async () => {
