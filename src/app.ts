@@ -84,11 +84,12 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       await api.register(importsRoutes, { publicUrl: config.publicUrl, urlPolicy, linkCache })
       await api.register(statsRoutes)
       await api.register(classifyRoutes, { publicUrl: config.publicUrl })
-      await api.register(sharesRoutes, { publicUrl: config.publicUrl, facebookAppId: config.facebookAppId, urlPolicy, linkCache })
+      const kitOptions = { publicUrl: config.publicUrl, facebookAppId: config.facebookAppId, urlPolicy, linkCache, widgetMintsPerDay: config.rateLimits.widgetMintsPerDay }
+      await api.register(sharesRoutes, kitOptions)
       await api.register(qrRoutes, { publicUrl: config.publicUrl })
       await api.register(reportsRoutes)
       await api.register(exportsRoutes)
-      await api.register(widgetKitRoutes, { publicUrl: config.publicUrl, facebookAppId: config.facebookAppId, urlPolicy, linkCache })
+      await api.register(widgetKitRoutes, kitOptions)
     },
     { prefix: '/api/v1' },
   )

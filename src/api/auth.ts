@@ -17,6 +17,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** The scope a route requires; routes without one are public. */
     scope?: Scope
+    /** The share widget's route: the only one a publishable key reaches, whatever its row says. */
+    widget?: boolean
   }
   interface FastifyRequest {
     principal: Principal | null
@@ -126,9 +128,9 @@ export const authPlugin = fp(
         throw Problem.unauthorized(FAILURE_DETAIL[outcome.failure])
       }
       const principal = outcome.principal
-      // Publishable keys are readable in page source: whatever their row says, they reach share kits only.
-      if (principal.kind === 'publishable' && scope !== 'shares:write')
-        throw Problem.forbidden(`a publishable key can only call shares:write routes`)
+      // Publishable keys are readable in page source: they reach the widget's route and its policy only.
+      if (principal.kind === 'publishable' && !request.routeOptions.config.widget)
+        throw Problem.forbidden('a publishable key can only call the share widget route (POST /api/v1/widget/kit)')
       if (!principal.scopes.includes(scope)) throw Problem.forbidden(`this key lacks the ${scope} scope`)
       request.principal = principal
     }

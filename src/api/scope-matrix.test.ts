@@ -51,8 +51,10 @@ const ROUTES: Record<string, Row> = {
   'GET /api/v1/exports/clicks.csv': { scope: 'stats:read', request: { url: '/api/v1/exports/clicks.csv' } },
 }
 
-type Caller = { name: string; headers: () => Record<string, string>; expect: (scope: Scope) => 'allowed' | 401 | 403 }
-const expectationOf = (caller: Caller, row: Row) => (row.scope === null ? 'allowed' : caller.expect(row.scope))
+type Caller = { name: string; headers: () => Record<string, string>; expect: (scope: Scope, route: string) => 'allowed' | 401 | 403 }
+const expectationOf = (caller: Caller, row: Row, route: string) => (row.scope === null ? 'allowed' : caller.expect(row.scope, route))
+/** The one route a publishable key reaches: the widget's, with its policy (origins, no campaign or UTM, a daily cap). */
+const WIDGET_ROUTE = 'POST /api/v1/widget/kit'
 
 let t: TestApp
 const secrets = new Map<string, string>()
@@ -62,7 +64,7 @@ const CALLERS: Caller[] = [
   { name: 'ADMIN_API_KEY', headers: () => auth, expect: () => 'allowed' },
   ...SCOPES.map((only): Caller => ({ name: `secret key with ${only} only`, headers: bearerOf(only), expect: (scope) => (scope === only ? 'allowed' : 403) })),
   { name: 'secret key with every scope', headers: bearerOf('all'), expect: () => 'allowed' },
-  { name: 'publishable key', headers: bearerOf('publishable'), expect: (scope) => (scope === 'shares:write' ? 'allowed' : 403) },
+  { name: 'publishable key', headers: bearerOf('publishable'), expect: (_scope, route) => (route === WIDGET_ROUTE ? 'allowed' : 403) },
   { name: 'expired key', headers: bearerOf('expired'), expect: () => 401 },
   { name: 'revoked key', headers: bearerOf('revoked'), expect: () => 401 },
   { name: 'unknown key of the right shape', headers: () => ({ authorization: `Bearer umb_${'A'.repeat(43)}` }), expect: () => 401 },
@@ -114,7 +116,7 @@ describe('scope matrix', () => {
     let checked = 0
     for (const { route, caller, row } of cells()) {
       if (!row) continue
-      const expected = expectationOf(caller, row)
+      const expected = expectationOf(caller, row, rowKey(route.method, route.url))
       const res = await t.app.inject({
         ...row.request,
         method: route.method as InjectOptions['method'],
@@ -143,7 +145,7 @@ describe('scope matrix', () => {
   it('tells the caller why: lacking scope, publishable key, expired, revoked', async () => {
     const read = (name: string) => t.app.inject({ url: '/api/v1/links', headers: { authorization: `Bearer ${secrets.get(name)}` } })
     expect((await read('stats:read')).json().detail).toBe('this key lacks the links:read scope')
-    expect((await read('publishable')).json().detail).toMatch(/publishable key can only call shares:write/)
+    expect((await read('publishable')).json().detail).toMatch(/publishable key can only call the share widget route/)
     expect((await read('expired')).json().detail).toBe('the API key has expired')
     expect((await read('revoked')).json().detail).toBe('the API key has been revoked')
     expect((await read('revoked')).headers['www-authenticate']).toBe('Bearer')

@@ -50,7 +50,7 @@ export const widgetKitRoutes: FastifyPluginAsync<SharesRoutesOptions> = async (a
   })
 
   api.post('/widget/kit', {
-    config: { scope: 'shares:write', limit: 'ip-widget' },
+    config: { scope: 'shares:write', limit: 'ip-widget', widget: true },
     schema: {
       tags: ['shares'],
       summary: "The share widget's kit: like POST /shares, for a publishable key on a page of its allowed origins",

@@ -33,11 +33,11 @@ function setup(honorDnt = false) {
     // A stand-in that shows what went into the hash: the length of the IP and of the user agent.
     visitors: {
       prefix: (userAgent, at, reuse) => {
-        const got = reuse ?? { day: Math.floor(at / 86_400_000), sip: null, saltHex: '', userAgent }
+        const got = reuse ?? { day: Math.floor(at / 86_400_000), sip: Int32Array.of(userAgent.length) }
         prefixes.push({ reuse, got })
         return got
       },
-      finish: (p, ip) => (ip.length * 1_000 + p.userAgent.length) * 10 + 1,
+      finish: (p, ip) => (ip.length * 1_000 + p.sip[0]) * 10 + 1,
     },
     mintId: () => id++,
     recordClick: (clickId, linkId, linkNumber, at, verdict, visitor, language, country) => {
