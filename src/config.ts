@@ -19,6 +19,8 @@ export const ConfigSchema = z.object({
   HOST: z.string().min(1).default('0.0.0.0'),
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  // Where `/` sends a visitor: a path on this server or an absolute URL (say, the marketing site).
+  ROOT_REDIRECT: z.string().regex(/^(\/(?!\/)|https?:\/\/)/, 'must be a path starting with / or an http(s) URL').default('/dashboard'),
   // Facebook's Send dialog (Messenger on desktop) needs an app id; without one, desktop kits offer to copy the link.
   FACEBOOK_APP_ID: z.string().regex(/^\d{1,20}$/, 'digits only').optional(),
   ADMIN_API_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
@@ -29,8 +31,8 @@ export const ConfigSchema = z.object({
   LINK_CACHE_TTL_MS: z.coerce.number().int().min(1000).default(60_000),
   // A cap: batches are sealed every CLICK_FLUSH_MS unless one is being written, so they only grow this large
   // when Postgres is the bottleneck, and then fewer rollup rows are upserted per click (ingest bench: a cap
-  // of 50k → ~114k clicks/s, 200k → ~158k). Default 200k on Postgres; 20k on the embedded database,
-  // which reads a whole batch into memory to COPY it.
+  // of 50k → ~114k clicks/s, 200k → ~158k). Default 200k on a Postgres server; 20k on the embedded one,
+  // which shares a small machine with the app.
   CLICK_BATCH_SIZE: z.coerce.number().int().min(1).max(500_000).optional(),
   CLICK_FLUSH_MS: z.coerce.number().int().min(10).max(500).default(250),
   // Default: two batches, so the batch being written and the one filling behind it both stay fresh.
@@ -59,6 +61,7 @@ export type Config = Readonly<{
   host: string
   port: number
   publicUrl: string
+  rootRedirect: string
   facebookAppId: string | undefined
   adminApiKey: string | undefined
   logLevel: (typeof LOG_LEVELS)[number]
@@ -97,6 +100,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     host: e.HOST,
     port: e.PORT,
     publicUrl,
+    rootRedirect: e.ROOT_REDIRECT,
     adminApiKey: e.ADMIN_API_KEY,
     logLevel: e.LOG_LEVEL,
     trustProxy: e.TRUST_PROXY,
