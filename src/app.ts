@@ -85,7 +85,7 @@ async function assembleApp(config: Config & { databaseUrl: string }, database: O
   })
   // Every instance drops a changed link from its cache (Postgres LISTEN/NOTIFY, migration 005).
   await app.register(linkChangesPlugin, { config, linkCache })
-  await app.register(healthRoutes, { backlogMax: config.clickWriter.bufferMax })
+  await app.register(healthRoutes, { backlogMax: config.clickWriter.bufferMax, logLevel: config.logLevel })
   await app.register(
     async (api) => {
       // JSON only: text/plain (Fastify's other default) would reach handlers as a string; 415 instead.
