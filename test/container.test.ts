@@ -36,10 +36,11 @@ describe('the Dockerfile', () => {
 
   it("its start command serves, passes its health check, and stops on SIGTERM, as an unprivileged user", async () => {
     const env = Object.fromEntries(instruction('ENV')[0].split(/\s+/).map((kv) => kv.split('=')))
-    const user = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {} // nobody, as the image's `node` user is
+    // As root, run as nobody, unprivileged as the image's `node` user is.
+    const user: { uid?: number; gid?: number } = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {}
     const dataDir = mkdtempSync(join(tmpdir(), 'umbra-image-'))
     dirs.push(dataDir)
-    if ('uid' in user) chownSync(dataDir, user.uid, user.gid)
+    if (user.uid !== undefined) chownSync(dataDir, user.uid, user.gid!)
     const port = String(await freePort())
     const runEnv = { PATH: process.env.PATH!, ...env, DATA_DIR: dataDir, PORT: port, HOME: dataDir }
     const [cmd, ...args] = execForm(instruction('CMD')[0])

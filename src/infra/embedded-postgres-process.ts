@@ -19,6 +19,10 @@ const SMALL_INSTALL: Record<string, string> = {
   max_worker_processes: '4',
   max_parallel_workers: '2',
   max_parallel_workers_per_gather: '1',
+  // One server, no replicas: no WAL senders, no logical replication launcher, minimal WAL.
+  wal_level: 'minimal',
+  max_wal_senders: '0',
+  max_logical_replication_workers: '0',
   huge_pages: 'off',
   jit: 'off',
   unix_socket_permissions: '0700',

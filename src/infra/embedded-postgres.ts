@@ -71,7 +71,7 @@ async function ensureCluster(dataDir: string, pgdata: string, options: EmbeddedO
         await ensureDatabase(running.url)
         if (options.role === 'client') return { url: running.url, owner: false, stop: async () => {} }
         writeAtomically(ownerFile, String(process.pid))
-        return { url: running.url, owner: true, stop: () => stopOwned(dataDir, running.pid, 'SIGINT') }
+        return { url: running.url, owner: true, stop: () => stopOwned(dataDir, running.pid) }
       }
       // Left by a process that died (SIGKILL) with its watchdog gone or about to stop it: stop it, start afresh.
       options.log?.(`stopping the embedded Postgres (process ${running.pid}) that a dead process left running`)
@@ -82,8 +82,7 @@ async function ensureCluster(dataDir: string, pgdata: string, options: EmbeddedO
     const pid = await runEmbeddedPostgres({ pgdata, user, ownerFile, socketDir: socketDirFor(pgdata, user), logFile: join(dataDir, 'postgres.log'), tcpPort: options.tcpPort, settings: options.settings })
     const url = connectionUrl(readPostmasterPid(pgdata)!)
     await ensureDatabase(url)
-    const signal = options.role === 'server' ? 'SIGINT' : 'SIGTERM' // a client lets other sessions finish
-    return { url, owner: true, stop: () => stopOwned(dataDir, pid, signal) }
+    return { url, owner: true, stop: () => stopOwned(dataDir, pid) }
   } finally {
     unlock()
   }
@@ -212,21 +211,26 @@ async function ensureDatabase(url: string) {
 }
 
 /** Stops the cluster if this process still owns it (a server may have taken over a cluster the CLI started). */
-async function stopOwned(dataDir: string, pid: number, signal: NodeJS.Signals) {
+async function stopOwned(dataDir: string, pid: number) {
   const ownerFile = join(dataDir, 'postgres.owner')
   const unlock = await lockStart(join(dataDir, 'postgres.lock'))
   try {
     if (readPid(ownerFile) !== process.pid) return
-    await stopPostmaster(pid, signal)
+    await stopPostmaster(pid, 'SIGTERM')
     rmSync(ownerFile, { force: true })
   } finally {
     unlock()
   }
 }
 
-/** SIGINT: fast shutdown (sessions end, checkpoint); SIGTERM: waits for other sessions first. Escalates after 30 s. */
-export async function stopPostmaster(pid: number, signal: NodeJS.Signals) {
-  const signals: [NodeJS.Signals, number][] = [[signal, 30_000], ['SIGINT', 15_000], ['SIGQUIT', 5_000], ['SIGKILL', 5_000]]
+/**
+ * SIGTERM: a smart shutdown, which lets sessions still closing (a pool's last connections, a CLI command
+ * beside) end on their own for a few seconds; then SIGINT, a fast shutdown (sessions cut, checkpoint);
+ * then harder.
+ */
+export async function stopPostmaster(pid: number, first: 'SIGTERM' | 'SIGINT') {
+  const signals: [NodeJS.Signals, number][] = [['SIGINT', 30_000], ['SIGQUIT', 5_000], ['SIGKILL', 5_000]]
+  if (first === 'SIGTERM') signals.unshift(['SIGTERM', 5_000])
   for (const [sig, waitMs] of signals) {
     if (!isAlive(pid)) return
     try {

@@ -71,7 +71,8 @@ describe('the embedded database as a service', () => {
     await npmExited
     await eventually(async () => !alive(node) && processesUsing(dir).length === 0, 30_000)
     expect(output).toContain('"msg":"closing"')
-    expect(output).not.toMatch(/"level":50/)
+    // Postgres stopped after the app let go of it: no connection was cut from under it.
+    expect(output).not.toMatch(/"level":50|connection lost|terminating connection/)
   }, 120_000)
 
   it('the CLI works beside a running server, and its keys work on it at once', async () => {
