@@ -68,7 +68,7 @@ export type RunOptions = {
  * group must not stop it before the app has flushed its clicks), plus its watchdog; resolves with its
  * pid once it accepts connections.
  */
-export async function runEmbeddedPostgres(o: RunOptions): Promise<number> {
+export async function runEmbeddedPostgres(o: RunOptions): Promise<{ pid: number; stopWatchdog: () => void }> {
   const { postgres } = await postgresBinaries()
   const settings = {
     ...SMALL_INSTALL,
@@ -87,13 +87,18 @@ export async function runEmbeddedPostgres(o: RunOptions): Promise<number> {
   child.on('error', (err) => (exited = err.message))
   child.on('exit', (code, signal) => (exited = `exit ${signal ?? code}`))
   child.unref()
-  if (platform() !== 'win32' && child.pid) {
-    spawn('/bin/sh', ['-c', WATCHDOG, 'umbra-postgres-watchdog', o.ownerFile, String(child.pid)], { detached: true, stdio: 'ignore' }).unref()
-  }
+  const watchdog =
+    platform() !== 'win32' && child.pid
+      ? spawn('/bin/sh', ['-c', WATCHDOG, 'umbra-postgres-watchdog', o.ownerFile, String(child.pid)], { detached: true, stdio: 'ignore' })
+      : null
+  watchdog?.unref()
   const deadline = Date.now() + 60_000
   for (;;) {
-    if (exited !== null) throw new Error(`the embedded Postgres did not start (${exited}): ${lastLogLine(o.logFile, startedAt)}`)
-    if (isReady(o.pgdata, child.pid!)) return child.pid!
+    if (exited !== null) {
+      watchdog?.kill('SIGKILL')
+      throw new Error(`the embedded Postgres did not start (${exited}): ${lastLogLine(o.logFile, startedAt)}`)
+    }
+    if (isReady(o.pgdata, child.pid!)) return { pid: child.pid!, stopWatchdog: () => watchdog?.kill('SIGKILL') }
     if (Date.now() > deadline) {
       child.kill('SIGQUIT')
       throw new Error(`the embedded Postgres did not become ready within a minute; see ${o.logFile}`)

@@ -71,7 +71,7 @@ async function ensureCluster(dataDir: string, pgdata: string, options: EmbeddedO
         await ensureDatabase(running.url)
         if (options.role === 'client') return { url: running.url, owner: false, stop: async () => {} }
         writeAtomically(ownerFile, String(process.pid))
-        return { url: running.url, owner: true, stop: () => stopOwned(dataDir, running.pid) }
+        return { url: running.url, owner: true, stop: async () => void (await stopOwned(dataDir, running.pid)) }
       }
       // Left by a process that died (SIGKILL) with its watchdog gone or about to stop it: stop it, start afresh.
       options.log?.(`stopping the embedded Postgres (process ${running.pid}) that a dead process left running`)
@@ -79,10 +79,11 @@ async function ensureCluster(dataDir: string, pgdata: string, options: EmbeddedO
     }
     if (!existsSync(join(pgdata, 'PG_VERSION'))) await initialise(pgdata, user, options.log)
     writeAtomically(ownerFile, String(process.pid))
-    const pid = await runEmbeddedPostgres({ pgdata, user, ownerFile, socketDir: socketDirFor(pgdata, user), logFile: join(dataDir, 'postgres.log'), tcpPort: options.tcpPort, settings: options.settings })
+    const { pid, stopWatchdog } = await runEmbeddedPostgres({ pgdata, user, ownerFile, socketDir: socketDirFor(pgdata, user), logFile: join(dataDir, 'postgres.log'), tcpPort: options.tcpPort, settings: options.settings })
     const url = connectionUrl(readPostmasterPid(pgdata)!)
     await ensureDatabase(url)
-    return { url, owner: true, stop: () => stopOwned(dataDir, pid) }
+    // Its watchdog goes with it (it would notice within a second anyway), unless another process took it over.
+    return { url, owner: true, stop: async () => void ((await stopOwned(dataDir, pid)) && stopWatchdog()) }
   } finally {
     unlock()
   }
@@ -211,13 +212,14 @@ async function ensureDatabase(url: string) {
 }
 
 /** Stops the cluster if this process still owns it (a server may have taken over a cluster the CLI started). */
-async function stopOwned(dataDir: string, pid: number) {
+async function stopOwned(dataDir: string, pid: number): Promise<boolean> {
   const ownerFile = join(dataDir, 'postgres.owner')
   const unlock = await lockStart(join(dataDir, 'postgres.lock'))
   try {
-    if (readPid(ownerFile) !== process.pid) return
+    if (readPid(ownerFile) !== process.pid) return false
     await stopPostmaster(pid, 'SIGTERM')
     rmSync(ownerFile, { force: true })
+    return true
   } finally {
     unlock()
   }
