@@ -179,9 +179,23 @@ async function findRunning(pgdata: string): Promise<(Postmaster & { url: string 
   for (;;) {
     const pm = readPostmasterPid(pgdata)
     if (!pm || !isAlive(pm.pid)) return null
+    if (!runsCluster(pm.pid)) {
+      // A lock file from before a reboot whose pid another process has since: Postgres would refuse to start.
+      rmSync(join(pgdata, 'postmaster.pid'), { force: true })
+      return null
+    }
     if (pm.status === 'ready' && (await answers(connectionUrl(pm, 'postgres')))) return { ...pm, url: connectionUrl(pm) }
     if (Date.now() > deadline) throw new Error(`the embedded Postgres (process ${pm.pid}) in ${pgdata} neither answers nor stops: stop that process`)
     await sleep(100)
+  }
+}
+
+/** Whether pid may be this cluster's postmaster: a postgres process at all (assumed so where /proc is missing). */
+function runsCluster(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('postgres')
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code !== 'ENOENT' || !existsSync('/proc/self')
   }
 }
 
