@@ -1,10 +1,11 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { chmodSync, chownSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import pg from 'pg'
 import { postgresBinaries, runEmbeddedPostgres, type PostgresUser } from './embedded-postgres-process.ts'
+import { isAlive, lockStart, readPid, sleep, writeAtomically } from './pid-files.ts'
 
 /**
  * The embedded default: a real Postgres (the `embedded-postgres` package's binaries) kept under
@@ -258,54 +259,3 @@ export async function stopPostmaster(pid: number, first: 'SIGTERM' | 'SIGINT') {
     while (isAlive(pid) && Date.now() < deadline) await sleep(25)
   }
 }
-
-/** Serialises starting, adopting and stopping between processes on one DATA_DIR; a dead holder's lock is taken over. */
-async function lockStart(path: string): Promise<() => void> {
-  const deadline = Date.now() + 60_000
-  for (;;) {
-    try {
-      const fd = openSync(path, 'wx', 0o600)
-      writeFileSync(fd, String(process.pid))
-      closeSync(fd)
-      return () => rmSync(path, { force: true })
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err
-    }
-    const holder = readPid(path)
-    if (holder === null ? Date.now() - mtimeMs(path) > 5_000 : !isAlive(holder)) rmSync(path, { force: true })
-    else if (Date.now() > deadline) throw new Error(`${path} is held by process ${holder}: remove it if that process is not Umbra`)
-    else await sleep(50)
-  }
-}
-
-function mtimeMs(path: string) {
-  try {
-    return statSync(path).mtimeMs
-  } catch {
-    return 0
-  }
-}
-
-function readPid(path: string): number | null {
-  try {
-    return Number(readFileSync(path, 'utf8').trim()) || null
-  } catch {
-    return null
-  }
-}
-
-function writeAtomically(path: string, content: string) {
-  writeFileSync(`${path}.tmp`, content, { mode: 0o600 })
-  renameSync(`${path}.tmp`, path)
-}
-
-export function isAlive(pid: number) {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM'
-  }
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
