@@ -35,7 +35,7 @@ export async function runIngestBench(o: IngestBenchOptions) {
     const clicks = syntheticClicks(o.clicks, { linkIds, firstId: 2 ** 40, at: Date.now() - 3_600_000 })
     const writer = createClickWriter({
       journal: openJournal(join(dataDir, 'journal'), clickKindCodec),
-      writeBatch: createClickBatchWriter(pool, 'postgres'),
+      writeBatch: createClickBatchWriter(pool),
       log: pino({ level: 'warn' }),
       ...o.clickWriter,
     })

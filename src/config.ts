@@ -65,6 +65,11 @@ const SETTINGS = {
   host: env('HOST', z.string().min(1).default('0.0.0.0')),
   port: env('PORT', z.coerce.number().int().min(0).max(65535).default(8080)),
   publicUrl: env('PUBLIC_URL', z.url({ protocol: /^https?$/ }).optional()),
+  // Where `/` sends a visitor: a path on this server or an absolute URL (say, the marketing site).
+  rootRedirect: env(
+    'ROOT_REDIRECT',
+    z.string().regex(/^(\/(?!\/)|https?:\/\/)/, 'must be a path starting with / or an http(s) URL').default('/dashboard'),
+  ),
   // Facebook's Send dialog (Messenger on desktop) needs an app id; without one, desktop kits offer to copy the link.
   facebookAppId: env('FACEBOOK_APP_ID', z.string().regex(/^\d{1,20}$/, 'digits only').optional()),
   adminApiKey: env(
@@ -91,8 +96,8 @@ const SETTINGS = {
   clickWriter: {
     // A cap: batches are sealed every CLICK_FLUSH_MS unless one is being written, so they only grow this large
     // when Postgres is the bottleneck, and then fewer rollup rows are upserted per click (ingest bench: a cap
-    // of 50k → ~114k clicks/s, 200k → ~158k). Default 200k on Postgres; 20k on the embedded database,
-    // which reads a whole batch into memory to COPY it.
+    // of 50k → ~114k clicks/s, 200k → ~158k). Default 200k on a Postgres server; 20k on the embedded one,
+    // which shares a small machine with the app.
     batchSize: env('CLICK_BATCH_SIZE', z.coerce.number().int().min(1).max(500_000).optional()),
     flushMs: env('CLICK_FLUSH_MS', z.coerce.number().int().min(10).max(500).default(250)),
     // Default: two batches, so the batch being written and the one filling behind it both stay fresh.

@@ -1,7 +1,6 @@
 import { join } from 'node:path'
 import fp from 'fastify-plugin'
 import type { Config } from '../config.ts'
-import { databaseKind } from '../infra/database.ts'
 import { loadServerSecret } from '../infra/server-secret.ts'
 import { createClickCapture } from './capture/capture-click.ts'
 import { createClickIdMinter } from './capture/click-id-minter.ts'
@@ -36,7 +35,7 @@ export const clicksPlugin = fp(
     let metrics: ReturnType<typeof registerClickMetrics> | undefined
     const writer = createClickWriter({
       journal: openJournal(join(config.dataDir, 'journal'), clickKindCodec),
-      writeBatch: createClickBatchWriter(pool, databaseKind(config)),
+      writeBatch: createClickBatchWriter(pool),
       log,
       ...config.clickWriter,
       afterWrite: minter.prepare,

@@ -77,7 +77,7 @@ describe('rollups counted in JS and in SQL', () => {
     })
     const [fresh, careful, relabelled] = [await newLink('fresh'), await newLink('careful'), await newLink('relabelled')]
     const on = (linkId: string, firstId: number) => clicks.map((c, i) => ({ ...c, linkId, id: firstId + i }))
-    const write = createClickBatchWriter(pool, 'postgres')
+    const write = createClickBatchWriter(pool)
 
     expect(await write(batchOf(on(fresh, 1_000_000), labelOf, true))).toEqual({ inserted: clicks.length })
     expect(await write(batchOf(on(careful, 2_000_000), labelOf, false))).toEqual({ inserted: clicks.length })
