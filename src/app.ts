@@ -13,6 +13,7 @@ import { clicksPlugin } from './clicks/clicks-plugin.ts'
 import type { Config } from './config.ts'
 import { dashboardRoutes } from './dashboard/dashboard-routes.ts'
 import { dashboardSessionsPlugin } from './dashboard/dashboard-sessions-plugin.ts'
+import { funnelRoutes } from './funnel/funnel-routes.ts'
 import { databasePlugin } from './infra/database.ts'
 import { healthRoutes } from './infra/health-routes.ts'
 import { loggerOptions, type LogStream } from './infra/logger.ts'
@@ -83,6 +84,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       await api.register(reportsRoutes)
       await api.register(exportsRoutes)
       await api.register(widgetKitRoutes, { publicUrl: config.publicUrl, facebookAppId: config.facebookAppId, urlPolicy, linkCache })
+      await api.register(funnelRoutes, { publicUrl: config.publicUrl })
     },
     { prefix: '/api/v1' },
   )

@@ -16,6 +16,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** The scope a route requires; routes without one are public. */
     scope?: Scope
+    /** The route also takes a publishable key as `?key=pk_…` (beacons cannot set headers); never a session. */
+    publishableKeyInQuery?: boolean
   }
   interface FastifyRequest {
     principal: Principal | null
@@ -44,6 +46,14 @@ function bearerToken(request: FastifyRequest): string {
   return match[1]
 }
 
+/** `?key=pk_…`: only a publishable key may travel in a URL (it is in the page's source anyway). */
+function publishableKeyInQuery(request: FastifyRequest): string {
+  const key = (request.query as { key?: unknown } | undefined)?.key
+  if (typeof key !== 'string' || key === '') throw Problem.unauthorized('send the publishable key as ?key=pk_… (or Authorization: Bearer)')
+  if (!key.startsWith('pk_')) throw Problem.unauthorized('only a publishable key (pk_…) may be sent in the URL')
+  return key
+}
+
 const withHookFirst = (hooks: RouteOptions['onRequest'], hook: onRequestAsyncHookHandler) =>
   [hook, ...(hooks === undefined ? [] : Array.isArray(hooks) ? hooks : [hooks])] as RouteOptions['onRequest']
 
@@ -65,9 +75,11 @@ export const authPlugin = fp(
 
     const authenticate: onRequestAsyncHookHandler = async (request) => {
       const scope = request.routeOptions.config.scope as Scope
+      const inQuery = request.routeOptions.config.publishableKeyInQuery === true
       // Authorization: Bearer wins; without it, a dashboard session cookie stands for the key it was made from.
-      const session = request.headers.authorization ? null : await sessionKeyOf(request)
-      const outcome = session ? await keys.authenticateHash(session.keyHash) : await keys.authenticate(bearerToken(request))
+      const session = request.headers.authorization || inQuery ? null : await sessionKeyOf(request)
+      const token = inQuery && !request.headers.authorization ? publishableKeyInQuery(request) : null
+      const outcome = session ? await keys.authenticateHash(session.keyHash) : await keys.authenticate(token ?? bearerToken(request))
       if ('failure' in outcome) {
         // A wrong key is a guess (and a database lookup): past the per-IP budget it is refused with 429.
         if (request.server.hasDecorator('limitFailedAuth')) await request.server.limitFailedAuth(request)

@@ -40,6 +40,12 @@ const ROUTES: Record<string, Row> = {
   'GET /api/v1/reports/topics': { scope: 'stats:read', request: { url: '/api/v1/reports/topics' } },
   'GET /api/v1/reports/channels': { scope: 'stats:read', request: { url: '/api/v1/reports/channels' } },
   'GET /api/v1/reports/content/:id': { scope: 'stats:read', request: { url: '/api/v1/reports/content/1' } },
+  // A beacon for a URL without a kit: 404 for every caller that passes auth (nothing is kept).
+  'POST /api/v1/beacons': {
+    scope: 'shares:write',
+    request: { url: '/api/v1/beacons', ...json({ type: 'share', url: `${SITE}/no-kit`, page: `${SITE}/no-kit`, channel: 'whatsapp' }) },
+  },
+  'GET /api/v1/reports/funnel': { scope: 'stats:read', request: { url: '/api/v1/reports/funnel?topic=matrix' } },
   'GET /api/v1/exports/clicks.csv': { scope: 'stats:read', request: { url: '/api/v1/exports/clicks.csv' } },
 }
 
