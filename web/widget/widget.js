@@ -250,17 +250,26 @@
     return node
   }
 
+  // A constructed stylesheet: a strict CSP (style-src without 'unsafe-inline') does not block it.
   function addStyle() {
-    if (document.getElementById('umbra-share-style')) return
-    var style = el('style', '')
-    style.id = 'umbra-share-style'
-    style.textContent =
+    if (document.getElementById('umbra-share-style') || window.umbraShareStyle) return
+    var css =
       '.umbra-share{display:flex;flex-wrap:wrap;gap:.5em;align-items:center;font:inherit}' +
       '.umbra-share__button{display:inline-block;padding:.45em .9em;border:1px solid currentColor;border-radius:999px;' +
       'background:transparent;color:inherit;font:inherit;text-decoration:none;cursor:pointer;line-height:1.2}' +
       '.umbra-share__button:hover{background:rgba(127,127,127,.15)}' +
       '.umbra-share__button:focus-visible{outline:3px solid #2563eb;outline-offset:2px}' +
       '.umbra-share__status{font-size:.9em;min-height:1em}'
-    document.head.appendChild(style)
+    try {
+      var sheet = new CSSStyleSheet()
+      sheet.replaceSync(css)
+      document.adoptedStyleSheets = document.adoptedStyleSheets.concat(sheet)
+      window.umbraShareStyle = sheet
+    } catch (e) {
+      var style = el('style', '')
+      style.id = 'umbra-share-style'
+      style.textContent = css
+      document.head.appendChild(style)
+    }
   }
 })()
