@@ -14,11 +14,13 @@ import type { Config } from './config.ts'
 import { dashboardRoutes } from './dashboard/dashboard-routes.ts'
 import { dashboardSessionsPlugin } from './dashboard/dashboard-sessions-plugin.ts'
 import { funnelRoutes } from './funnel/funnel-routes.ts'
+import { proxyTrustOf } from './infra/client-address.ts'
 import { databasePlugin } from './infra/database.ts'
 import { healthRoutes } from './infra/health-routes.ts'
 import { loggerOptions, type LogStream } from './infra/logger.ts'
 import { metricsPlugin } from './infra/metrics.ts'
 import { Problem, problemPlugin, sendProblem, writeClientErrorProblem } from './infra/problem.ts'
+import { loadServerSecret } from './infra/server-secret.ts'
 import { createLinkCache } from './links/link-cache.ts'
 import { linkChangesPlugin } from './links/link-change-listener.ts'
 import { findLinkByCode } from './links/link-repository.ts'
@@ -34,9 +36,11 @@ export type BuildOptions = { /** Where log lines go instead of stdout (tests rea
 
 /** Builds the whole app (not listening): infrastructure first, then features, in the order they depend on each other. */
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
+  // One trust function for Fastify's request.ip and the fast path's raw reader: both name the same client.
+  const proxyTrust = proxyTrustOf(config.trustProxy)
   const app = Fastify({
     ...loggerOptions(config, options.logStream),
-    trustProxy: config.trustProxy,
+    trustProxy: proxyTrust ?? false,
     bodyLimit: config.limits.bodyBytes,
     http: { maxHeaderSize: config.limits.headerBytes },
     clientErrorHandler: writeClientErrorProblem,
@@ -55,7 +59,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(databasePlugin, { config })
   // Before auth: the dashboard's session cookie is an alternative to Authorization: Bearer.
   await app.register(dashboardSessionsPlugin, { publicUrl: config.publicUrl })
-  await app.register(authPlugin, { adminApiKey: config.adminApiKey, ...config.apiKeys })
+  await app.register(authPlugin, { adminApiKey: config.adminApiKey, serverSecret: loadServerSecret(config), ...config.apiKeys })
   await app.register(rateLimitsPlugin, { limits: config.rateLimits })
   await app.register(clicksPlugin, { config })
 
@@ -90,7 +94,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   )
   await app.register(dashboardRoutes, { signInLimit: { max: config.rateLimits.missPages, windowMs: config.rateLimits.windowMs } })
   await app.register(widgetScriptRoutes)
-  await app.register(redirectRoutes, { linkCache, trustProxy: config.trustProxy, countryHeader: config.countryHeader, fastPath: config.redirectFastPath })
+  await app.register(redirectRoutes, { linkCache, proxyTrust, countryHeader: config.countryHeader, fastPath: config.redirectFastPath })
 
   app.setNotFoundHandler((request, reply) =>
     request.url.startsWith('/api/') ? sendProblem(reply, Problem.notFound(`${request.method} ${request.url.split('?')[0]}`)) : sendNotFoundPage(reply),

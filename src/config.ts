@@ -1,5 +1,6 @@
 import { domainToASCII } from 'node:url'
 import { z } from 'zod'
+import { proxyTrustOf, type TrustProxySetting } from './infra/client-address.ts'
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
 
@@ -12,6 +13,43 @@ const domainList = z
   .transform((domains) => domains.map((d) => domainToASCII(d) || `!${d}`))
   .refine((domains) => domains.every((d) => /^[a-z0-9-]+(\.[a-z0-9-]+)*$/.test(d)), 'must be comma-separated domain names')
 
+/**
+ * Why ADMIN_API_KEY is too weak to guess-proof, or null: it is a human-chosen string (not minted like umb_
+ * keys) that opens every scope, so it must be long and varied.
+ */
+export function adminKeyWeakness(key: string): string | null {
+  if (/\s/.test(key)) return 'must not contain whitespace'
+  if (key.length < 24) return 'must be at least 24 characters'
+  if (/(.)\1{3}/su.test(key)) return 'must not repeat a character 4 or more times in a row'
+  const classes = [/[a-z]/, /[A-Z]/, /[0-9]/, /[^a-zA-Z0-9]/].filter((c) => c.test(key)).length
+  if (classes < 3 && key.length < 32)
+    return 'must mix at least 3 of lower-case letters, upper-case letters, digits and symbols (or be at least 32 characters)'
+  return null
+}
+
+// TRUST_PROXY: how many proxies stand in front, or which addresses/CIDRs they have. `true` (trust every hop)
+// would take the leftmost X-Forwarded-For, which any client can write, as its address: every per-IP limit gone.
+const trustProxySetting = z.string().transform((value, ctx): TrustProxySetting => {
+  const v = value.trim().toLowerCase()
+  if (v === 'false' || v === '0') return false
+  if (v === 'true') {
+    ctx.addIssue({
+      code: 'custom',
+      message: 'true would trust every X-Forwarded-For hop, letting any client pick its own address and escape every per-IP limit; set the number of proxies in front (e.g. 1) or their addresses/CIDRs (e.g. 10.0.0.0/8)',
+    })
+    return z.NEVER
+  }
+  if (/^\d+$/.test(v)) return Number(v)
+  const list = value.split(',').map((a) => a.trim()).filter(Boolean)
+  try {
+    proxyTrustOf(list)
+  } catch (err) {
+    ctx.addIssue({ code: 'custom', message: `must be false, a number of proxies, or comma-separated proxy addresses/CIDRs (${(err as Error).message})` })
+    return z.NEVER
+  }
+  return Object.freeze(list)
+})
+
 /** Every setting Umbra reads, from the environment, once at start. */
 export const ConfigSchema = z.object({
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
@@ -21,9 +59,14 @@ export const ConfigSchema = z.object({
   PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
   // Facebook's Send dialog (Messenger on desktop) needs an app id; without one, desktop kits offer to copy the link.
   FACEBOOK_APP_ID: z.string().regex(/^\d{1,20}$/, 'digits only').optional(),
-  ADMIN_API_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
+  ADMIN_API_KEY: z.string().superRefine((key, ctx) => {
+    const weakness = adminKeyWeakness(key)
+    if (weakness) ctx.addIssue({ code: 'custom', message: weakness })
+  }).optional(),
+  // The server secret (HMAC key) for what a database dump must not let anyone recompute; unset: DATA_DIR/secret.key.
+  SECRET_KEY: z.string().min(32, 'must be at least 32 characters').regex(/^\S+$/, 'must not contain whitespace').optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
-  TRUST_PROXY: booleanFlag.default(false),
+  TRUST_PROXY: trustProxySetting.default(false),
   COUNTRY_HEADER: z.string().regex(/^[a-z0-9-]+$/i).transform((h) => h.toLowerCase()).optional(),
   LINK_CACHE_SIZE: z.coerce.number().int().min(0).default(100_000),
   LINK_CACHE_TTL_MS: z.coerce.number().int().min(1000).default(60_000),
@@ -61,8 +104,11 @@ export type Config = Readonly<{
   publicUrl: string
   facebookAppId: string | undefined
   adminApiKey: string | undefined
+  /** SECRET_KEY; when unset the server secret lives in DATA_DIR/secret.key (src/infra/server-secret.ts). */
+  secretKey: string | undefined
   logLevel: (typeof LOG_LEVELS)[number]
-  trustProxy: boolean
+  /** The proxies in front whose X-Forwarded-For is believed (src/infra/client-address.ts). */
+  trustProxy: TrustProxySetting
   countryHeader: string | undefined
   linkCache: { size: number; ttlMs: number }
   clickWriter: { batchSize: number; flushMs: number; bufferMax: number }
@@ -98,6 +144,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     port: e.PORT,
     publicUrl,
     adminApiKey: e.ADMIN_API_KEY,
+    secretKey: e.SECRET_KEY,
     logLevel: e.LOG_LEVEL,
     trustProxy: e.TRUST_PROXY,
     countryHeader: e.COUNTRY_HEADER,

@@ -3,9 +3,11 @@ import fp from 'fastify-plugin'
 import { sessionKeyOf } from '../dashboard/dashboard-sessions-plugin.ts'
 import { Problem } from '../infra/problem.ts'
 import { countUsableApiKeys } from './api-key-repository.ts'
+import { tooManyProblem, type FailureLimiter } from './failure-limiter.ts'
 import { createKeyAuthenticator, type AuthFailure, type KeyAuthenticator } from './key-authenticator.ts'
 import { createKeyUsageRecorder } from './key-usage.ts'
 import type { Principal, Scope } from './principal.ts'
+import { clientKey } from './rate-limits.ts'
 
 export { SCOPES, type Principal, type Scope } from './principal.ts'
 
@@ -32,10 +34,24 @@ declare module 'fastify' {
 export const FIRST_KEY_HINT =
   'no API key exists yet: create one with ./bin/umbra keys create --scope links:read,links:write,stats:read,shares:write,keys:admin --name admin (on the embedded database, stop the server first), or start with ADMIN_API_KEY set'
 
-const FAILURE_DETAIL: Record<AuthFailure, string> = {
+const FAILURE_DETAIL: Record<AuthFailure | 'session', string> = {
   unknown: 'the API key is not valid',
   expired: 'the API key has expired',
   revoked: 'the API key has been revoked',
+  session: 'the dashboard session has expired or was signed out; sign in again',
+}
+
+export const TOO_MANY_FAILURES = 'too many invalid API keys or sessions from your address'
+
+/**
+ * Before any key or session lookup: refuses (429) a client that has spent its failed-authentication
+ * budget, whatever it sends, so a right guess is no more visible than a wrong one. Returns the client's key.
+ */
+export function refuseSpentClient(failures: FailureLimiter | null, request: FastifyRequest): string {
+  const client = clientKey(request.ip)
+  const refusal = failures?.refusal(client)
+  if (refusal) throw tooManyProblem(refusal, TOO_MANY_FAILURES)
+  return client
 }
 
 function bearerToken(request: FastifyRequest): string {
@@ -57,7 +73,14 @@ function publishableKeyInQuery(request: FastifyRequest): string {
 const withHookFirst = (hooks: RouteOptions['onRequest'], hook: onRequestAsyncHookHandler) =>
   [hook, ...(hooks === undefined ? [] : Array.isArray(hooks) ? hooks : [hooks])] as RouteOptions['onRequest']
 
-export type AuthPluginOptions = { adminApiKey: string | undefined; cacheTtlMs: number; cacheSize: number; usageFlushMs: number }
+export type AuthPluginOptions = {
+  adminApiKey: string | undefined
+  /** The server secret: dashboard sessions of ADMIN_API_KEY keep an HMAC of it under this (key-authenticator.ts). */
+  serverSecret: Buffer
+  cacheTtlMs: number
+  cacheSize: number
+  usageFlushMs: number
+}
 
 /**
  * Checks the bearer key of every route that declares a scope, before its body is even parsed. The
@@ -73,16 +96,27 @@ export const authPlugin = fp(
     app.decorate('routeScopes', routes)
     app.decorateRequest('principal', null)
 
+    // Failed authentications per client (rate-limits plugin, registered after this one).
+    let failures: FailureLimiter | null = null
+    app.addHook('onReady', async () => {
+      failures = app.hasDecorator('failedAuth') ? app.failedAuth : null
+    })
+
     const authenticate: onRequestAsyncHookHandler = async (request) => {
       const scope = request.routeOptions.config.scope as Scope
+      const client = refuseSpentClient(failures, request)
       const inQuery = request.routeOptions.config.publishableKeyInQuery === true
-      // Authorization: Bearer wins; without it, a dashboard session cookie stands for the key it was made from.
-      const session = request.headers.authorization || inQuery ? null : await sessionKeyOf(request)
+      // Authorization: Bearer wins; without it, a dashboard session cookie stands for the key it was made from
+      // (never on a route that takes ?key=: a page's beacon must not act as a signed-in dashboard user).
+      const session = request.headers.authorization || inQuery ? undefined : await sessionKeyOf(request)
       const token = inQuery && !request.headers.authorization ? publishableKeyInQuery(request) : null
-      const outcome = session ? await keys.authenticateHash(session.keyHash) : await keys.authenticate(token ?? bearerToken(request))
+      const outcome =
+        session === undefined ? await keys.authenticate(token ?? bearerToken(request))
+        : session === null ? ({ failure: 'session' } as const)
+        : await keys.authenticateSession(session.keyRef)
       if ('failure' in outcome) {
-        // A wrong key is a guess (and a database lookup): past the per-IP budget it is refused with 429.
-        if (request.server.hasDecorator('limitFailedAuth')) await request.server.limitFailedAuth(request)
+        // A wrong key or session is a guess: once the client's budget is spent, everything it sends gets 429.
+        failures?.count(client)
         throw Problem.unauthorized(FAILURE_DETAIL[outcome.failure])
       }
       const principal = outcome.principal

@@ -5,9 +5,9 @@ import fastifyStatic from '@fastify/static'
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
-import { hashKeySecret } from '../api/api-key-secret.ts'
-import type { Principal } from '../api/auth.ts'
+import { refuseSpentClient, type Principal } from '../api/auth.ts'
 import type { AuthFailure } from '../api/key-authenticator.ts'
+import { clientKey } from '../api/rate-limits.ts'
 import { Problem, problemResponses } from '../infra/problem.ts'
 import { forgeableWriteProblem } from './session-cookie.ts'
 
@@ -50,6 +50,8 @@ export type DashboardRoutesOptions = {
 export const dashboardRoutes: FastifyPluginAsync<DashboardRoutesOptions> = async (app, { signInLimit }) => {
   const sessions = app.dashboardSessions
   const authenticator = app.apiKeys
+  // Signing in is guessing keys like a bearer call: the same failed-authentication budget per client.
+  const failures = app.hasDecorator('failedAuth') ? app.failedAuth : null
   const { name: cookieName, options: cookieOptions } = sessions.cookie
 
   await app.register(fastifyStatic, {
@@ -95,30 +97,40 @@ export const dashboardRoutes: FastifyPluginAsync<DashboardRoutesOptions> = async
 
   api.post('/dashboard/session', {
     ...noStore,
-    config: { rateLimit: { max: signInLimit.max, timeWindow: signInLimit.windowMs, keyGenerator: (r: FastifyRequest) => `sign-in:${r.ip}` } },
+    config: { rateLimit: { max: signInLimit.max, timeWindow: signInLimit.windowMs, keyGenerator: (r: FastifyRequest) => `sign-in:${clientKey(r.ip)}` } },
     schema: { tags: ['dashboard'], summary: 'Sign in to the dashboard with an API key (sets the session cookie)', body: SignIn, response: { 201: SessionView, ...problemResponses(401, 403, 429) } },
   }, async (request, reply) => {
+    const client = refuseSpentClient(failures, request)
     const outcome = await authenticator.authenticate(request.body.key)
-    if ('failure' in outcome) throw Problem.unauthorized(FAILURES[outcome.failure])
+    if ('failure' in outcome) {
+      failures?.count(client)
+      throw Problem.unauthorized(FAILURES[outcome.failure])
+    }
     const { principal } = outcome
     if (principal.kind === 'publishable')
       throw Problem.forbidden('publishable keys (pk_…) only mint share kits from web pages; sign in with a secret key (umb_…)')
     const previous = request.cookies[cookieName]
     if (previous) await sessions.close(previous)
-    const opened = await sessions.open({ keyId: principal.keyId, keyHash: hashKeySecret(request.body.key) })
+    const opened = await sessions.open({ keyId: principal.keyId, keyRef: authenticator.sessionRefOf(request.body.key) })
     reply.setCookie(cookieName, opened.token, { ...cookieOptions, expires: opened.expiresAt })
     return reply.code(201).send(sessionView(principal, opened.expiresAt))
   })
 
   api.get('/dashboard/session', {
     ...noStore,
-    schema: { tags: ['dashboard'], summary: 'Who is signed in to the dashboard', response: { 200: SessionView, ...problemResponses(401) } },
+    schema: { tags: ['dashboard'], summary: 'Who is signed in to the dashboard', response: { 200: SessionView, ...problemResponses(401, 429) } },
   }, async (request, reply) => {
     const token = request.cookies[cookieName]
-    const session = token ? await sessions.resolve(token) : null
-    if (!session) throw Problem.unauthorized('not signed in')
-    const outcome = await authenticator.authenticateHash(session.keyHash)
+    if (!token) throw Problem.unauthorized('not signed in')
+    const client = refuseSpentClient(failures, request)
+    const session = await sessions.resolve(token)
+    if (!session) {
+      failures?.count(client)
+      throw Problem.unauthorized('not signed in')
+    }
+    const outcome = await authenticator.authenticateSession(session.keyRef)
     if ('failure' in outcome) {
+      failures?.count(client)
       await sessions.close(token!)
       reply.clearCookie(cookieName, cookieOptions)
       throw Problem.unauthorized(`${FAILURES[outcome.failure]}; sign in again`)

@@ -2,6 +2,7 @@ import { IncomingMessage } from 'node:http'
 import { Socket } from 'node:net'
 import { describe, expect, it } from 'vitest'
 import { captureRequestOf, type CaptureRequest } from '../clicks/capture-click.ts'
+import { proxyTrustOf } from '../infra/client-address.ts'
 import { readRawCaptureRequest } from './raw-capture-request.ts'
 
 const CHROME = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36'
@@ -41,7 +42,7 @@ const sameAsNode: [string, string[], { method?: string; countryHeader?: string }
 
 describe('reading what capture needs straight from the raw headers', () => {
   it.each(sameAsNode)('%s: the same as from Node\'s parsed headers', (_, raw, o = {}) => {
-    const fromRaw = readRawCaptureRequest(parsed(raw, o.method), o.countryHeader, false)
+    const fromRaw = readRawCaptureRequest(parsed(raw, o.method), o.countryHeader, null)
     const req = parsed(raw, o.method)
     expect(fromRaw).toEqual(captureRequestOf(req.method!, req.headers, SOCKET_IP, o.countryHeader))
   })
@@ -52,20 +53,24 @@ describe('reading what capture needs straight from the raw headers', () => {
     const kHeaders = Object.getOwnPropertySymbols(req).find((s) => s.description === 'kHeaders')!
     const built = () => (req as unknown as Record<symbol, unknown>)[kHeaders] != null
     expect(kHeaders).toBeDefined()
-    readRawCaptureRequest(req, 'cf-ipcountry', true)
+    readRawCaptureRequest(req, 'cf-ipcountry', proxyTrustOf(1))
     expect(built()).toBe(false)
     void req.headers
     expect(built()).toBe(true)
   })
 
-  const ipCases: [string, string[], boolean, string][] = [
+  // Behind TRUST_PROXY, the rightmost address no trusted proxy added: a client cannot pick its own by prepending.
+  const ipCases: [string, string[], false | number | string[], string][] = [
     ['the socket address without a trusted proxy', ['X-Forwarded-For', '203.0.113.9'], false, SOCKET_IP],
-    ['the first X-Forwarded-For address behind a trusted proxy', ['X-Forwarded-For', ' 203.0.113.9 , 10.0.0.1'], true, '203.0.113.9'],
-    ['the first of repeated X-Forwarded-For headers', ['x-forwarded-for', '203.0.113.9', 'X-Forwarded-For', '10.0.0.1'], true, '203.0.113.9'],
-    ['the socket address when a trusted proxy sent none', ['User-Agent', CHROME], true, SOCKET_IP],
+    ['one proxy: the rightmost X-Forwarded-For address', ['X-Forwarded-For', ' 6.6.6.6 , 203.0.113.9'], 1, '203.0.113.9'],
+    ['two proxies: the second from the right', ['X-Forwarded-For', '6.6.6.6, 203.0.113.9, 10.0.0.1'], 2, '203.0.113.9'],
+    ['repeated X-Forwarded-For headers count as one list, as Node joins them', ['x-forwarded-for', '6.6.6.6', 'X-Forwarded-For', '203.0.113.9'], 1, '203.0.113.9'],
+    ['the socket address when a trusted proxy sent none', ['User-Agent', CHROME], 1, SOCKET_IP],
+    ['a listed proxy: the first address from the right not listed', ['X-Forwarded-For', '6.6.6.6, 203.0.113.9, 10.1.2.3'], ['192.0.2.0/24', '10.0.0.0/8'], '203.0.113.9'],
+    ['a socket peer that is not a listed proxy: itself', ['X-Forwarded-For', '203.0.113.9'], ['10.0.0.0/8'], SOCKET_IP],
   ]
   it.each(ipCases)('client address: %s', (_, raw, trustProxy, ip) => {
-    expect(readRawCaptureRequest(parsed(raw), undefined, trustProxy).ip).toBe(ip)
+    expect(readRawCaptureRequest(parsed(raw), undefined, proxyTrustOf(trustProxy)).ip).toBe(ip)
   })
 
   // Node joins repeated headers it does not know with ", "; the raw reader takes the first value instead.
@@ -75,6 +80,6 @@ describe('reading what capture needs straight from the raw headers', () => {
     ['a country header twice: the first', ['CF-IPCountry', 'CH', 'cf-ipcountry', 'FR'], { country: 'CH' }],
   ]
   it.each(firstValueCases)('%s', (_, raw, expected) => {
-    expect(readRawCaptureRequest(parsed(raw), 'cf-ipcountry', false)).toMatchObject(expected)
+    expect(readRawCaptureRequest(parsed(raw), 'cf-ipcountry', null)).toMatchObject(expected)
   })
 })

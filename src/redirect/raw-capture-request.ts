@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http'
 import type { CaptureRequest } from '../clicks/capture-click.ts'
+import { clientAddress, type ProxyTrust } from '../infra/client-address.ts'
 
 /** Whether a header name as sent equals `lower` (a lower-case token) ignoring case, without building a string. */
 function isHeader(name: string, lower: string): boolean {
@@ -14,9 +15,10 @@ function isHeader(name: string, lower: string): boolean {
  * A CaptureRequest read straight from a request's raw header list, for the fast path: Node builds
  * `req.headers` (an object of every header, names lower-cased) only when it is read, and the fast
  * path never reads it. Same answers as captureRequestOf on the parsed headers, except that a repeated
- * header counts by its first value (Node keeps the first User-Agent and Referer, and joins the rest).
+ * header counts by its first value (Node keeps the first User-Agent and Referer, and joins the rest), but for
+ * X-Forwarded-For, joined as Node joins it, so the client address is the one Fastify's request.ip names.
  */
-export function readRawCaptureRequest(req: IncomingMessage, countryHeader: string | undefined, trustProxy: boolean): CaptureRequest {
+export function readRawCaptureRequest(req: IncomingMessage, countryHeader: string | undefined, proxyTrust: ProxyTrust | null): CaptureRequest {
   const r: CaptureRequest = {
     method: req.method!,
     ip: '',
@@ -56,7 +58,7 @@ export function readRawCaptureRequest(req: IncomingMessage, countryHeader: strin
         break
       case 15:
         if (isHeader(name, 'accept-language')) r.acceptLanguage ??= value
-        else if (isHeader(name, 'x-forwarded-for')) forwardedFor ??= value
+        else if (isHeader(name, 'x-forwarded-for')) forwardedFor = forwardedFor === undefined ? value : `${forwardedFor}, ${value}`
         break
       case 16:
         if (isHeader(name, 'x-requested-with')) r.requestedWith ??= value
@@ -65,7 +67,6 @@ export function readRawCaptureRequest(req: IncomingMessage, countryHeader: strin
     if (countryHeader !== undefined && isHeader(name, countryHeader)) r.country ??= value
   }
   r.purpose = secPurpose ?? purpose ?? xMoz
-  // As Fastify's trustProxy: true: the client is the first address of X-Forwarded-For.
-  r.ip = trustProxy && forwardedFor ? forwardedFor.split(',', 1)[0].trim() : (req.socket.remoteAddress ?? '')
+  r.ip = clientAddress(req.socket.remoteAddress ?? '', forwardedFor, proxyTrust)
   return r
 }

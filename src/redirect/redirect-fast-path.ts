@@ -1,6 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { FastifyInstance } from 'fastify'
+import type { FailureLimiter } from '../api/failure-limiter.ts'
+import { clientKey } from '../api/rate-limits.ts'
 import type { CaptureRequest } from '../clicks/capture-click.ts'
+import type { ProxyTrust } from '../infra/client-address.ts'
 import type { LinkCache, ResolvedLink } from '../links/link-cache.ts'
 import { readRawCaptureRequest } from './raw-capture-request.ts'
 import type { RedirectAnswers } from './redirect-metrics.ts'
@@ -14,7 +17,9 @@ export type RedirectFastPathOptions = {
   capture: (request: CaptureRequest, link: ResolvedLink) => void
   afterJournalWrite: <A, B>(send: (a: A, b: B) => void, a: A, b: B) => void
   answered: RedirectAnswers
-  trustProxy: boolean
+  proxyTrust: ProxyTrust | null
+  /** 404/410 pages per client: a client past that budget is left to the route, which answers 429. */
+  missPages: FailureLimiter
   countryHeader: string | undefined
   /** A capture (or fast-path) failure: logged; the redirect goes out anyway. */
   onCaptureError: (err: unknown) => void
@@ -33,9 +38,9 @@ function sendRedirect(res: ServerResponse, url: string) {
  * costs ~5 µs less a request, which is most of the distance between a Fastify app and bare Fastify.
  *
  * Everything else falls through to Fastify unchanged: a code not in the cache, unknown, disabled or
- * expired (404/410 pages and their rate limit), a path a static route owns, other methods, and every
- * request once the server is closing (Fastify answers 503). The route in redirect-routes.ts answers
- * the same 302 for what falls through, and for app.inject().
+ * expired (404/410 pages and their rate limit), a path a static route owns, other methods, a client past
+ * its 404/410 budget (429, live codes too), and every request once the server is closing (Fastify answers
+ * 503). The route in redirect-routes.ts answers the same 302 for what falls through, and for app.inject().
  */
 export function installRedirectFastPath(app: FastifyInstance, o: RedirectFastPathOptions) {
   const server = app.server
@@ -43,6 +48,7 @@ export function installRedirectFastPath(app: FastifyInstance, o: RedirectFastPat
   if (fastify.length !== 1) throw new Error(`expected Fastify's one request listener, found ${fastify.length}`)
   const handle = fastify[0]
   let open = true
+  const blocked = o.missPages.blocked
   app.addHook('preClose', async () => {
     open = false
   })
@@ -67,9 +73,12 @@ export function installRedirectFastPath(app: FastifyInstance, o: RedirectFastPat
     const code = match[1]
     const link: ResolvedLink | null | undefined = o.linkCache.cached(code)
     if (!link || link.disabled || (link.expiresAtMs !== null && link.expiresAtMs <= Date.now()) || isRoutePath(code)) return false
+    const request = readRawCaptureRequest(req, o.countryHeader, o.proxyTrust)
+    // Empty unless some client has spent its 404/410 budget: only then is the client's key worked out.
+    if (blocked.size !== 0 && o.missPages.isBlocked(clientKey(request.ip))) return false
     o.linkCache.countHit()
     try {
-      o.capture(readRawCaptureRequest(req, o.countryHeader, o.trustProxy), link)
+      o.capture(request, link)
     } catch (err) {
       o.onCaptureError(err)
     }

@@ -1,7 +1,9 @@
 import type { FastifyBaseLogger, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
+import { clientKey } from '../api/rate-limits.ts'
 import { captureRequestOf } from '../clicks/capture-click.ts'
+import type { ProxyTrust } from '../infra/client-address.ts'
 import type { LinkCache, ResolvedLink } from '../links/link-cache.ts'
-import { sendGonePage, sendNotFoundPage, sendUnavailablePage } from './pages.ts'
+import { sendGonePage, sendNotFoundPage, sendTooManyPage, sendUnavailablePage } from './pages.ts'
 import { installRedirectFastPath } from './redirect-fast-path.ts'
 import { noAnswers, registerRedirectMetrics } from './redirect-metrics.ts'
 
@@ -10,8 +12,8 @@ const ANY_CODE = /^[A-Za-z0-9_-]{1,64}$/
 
 export type RedirectRoutesOptions = {
   linkCache: LinkCache
-  /** As Fastify's trustProxy: the client address is the first of X-Forwarded-For. */
-  trustProxy?: boolean
+  /** The trust function Fastify was given (src/infra/client-address.ts), for the fast path's raw reader. */
+  proxyTrust?: ProxyTrust | null
   /** COUNTRY_HEADER: the header a proxy puts the visitor's country in. */
   countryHeader?: string
   /** Answer cached live links ahead of Fastify (redirect-fast-path.ts); the route below answers the rest. */
@@ -25,8 +27,9 @@ const sendRedirect = (reply: FastifyReply, url: string) => void reply.redirect(u
  * GET /:code — the hot path: resolve (cache first) → capture the click → 302 once its journal line is
  * written. HEAD answers the same and is not counted (Fastify derives it from GET).
  */
-export const redirectRoutes: FastifyPluginAsync<RedirectRoutesOptions> = async (app, { linkCache, trustProxy = false, countryHeader, fastPath = false }) => {
+export const redirectRoutes: FastifyPluginAsync<RedirectRoutesOptions> = async (app, { linkCache, proxyTrust = null, countryHeader, fastPath = false }) => {
   const { capture, writer } = app.clicks
+  const missPages = app.missPages
   const answered = noAnswers()
   if (app.hasDecorator('metrics')) registerRedirectMetrics(app.metrics.registry, answered, linkCache.stats)
   // One logger for every redirect, built once: a per-request child (with its request id) costs more than
@@ -59,6 +62,15 @@ export const redirectRoutes: FastifyPluginAsync<RedirectRoutesOptions> = async (
     '/:code',
     { childLoggerFactory: () => log as FastifyBaseLogger },
     (request, reply) => {
+      // A client past its 404/410 budget gets 429 for every code, live ones too, before any lookup: else a
+      // 302 among the 429s would still tell it which codes exist.
+      if (missPages.blocked.size !== 0) {
+        const refusal = missPages.refusal(clientKey(request.ip))
+        if (refusal) {
+          answered[429]++
+          return sendTooManyPage(reply, refusal)
+        }
+      }
       const code = request.params.code
       if (!ANY_CODE.test(code)) {
         answered[404]++
@@ -83,7 +95,8 @@ export const redirectRoutes: FastifyPluginAsync<RedirectRoutesOptions> = async (
       capture,
       afterJournalWrite: writer.afterJournalWrite,
       answered,
-      trustProxy,
+      proxyTrust,
+      missPages,
       countryHeader,
       onCaptureError: (err) => log.error({ err }, 'click capture failed'),
     })
