@@ -17,6 +17,7 @@ import { funnelRoutes } from './funnel/funnel-routes.ts'
 import { proxyTrustOf } from './infra/client-address.ts'
 import { databasePlugin } from './infra/database.ts'
 import { healthRoutes } from './infra/health-routes.ts'
+import { importsRoutes } from './imports/imports-routes.ts'
 import { loggerOptions, type LogStream } from './infra/logger.ts'
 import { metricsPlugin } from './infra/metrics.ts'
 import { Problem, problemPlugin, sendProblem, writeClientErrorProblem } from './infra/problem.ts'
@@ -81,13 +82,15 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       api.removeContentTypeParser('text/plain')
       await api.register(keysRoutes)
       await api.register(linksRoutes, { publicUrl: config.publicUrl, urlPolicy, linkCache })
+      await api.register(importsRoutes, { publicUrl: config.publicUrl, urlPolicy, linkCache })
       await api.register(statsRoutes)
       await api.register(classifyRoutes, { publicUrl: config.publicUrl })
-      await api.register(sharesRoutes, { publicUrl: config.publicUrl, facebookAppId: config.facebookAppId, urlPolicy, linkCache })
+      const kitOptions = { publicUrl: config.publicUrl, facebookAppId: config.facebookAppId, urlPolicy, linkCache, widgetMintsPerDay: config.rateLimits.widgetMintsPerDay }
+      await api.register(sharesRoutes, kitOptions)
       await api.register(qrRoutes, { publicUrl: config.publicUrl })
       await api.register(reportsRoutes)
       await api.register(exportsRoutes)
-      await api.register(widgetKitRoutes, { publicUrl: config.publicUrl, facebookAppId: config.facebookAppId, urlPolicy, linkCache })
+      await api.register(widgetKitRoutes, kitOptions)
       await api.register(funnelRoutes, { publicUrl: config.publicUrl })
     },
     { prefix: '/api/v1' },

@@ -94,6 +94,8 @@ export const ConfigSchema = z.object({
   RATE_LIMIT_API_WRITES: z.coerce.number().int().min(1).default(120),
   RATE_LIMIT_MISSES: z.coerce.number().int().min(1).default(60),
   RATE_LIMIT_WIDGET: z.coerce.number().int().min(1).default(60),
+  // Share kits one publishable key may create or complete per UTC day, counted in Postgres (all instances).
+  WIDGET_MINTS_PER_DAY: z.coerce.number().int().min(1).default(500),
 })
 
 export type Config = Readonly<{
@@ -120,7 +122,7 @@ export type Config = Readonly<{
   limits: { bodyBytes: number; headerBytes: number }
   apiKeys: { cacheTtlMs: number; cacheSize: number; usageFlushMs: number }
   /** Requests per window: per key for API reads and writes, per client IP for 404/410 pages and the widget. */
-  rateLimits: { windowMs: number; apiReads: number; apiWrites: number; missPages: number; widget: number }
+  rateLimits: { windowMs: number; apiReads: number; apiWrites: number; missPages: number; widget: number; widgetMintsPerDay: number }
 }>
 
 export class ConfigError extends Error {}
@@ -162,6 +164,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       apiWrites: e.RATE_LIMIT_API_WRITES,
       missPages: e.RATE_LIMIT_MISSES,
       widget: e.RATE_LIMIT_WIDGET,
+      widgetMintsPerDay: e.WIDGET_MINTS_PER_DAY,
     },
   })
 }

@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { Problem } from '../infra/problem.ts'
+import { findImportedTotal } from '../imports/imported-totals.ts'
 import { findLinkByCode } from '../links/link-repository.ts'
 import { LinkParams } from '../links/link-schemas.ts'
 import { buildLinkStats, chooseInterval, STEP_MS } from './link-stats.ts'
@@ -38,6 +39,11 @@ export const LinkStatsView = z.object({
   byDevice: Counts,
   lossLedger: z.object({ preview: z.number(), bot: z.number(), head: z.number(), prefetch: z.number() }),
   series: z.array(z.object({ t: z.string(), clicks: z.number(), dark: z.number(), public: z.number() })),
+  importedClicks: z
+    .number()
+    .nullable()
+    .describe('the click total of the tool this link was imported from (apart from clicks: it has no time or labels)'),
+  importedFrom: z.string().nullable().describe('bitly, shlink, yourls, kutt or csv: where the link was imported from'),
 })
 
 /** Resolves ?from&to&interval into a bounded range; the default is the last 30 days. */
@@ -68,12 +74,17 @@ export const statsRoutes: FastifyPluginAsync = async (app) => {
     const link = await findLinkByCode(db, request.params.code)
     if (!link) throw Problem.notFound(`link ${request.params.code}`)
     const range = { linkId: link.id, from: new Date(fromMs), to: new Date(toMs) }
-    const [labels, series, dimensions, uniques] = await Promise.all([
+    const [labels, series, dimensions, uniques, imported] = await Promise.all([
       sumLabels(db, range),
       humanSeries(db, range, interval),
       sumDimensions(db, range),
       countUniques(db, range),
+      findImportedTotal(db, link.id),
     ])
-    return buildLinkStats({ code: link.code, fromMs, toMs, interval, labels, series, dimensions, uniques })
+    return {
+      ...buildLinkStats({ code: link.code, fromMs, toMs, interval, labels, series, dimensions, uniques }),
+      importedClicks: imported?.clicks ?? null,
+      importedFrom: imported?.source ?? null,
+    }
   })
 }

@@ -20,6 +20,8 @@ declare module 'fastify' {
     scope?: Scope
     /** The route also takes a publishable key as `?key=pk_…` (beacons cannot set headers); never a session. */
     publishableKeyInQuery?: boolean
+    /** A route of the page tag (the widget's kit, beacons): the only ones a publishable key reaches, whatever its row says. */
+    widget?: boolean
   }
   interface FastifyRequest {
     principal: Principal | null
@@ -120,9 +122,9 @@ export const authPlugin = fp(
         throw Problem.unauthorized(FAILURE_DETAIL[outcome.failure])
       }
       const principal = outcome.principal
-      // Publishable keys are readable in page source: whatever their row says, they reach share kits only.
-      if (principal.kind === 'publishable' && scope !== 'shares:write')
-        throw Problem.forbidden(`a publishable key can only call shares:write routes`)
+      // Publishable keys are readable in page source: they reach the widget's route and its policy only.
+      if (principal.kind === 'publishable' && !request.routeOptions.config.widget)
+        throw Problem.forbidden('a publishable key can only call the share widget routes (POST /api/v1/widget/kit, POST /api/v1/beacons)')
       if (!principal.scopes.includes(scope)) throw Problem.forbidden(`this key lacks the ${scope} scope`)
       request.principal = principal
     }

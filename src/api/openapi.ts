@@ -10,7 +10,7 @@ const PROBLEM = { 'application/problem+json': { schema: { $ref: '#/components/sc
 const STANDARD_PROBLEMS: Record<number, string> = {
   400: 'invalid input: the fields and why are in `errors`',
   401: 'missing, malformed, unknown, expired or revoked API key',
-  403: 'the key lacks the scope this route requires (publishable keys reach shares:write routes only)',
+  403: 'the key lacks the scope this route requires (publishable keys reach the widget route only)',
   413: 'the body is larger than BODY_LIMIT_BYTES',
   415: 'the body is not application/json',
   429: 'rate limit reached: see the Retry-After and RateLimit-* headers',

@@ -29,8 +29,8 @@ function setup(honorDnt = false) {
     classify: createClickClassifier({ ownHosts: ['u.example'] }),
     // A stand-in that shows what went into the hash: the length of the IP and of the user agent.
     visitors: {
-      prefix: (userAgent, at, reuse) => reuse ?? { day: Math.floor(at / 86_400_000), sip: null, saltHex: '', userAgent },
-      finish: (p, ip) => (ip.length * 1_000 + p.userAgent.length) * 10 + 1,
+      prefix: (userAgent, at, reuse) => reuse ?? { day: Math.floor(at / 86_400_000), sip: Int32Array.of(userAgent.length) },
+      finish: (p, ip) => (ip.length * 1_000 + p.sip[0]) * 10 + 1,
     },
     mintId: () => id++,
     recordClick: (clickId, linkId, linkNumber, at, verdict, visitor, language, country) => {

@@ -2,6 +2,7 @@ import { join } from 'node:path'
 import fp from 'fastify-plugin'
 import type { Config } from '../config.ts'
 import { databaseKind } from '../infra/database.ts'
+import { loadServerSecret } from '../infra/server-secret.ts'
 import { createClickCapture } from './capture-click.ts'
 import { createClickClassifier } from './classify/create-click-classifier.ts'
 import { createClickIdMinter } from './click-id-minter.ts'
@@ -11,7 +12,6 @@ import { createClickWriter, type ClickWriter } from './click-writer.ts'
 import { createVisitorHasher } from './visitor-hash.ts'
 import { createClickBatchWriter } from './write-click-batch.ts'
 
-const SALT_REFRESH_MS = 10 * 60_000
 // Monthly click partitions are made ahead: this month and the next two, checked at start and then daily.
 const PARTITION_CHECK_MS = 24 * 3_600_000
 const ENSURE_PARTITIONS = `select ensure_click_partitions(now(), 3)`
@@ -28,8 +28,7 @@ export const clicksPlugin = fp(
     const pool = app.pg.pool
     const log = app.log.child({ component: 'clicks' })
     const minter = await createClickIdMinter(pool)
-    const visitors = await createVisitorHasher(pool, log)
-    const saltTimer = setInterval(() => void visitors.refresh(), SALT_REFRESH_MS).unref()
+    const visitors = createVisitorHasher(loadServerSecret(config))
     const ensurePartitions = () => pool.query(ENSURE_PARTITIONS).catch((err) => log.warn({ err }, 'could not add monthly click partitions'))
     await ensurePartitions()
     const partitionTimer = setInterval(() => void ensurePartitions(), PARTITION_CHECK_MS).unref()
@@ -57,7 +56,6 @@ export const clicksPlugin = fp(
     if (writer.hasBacklogFromEarlierRuns()) void writer.flush()
 
     app.addHook('onClose', async () => {
-      clearInterval(saltTimer)
       clearInterval(partitionTimer)
       await writer.close()
     })

@@ -48,7 +48,7 @@ export const beaconRoutes: FastifyPluginAsync<BeaconRoutesOptions> = async (app,
   })
 
   api.post('/beacons', {
-    config: { scope: 'shares:write', limit: 'ip-widget', publishableKeyInQuery: true },
+    config: { scope: 'shares:write', limit: 'ip-widget', widget: true, publishableKeyInQuery: true },
     bodyLimit: BEACON_BODY_BYTES,
     onSend: refusalCors,
     schema: {

@@ -48,6 +48,7 @@ export const ContentView = z.object({
   title: z.string().nullable(),
   topics: z.array(z.string()),
   campaign: z.string().nullable(),
+  confirmed: z.boolean().describe("false: made by a publishable key, so its title and topics are the caller's claim and stay out of share intents until a secret key confirms the kit (POST /shares, PATCH)"),
   createdAt: z.string(),
 })
 export type ContentView = z.infer<typeof ContentView>

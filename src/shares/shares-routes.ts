@@ -8,12 +8,12 @@ import type { LinkRow } from '../links/link-repository.ts'
 import { acceptTargetUrl } from '../links/mint-link.ts'
 import type { UrlPolicy } from '../links/url-policy.ts'
 import { findContent, listContents, liveLinksOfContents, updateContent } from './content-repository.ts'
-import { createShareKit, type ShareKitRequest } from './create-share-kit.ts'
+import { createShareKit, type KitCaller, type ShareKitRequest } from './create-share-kit.ts'
 import { publishableKeyRefusal } from './publishable-origin.ts'
 import { CreateShareKit, IdempotencyKeyHeader, ListSharesQuery, ShareKitList, ShareKitView, ShareParams, UpdateShareKit } from './share-schemas.ts'
 import { toShareKitView, type KitUrls } from './share-kit-view.ts'
 
-export type SharesRoutesOptions = KitUrls & { urlPolicy: UrlPolicy; linkCache: LinkCache }
+export type SharesRoutesOptions = KitUrls & { urlPolicy: UrlPolicy; linkCache: LinkCache; /** WIDGET_MINTS_PER_DAY */ widgetMintsPerDay: number }
 
 const encodeCursor = (id: string) => Buffer.from(id).toString('base64url')
 function decodeCursor(cursor: string): string {
@@ -26,7 +26,8 @@ const KitHeaders = z.looseObject({ 'idempotency-key': IdempotencyKeyHeader.optio
 
 /**
  * Makes the share kit for a request, after the checks every caller passes: the URL policy, and for a
- * publishable key its allowed origins. Shared by POST /shares and the widget's kit route.
+ * publishable key its allowed origins (its text then stays unconfirmed, its mints capped per day).
+ * Shared by POST /shares and the widget's kit route.
  */
 export async function shareKitFor(request: FastifyRequest, kit: ShareKitRequest, opts: SharesRoutesOptions & { idempotencyKey?: string }) {
   const url = acceptTargetUrl(kit.url, opts.urlPolicy)
@@ -34,7 +35,10 @@ export async function shareKitFor(request: FastifyRequest, kit: ShareKitRequest,
   const refusal = publishableKeyRefusal(principal, url, request.headers.origin)
   if (refusal) throw Problem.forbidden(refusal)
   const idempotency = opts.idempotencyKey ? { keyId: principal.keyId, key: opts.idempotencyKey } : undefined
-  const made = await createShareKit(request.server.pg.pool, { ...kit, url }, { urlPolicy: opts.urlPolicy, idempotency })
+  const caller: KitCaller = principal.kind === 'publishable'
+    ? { kind: 'publishable', keyId: principal.keyId, mintsPerDay: opts.widgetMintsPerDay }
+    : { kind: 'confirming' }
+  const made = await createShareKit(request.server.pg.pool, { ...kit, url }, { urlPolicy: opts.urlPolicy, caller, idempotency })
   for (const code of made.mintedCodes) opts.linkCache.invalidate(code) // a cached "unknown" for a new code must not outlive it
   return made
 }
@@ -48,7 +52,7 @@ export const sharesRoutes: FastifyPluginAsync<SharesRoutesOptions> = async (app,
     config: { scope: 'shares:write' },
     schema: {
       tags: ['shares'],
-      summary: 'Create (or complete) the share kit of a page: one link per channel; the same URL again returns the same links',
+      summary: 'Create (or complete) the share kit of a page: one link per channel; the same URL again returns the same links (and confirms a kit the widget made)',
       headers: KitHeaders,
       body: CreateShareKit,
       response: {
@@ -77,7 +81,7 @@ export const sharesRoutes: FastifyPluginAsync<SharesRoutesOptions> = async (app,
     config: { scope: 'links:write' },
     schema: {
       tags: ['shares'],
-      summary: "Change a kit's title, topics or campaign: the content and every link of its kit, so reports follow",
+      summary: "Change a kit's title, topics or campaign: the content and every link of its kit, so reports follow; confirms the kit's text",
       params: ShareParams,
       body: UpdateShareKit,
       response: { 200: ShareKitView, ...problemResponses(404) },

@@ -50,7 +50,7 @@ export const widgetKitRoutes: FastifyPluginAsync<SharesRoutesOptions> = async (a
   })
 
   api.post('/widget/kit', {
-    config: { scope: 'shares:write', limit: 'ip-widget' },
+    config: { scope: 'shares:write', limit: 'ip-widget', widget: true },
     onSend: refusalCors,
     schema: {
       tags: ['shares'],
