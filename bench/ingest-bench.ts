@@ -34,7 +34,7 @@ export async function runIngestBench(o: IngestBenchOptions) {
     const clicks = syntheticClicks(o.clicks, { linkIds, firstId: 2 ** 40, at: Date.now() - 3_600_000 })
     const writer = createClickWriter({
       journal: openClickJournal(join(dataDir, 'journal')),
-      writeBatch: createClickBatchWriter(pool, 'postgres'),
+      writeBatch: createClickBatchWriter(pool),
       log: pino({ level: 'warn' }),
       ...o.clickWriter,
     })

@@ -15,7 +15,7 @@ import { dashboardRoutes } from './dashboard/dashboard-routes.ts'
 import { dashboardSessionsPlugin } from './dashboard/dashboard-sessions-plugin.ts'
 import { funnelRoutes } from './funnel/funnel-routes.ts'
 import { proxyTrustOf } from './infra/client-address.ts'
-import { databasePlugin } from './infra/database.ts'
+import { databasePlugin, openDatabase, type OpenDatabase } from './infra/database.ts'
 import { healthRoutes } from './infra/health-routes.ts'
 import { importsRoutes } from './imports/imports-routes.ts'
 import { loggerOptions, type LogStream } from './infra/logger.ts'
@@ -35,8 +35,22 @@ import { redirectRoutes } from './redirect/redirect-routes.ts'
 
 export type BuildOptions = { /** Where log lines go instead of stdout (tests read them). */ logStream?: LogStream }
 
-/** Builds the whole app (not listening): infrastructure first, then features, in the order they depend on each other. */
+/**
+ * Builds the whole app (not listening) on DATABASE_URL's server or the embedded Postgres under DATA_DIR,
+ * which it starts (or finds) first and lets go of on close.
+ */
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
+  const database = await openDatabase(config, 'server')
+  try {
+    return await assembleApp({ ...config, databaseUrl: database.url }, database, options)
+  } catch (err) {
+    await database.release()
+    throw err
+  }
+}
+
+/** Infrastructure first, then features, in the order they depend on each other. */
+async function assembleApp(config: Config & { databaseUrl: string }, database: OpenDatabase, options: BuildOptions): Promise<FastifyInstance> {
   // One trust function for Fastify's request.ip and the fast path's raw reader: both name the same client.
   const proxyTrust = proxyTrustOf(config.trustProxy)
   const app = Fastify({
@@ -46,9 +60,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     http: { maxHeaderSize: config.limits.headerBytes },
     clientErrorHandler: writeClientErrorProblem,
     routerOptions: { maxParamLength: 256 },
-    // Starting the embedded database and migrating a large one can take longer than Fastify's default 10 s.
+    // Migrating a large database can take longer than Fastify's default 10 s.
     pluginTimeout: 120_000,
   })
+  // The first hook added runs last on close: after the pool and every listener have let go of the database.
+  app.addHook('onClose', () => database.release())
   app.setValidatorCompiler(validatorCompiler)
   app.setSerializerCompiler(serializerCompiler)
 
@@ -57,7 +73,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(metricsPlugin)
   await app.register(openApiPlugin)
   await app.register(pageSecurityPlugin)
-  await app.register(databasePlugin, { config })
+  await app.register(databasePlugin, { config, kind: database.kind })
   // Before auth: the dashboard's session cookie is an alternative to Authorization: Bearer.
   await app.register(dashboardSessionsPlugin, { publicUrl: config.publicUrl })
   await app.register(authPlugin, { adminApiKey: config.adminApiKey, serverSecret: loadServerSecret(config), ...config.apiKeys })
@@ -75,7 +91,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   })
   // Every instance drops a changed link from its cache (Postgres LISTEN/NOTIFY, migration 005).
   await app.register(linkChangesPlugin, { config, linkCache })
-  await app.register(healthRoutes, { backlogMax: config.clickWriter.bufferMax })
+  await app.register(healthRoutes, { backlogMax: config.clickWriter.bufferMax, logLevel: config.logLevel })
   await app.register(
     async (api) => {
       // JSON only: text/plain (Fastify's other default) would reach handlers as a string; 415 instead.
@@ -98,6 +114,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(dashboardRoutes, { signInLimit: { max: config.rateLimits.missPages, windowMs: config.rateLimits.windowMs } })
   await app.register(widgetScriptRoutes)
   await app.register(redirectRoutes, { linkCache, proxyTrust, countryHeader: config.countryHeader, fastPath: config.redirectFastPath })
+
+  // A visitor who opens the bare domain lands somewhere useful rather than on a 404 page.
+  app.get('/', { schema: { hide: true } }, (_request, reply) => reply.redirect(config.rootRedirect))
 
   app.setNotFoundHandler((request, reply) =>
     request.url.startsWith('/api/') ? sendProblem(reply, Problem.notFound(`${request.method} ${request.url.split('?')[0]}`)) : sendNotFoundPage(reply),

@@ -57,6 +57,8 @@ export const ConfigSchema = z.object({
   HOST: z.string().min(1).default('0.0.0.0'),
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  // Where `/` sends a visitor: a path on this server or an absolute URL (say, the marketing site).
+  ROOT_REDIRECT: z.string().regex(/^(\/(?!\/)|https?:\/\/)/, 'must be a path starting with / or an http(s) URL').default('/dashboard'),
   // Facebook's Send dialog (Messenger on desktop) needs an app id; without one, desktop kits offer to copy the link.
   FACEBOOK_APP_ID: z.string().regex(/^\d{1,20}$/, 'digits only').optional(),
   ADMIN_API_KEY: z.string().superRefine((key, ctx) => {
@@ -72,8 +74,8 @@ export const ConfigSchema = z.object({
   LINK_CACHE_TTL_MS: z.coerce.number().int().min(1000).default(60_000),
   // A cap: batches are sealed every CLICK_FLUSH_MS unless one is being written, so they only grow this large
   // when Postgres is the bottleneck, and then fewer rollup rows are upserted per click (ingest bench: a cap
-  // of 50k → ~114k clicks/s, 200k → ~158k). Default 200k on Postgres; 20k on the embedded database,
-  // which reads a whole batch into memory to COPY it.
+  // of 50k → ~114k clicks/s, 200k → ~158k). Default 200k on a Postgres server; 20k on the embedded one,
+  // which shares a small machine with the app.
   CLICK_BATCH_SIZE: z.coerce.number().int().min(1).max(500_000).optional(),
   CLICK_FLUSH_MS: z.coerce.number().int().min(10).max(500).default(250),
   // Default: two batches, so the batch being written and the one filling behind it both stay fresh.
@@ -104,6 +106,7 @@ export type Config = Readonly<{
   host: string
   port: number
   publicUrl: string
+  rootRedirect: string
   facebookAppId: string | undefined
   adminApiKey: string | undefined
   /** SECRET_KEY; when unset the server secret lives in DATA_DIR/secret.key (src/infra/server-secret.ts). */
@@ -145,6 +148,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     host: e.HOST,
     port: e.PORT,
     publicUrl,
+    rootRedirect: e.ROOT_REDIRECT,
     adminApiKey: e.ADMIN_API_KEY,
     secretKey: e.SECRET_KEY,
     logLevel: e.LOG_LEVEL,

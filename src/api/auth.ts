@@ -34,7 +34,7 @@ declare module 'fastify' {
 }
 
 export const FIRST_KEY_HINT =
-  'no API key exists yet: create one with ./bin/umbra keys create --scope links:read,links:write,stats:read,shares:write,keys:admin --name admin (on the embedded database, stop the server first), or start with ADMIN_API_KEY set'
+  'no API key exists yet: create one with ./bin/umbra keys create --scope links:read,links:write,stats:read,shares:write,keys:admin --name admin, or start with ADMIN_API_KEY set'
 
 const FAILURE_DETAIL: Record<AuthFailure | 'session', string> = {
   unknown: 'the API key is not valid',

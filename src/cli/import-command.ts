@@ -71,7 +71,7 @@ export async function runImportCommand(
 export default async function importLinks(argv: string[]) {
   if (argv.length === 0 || argv.includes('--help') || argv.includes('-h')) return console.log(USAGE)
   const config = loadConfig(process.env)
-  const pool = createPool(config)
+  const pool = await createPool(config)
   try {
     await runMigrations(pool)
     await runImportCommand(pool, argv, config)

@@ -1,7 +1,6 @@
 import { join } from 'node:path'
 import fp from 'fastify-plugin'
 import type { Config } from '../config.ts'
-import { databaseKind } from '../infra/database.ts'
 import { loadServerSecret } from '../infra/server-secret.ts'
 import { createClickCapture } from './capture-click.ts'
 import { createClickClassifier } from './classify/create-click-classifier.ts'
@@ -35,7 +34,7 @@ export const clicksPlugin = fp(
     let metrics: ReturnType<typeof registerClickMetrics> | undefined
     const writer = createClickWriter({
       journal: openClickJournal(join(config.dataDir, 'journal')),
-      writeBatch: createClickBatchWriter(pool, databaseKind(config)),
+      writeBatch: createClickBatchWriter(pool),
       log,
       ...config.clickWriter,
       afterWrite: minter.prepare,

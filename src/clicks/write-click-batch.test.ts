@@ -12,7 +12,6 @@ import type { ClickRecord } from './click-record.ts'
 import { COPY_BINARY_HEADER, MAX_CLICK_ROW_BYTES, writeClickRow } from './click-row.ts'
 import { createClickVerdict } from './click-verdict.ts'
 import { createClickBatchWriter, type ClickBatch } from './write-click-batch.ts'
-import { PglitePool } from '../infra/pglite-pool.ts'
 
 // A database of its own: the test adds a trigger that makes commits fail on purpose.
 let scratch: Awaited<ReturnType<typeof createScratchDatabase>>
@@ -88,7 +87,7 @@ const uniques = async () =>
 
 describe('createClickBatchWriter on Postgres', () => {
   it('writes a fresh batch: clicks, rollups, visitor rows and their daily count', async () => {
-    const write = createClickBatchWriter(pool, 'postgres')
+    const write = createClickBatchWriter(pool)
     // Two clicks of visitor 7 (one unique), one of visitor 8, a bot (no visitor).
     const batch = freshBatch([click(1, 7), click(2, 7), click(3, 8), click(4, null, 'bot')])
     expect(await write(batch)).toEqual({ inserted: 4 })
@@ -98,7 +97,7 @@ describe('createClickBatchWriter on Postgres', () => {
   })
 
   it('counts no visitor twice when the clicks commit fails after the visitor rows committed, then the batch is retried', async () => {
-    const write = createClickBatchWriter(pool, 'postgres')
+    const write = createClickBatchWriter(pool)
     const clicks = [click(11, 7), click(12, 9), click(13, 10)]
     await pool.query(`insert into fail_commits values ('click_rollups_hourly')`)
     await expect(write(freshBatch(clicks))).rejects.toThrow(/commit refused/)
@@ -120,7 +119,7 @@ describe('createClickBatchWriter on Postgres', () => {
   })
 
   it('writes no click whose visitor rows failed to commit', async () => {
-    const write = createClickBatchWriter(pool, 'postgres')
+    const write = createClickBatchWriter(pool)
     const clicks = [click(21, 30), click(22, 31)]
     await pool.query(`insert into fail_commits values ('link_visitors_daily')`)
     await expect(write(freshBatch(clicks))).rejects.toThrow(/commit refused/)
@@ -133,7 +132,7 @@ describe('createClickBatchWriter on Postgres', () => {
   })
 
   it('writes a row that a damaged segment holds twice (on disk and kept in memory) once', async () => {
-    const write = createClickBatchWriter(pool, 'postgres')
+    const write = createClickBatchWriter(pool)
     const batch = freshBatch([click(31, 40), click(32, 41)])
     const again = Buffer.alloc(MAX_CLICK_ROW_BYTES)
     const v = verdictOf(click(32, 41))
@@ -149,7 +148,7 @@ describe('createClickBatchWriter on Postgres', () => {
       create function slow_verdict() returns trigger language plpgsql as $$ begin perform pg_sleep(0.2); return new; end $$;
       create trigger slow_verdict before insert on click_verdicts for each row execute function slow_verdict();`)
     try {
-      const [a, b] = [createClickBatchWriter(pool, 'postgres'), createClickBatchWriter(pool, 'postgres')]
+      const [a, b] = [createClickBatchWriter(pool), createClickBatchWriter(pool)]
       const first = freshBatch([{ ...click(51, 60), userAgent: 'Verdict A' }, { ...click(52, 61), userAgent: 'Verdict B' }])
       const second = freshBatch([{ ...click(53, 62), userAgent: 'Verdict B' }, { ...click(54, 63), userAgent: 'Verdict A' }])
       expect(first.verdicts.split('\n')[0]).not.toBe(second.verdicts.split('\n')[0]) // listed in opposite orders
@@ -173,7 +172,7 @@ describe('createClickBatchWriter on Postgres', () => {
     try {
       await holder.query('begin')
       await copyFrom(holder, 'click_verdicts', 'text', { file: null, chunks: [verdictOf(c).line] })
-      const [one, two] = [createClickBatchWriter(pool, 'postgres'), createClickBatchWriter(pool, 'postgres')]
+      const [one, two] = [createClickBatchWriter(pool), createClickBatchWriter(pool)]
       const before = await uniques()
       const first = one(freshBatch([a, c]))
       // Its clicks stopped at C, its visitors written (committed, or holding their day in a transaction).
@@ -196,7 +195,7 @@ describe('createClickBatchWriter on Postgres', () => {
       // As a reclassification of the day would: the link's uniques row for the day locked until it commits.
       await holder.query('begin')
       await holder.query(`select 1 from link_uniques_daily where link_id = $1 and day = '2026-11-29' for update`, [linkId])
-      const write = createClickBatchWriter(pool, 'postgres')
+      const write = createClickBatchWriter(pool)
       const clicks = [click(71, 80)]
       await expect(write(freshBatch(clicks))).rejects.toThrow(/lock timeout/)
       expect((await clickCounts(pool, [linkId])).clicks).toBe(18)
@@ -211,7 +210,7 @@ describe('createClickBatchWriter on Postgres', () => {
   })
 
   it('fails, rather than waits, when the journal segment of a batch cannot be read', async () => {
-    const write = createClickBatchWriter(pool, 'postgres')
+    const write = createClickBatchWriter(pool)
     const batch = freshBatch([click(41, 50)])
     rmSync(batch.rows.file!)
     await expect(write(batch)).rejects.toThrow(/payload not sent: ENOENT/)
@@ -219,30 +218,4 @@ describe('createClickBatchWriter on Postgres', () => {
     // Its visitor row committed on its own, as it may whenever the clicks fail: the retry does not count it twice.
     expect(await uniques()).toBe(17)
   })
-})
-
-describe('createClickBatchWriter on the embedded database', () => {
-  it('writes a fresh batch, and a replay of it the careful way adds nothing', async () => {
-    const embedded = new PglitePool({ dataDir: 'memory://' })
-    const db = embedded as unknown as pg.Pool
-    const realLink = linkId
-    try {
-      await runMigrations(db)
-      linkId = String((await db.query(`insert into links (code, url) values ('batch', 'https://example.com/') returning id`)).rows[0].id)
-      const write = createClickBatchWriter(db, 'embedded')
-      const clicks = [click(1, 7), click(2, 7), click(3, 8), click(4, null, 'bot')]
-      expect(await write(freshBatch(clicks))).toEqual({ inserted: 4 })
-      expect(await write({ ...freshBatch(clicks), rollups: null })).toEqual({ inserted: 0 })
-      const session = await embedded.connect()
-      try {
-        expect(await clickCounts(session as never, [linkId])).toEqual({ clicks: 4, duplicated: 0 })
-        expect(await rollupMismatches(session as never, [linkId])).toEqual([])
-      } finally {
-        session.release()
-      }
-    } finally {
-      linkId = realLink
-      await embedded.end()
-    }
-  }, 60_000)
 })

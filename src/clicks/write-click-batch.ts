@@ -1,5 +1,5 @@
 import type pg from 'pg'
-import type { DatabaseKind, Pool } from '../infra/database.ts'
+import type { Pool } from '../infra/database.ts'
 import { copyFrom, type CopyPayload } from '../infra/pg-copy-from.ts'
 import type { BatchRollups } from './batch-rollups.ts'
 import type { LossRecord } from './click-record.ts'
@@ -99,10 +99,9 @@ order by 1, 2, 3
 on conflict (link_id, hour, kind, medium, app, visibility) do update set clicks = r.clicks + excluded.clicks`
 
 /**
- * Writes batches of clicks with their verdicts and rollups, one transaction per batch, as binary COPY
- * (over the wire on Postgres, from a blob on the embedded PGlite).
+ * Writes batches of clicks with their verdicts and rollups, one transaction per batch, as binary COPY.
  */
-export function createClickBatchWriter(pool: Pick<Pool, 'connect'>, kind: DatabaseKind): WriteClickBatch {
+export function createClickBatchWriter(pool: Pick<Pool, 'connect'>): WriteClickBatch {
   const staged = new WeakSet<object>()
 
   async function insertClicks(client: pg.PoolClient, batch: ClickBatch): Promise<number> {
@@ -127,12 +126,11 @@ export function createClickBatchWriter(pool: Pick<Pool, 'connect'>, kind: Databa
   }
 
   return async function writeClickBatch(batch) {
-    // The embedded database is one session: its visitor rows go in the same transaction.
     const visitors = batch.rollups?.hasVisitors() ? batch.rollups.columns().visitors : null
     const clients = [(await pool.connect()) as pg.PoolClient]
     let inserted: number
     try {
-      if (visitors && kind === 'postgres') clients.push((await pool.connect()) as pg.PoolClient)
+      if (visitors) clients.push((await pool.connect()) as pg.PoolClient)
       const [client, side] = clients
       await client.query('begin')
       const visitorRows = side && insertVisitorsAlone(side, visitors!)
@@ -141,7 +139,6 @@ export function createClickBatchWriter(pool: Pick<Pool, 'connect'>, kind: Databa
       const [clicks, visitorsDone] = await Promise.allSettled([batch.count > 0 ? insertClicks(client, batch) : 0, visitorRows])
       if (clicks.status === 'rejected') throw clicks.reason
       if (visitorsDone.status === 'rejected') throw visitorsDone.reason
-      if (visitors && !side) await client.query(INSERT_VISITORS, visitors)
       if (batch.losses.length > 0) await client.query(INSERT_LOSSES, lossColumns(batch.losses))
       await client.query('commit')
       inserted = clicks.value
