@@ -190,6 +190,7 @@ describe.skipIf(!hasChromium)('the page tag on a publisher page, in headless Chr
     const r = await reader({ optOut: true })
     const page = await r.open(`${siteOrigin}/story-gpc`)
     await page.click('button[data-channel="copy"]')
+    await page.waitForFunction(`document.querySelector('.umbra-share__status').textContent === 'Link copied'`)
     await page.evaluate(`getSelection().selectAllChildren(document.getElementById('passage'))`)
     await page.keyboard.press('Control+C')
     // The arrival would have gone right after the kit; give any straggler the time a beacon takes.
