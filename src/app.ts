@@ -16,7 +16,7 @@ import { dashboardSessionsPlugin } from './dashboard/dashboard-sessions-plugin.t
 import { funnelRoutes } from './funnel/funnel-routes.ts'
 import { proxyTrustOf } from './infra/client-address.ts'
 import { databasePlugin, openDatabase, type OpenDatabase } from './infra/database.ts'
-import { healthRoutes } from './infra/health-routes.ts'
+import { healthPlugin } from './infra/health-routes.ts'
 import { importsRoutes } from './imports/imports-routes.ts'
 import { loggerOptions, type LogStream } from './infra/logger.ts'
 import { metricsPlugin } from './infra/metrics.ts'
@@ -74,6 +74,7 @@ async function assembleApp(config: Config & { databaseUrl: string }, database: O
   await app.register(openApiPlugin)
   await app.register(pageSecurityPlugin)
   await app.register(databasePlugin, { config, kind: database.kind })
+  await app.register(healthPlugin, { logLevel: config.logLevel })
   // Before auth: the dashboard's session cookie is an alternative to Authorization: Bearer.
   await app.register(dashboardSessionsPlugin, { publicUrl: config.publicUrl })
   await app.register(authPlugin, { adminApiKey: config.adminApiKey, serverSecret: loadServerSecret(config), ...config.apiKeys })
@@ -91,7 +92,6 @@ async function assembleApp(config: Config & { databaseUrl: string }, database: O
   })
   // Every instance drops a changed link from its cache (Postgres LISTEN/NOTIFY, migration 005).
   await app.register(linkChangesPlugin, { config, linkCache })
-  await app.register(healthRoutes, { backlogMax: config.clickWriter.bufferMax, logLevel: config.logLevel })
   await app.register(
     async (api) => {
       // JSON only: text/plain (Fastify's other default) would reach handlers as a string; 415 instead.

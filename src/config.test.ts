@@ -31,6 +31,20 @@ describe('loadConfig: settings share intents need', () => {
   })
 })
 
+describe('loadConfig: the settings table', () => {
+  it('puts each variable where the Config has it, with its default, frozen at every level', () => {
+    const config = loadConfig({ LINK_CACHE_TTL_MS: '2000', RATE_LIMIT_WIDGET: '7', PORT: '9000' })
+    expect(config.linkCache).toEqual({ size: 100_000, ttlMs: 2_000 })
+    expect(config.rateLimits).toMatchObject({ windowMs: 60_000, widget: 7 })
+    expect(config.publicUrl).toBe('http://localhost:9000')
+    expect(Object.isFrozen(config) && Object.isFrozen(config.linkCache) && Object.isFrozen(config.blockedDomains)).toBe(true)
+  })
+
+  it.each([['LINK_CACHE_TTL_MS', '5'], ['RATE_LIMIT_WINDOW_MS', '-1'], ['LOG_LEVEL', 'loud']])('refuses a bad nested or top-level %s, naming it', (name, value) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`invalid configuration: ${name}:`))
+  })
+})
+
 describe('loadConfig: TRUST_PROXY', () => {
   it.each([
     ['unset', undefined, false],

@@ -1,7 +1,6 @@
-import type { Pool } from '../infra/database.ts'
+import type { Queryable } from '../infra/pool.ts'
 import { csvLine } from './csv.ts'
 
-type Queryable = Pick<Pool, 'query'>
 
 export type ClickExportFilter = { from: Date; to: Date; linkId?: string; topic?: string }
 

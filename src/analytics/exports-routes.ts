@@ -4,11 +4,9 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { fileAnswer } from '../infra/documented-answers.ts'
 import { Problem, problemResponses } from '../infra/problem.ts'
 import { findLinkByCode } from '../links/link-repository.ts'
-import { Code, Topic } from '../links/link-schemas.ts'
+import { ExportQuery } from './analytics-schemas.ts'
 import { clickCsvChunks } from './click-export.ts'
-import { parseRange, StatsQuery } from './stats-routes.ts'
-
-const ExportQuery = StatsQuery.omit({ interval: true }).extend({ link: Code.optional(), topic: Topic.optional() })
+import { parseRange } from './series.ts'
 
 /** Raw clicks as CSV, streamed: the only read of the clicks table, for people who want every row. */
 export const exportsRoutes: FastifyPluginAsync<{ batchSize?: number }> = async (app, { batchSize }) => {

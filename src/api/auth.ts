@@ -1,6 +1,5 @@
 import type { FastifyRequest, onRequestAsyncHookHandler, onResponseAsyncHookHandler, RouteOptions } from 'fastify'
 import fp from 'fastify-plugin'
-import { sessionKeyOf } from '../dashboard/dashboard-sessions-plugin.ts'
 import { Problem } from '../infra/problem.ts'
 import { countUsableApiKeys } from './api-key-repository.ts'
 import { tooManyProblem, type FailureLimiter } from './failure-limiter.ts'
@@ -27,7 +26,21 @@ declare module 'fastify' {
     principal: Principal | null
   }
   interface FastifyInstance {
+    /**
+     * Decorated by a plugin whose credential stands for an API key (the dashboard's session cookie): the
+     * reference of the key behind the request's credential (KeyAuthenticator.sessionRefOf); undefined when
+     * the request carries none, null when it names no live session (a failed authentication).
+     */
+    sessionKeyOf: (request: FastifyRequest) => Promise<{ keyRef: Buffer } | null | undefined>
     apiKeys: KeyAuthenticator
+    /** Failed authentications per client, for routes that authenticate on their own (the dashboard's sign-in). */
+    authFailures: {
+      /** The key a client's failures are counted by (its address, IPv6 by /64). */
+      clientOf(ip: string): string
+      /** 429 if the client has spent its budget (before any lookup); else its key. */
+      refuseSpent(request: FastifyRequest): string
+      count(client: string): void
+    }
     /** Every route registered after the auth plugin, with the scope it requires. */
     routeScopes: readonly ScopedRoute[]
   }
@@ -103,6 +116,11 @@ export const authPlugin = fp(
     app.addHook('onReady', async () => {
       failures = app.hasDecorator('failedAuth') ? app.failedAuth : null
     })
+    app.decorate('authFailures', {
+      clientOf: clientKey,
+      refuseSpent: (request: FastifyRequest) => refuseSpentClient(failures, request),
+      count: (client: string) => failures?.count(client),
+    })
 
     const authenticate: onRequestAsyncHookHandler = async (request) => {
       const scope = request.routeOptions.config.scope as Scope
@@ -110,7 +128,9 @@ export const authPlugin = fp(
       const inQuery = request.routeOptions.config.publishableKeyInQuery === true
       // Authorization: Bearer wins; without it, a dashboard session cookie stands for the key it was made from
       // (never on a route that takes ?key=: a page's beacon must not act as a signed-in dashboard user).
-      const session = request.headers.authorization || inQuery ? undefined : await sessionKeyOf(request)
+      const server = request.server
+      const session =
+        request.headers.authorization || inQuery || !server.hasDecorator('sessionKeyOf') ? undefined : await server.sessionKeyOf(request)
       const token = inQuery && !request.headers.authorization ? publishableKeyInQuery(request) : null
       const outcome =
         session === undefined ? await keys.authenticate(token ?? bearerToken(request))

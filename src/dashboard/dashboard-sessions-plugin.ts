@@ -22,12 +22,14 @@ export const dashboardSessionsPlugin = fp(
   async (app, { publicUrl, ttlMs = DEFAULT_SESSION_TTL_MS }: { publicUrl: string; ttlMs?: number }) => {
     await app.register(fastifyCookie)
     app.decorate('dashboardSessions', { ...createDashboardSessions({ db: app.pg, ttlMs }), cookie: sessionCookie(publicUrl) })
+    // The auth plugin (registered after) takes a session cookie as the key it was opened with.
+    app.decorate('sessionKeyOf', sessionKeyOf)
   },
   { name: 'dashboard-sessions', dependencies: ['database'] },
 )
 
 /**
- * For the auth plugin: the API key behind the request's session cookie; undefined when the request carries
+ * For the auth plugin (as app.sessionKeyOf): the API key behind the request's session cookie; undefined when the request carries
  * no session cookie, null when the session is unknown, signed out or expired (a failed authentication).
  * Throws 403 when a write could have been forged by another site. The caller still checks the key itself
  * (revoked, expired, scopes).

@@ -1,7 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto'
-import type { Pool } from '../infra/database.ts'
+import type { Queryable } from '../infra/pool.ts'
 
-type Queryable = Pick<Pool, 'query'>
 
 /** The key a session was made from: its id, and the reference the authenticator made of it (sessionRefOf). */
 export type SessionKey = { keyId: string; keyRef: Buffer }

@@ -1,53 +1,19 @@
 import multipart from '@fastify/multipart'
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
-import { z } from 'zod'
 import { jsonAnswer } from '../infra/documented-answers.ts'
 import { Problem, ProblemDocument, problemResponses } from '../infra/problem.ts'
 import type { LinkCache } from '../links/link-cache.ts'
 import type { UrlPolicy } from '../links/url-policy.ts'
 import { checkImportDomain } from './import-domain.ts'
-import { IMPORT_FORMATS, ImportFormatError } from './import-record.ts'
+import { ImportQuery, ImportSummaryView } from './import-schemas.ts'
+import { ImportFormatError } from './import-record.ts'
 import { runImport } from './run-import.ts'
 
 export type ImportsRoutesOptions = { publicUrl: string; urlPolicy: UrlPolicy; linkCache: LinkCache }
 
 /** An export larger than this goes through `umbra import` (no limit there) or in parts. */
 export const MAX_IMPORT_BYTES = 5 * 1024 * 1024
-
-const ImportQuery = z.strictObject({
-  format: z.enum(IMPORT_FORMATS),
-  dryRun: z
-    .enum(['true', 'false'])
-    .default('false')
-    .transform((v) => v === 'true'),
-  domain: z.string().max(253).optional(),
-})
-
-const Line = z.object({ line: z.number(), code: z.string().nullable() })
-export const ImportSummaryView = z
-  .object({
-    format: z.enum(IMPORT_FORMATS),
-    dryRun: z.boolean(),
-    created: z.number().describe('links made (in a dry run: that would be made)'),
-    unchanged: z.number().describe('links already here with the same code and target, left as they are'),
-    conflicts: z
-      .array(Line.extend({ reason: z.string() }))
-      .describe('links not imported, and why, by line of the file'),
-    warnings: z.array(Line.extend({ message: z.string() })).describe('links imported with a field left out or changed'),
-  })
-  .meta({
-    examples: [
-      {
-        format: 'bitly',
-        dryRun: false,
-        created: 2,
-        unchanged: 0,
-        conflicts: [{ line: 4, code: 'api', reason: 'code: "api" is reserved' }],
-        warnings: [{ line: 3, code: 'spring', message: 'tag "#2024": no usable topic in it, left out' }],
-      },
-    ],
-  })
 
 async function readUpload(request: FastifyRequest): Promise<string> {
   if (!request.isMultipart()) {

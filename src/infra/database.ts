@@ -6,12 +6,12 @@ import type { Config } from '../config.ts'
 import { claimDirectory } from './directory-lock.ts'
 import { openEmbeddedPostgres } from './embedded-postgres.ts'
 import { runMigrations } from './migrate.ts'
+import type { Pool } from './pool.ts'
 
 // A server that does not answer (a network partition) fails a query after this, rather than hanging it.
 const CONNECT_TIMEOUT_MS = 5_000
 
-/** The slice of pg.Pool that Umbra uses. */
-export type Pool = Pick<pg.Pool, 'query' | 'connect' | 'end'>
+export type { Pool } from './pool.ts'
 
 export type DatabaseKind = 'postgres' | 'embedded'
 

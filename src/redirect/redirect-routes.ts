@@ -1,14 +1,11 @@
 import type { FastifyBaseLogger, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import { clientKey } from '../api/rate-limits.ts'
-import { captureRequestOf } from '../clicks/capture-click.ts'
 import type { ProxyTrust } from '../infra/client-address.ts'
 import type { LinkCache, ResolvedLink } from '../links/link-cache.ts'
 import { sendGonePage, sendNotFoundPage, sendTooManyPage, sendUnavailablePage } from './pages.ts'
+import { ANY_CODE, captureRequestReader, isLive, REDIRECT_HEADERS, REDIRECT_STATUS } from './redirect-answer.ts'
 import { installRedirectFastPath } from './redirect-fast-path.ts'
 import { noAnswers, registerRedirectMetrics } from './redirect-metrics.ts'
-
-// Every code ever minted matches this; anything else is answered without a lookup.
-const ANY_CODE = /^[A-Za-z0-9_-]{1,64}$/
 
 export type RedirectRoutesOptions = {
   linkCache: LinkCache
@@ -20,8 +17,7 @@ export type RedirectRoutesOptions = {
   fastPath?: boolean
 }
 
-// 302, not 301: browsers cache a 301 and we would never see the next click.
-const sendRedirect = (reply: FastifyReply, url: string) => void reply.redirect(url, 302)
+const sendRedirect = (reply: FastifyReply, url: string) => void reply.redirect(url, REDIRECT_STATUS)
 
 /**
  * GET /:code — the hot path: resolve (cache first) → capture the click → 302 once its journal line is
@@ -29,6 +25,7 @@ const sendRedirect = (reply: FastifyReply, url: string) => void reply.redirect(u
  */
 export const redirectRoutes: FastifyPluginAsync<RedirectRoutesOptions> = async (app, { linkCache, proxyTrust = null, countryHeader, fastPath = false }) => {
   const { capture, writer } = app.clicks
+  const readRequest = captureRequestReader({ proxyTrust, countryHeader })
   const missPages = app.missPages
   const answered = noAnswers()
   if (app.hasDecorator('metrics')) registerRedirectMetrics(app.metrics.registry, answered, linkCache.stats)
@@ -42,20 +39,20 @@ export const redirectRoutes: FastifyPluginAsync<RedirectRoutesOptions> = async (
       answered[404]++
       return sendNotFoundPage(reply)
     }
-    if (link.disabled || (link.expiresAtMs !== null && link.expiresAtMs <= Date.now())) {
+    if (!isLive(link, Date.now())) {
       answered[410]++
       return sendGonePage(reply)
     }
     try {
-      capture(captureRequestOf(request.method, request.headers, request.ip, countryHeader), link)
+      capture(readRequest(request.raw), link)
     } catch (err) {
       log.error({ err }, 'click capture failed')
     }
     answered[302]++
-    reply.header('cache-control', 'private, no-store').header('x-robots-tag', 'noindex')
+    reply.headers(REDIRECT_HEADERS)
     // The click's journal line is written once per turn of the event loop for every request of that
     // turn; the 302 leaves right after, so a redirect that got out always has its click on disk.
-    writer.afterJournalWrite(sendRedirect, reply, link.url)
+    writer.afterWrite(sendRedirect, reply, link.url)
   }
 
   app.get<{ Params: { code: string } }>(
@@ -93,11 +90,10 @@ export const redirectRoutes: FastifyPluginAsync<RedirectRoutesOptions> = async (
     installRedirectFastPath(app, {
       linkCache,
       capture,
-      afterJournalWrite: writer.afterJournalWrite,
+      afterWrite: writer.afterWrite,
       answered,
-      proxyTrust,
+      readRequest,
       missPages,
-      countryHeader,
       onCaptureError: (err) => log.error({ err }, 'click capture failed'),
     })
 }

@@ -1,7 +1,6 @@
-import type { Pool } from '../infra/database.ts'
+import type { Queryable } from '../infra/pool.ts'
 import { LINK_COLUMNS, type LinkRow } from '../links/link-repository.ts'
 
-type Queryable = Pick<Pool, 'query'>
 
 export type ContentRow = {
   id: string

@@ -1,15 +1,11 @@
 import type { FastifyPluginAsync } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import QRCode from 'qrcode'
-import { z } from 'zod'
 import { fileAnswer } from '../infra/documented-answers.ts'
 import { Problem, problemResponses } from '../infra/problem.ts'
 import { findLinkByCode } from '../links/link-repository.ts'
 import { LinkParams } from '../links/link-schemas.ts'
-
-const QrQuery = z.strictObject({
-  size: z.coerce.number().int().min(64).max(2048).default(512).describe('PNG width and height in pixels'),
-})
+import { QrQuery } from './share-schemas.ts'
 
 // M recovers from ~15% damage: enough for print and screens, and keeps short links at a small version.
 const QR_OPTIONS = { errorCorrectionLevel: 'M', margin: 2 } as const

@@ -89,3 +89,11 @@ export const ListSharesQuery = z.strictObject({
   topic: Topic.optional(),
   campaign: Campaign.optional(),
 })
+
+/** The headers a kit's creation reads. */
+export const KitHeaders = z.looseObject({ 'idempotency-key': IdempotencyKeyHeader.optional() })
+
+/** GET /links/:code/qr (qr-routes.ts). */
+export const QrQuery = z.strictObject({
+  size: z.coerce.number().int().min(64).max(2048).default(512).describe('PNG width and height in pixels'),
+})

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
-import { z } from 'zod'
 import { jsonAnswer } from '../infra/documented-answers.ts'
+import { decodeIdCursor, encodeIdCursor } from '../infra/id-cursor.ts'
 import { Problem, problemResponses } from '../infra/problem.ts'
 import type { LinkCache } from '../links/link-cache.ts'
 import type { LinkRow } from '../links/link-repository.ts'
@@ -10,19 +10,10 @@ import type { UrlPolicy } from '../links/url-policy.ts'
 import { findContent, listContents, liveLinksOfContents, updateContent } from './content-repository.ts'
 import { createShareKit, type KitCaller, type ShareKitRequest } from './create-share-kit.ts'
 import { publishableKeyRefusal } from './publishable-origin.ts'
-import { CreateShareKit, IdempotencyKeyHeader, ListSharesQuery, ShareKitList, ShareKitView, ShareParams, UpdateShareKit } from './share-schemas.ts'
+import { CreateShareKit, KitHeaders, ListSharesQuery, ShareKitList, ShareKitView, ShareParams, UpdateShareKit } from './share-schemas.ts'
 import { toShareKitView, type KitUrls } from './share-kit-view.ts'
 
 export type SharesRoutesOptions = KitUrls & { urlPolicy: UrlPolicy; linkCache: LinkCache; /** WIDGET_MINTS_PER_DAY */ widgetMintsPerDay: number }
-
-const encodeCursor = (id: string) => Buffer.from(id).toString('base64url')
-function decodeCursor(cursor: string): string {
-  const id = Buffer.from(cursor, 'base64url').toString()
-  if (!/^[1-9]\d{0,18}$/.test(id)) throw Problem.field('cursor', 'is not a cursor this API returned')
-  return id
-}
-
-const KitHeaders = z.looseObject({ 'idempotency-key': IdempotencyKeyHeader.optional() })
 
 /**
  * Makes the share kit for a request, after the checks every caller passes: the URL policy, and for a
@@ -97,14 +88,14 @@ export const sharesRoutes: FastifyPluginAsync<SharesRoutesOptions> = async (app,
     schema: { tags: ['shares'], summary: 'List share kits, newest first, by topic or campaign', querystring: ListSharesQuery, response: { 200: ShareKitList } },
   }, async (request) => {
     const { limit, cursor, topic, campaign } = request.query
-    const rows = await listContents(db, { topic, campaign, limit: limit + 1, beforeId: cursor ? decodeCursor(cursor) : undefined })
+    const rows = await listContents(db, { topic, campaign, limit: limit + 1, beforeId: cursor ? decodeIdCursor(cursor) : undefined })
     const page = rows.slice(0, limit)
     const links = await liveLinksOfContents(db, page.map((c) => c.id))
     const byContent = new Map<string, LinkRow[]>()
     for (const l of links) byContent.set(l.content_id!, [...(byContent.get(l.content_id!) ?? []), l])
     return {
       items: page.map((c) => toShareKitView(c, byContent.get(c.id) ?? [], opts)),
-      nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1].id) : null,
+      nextCursor: rows.length > limit ? encodeIdCursor(page[page.length - 1].id) : null,
     }
   })
 }

@@ -1,12 +1,13 @@
+import { COPY_BINARY_HEADER } from '../journal/row-codec.ts'
+
+export { COPY_BINARY_HEADER }
+
 /**
  * A click as one row of Postgres' binary COPY format, in CLICK_COLUMNS order. The journal stores these
  * rows and the writer streams them to Postgres as they are: a click is encoded once, at capture, with no
  * text to build (ids, times and hashes go as 8-byte integers Postgres does not parse).
  */
 export const CLICK_COLUMNS = ['id', 'link_id', 'clicked_at', 'verdict_id', 'visitor', 'language', 'country'] as const
-
-/** What a binary COPY stream starts with: the PGCOPY signature, flags 0 and no header extension. */
-export const COPY_BINARY_HEADER = Buffer.from([0x50, 0x47, 0x43, 0x4f, 0x50, 0x59, 0x0a, 0xff, 0x0d, 0x0a, 0x00, 0, 0, 0, 0, 0, 0, 0, 0])
 
 /** Longest language tag kept (RFC 5646's minimum buffer size); capture drops longer ones. */
 export const MAX_LANGUAGE = 35

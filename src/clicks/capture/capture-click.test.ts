@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { createClickCapture, type CaptureRequest } from './capture-click.ts'
-import { createClickClassifier } from './classify/create-click-classifier.ts'
-import type { DescribedClassification } from './classify/classification.ts'
-import type { LossReason } from './click-record.ts'
-import { decodeClickRows, writeClickRow, MAX_CLICK_ROW_BYTES } from './click-row.ts'
-import type { ClickVerdict } from './click-verdict.ts'
+import { createClickCapture } from './capture-click.ts'
+import type { CaptureRequest } from './capture-request.ts'
+import { createClickLabeler } from '../classify/create-click-classifier.ts'
+import type { DescribedClassification } from '../classify/classification.ts'
+import type { LossReason } from '../click-record.ts'
+import { decodeClickRows, writeClickRow, MAX_CLICK_ROW_BYTES } from '../click-kind/click-row.ts'
+import type { ClickVerdict } from '../verdicts/click-verdict.ts'
 
 const CHROME = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36'
 const INSTAGRAM =
@@ -24,12 +25,18 @@ type Captured = {
 function setup(honorDnt = false) {
   const captured: Captured[] = []
   const losses: { linkId: string; reason: LossReason }[] = []
+  // Each prefix the hasher was asked for: the one capture handed back to reuse, and the one it got.
+  const prefixes: { reuse: unknown; got: unknown }[] = []
   let id = 100
   const capture = createClickCapture({
-    classify: createClickClassifier({ ownHosts: ['u.example'] }),
+    classify: createClickLabeler({ ownHosts: ['u.example'] }),
     // A stand-in that shows what went into the hash: the length of the IP and of the user agent.
     visitors: {
-      prefix: (userAgent, at, reuse) => reuse ?? { day: Math.floor(at / 86_400_000), sip: Int32Array.of(userAgent.length) },
+      prefix: (userAgent, at, reuse) => {
+        const got = reuse ?? { day: Math.floor(at / 86_400_000), sip: Int32Array.of(userAgent.length) }
+        prefixes.push({ reuse, got })
+        return got
+      },
       finish: (p, ip) => (ip.length * 1_000 + p.sip[0]) * 10 + 1,
     },
     mintId: () => id++,
@@ -43,7 +50,7 @@ function setup(honorDnt = false) {
     recordLoss: (linkId, _at, reason) => losses.push({ linkId, reason }),
     honorDnt,
   })
-  return { capture, captured, losses }
+  return { capture, captured, losses, prefixes }
 }
 
 const link = (id: number) => ({ id: String(id), numericId: id })
@@ -108,12 +115,13 @@ describe('capturing a click as its row and verdict', () => {
   })
 
   it('a repeated user agent reuses its verdict and its visitor hashing state, and another referrer gets its own verdict', () => {
-    const { capture, captured } = setup()
+    const { capture, captured, prefixes } = setup()
     capture(request({}), link(1))
     capture(request({ ip: '198.51.100.7' }), link(2))
     capture(request({ referer: 'https://www.google.com/' }), link(1))
     expect(captured[1].verdict).toBe(captured[0].verdict)
-    expect(captured[1].verdict.visitorPrefix).toBe(captured[0].verdict.visitorPrefix)
+    expect(prefixes[0].reuse).toBeNull()
+    expect(prefixes[1].reuse).toBe(prefixes[0].got)
     expect(captured[1].row).toMatchObject({ id: 101, linkId: 2 })
     expect(captured[1].row.visitor).not.toBe(captured[0].row.visitor)
     expect(captured[2].verdict).not.toBe(captured[0].verdict)

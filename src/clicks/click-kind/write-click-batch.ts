@@ -1,11 +1,15 @@
 import type pg from 'pg'
-import type { Pool } from '../infra/database.ts'
-import { copyFrom, type CopyPayload } from '../infra/pg-copy-from.ts'
-import type { BatchRollups } from './batch-rollups.ts'
-import type { LossRecord } from './click-record.ts'
+import type { Pool } from '../../infra/database.ts'
+import { copyFrom, type CopyPayload } from '../../infra/pg-copy-from.ts'
+import type { BatchRollups } from '../rollups/batch-rollups.ts'
+import type { LossRecord } from '../click-record.ts'
+import { hourOf, LABEL_FIELDS, ROLLUPS } from '../rollups/rollup-keys.ts'
+import {
+  daySql, DIMENSION_VALUE_SQL, dimensionRowsSql, DIMENSIONS_KEY, DIMENSIONS_UPSERT, HOURLY_KEY, HOURLY_PARAMS, HOURLY_UNNEST,
+  HOURLY_UPSERT, hourlyLabelsSql, hourSql, isPersonSql, positions,
+} from '../rollups/rollup-sql.ts'
 import { CLICK_COLUMNS } from './click-row.ts'
 
-const HOUR_MS = 3_600_000
 const COLUMNS = CLICK_COLUMNS.join(', ')
 
 /**
@@ -27,15 +31,16 @@ const INSERT_VERDICTS = `insert into click_verdicts select * from verdict_batch 
 
 // A fresh batch (ids minted by this process, never sent before) cannot hold a click Postgres already has:
 // its rows are COPYed straight into clicks, and its rollups, counted in memory, upserted from arrays.
+const D = HOURLY_PARAMS
 const UPSERT_ROLLUPS = `
 with rollups as (
-  insert into click_rollups_hourly as r (link_id, hour, kind, medium, app, visibility, clicks)
-  select * from unnest($1::bigint[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[])
-  on conflict (link_id, hour, kind, medium, app, visibility) do update set clicks = r.clicks + excluded.clicks
+  insert into ${ROLLUPS.hourly.table} as r (${HOURLY_KEY}, clicks)
+  select * from ${HOURLY_UNNEST}
+  ${HOURLY_UPSERT}
 )
-insert into click_dimensions_daily as d (link_id, day, dimension, value, clicks)
-select * from unnest($8::bigint[], $9::date[], $10::text[], $11::text[], $12::bigint[])
-on conflict (link_id, day, dimension, value) do update set clicks = d.clicks + excluded.clicks`
+insert into ${ROLLUPS.dimensions.table} as d (${DIMENSIONS_KEY}, clicks)
+select * from unnest($${D + 1}::bigint[], $${D + 2}::date[], $${D + 3}::text[], $${D + 4}::text[], $${D + 5}::bigint[])
+${DIMENSIONS_UPSERT}`
 
 // The batch's visitor-day rows, on a second connection while the first one COPYs: Postgres then works on
 // two cores. A transaction of its own, committed before the clicks' (a committed click always has its
@@ -46,7 +51,7 @@ on conflict (link_id, day, dimension, value) do update set clicks = d.clicks + e
 // any other such wait (a reclassification holding the day): the batch fails and is retried the careful way.
 const BEGIN_VISITORS = `begin; set local lock_timeout = '5s'`
 const INSERT_VISITORS = `
-insert into link_visitors_daily (link_id, day, visitor)
+insert into ${ROLLUPS.visitors.table} (link_id, day, visitor)
 select * from unnest($1::bigint[], $2::date[], $3::bigint[])
 on conflict do nothing`
 
@@ -57,6 +62,8 @@ on conflict do nothing`
 // are computed from the rows actually inserted, in the same statement, and upserted in key order, so two
 // instances writing the same hot link's rows lock them in the same order and cannot deadlock.
 const BATCH_TIME_RANGE = `select min(clicked_at)::text as first, max(clicked_at)::text as last from click_batch`
+const HOURLY_COLUMNS = 2 + ROLLUPS.hourly.labels.length
+const LABEL_FIELDS_SQL = LABEL_FIELDS.map((f) => `v.${f}`).join(', ')
 const INSERT_FROM_STAGING = `
 with inserted as (
   insert into clicks (${COLUMNS})
@@ -64,28 +71,28 @@ with inserted as (
   where not exists (select 1 from clicks c where c.clicked_at between $1 and $2 and c.id = b.id and c.clicked_at = b.clicked_at)
   returning link_id, clicked_at, verdict_id, visitor
 ), labeled as (
-  select i.link_id, i.clicked_at, i.visitor, v.kind, v.medium, v.app, v.visibility, v.browser, v.os, v.device
+  select i.link_id, i.clicked_at, i.visitor, ${LABEL_FIELDS_SQL}
   from inserted i join click_verdicts v on v.id = i.verdict_id
 ), rollups as (
-  insert into click_rollups_hourly as r (link_id, hour, kind, medium, app, visibility, clicks)
-  select link_id, date_trunc('hour', clicked_at), kind, coalesce(medium, ''), coalesce(app, ''), coalesce(visibility, ''), count(*)
+  insert into ${ROLLUPS.hourly.table} as r (${HOURLY_KEY}, clicks)
+  select link_id, ${hourSql('clicked_at')}, ${hourlyLabelsSql().join(', ')}, count(*)
   from labeled
-  group by 1, 2, 3, 4, 5, 6
-  order by 1, 2, 3, 4, 5, 6
-  on conflict (link_id, hour, kind, medium, app, visibility) do update set clicks = r.clicks + excluded.clicks
+  group by ${positions(HOURLY_COLUMNS)}
+  order by ${positions(HOURLY_COLUMNS)}
+  ${HOURLY_UPSERT}
 ), dimensions as (
-  insert into click_dimensions_daily as d (link_id, day, dimension, value, clicks)
-  select link_id, (clicked_at at time zone 'UTC')::date, dim.name, coalesce(dim.value, 'unknown'), count(*)
-  from labeled, lateral (values ('browser', browser), ('os', os), ('device', device)) as dim(name, value)
-  where kind = 'human'
+  insert into ${ROLLUPS.dimensions.table} as d (${DIMENSIONS_KEY}, clicks)
+  select link_id, ${daySql('clicked_at')}, dim.name, ${DIMENSION_VALUE_SQL}, count(*)
+  from labeled, ${dimensionRowsSql()}
+  where ${isPersonSql()}
   group by 1, 2, 3, 4
   order by 1, 2, 3, 4
-  on conflict (link_id, day, dimension, value) do update set clicks = d.clicks + excluded.clicks
+  ${DIMENSIONS_UPSERT}
 ), visitors as (
-  insert into link_visitors_daily (link_id, day, visitor)
-  select distinct link_id, (clicked_at at time zone 'UTC')::date, visitor
+  insert into ${ROLLUPS.visitors.table} (link_id, day, visitor)
+  select distinct link_id, ${daySql('clicked_at')}, visitor
   from labeled
-  where kind = 'human' and visitor is not null
+  where ${isPersonSql()} and visitor is not null
   order by 1, 2, 3
   on conflict do nothing
 )
@@ -93,10 +100,10 @@ select count(*)::int as inserted from inserted`
 
 /** HEAD requests and prefetches: pre-aggregated per link, hour and reason, added to the rollups. */
 const INSERT_LOSSES = `
-insert into click_rollups_hourly as r (link_id, hour, kind, clicks)
+insert into ${ROLLUPS.hourly.table} as r (link_id, hour, kind, clicks)
 select * from unnest($1::bigint[], $2::timestamptz[], $3::text[], $4::bigint[])
 order by 1, 2, 3
-on conflict (link_id, hour, kind, medium, app, visibility) do update set clicks = r.clicks + excluded.clicks`
+${HOURLY_UPSERT}`
 
 /**
  * Writes batches of clicks with their verdicts and rollups, one transaction per batch, as binary COPY.
@@ -164,7 +171,7 @@ async function insertVisitorsAlone(client: pg.PoolClient, visitors: unknown[]) {
 function lossColumns(losses: readonly LossRecord[]): unknown[][] {
   const counts = new Map<string, number>()
   for (const l of losses) {
-    const key = `${l.linkId}|${Math.floor(l.at / HOUR_MS) * HOUR_MS}|${l.reason}`
+    const key = `${l.linkId}|${hourOf(l.at)}|${l.reason}`
     counts.set(key, (counts.get(key) ?? 0) + 1)
   }
   const keys = [...counts.keys()].map((k) => k.split('|'))

@@ -1,6 +1,5 @@
 import { hash } from 'node:crypto'
-import type { DescribedClassification } from './classify/classification.ts'
-import type { VisitorPrefix } from './visitor-hash.ts'
+import type { DescribedClassification } from '../classify/classification.ts'
 
 /** click_verdicts' columns, in the order of a verdict's journal line (migration 013). */
 export const VERDICT_COLUMNS = [
@@ -10,7 +9,8 @@ export const VERDICT_COLUMNS = [
 /**
  * What one request context (user agent, referrer, X-Requested-With) says about every click that carries
  * it, and what the classifier made of it: stored once as a row of click_verdicts, which click rows point
- * to by id. Immutable in Postgres; the few mutable fields below are this process's bookkeeping.
+ * to by id. Immutable, here as in Postgres: which batches list it is verdict-ledger.ts's bookkeeping,
+ * the visitor hashing state that goes with it is capture's (verdict-memo.ts).
  */
 export type ClickVerdict = {
   /** click_verdicts.id as decimal text, and the same 64 bits as the two words a binary click row carries. */
@@ -25,12 +25,6 @@ export type ClickVerdict = {
   readonly label: DescribedClassification
   /** Its click_verdicts row as a COPY text line: the journal keeps it beside the clicks that use it. */
   readonly line: string
-  /** Set once a committed batch carried it: later batches need not send it again. */
-  stored: boolean
-  /** The open batch that lists it (a batch lists every verdict it uses that is not stored yet). */
-  listedIn: number
-  /** Visitor hashing state after this user agent, for one day (capture's). */
-  visitorPrefix: VisitorPrefix | null
 }
 
 const NULL = '\\N'
@@ -58,9 +52,5 @@ export function createClickVerdict(userAgent: string, referrer: string, requeste
   const id = digest.readBigInt64BE(0).toString()
   // Empty text is stored as NULL, as a click with no referrer always was.
   const line = `${[id, ...content.map((f) => copyText(f || null))].join('\t')}\n`
-  return {
-    id, idHigh: digest.readUInt32BE(0), idLow: digest.readUInt32BE(4),
-    userAgent, referrer, requestedWith, label, line,
-    stored: false, listedIn: -1, visitorPrefix: null,
-  }
+  return Object.freeze({ id, idHigh: digest.readUInt32BE(0), idLow: digest.readUInt32BE(4), userAgent, referrer, requestedWith, label, line })
 }

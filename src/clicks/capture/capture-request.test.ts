@@ -1,12 +1,28 @@
-import { IncomingMessage } from 'node:http'
+import { IncomingMessage, type IncomingHttpHeaders } from 'node:http'
 import { Socket } from 'node:net'
 import { describe, expect, it } from 'vitest'
-import { captureRequestOf, type CaptureRequest } from '../clicks/capture-click.ts'
-import { proxyTrustOf } from '../infra/client-address.ts'
-import { readRawCaptureRequest } from './raw-capture-request.ts'
+import { proxyTrustOf } from '../../infra/client-address.ts'
+import { readRawCaptureRequest, type CaptureRequest } from './capture-request.ts'
 
 const CHROME = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36'
 const SOCKET_IP = '192.0.2.10'
+
+const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v)
+
+/** The reference: a CaptureRequest from the headers Node parses into an object. */
+function captureRequestOf(method: string, headers: IncomingHttpHeaders, ip: string, countryHeader: string | undefined): CaptureRequest {
+  return {
+    method,
+    ip,
+    userAgent: headers['user-agent'],
+    referer: headers.referer,
+    requestedWith: first(headers['x-requested-with']),
+    acceptLanguage: headers['accept-language'],
+    purpose: first(headers['sec-purpose'] ?? headers.purpose ?? headers['x-moz']),
+    optsOut: headers.dnt === '1' || headers['sec-gpc'] === '1',
+    country: countryHeader ? first(headers[countryHeader]) : undefined,
+  }
+}
 
 /** A request as Node's HTTP parser hands it over: rawHeaders set, `headers` built on first read. */
 function parsed(rawHeaders: string[], method = 'GET'): IncomingMessage {
@@ -18,7 +34,7 @@ function parsed(rawHeaders: string[], method = 'GET'): IncomingMessage {
   return req
 }
 
-// Each raw header list, read both ways: from the raw list, and from Node's parsed headers as the Fastify route does.
+// Each raw header list, read both ways: from the raw list, and from Node's parsed headers.
 const sameAsNode: [string, string[], { method?: string; countryHeader?: string }?][] = [
   ['a browser', ['Host', 'u.example', 'User-Agent', CHROME, 'Accept', '*/*', 'Accept-Language', 'fr-CH, fr;q=0.9']],
   ['lower-case names', ['host', 'u.example', 'user-agent', CHROME, 'referer', 'https://mail.google.com/', 'accept-language', 'en']],

@@ -1,17 +1,14 @@
-import type { ClickRecord } from './click-record.ts'
+import { dayOf, hourOf, ROLLUPS, type RollupLabel } from './rollup-keys.ts'
 
-const HOUR_MS = 3_600_000
-const DAY_MS = 86_400_000
-
-/** The label fields of a click that rollups count by; the classifier hands out one frozen object per verdict. */
-export type RollupLabel = Pick<ClickRecord, 'kind' | 'medium' | 'app' | 'visibility' | 'browser' | 'os' | 'device'>
+export type { RollupLabel }
 
 /**
  * Rollup rows of one batch as Postgres array literals (one per column, ready for unnest), sorted by
  * primary key so that concurrent writers lock rows in one order.
  */
 export type RollupColumns = {
-  hourly: [linkIds: string, hours: string, kinds: string, media: string, apps: string, visibilities: string, clicks: string]
+  /** Link ids, hours, one column per hourly label (ROLLUPS.hourly.labels), clicks. */
+  hourly: string[]
   dimensions: [linkIds: string, days: string, dimensions: string, values: string, clicks: string]
   visitors: [linkIds: string, days: string, visitors: string]
 }
@@ -38,14 +35,14 @@ export function createBatchRollups() {
 
     /** One click: its link, time (epoch ms), visitor hash (humans only) and label. */
     add(linkId: string, at: number, visitor: number | null, label: RollupLabel) {
-      const hour = at - (at % HOUR_MS)
+      const hour = hourOf(at)
       let byHour = counts.get(linkId)
       if (byHour === undefined) counts.set(linkId, (byHour = new Map()))
       let byLabel = byHour.get(hour)
       if (byLabel === undefined) byHour.set(hour, (byLabel = new Map()))
       byLabel.set(label, (byLabel.get(label) ?? 0) + 1)
-      if (visitor !== null && label.kind === 'human') {
-        const day = at - (at % DAY_MS)
+      if (visitor !== null && label.kind === ROLLUPS.person) {
+        const day = dayOf(at)
         let byDay = visitors.get(linkId)
         if (byDay === undefined) visitors.set(linkId, (byDay = new Map()))
         let set = byDay.get(day)
@@ -73,13 +70,13 @@ function rankLabels(labels: Iterable<RollupLabel>) {
   const parts = new Map<RollupLabel, { hour: string; dims: string[] | null }>()
   for (const l of labels) {
     if (parts.has(l)) continue
-    // Same keys and defaults as the SQL rollups: '' for a missing label, 'unknown' for a missing dimension.
-    const hourParts = [l.kind, l.medium ?? '', l.app ?? '', l.visibility ?? ''].map(quoted)
+    // The keys and defaults of rollup-keys.ts, as the SQL rollups use them.
+    const hourParts = ROLLUPS.hourly.labels.map((k) => quoted(l[k] ?? ROLLUPS.hourly.missing))
     const hour = hourParts.join('\0')
     hourKeys.set(hour, hourParts)
     let dims: string[] | null = null
-    if (l.kind === 'human') {
-      dims = (['browser', 'os', 'device'] as const).map((dim) => `${dim}\0${l[dim] ?? 'unknown'}`)
+    if (l.kind === ROLLUPS.person) {
+      dims = ROLLUPS.dimensions.names.map((dim) => `${dim}\0${l[dim] ?? ROLLUPS.dimensions.missing}`)
       for (const k of dims) dimKeys.set(k, k.split('\0').map(quoted))
     }
     parts.set(l, { hour, dims })
@@ -97,7 +94,7 @@ function buildColumns(counts: Map<string, Map<number, Map<RollupLabel, number>>>
   const labels = new Set<RollupLabel>()
   for (const byHour of counts.values()) for (const byLabel of byHour.values()) for (const l of byLabel.keys()) labels.add(l)
   const { rankOf, hourRows, dimRows } = rankLabels(labels)
-  const h = { links: [] as string[], hours: [] as string[], kinds: [] as string[], media: [] as string[], apps: [] as string[], vis: [] as string[], n: [] as number[] }
+  const h = { links: [] as string[], hours: [] as string[], labels: ROLLUPS.hourly.labels.map(() => [] as string[]), n: [] as number[] }
   const d = { links: [] as string[], days: [] as string[], dims: [] as string[], values: [] as string[], n: [] as number[] }
   const hourCounts = new Float64Array(hourRows.length)
   const dimCounts = new Float64Array(dimRows.length)
@@ -114,7 +111,7 @@ function buildColumns(counts: Map<string, Map<number, Map<RollupLabel, number>>>
     }
     for (const hour of [...byHour.keys()].sort((a, b) => a - b)) {
       const hourIso = new Date(hour).toISOString()
-      const hourDay = hour - (hour % DAY_MS)
+      const hourDay = dayOf(hour)
       if (hourDay !== day) {
         flushDay()
         day = hourDay
@@ -127,8 +124,8 @@ function buildColumns(counts: Map<string, Map<number, Map<RollupLabel, number>>>
       }
       for (let r = 0; r < hourCounts.length; r++)
         if (hourCounts[r] > 0) {
-          const [kind, medium, app, vis] = hourRows[r]
-          h.links.push(linkId), h.hours.push(hourIso), h.kinds.push(kind), h.media.push(medium), h.apps.push(app), h.vis.push(vis), h.n.push(hourCounts[r])
+          h.links.push(linkId), h.hours.push(hourIso), h.n.push(hourCounts[r])
+          for (let c = 0; c < h.labels.length; c++) h.labels[c].push(hourRows[r][c])
           hourCounts[r] = 0
         }
     }
@@ -147,7 +144,7 @@ function buildColumns(counts: Map<string, Map<number, Map<RollupLabel, number>>>
     }
   }
   return {
-    hourly: [plainArray(h.links), plainArray(h.hours), plainArray(h.kinds), plainArray(h.media), plainArray(h.apps), plainArray(h.vis), plainArray(h.n)],
+    hourly: [plainArray(h.links), plainArray(h.hours), ...h.labels.map(plainArray), plainArray(h.n)],
     dimensions: [plainArray(d.links), plainArray(d.days), plainArray(d.dims), plainArray(d.values), plainArray(d.n)],
     visitors: [plainArray(v.links), plainArray(v.days), plainArray(v.visitors)],
   }

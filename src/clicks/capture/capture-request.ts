@@ -1,6 +1,24 @@
 import type { IncomingMessage } from 'node:http'
-import type { CaptureRequest } from '../clicks/capture-click.ts'
-import { clientAddress, type ProxyTrust } from '../infra/client-address.ts'
+import { clientAddress, type ProxyTrust } from '../../infra/client-address.ts'
+
+/**
+ * What capture reads from a request: method, client address and a few headers (the first value of each),
+ * read by readRawCaptureRequest below for the fast path and the Fastify route alike.
+ */
+export type CaptureRequest = {
+  method: string
+  ip: string
+  userAgent: string | undefined
+  referer: string | undefined
+  requestedWith: string | undefined
+  acceptLanguage: string | undefined
+  /** Sec-Purpose, Purpose or X-Moz: where browsers say a request is a prefetch. */
+  purpose: string | undefined
+  /** DNT: 1 or Sec-GPC: 1. */
+  optsOut: boolean
+  /** The value of COUNTRY_HEADER, when one is configured. */
+  country: string | undefined
+}
 
 /** Whether a header name as sent equals `lower` (a lower-case token) ignoring case, without building a string. */
 function isHeader(name: string, lower: string): boolean {
@@ -12,11 +30,11 @@ function isHeader(name: string, lower: string): boolean {
 }
 
 /**
- * A CaptureRequest read straight from a request's raw header list, for the fast path: Node builds
- * `req.headers` (an object of every header, names lower-cased) only when it is read, and the fast
- * path never reads it. Same answers as captureRequestOf on the parsed headers, except that a repeated
- * header counts by its first value (Node keeps the first User-Agent and Referer, and joins the rest), but for
- * X-Forwarded-For, joined as Node joins it, so the client address is the one Fastify's request.ip names.
+ * A CaptureRequest read straight from a request's raw header list: Node builds `req.headers` (an object
+ * of every header, names lower-cased) only when it is read, and the fast path never reads it. The same
+ * answers as reading Node's parsed headers (capture-request.test.ts checks both ways), except that a
+ * repeated header counts by its first value (Node keeps the first User-Agent and Referer, and joins the rest),
+ * but for X-Forwarded-For, joined as Node joins it, so the client address is the one Fastify's request.ip names.
  */
 export function readRawCaptureRequest(req: IncomingMessage, countryHeader: string | undefined, proxyTrust: ProxyTrust | null): CaptureRequest {
   const r: CaptureRequest = {

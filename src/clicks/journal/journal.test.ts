@@ -2,9 +2,10 @@ import { appendFileSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFile
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { openClickJournal } from './click-journal.ts'
-import { COPY_BINARY_HEADER, decodeClickRows, MAX_CLICK_ROW_BYTES, writeClickRow } from './click-row.ts'
-import { createClickVerdict } from './click-verdict.ts'
+import { clickKindCodec } from '../click-kind/click-kind.ts'
+import { openJournal } from './journal.ts'
+import { COPY_BINARY_HEADER, decodeClickRows, MAX_CLICK_ROW_BYTES, writeClickRow } from '../click-kind/click-row.ts'
+import { createClickVerdict } from '../verdicts/click-verdict.ts'
 
 const verdict = createClickVerdict('ua', '', '', Object.freeze({
   kind: 'human', medium: 'direct', app: null, visibility: 'dark', reason: 'no referrer', browser: 'Chrome', os: 'Linux', device: 'desktop',
@@ -32,13 +33,13 @@ afterEach(() => {
 
 describe('the click journal', () => {
   it('gives a segment back as binary COPY data (header and whole rows) with the verdicts written before them', () => {
-    const journal = openClickJournal(tempDir())
+    const journal = openJournal(tempDir(), clickKindCodec)
     const turn = rows(1, 2)
     journal.write(turn, turn.length, verdict.line)
     journal.write(rows(3), rows(3).length, '')
     const segment = journal.seal()
     const content = journal.read(segment)
-    expect(content).toMatchObject({ count: 3, verdicts: verdict.line, discarded: 0 })
+    expect(content).toMatchObject({ count: 3, side: verdict.line, discarded: 0 })
     expect(content.rows.subarray(0, COPY_BINARY_HEADER.length)).toEqual(COPY_BINARY_HEADER)
     expect(idsOf(content)).toEqual([1, 2, 3])
     journal.close()
@@ -46,7 +47,7 @@ describe('the click journal', () => {
 
   it('leaves sealed segments for the next start, oldest first, and skips a row or verdict line cut short by a crash', () => {
     const dir = tempDir()
-    const first = openClickJournal(dir)
+    const first = openJournal(dir, clickKindCodec)
     first.write(rows(1), rows(1).length, verdict.line)
     first.seal()
     first.write(rows(2), rows(2).length, '')
@@ -56,11 +57,11 @@ describe('the click journal', () => {
     appendFileSync(`${open}.verdicts`, verdict.line.slice(0, 30))
     first.close()
 
-    const next = openClickJournal(dir)
+    const next = openJournal(dir, clickKindCodec)
     expect(next.leftOver).toHaveLength(2)
-    expect(next.read(next.leftOver[0])).toMatchObject({ count: 1, verdicts: verdict.line, discarded: 0 })
+    expect(next.read(next.leftOver[0])).toMatchObject({ count: 1, side: verdict.line, discarded: 0 })
     const torn = next.read(next.leftOver[1])
-    expect(torn).toMatchObject({ count: 1, verdicts: '', discarded: 2 })
+    expect(torn).toMatchObject({ count: 1, side: '', discarded: 2 })
     expect(idsOf(torn)).toEqual([2])
     next.close()
   })
@@ -69,7 +70,7 @@ describe('the click journal', () => {
     const dir = tempDir()
     const future = Date.now() + 60_000 // a leftover from a run that seems to have started later than now
     writeFileSync(join(dir, `seg-${future}-000000001.bin`), Buffer.concat([COPY_BINARY_HEADER, rows(1)]))
-    const journal = openClickJournal(dir)
+    const journal = openJournal(dir, clickKindCodec)
     journal.write(rows(2), rows(2).length, '')
     const mine = journal.seal()
     expect(journal.leftOver).toEqual([join(dir, `seg-${future}-000000001`)])
@@ -81,7 +82,7 @@ describe('the click journal', () => {
 
   it('removes a written segment with its verdicts, and moves a refused one aside', () => {
     const dir = tempDir()
-    const journal = openClickJournal(dir)
+    const journal = openJournal(dir, clickKindCodec)
     journal.write(rows(1), rows(1).length, verdict.line)
     const written = journal.seal()
     journal.write(rows(2), rows(2).length, verdict.line)
@@ -97,40 +98,14 @@ describe('the click journal', () => {
 
   it('leaves no empty segment behind at close', () => {
     const dir = tempDir()
-    openClickJournal(dir).close()
+    openJournal(dir, clickKindCodec).close()
     expect(readdirSync(dir).filter((f) => f.startsWith('seg-'))).toEqual([])
   })
 
   it('refuses a directory another live process journals into', () => {
     const dir = tempDir()
-    openClickJournal(dir).close()
+    openJournal(dir, clickKindCodec).close()
     writeFileSync(join(dir, 'owner.pid'), String(process.ppid)) // a live process that is not us
-    expect(() => openClickJournal(dir)).toThrow(/in use by process/)
-  })
-
-  it('converts a text segment left by an older version into rows and verdicts, skipping a line cut short', () => {
-    const dir = tempDir()
-    const line = (id: number, ua: string, kind: string, medium: string, visitor: string) =>
-      `${id}\t42\t2026-11-29T08:39:01.${String(id).padStart(3, '0')}Z\t${kind}\t${medium}\t\\N\t${kind === 'human' ? 'dark' : '\\N'}\t\\N\t${ua}\t${visitor}\tfr-ch\tCH\tChrome\tLinux\tdesktop\t\\N\n`
-    const text = line(1, 'Mozilla/5.0 a\\tb', 'human', 'direct', '99') + line(2, 'Mozilla/5.0 a\\tb', 'human', 'direct', '98') + line(3, 'Googlebot', 'bot', '\\N', '\\N')
-    writeFileSync(join(dir, 'seg-1700000000000-000000001.tsv'), text + line(4, 'x', 'human', 'direct', '1').slice(0, 20))
-    const journal = openClickJournal(dir)
-    expect(readdirSync(dir).some((f) => f.endsWith('.tsv'))).toBe(false)
-    expect(journal.leftOver).toHaveLength(1)
-    const content = journal.read(journal.leftOver[0])
-    expect(decodeClickRows(content.rows).rows).toEqual([
-      { id: 1, linkId: 42, at: Date.parse('2026-11-29T08:39:01.001Z'), verdictId: expect.any(String), visitor: 99, language: 'fr-ch', country: 'CH' },
-      { id: 2, linkId: 42, at: Date.parse('2026-11-29T08:39:01.002Z'), verdictId: expect.any(String), visitor: 98, language: 'fr-ch', country: 'CH' },
-      { id: 3, linkId: 42, at: Date.parse('2026-11-29T08:39:01.003Z'), verdictId: expect.any(String), visitor: null, language: 'fr-ch', country: 'CH' },
-    ])
-    const verdictLines = content.verdicts.trimEnd().split('\n').map((l) => l.split('\t'))
-    expect(verdictLines.map((f) => f.slice(1))).toEqual([
-      ['Mozilla/5.0 a\\tb', '\\N', '\\N', 'human', 'direct', '\\N', 'dark', 'Chrome', 'Linux', 'desktop'],
-      ['Googlebot', '\\N', '\\N', 'bot', '\\N', '\\N', '\\N', 'Chrome', 'Linux', 'desktop'],
-    ])
-    const [first, second, third] = decodeClickRows(content.rows).rows
-    expect(first.verdictId).toBe(second.verdictId)
-    expect([first.verdictId, third.verdictId]).toEqual(verdictLines.map((f) => f[0]))
-    journal.close()
+    expect(() => openJournal(dir, clickKindCodec)).toThrow(/in use by process/)
   })
 })

@@ -1,4 +1,4 @@
-import type { Pool } from '../infra/database.ts'
+import type { Pool } from '../../infra/database.ts'
 
 const COUNTER_SPAN = 2 ** 32
 // Generations stay below 2^21 so every id is a safe JS integer (< 2^53).

@@ -3,9 +3,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import pino from 'pino'
 import { afterEach, describe, expect, it } from 'vitest'
-import { openClickJournal } from './click-journal.ts'
+import { openJournal } from '../journal/journal.ts'
+import { clickKindCodec } from './click-kind.ts'
 import { decodeClickRows } from './click-row.ts'
-import { createClickVerdict, type ClickVerdict } from './click-verdict.ts'
+import { createClickVerdict, type ClickVerdict } from '../verdicts/click-verdict.ts'
 import { createClickWriter, type ClickWriter, type ClickWriterOptions } from './click-writer.ts'
 import type { ClickBatch } from './write-click-batch.ts'
 
@@ -38,7 +39,7 @@ afterEach(() => {
 function writerWith(writeBatch: (b: ClickBatch) => Promise<{ inserted: number }>, o: Partial<ClickWriterOptions> = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'umbra-writer-'))
   dirs.push(dir)
-  const journal = openClickJournal(join(dir, 'journal'))
+  const journal = openJournal(join(dir, 'journal'), clickKindCodec)
   const writer = createClickWriter({ journal, writeBatch, log: pino({ level: 'silent' }), batchSize: 1000, flushMs: 10_000, bufferMax: 10_000, ...o })
   return { writer, dir: join(dir, 'journal') }
 }
@@ -50,7 +51,7 @@ describe('the click writer', () => {
       readdirSync(dir).filter((f) => f.endsWith('.bin')).flatMap((f) => decodeClickRows(readFileSync(join(dir, f))).rows.map((r) => r.id))
     record(writer, 1)
     const sent: string[] = []
-    writer.afterJournalWrite((status: string) => sent.push(`${status} sent; on disk: clicks ${journaled()}`), '302', null)
+    writer.afterWrite((status: string) => sent.push(`${status} sent; on disk: clicks ${journaled()}`), '302', null)
     expect(sent).toEqual([]) // not in this turn: the journal write comes first
     expect(journaled()).toEqual([])
     await turn()
@@ -143,7 +144,8 @@ describe('the click writer', () => {
     record(writer, 2)
     await writer.flush()
     expect(writer.stats()).toMatchObject({ rejected: 1, written: 1, backlog: 0 })
-    expect(readdirSync(join(dir, 'rejected'))).toHaveLength(1)
+    // One segment moved aside: its rows, and the verdicts it listed.
+    expect(readdirSync(join(dir, 'rejected')).sort()).toEqual([expect.stringMatching(/\.bin$/), expect.stringMatching(/\.verdicts$/)])
     await writer.close()
   })
 })
@@ -185,7 +187,7 @@ describe('the click writer when the disk refuses a journal write', () => {
   it('keeps redirecting, keeps those clicks in memory, and writes each click once, the careful way', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'umbra-writer-'))
     dirs.push(dir)
-    const real = openClickJournal(join(dir, 'journal'))
+    const real = openJournal(join(dir, 'journal'), clickKindCodec)
     let failNext = false
     const journal = {
       ...real,
@@ -214,7 +216,7 @@ describe('the click writer when the disk refuses a journal write', () => {
     failNext = true
     record(writer, 2)
     let released = false
-    writer.afterJournalWrite(() => (released = true), null, null)
+    writer.afterWrite(() => (released = true), null, null)
     await turn()
     expect(released).toBe(true)
     record(writer, 3)

@@ -1,10 +1,10 @@
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { requireRealDatabaseUrl } from '../../test/support/test-app.ts'
-import type { Pool } from '../infra/database.ts'
-import { runMigrations } from '../infra/migrate.ts'
-import type { DescribedClassification } from './classify/classification.ts'
-import { createClickVerdict, VERDICT_COLUMNS } from './click-verdict.ts'
+import { requireRealDatabaseUrl } from '../../../test/support/test-app.ts'
+import type { Pool } from '../../infra/database.ts'
+import { runMigrations } from '../../infra/migrate.ts'
+import type { DescribedClassification } from '../classify/classification.ts'
+import { createClickVerdict, VERDICT_COLUMNS } from '../verdicts/click-verdict.ts'
 
 const human = (over: Partial<DescribedClassification> = {}): DescribedClassification =>
   Object.freeze({ kind: 'human', medium: 'direct', app: null, visibility: 'dark', reason: 'no referrer', browser: 'Chrome', os: 'Windows', device: 'desktop', ...over })

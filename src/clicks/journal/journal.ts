@@ -1,42 +1,38 @@
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs'
 import { basename, join } from 'node:path'
-import { claimDirectory } from '../infra/directory-lock.ts'
-import { COPY_BINARY_HEADER, scanClickRows } from './click-row.ts'
-import { VERDICT_COLUMNS } from './click-verdict.ts'
-import { convertLegacySegments } from './legacy-journal.ts'
+import { claimDirectory } from '../../infra/directory-lock.ts'
+import { COPY_BINARY_HEADER, type RowCodec } from './row-codec.ts'
 
 const SEGMENT = /^seg-(\d+)-(\d+)\.bin$/
-const VERDICT_SEPARATORS = VERDICT_COLUMNS.length - 1
 
-export type ClickJournal = ReturnType<typeof openClickJournal>
+export type Journal = ReturnType<typeof openJournal>
 
 /**
- * A batch on disk: `<segment>.bin`, its clicks as binary COPY data (header and rows), and, when it used
- * verdicts Postgres may not have yet, `<segment>.verdicts`, their click_verdicts rows as COPY text lines.
+ * A batch on disk: `<segment>.bin`, its events as binary COPY data (header and rows), and, when its rows
+ * use side lines Postgres may not have yet (a click's verdict), `<segment>.<side>`, those lines.
  */
 export type Segment = string
 
 /** What a segment holds, read back keeping whole rows and lines only. */
-export type SegmentContent = { rows: Buffer; count: number; verdicts: string; discarded: number }
+export type SegmentContent = { rows: Buffer; count: number; side: string; discarded: number }
 
 const rowsOf = (segment: Segment) => `${segment}.bin`
-const verdictsOf = (segment: Segment) => `${segment}.verdicts`
 
 /**
- * An append-only local log of clicks, written before the redirect is answered, so a click that got its
- * 302 survives SIGKILL. The writer seals one segment per batch and deletes it once the batch commits;
- * segments left by an earlier run are replayed at start (written the careful way, which skips clicks
- * Postgres already has). While Postgres is down the sealed segments are the spool: memory stays bounded,
- * disk holds the backlog.
+ * An append-only local log of one kind of event, written before the request is answered, so an event
+ * that got its answer survives SIGKILL. The pipeline seals one segment per batch and deletes it once the
+ * batch commits; segments left by an earlier run are replayed at start (written the careful way, which
+ * skips events Postgres already has). While Postgres is down the sealed segments are the spool: memory
+ * stays bounded, disk holds the backlog.
  *
  * Durability is the kernel's page cache (write(2), no fsync): it survives a crash or kill of the
  * process, not a power cut of the machine.
  */
-export function openClickJournal(dir: string) {
+export function openJournal(dir: string, codec: RowCodec) {
   mkdirSync(dir, { recursive: true })
   // Two live processes must not share a journal: each would replay the other's unfinished batches.
-  const release = claimDirectory(dir, 'owner.pid', (pid) => `the click journal in ${dir} is in use by process ${pid}: give each instance its own DATA_DIR`)
-  convertLegacySegments(dir)
+  const release = claimDirectory(dir, 'owner.pid', (pid) => `the ${codec.name} journal in ${dir} is in use by process ${pid}: give each instance its own DATA_DIR`)
+  const sideOf = (segment: Segment) => `${segment}.${codec.side?.extension ?? 'side'}`
   const leftOverFiles = readdirSync(dir).filter((f) => SEGMENT.test(f)).sort(bySegmentOrder)
   const leftOver: Segment[] = leftOverFiles.map((f) => join(dir, f.slice(0, -'.bin'.length)))
   // This run's segments sort after, and never share a name with, those of the run before (even in the same millisecond).
@@ -45,12 +41,12 @@ export function openClickJournal(dir: string) {
   let seq = 0
   let current = ''
   let rowsFd = -1
-  let verdictsFd = -1
+  let sideFd = -1
   const openNext = () => {
     current = join(dir, `seg-${runId}-${String(++seq).padStart(9, '0')}`)
     rowsFd = openSync(rowsOf(current), 'a')
     writeSync(rowsFd, COPY_BINARY_HEADER)
-    verdictsFd = -1
+    sideFd = -1
   }
   openNext()
 
@@ -58,13 +54,13 @@ export function openClickJournal(dir: string) {
     /** Segments from an earlier run, oldest first, to replay. */
     leftOver,
     /**
-     * Appends a turn's new verdicts, then its click rows, each with one write(2) (a short write is
-     * completed): a row on disk always has its verdict on disk or in Postgres. Throws when the disk refuses.
+     * Appends a turn's new side lines, then its rows, each with one write(2) (a short write is
+     * completed): a row on disk always has its side lines on disk or in Postgres. Throws when the disk refuses.
      */
-    write(rows: Uint8Array, length: number, verdicts: string) {
-      if (verdicts) {
-        if (verdictsFd === -1) verdictsFd = openSync(verdictsOf(current), 'a')
-        writeAll(verdictsFd, Buffer.from(verdicts))
+    write(rows: Uint8Array, length: number, side: string) {
+      if (side) {
+        if (sideFd === -1) sideFd = openSync(sideOf(current), 'a')
+        writeAll(sideFd, Buffer.from(side))
       }
       if (length > 0) writeAll(rowsFd, rows.subarray(0, length))
     },
@@ -72,43 +68,43 @@ export function openClickJournal(dir: string) {
     seal(): Segment {
       const sealed = current
       closeSync(rowsFd)
-      if (verdictsFd !== -1) closeSync(verdictsFd)
+      if (sideFd !== -1) closeSync(sideFd)
       openNext()
       return sealed
     },
-    /** The rows file as a COPY payload of its own (the writer streams it straight from the page cache). */
+    /** The rows file as a COPY payload of its own (the drain streams it straight from the page cache). */
     rowsFile: rowsOf,
     /**
      * The whole rows and lines of a segment. A row or line cut short (the process died mid-write, or the
-     * disk filled up) is discarded: its redirect was never answered, since the 302 leaves only after its
-     * row is written, and a verdict is written before the first row that uses it.
+     * disk filled up) is discarded: its request was never answered, since the answer leaves only after its
+     * row is written, and a side line is written before the first row that uses it.
      */
     read(segment: Segment): SegmentContent {
       const rows = readIfThere(rowsOf(segment))
-      const whole = rows.length >= COPY_BINARY_HEADER.length ? scanClickRows(rows) : { count: 0, end: COPY_BINARY_HEADER.length }
-      const verdicts = wholeVerdictLines(readIfThere(verdictsOf(segment)).toString('utf8'))
+      const whole = rows.length >= COPY_BINARY_HEADER.length ? codec.scanRows(rows, COPY_BINARY_HEADER.length) : { count: 0, end: COPY_BINARY_HEADER.length }
+      const side = wholeLines(readIfThere(sideOf(segment)).toString('utf8'), codec.side?.fields ?? 0)
       const torn = rows.length > whole.end ? 1 : 0
       return {
         rows: Buffer.concat([COPY_BINARY_HEADER, rows.subarray(COPY_BINARY_HEADER.length, whole.end)]),
         count: whole.count,
-        verdicts: verdicts.lines,
-        discarded: torn + verdicts.discarded,
+        side: side.lines,
+        discarded: torn + side.discarded,
       }
     },
     remove(segment: Segment) {
       rmSync(rowsOf(segment), { force: true })
-      rmSync(verdictsOf(segment), { force: true })
+      rmSync(sideOf(segment), { force: true })
     },
     /** Moves a segment Postgres refuses (bad data, not an outage) aside, so it cannot block the ones behind it. */
     quarantine(segment: Segment): string {
       const rejected = join(dir, 'rejected')
       mkdirSync(rejected, { recursive: true })
-      for (const file of [rowsOf(segment), verdictsOf(segment)]) if (existsSync(file)) renameSync(file, join(rejected, basename(file)))
+      for (const file of [rowsOf(segment), sideOf(segment)]) if (existsSync(file)) renameSync(file, join(rejected, basename(file)))
       return join(rejected, basename(segment))
     },
     close() {
       closeSync(rowsFd)
-      if (verdictsFd !== -1) closeSync(verdictsFd)
+      if (sideFd !== -1) closeSync(sideFd)
       // An empty open segment carries nothing: do not leave it for the next start.
       if (statSync(rowsOf(current)).size === COPY_BINARY_HEADER.length) this.remove(current)
       release()
@@ -130,14 +126,14 @@ function readIfThere(path: string): Buffer {
   }
 }
 
-/** The lines of a verdicts file with all their columns and a newline; a torn last line is dropped. */
-function wholeVerdictLines(text: string): { lines: string; discarded: number } {
+/** The lines of a side file with all their tab-separated fields and a newline; a torn last line is dropped. */
+function wholeLines(text: string, fields: number): { lines: string; discarded: number } {
   let lines = ''
   let discarded = 0
   let start = 0
   for (let end = text.indexOf('\n'); end !== -1; end = text.indexOf('\n', (start = end + 1))) {
     const line = text.slice(start, end + 1)
-    if (line.split('\t').length - 1 === VERDICT_SEPARATORS) lines += line
+    if (line.split('\t').length === fields) lines += line
     else discarded++
   }
   if (start < text.length) discarded++

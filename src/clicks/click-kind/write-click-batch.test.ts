@@ -2,15 +2,15 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import pg from 'pg'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { clickCounts, rollupMismatches } from '../../test/support/click-accounting.ts'
-import { createScratchDatabase, eventually, requireRealDatabaseUrl } from '../../test/support/test-app.ts'
-import { runMigrations } from '../infra/migrate.ts'
-import { copyFrom } from '../infra/pg-copy-from.ts'
-import { createBatchRollups } from './batch-rollups.ts'
-import type { ClickRecord } from './click-record.ts'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { clickCounts, rollupMismatches } from '../../../test/support/click-accounting.ts'
+import { createScratchDatabase, eventually, requireRealDatabaseUrl } from '../../../test/support/test-app.ts'
+import { runMigrations } from '../../infra/migrate.ts'
+import { copyFrom } from '../../infra/pg-copy-from.ts'
+import { createBatchRollups } from '../rollups/batch-rollups.ts'
+import type { ClickRecord } from '../click-record.ts'
 import { COPY_BINARY_HEADER, MAX_CLICK_ROW_BYTES, writeClickRow } from './click-row.ts'
-import { createClickVerdict } from './click-verdict.ts'
+import { createClickVerdict } from '../verdicts/click-verdict.ts'
 import { createClickBatchWriter, type ClickBatch } from './write-click-batch.ts'
 
 // A database of its own: the test adds a trigger that makes commits fail on purpose.
@@ -24,7 +24,6 @@ beforeAll(async () => {
   scratch = (await createScratchDatabase())!
   pool = scratch.pool(8)
   await runMigrations(pool)
-  linkId = String((await pool.query(`insert into links (code, url) values ('batch', 'https://example.com/') returning id`)).rows[0].id)
   // Fails the COMMIT of a transaction that wrote to a table named in fail_commits (deferred constraint
   // triggers): the clicks transaction through click_rollups_hourly, the visitor one through link_visitors_daily.
   await pool.query(`
@@ -39,6 +38,11 @@ beforeAll(async () => {
     create constraint trigger fail_commit after insert on link_visitors_daily
       deferrable initially deferred for each row execute function fail_commit();`)
   dir = mkdtempSync(join(tmpdir(), 'umbra-batch-'))
+})
+// Each test counts on a link of its own, so that it runs alone as well as after the others.
+let links = 0
+beforeEach(async () => {
+  linkId = String((await pool.query(`insert into links (code, url) values ($1, 'https://example.com/') returning id`, [`batch-${++links}`])).rows[0].id)
 })
 afterAll(async () => {
   await scratch?.drop()
@@ -102,16 +106,16 @@ describe('createClickBatchWriter on Postgres', () => {
     await pool.query(`insert into fail_commits values ('click_rollups_hourly')`)
     await expect(write(freshBatch(clicks))).rejects.toThrow(/commit refused/)
     await pool.query('delete from fail_commits')
-    // The visitor transaction went first and committed (visitors 9 and 10 are new today); no click did.
-    expect((await clickCounts(pool, [linkId])).clicks).toBe(4)
-    expect(await uniques()).toBe(4)
+    // The visitor transaction went first and committed (visitors 7, 9 and 10 are new today); no click did.
+    expect((await clickCounts(pool, [linkId])).clicks).toBe(0)
+    expect(await uniques()).toBe(3)
 
     // The writer retries a failed batch the careful way (no rollups in memory): it may have committed.
     const retry = { ...freshBatch(clicks), rollups: null }
     expect(await write(retry)).toEqual({ inserted: 3 })
-    expect(await clickCounts(pool, [linkId])).toMatchObject({ clicks: 7, duplicated: 0 })
+    expect(await clickCounts(pool, [linkId])).toMatchObject({ clicks: 3, duplicated: 0 })
     expect(await rollupMismatches(pool, [linkId])).toEqual([])
-    expect(await uniques()).toBe(4)
+    expect(await uniques()).toBe(3)
 
     // A replay of the same batch (say, after a crash) adds nothing.
     expect(await write(retry)).toEqual({ inserted: 0 })
@@ -124,11 +128,12 @@ describe('createClickBatchWriter on Postgres', () => {
     await pool.query(`insert into fail_commits values ('link_visitors_daily')`)
     await expect(write(freshBatch(clicks))).rejects.toThrow(/commit refused/)
     await pool.query('delete from fail_commits')
-    expect((await clickCounts(pool, [linkId])).clicks).toBe(7)
+    expect((await clickCounts(pool, [linkId])).clicks).toBe(0)
+    expect(await uniques()).toBe(0)
 
     expect(await write({ ...freshBatch(clicks), rollups: null })).toEqual({ inserted: 2 })
     expect(await rollupMismatches(pool, [linkId])).toEqual([])
-    expect(await uniques()).toBe(6)
+    expect(await uniques()).toBe(2)
   })
 
   it('writes a row that a damaged segment holds twice (on disk and kept in memory) once', async () => {
@@ -138,7 +143,7 @@ describe('createClickBatchWriter on Postgres', () => {
     const v = verdictOf(click(32, 41))
     const end = writeClickRow(again, 0, 32, Number(linkId), click(32, 41).at, v.idHigh, v.idLow, 41, 'en', null)
     expect(await write({ ...batch, rows: { file: batch.rows.file, chunks: [again.subarray(0, end)] }, count: 3, rollups: null })).toEqual({ inserted: 2 })
-    expect(await clickCounts(pool, [linkId])).toMatchObject({ clicks: 11, duplicated: 0 })
+    expect(await clickCounts(pool, [linkId])).toMatchObject({ clicks: 2, duplicated: 0 })
     expect(await rollupMismatches(pool, [linkId])).toEqual([])
   })
 
@@ -190,15 +195,17 @@ describe('createClickBatchWriter on Postgres', () => {
   })
 
   it('gives up, after the lock timeout, on visitors whose day another transaction holds, and the careful retry waits instead', async () => {
+    const write = createClickBatchWriter(pool)
+    // The link has visitors that day, so it has a uniques row for the day.
+    expect(await write(freshBatch([click(70, 79)]))).toEqual({ inserted: 1 })
     const holder = await pool.connect()
     try {
       // As a reclassification of the day would: the link's uniques row for the day locked until it commits.
       await holder.query('begin')
-      await holder.query(`select 1 from link_uniques_daily where link_id = $1 and day = '2026-11-29' for update`, [linkId])
-      const write = createClickBatchWriter(pool)
+      expect((await holder.query(`select 1 from link_uniques_daily where link_id = $1 and day = '2026-11-29' for update`, [linkId])).rowCount).toBe(1)
       const clicks = [click(71, 80)]
       await expect(write(freshBatch(clicks))).rejects.toThrow(/lock timeout/)
-      expect((await clickCounts(pool, [linkId])).clicks).toBe(18)
+      expect((await clickCounts(pool, [linkId])).clicks).toBe(1)
       const retry = write({ ...freshBatch(clicks), rollups: null })
       await eventually(() => lockWaiters(1))
       await holder.query('commit')
@@ -214,8 +221,8 @@ describe('createClickBatchWriter on Postgres', () => {
     const batch = freshBatch([click(41, 50)])
     rmSync(batch.rows.file!)
     await expect(write(batch)).rejects.toThrow(/payload not sent: ENOENT/)
-    expect((await clickCounts(pool, [linkId])).clicks).toBe(19)
+    expect((await clickCounts(pool, [linkId])).clicks).toBe(0)
     // Its visitor row committed on its own, as it may whenever the clicks fail: the retry does not count it twice.
-    expect(await uniques()).toBe(17)
+    expect(await uniques()).toBe(1)
   })
 })
