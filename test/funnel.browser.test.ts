@@ -9,6 +9,7 @@ import { auth, startTestApp, type TestApp } from './support/test-app.ts'
 const hasChromium = chromiumAvailable('the share funnel page tag')
 
 const PASSAGE = 'Heat pumps move heat instead of making it, which is why they use a third of the energy of a boiler.'
+const READER_UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36'
 type BeaconBody = { type: 'share' | 'arrival'; url: string; page: string; channel?: string; referrer?: string; via?: string; parent?: string; token?: string; generation?: number }
 
 /**
@@ -60,7 +61,8 @@ describe.skipIf(!hasChromium)('the page tag on a publisher page, in headless Chr
 
   /** A reader: a browser context of its own (no shared cookies, storage or history), recording the beacons its pages send. */
   async function reader(o: { optOut?: boolean } = {}) {
-    const context = await browser.newContext({ viewport: { width: 900, height: 500 } })
+    // A reader's browser says what it is; headless Chromium's own user agent is (rightly) classified as a bot.
+    const context = await browser.newContext({ viewport: { width: 900, height: 500 }, userAgent: READER_UA })
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: siteOrigin })
     // Share intents open other sites: answered locally (the test has no internet).
     await context.route(/^https:\/\/(wa\.me|api\.whatsapp\.com)\//, (route) => route.fulfill({ body: 'intent' }))
@@ -87,6 +89,12 @@ describe.skipIf(!hasChromium)('the page tag on a publisher page, in headless Chr
   }
   const hashOf = (page: Page) => new URL(page.url()).hash
   const arrivals = (beacons: BeaconBody[]) => beacons.filter((b) => b.type === 'arrival')
+  /** The funnel report of the content at `url`, once the beacons sent so far are in Postgres. */
+  const funnelOf = async (url: string) => {
+    await t.app.funnel.flush()
+    const kit = await kitOf(url)
+    return (await t.app.inject({ url: `/api/v1/reports/funnel?content=${kit.content.id}`, headers: auth })).json()
+  }
   const kitOf = async (url: string) =>
     (await t.app.inject({ method: 'POST', url: '/api/v1/shares', headers: auth, payload: { url, channels: ['whatsapp', 'copy'] } })).json()
 
@@ -103,6 +111,10 @@ describe.skipIf(!hasChromium)('the page tag on a publisher page, in headless Chr
     const whatsapp = (await kitOf(url)).links.find((l: { channel: string }) => l.channel === 'whatsapp')
     const { rows } = await t.app.pg.query('select coalesce(sum(r.clicks), 0)::int as n from click_rollups_hourly r join links l on l.id = r.link_id where l.code = $1', [whatsapp.code])
     expect(rows[0].n).toBe(0)
+    const funnel = await funnelOf(url)
+    expect(funnel.shares).toEqual({ total: 1, byChannel: { whatsapp: 1 } })
+    expect(funnel.clicks.total).toBe(0)
+    expect(funnel.arrivals).toMatchObject({ total: 1, unattributed: 1, byMedium: { direct: 1 } })
     await a.context.close()
   }, 60_000)
 
@@ -130,6 +142,9 @@ describe.skipIf(!hasChromium)('the page tag on a publisher page, in headless Chr
     await p3.waitForSelector('.umbra-share[data-state="ready"]')
     expect(hashOf(p3)).toBe(`#u=${token(p3)}.2`)
     expect(arrivals(third.beacons)).toHaveLength(1)
+    const funnel = await funnelOf(url)
+    expect(funnel.addressBar).toEqual({ arrivals: 2, byGeneration: { '1': 1, '2': 1 } })
+    expect(funnel.arrivals).toMatchObject({ total: 3, viaAddressBar: 2, unattributed: 1 })
     for (const r of [first, second, third]) await r.context.close()
   }, 60_000)
 
@@ -142,6 +157,11 @@ describe.skipIf(!hasChromium)('the page tag on a publisher page, in headless Chr
     expect(arrivals(r.beacons)).toEqual([expect.objectContaining({ url, via: copy.code, generation: 0 })])
     expect(arrivals(r.beacons)[0].parent).toBeUndefined()
     expect(page.url()).toMatch(new RegExp(`^${url}#u=[0-9A-Za-z]{8}\\.0$`))
+    // One click on the link, one arrival via the short link: not two readers, not an unattributed one.
+    await t.app.clicks.writer.flush()
+    const funnel = await funnelOf(url)
+    expect(funnel.clicks).toMatchObject({ total: 1, dark: 1 })
+    expect(funnel.arrivals).toMatchObject({ total: 1, viaShortLink: 1, unattributed: 0 })
     await r.context.close()
   }, 60_000)
 
@@ -183,6 +203,7 @@ describe.skipIf(!hasChromium)('the page tag on a publisher page, in headless Chr
     await page.keyboard.press('Control+C')
     expect(await page.evaluate<string>('navigator.clipboard.readText()')).toBe(PASSAGE.slice(0, 15))
     expect(r.beacons.filter((b) => b.channel === 'copy_text')).toHaveLength(1)
+    expect((await funnelOf(url)).shares).toEqual({ total: 1, byChannel: { copy_text: 1 } })
     await r.context.close()
   }, 60_000)
 
@@ -198,6 +219,11 @@ describe.skipIf(!hasChromium)('the page tag on a publisher page, in headless Chr
     expect(r.beacons).toEqual([])
     expect(hashOf(page)).toBe('')
     expect(await page.evaluate<string>('navigator.clipboard.readText()')).toBe(PASSAGE)
+    const funnel = await funnelOf(`${siteOrigin}/story-gpc`)
+    expect([funnel.shares.total, funnel.arrivals.total]).toEqual([0, 0])
     await r.context.close()
   }, 60_000)
+  it('logged no console errors on any page (a strict CSP included)', () => {
+    expect(consoleErrors).toEqual([])
+  })
 })
