@@ -13,6 +13,8 @@ import { clicksPlugin } from './clicks/clicks-plugin.ts'
 import type { Config } from './config.ts'
 import { dashboardRoutes } from './dashboard/dashboard-routes.ts'
 import { dashboardSessionsPlugin } from './dashboard/dashboard-sessions-plugin.ts'
+import { funnelPlugin } from './funnel/funnel-plugin.ts'
+import { funnelRoutes } from './funnel/funnel-routes.ts'
 import { proxyTrustOf } from './infra/client-address.ts'
 import { databasePlugin, openDatabase, type OpenDatabase } from './infra/database.ts'
 import { healthPlugin } from './infra/health-routes.ts'
@@ -79,6 +81,7 @@ async function assembleApp(config: Config & { databaseUrl: string }, database: O
   await app.register(authPlugin, { adminApiKey: config.adminApiKey, serverSecret: loadServerSecret(config), ...config.apiKeys })
   await app.register(rateLimitsPlugin, { limits: config.rateLimits })
   await app.register(clicksPlugin, { config })
+  await app.register(funnelPlugin, { config })
 
   // Features
   const urlPolicy = { ownHosts: [new URL(config.publicUrl).host], blockedDomains: config.blockedDomains }
@@ -106,6 +109,7 @@ async function assembleApp(config: Config & { databaseUrl: string }, database: O
       await api.register(reportsRoutes)
       await api.register(exportsRoutes)
       await api.register(widgetKitRoutes, kitOptions)
+      await api.register(funnelRoutes, { publicUrl: config.publicUrl })
     },
     { prefix: '/api/v1' },
   )

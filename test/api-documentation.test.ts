@@ -80,6 +80,11 @@ beforeAll(async () => {
     json('POST', '/api/v1/widget/kit', { url: `${SITE}/widget` }, { ...widget.headers, origin: SITE }),
     json('POST', '/api/v1/widget/kit', { url: `${SITE}/widget` }, { ...widget.headers, origin: SITE }),
     json('POST', '/api/v1/widget/kit', { url: `${SITE}/widget` }, { ...widget.headers, origin: 'https://elsewhere.example' }),
+    ...beaconTour(widget.secret),
+    get('/api/v1/reports/funnel?content=1'),
+    get('/api/v1/reports/funnel?topic=climate&format=csv'),
+    get('/api/v1/reports/funnel?content=999999'),
+    get('/api/v1/reports/funnel'),
     get('/api/v1/reports/topics'),
     get('/api/v1/reports/topics?format=csv'),
     get('/api/v1/reports/channels'),
@@ -101,6 +106,23 @@ beforeAll(async () => {
   await app.inject({ method: 'DELETE', url: '/dashboard/session', headers: { cookie, 'sec-fetch-site': 'same-origin' } })
 })
 afterAll(() => t.close())
+
+/** The page tag's beacons: a bot's page view (answered, not counted), a URL without a kit, a wrong key, bad JSON. */
+function beaconTour(pk: string): InjectOptions[] {
+  const beacon = (body: string, o: { key?: string; ua?: string } = {}): InjectOptions => ({
+    method: 'POST',
+    url: `/api/v1/beacons?key=${o.key ?? pk}`,
+    headers: { 'content-type': 'text/plain;charset=UTF-8', origin: SITE, 'user-agent': o.ua ?? 'Mozilla/5.0 (compatible; Googlebot/2.1)' },
+    payload: body,
+  })
+  const arrival = (url: string) => JSON.stringify({ type: 'arrival', url, page: url, referrer: '', generation: 0 })
+  return [
+    beacon(arrival(`${SITE}/article`)),
+    beacon(arrival(`${SITE}/no-kit`)),
+    beacon(arrival(`${SITE}/article`), { key: `pk_${'A'.repeat(43)}` }),
+    beacon('{'),
+  ]
+}
 
 const operationOf = (route: string) => {
   const [method, url] = route.split(' ')

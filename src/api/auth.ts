@@ -17,7 +17,9 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** The scope a route requires; routes without one are public. */
     scope?: Scope
-    /** The share widget's route: the only one a publishable key reaches, whatever its row says. */
+    /** The route also takes a publishable key as `?key=pk_…` (beacons cannot set headers); never a session. */
+    publishableKeyInQuery?: boolean
+    /** A route of the page tag (the widget's kit, beacons): the only ones a publishable key reaches, whatever its row says. */
     widget?: boolean
   }
   interface FastifyRequest {
@@ -75,6 +77,14 @@ function bearerToken(request: FastifyRequest): string {
   return match[1]
 }
 
+/** `?key=pk_…`: only a publishable key may travel in a URL (it is in the page's source anyway). */
+function publishableKeyInQuery(request: FastifyRequest): string {
+  const key = (request.query as { key?: unknown } | undefined)?.key
+  if (typeof key !== 'string' || key === '') throw Problem.unauthorized('send the publishable key as ?key=pk_… (or Authorization: Bearer)')
+  if (!key.startsWith('pk_')) throw Problem.unauthorized('only a publishable key (pk_…) may be sent in the URL')
+  return key
+}
+
 const withHookFirst = (hooks: RouteOptions['onRequest'], hook: onRequestAsyncHookHandler) =>
   [hook, ...(hooks === undefined ? [] : Array.isArray(hooks) ? hooks : [hooks])] as RouteOptions['onRequest']
 
@@ -115,11 +125,15 @@ export const authPlugin = fp(
     const authenticate: onRequestAsyncHookHandler = async (request) => {
       const scope = request.routeOptions.config.scope as Scope
       const client = refuseSpentClient(failures, request)
-      // Authorization: Bearer wins; without it, a dashboard session cookie stands for the key it was made from.
+      const inQuery = request.routeOptions.config.publishableKeyInQuery === true
+      // Authorization: Bearer wins; without it, a dashboard session cookie stands for the key it was made from
+      // (never on a route that takes ?key=: a page's beacon must not act as a signed-in dashboard user).
       const server = request.server
-      const session = request.headers.authorization || !server.hasDecorator('sessionKeyOf') ? undefined : await server.sessionKeyOf(request)
+      const session =
+        request.headers.authorization || inQuery || !server.hasDecorator('sessionKeyOf') ? undefined : await server.sessionKeyOf(request)
+      const token = inQuery && !request.headers.authorization ? publishableKeyInQuery(request) : null
       const outcome =
-        session === undefined ? await keys.authenticate(bearerToken(request))
+        session === undefined ? await keys.authenticate(token ?? bearerToken(request))
         : session === null ? ({ failure: 'session' } as const)
         : await keys.authenticateSession(session.keyRef)
       if ('failure' in outcome) {
@@ -130,7 +144,7 @@ export const authPlugin = fp(
       const principal = outcome.principal
       // Publishable keys are readable in page source: they reach the widget's route and its policy only.
       if (principal.kind === 'publishable' && !request.routeOptions.config.widget)
-        throw Problem.forbidden('a publishable key can only call the share widget route (POST /api/v1/widget/kit)')
+        throw Problem.forbidden('a publishable key can only call the share widget routes (POST /api/v1/widget/kit, POST /api/v1/beacons)')
       if (!principal.scopes.includes(scope)) throw Problem.forbidden(`this key lacks the ${scope} scope`)
       request.principal = principal
     }

@@ -48,13 +48,19 @@ const ROUTES: Record<string, Row> = {
   'GET /api/v1/reports/topics': { scope: 'stats:read', request: { url: '/api/v1/reports/topics' } },
   'GET /api/v1/reports/channels': { scope: 'stats:read', request: { url: '/api/v1/reports/channels' } },
   'GET /api/v1/reports/content/:id': { scope: 'stats:read', request: { url: '/api/v1/reports/content/1' } },
+  // A beacon for a URL without a kit: 404 for every caller that passes auth (nothing is kept).
+  'POST /api/v1/beacons': {
+    scope: 'shares:write',
+    request: { url: '/api/v1/beacons', ...json({ type: 'share', url: `${SITE}/no-kit`, page: `${SITE}/no-kit`, channel: 'whatsapp' }) },
+  },
+  'GET /api/v1/reports/funnel': { scope: 'stats:read', request: { url: '/api/v1/reports/funnel?topic=matrix' } },
   'GET /api/v1/exports/clicks.csv': { scope: 'stats:read', request: { url: '/api/v1/exports/clicks.csv' } },
 }
 
 type Caller = { name: string; headers: () => Record<string, string>; expect: (scope: Scope, route: string) => 'allowed' | 401 | 403 }
 const expectationOf = (caller: Caller, row: Row, route: string) => (row.scope === null ? 'allowed' : caller.expect(row.scope, route))
-/** The one route a publishable key reaches: the widget's, with its policy (origins, no campaign or UTM, a daily cap). */
-const WIDGET_ROUTE = 'POST /api/v1/widget/kit'
+/** The routes a publishable key reaches: the page tag's (the widget's kit, with its policy: origins, no campaign or UTM, a daily cap; beacons). */
+const WIDGET_ROUTES = ['POST /api/v1/widget/kit', 'POST /api/v1/beacons']
 
 let t: TestApp
 const secrets = new Map<string, string>()
@@ -64,7 +70,7 @@ const CALLERS: Caller[] = [
   { name: 'ADMIN_API_KEY', headers: () => auth, expect: () => 'allowed' },
   ...SCOPES.map((only): Caller => ({ name: `secret key with ${only} only`, headers: bearerOf(only), expect: (scope) => (scope === only ? 'allowed' : 403) })),
   { name: 'secret key with every scope', headers: bearerOf('all'), expect: () => 'allowed' },
-  { name: 'publishable key', headers: bearerOf('publishable'), expect: (_scope, route) => (route === WIDGET_ROUTE ? 'allowed' : 403) },
+  { name: 'publishable key', headers: bearerOf('publishable'), expect: (_scope, route) => (WIDGET_ROUTES.includes(route) ? 'allowed' : 403) },
   { name: 'expired key', headers: bearerOf('expired'), expect: () => 401 },
   { name: 'revoked key', headers: bearerOf('revoked'), expect: () => 401 },
   { name: 'unknown key of the right shape', headers: () => ({ authorization: `Bearer umb_${'A'.repeat(43)}` }), expect: () => 401 },

@@ -57,7 +57,7 @@ export const KitLinkView = z.object({
   channel: z.string(),
   label: z.string(),
   visibility: z.enum(['private', 'public', 'owned']),
-  shareMethod: z.enum(['intent', 'copy', 'qr']),
+  shareMethod: z.enum(['intent', 'copy', 'qr', 'native']),
   code: z.string(),
   shortUrl: z.string(),
   url: z.string(),

@@ -49,7 +49,8 @@ describe('POST /api/v1/shares', () => {
 
     const redirect = await t.app.inject({ url: `/${whatsapp.code}` })
     expect(redirect.statusCode).toBe(302)
-    expect(redirect.headers.location).toBe(url)
+    // The page tag reads (and removes) the marker: this arrival came through the short link.
+    expect(redirect.headers.location).toBe(`${url}#umb=${whatsapp.code}`)
   })
 
   it('answers the same URL again with 200 and the same links, and adds only missing channels', async () => {

@@ -8,7 +8,7 @@ import { Problem } from '../infra/problem.ts'
 import { ShareKitView, WidgetKitRequest } from './share-schemas.ts'
 import { toShareKitView } from './share-kit-view.ts'
 import { shareKitFor, type SharesRoutesOptions } from './shares-routes.ts'
-import { corsGrant, preflightAnswer } from './widget-cors.ts'
+import { corsGrant, refusalCors, preflightAnswer } from './widget-cors.ts'
 
 export const WIDGET_SOURCE = new URL('../../web/widget/widget.js', import.meta.url)
 
@@ -51,6 +51,7 @@ export const widgetKitRoutes: FastifyPluginAsync<SharesRoutesOptions> = async (a
 
   api.post('/widget/kit', {
     config: { scope: 'shares:write', limit: 'ip-widget', widget: true },
+    onSend: refusalCors,
     schema: {
       tags: ['shares'],
       summary: "The share widget's kit: like POST /shares, for a publishable key on a page of its allowed origins",
