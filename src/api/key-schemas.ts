@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { pageLimit } from '../infra/page-limit.ts'
 import { SCOPES } from './principal.ts'
 
 export const ScopeName = z.enum(SCOPES)
@@ -54,7 +55,7 @@ export const CreatedKey = KeyView.extend({ secret: z.string().describe('the key 
 export const KeyList = z.object({ items: z.array(KeyView), nextCursor: z.string().nullable() })
 
 export const ListKeysQuery = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(200).default(50),
+  limit: pageLimit(50),
   cursor: z.string().max(64).optional(),
   includeRevoked: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
 })

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { pageLimit } from '../infra/page-limit.ts'
 import { MAX_URL_LENGTH } from './url-policy.ts'
 
 export const Topic = z
@@ -52,7 +53,7 @@ export type UpdateLink = z.infer<typeof UpdateLink>
 export const LinkParams = z.strictObject({ code: Code })
 
 export const ListLinksQuery = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(200).default(50),
+  limit: pageLimit(50),
   cursor: z.string().max(64).optional(),
   topic: Topic.optional(),
   channel: ChannelId.optional(),

@@ -23,7 +23,7 @@ export type ShareKitRequest = {
 
 export type ShareKit = {
   content: ContentRow
-  /** The requested channels' links, in the order asked for. */
+  /** Every live link of the kit: the requested channels' first, in the order asked for, then the others. */
   links: LinkRow[]
   /** 201 when this call created the content or any link, 200 when all existed; a replayed Idempotency-Key gets the first answer's. */
   status: 200 | 201
@@ -103,7 +103,10 @@ export async function createShareKit(
     const status = (replayedStatus ?? (inserted || mintedCodes.length ? 201 : 200)) as 200 | 201
     if (opts.idempotency && replayedStatus === null) await settleIdempotencyKey(client, opts.idempotency.keyId, opts.idempotency.key, content.id, status)
     await client.query('commit')
-    return { content, links: channels.map((c) => byChannel.get(c)!), status, mintedCodes }
+    // The whole kit, not only the channels named: a CMS that stores the answer as "the kit" keeps every link.
+    const named = channels.map((c) => byChannel.get(c)!)
+    const others = [...byChannel.values()].filter((l) => !channels.includes(l.channel!))
+    return { content, links: [...named, ...others], status, mintedCodes }
   } catch (err) {
     await client.query('rollback').catch(() => {})
     throw err

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { pageLimit } from '../infra/page-limit.ts'
 import { Campaign, Title, Topic, Topics } from '../links/link-schemas.ts'
 import { MAX_URL_LENGTH } from '../links/url-policy.ts'
 import { CHANNEL_IDS } from './channels.ts'
@@ -84,7 +85,7 @@ export type UpdateShareKit = z.infer<typeof UpdateShareKit>
 export const ShareParams = z.strictObject({ id: z.string().regex(/^[1-9]\d{0,18}$/, 'must be a content id') })
 
 export const ListSharesQuery = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(100).default(20),
+  limit: pageLimit(20),
   cursor: z.string().max(64).optional(),
   topic: Topic.optional(),
   campaign: Campaign.optional(),

@@ -63,10 +63,15 @@ describe('POST /api/v1/shares', () => {
     const more = await postKit({ url, channels: ['email', 'x', 'qr'] })
     expect(more.statusCode).toBe(201)
     const moreKit = more.json() as Kit
-    expect(moreKit.links.map((l) => l.channel)).toEqual(['email', 'x', 'qr'])
+    // The named channels first, then the rest of the kit: the answer is always the whole kit.
+    expect(moreKit.links.map((l) => l.channel)).toEqual(['email', 'x', 'qr', 'whatsapp'])
     expect(codes(moreKit).email).toBe(codes(first).email)
     expect(moreKit.links.find((l) => l.channel === 'qr')!.shareUrl).toBe(`http://umbra.test/api/v1/links/${codes(moreKit).qr}/qr.svg`)
     expect(await kitTables(url)).toEqual({ contents: 1, links: 4 })
+
+    const fewer = await postKit({ url, channels: ['x'] })
+    expect(fewer.statusCode).toBe(200)
+    expect((fewer.json() as Kit).links.map((l) => l.channel)).toEqual(['x', 'whatsapp', 'email', 'qr'])
 
     const read = await t.app.inject({ url: `/api/v1/shares/${first.content.id}`, headers: auth })
     expect(read.statusCode).toBe(200)
@@ -79,6 +84,21 @@ describe('POST /api/v1/shares', () => {
     const second = (await postKit({ url, title: 'Second', topics: ['b'], channels: ['sms', 'line'] })).json() as Kit
     expect(second.content).toEqual(first.content)
     expect(second.links[1].shareUrl).toContain(encodeURIComponent('First'))
+  })
+
+  it('pages lists of kits up to 200 a page, like every list', async () => {
+    expect((await t.app.inject({ url: '/api/v1/shares?limit=200', headers: auth })).statusCode).toBe(200)
+    const tooMany = await t.app.inject({ url: '/api/v1/shares?limit=201', headers: auth })
+    expect(tooMany.statusCode).toBe(400)
+    expect(tooMany.json().errors[0].field).toBe('limit')
+  })
+
+  it('makes a new kit for another query string or trailing slash, not for host case or a default port', async () => {
+    const path = unique('v-')
+    const base = (await postKit({ url: `https://news.example.com/${path}`, channels: ['copy'] })).json() as Kit
+    for (const variant of [`https://news.example.com/${path}/`, `https://news.example.com/${path}?ref=x`])
+      expect((await postKit({ url: variant, channels: ['copy'] })).json().content.id).not.toBe(base.content.id)
+    expect((await postKit({ url: `https://NEWS.example.com:443/${path}`, channels: ['copy'] })).json().content.id).toBe(base.content.id)
   })
 
   it('treats URLs that normalise alike as one page', async () => {
