@@ -51,6 +51,20 @@ export const SEARCH_HOSTS: readonly HostGroup[] = [
   { app: 'libero', hosts: ['arianna.libero.it', 'arianna.com'] },
   { app: 'comcast', hosts: ['comcast.net'] },
   { app: 'arcor', hosts: ['arcor.de'] },
+  // Regional engines with no "search" label (each from the engine's own site): Korea, China, Iran, Turkey,
+  // Nordics, Iceland, Poland, Slovenia; and independent and AI-first engines.
+  { app: 'zum', hosts: ['zum.com'] },
+  { app: 'toutiao_search', hosts: ['so.toutiao.com'] },
+  { app: 'chinaso', hosts: ['chinaso.com'] },
+  { app: 'youdao', hosts: ['youdao.com'] },
+  { app: 'parsijoo', hosts: ['parsijoo.ir'] },
+  { app: 'zarebin', hosts: ['zarebin.ir'] },
+  { app: 'yaani', hosts: ['yaani.com.tr'] },
+  { app: 'sesam', hosts: ['sesam.no'] },
+  { app: null, hosts: ['leit.is', 'szukacz.pl', 'netsprint.pl', 'iask.sina.com.cn', 'jike.com', 'so.sina.cn', 'm.sm.cn', 'search.sohu.com', 'sou.com', 'sogou.cn'] },
+  { app: 'you', hosts: ['you.com'] },
+  { app: 'phind', hosts: ['phind.com'] },
+  { app: null, hosts: ['andisearch.com', 'stract.com', 'mwmbl.org', 'marginalia.nu', 'oceanhero.today', 'ekoru.org', 'gibiru.com', 'alohafind.com', 'searchencrypt.com', 'mojeek.*', 'yep.*', 'wiby.me'] },
   // Job, directory and phone-book search.
   { app: null, hosts: ['indeed.com', 'monster.*', 'stepstone.*', 'kununu.com', 'dasoertliche.de', 'dastelefonbuch.de', 'goyellow.de', 'gulesider.no', '1881.no', 'meinestadt.de', 'marktplaats.nl', '2gis.ru', 'dmoz.org'] },
   {

@@ -44,7 +44,15 @@ export const SOCIAL_HOSTS: readonly HostGroup[] = [
   { app: 'tildes', hosts: ['tildes.net'] },
   { app: 'lemmy', hosts: ['lemmy.*'] },
   { app: 'github', hosts: ['github.com'] },
-  { app: 'stackoverflow', hosts: ['stackoverflow.com', 'stackexchange.com'] },
+  // The Stack Exchange network: stackexchange.com covers its 170-odd *.stackexchange.com sites; the rest
+  // have domains of their own (list from stackexchange.com/sites).
+  {
+    app: 'stackoverflow',
+    hosts: [
+      'stackoverflow.com', 'stackexchange.com', 'superuser.com', 'serverfault.com', 'askubuntu.com',
+      'mathoverflow.net', 'stackapps.com', 'stackoverflow.email', 'sstatic.net',
+    ],
+  },
   { app: 'sourceforge', hosts: ['sourceforge.net'] },
   { app: 'vimeo', hosts: ['vimeo.com'] },
   { app: 'dailymotion', hosts: ['dailymotion.com', 'dai.ly'] },
