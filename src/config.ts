@@ -1,5 +1,6 @@
 import { domainToASCII } from 'node:url'
 import { z } from 'zod'
+import { loadClassifierExtra, type ClassifierExtra } from './clicks/classify/classifier-extra.ts'
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
 
@@ -51,6 +52,8 @@ export const ConfigSchema = z.object({
   RATE_LIMIT_API_WRITES: z.coerce.number().int().min(1).default(120),
   RATE_LIMIT_MISSES: z.coerce.number().int().min(1).default(60),
   RATE_LIMIT_WIDGET: z.coerce.number().int().min(1).default(60),
+  // A JSON file of extra in-app tokens, preview fetchers, bots and referrer hosts (README "Classification").
+  CLASSIFIER_EXTRA: z.string().min(1).optional(),
 })
 
 export type Config = Readonly<{
@@ -75,6 +78,8 @@ export type Config = Readonly<{
   apiKeys: { cacheTtlMs: number; cacheSize: number; usageFlushMs: number }
   /** Requests per window: per key for API reads and writes, per client IP for 404/410 pages and the widget. */
   rateLimits: { windowMs: number; apiReads: number; apiWrites: number; missPages: number; widget: number }
+  /** CLASSIFIER_EXTRA's entries, read and validated at start. */
+  classifierExtra: ClassifierExtra | undefined
 }>
 
 export class ConfigError extends Error {}
@@ -91,6 +96,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   const e = parsed.data
   const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '')
   const batchSize = e.CLICK_BATCH_SIZE ?? (e.DATABASE_URL ? 200_000 : 20_000)
+  const classifierExtra = e.CLASSIFIER_EXTRA === undefined ? undefined : readClassifierExtra(e.CLASSIFIER_EXTRA)
   return Object.freeze({
     databaseUrl: e.DATABASE_URL,
     dataDir: e.DATA_DIR,
@@ -116,5 +122,14 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       missPages: e.RATE_LIMIT_MISSES,
       widget: e.RATE_LIMIT_WIDGET,
     },
+    classifierExtra,
   })
+}
+
+function readClassifierExtra(path: string): ClassifierExtra {
+  try {
+    return loadClassifierExtra(path)
+  } catch (error) {
+    throw new ConfigError(`invalid configuration: CLASSIFIER_EXTRA: ${(error as Error).message}`)
+  }
 }

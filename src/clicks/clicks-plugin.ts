@@ -3,7 +3,7 @@ import fp from 'fastify-plugin'
 import type { Config } from '../config.ts'
 import { databaseKind } from '../infra/database.ts'
 import { createClickCapture } from './capture-click.ts'
-import { createClickClassifier } from './classify/create-click-classifier.ts'
+import { classifyContextFor, createClickClassifier } from './classify/create-click-classifier.ts'
 import { createClickIdMinter } from './click-id-minter.ts'
 import { registerClickMetrics } from './click-metrics.ts'
 import { openClickJournal } from './click-journal.ts'
@@ -43,7 +43,7 @@ export const clicksPlugin = fp(
       onBatch: (rows, seconds) => metrics?.observeBatch(rows, seconds),
     })
     if (app.hasDecorator('metrics')) metrics = registerClickMetrics(app.metrics.registry, writer.stats)
-    const classify = createClickClassifier({ ownHosts: [new URL(config.publicUrl).host] })
+    const classify = createClickClassifier(classifyContextFor(config))
     const capture = createClickCapture({
       classify,
       visitors,
