@@ -38,7 +38,8 @@ export const LINK_PREVIEW_FETCHERS: readonly LinkPreviewFetcher[] = [
   // A messenger's native HTTP stack (no browser prefix) is its preview fetcher: "Viber/20.9 CFNetwork/1410".
   { app: 'viber', name: 'Viber', pattern: /^Viber(?:\/\d|$)/i },
   // Snap's preview service, also when fetched through its proxy on a cloud platform ("…; snapchat; …").
-  { app: 'snapchat', name: 'Snapchat', pattern: /\bSnap URL Preview\b|\bcompatible;[^)]*\bsnapchat\b|\bSnapchat(?:Bot|Preview)\b/i },
+  // Snap's fetchers also run on Google App Engine, which names the app id ("appid: s~snap-…").
+  { app: 'snapchat', name: 'Snapchat', pattern: /\bSnap URL Preview\b|\bcompatible;[^)]*\bsnapchat\b|\bSnapchat(?:Bot|Preview)\b|\bAppEngine-Google;.*\bappid: (?:s~)?snap/i },
   {
     app: 'facebook',
     name: 'Facebook',
@@ -62,7 +63,8 @@ export const LINK_PREVIEW_FETCHERS: readonly LinkPreviewFetcher[] = [
   { app: 'vk', name: 'VK', pattern: /\bvkShare\b/i },
   { app: 'ok', name: 'OK', pattern: /\bOdklBot\b/i },
   { app: 'xing', name: 'XING', pattern: /\bXING-contenttabreceiver\b|\bXing Bot\b/i },
-  { app: 'zoom', name: 'Zoom', pattern: /\bZoom(?:Bot|-?Preview|Unfurl)\b|\bZoom Video Communications\b/i },
+  // Zoom's card fetcher points at zoom.us; SEOZoom's crawler is also called "zoombot".
+  { app: 'zoom', name: 'Zoom', pattern: /\bZoom(?:Bot|-?Preview|Unfurl)\b.*\bzoom\.us\b|\bZoom Video Communications\b/i },
   { app: 'mattermost', name: 'Mattermost', pattern: /\bMattermost-Bot\b/i },
   { app: 'rocket_chat', name: 'Rocket.Chat', pattern: /^Rocket\.Chat\b|\bRocketchat\b/i },
   { app: 'nextcloud', name: 'Nextcloud Talk', pattern: /\bNextcloud Server Crawler\b/i },
@@ -83,7 +85,7 @@ export const LINK_PREVIEW_FETCHERS: readonly LinkPreviewFetcher[] = [
   { app: 'revolt', name: 'Revolt', pattern: /\bJanuary\/\d.*\brevolt\b/i },
   { app: 'hatena', name: 'Hatena', pattern: /^Hatena\b/i },
   { app: 'flipboard', name: 'Flipboard', pattern: /\bFlipboardProxy\b/i },
-  { app: 'yahoo_mail', name: 'Yahoo Mail', pattern: /\bYahoo Link Preview\b/i },
+  { app: 'yahoo_mail', name: 'Yahoo Mail', pattern: /\bYahoo Link Preview\b|^Yahoo:LinkExpander\b/i },
   // Smaller networks' card fetchers (names from their developer docs and crawler-user-agents' list).
   { app: 'plurk', name: 'Plurk', pattern: /\bPlurkbot\b/i },
   { app: 'mixi', name: 'mixi', pattern: /\bmixi(?:-|_)?(?:check|news|bot)\b/i },
@@ -93,7 +95,7 @@ export const LINK_PREVIEW_FETCHERS: readonly LinkPreviewFetcher[] = [
   { app: 'truth_social', name: 'Truth Social', pattern: /\bTruthSocial\w*\/\d/i },
   { app: 'minds', name: 'Minds', pattern: /\bMinds(?:Bot)?\/\d.*\bminds\.com/i },
   { app: 'gab', name: 'Gab', pattern: /\bGabBot\b/i },
-  { app: 'bitrix24', name: 'Bitrix24', pattern: /\bBitrix24 (?:Link|URL) ?Preview\b|\bBitrixLinkPreview\b/i },
+  { app: 'bitrix24', name: 'Bitrix24', pattern: /\bBitrix(?:24)? ?(?:Link|URL) ?Preview\b/i },
   { app: 'wire', name: 'Wire', pattern: /\bWire(?:Bot)? ?Link ?Preview\b/i },
   // Social-media schedulers draw the card before a post goes out.
   { app: null, name: 'social scheduler', pattern: /\b(?:LoomlyBot|EveryoneSocialBot|BufferLinkPreviewBot|HootsuiteLinkPreview)\b/i },
@@ -101,7 +103,7 @@ export const LINK_PREVIEW_FETCHERS: readonly LinkPreviewFetcher[] = [
   {
     app: null,
     name: 'link-preview service',
-    pattern: /\b(?:Embedly|Iframely|Nuzzel|Microlink|Quora Link Preview)\b|Unfurl|Link ?Preview|LinkService|RichLink|MetaTagFetcher|URLLookup|LinkExpand/i,
+    pattern: /\b(?:Embedly|Iframely|Nuzzel|Microlink|Quora Link Preview|OpenGraph(?:Reader|Fetcher|io)?|og-scraper)\b|Unfurl|Link[ _-]?Preview|\bURL[ _-]?Preview|LinkService|RichLink|MetaTagFetcher|URLLookup|LinkExpand/i,
   },
 ]
 
@@ -128,9 +130,9 @@ export function findLinkPreviewFetcher(ua: string): LinkPreviewFetcher | null {
 const APP_IDS: Record<string, string> = {
   whatsappbusiness: 'whatsapp', teams: 'teams', microsoftteams: 'teams', weixin: 'wechat', micromessenger: 'wechat',
   zoomus: 'zoom', messages: 'imessage', mobilesms: 'imessage', googlemessages: 'google_messages',
-  rocketchat: 'rocket_chat', googlechat: 'google_chat',
+  rocketchat: 'rocket_chat', googlechat: 'google_chat', webexteams: 'webex',
 }
-const APP_PRODUCT = /^([A-Za-z][\w.-]*(?: [A-Za-z][\w.-]*)?)(?:\/[\w.-]+|$| \()/
+const APP_PRODUCT = /^([A-Za-z][\w.-]*(?: [A-Za-z][\w.-]*)?)(?:\/[\w.-]+|$| \(| v?\d)/
 const IOS_EXTENSION = /(?:(?:Share|Notification\w*|Intents?|Action|Widget)(?:Extension)?|Extension)$/
 const PLATFORM_SUFFIX = /(?:android|ios|iphone|ipad|desktop|mobile|mac|windows|win|lite|web|app)+$/
 const MESSENGERS: ReadonlyMap<string, { app: string; name: string }> = new Map(
@@ -141,7 +143,8 @@ const MESSENGERS: ReadonlyMap<string, { app: string; name: string }> = new Map(
     weixin: 'WeChat', micromessenger: 'WeChat', threema: 'Threema', element: 'Element', wire: 'Wire', zalo: 'Zalo',
     imo: 'imo', kik: 'Kik', zoom: 'Zoom', zoomus: 'Zoom', messages: 'iMessage', mobilesms: 'iMessage',
     googlemessages: 'Google Messages', mattermost: 'Mattermost', rocketchat: 'Rocket.Chat', band: 'BAND',
-    icq: 'ICQ', tamtam: 'TamTam', session: 'Session', wickr: 'Wickr', googlechat: 'Google Chat',
+    icq: 'ICQ', tamtam: 'TamTam', session: 'Session', wickr: 'Wickr', googlechat: 'Google Chat', qq: 'QQ',
+    webex: 'Webex', webexteams: 'Webex', yammer: 'Viva Engage', nateon: 'NateOn',
   }).map(([key, name]) => [key, { app: APP_IDS[key] ?? key, name }]),
 )
 
