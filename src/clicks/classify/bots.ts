@@ -51,10 +51,14 @@ export function findAutomation(ua: string): string | null {
   // includes() first: the regex would try every position of every browser's user agent.
   const agent = ua.includes('-User/') ? AGENT_FOR_A_USER.exec(ua) : null
   if (agent) return agent[0]
-  const appended = appendedToken(ua)
-  if (appended && APPENDED_AUTOMATION.test(appended)) return appended
-  const client = HTTP_CLIENT_FIRST.exec(ua)
-  if (client) return client[0]
+  // A browser's string starts with "Mozilla/": only its appended tail can give it away; anything else may be a library.
+  if (ua.startsWith('Mozilla/')) {
+    const appended = appendedToken(ua)
+    if (appended !== '' && APPENDED_AUTOMATION.test(appended)) return appended
+  } else {
+    const client = HTTP_CLIENT_FIRST.exec(ua)
+    if (client) return client[0]
+  }
   if (!isbot(ua)) return null
   const matches = isbotMatches(ua)
   if (ua.includes('Android') && matches.every((match) => CRAWLER_WORD_IN_A_NAME.test(match)) && !isbot(ua.replace(ANDROID_MODEL, '$1model'))) return null

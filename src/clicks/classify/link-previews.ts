@@ -103,7 +103,7 @@ export const LINK_PREVIEW_FETCHERS: readonly LinkPreviewFetcher[] = [
   {
     app: null,
     name: 'link-preview service',
-    pattern: /\b(?:Embedly|Iframely|Nuzzel|Microlink|Quora Link Preview|OpenGraph(?:Reader|Fetcher|io)?|og-scraper)\b|Unfurl|Link[ _-]?Preview|\bURL[ _-]?Preview|LinkService|RichLink|MetaTagFetcher|URLLookup|LinkExpand/i,
+    pattern: /\b(?:Embedly|Iframely|Nuzzel|Microlink|Quora Link Preview)\b|Unfurl|Link[ _-]?Preview|\bURL[ _-]?Preview|LinkService|RichLink|MetaTagFetcher|URLLookup|LinkExpand/i,
   },
 ]
 
