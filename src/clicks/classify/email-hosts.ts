@@ -79,7 +79,7 @@ export const EMAIL_HOSTS: readonly HostGroup[] = [
       'centrum.sk/mail', 'email.cz', 'atlas.cz/mail', 'pochta.ru', 'bk.ru', 'list.ru', 'inbox.ru', 'mail.kz',
       'i.ua/mail', 'walla.co.il/mail', 'bol.com.br', 'juno.com', 'netzero.net', 'currently.com',
       'mailfence.com', 'runbox.com', 'startmail.com', 'hushmail.com', 'countermail.com', 'mail.de', 'freenet-mail.de',
-      'web.de/email', 'zoznam.sk/mail', 'yandex.com/mail', 'lycos.com/mail', 'rediff.com/mail',
+      'web.de/email', 'yandex.com/mail', 'lycos.com/mail', 'rediff.com/mail',
     ],
   },
   // Newsletter platforms: their archive and tracking hosts sit between a mailbox and the link.

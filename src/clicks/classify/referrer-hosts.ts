@@ -57,9 +57,10 @@ const WEBMAIL_SUBDOMAIN = /^(?:[a-z]{0,4}-?mail(?!man|ing|chimp|er\b)[\w-]*)$/
 
 /**
  * A label that names a search front end, in a dozen languages: search.aol.com, isearch.avg.com,
- * suche.web.de, szukaj.onet.pl, busca.uol.com.br, hledani.tiscali.cz, daemon-search.com (not research.*).
+ * suche.web.de, szukaj.onet.pl, busca.uol.com.br, hledani.tiscali.cz, daemon-search.com (not research.*),
+ * find.tdc.dk, sok.start.no, chercherfr.aguea.com.
  */
-const SEARCH_LABEL = /(?<!re)search|suche|szukaj|recherche|ricerca|busca|pesquisa|hledani|^(?:arama|poisk|otsing|haku|zoek|such|searx|searxng|whoogle)/
+const SEARCH_LABEL = /(?<!re)search|suche|szukaj|recherche|ricerca|busca|pesquisa|hledani|^(?:arama|poisk|otsing|haku|zoek|such|searx|searxng|whoogle|cerca|chercher|hladaj|kereso|find$|seek$|sok$)/
 /** GMX, WEB.DE, 1&1 and mail.com strip referrers through dereferrer domains: deref-gmx.net, deref-1und1-02.de. */
 const DEREFERRER = /^deref-/
 /** A first path segment that is a webmail app on a portal: orange.fr/webmail, icloud.com/mail. */

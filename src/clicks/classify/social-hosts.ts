@@ -88,6 +88,8 @@ export const SOCIAL_HOSTS: readonly HostGroup[] = [
       'whirlpool.net.au', 'friendfeed.com', 'diigo.com', 'gab.ai', 'minds.com', 'ello.co', 'vero.co',
       'steemit.com', 'imgur.com', '9gag.com', 'fark.com', 'slashdot.org', 'producthunt.com', 'dribbble.com',
       'behance.net', 'soundcloud.com', 'spotify.com', 'yelp.com', 'tripadvisor.com', 'kaskus.co.id',
+      // From Matomo's Socials.yml.
+      'fetlife.com', 'gree.jp', 'lang-8.com', 'v2ex.com',
       // Turkish dictionaries ("sözlük") and forums are where Turkish links get discussed in public.
       'eksisozluk.com', 'sozluk.com', 'sourtimes.org', 'itusozluk.com', 'instela.com', 'uludagsozluk.com',
       'ulusozluk.com', 'incisozluk.com', 'incisozluk.cc', 'sozlukspot.com', 'hocam.com', 'donanimhaber.com',
