@@ -39,7 +39,8 @@ export const IN_APP_BROWSERS: readonly InAppBrowser[] = [
   { app: 'kakaostory', name: 'KakaoStory', pattern: /\bKAKAOSTORY\b/i },
   { app: 'google', name: 'Google app', pattern: /\bGSA\/\d|\bGoogleApp\/\d|\bGoogle\/\d[\d.]* CFNetwork/ },
   { app: 'teams', name: 'Microsoft Teams', pattern: /\bTeams\/\d|\bTeamsMobile-(?:iOS|And)/i },
-  { app: 'viber', name: 'Viber', pattern: /(?<![a-z])Viber(?:PC|Desktop)?\/\d|\bViber (?:Desktop|PC)\b/i },
+  // Viber's desktop app is a QtWebEngine window ending in a bare "Viber" (isbot's browser fixtures).
+  { app: 'viber', name: 'Viber', pattern: /(?<![a-z])Viber(?:PC|Desktop)?(?:\/\d|$)|\bViber (?:Desktop|PC)\b/i },
   { app: 'telegram', name: 'Telegram', pattern: /(?<![a-z])Telegram(?:-Android)?\/\d/i },
   { app: 'slack', name: 'Slack', pattern: /\bSlack\/\d|\bSlack_SSB\/\d|\bChatlyio\/\d/i },
   { app: 'discord', name: 'Discord', pattern: /\bdiscord\/\d/i },

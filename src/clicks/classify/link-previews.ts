@@ -30,11 +30,11 @@ export const LINK_PREVIEW_FETCHERS: readonly LinkPreviewFetcher[] = [
   { app: 'excel', name: 'Microsoft Excel', pattern: /\bMicrosoft (?:Office )?Excel\b/ },
   { app: 'powerpoint', name: 'Microsoft PowerPoint', pattern: /\bMicrosoft (?:Office )?PowerPoint\b/ },
   { app: 'microsoft_office', name: 'Microsoft Office', pattern: /^Microsoft Office\b|\bms-office\b|\bMSOffice \d|\bMicrosoft Office (?:Existence|Protocol) Discovery\b|^Microsoft Data Access Internet Publishing|^OneNote\/\d/i },
-  // Desktop mail clients fetch a link for its card or to check it: Apple Mail ("Mail/3826 CFNetwork/…"),
-  // Thunderbird, eM Client, Mailbird, Postbox, Spark, Airmail, Canary. Source: vendors' docs, uap-core tests.
+  // Desktop mail clients' own HTTP clients fetch a link for its card or to check it: Apple Mail
+  // ("Mail/3826 CFNetwork/…"), eM Client, Mailbird, Spark, Airmail, Canary. Thunderbird and Postbox send
+  // their Gecko browser's string: that is their built-in browser, a person reading.
   { app: 'apple_mail', name: 'Apple Mail', pattern: /^(?:Mail|MobileMail|com\.apple\.mail[\w.]*)\/[\d.]+ (?:CFNetwork|\()/ },
-  { app: 'thunderbird', name: 'Thunderbird', pattern: /\bThunderbird\/\d/ },
-  { app: null, name: 'mail client', pattern: /^(?:eM Client|Mailbird|Postbox|Airmail|Canary ?Mail|Spark|Newton|Spike|Superhuman|Mimestream)\/\d|\b(?:Postbox|Mailbird|eM Client)\/\d/i },
+  { app: null, name: 'mail client', pattern: /^(?:eM Client|Mailbird|Airmail|Canary ?Mail|Spark|Newton|Spike|Superhuman|Mimestream)\/\d/i },
   // A messenger's native HTTP stack (no browser prefix) is its preview fetcher: "Viber/20.9 CFNetwork/1410".
   { app: 'viber', name: 'Viber', pattern: /^Viber(?:\/\d|$)/i },
   // Snap's preview service, also when fetched through its proxy on a cloud platform ("…; snapchat; …").

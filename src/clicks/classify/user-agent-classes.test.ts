@@ -18,8 +18,10 @@ describe('class 1: in-app browsers that mark their web view in unusual places', 
     { app: 'snapchat', ua: 'Mozilla/5.0 (iPhone; CPU iPhone OS 15_3 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/15.3 Mobile/15E148 Snapchat/11.64.0.38 (like Safari/8612.4.9.0.3, panda)' },
     { app: 'weibo', ua: 'Mozilla/5.0 (iPhone; CPU iPhone OS 12_1_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/16D57Weibo (iPhone10,3__weibo__9.2.0__iphone__os12.1.4)' },
     { app: 'weibo', ua: 'Mozilla/5.0 (Linux; Android 9; MI 8 Build/PKQ1.180729.001; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/68.0.3440.91 Mobile Safari/537.36Weibo (Xiaomi-MI 8__weibo__9.5.1__android__android9)' },
-    // Viber's desktop app: its product token before Chrome's, the grammar Electron desktop apps use.
-    { app: 'viber', ua: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Viber/24.6.0.2 Chrome/108.0.5359.215 Electron/22.3.27 Safari/537.36' },
+    // Viber's desktop app: a QtWebEngine window ending in a bare "Viber" (isbot's browser fixtures).
+    { app: 'viber', ua: 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_11_4) AppleWebKit/537.36 (KHTML, like Gecko) QtWebEngine/5.6.0 Chrome/45.0.2454.101 Safari/537.36 Viber' },
+    // Snapchat's Android web view glues its name and version to Safari's token (isbot's browser fixtures).
+    { app: 'snapchat', ua: 'Mozilla/5.0 (Linux; Android 10; SM-G973U Build/QP1A.190711.020; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/79.0.3945.136 Mobile Safari/537.36Snapchat10.74.6.0 (SM-G973U; Android 10#G973USQS2CSL1#29; gzip)' },
   ])('$app: $ua', ({ app, ua }) => {
     expect(classify(ua)).toMatchObject({ kind: 'human', medium: 'in_app', app, visibility: 'dark' })
   })
@@ -55,7 +57,6 @@ describe('class 2: preview fetchers, from apps and from Office and mail clients'
     { app: 'outlook', ua: 'Microsoft Office/16.0 (Windows NT 10.0; Microsoft Outlook 16.0.17231; Pro)' },
     // Desktop mail clients fetching a link for its card.
     { app: 'apple_mail', ua: 'Mail/3826.400.131.1.6 CFNetwork/1496.0.7 Darwin/23.5.0' },
-    { app: 'thunderbird', ua: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:115.0) Gecko/20100101 Thunderbird/115.10.1' },
     { app: null, ua: 'eM Client/9.2.2157.0' },
     // Fediverse servers and smaller networks drawing a card.
     { app: 'mastodon', ua: 'Misskey/2024.3.1 (https://misskey.io)' },
@@ -63,6 +64,19 @@ describe('class 2: preview fetchers, from apps and from Office and mail clients'
     { app: 'plurk', ua: 'Mozilla/5.0 (compatible; Plurkbot/1.0; +https://www.plurk.com)' },
   ])('$app: $ua', ({ app, ua }) => {
     expect(classify(ua)).toMatchObject({ kind: 'preview', app, medium: null })
+  })
+})
+
+describe('class 2: what is not a preview fetch', () => {
+  it.each([
+    // A mail client's built-in Gecko browser is a person reading (isbot's browser fixtures).
+    'Mozilla/5.0 (Windows NT 10.0; WOW64; rv:60.0) Gecko/20100101 Thunderbird/60.7.0 Lightning/6.2.7',
+    // Apps whose own HTTP client names an app that is not a messenger.
+    'retweet/2.17 (iPhone; iOS 17.1.2; Scale/3.00)',
+    'SpringBoard/50 CFNetwork/1220.1 Darwin/20.3.0',
+    'Job Search/95.0 (iPhone; CPU iOS 17_3_1 like Mac OS X)',
+  ])('%s', (ua) => {
+    expect(classify(ua).kind).toBe('human')
   })
 })
 
