@@ -40,9 +40,9 @@ const HTTP_CLIENT_FIRST = /^(?:Dart|Deno|Bun|reqwest|hyper|RestSharp|Req|Finch|M
  * "(Linux; U; Android 4.2.2; en-us; Spider Build/JDQ39)". Makers name phones with crawler words
  * (CUBOT, "…Bot…"), so isbot's verdict is checked again with the model left out.
  */
-// Only generic crawler words are forgiven there: a monitor that names itself in that slot ("Catchpoint") is not a phone.
-const CRAWLER_WORD_IN_A_NAME = /bot|spider|crawl/i
 const ANDROID_MODEL = /(\bAndroid [\d.]+;(?: [a-z]{2,3}[-_][a-z]{2,4};)? )[^;)]*/i
+/** Only generic crawler words are forgiven there: a monitor naming itself in that slot ("Catchpoint") is no phone. */
+const CRAWLER_WORD_IN_A_NAME = /bot|spider|crawl/i
 
 /** What gives the user agent away as automated (the matched token), or null for a person's browser. */
 export function findAutomation(ua: string): string | null {
@@ -61,7 +61,9 @@ export function findAutomation(ua: string): string | null {
   }
   if (!isbot(ua)) return null
   const matches = isbotMatches(ua)
-  if (ua.includes('Android') && matches.every((match) => CRAWLER_WORD_IN_A_NAME.test(match)) && !isbot(ua.replace(ANDROID_MODEL, '$1model'))) return null
+  if (ua.includes('Android') && matches.every((match) => CRAWLER_WORD_IN_A_NAME.test(match))) {
+    if (!isbot(ua.replace(ANDROID_MODEL, '$1model'))) return null
+  }
   const robotWord = matches.find((match) => ROBOT_WORD.test(match))
   if (BROWSER_NAMED_LIKE_A_CRAWLER.test(ua) && !/bot|crawl|spider/i.test(robotWord ?? '')) return null
   if (robotWord) return robotWord.trim()
