@@ -74,7 +74,7 @@ export const EMAIL_HOSTS: readonly HostGroup[] = [
   {
     app: null,
     hosts: [
-      'sibmail.com', 'inbox.lv', 'inbox.lt', 'inbox.eu', 'hot.ee', 'mail.ee', 'abv.bg', 'mail.bg', 'dir.bg',
+      'sibmail.com', 'mastermail.ru', 'inbox.lv', 'inbox.lt', 'inbox.eu', 'hot.ee', 'mail.ee', 'abv.bg', 'mail.bg', 'dir.bg',
       'freemail.hu', 'citromail.hu', 'kpnmail.nl', 'o2.pl', 'tlen.pl', 'vp.pl', 'gazeta.pl/poczta', 'azet.sk/posta',
       'centrum.sk/mail', 'email.cz', 'atlas.cz/mail', 'pochta.ru', 'bk.ru', 'list.ru', 'inbox.ru', 'mail.kz',
       'i.ua/mail', 'walla.co.il/mail', 'bol.com.br', 'juno.com', 'netzero.net', 'currently.com',
