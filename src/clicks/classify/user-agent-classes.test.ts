@@ -126,6 +126,23 @@ describe('class 4: phones whose model names contain crawler words are people', (
     expect(classify(ua)).toMatchObject({ kind: 'human', medium: 'direct' })
   })
 
+  it.each([
+    // Also flagged by some bot lists, people all the same (isbot's browser fixtures): an old IE with a
+    // toolbar, smart TVs, feature phones.
+    'Mozilla/4.0 (compatible; MSIE 8.0; Windows NT 6.1; Trident/4.0; GTB7.4; SLCC2; .NET CLR 2.0.50727; AskTbFXTV5/5.9.1.14019)',
+    'Mozilla/5.0 (SMART-TV; Linux; Tizen 5.0) AppleWebKit/537.36 (KHTML, like Gecko) SamsungBrowser/2.2 Chrome/63.0.3239.84 TV Safari/537.36',
+    'Opera/9.80 (Linux mips; U; HbbTV/1.1.1 (; Philips; ; ; ; ) CE-HTML/1.0 NETTV/3.2.1; en) Presto/2.6.33 Version/10.70',
+    'Nokia6280/2.0 (03.60) Profile/MIDP-2.0 Configuration/CLDC-1.1',
+    'Mozilla/5.0 (Mobile; Nokia 8110 4G; rv:48.0) Gecko/48.0 Firefox/48.0 KAIOS/2.5',
+  ])('%s', (ua) => {
+    expect(classify(ua).kind).toBe('human')
+  })
+
+  it('does not forgive a monitor that names itself where the model goes', () => {
+    const catchpoint = 'Mozilla/5.0 (Linux; U; Android 4.0.2; en-us; Catchpoint) AppleWebKit/534.30 (KHTML, like Gecko) Version/4.0 Mobile Safari/534.30'
+    expect(classify(catchpoint).kind).toBe('bot')
+  })
+
   it('still calls a crawler a crawler when it names an Android model', () => {
     const googlebot = 'Mozilla/5.0 (Linux; Android 6.0.1; Nexus 5X Build/MMB29P) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/122.0.6261.94 Mobile Safari/537.36 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)'
     expect(classify(googlebot).kind).toBe('bot')
