@@ -100,8 +100,13 @@ export function watchRss(pid: number, intervalMs = 200) {
 export type LoadResult = { reqPerSec: number; p50: number; p99: number; status: Record<string, number>; errors: number; timeouts: number }
 
 /** One autocannon run as its own process on the load core; `-d` or `-a` decide when it ends. */
-export async function autocannon(url: string, opts: { connections: number; durationS?: number; amount?: number; headers?: Record<string, string> }): Promise<LoadResult> {
+export async function autocannon(
+  url: string,
+  opts: { connections: number; durationS?: number; amount?: number; headers?: Record<string, string>; method?: string; body?: string },
+): Promise<LoadResult> {
   const args = ['-c', String(opts.connections), '-j', '-n']
+  if (opts.method) args.push('-m', opts.method)
+  if (opts.body !== undefined) args.push('-b', opts.body)
   if (opts.amount) args.push('-a', String(opts.amount))
   else args.push('-d', String(opts.durationS ?? 10))
   for (const [k, v] of Object.entries(opts.headers ?? {})) args.push('-H', `${k}=${v}`)

@@ -3,9 +3,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import pg from 'pg'
 import pino from 'pino'
-import { openClickJournal } from '../src/clicks/click-journal.ts'
-import { createClickWriter } from '../src/clicks/click-writer.ts'
-import { createClickBatchWriter } from '../src/clicks/write-click-batch.ts'
+import { clickKindCodec } from '../src/clicks/click-kind/click-kind.ts'
+import { openJournal } from '../src/clicks/journal/journal.ts'
+import { createClickWriter } from '../src/clicks/click-kind/click-writer.ts'
+import { createClickBatchWriter } from '../src/clicks/click-kind/write-click-batch.ts'
 import type { Config } from '../src/config.ts'
 import { runMigrations } from '../src/infra/migrate.ts'
 import { clickCounts, rollupMismatches } from '../test/support/click-accounting.ts'
@@ -33,8 +34,8 @@ export async function runIngestBench(o: IngestBenchOptions) {
     const linkIds = rows.map((r) => String(r.id))
     const clicks = syntheticClicks(o.clicks, { linkIds, firstId: 2 ** 40, at: Date.now() - 3_600_000 })
     const writer = createClickWriter({
-      journal: openClickJournal(join(dataDir, 'journal')),
-      writeBatch: createClickBatchWriter(pool, 'postgres'),
+      journal: openJournal(join(dataDir, 'journal'), clickKindCodec),
+      writeBatch: createClickBatchWriter(pool),
       log: pino({ level: 'warn' }),
       ...o.clickWriter,
     })

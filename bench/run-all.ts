@@ -2,6 +2,7 @@
 // (so the ingest bench does not write into tables the redirect bench just filled and autovacuum is busy with).
 import { loadConfig } from '../src/config.ts'
 import { createBenchDatabase } from './bench-database.ts'
+import { runBeaconsBench } from './beacons-bench.ts'
 import { runIngestBench } from './ingest-bench.ts'
 import { runRedirectBench } from './redirect-bench.ts'
 
@@ -34,5 +35,7 @@ if (!only || only === 'ingest')
         links: 1_000,
       }),
     )) && passed
+if (!only || only === 'beacons')
+  passed = (await onFreshDatabase((d) => runBeaconsBench({ databaseUrl: d.url, databaseName: d.name, rounds, durationS }))) && passed
 console.log(passed ? 'bench: all bars PASS' : 'bench: some bars FAIL')
 process.exitCode = passed ? 0 : 1

@@ -1,6 +1,6 @@
 import type { DescribedClassification } from '../src/clicks/classify/classification.ts'
 import type { ClickRecord } from '../src/clicks/click-record.ts'
-import { createClickVerdict, type ClickVerdict } from '../src/clicks/click-verdict.ts'
+import { createClickVerdict, type ClickVerdict } from '../src/clicks/verdicts/click-verdict.ts'
 
 const UAS = [
   'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36',

@@ -4,7 +4,7 @@
 -- their primary key and clicked_at btree cost Postgres ~4.2 µs of CPU a row; these 7 columns with a BRIN
 -- index, in binary COPY, ~0.95 µs. Readers that want the labels use the view labeled_clicks.
 
--- A verdict never changes and is named by a hash of everything in it (src/clicks/click-verdict.ts), so every
+-- A verdict never changes and is named by a hash of everything in it (src/clicks/verdicts/click-verdict.ts), so every
 -- instance names the same verdict alike without asking Postgres, and relabelling (umbra reclassify) adds a
 -- verdict instead of changing one that stored clicks and their rollups were counted by.
 create table click_verdicts (
@@ -46,7 +46,7 @@ drop table clicks;
 
 -- Exactly once without a per-row index: a fresh batch cannot hold a click Postgres has (its ids are new),
 -- and a batch that may have been written before is inserted skipping the ids the clicks of its time range
--- already have (src/clicks/write-click-batch.ts). Range-partitioned by month so old raw rows can be dropped
+-- already have (src/clicks/click-kind/write-click-batch.ts). Range-partitioned by month so old raw rows can be dropped
 -- while rollups stay.
 create table clicks (
   id          bigint not null,           -- minted at capture: generation * 2^32 + counter

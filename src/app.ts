@@ -13,11 +13,16 @@ import { clicksPlugin } from './clicks/clicks-plugin.ts'
 import type { Config } from './config.ts'
 import { dashboardRoutes } from './dashboard/dashboard-routes.ts'
 import { dashboardSessionsPlugin } from './dashboard/dashboard-sessions-plugin.ts'
-import { databasePlugin } from './infra/database.ts'
-import { healthRoutes } from './infra/health-routes.ts'
+import { funnelPlugin } from './funnel/funnel-plugin.ts'
+import { funnelRoutes } from './funnel/funnel-routes.ts'
+import { proxyTrustOf } from './infra/client-address.ts'
+import { databasePlugin, openDatabase, type OpenDatabase } from './infra/database.ts'
+import { healthPlugin } from './infra/health-routes.ts'
+import { importsRoutes } from './imports/imports-routes.ts'
 import { loggerOptions, type LogStream } from './infra/logger.ts'
 import { metricsPlugin } from './infra/metrics.ts'
 import { Problem, problemPlugin, sendProblem, writeClientErrorProblem } from './infra/problem.ts'
+import { loadServerSecret } from './infra/server-secret.ts'
 import { createLinkCache } from './links/link-cache.ts'
 import { linkChangesPlugin } from './links/link-change-listener.ts'
 import { findLinkByCode } from './links/link-repository.ts'
@@ -31,18 +36,36 @@ import { redirectRoutes } from './redirect/redirect-routes.ts'
 
 export type BuildOptions = { /** Where log lines go instead of stdout (tests read them). */ logStream?: LogStream }
 
-/** Builds the whole app (not listening): infrastructure first, then features, in the order they depend on each other. */
+/**
+ * Builds the whole app (not listening) on DATABASE_URL's server or the embedded Postgres under DATA_DIR,
+ * which it starts (or finds) first and lets go of on close.
+ */
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
+  const database = await openDatabase(config, 'server')
+  try {
+    return await assembleApp({ ...config, databaseUrl: database.url }, database, options)
+  } catch (err) {
+    await database.release()
+    throw err
+  }
+}
+
+/** Infrastructure first, then features, in the order they depend on each other. */
+async function assembleApp(config: Config & { databaseUrl: string }, database: OpenDatabase, options: BuildOptions): Promise<FastifyInstance> {
+  // One trust function for Fastify's request.ip and the fast path's raw reader: both name the same client.
+  const proxyTrust = proxyTrustOf(config.trustProxy)
   const app = Fastify({
     ...loggerOptions(config, options.logStream),
-    trustProxy: config.trustProxy,
+    trustProxy: proxyTrust ?? false,
     bodyLimit: config.limits.bodyBytes,
     http: { maxHeaderSize: config.limits.headerBytes },
     clientErrorHandler: writeClientErrorProblem,
     routerOptions: { maxParamLength: 256 },
-    // Starting the embedded database and migrating a large one can take longer than Fastify's default 10 s.
+    // Migrating a large database can take longer than Fastify's default 10 s.
     pluginTimeout: 120_000,
   })
+  // The first hook added runs last on close: after the pool and every listener have let go of the database.
+  app.addHook('onClose', () => database.release())
   app.setValidatorCompiler(validatorCompiler)
   app.setSerializerCompiler(serializerCompiler)
 
@@ -51,12 +74,14 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(metricsPlugin)
   await app.register(openApiPlugin)
   await app.register(pageSecurityPlugin)
-  await app.register(databasePlugin, { config })
+  await app.register(databasePlugin, { config, kind: database.kind })
+  await app.register(healthPlugin, { logLevel: config.logLevel })
   // Before auth: the dashboard's session cookie is an alternative to Authorization: Bearer.
   await app.register(dashboardSessionsPlugin, { publicUrl: config.publicUrl })
-  await app.register(authPlugin, { adminApiKey: config.adminApiKey, ...config.apiKeys })
+  await app.register(authPlugin, { adminApiKey: config.adminApiKey, serverSecret: loadServerSecret(config), ...config.apiKeys })
   await app.register(rateLimitsPlugin, { limits: config.rateLimits })
   await app.register(clicksPlugin, { config })
+  await app.register(funnelPlugin, { config })
 
   // Features
   const urlPolicy = { ownHosts: [new URL(config.publicUrl).host], blockedDomains: config.blockedDomains }
@@ -69,26 +94,31 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   })
   // Every instance drops a changed link from its cache (Postgres LISTEN/NOTIFY, migration 005).
   await app.register(linkChangesPlugin, { config, linkCache })
-  await app.register(healthRoutes, { backlogMax: config.clickWriter.bufferMax })
   await app.register(
     async (api) => {
       // JSON only: text/plain (Fastify's other default) would reach handlers as a string; 415 instead.
       api.removeContentTypeParser('text/plain')
       await api.register(keysRoutes)
       await api.register(linksRoutes, { publicUrl: config.publicUrl, urlPolicy, linkCache })
+      await api.register(importsRoutes, { publicUrl: config.publicUrl, urlPolicy, linkCache })
       await api.register(statsRoutes)
       await api.register(classifyRoutes, { publicUrl: config.publicUrl, classifierExtra: config.classifierExtra })
-      await api.register(sharesRoutes, { publicUrl: config.publicUrl, facebookAppId: config.facebookAppId, urlPolicy, linkCache })
+      const kitOptions = { publicUrl: config.publicUrl, facebookAppId: config.facebookAppId, urlPolicy, linkCache, widgetMintsPerDay: config.rateLimits.widgetMintsPerDay }
+      await api.register(sharesRoutes, kitOptions)
       await api.register(qrRoutes, { publicUrl: config.publicUrl })
       await api.register(reportsRoutes)
       await api.register(exportsRoutes)
-      await api.register(widgetKitRoutes, { publicUrl: config.publicUrl, facebookAppId: config.facebookAppId, urlPolicy, linkCache })
+      await api.register(widgetKitRoutes, kitOptions)
+      await api.register(funnelRoutes, { publicUrl: config.publicUrl, classifierExtra: config.classifierExtra })
     },
     { prefix: '/api/v1' },
   )
   await app.register(dashboardRoutes, { signInLimit: { max: config.rateLimits.missPages, windowMs: config.rateLimits.windowMs } })
   await app.register(widgetScriptRoutes)
-  await app.register(redirectRoutes, { linkCache, trustProxy: config.trustProxy, countryHeader: config.countryHeader, fastPath: config.redirectFastPath })
+  await app.register(redirectRoutes, { linkCache, proxyTrust, countryHeader: config.countryHeader, fastPath: config.redirectFastPath })
+
+  // A visitor who opens the bare domain lands somewhere useful rather than on a 404 page.
+  app.get('/', { schema: { hide: true } }, (_request, reply) => reply.redirect(config.rootRedirect))
 
   app.setNotFoundHandler((request, reply) =>
     request.url.startsWith('/api/') ? sendProblem(reply, Problem.notFound(`${request.method} ${request.url.split('?')[0]}`)) : sendNotFoundPage(reply),

@@ -1,6 +1,7 @@
 import { domainToASCII } from 'node:url'
 import { z } from 'zod'
-import { loadClassifierExtra, type ClassifierExtra } from './clicks/classify/classifier-extra.ts'
+import { loadClassifierExtra } from './clicks/classify/classifier-extra.ts'
+import { proxyTrustOf, type TrustProxySetting } from './infra/client-address.ts'
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
 
@@ -13,74 +14,171 @@ const domainList = z
   .transform((domains) => domains.map((d) => domainToASCII(d) || `!${d}`))
   .refine((domains) => domains.every((d) => /^[a-z0-9-]+(\.[a-z0-9-]+)*$/.test(d)), 'must be comma-separated domain names')
 
-/** Every setting Umbra reads, from the environment, once at start. */
-export const ConfigSchema = z.object({
-  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
-  DATA_DIR: z.string().min(1).default('./data'),
-  HOST: z.string().min(1).default('0.0.0.0'),
-  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
-  PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
-  // Facebook's Send dialog (Messenger on desktop) needs an app id; without one, desktop kits offer to copy the link.
-  FACEBOOK_APP_ID: z.string().regex(/^\d{1,20}$/, 'digits only').optional(),
-  ADMIN_API_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
-  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
-  TRUST_PROXY: booleanFlag.default(false),
-  COUNTRY_HEADER: z.string().regex(/^[a-z0-9-]+$/i).transform((h) => h.toLowerCase()).optional(),
-  LINK_CACHE_SIZE: z.coerce.number().int().min(0).default(100_000),
-  LINK_CACHE_TTL_MS: z.coerce.number().int().min(1000).default(60_000),
-  // A cap: batches are sealed every CLICK_FLUSH_MS unless one is being written, so they only grow this large
-  // when Postgres is the bottleneck, and then fewer rollup rows are upserted per click (ingest bench: a cap
-  // of 50k → ~114k clicks/s, 200k → ~158k). Default 200k on Postgres; 20k on the embedded database,
-  // which reads a whole batch into memory to COPY it.
-  CLICK_BATCH_SIZE: z.coerce.number().int().min(1).max(500_000).optional(),
-  CLICK_FLUSH_MS: z.coerce.number().int().min(10).max(500).default(250),
-  // Default: two batches, so the batch being written and the one filling behind it both stay fresh.
-  CLICK_BUFFER_MAX: z.coerce.number().int().min(100).optional(),
-  HONOR_DNT: booleanFlag.default(false),
-  // Cached live links are redirected ahead of Fastify's router and hooks (src/redirect/redirect-fast-path.ts).
-  REDIRECT_FAST_PATH: booleanFlag.default(true),
-  BLOCKED_DOMAINS: domainList.default([]),
-  BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(10 * 1024 * 1024).default(64 * 1024),
-  MAX_HEADER_BYTES: z.coerce.number().int().min(1024).max(64 * 1024).default(16 * 1024),
-  // Revocation reaches other instances within this TTL, so it is capped at a few seconds.
-  KEY_CACHE_TTL_MS: z.coerce.number().int().min(0).max(10_000).default(5_000),
-  KEY_CACHE_SIZE: z.coerce.number().int().min(1).default(10_000),
-  // A key's last_used_at is at most this late.
-  KEY_USAGE_FLUSH_MS: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
-  RATE_LIMIT_WINDOW_MS: z.coerce.number().int().min(100).default(60_000),
-  RATE_LIMIT_API_READS: z.coerce.number().int().min(1).default(600),
-  RATE_LIMIT_API_WRITES: z.coerce.number().int().min(1).default(120),
-  RATE_LIMIT_MISSES: z.coerce.number().int().min(1).default(60),
-  RATE_LIMIT_WIDGET: z.coerce.number().int().min(1).default(60),
-  // A JSON file of extra in-app tokens, preview fetchers, bots and referrer hosts (README "Classification").
-  CLASSIFIER_EXTRA: z.string().min(1).optional(),
+/**
+ * Why ADMIN_API_KEY is too weak to guess-proof, or null: it is a human-chosen string (not minted like umb_
+ * keys) that opens every scope, so it must be long and varied.
+ */
+export function adminKeyWeakness(key: string): string | null {
+  if (/\s/.test(key)) return 'must not contain whitespace'
+  if (key.length < 24) return 'must be at least 24 characters'
+  if (/(.)\1{3}/su.test(key)) return 'must not repeat a character 4 or more times in a row'
+  const classes = [/[a-z]/, /[A-Z]/, /[0-9]/, /[^a-zA-Z0-9]/].filter((c) => c.test(key)).length
+  if (classes < 3 && key.length < 32)
+    return 'must mix at least 3 of lower-case letters, upper-case letters, digits and symbols (or be at least 32 characters)'
+  return null
+}
+
+// TRUST_PROXY: how many proxies stand in front, or which addresses/CIDRs they have. `true` (trust every hop)
+// would take the leftmost X-Forwarded-For, which any client can write, as its address: every per-IP limit gone.
+const trustProxySetting = z.string().transform((value, ctx): TrustProxySetting => {
+  const v = value.trim().toLowerCase()
+  if (v === 'false' || v === '0') return false
+  if (v === 'true') {
+    ctx.addIssue({
+      code: 'custom',
+      message: 'true would trust every X-Forwarded-For hop, letting any client pick its own address and escape every per-IP limit; set the number of proxies in front (e.g. 1) or their addresses/CIDRs (e.g. 10.0.0.0/8)',
+    })
+    return z.NEVER
+  }
+  if (/^\d+$/.test(v)) return Number(v)
+  const list = value.split(',').map((a) => a.trim()).filter(Boolean)
+  try {
+    proxyTrustOf(list)
+  } catch (err) {
+    ctx.addIssue({ code: 'custom', message: `must be false, a number of proxies, or comma-separated proxy addresses/CIDRs (${(err as Error).message})` })
+    return z.NEVER
+  }
+  return Object.freeze(list)
 })
 
-export type Config = Readonly<{
-  databaseUrl: string | undefined
-  dataDir: string
-  host: string
-  port: number
-  publicUrl: string
-  facebookAppId: string | undefined
-  adminApiKey: string | undefined
-  logLevel: (typeof LOG_LEVELS)[number]
-  trustProxy: boolean
-  countryHeader: string | undefined
-  linkCache: { size: number; ttlMs: number }
-  clickWriter: { batchSize: number; flushMs: number; bufferMax: number }
+// CLASSIFIER_EXTRA: a JSON file read and validated at start; its error is one line naming the file and the entry.
+const classifierExtraFile = z
+  .string()
+  .min(1)
+  .transform((path, ctx) => {
+    try {
+      return loadClassifierExtra(path)
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: (error as Error).message })
+      return z.NEVER
+    }
+  })
+
+/** One setting: the environment variable it is read from and its schema (what it accepts, its default). */
+type Setting<S extends z.ZodType = z.ZodType> = { readonly env: string; readonly schema: S }
+const env = <S extends z.ZodType>(name: string, schema: S): Setting<S> => ({ env: name, schema })
+type Settings = { readonly [key: string]: Setting | Settings }
+
+/**
+ * Every setting Umbra reads, from the environment, once at start, where the Config has it: adding one is
+ * one line here. Defaults that depend on other settings are filled in by withDerivedDefaults below.
+ */
+const SETTINGS = {
+  databaseUrl: env('DATABASE_URL', z.url({ protocol: /^postgres(ql)?$/ }).optional()),
+  dataDir: env('DATA_DIR', z.string().min(1).default('./data')),
+  host: env('HOST', z.string().min(1).default('0.0.0.0')),
+  port: env('PORT', z.coerce.number().int().min(0).max(65535).default(8080)),
+  publicUrl: env('PUBLIC_URL', z.url({ protocol: /^https?$/ }).optional()),
+  // Where `/` sends a visitor: a path on this server or an absolute URL (say, the marketing site).
+  rootRedirect: env(
+    'ROOT_REDIRECT',
+    z.string().regex(/^(\/(?!\/)|https?:\/\/)/, 'must be a path starting with / or an http(s) URL').default('/dashboard'),
+  ),
+  // Facebook's Send dialog (Messenger on desktop) needs an app id; without one, desktop kits offer to copy the link.
+  facebookAppId: env('FACEBOOK_APP_ID', z.string().regex(/^\d{1,20}$/, 'digits only').optional()),
+  adminApiKey: env(
+    'ADMIN_API_KEY',
+    z
+      .string()
+      .superRefine((key, ctx) => {
+        const weakness = adminKeyWeakness(key)
+        if (weakness) ctx.addIssue({ code: 'custom', message: weakness })
+      })
+      .optional(),
+  ),
+  // The server secret (HMAC key) for what a database dump must not let anyone recompute; unset: DATA_DIR/secret.key
+  // (src/infra/server-secret.ts).
+  secretKey: env('SECRET_KEY', z.string().min(32, 'must be at least 32 characters').regex(/^\S+$/, 'must not contain whitespace').optional()),
+  logLevel: env('LOG_LEVEL', z.enum(LOG_LEVELS).default('info')),
+  /** The proxies in front whose X-Forwarded-For is believed (src/infra/client-address.ts). */
+  trustProxy: env('TRUST_PROXY', trustProxySetting.default(false)),
+  countryHeader: env('COUNTRY_HEADER', z.string().regex(/^[a-z0-9-]+$/i).transform((h) => h.toLowerCase()).optional()),
+  linkCache: {
+    size: env('LINK_CACHE_SIZE', z.coerce.number().int().min(0).default(100_000)),
+    ttlMs: env('LINK_CACHE_TTL_MS', z.coerce.number().int().min(1000).default(60_000)),
+  },
+  clickWriter: {
+    // A cap: batches are sealed every CLICK_FLUSH_MS unless one is being written, so they only grow this large
+    // when Postgres is the bottleneck, and then fewer rollup rows are upserted per click (ingest bench: a cap
+    // of 50k → ~114k clicks/s, 200k → ~158k). Default 200k on a Postgres server; 20k on the embedded one,
+    // which shares a small machine with the app.
+    batchSize: env('CLICK_BATCH_SIZE', z.coerce.number().int().min(1).max(500_000).optional()),
+    flushMs: env('CLICK_FLUSH_MS', z.coerce.number().int().min(10).max(500).default(250)),
+    // Default: two batches, so the batch being written and the one filling behind it both stay fresh.
+    bufferMax: env('CLICK_BUFFER_MAX', z.coerce.number().int().min(100).optional()),
+  },
   /** DNT: 1 or Sec-GPC: 1 → the click is counted without a visitor hash. */
-  honorDnt: boolean
-  redirectFastPath: boolean
+  honorDnt: env('HONOR_DNT', booleanFlag.default(false)),
+  // Cached live links are redirected ahead of Fastify's router and hooks (src/redirect/redirect-fast-path.ts).
+  redirectFastPath: env('REDIRECT_FAST_PATH', booleanFlag.default(true)),
   /** Target domains refused by the URL policy (their subdomains too). */
-  blockedDomains: readonly string[]
-  limits: { bodyBytes: number; headerBytes: number }
-  apiKeys: { cacheTtlMs: number; cacheSize: number; usageFlushMs: number }
+  blockedDomains: env('BLOCKED_DOMAINS', domainList.default([])),
+  limits: {
+    bodyBytes: env('BODY_LIMIT_BYTES', z.coerce.number().int().min(1024).max(10 * 1024 * 1024).default(64 * 1024)),
+    headerBytes: env('MAX_HEADER_BYTES', z.coerce.number().int().min(1024).max(64 * 1024).default(16 * 1024)),
+  },
+  apiKeys: {
+    // Revocation reaches other instances within this TTL, so it is capped at a few seconds.
+    cacheTtlMs: env('KEY_CACHE_TTL_MS', z.coerce.number().int().min(0).max(10_000).default(5_000)),
+    cacheSize: env('KEY_CACHE_SIZE', z.coerce.number().int().min(1).default(10_000)),
+    // A key's last_used_at is at most this late.
+    usageFlushMs: env('KEY_USAGE_FLUSH_MS', z.coerce.number().int().min(100).max(3_600_000).default(60_000)),
+  },
   /** Requests per window: per key for API reads and writes, per client IP for 404/410 pages and the widget. */
-  rateLimits: { windowMs: number; apiReads: number; apiWrites: number; missPages: number; widget: number }
-  /** CLASSIFIER_EXTRA's entries, read and validated at start. */
-  classifierExtra: ClassifierExtra | undefined
-}>
+  rateLimits: {
+    windowMs: env('RATE_LIMIT_WINDOW_MS', z.coerce.number().int().min(100).default(60_000)),
+    apiReads: env('RATE_LIMIT_API_READS', z.coerce.number().int().min(1).default(600)),
+    apiWrites: env('RATE_LIMIT_API_WRITES', z.coerce.number().int().min(1).default(120)),
+    missPages: env('RATE_LIMIT_MISSES', z.coerce.number().int().min(1).default(60)),
+    widget: env('RATE_LIMIT_WIDGET', z.coerce.number().int().min(1).default(60)),
+    // Share kits one publishable key may create or complete per UTC day, counted in Postgres (all instances).
+    widgetMintsPerDay: env('WIDGET_MINTS_PER_DAY', z.coerce.number().int().min(1).default(500)),
+  },
+  /** Extra in-app tokens, preview fetchers, bots and referrer hosts (README "Classification"). */
+  classifierExtra: env('CLASSIFIER_EXTRA', classifierExtraFile.optional()),
+} satisfies Settings
+
+/** The settings as parsed: the shape of SETTINGS, each setting its schema's output. */
+type Parsed<S> = S extends Setting<infer Z> ? z.output<Z> : { readonly [K in keyof S]: Parsed<S[K]> }
+
+type ParsedConfig = Parsed<typeof SETTINGS>
+
+/** PUBLIC_URL defaults to this host and PORT; the click batch size to the database's, the buffer to two batches. */
+function withDerivedDefaults(c: ParsedConfig) {
+  const batchSize = c.clickWriter.batchSize ?? (c.databaseUrl ? 200_000 : 20_000)
+  return {
+    ...c,
+    publicUrl: (c.publicUrl ?? `http://localhost:${c.port}`).replace(/\/+$/, ''),
+    clickWriter: { ...c.clickWriter, batchSize, bufferMax: c.clickWriter.bufferMax ?? 2 * batchSize },
+  }
+}
+
+export type Config = Readonly<ReturnType<typeof withDerivedDefaults>>
+
+const leaves = (settings: Settings): Setting[] => Object.values(settings).flatMap((s) => ('env' in s ? [s as Setting] : leaves(s as Settings)))
+
+/** The environment's schema: one key per variable, so an error names the variable. */
+export const ConfigSchema = z.object(Object.fromEntries(leaves(SETTINGS).map((s) => [s.env, s.schema])))
+
+/** The parsed variables in the shape of SETTINGS. */
+function shape(settings: Settings, vars: Record<string, unknown>): unknown {
+  return Object.fromEntries(Object.entries(settings).map(([key, s]) => [key, 'env' in s ? vars[(s as Setting).env] : shape(s as Settings, vars)]))
+}
+
+const deepFreeze = <T>(o: T): T => {
+  for (const v of Object.values(o as object)) if (v && typeof v === 'object') deepFreeze(v)
+  return Object.freeze(o)
+}
 
 export class ConfigError extends Error {}
 
@@ -93,43 +191,5 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     const issue = parsed.error.issues[0]
     throw new ConfigError(`invalid configuration: ${issue.path.join('.')}: ${issue.message}`)
   }
-  const e = parsed.data
-  const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '')
-  const batchSize = e.CLICK_BATCH_SIZE ?? (e.DATABASE_URL ? 200_000 : 20_000)
-  const classifierExtra = e.CLASSIFIER_EXTRA === undefined ? undefined : readClassifierExtra(e.CLASSIFIER_EXTRA)
-  return Object.freeze({
-    databaseUrl: e.DATABASE_URL,
-    dataDir: e.DATA_DIR,
-    host: e.HOST,
-    port: e.PORT,
-    publicUrl,
-    adminApiKey: e.ADMIN_API_KEY,
-    logLevel: e.LOG_LEVEL,
-    trustProxy: e.TRUST_PROXY,
-    countryHeader: e.COUNTRY_HEADER,
-    linkCache: { size: e.LINK_CACHE_SIZE, ttlMs: e.LINK_CACHE_TTL_MS },
-    clickWriter: { batchSize, flushMs: e.CLICK_FLUSH_MS, bufferMax: e.CLICK_BUFFER_MAX ?? 2 * batchSize },
-    honorDnt: e.HONOR_DNT,
-    facebookAppId: e.FACEBOOK_APP_ID,
-    redirectFastPath: e.REDIRECT_FAST_PATH,
-    blockedDomains: Object.freeze(e.BLOCKED_DOMAINS),
-    limits: { bodyBytes: e.BODY_LIMIT_BYTES, headerBytes: e.MAX_HEADER_BYTES },
-    apiKeys: { cacheTtlMs: e.KEY_CACHE_TTL_MS, cacheSize: e.KEY_CACHE_SIZE, usageFlushMs: e.KEY_USAGE_FLUSH_MS },
-    rateLimits: {
-      windowMs: e.RATE_LIMIT_WINDOW_MS,
-      apiReads: e.RATE_LIMIT_API_READS,
-      apiWrites: e.RATE_LIMIT_API_WRITES,
-      missPages: e.RATE_LIMIT_MISSES,
-      widget: e.RATE_LIMIT_WIDGET,
-    },
-    classifierExtra,
-  })
-}
-
-function readClassifierExtra(path: string): ClassifierExtra {
-  try {
-    return loadClassifierExtra(path)
-  } catch (error) {
-    throw new ConfigError(`invalid configuration: CLASSIFIER_EXTRA: ${(error as Error).message}`)
-  }
+  return deepFreeze(withDerivedDefaults(shape(SETTINGS, parsed.data) as ParsedConfig))
 }

@@ -25,7 +25,7 @@ type Running = { app: FastifyInstance; dataDir: string; logs: string[]; close: (
 
 async function startLogged(env: Record<string, string>): Promise<Running> {
   const scratch = await createScratchDatabase()
-  const config = testConfig({ ...(scratch ? { DATABASE_URL: scratch.url } : {}), TRUST_PROXY: 'true', LOG_LEVEL: 'trace', ...env }, scratch ? 'postgres' : 'embedded')
+  const config = testConfig({ ...(scratch ? { DATABASE_URL: scratch.url } : {}), TRUST_PROXY: PROXY_IP, LOG_LEVEL: 'trace', ...env }, scratch ? 'postgres' : 'embedded')
   const logs: string[] = []
   const logStream = new Writable({ write: (chunk, _enc, done) => (logs.push(String(chunk)), done()) })
   const app = await buildApp(config, { logStream })
@@ -67,9 +67,9 @@ describe('privacy: raw IPs and credentials', () => {
     for (const ip of VISITOR_IPS) {
       const from = { remoteAddress: PROXY_IP, headers: { 'x-forwarded-for': ip, 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) Chrome/124.0 Safari/537.36' } }
       for (let i = 0; i < 3; i++) expect((await r.app.inject({ url: `/${link.code}`, ...from })).statusCode).toBe(302)
+      await r.app.inject({ url: `/${link.code}`, remoteAddress: ip }) // direct, no proxy
       for (let i = 0; i < 3; i++) await r.app.inject({ url: `/nothing-here-${i}`, ...from }) // 404s, then 429s
       await r.app.inject({ url: '/api/v1/links', ...from }) // 401
-      await r.app.inject({ url: `/${link.code}`, remoteAddress: ip }) // direct, no proxy
     }
     await eventually(async () => Number((await r.app.pg.query('select count(*) from clicks')).rows[0].count) >= VISITOR_IPS.length * 4)
     const visitors = (await r.app.pg.query('select count(distinct visitor) as n from clicks where visitor is not null')).rows[0].n

@@ -53,10 +53,11 @@ describe.skipIf(!hasChromium)('share widget in headless Chromium', () => {
     await t?.close()
   })
 
-  async function openArticle(origin: string, path: string): Promise<Page> {
+  async function openArticle(origin: string, path: string, watch?: (page: Page) => void): Promise<Page> {
     const context = await browser.newContext({ viewport: { width: 900, height: 360 } })
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin })
     const page = await context.newPage()
+    watch?.(page)
     await page.goto(`${origin}${path}`)
     await page.waitForSelector('.umbra-share[data-state="ready"], .umbra-share[data-state="error"]', { state: 'attached', timeout: 15_000 })
     return page
@@ -67,9 +68,10 @@ describe.skipIf(!hasChromium)('share widget in headless Chromium', () => {
     const page = await openArticle(pageOrigin, '/article')
     expect(await page.getAttribute('.umbra-share', 'data-state')).toBe('ready')
 
-    // The same URL through the API returns the links the widget minted: what each button must point at.
-    const kit = (await t.app.inject({ method: 'POST', url: '/api/v1/shares', headers: auth, payload: { url: `${pageOrigin}/article`, channels: CHANNELS } })).json()
-    expect(kit.content).toMatchObject({ title: TITLE, topics: ['music', 'climate'] })
+    // The kit the widget minted, read by its owner: what each button must point at.
+    const { id } = (await t.app.pg.query('select id from contents where url = $1', [`${pageOrigin}/article`])).rows[0]
+    const kit = (await t.app.inject({ url: `/api/v1/shares/${id}`, headers: auth })).json()
+    expect(kit.content).toMatchObject({ title: TITLE, topics: ['music', 'climate'], confirmed: false })
     const link = (channel: string) => kit.links.find((l: { channel: string }) => l.channel === channel)
 
     const controls = await page.$$eval('.umbra-share a, .umbra-share button', (nodes) =>
@@ -87,7 +89,8 @@ describe.skipIf(!hasChromium)('share widget in headless Chromium', () => {
       { tag: 'button', channel: 'slack', href: null, name: 'Copy link for Slack', text: 'Slack' },
       { tag: 'button', channel: 'copy', href: null, name: 'Copy link', text: 'Copy link' },
     ])
-    expect(decodeURIComponent(link('whatsapp').shareUrl)).toBe(`https://wa.me/?text=${TITLE} ${link('whatsapp').shortUrl}`)
+    // A publishable key's title is unconfirmed (anyone can send one): the intents carry the short link alone.
+    expect(decodeURIComponent(link('whatsapp').shareUrl)).toBe(`https://wa.me/?text=${link('whatsapp').shortUrl}`)
     const dialog = new URL(link('messenger').desktopShareUrl)
     expect(Object.fromEntries(dialog.searchParams)).toEqual({ app_id: FACEBOOK_APP_ID, link: link('messenger').shortUrl, redirect_uri: link('messenger').url })
 
@@ -111,7 +114,7 @@ describe.skipIf(!hasChromium)('share widget in headless Chromium', () => {
     await page.context().close()
   }, 60_000)
 
-  it('offers the native share sheet where the browser has one, with the copy channel’s link', async () => {
+  it('offers the native share sheet where the browser has one, with the native channel’s own link', async () => {
     const pageOrigin = `http://127.0.0.1:${sitePort}`
     const context = await browser.newContext()
     // Desktop Chromium on Linux has no navigator.share: stand in for a phone's share sheet.
@@ -121,26 +124,28 @@ describe.skipIf(!hasChromium)('share widget in headless Chromium', () => {
     await page.waitForSelector('.umbra-share[data-state="ready"]')
     await page.getByRole('button', { name: 'Share this page' }).click()
     const shared = await page.evaluate<{ title: string; url: string }>('window.sharedWith')
-    const kit = (await t.app.inject({ method: 'POST', url: '/api/v1/shares', headers: auth, payload: { url: `${pageOrigin}/native-share`, channels: ['copy'] } })).json()
+    const kit = (await t.app.inject({ method: 'POST', url: '/api/v1/shares', headers: auth, payload: { url: `${pageOrigin}/native-share`, channels: ['native'] } })).json()
     expect(shared).toEqual({ title: TITLE, url: kit.links[0].shortUrl })
     await context.close()
   }, 60_000)
 
   it('is refused on a page whose origin the key does not allow', async () => {
     // localhost and 127.0.0.1 are different origins: the key allows only the latter.
-    const page = await openArticle(`http://localhost:${sitePort}`, '/refused-article')
+    const warnings: string[] = []
+    const page = await openArticle(`http://localhost:${sitePort}`, '/refused-article', (p) => p.on('console', (m) => m.type() === 'warning' && warnings.push(m.text())))
     expect(await page.getAttribute('.umbra-share', 'data-state')).toBe('error')
-    expect(await page.$$('.umbra-share a, .umbra-share button')).toHaveLength(0)
-    // And the page cannot read a kit itself either.
+    // The fallback: one button that copies the page's own URL, no short link.
+    const fallback = await page.$$eval('.umbra-share a, .umbra-share button', (nodes) => nodes.map((n) => n.getAttribute('aria-label')))
+    expect(fallback).toEqual(['Copy the link to this page'])
+    await page.click('button[data-channel="copy"]')
+    await page.waitForFunction(`navigator.clipboard.readText().then((text) => text === location.href)`)
+    // The server's own reason is readable by the page, so its console says what is wrong; a kit is not.
     const direct = await page.evaluate(async ([api, pk, url]) => {
-      try {
-        const res = await fetch(`${api}/api/v1/widget/kit`, { method: 'POST', headers: { authorization: `Bearer ${pk}`, 'content-type': 'application/json' }, body: JSON.stringify({ url }) })
-        return `readable ${res.status}`
-      } catch (err) {
-        return `refused: ${(err as Error).name}`
-      }
+      const res = await fetch(`${api}/api/v1/widget/kit`, { method: 'POST', headers: { authorization: `Bearer ${pk}`, 'content-type': 'application/json' }, body: JSON.stringify({ url }) })
+      return { status: res.status, detail: ((await res.json()) as { detail: string }).detail }
     }, [apiBase, key, `http://127.0.0.1:${sitePort}/refused-article`])
-    expect(direct).toBe('refused: TypeError')
+    expect(direct).toEqual({ status: 403, detail: `this publishable key is not allowed on pages of http://localhost:${sitePort}` })
+    expect(warnings.some((w) => w.includes('[umbra] share kit refused: this publishable key is not allowed on pages of'))).toBe(true)
     const { rows } = await t.app.pg.query('select count(*)::int as n from contents where url = $1', [`http://127.0.0.1:${sitePort}/refused-article`])
     expect(rows[0].n).toBe(0)
     await page.screenshot({ path: `${SCREENSHOTS}widget-refused-origin.png` })

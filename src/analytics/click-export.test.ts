@@ -1,17 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createScratchDatabase } from '../../test/support/test-app.ts'
 import type { Pool } from '../infra/database.ts'
 import { runMigrations } from '../infra/migrate.ts'
-import { PglitePool } from '../infra/pglite-pool.ts'
 import { clickCsvChunks } from './click-export.ts'
 
-// The embedded database is one session: the export must never hold it between batches. (The same
-// export runs over HTTP on real Postgres in reports.test.ts.)
-describe('click export on the embedded database', () => {
+// On a pool of one connection: the export must never hold it between batches while its reader is busy.
+// (The same export runs over HTTP in reports.test.ts.)
+describe('click export in batches', () => {
+  let scratch: NonNullable<Awaited<ReturnType<typeof createScratchDatabase>>>
   let pool: Pool
   const from = new Date('2025-05-01T00:00:00.000Z')
   const to = new Date('2025-05-02T00:00:00.000Z')
   beforeAll(async () => {
-    pool = new PglitePool({ dataDir: 'memory://' }) as unknown as Pool // pg-shaped, as database.ts uses it
+    const made = await createScratchDatabase()
+    if (!made) throw new Error('this test needs the database of the run')
+    scratch = made
+    pool = scratch.pool(1)
     await runMigrations(pool)
     const { rows } = await pool.query(`insert into links (code, url, channel, topics) values ('emb-a', 'https://example.com/a', 'whatsapp', '{local}'), ('emb-b', 'https://example.com/b', 'email', '{}') returning id`)
     // 300 clicks a few minutes apart, alternating links; several share a timestamp, so the keyset's tie-breakers matter.
@@ -23,13 +27,13 @@ describe('click export on the embedded database', () => {
       [rows[0].id, rows[1].id, from],
     )
   }, 60_000)
-  afterAll(() => pool?.end())
+  afterAll(() => scratch?.drop())
 
   const exportAll = async (filter: { topic?: string }, batchSize: number, between?: () => Promise<unknown>) => {
     let csv = ''
     for await (const chunk of clickCsvChunks(pool, { from, to, ...filter }, batchSize)) {
       csv += chunk
-      // Would wait forever if the export held the single session while its reader is busy.
+      // Would wait forever if the export held the pool's only connection while its reader is busy.
       if (between) await between()
     }
     return csv.trimEnd().split('\r\n')

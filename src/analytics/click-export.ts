@@ -1,7 +1,6 @@
-import type { Pool } from '../infra/database.ts'
+import type { Queryable } from '../infra/pool.ts'
 import { csvLine } from './csv.ts'
 
-type Queryable = Pick<Pool, 'query'>
 
 export type ClickExportFilter = { from: Date; to: Date; linkId?: string; topic?: string }
 
@@ -71,8 +70,8 @@ const toCsvLine = (c: ExportedClick) =>
 
 /**
  * The clicks of a range as CSV text, one batch at a time: memory stays at one batch whatever the
- * range, and each batch is a single pool query, so the embedded database (one session) is never
- * held between batches while the reader is slow.
+ * range, and each batch is a single pool query, so no connection is held between batches while the
+ * reader is slow.
  */
 export async function* clickCsvChunks(db: Queryable, f: ClickExportFilter, batchSize = 5_000): AsyncGenerator<string> {
   yield csvLine(CLICK_EXPORT_COLUMNS)

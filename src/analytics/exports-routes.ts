@@ -1,13 +1,12 @@
 import { Readable } from 'node:stream'
 import type { FastifyPluginAsync } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
-import { Problem } from '../infra/problem.ts'
+import { fileAnswer } from '../infra/documented-answers.ts'
+import { Problem, problemResponses } from '../infra/problem.ts'
 import { findLinkByCode } from '../links/link-repository.ts'
-import { Code, Topic } from '../links/link-schemas.ts'
+import { ExportQuery } from './analytics-schemas.ts'
 import { clickCsvChunks } from './click-export.ts'
-import { parseRange, StatsQuery } from './stats-routes.ts'
-
-const ExportQuery = StatsQuery.omit({ interval: true }).extend({ link: Code.optional(), topic: Topic.optional() })
+import { parseRange } from './series.ts'
 
 /** Raw clicks as CSV, streamed: the only read of the clicks table, for people who want every row. */
 export const exportsRoutes: FastifyPluginAsync<{ batchSize?: number }> = async (app, { batchSize }) => {
@@ -17,6 +16,7 @@ export const exportsRoutes: FastifyPluginAsync<{ batchSize?: number }> = async (
       tags: ['reports'],
       summary: 'Every click of a range (optionally of one link or topic) as CSV, one row per click with its labels; no IP, no visitor hash',
       querystring: ExportQuery,
+      response: { 200: fileAnswer('clicks.csv: one header row, then one row per click', 'text/csv'), ...problemResponses(404) },
     },
   }, async (request, reply) => {
     const { fromMs, toMs } = parseRange(request.query)

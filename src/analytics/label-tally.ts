@@ -1,4 +1,5 @@
-import type { LabelRow } from './link-stats.ts'
+/** Rollup rows as the stats queries return them (counts already summed). */
+export type LabelRow = { kind: string; medium: string; app: string; visibility: string; clicks: number }
 
 /** Human clicks split dark vs public and by medium, with previews (shares seen) and bots kept apart. */
 export type LabelTally = {
@@ -14,13 +15,19 @@ export type LabelTally = {
 
 export const emptyTally = (): LabelTally => ({ clicks: 0, dark: 0, public: 0, darkShare: null, byMedium: {}, previews: 0, previewsByApp: {}, bots: 0 })
 
-const add = (m: Record<string, number>, key: string, n: number) => {
+export const addTo = (m: Record<string, number>, key: string, n: number) => {
   m[key] = (m[key] ?? 0) + n
 }
+const add = addTo
 
-/** Adds rollup rows into a tally: the same rules as a link's stats (DESIGN.md "Click", "Dark share"). */
-export function addLabels(t: LabelTally, rows: Iterable<Pick<LabelRow, 'kind' | 'medium' | 'app' | 'visibility' | 'clicks'>>): LabelTally {
+/**
+ * Adds rollup rows into a tally, for a link's stats and every report alike: human clicks are the clicks
+ * (dark or public by their visibility, src/clicks/classify/classify-click.ts), previews and bots are
+ * counted apart. `each` sees every row too, for a caller's further breakdowns.
+ */
+export function addLabels<R extends Pick<LabelRow, 'kind' | 'medium' | 'app' | 'visibility' | 'clicks'>>(t: LabelTally, rows: Iterable<R>, each?: (r: R) => void): LabelTally {
   for (const r of rows) {
+    each?.(r)
     if (r.kind === 'human') {
       t.clicks += r.clicks
       add(t.byMedium, r.medium, r.clicks)

@@ -1,7 +1,6 @@
-import type { Pool } from '../infra/database.ts'
+import type { Queryable } from '../infra/pool.ts'
 import type { LabelRow } from './link-stats.ts'
 
-type Queryable = Pick<Pool, 'query'>
 export type ReportRange = { from: Date; to: Date }
 export type ReportFilter = ReportRange & { topic?: string; campaign?: string }
 

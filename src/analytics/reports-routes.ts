@@ -1,49 +1,17 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
-import { z } from 'zod'
-import { Problem } from '../infra/problem.ts'
-import { Campaign, Topic } from '../links/link-schemas.ts'
+import { jsonOrCsvAnswer } from '../infra/documented-answers.ts'
+import { Problem, problemResponses } from '../infra/problem.ts'
 import { allLinksOfContent, findContent } from '../shares/content-repository.ts'
 import { ShareParams } from '../shares/share-schemas.ts'
 import { toContentView } from '../shares/share-kit-view.ts'
+import { ChannelReportQuery, ChannelReportView, ContentReportQuery, ContentReportView, TopicReportQuery, TopicReportView } from './analytics-schemas.ts'
 import { channelReportCsv, contentReportCsv, topicReportCsv } from './report-csv.ts'
 import {
   countUniquesByTopic, countUniquesOfContent, humanSeriesOfContent, sumLabelsByChannel, sumLabelsByTopic, sumLabelsOfContent,
 } from './report-queries.ts'
 import { buildChannelReport, buildContentReport, buildTopicReport } from './reports.ts'
-import { parseRange, StatsQuery } from './stats-routes.ts'
-
-const Format = z.enum(['json', 'csv']).optional().describe('csv, or send Accept: text/csv')
-const TopicReportQuery = StatsQuery.omit({ interval: true }).extend({ campaign: Campaign.optional(), format: Format })
-const ChannelReportQuery = TopicReportQuery.extend({ topic: Topic.optional() })
-const ContentReportQuery = StatsQuery.extend({ format: Format })
-
-const Counts = z.record(z.string(), z.number())
-const Tally = z.object({
-  clicks: z.number(),
-  dark: z.number(),
-  public: z.number(),
-  darkShare: z.number().nullable(),
-  byMedium: Counts,
-  previews: z.number(),
-  previewsByApp: Counts,
-  bots: z.number(),
-})
-const TopicReportView = z.object({ from: z.string(), to: z.string(), topics: z.array(z.object({ topic: z.string(), ...Tally.shape, uniques: z.number() })) })
-const ChannelReportView = z.object({
-  from: z.string(),
-  to: z.string(),
-  channels: z.array(z.object({ channel: z.string(), label: z.string(), declaredVisibility: z.enum(['private', 'public', 'owned']).nullable(), ...Tally.shape })),
-})
-const ContentReportView = z.object({
-  content: z.object({ id: z.string(), url: z.string(), title: z.string().nullable(), topics: z.array(z.string()), campaign: z.string().nullable(), createdAt: z.string() }),
-  from: z.string(),
-  to: z.string(),
-  interval: z.enum(['hour', 'day']),
-  totals: Tally.extend({ uniques: z.number() }),
-  channels: z.array(z.object({ channel: z.string(), label: z.string(), code: z.string(), ...Tally.shape })),
-  series: z.array(z.object({ t: z.string(), clicks: z.number(), dark: z.number(), public: z.number(), byChannel: Counts })),
-})
+import { parseRange } from './series.ts'
 
 const wantsCsv = (request: FastifyRequest, format: string | undefined) =>
   format === 'csv' || (format === undefined && /\btext\/csv\b/.test(request.headers.accept ?? ''))
@@ -63,7 +31,7 @@ export const reportsRoutes: FastifyPluginAsync = async (app) => {
       tags: ['reports'],
       summary: 'Per topic: human clicks, dark vs public, dark share, uniques, previews by app',
       querystring: TopicReportQuery,
-      response: { 200: TopicReportView },
+      response: { 200: jsonOrCsvAnswer('the report per topic', TopicReportView) },
     },
   }, async (request, reply) => {
     const { fromMs, toMs } = parseRange(request.query)
@@ -79,7 +47,7 @@ export const reportsRoutes: FastifyPluginAsync = async (app) => {
       tags: ['reports'],
       summary: 'Per declared channel: human clicks and the observed medium mix (declared × observed)',
       querystring: ChannelReportQuery,
-      response: { 200: ChannelReportView },
+      response: { 200: jsonOrCsvAnswer('the report per declared channel', ChannelReportView) },
     },
   }, async (request, reply) => {
     const { fromMs, toMs } = parseRange(request.query)
@@ -96,7 +64,7 @@ export const reportsRoutes: FastifyPluginAsync = async (app) => {
       summary: 'One content (share kit) across its channels, with a time series',
       params: ShareParams,
       querystring: ContentReportQuery,
-      response: { 200: ContentReportView },
+      response: { 200: jsonOrCsvAnswer('the report of the content and its channels', ContentReportView), ...problemResponses(404) },
     },
   }, async (request, reply) => {
     const { fromMs, toMs, interval } = parseRange(request.query)

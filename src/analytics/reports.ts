@@ -1,8 +1,8 @@
 import { findChannel, type ChannelVisibility } from '../shares/channels.ts'
 import { addLabels, byClicksThenName, emptyTally, tallyBy, type LabelTally } from './label-tally.ts'
-import { floorTo, STEP_MS, type Interval } from './link-stats.ts'
-import type { ChannelLabelRow, ContentSeriesRow, TopicLabelRow } from './report-queries.ts'
 import type { LabelRow } from './link-stats.ts'
+import type { ChannelLabelRow, ContentSeriesRow, TopicLabelRow } from './report-queries.ts'
+import { zeroFilledSeries, type Interval } from './series.ts'
 
 type Span = { from: string; to: string }
 const span = (fromMs: number, toMs: number): Span => ({ from: new Date(fromMs).toISOString(), to: new Date(toMs).toISOString() })
@@ -56,24 +56,16 @@ export function buildContentReport(input: {
     .map((l) => ({ channel: l.channel, label: findChannel(l.channel)?.label ?? l.channel, code: l.code, ...(byLink.get(l.id) ?? emptyTally()) }))
     .sort(byClicksThenName((c) => c.channel))
 
-  const step = STEP_MS[input.interval]
-  const buckets = new Map<number, ContentSeriesPoint>()
-  for (let t = floorTo(input.fromMs, input.interval); t < input.toMs; t += step)
-    buckets.set(t, { t: new Date(t).toISOString(), clicks: 0, dark: 0, public: 0, byChannel: {} })
-  for (const r of input.series) {
-    const b = buckets.get(r.t)
+  const series = zeroFilledSeries(input, input.series, () => ({ byChannel: {} as Record<string, number> }), (point, r) => {
     const channel = channelOf.get(r.link_id)
-    if (!b || !channel) continue
-    b.clicks += r.clicks
-    if (r.visibility === 'dark') b.dark += r.clicks
-    else b.public += r.clicks
-    b.byChannel[channel] = (b.byChannel[channel] ?? 0) + r.clicks
-  }
+    if (channel) point.byChannel[channel] = (point.byChannel[channel] ?? 0) + r.clicks
+    return channel !== undefined
+  })
   return {
     ...span(input.fromMs, input.toMs),
     interval: input.interval,
     totals: { ...addLabels(emptyTally(), input.labels), uniques: input.uniques },
     channels,
-    series: [...buckets.values()],
+    series,
   }
 }

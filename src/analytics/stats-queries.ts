@@ -1,7 +1,6 @@
-import type { Pool } from '../infra/database.ts'
+import type { Queryable } from '../infra/pool.ts'
 import type { DimensionRow, Interval, LabelRow, SeriesRow } from './link-stats.ts'
 
-type Queryable = Pick<Pool, 'query'>
 type Range = { linkId: string; from: Date; to: Date }
 
 // Rollups only: the raw clicks table is never read for stats.

@@ -1,4 +1,4 @@
-import type { Pool } from '../infra/database.ts'
+import type { Queryable } from '../infra/pool.ts'
 import type { Scope } from './principal.ts'
 import type { KeyKind } from './api-key-secret.ts'
 
@@ -25,7 +25,6 @@ export type NewApiKey = {
   expiresAt: Date | null
 }
 
-type Queryable = Pick<Pool, 'query'>
 
 const COLUMNS = 'id, kind, name, prefix, scopes, origins, created_at, expires_at, revoked_at, last_used_at'
 

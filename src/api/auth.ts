@@ -1,11 +1,12 @@
 import type { FastifyRequest, onRequestAsyncHookHandler, onResponseAsyncHookHandler, RouteOptions } from 'fastify'
 import fp from 'fastify-plugin'
-import { sessionKeyOf } from '../dashboard/dashboard-sessions-plugin.ts'
 import { Problem } from '../infra/problem.ts'
 import { countUsableApiKeys } from './api-key-repository.ts'
+import { tooManyProblem, type FailureLimiter } from './failure-limiter.ts'
 import { createKeyAuthenticator, type AuthFailure, type KeyAuthenticator } from './key-authenticator.ts'
 import { createKeyUsageRecorder } from './key-usage.ts'
 import type { Principal, Scope } from './principal.ts'
+import { clientKey } from './rate-limits.ts'
 
 export { SCOPES, type Principal, type Scope } from './principal.ts'
 
@@ -16,24 +17,56 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** The scope a route requires; routes without one are public. */
     scope?: Scope
+    /** The route also takes a publishable key as `?key=pk_…` (beacons cannot set headers); never a session. */
+    publishableKeyInQuery?: boolean
+    /** A route of the page tag (the widget's kit, beacons): the only ones a publishable key reaches, whatever its row says. */
+    widget?: boolean
   }
   interface FastifyRequest {
     principal: Principal | null
   }
   interface FastifyInstance {
+    /**
+     * Decorated by a plugin whose credential stands for an API key (the dashboard's session cookie): the
+     * reference of the key behind the request's credential (KeyAuthenticator.sessionRefOf); undefined when
+     * the request carries none, null when it names no live session (a failed authentication).
+     */
+    sessionKeyOf: (request: FastifyRequest) => Promise<{ keyRef: Buffer } | null | undefined>
     apiKeys: KeyAuthenticator
+    /** Failed authentications per client, for routes that authenticate on their own (the dashboard's sign-in). */
+    authFailures: {
+      /** The key a client's failures are counted by (its address, IPv6 by /64). */
+      clientOf(ip: string): string
+      /** 429 if the client has spent its budget (before any lookup); else its key. */
+      refuseSpent(request: FastifyRequest): string
+      count(client: string): void
+    }
     /** Every route registered after the auth plugin, with the scope it requires. */
     routeScopes: readonly ScopedRoute[]
   }
 }
 
 export const FIRST_KEY_HINT =
-  'no API key exists yet: create one with ./bin/umbra keys create --scope links:read,links:write,stats:read,shares:write,keys:admin --name admin (on the embedded database, stop the server first), or start with ADMIN_API_KEY set'
+  'no API key exists yet: create one with ./bin/umbra keys create --scope links:read,links:write,stats:read,shares:write,keys:admin --name admin, or start with ADMIN_API_KEY set'
 
-const FAILURE_DETAIL: Record<AuthFailure, string> = {
+const FAILURE_DETAIL: Record<AuthFailure | 'session', string> = {
   unknown: 'the API key is not valid',
   expired: 'the API key has expired',
   revoked: 'the API key has been revoked',
+  session: 'the dashboard session has expired or was signed out; sign in again',
+}
+
+export const TOO_MANY_FAILURES = 'too many invalid API keys or sessions from your address'
+
+/**
+ * Before any key or session lookup: refuses (429) a client that has spent its failed-authentication
+ * budget, whatever it sends, so a right guess is no more visible than a wrong one. Returns the client's key.
+ */
+export function refuseSpentClient(failures: FailureLimiter | null, request: FastifyRequest): string {
+  const client = clientKey(request.ip)
+  const refusal = failures?.refusal(client)
+  if (refusal) throw tooManyProblem(refusal, TOO_MANY_FAILURES)
+  return client
 }
 
 function bearerToken(request: FastifyRequest): string {
@@ -44,10 +77,25 @@ function bearerToken(request: FastifyRequest): string {
   return match[1]
 }
 
+/** `?key=pk_…`: only a publishable key may travel in a URL (it is in the page's source anyway). */
+function publishableKeyInQuery(request: FastifyRequest): string {
+  const key = (request.query as { key?: unknown } | undefined)?.key
+  if (typeof key !== 'string' || key === '') throw Problem.unauthorized('send the publishable key as ?key=pk_… (or Authorization: Bearer)')
+  if (!key.startsWith('pk_')) throw Problem.unauthorized('only a publishable key (pk_…) may be sent in the URL')
+  return key
+}
+
 const withHookFirst = (hooks: RouteOptions['onRequest'], hook: onRequestAsyncHookHandler) =>
   [hook, ...(hooks === undefined ? [] : Array.isArray(hooks) ? hooks : [hooks])] as RouteOptions['onRequest']
 
-export type AuthPluginOptions = { adminApiKey: string | undefined; cacheTtlMs: number; cacheSize: number; usageFlushMs: number }
+export type AuthPluginOptions = {
+  adminApiKey: string | undefined
+  /** The server secret: dashboard sessions of ADMIN_API_KEY keep an HMAC of it under this (key-authenticator.ts). */
+  serverSecret: Buffer
+  cacheTtlMs: number
+  cacheSize: number
+  usageFlushMs: number
+}
 
 /**
  * Checks the bearer key of every route that declares a scope, before its body is even parsed. The
@@ -63,20 +111,40 @@ export const authPlugin = fp(
     app.decorate('routeScopes', routes)
     app.decorateRequest('principal', null)
 
+    // Failed authentications per client (rate-limits plugin, registered after this one).
+    let failures: FailureLimiter | null = null
+    app.addHook('onReady', async () => {
+      failures = app.hasDecorator('failedAuth') ? app.failedAuth : null
+    })
+    app.decorate('authFailures', {
+      clientOf: clientKey,
+      refuseSpent: (request: FastifyRequest) => refuseSpentClient(failures, request),
+      count: (client: string) => failures?.count(client),
+    })
+
     const authenticate: onRequestAsyncHookHandler = async (request) => {
       const scope = request.routeOptions.config.scope as Scope
-      // Authorization: Bearer wins; without it, a dashboard session cookie stands for the key it was made from.
-      const session = request.headers.authorization ? null : await sessionKeyOf(request)
-      const outcome = session ? await keys.authenticateHash(session.keyHash) : await keys.authenticate(bearerToken(request))
+      const client = refuseSpentClient(failures, request)
+      const inQuery = request.routeOptions.config.publishableKeyInQuery === true
+      // Authorization: Bearer wins; without it, a dashboard session cookie stands for the key it was made from
+      // (never on a route that takes ?key=: a page's beacon must not act as a signed-in dashboard user).
+      const server = request.server
+      const session =
+        request.headers.authorization || inQuery || !server.hasDecorator('sessionKeyOf') ? undefined : await server.sessionKeyOf(request)
+      const token = inQuery && !request.headers.authorization ? publishableKeyInQuery(request) : null
+      const outcome =
+        session === undefined ? await keys.authenticate(token ?? bearerToken(request))
+        : session === null ? ({ failure: 'session' } as const)
+        : await keys.authenticateSession(session.keyRef)
       if ('failure' in outcome) {
-        // A wrong key is a guess (and a database lookup): past the per-IP budget it is refused with 429.
-        if (request.server.hasDecorator('limitFailedAuth')) await request.server.limitFailedAuth(request)
+        // A wrong key or session is a guess: once the client's budget is spent, everything it sends gets 429.
+        failures?.count(client)
         throw Problem.unauthorized(FAILURE_DETAIL[outcome.failure])
       }
       const principal = outcome.principal
-      // Publishable keys are readable in page source: whatever their row says, they reach share kits only.
-      if (principal.kind === 'publishable' && scope !== 'shares:write')
-        throw Problem.forbidden(`a publishable key can only call shares:write routes`)
+      // Publishable keys are readable in page source: they reach the widget's route and its policy only.
+      if (principal.kind === 'publishable' && !request.routeOptions.config.widget)
+        throw Problem.forbidden('a publishable key can only call the share widget routes (POST /api/v1/widget/kit, POST /api/v1/beacons)')
       if (!principal.scopes.includes(scope)) throw Problem.forbidden(`this key lacks the ${scope} scope`)
       request.principal = principal
     }

@@ -1,4 +1,4 @@
-import { timingSafeEqual } from 'node:crypto'
+import { createHmac, timingSafeEqual } from 'node:crypto'
 import { LRUCache } from 'lru-cache'
 import type { Pool } from '../infra/database.ts'
 import { findApiKeyByHash, type ApiKeyRow } from './api-key-repository.ts'
@@ -26,6 +26,11 @@ export function principalOf(row: ApiKeyRow): Principal {
   return { keyId: row.id, name: row.name, kind: row.kind, scopes: row.scopes, origins: row.origins }
 }
 
+const sameBytes = (a: Buffer, b: Buffer) => a.length === b.length && timingSafeEqual(a, b)
+
+// Domain separation: the server secret also keys other HMACs (visitor salts).
+const ADMIN_SESSION_LABEL = 'umbra dashboard session of ADMIN_API_KEY\0'
+
 /**
  * Bearer token → principal: ADMIN_API_KEY first (constant-time), then api_keys by sha-256, through a
  * short bounded cache. Another instance's revocation is seen within `cacheTtlMs`; this one's at once
@@ -34,12 +39,17 @@ export function principalOf(row: ApiKeyRow): Principal {
 export function createKeyAuthenticator(opts: {
   db: Pick<Pool, 'query'>
   adminApiKey: string | undefined
+  /** Keys the HMAC that dashboard sessions of ADMIN_API_KEY keep instead of its hash (src/infra/server-secret.ts). */
+  serverSecret: Buffer
   cacheTtlMs: number
   cacheSize: number
   now?: () => number
 }) {
   const now = opts.now ?? Date.now
   const adminHash = opts.adminApiKey ? hashKeySecret(opts.adminApiKey) : null
+  // ADMIN_API_KEY is chosen by a person, so its bare sha-256 in a dump could be tested against guesses; an HMAC
+  // under a secret kept out of Postgres cannot. Rotating either one ends its sessions.
+  const adminSessionRef = adminHash ? createHmac('sha256', opts.serverSecret).update(ADMIN_SESSION_LABEL).update(adminHash).digest() : null
   const cache = new LRUCache<string, CachedKey>({
     max: opts.cacheSize,
     ttl: Math.max(1, opts.cacheTtlMs),
@@ -49,9 +59,8 @@ export function createKeyAuthenticator(opts: {
     },
   })
 
-  /** Looks a key up by the sha-256 of its secret (also what dashboard sessions keep). */
-  async function authenticateHash(hash: Buffer): Promise<AuthOutcome> {
-    if (adminHash && timingSafeEqual(hash, adminHash)) return { principal: ADMIN_PRINCIPAL }
+  /** Looks a minted key up by the sha-256 of its secret. */
+  async function lookUpKey(hash: Buffer): Promise<AuthOutcome> {
     const hex = hash.toString('hex')
     const key = opts.cacheTtlMs > 0 ? await cache.fetch(hex) : await cache.fetch(hex, { forceRefresh: true })
     if (!key?.found) return { failure: 'unknown' }
@@ -61,12 +70,25 @@ export function createKeyAuthenticator(opts: {
   }
 
   return {
-    authenticateHash,
     async authenticate(token: string): Promise<AuthOutcome> {
       const hash = hashKeySecret(token)
+      if (adminHash && sameBytes(hash, adminHash)) return { principal: ADMIN_PRINCIPAL }
       // ADMIN_API_KEY has no fixed shape; any other token must look like a key we minted to cost a lookup.
-      if (!looksLikeKeySecret(token) && !(adminHash && timingSafeEqual(hash, adminHash))) return { failure: 'unknown' }
-      return authenticateHash(hash)
+      if (!looksLikeKeySecret(token)) return { failure: 'unknown' }
+      return lookUpKey(hash)
+    },
+    /**
+     * What a dashboard session keeps of the key it was opened with (the secret was just authenticated): for a
+     * minted key the sha-256 of its 256 random bits (as api_keys holds), for ADMIN_API_KEY an HMAC under the server secret.
+     */
+    sessionRefOf(token: string): Buffer {
+      const hash = hashKeySecret(token)
+      return adminHash && adminSessionRef && sameBytes(hash, adminHash) ? adminSessionRef : hash
+    },
+    /** The key behind a dashboard session's reference (sessionRefOf). */
+    async authenticateSession(ref: Buffer): Promise<AuthOutcome> {
+      if (adminSessionRef && sameBytes(ref, adminSessionRef)) return { principal: ADMIN_PRINCIPAL }
+      return lookUpKey(ref)
     },
     /** Drops a key from this instance's cache at once (after revoking it). */
     forget(keyId: string) {

@@ -226,7 +226,7 @@ describe('umbra keys', () => {
     expect((await t.app.inject({ url: '/api/v1/links/x/stats', headers: bearer(secret!) })).statusCode).toBe(401)
   })
 
-  // The real Postgres: on the embedded database the CLI could not open the files the running app holds.
+  // On the embedded database too: test/faults/embedded-service.test.ts runs it beside a running server.
   it('runs as ./bin/umbra keys, on the configured database', async () => {
     const umbra = (args: string[]) =>
       promisify(execFile)('./bin/umbra', ['keys', ...args], { env: { ...process.env, DATABASE_URL: requireRealDatabaseUrl(), DATA_DIR: t.config.dataDir } })

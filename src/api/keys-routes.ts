@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
+import { decodeIdCursor, encodeIdCursor } from '../infra/id-cursor.ts'
 import { Problem, problemResponses } from '../infra/problem.ts'
 import { listApiKeys, revokeApiKey, type ApiKeyRow } from './api-key-repository.ts'
 import { createApiKey } from './create-api-key.ts'
@@ -19,13 +20,6 @@ export function toKeyView(row: ApiKeyRow): z.infer<typeof KeyView> {
     revokedAt: row.revoked_at?.toISOString() ?? null,
     lastUsedAt: row.last_used_at?.toISOString() ?? null,
   }
-}
-
-const encodeCursor = (id: string) => Buffer.from(id).toString('base64url')
-function decodeCursor(cursor: string): string {
-  const id = Buffer.from(cursor, 'base64url').toString()
-  if (!/^[1-9]\d{0,18}$/.test(id)) throw Problem.field('cursor', 'is not a cursor this API returned')
-  return id
 }
 
 /** The keys API (scope keys:admin): create (the secret is in this one response), list, revoke. */
@@ -59,9 +53,9 @@ export const keysRoutes: FastifyPluginAsync = async (app) => {
     },
   }, async (request) => {
     const { limit, cursor, includeRevoked } = request.query
-    const rows = await listApiKeys(db, { limit: limit + 1, beforeId: cursor ? decodeCursor(cursor) : undefined, includeRevoked })
+    const rows = await listApiKeys(db, { limit: limit + 1, beforeId: cursor ? decodeIdCursor(cursor) : undefined, includeRevoked })
     const page = rows.slice(0, limit)
-    return { items: page.map(toKeyView), nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1].id) : null }
+    return { items: page.map(toKeyView), nextCursor: rows.length > limit ? encodeIdCursor(page[page.length - 1].id) : null }
   })
 
   api.delete('/keys/:id', {

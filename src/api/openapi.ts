@@ -10,7 +10,7 @@ const PROBLEM = { 'application/problem+json': { schema: { $ref: '#/components/sc
 const STANDARD_PROBLEMS: Record<number, string> = {
   400: 'invalid input: the fields and why are in `errors`',
   401: 'missing, malformed, unknown, expired or revoked API key',
-  403: 'the key lacks the scope this route requires (publishable keys reach shares:write routes only)',
+  403: 'the key lacks the scope this route requires (publishable keys reach the widget route only)',
   413: 'the body is larger than BODY_LIMIT_BYTES',
   415: 'the body is not application/json',
   429: 'rate limit reached: see the Retry-After and RateLimit-* headers',
@@ -27,15 +27,32 @@ function standardProblems(route: RouteOptions): number[] {
   return statuses
 }
 
-/** jsonSchemaTransform, plus the standard problem responses a route does not document itself. */
+// What a success answer means when its route does not say more (a route with both 200 and 201 must say).
+const SUCCESS_MEANS: Record<string, string> = { 200: 'OK', 201: 'created', 204: 'done; no body' }
+
+type DocumentedSchema = {
+  hide?: boolean
+  description?: string
+  security?: unknown[]
+  response?: Record<string, { description?: string; 'x-response-description'?: string; content?: unknown }>
+}
+
+/** jsonSchemaTransform, plus each route's scope and the standard problem responses a route does not document itself. */
 const transform: typeof jsonSchemaTransform = (input) => {
   const out = jsonSchemaTransform(input)
   // Pages outside /api that declare no schema (the redirect, HTML pages) are not part of the JSON API.
   if (!out.schema && !input.url.startsWith('/api/')) return { ...out, schema: { hide: true } }
-  const schema = out.schema as { hide?: boolean; response?: Record<string, unknown> }
+  const schema = out.schema as DocumentedSchema
   if (!schema || schema.hide || !input.route) return out
-  if (!input.route.config?.scope) (schema as { security?: unknown[] }).security = [] // public: no key needed
+  const scope = input.route.config?.scope
+  // OpenAPI 3.1 lets any security scheme name the scopes a call needs.
+  schema.security = scope ? [{ bearer: [scope] }] : [] // public: no key needed
+  const needs = scope ? `Scope: \`${scope}\`.` : 'Public: no key needed.'
+  schema.description = schema.description ? `${schema.description}\n\n${needs}` : needs
   const documented = schema.response ?? {}
+  for (const [status, answer] of Object.entries(documented))
+    if (!answer.description && !answer['x-response-description'] && SUCCESS_MEANS[status])
+      answer['x-response-description'] = SUCCESS_MEANS[status]
   for (const status of standardProblems(input.route))
     if (!(status in documented)) documented[status] = { description: STANDARD_PROBLEMS[status], content: PROBLEM }
   schema.response = documented

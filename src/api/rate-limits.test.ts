@@ -15,6 +15,8 @@ beforeAll(async () => {
     RATE_LIMIT_API_WRITES: '2',
     RATE_LIMIT_MISSES: '3',
     RATE_LIMIT_WIDGET: '2',
+    // One proxy in front; requests without X-Forwarded-For are the peer's own.
+    TRUST_PROXY: '1',
   })
   const app = await buildApp(config)
   // A widget-style route, configured as the shares routes can: per client IP, whoever's key it is.
@@ -77,16 +79,48 @@ describe('API rate limits (per key)', () => {
 })
 
 describe('failed API keys (per client IP)', () => {
-  it('refuses wrong keys past the miss budget with 429, and still lets a good key through', async () => {
+  const wrong = { authorization: `Bearer umb_${'B'.repeat(43)}` }
+  const attempt = (headers: Record<string, string>, ip: string) => t.app.inject({ url: '/api/v1/links', headers, remoteAddress: ip })
+
+  it('once a client has spent its budget, every authentication from it gets 429, the right key too, until the window passes', async () => {
     await nextWindow()
-    const wrong = { authorization: `Bearer umb_${'B'.repeat(43)}` }
-    const attempt = (headers: Record<string, string>) => t.app.inject({ url: '/api/v1/links', headers, remoteAddress: '192.0.2.44' })
-    for (let i = 0; i < 3; i++) expect((await attempt(wrong)).statusCode).toBe(401)
-    const refused = await attempt(wrong)
-    expectRefused(refused, 3)
-    expect(refused.json().detail).toContain('too many invalid API keys')
-    expect((await attempt(keyA.headers)).statusCode).toBe(200)
-    expect((await t.app.inject({ url: '/api/v1/links', headers: wrong, remoteAddress: '192.0.2.45' })).statusCode).toBe(401)
+    for (let i = 0; i < 3; i++) expect((await attempt(wrong, '192.0.2.44')).statusCode).toBe(401)
+    for (const headers of [keyA.headers, auth, wrong]) {
+      const refused = await attempt(headers, '192.0.2.44')
+      expectRefused(refused, 3)
+      expect(refused.headers['content-type']).toContain('application/problem+json')
+      expect(refused.json().detail).toContain('too many invalid API keys')
+    }
+    expect((await attempt(wrong, '192.0.2.45')).statusCode).toBe(401) // another client has its own budget
+    expect((await attempt(keyA.headers, '192.0.2.45')).statusCode).toBe(200)
+    await nextWindow()
+    expect((await attempt(keyA.headers, '192.0.2.44')).statusCode).toBe(200)
+  })
+
+  it('counts unknown dashboard session cookies as failures', async () => {
+    await nextWindow()
+    for (let i = 0; i < 3; i++) {
+      const bogus = await attempt({ cookie: `umbra_session=${String(i).repeat(43)}` }, '192.0.2.46')
+      expect(bogus.statusCode).toBe(401)
+    }
+    expectRefused(await attempt(keyA.headers, '192.0.2.46'), 3)
+  })
+
+  it('counts the client behind the proxy: addresses prepended to X-Forwarded-For do not make a new client', async () => {
+    await nextWindow()
+    const viaProxy = (headers: Record<string, string>, i: number) =>
+      t.app.inject({ url: '/api/v1/links', headers: { ...headers, 'x-forwarded-for': `10.${i}.0.1, 198.51.100.${i}, 192.0.2.47` }, remoteAddress: '10.0.0.2' })
+    for (let i = 0; i < 3; i++) expect((await viaProxy(wrong, i)).statusCode).toBe(401)
+    expectRefused(await viaProxy(keyA.headers, 9), 3)
+    expectRefused(await attempt(keyA.headers, '192.0.2.47'), 3) // the same client reaching us directly
+    expect((await attempt(keyA.headers, '10.0.0.2')).statusCode).toBe(200) // the proxy itself is not refused
+  })
+
+  it('counts a whole IPv6 /64 as one client', async () => {
+    await nextWindow()
+    for (let i = 1; i <= 3; i++) expect((await attempt(wrong, `2001:db8:44:1::${i}`)).statusCode).toBe(401)
+    expectRefused(await attempt(keyA.headers, '2001:db8:44:1:ffff::9'), 3)
+    expect((await attempt(keyA.headers, '2001:db8:44:2::1')).statusCode).toBe(200)
   })
 })
 
@@ -122,13 +156,29 @@ describe('redirect pages', () => {
     expect((await miss('/no-such-code-5', '203.0.113.10')).statusCode).toBe(404)
   })
 
-  it('never limits the redirect of a live link, even for a client over its 404 limit', async () => {
+  it('refuses a client past its 404/410 budget every code, live ones too, without a lookup, until the window passes', async () => {
+    await nextWindow()
     const live = (await t.app.inject({ method: 'POST', url: '/api/v1/links', headers: auth, payload: { url: 'https://example.com/hot' } })).json()
-    for (let i = 0; i < 5; i++) await t.app.inject({ url: `/nope-${i}`, remoteAddress: '203.0.113.50' })
-    for (let i = 0; i < 200; i++) {
-      const res = await t.app.inject({ url: `/${live.code}`, remoteAddress: '203.0.113.50' })
-      expect(res.statusCode).toBe(302)
-      expect(res.headers['ratelimit-limit']).toBeUndefined()
-    }
+    const from = (path: string, ip: string) => t.app.inject({ url: path, remoteAddress: ip })
+    expect((await from(`/${live.code}`, '203.0.113.50')).statusCode).toBe(302)
+    for (let i = 0; i < 3; i++) expect((await from(`/nope-${i}`, '203.0.113.50')).statusCode).toBe(404)
+
+    const lookupsBefore = await cacheMisses()
+    const refused = await from(`/${live.code}`, '203.0.113.50')
+    expectRefused(refused, 3)
+    expect(refused.headers['content-type']).toContain('text/html')
+    expect(refused.headers.location).toBeUndefined()
+    for (let i = 0; i < 5; i++) expectRefused(await from(`/never-seen-${i}`, '203.0.113.50'), 3)
+    expect(await cacheMisses()).toBe(lookupsBefore) // refused before the cache or Postgres was asked
+
+    expect((await from(`/${live.code}`, '203.0.113.51')).statusCode).toBe(302) // another client is not refused
+    await nextWindow()
+    expect((await from(`/${live.code}`, '203.0.113.50')).statusCode).toBe(302)
   })
 })
+
+/** Link cache misses so far (each one a Postgres lookup), as /metrics reports them. */
+async function cacheMisses(): Promise<number> {
+  const text = await t.app.metrics.registry.getSingleMetricAsString('umbra_link_cache_lookups_total')
+  return Number(/result="miss"\} (\d+)/.exec(text)![1])
+}

@@ -4,6 +4,9 @@ import fp from 'fastify-plugin'
 import { LRUCache } from 'lru-cache'
 import type { Config } from '../config.ts'
 import { Problem } from '../infra/problem.ts'
+import { FailureLimiter } from './failure-limiter.ts'
+
+export { type RateVerdict } from './failure-limiter.ts'
 
 /**
  * How a route is rate-limited, set in its config: `{ scope: 'shares:write', limit: 'ip-widget' }`.
@@ -12,18 +15,15 @@ import { Problem } from '../infra/problem.ts'
  */
 export type RateLimitPolicy = 'key-read' | 'key-write' | 'ip-widget' | 'none'
 
-/** What the 404/410 pages need to answer a request, or refuse it with 429. */
-export type RateVerdict = { limit: number; remaining: number; resetSeconds: number; exceeded: boolean }
-
 declare module 'fastify' {
   interface FastifyContextConfig {
     limit?: RateLimitPolicy
   }
   interface FastifyInstance {
-    /** Counts one 404/410 page for the client's IP (code enumeration). */
-    limitMissPage: (request: FastifyRequest) => Promise<RateVerdict>
-    /** Counts one unknown, expired or revoked API key for the client's IP; throws a 429 problem past the limit. */
-    limitFailedAuth: (request: FastifyRequest) => Promise<void>
+    /** 404/410 pages per client (code enumeration); a client past it gets 429 for every code, live ones too. */
+    missPages: FailureLimiter
+    /** Unknown, expired or revoked keys and sessions per client; a client past it gets 429 for every authentication. */
+    failedAuth: FailureLimiter
   }
 }
 
@@ -54,7 +54,12 @@ class SharedWindowStore {
   }
 }
 
-const clientIp = (request: FastifyRequest) => normalizeIP(request.ip)
+/**
+ * The key every per-client limit counts by: the address itself for IPv4, its /64 for IPv6 (one subscriber's
+ * whole prefix), an IPv4-mapped IPv6 address as IPv4. Use it for every per-IP counter, so none is cheaper to dodge.
+ */
+export const clientKey = (address: string): string => normalizeIP(address)
+const clientIp = (request: FastifyRequest) => clientKey(request.ip)
 const keyOrIp = (request: FastifyRequest) => request.principal?.keyId ?? `ip:${clientIp(request)}`
 const isRead = (method: string | string[]) => [method].flat().every((m) => m === 'GET' || m === 'HEAD')
 
@@ -84,26 +89,12 @@ export const rateLimitsPlugin = fp(
     })
 
     // Misses (unknown codes, wrong keys) share one budget size, counted apart: a typo in a key must not block links.
-    const perIpMisses = (prefix: string) => {
-      const limiter = app.createRateLimit({ max: limits.missPages, timeWindow, keyGenerator: (r) => `${prefix}:${clientIp(r)}` })
-      return async (request: FastifyRequest): Promise<RateVerdict> => {
-        const v = await limiter(request)
-        if (v.isAllowed) return { limit: limits.missPages, remaining: limits.missPages, resetSeconds: 0, exceeded: false }
-        return { limit: v.max, remaining: v.remaining, resetSeconds: v.ttlInSeconds, exceeded: v.isExceeded }
-      }
-    }
-    app.decorate('limitMissPage', perIpMisses('miss'))
-    const failedAuth = perIpMisses('auth-fail')
-    app.decorate('limitFailedAuth', async (request: FastifyRequest) => {
-      const v = await failedAuth(request)
-      if (!v.exceeded) return
-      throw new Problem(429, 'rate-limited', 'Too many requests', `too many invalid API keys from your address; retry in ${v.resetSeconds} s`, undefined, {
-        'retry-after': String(v.resetSeconds),
-        'ratelimit-limit': String(v.limit),
-        'ratelimit-remaining': '0',
-        'ratelimit-reset': String(v.resetSeconds),
-      })
-    })
+    const missPages = new FailureLimiter(limits.missPages, timeWindow, MAX_COUNTERS)
+    const failedAuth = new FailureLimiter(limits.missPages, timeWindow, MAX_COUNTERS)
+    app.decorate('missPages', missPages)
+    app.decorate('failedAuth', failedAuth)
+    const sweeper = setInterval(() => (missPages.sweep(), failedAuth.sweep()), timeWindow).unref()
+    app.addHook('onClose', async () => clearInterval(sweeper))
   },
   { name: 'rate-limits', dependencies: ['auth'] },
 )

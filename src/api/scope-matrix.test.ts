@@ -24,6 +24,14 @@ const ROUTES: Record<string, Row> = {
   'GET /api/v1/links/:code': { scope: 'links:read', request: { url: `/api/v1/links/${CODE}` } },
   'PATCH /api/v1/links/:code': { scope: 'links:write', request: { url: `/api/v1/links/${CODE}`, ...json({ title: 'matrix' }) } },
   'DELETE /api/v1/links/:code': { scope: 'links:write', request: { url: `/api/v1/links/${CODE}` } },
+  'POST /api/v1/imports': {
+    scope: 'links:write',
+    request: {
+      url: '/api/v1/imports?format=csv&dryRun=true',
+      payload: 'code,url\nmatrix-import,https://example.com/mi\n',
+      headers: { 'content-type': 'text/csv' },
+    },
+  },
   'GET /api/v1/links/:code/stats': { scope: 'stats:read', request: { url: `/api/v1/links/${CODE}/stats` } },
   'POST /api/v1/classify': { scope: 'stats:read', request: { url: '/api/v1/classify', ...json({ ua: 'WhatsApp/2.24.6.77 A' }) } },
   'GET /api/v1/links/:code/qr.svg': { scope: 'links:read', request: { url: `/api/v1/links/${CODE}/qr.svg` } },
@@ -40,11 +48,19 @@ const ROUTES: Record<string, Row> = {
   'GET /api/v1/reports/topics': { scope: 'stats:read', request: { url: '/api/v1/reports/topics' } },
   'GET /api/v1/reports/channels': { scope: 'stats:read', request: { url: '/api/v1/reports/channels' } },
   'GET /api/v1/reports/content/:id': { scope: 'stats:read', request: { url: '/api/v1/reports/content/1' } },
+  // A beacon for a URL without a kit: 404 for every caller that passes auth (nothing is kept).
+  'POST /api/v1/beacons': {
+    scope: 'shares:write',
+    request: { url: '/api/v1/beacons', ...json({ type: 'share', url: `${SITE}/no-kit`, page: `${SITE}/no-kit`, channel: 'whatsapp' }) },
+  },
+  'GET /api/v1/reports/funnel': { scope: 'stats:read', request: { url: '/api/v1/reports/funnel?topic=matrix' } },
   'GET /api/v1/exports/clicks.csv': { scope: 'stats:read', request: { url: '/api/v1/exports/clicks.csv' } },
 }
 
-type Caller = { name: string; headers: () => Record<string, string>; expect: (scope: Scope) => 'allowed' | 401 | 403 }
-const expectationOf = (caller: Caller, row: Row) => (row.scope === null ? 'allowed' : caller.expect(row.scope))
+type Caller = { name: string; headers: () => Record<string, string>; expect: (scope: Scope, route: string) => 'allowed' | 401 | 403 }
+const expectationOf = (caller: Caller, row: Row, route: string) => (row.scope === null ? 'allowed' : caller.expect(row.scope, route))
+/** The routes a publishable key reaches: the page tag's (the widget's kit, with its policy: origins, no campaign or UTM, a daily cap; beacons). */
+const WIDGET_ROUTES = ['POST /api/v1/widget/kit', 'POST /api/v1/beacons']
 
 let t: TestApp
 const secrets = new Map<string, string>()
@@ -54,7 +70,7 @@ const CALLERS: Caller[] = [
   { name: 'ADMIN_API_KEY', headers: () => auth, expect: () => 'allowed' },
   ...SCOPES.map((only): Caller => ({ name: `secret key with ${only} only`, headers: bearerOf(only), expect: (scope) => (scope === only ? 'allowed' : 403) })),
   { name: 'secret key with every scope', headers: bearerOf('all'), expect: () => 'allowed' },
-  { name: 'publishable key', headers: bearerOf('publishable'), expect: (scope) => (scope === 'shares:write' ? 'allowed' : 403) },
+  { name: 'publishable key', headers: bearerOf('publishable'), expect: (_scope, route) => (WIDGET_ROUTES.includes(route) ? 'allowed' : 403) },
   { name: 'expired key', headers: bearerOf('expired'), expect: () => 401 },
   { name: 'revoked key', headers: bearerOf('revoked'), expect: () => 401 },
   { name: 'unknown key of the right shape', headers: () => ({ authorization: `Bearer umb_${'A'.repeat(43)}` }), expect: () => 401 },
@@ -106,7 +122,7 @@ describe('scope matrix', () => {
     let checked = 0
     for (const { route, caller, row } of cells()) {
       if (!row) continue
-      const expected = expectationOf(caller, row)
+      const expected = expectationOf(caller, row, rowKey(route.method, route.url))
       const res = await t.app.inject({
         ...row.request,
         method: route.method as InjectOptions['method'],
@@ -135,7 +151,7 @@ describe('scope matrix', () => {
   it('tells the caller why: lacking scope, publishable key, expired, revoked', async () => {
     const read = (name: string) => t.app.inject({ url: '/api/v1/links', headers: { authorization: `Bearer ${secrets.get(name)}` } })
     expect((await read('stats:read')).json().detail).toBe('this key lacks the links:read scope')
-    expect((await read('publishable')).json().detail).toMatch(/publishable key can only call shares:write/)
+    expect((await read('publishable')).json().detail).toMatch(/publishable key can only call the share widget route/)
     expect((await read('expired')).json().detail).toBe('the API key has expired')
     expect((await read('revoked')).json().detail).toBe('the API key has been revoked')
     expect((await read('revoked')).headers['www-authenticate']).toBe('Bearer')

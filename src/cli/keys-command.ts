@@ -91,7 +91,7 @@ export async function runKeysCommand(db: Pick<Pool, 'query'>, argv: string[], pr
 export default async function keys(argv: string[]) {
   if (argv.length === 0 || argv.includes('--help') || argv.includes('-h')) return console.log(USAGE)
   const config = loadConfig(process.env)
-  const pool = createPool(config)
+  const pool = await createPool(config)
   try {
     await runMigrations(pool)
     await runKeysCommand(pool, argv)

@@ -8,7 +8,7 @@ import { runMigrations } from '../infra/migrate.ts'
 const USAGE = `usage: umbra reclassify [--since 2026-01-01 | --since 30d] [--batch 5000]
 Recomputes the labels of stored clicks with the current rules and corrects the rollups
 (--batch: verdicts read at a time; clicks are moved one UTC day per transaction).
-Safe while the service runs on a Postgres server; with the embedded database, stop the service first.`
+Safe while the service runs.`
 
 /** "30d", "12h" or an ISO date → the instant to start from. */
 export function parseSince(value: string | undefined, now = Date.now()): Date {
@@ -28,7 +28,7 @@ export default async function reclassify(argv: string[]) {
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error('--batch must be a positive whole number')
 
   const config = loadConfig(process.env)
-  const pool = createPool(config)
+  const pool = await createPool(config)
   try {
     await runMigrations(pool)
     const classifier = createClickClassifier(classifyContextFor(config))

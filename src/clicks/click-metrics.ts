@@ -1,6 +1,6 @@
 import { Histogram, type Registry } from 'prom-client'
 import { counterFrom, gaugeFrom } from '../infra/metrics.ts'
-import type { ClickWriterStats } from './click-writer.ts'
+import type { ClickWriterStats } from './click-kind/click-writer.ts'
 
 /**
  * The click pipeline's metrics, read from the writer's counters at scrape time; only the batch

@@ -2,13 +2,11 @@ import { createRequire } from 'node:module'
 import { dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import fastifyStatic from '@fastify/static'
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
-import { hashKeySecret } from '../api/api-key-secret.ts'
-import type { Principal } from '../api/auth.ts'
-import type { AuthFailure } from '../api/key-authenticator.ts'
 import { Problem, problemResponses } from '../infra/problem.ts'
+import { SessionView, SignIn } from './dashboard-schemas.ts'
 import { forgeableWriteProblem } from './session-cookie.ts'
 
 const WEB_ROOT = fileURLToPath(new URL('../../web/dashboard/', import.meta.url))
@@ -19,17 +17,9 @@ const PAGE_CSP =
   "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
   "base-uri 'none'; form-action 'self'; frame-ancestors 'none'; object-src 'none'"
 
-export const SignIn = z
-  .strictObject({ key: z.string().trim().min(1, 'enter an API key').max(512).describe('a secret API key (umb_…) or ADMIN_API_KEY') })
-  // x-examples: zod leaves `examples` out of input schemas that transform (trim).
-  .meta({ 'x-examples': { 'a secret key': { value: { key: 'umb_Xk3v9QpL2mR8sT4uV6wY1zA3bC5dE7fG9hJ0kL2nP4q' } } } })
-
-export const SessionView = z
-  .object({
-    key: z.object({ id: z.string(), name: z.string(), kind: z.enum(['admin', 'secret', 'publishable']), scopes: z.array(z.string()) }),
-    expiresAt: z.string(),
-  })
-  .meta({ examples: [{ key: { id: '12', name: 'marketing', kind: 'secret', scopes: ['links:read', 'links:write', 'stats:read', 'shares:write'] }, expiresAt: '2026-11-29T20:00:00.000Z' }] })
+// The dashboard is a client of the API's keys: it knows them through the auth plugin's decorators only.
+type Principal = NonNullable<FastifyRequest['principal']>
+type AuthFailure = Extract<Awaited<ReturnType<FastifyInstance['apiKeys']['authenticate']>>, { failure: unknown }>['failure']
 
 const FAILURES: Record<AuthFailure, string> = {
   unknown: 'that API key is not valid',
@@ -50,6 +40,9 @@ export type DashboardRoutesOptions = {
 export const dashboardRoutes: FastifyPluginAsync<DashboardRoutesOptions> = async (app, { signInLimit }) => {
   const sessions = app.dashboardSessions
   const authenticator = app.apiKeys
+  // Signing in is guessing keys like a bearer call: the same failed-authentication budget per client.
+  // Failed sign-ins count against the client's budget like failed bearer keys (the auth plugin's).
+  const failures = app.authFailures
   const { name: cookieName, options: cookieOptions } = sessions.cookie
 
   await app.register(fastifyStatic, {
@@ -95,30 +88,40 @@ export const dashboardRoutes: FastifyPluginAsync<DashboardRoutesOptions> = async
 
   api.post('/dashboard/session', {
     ...noStore,
-    config: { rateLimit: { max: signInLimit.max, timeWindow: signInLimit.windowMs, keyGenerator: (r: FastifyRequest) => `sign-in:${r.ip}` } },
+    config: { rateLimit: { max: signInLimit.max, timeWindow: signInLimit.windowMs, keyGenerator: (r: FastifyRequest) => `sign-in:${failures.clientOf(r.ip)}` } },
     schema: { tags: ['dashboard'], summary: 'Sign in to the dashboard with an API key (sets the session cookie)', body: SignIn, response: { 201: SessionView, ...problemResponses(401, 403, 429) } },
   }, async (request, reply) => {
+    const client = failures.refuseSpent(request)
     const outcome = await authenticator.authenticate(request.body.key)
-    if ('failure' in outcome) throw Problem.unauthorized(FAILURES[outcome.failure])
+    if ('failure' in outcome) {
+      failures.count(client)
+      throw Problem.unauthorized(FAILURES[outcome.failure])
+    }
     const { principal } = outcome
     if (principal.kind === 'publishable')
       throw Problem.forbidden('publishable keys (pk_…) only mint share kits from web pages; sign in with a secret key (umb_…)')
     const previous = request.cookies[cookieName]
     if (previous) await sessions.close(previous)
-    const opened = await sessions.open({ keyId: principal.keyId, keyHash: hashKeySecret(request.body.key) })
+    const opened = await sessions.open({ keyId: principal.keyId, keyRef: authenticator.sessionRefOf(request.body.key) })
     reply.setCookie(cookieName, opened.token, { ...cookieOptions, expires: opened.expiresAt })
     return reply.code(201).send(sessionView(principal, opened.expiresAt))
   })
 
   api.get('/dashboard/session', {
     ...noStore,
-    schema: { tags: ['dashboard'], summary: 'Who is signed in to the dashboard', response: { 200: SessionView, ...problemResponses(401) } },
+    schema: { tags: ['dashboard'], summary: 'Who is signed in to the dashboard', response: { 200: SessionView, ...problemResponses(401, 429) } },
   }, async (request, reply) => {
     const token = request.cookies[cookieName]
-    const session = token ? await sessions.resolve(token) : null
-    if (!session) throw Problem.unauthorized('not signed in')
-    const outcome = await authenticator.authenticateHash(session.keyHash)
+    if (!token) throw Problem.unauthorized('not signed in')
+    const client = failures.refuseSpent(request)
+    const session = await sessions.resolve(token)
+    if (!session) {
+      failures.count(client)
+      throw Problem.unauthorized('not signed in')
+    }
+    const outcome = await authenticator.authenticateSession(session.keyRef)
     if ('failure' in outcome) {
+      failures.count(client)
       await sessions.close(token!)
       reply.clearCookie(cookieName, cookieOptions)
       throw Problem.unauthorized(`${FAILURES[outcome.failure]}; sign in again`)

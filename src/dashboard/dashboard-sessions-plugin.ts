@@ -22,23 +22,24 @@ export const dashboardSessionsPlugin = fp(
   async (app, { publicUrl, ttlMs = DEFAULT_SESSION_TTL_MS }: { publicUrl: string; ttlMs?: number }) => {
     await app.register(fastifyCookie)
     app.decorate('dashboardSessions', { ...createDashboardSessions({ db: app.pg, ttlMs }), cookie: sessionCookie(publicUrl) })
+    // The auth plugin (registered after) takes a session cookie as the key it was opened with.
+    app.decorate('sessionKeyOf', sessionKeyOf)
   },
   { name: 'dashboard-sessions', dependencies: ['database'] },
 )
 
 /**
- * For the auth plugin: the API key behind the request's session cookie, or null when the request carries
- * no session cookie. Throws 401 when the session is unknown, signed out or expired, and 403 when a write
- * could have been forged by another site. The caller still checks the key itself (revoked, expired, scopes).
+ * For the auth plugin (as app.sessionKeyOf): the API key behind the request's session cookie; undefined when the request carries
+ * no session cookie, null when the session is unknown, signed out or expired (a failed authentication).
+ * Throws 403 when a write could have been forged by another site. The caller still checks the key itself
+ * (revoked, expired, scopes).
  */
-export async function sessionKeyOf(request: FastifyRequest): Promise<SessionKey | null> {
-  if (!request.server.hasDecorator('dashboardSessions')) return null
+export async function sessionKeyOf(request: FastifyRequest): Promise<SessionKey | null | undefined> {
+  if (!request.server.hasDecorator('dashboardSessions')) return undefined
   const sessions = request.server.dashboardSessions
   const token = request.cookies?.[sessions.cookie.name]
-  if (!token) return null
+  if (!token) return undefined
   const forged = forgeableWriteProblem(request)
   if (forged) throw Problem.forbidden(forged)
-  const key = await sessions.resolve(token)
-  if (!key) throw Problem.unauthorized('the dashboard session has expired or was signed out; sign in again')
-  return key
+  return sessions.resolve(token)
 }

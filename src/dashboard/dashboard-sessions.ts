@@ -1,10 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto'
-import type { Pool } from '../infra/database.ts'
+import type { Queryable } from '../infra/pool.ts'
 
-type Queryable = Pick<Pool, 'query'>
 
-/** The key a session was made from: its id, and the sha-256 of its secret (what the auth plugin looks keys up by). */
-export type SessionKey = { keyId: string; keyHash: Buffer }
+/** The key a session was made from: its id, and the reference the authenticator made of it (sessionRefOf). */
+export type SessionKey = { keyId: string; keyRef: Buffer }
 
 export type OpenedSession = { token: string; expiresAt: Date }
 
@@ -31,8 +30,8 @@ export function createDashboardSessions(opts: { db: Queryable; ttlMs: number; no
       const token = randomBytes(32).toString('base64url')
       const expiresAt = new Date(now() + ttlMs)
       await db.query('delete from dashboard_sessions where expires_at <= $1', [new Date(now())])
-      await db.query('insert into dashboard_sessions (id_hash, key_id, key_hash, expires_at) values ($1, $2, $3, $4)', [
-        sha256(token), key.keyId, key.keyHash, expiresAt,
+      await db.query('insert into dashboard_sessions (id_hash, key_id, key_ref, expires_at) values ($1, $2, $3, $4)', [
+        sha256(token), key.keyId, key.keyRef, expiresAt,
       ])
       return { token, expiresAt }
     },
@@ -41,11 +40,11 @@ export function createDashboardSessions(opts: { db: Queryable; ttlMs: number; no
     async resolve(token: string): Promise<(SessionKey & { expiresAt: Date }) | null> {
       if (!TOKEN_SHAPE.test(token)) return null
       const { rows } = await db.query(
-        'select key_id, key_hash, expires_at from dashboard_sessions where id_hash = $1 and expires_at > $2',
+        'select key_id, key_ref, expires_at from dashboard_sessions where id_hash = $1 and expires_at > $2',
         [sha256(token), new Date(now())],
       )
       const row = rows[0]
-      return row ? { keyId: row.key_id, keyHash: Buffer.from(row.key_hash), expiresAt: row.expires_at } : null
+      return row ? { keyId: row.key_id, keyRef: Buffer.from(row.key_ref), expiresAt: row.expires_at } : null
     },
 
     /** Signs one session out. */

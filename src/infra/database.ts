@@ -1,15 +1,17 @@
+import { mkdirSync } from 'node:fs'
 import fastifyPostgres from '@fastify/postgres'
 import fp from 'fastify-plugin'
 import pg from 'pg'
 import type { Config } from '../config.ts'
+import { claimDirectory } from './directory-lock.ts'
+import { openEmbeddedPostgres } from './embedded-postgres.ts'
 import { runMigrations } from './migrate.ts'
-import { pgliteModule } from './pglite-pool.ts'
+import type { Pool } from './pool.ts'
 
 // A server that does not answer (a network partition) fails a query after this, rather than hanging it.
 const CONNECT_TIMEOUT_MS = 5_000
 
-/** The slice of pg.Pool that Umbra uses; PglitePool provides the same. */
-export type Pool = Pick<pg.Pool, 'query' | 'connect' | 'end'>
+export type { Pool } from './pool.ts'
 
 export type DatabaseKind = 'postgres' | 'embedded'
 
@@ -33,35 +35,56 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   return UNAVAILABLE_MESSAGE.test(err.message)
 }
 
-/** pg.Pool options and the pg-shaped module to build it with, for either kind of database. */
-function poolSetup(config: Pick<Config, 'databaseUrl' | 'dataDir'>) {
-  return config.databaseUrl
-    ? { module: pg, options: { connectionString: config.databaseUrl, max: 10, application_name: 'umbra', connectionTimeoutMillis: CONNECT_TIMEOUT_MS } }
-    : { module: pgliteModule as unknown as typeof pg, options: { dataDir: config.dataDir } as pg.PoolConfig }
+/** A database to connect to: DATABASE_URL's server, or the embedded Postgres under DATA_DIR (started or found). */
+export type OpenDatabase = { url: string; kind: DatabaseKind; release: () => Promise<void> }
+
+/**
+ * Resolves where the database is. A server claims DATA_DIR first (one server per embedded cluster);
+ * a client (the CLI) connects to the cluster a running server owns, or starts one for itself.
+ */
+export async function openDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir'>, role: 'server' | 'client'): Promise<OpenDatabase> {
+  if (config.databaseUrl) return { url: config.databaseUrl, kind: 'postgres', release: async () => {} }
+  const unclaim =
+    role === 'server'
+      ? (mkdirSync(config.dataDir, { recursive: true, mode: 0o700 }),
+        claimDirectory(config.dataDir, 'umbra.pid', (pid) =>
+          `DATA_DIR ${config.dataDir} is in use by another Umbra server (process ${pid}): stop it, or give this one its own DATA_DIR`))
+      : () => {}
+  try {
+    const cluster = await openEmbeddedPostgres(config.dataDir, { role })
+    return { url: cluster.url, kind: 'embedded', release: async () => (await cluster.release(), unclaim()) }
+  } catch (err) {
+    unclaim()
+    throw err
+  }
 }
 
-/** A pool outside Fastify, for the CLI. */
-export function createPool(config: Pick<Config, 'databaseUrl' | 'dataDir'>): Pool {
-  const { module, options } = poolSetup(config)
-  return new module.Pool(options)
+function poolOptions(url: string): pg.PoolConfig {
+  return { connectionString: url, max: 10, application_name: 'umbra', connectionTimeoutMillis: CONNECT_TIMEOUT_MS }
 }
 
-/** Registers @fastify/postgres (real server or embedded PGlite) and applies migrations before anything else runs. */
+/** A pool outside Fastify, for the CLI; end() also lets go of an embedded cluster it started. */
+export async function createPool(config: Pick<Config, 'databaseUrl' | 'dataDir'>): Promise<Pool> {
+  const database = await openDatabase(config, 'client')
+  const pool = new pg.Pool(poolOptions(database.url))
+  pool.on('error', () => {})
+  const end = pool.end.bind(pool)
+  return Object.assign(pool, { end: async () => (await end(), await database.release()) }) as Pool
+}
+
+/** Registers @fastify/postgres on the resolved database URL (see openDatabase) and applies migrations before anything else runs. */
 export const databasePlugin = fp(
-  async (app, { config }: { config: Config }) => {
-    const { module, options } = poolSetup(config)
-    await app.register(fastifyPostgres, { ...options, pg: module })
+  async (app, { config, kind }: { config: Config & { databaseUrl: string }; kind: DatabaseKind }) => {
+    await app.register(fastifyPostgres, { ...poolOptions(config.databaseUrl), pg })
+    const pool = app.pg.pool as pg.Pool
     // A pool-level error (e.g. the server restarting) must not crash the process; queries report their own.
-    if (module === pg) {
-      const pool = app.pg.pool as pg.Pool
-      pool.on('error', (err) => app.log.warn({ err }, 'idle database connection lost'))
-      // A connection lost while checked out (the server restarting mid-transaction) makes its client emit
-      // 'error' with pg-pool's idle handler detached: without a handler of its own that kills the process.
-      // The query in flight fails and reports it; the caller releases the client.
-      pool.on('connect', (client) => client.on('error', () => {}))
-    }
+    pool.on('error', (err) => app.log.warn({ err }, 'idle database connection lost'))
+    // A connection lost while checked out (the server restarting mid-transaction) makes its client emit
+    // 'error' with pg-pool's idle handler detached: without a handler of its own that kills the process.
+    // The query in flight fails and reports it; the caller releases the client.
+    pool.on('connect', (client) => client.on('error', () => {}))
     const applied = await runMigrations(app.pg.pool)
-    if (applied.length) app.log.info({ applied, database: databaseKind(config) }, 'migrations applied')
+    if (applied.length) app.log.info({ applied, database: kind }, 'migrations applied')
   },
   { name: 'database' },
 )

@@ -3,29 +3,29 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { PglitePool } from './pglite-pool.ts'
+import { claimDirectory } from './directory-lock.ts'
 
 const tempDir = () => mkdtempSync(join(tmpdir(), 'umbra-lock-'))
+const inUse = (pid: number) => `in use by process ${pid}`
 
-describe('the embedded database is held by one process at a time', () => {
-  it('refuses a data directory that a live process holds, naming it', async () => {
+describe('a directory is claimed by one process at a time', () => {
+  it('refuses a directory that a live process holds, naming it', async () => {
     const dir = tempDir()
     const holder = spawn('sleep', ['30'])
     try {
-      writeFileSync(join(dir, 'umbra-embedded.pid'), String(holder.pid))
-      expect(() => new PglitePool({ dataDir: dir })).toThrow(`in use by process ${holder.pid}`)
+      writeFileSync(join(dir, 'umbra.pid'), String(holder.pid))
+      expect(() => claimDirectory(dir, 'umbra.pid', inUse)).toThrow(`in use by process ${holder.pid}`)
     } finally {
       holder.kill()
     }
   })
 
-  it('takes over a lock left by a dead process, and gives it back on end()', async () => {
+  it('takes over a lock left by a dead process, and gives it back on release', () => {
     const dir = tempDir()
-    writeFileSync(join(dir, 'umbra-embedded.pid'), '999999999')
-    const pool = new PglitePool({ dataDir: dir })
-    expect(readFileSync(join(dir, 'umbra-embedded.pid'), 'utf8')).toBe(String(process.pid))
-    expect((await pool.query('select 1 as one')).rows).toEqual([{ one: 1 }])
-    await pool.end()
-    expect(() => readFileSync(join(dir, 'umbra-embedded.pid'))).toThrow()
+    writeFileSync(join(dir, 'umbra.pid'), '999999999')
+    const release = claimDirectory(dir, 'umbra.pid', inUse)
+    expect(readFileSync(join(dir, 'umbra.pid'), 'utf8')).toBe(String(process.pid))
+    release()
+    expect(() => readFileSync(join(dir, 'umbra.pid'))).toThrow()
   })
 })

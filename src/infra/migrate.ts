@@ -1,6 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
-import type { Pool } from './database.ts'
+import type { Pool } from './pool.ts'
 
 const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations/', import.meta.url))
 // Any fixed number: every Umbra instance takes the same lock, so concurrent starts apply each file once.

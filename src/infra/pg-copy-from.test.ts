@@ -5,7 +5,6 @@ import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { requireRealDatabaseUrl } from '../../test/support/test-app.ts'
 import { copyFrom } from './pg-copy-from.ts'
-import { PglitePool } from './pglite-pool.ts'
 
 const LINES = 6_000
 let client: pg.Client
@@ -63,21 +62,5 @@ describe('COPY from a journal file on Postgres', () => {
     const gaps = writes.slice(1).map((w, i) => w.at - writes[i].at)
     expect(Math.min(...gaps)).toBeGreaterThanOrEqual(1)
     expect((await client.query('select count(*)::int as n, count(distinct n)::int as d from copied')).rows[0]).toEqual({ n: LINES, d: LINES })
-  })
-})
-
-describe('COPY on the embedded database', () => {
-  it('reads the file and the chunks after it from a blob', async () => {
-    const pool = new PglitePool({ dataDir: 'memory://' })
-    try {
-      const session = await pool.connect()
-      await session.query('create table copied (n int, line text)')
-      const copied = await copyFrom(session as never, 'copied', 'text', { file, chunks: [`${LINES}\tlast\n`] })
-      expect(copied).toBe(LINES + 1)
-      expect((await session.query('select count(*)::int as n, max(n) as m from copied')).rows[0]).toEqual({ n: LINES + 1, m: LINES })
-      session.release()
-    } finally {
-      await pool.end()
-    }
   })
 })

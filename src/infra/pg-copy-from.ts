@@ -1,7 +1,6 @@
-import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs'
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs'
 import type { Socket } from 'node:net'
 import type pg from 'pg'
-import { PgliteClient } from './pglite-pool.ts'
 
 // Each CopyData message is copied once more by pg's serializer: slices keep that, and the event loop
 // between them, short (a 12 MB batch sent at once held the loop for ~5 ms).
@@ -30,13 +29,11 @@ type PgConnection = {
 }
 
 /**
- * `COPY <into> FROM STDIN` in the given format; resolves with the number of rows copied. On Postgres a pg
+ * `COPY <into> FROM STDIN` in the given format; resolves with the number of rows copied. A pg
  * "submittable" (the hook pg-copy-streams uses): pg hands us the connection, we send the payload when the
- * server asks for it. The embedded PGlite reads it from a blob (`FROM '/dev/blob'`), in memory: its
- * batches are small.
+ * server asks for it.
  */
 export function copyFrom(client: Pick<pg.ClientBase, 'query'>, into: string, format: 'text' | 'binary', payload: CopyPayload): Promise<number> {
-  if (client instanceof PgliteClient) return client.copyFromBlob(`copy ${into} from '/dev/blob' with (format ${format})`, payloadBlob(payload))
   const sql = `copy ${into} from stdin with (format ${format})`
   return new Promise((resolve, reject) => {
     let rows = 0
@@ -78,10 +75,6 @@ export function copyFrom(client: Pick<pg.ClientBase, 'query'>, into: string, for
     }
     ;(client as unknown as { query(s: object): void }).query(submittable)
   })
-}
-
-function payloadBlob({ file, chunks }: CopyPayload): Blob {
-  return new Blob([...(file === null ? [] : [readFileSync(file)]), ...chunks])
 }
 
 async function sendPayload(connection: PgConnection, { file, chunks, spreadOverMs = 0 }: CopyPayload) {

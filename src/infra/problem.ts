@@ -90,6 +90,7 @@ const PROBLEM_WHEN: Record<number, string> = {
   409: 'conflicts with an existing resource',
   413: 'the body is larger than the limit',
   415: 'the body is not application/json',
+  422: 'the Idempotency-Key was used before with a different request',
   429: 'rate limit reached: see Retry-After and RateLimit-* headers',
   503: 'the database cannot be reached right now: retry after Retry-After seconds',
 }

@@ -84,7 +84,7 @@ export function listenForLinkChanges(o: { databaseUrl: string; linkCache: Pick<L
   }
 }
 
-/** Registers the listener on real Postgres; the embedded database has a single instance, which drops changed links itself. */
+/** Registers the listener; buildApp hands every plugin the resolved database URL, the embedded one included. */
 export const linkChangesPlugin = fp<{ config: Config; linkCache: LinkCache }>(
   async (app, { config, linkCache }) => {
     if (databaseKind(config) !== 'postgres' || !config.databaseUrl) return

@@ -3,7 +3,10 @@ import { customAlphabet } from 'nanoid'
 // No 0/O, 1/l/I, 2/Z, 5/S look-alikes: codes get read aloud, typed from print and scanned by eye.
 export const CODE_ALPHABET = '346789ABCDEFGHJKLMNPQRTUVWXYabcdefghijkmnpqrtwxyz'
 export const RANDOM_CODE_LENGTH = 7
-export const CUSTOM_CODE = /^[A-Za-z0-9_-]{3,64}$/
+/** The characters any code may have (a regex class body), and its longest length: the redirect matches paths by them. */
+export const CODE_CHARACTERS = 'A-Za-z0-9_-'
+export const MAX_CODE_LENGTH = 64
+export const CUSTOM_CODE = new RegExp(`^[${CODE_CHARACTERS}]{3,${MAX_CODE_LENGTH}}$`)
 
 /** Paths the app serves itself, or may one day: never given out as codes. */
 export const RESERVED_CODES = new Set([

@@ -1,4 +1,4 @@
-import type { Pool } from '../infra/database.ts'
+import type { Queryable } from '../infra/pool.ts'
 
 export type LinkRow = {
   id: string
@@ -31,7 +31,6 @@ export type LinkPatch = Partial<Omit<NewLink, 'code'>> & { disabled?: boolean }
 
 export type LinkFilter = { topic?: string; channel?: string; campaign?: string; q?: string; afterId?: string; limit: number }
 
-type Queryable = Pick<Pool, 'query'>
 
 const COLUMNS = 'id, code, url, title, channel, topics, campaign, content_id, expires_at, disabled_at, created_at, updated_at'
 /** Every column of a LinkRow, for other repositories that read links. */

@@ -19,6 +19,14 @@ export function toLinkView(row: LinkRow, publicUrl: string): LinkView {
   }
 }
 
+/**
+ * A kit link's redirect carries `#umb=<code>` (unless its target has a fragment of its own): the page
+ * tag reads and removes it, so the arrival counts once, via the short link. Fragments never reach the
+ * target's server, so its caching is untouched.
+ */
+export const redirectTargetOf = (row: Pick<LinkRow, 'url' | 'code' | 'content_id'>) =>
+  row.content_id !== null && !row.url.includes('#') ? `${row.url}#umb=${row.code}` : row.url
+
 export function toResolvedLink(row: LinkRow): ResolvedLink {
-  return { id: row.id, numericId: Number(row.id), url: row.url, expiresAtMs: row.expires_at?.getTime() ?? null, disabled: row.disabled_at !== null }
+  return { id: row.id, numericId: Number(row.id), url: redirectTargetOf(row), expiresAtMs: row.expires_at?.getTime() ?? null, disabled: row.disabled_at !== null }
 }

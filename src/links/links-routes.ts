@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
+import { decodeIdCursor, encodeIdCursor } from '../infra/id-cursor.ts'
 import { Problem, problemResponses } from '../infra/problem.ts'
 import type { LinkCache } from './link-cache.ts'
 import { findLinkByCode, listLinks, updateLink } from './link-repository.ts'
@@ -10,13 +11,6 @@ import { acceptTargetUrl, mintLink } from './mint-link.ts'
 import type { UrlPolicy } from './url-policy.ts'
 
 export type LinksRoutesOptions = { publicUrl: string; urlPolicy: UrlPolicy; linkCache: LinkCache }
-
-const encodeCursor = (id: string) => Buffer.from(id).toString('base64url')
-function decodeCursor(cursor: string): string {
-  const id = Buffer.from(cursor, 'base64url').toString()
-  if (!/^[1-9]\d{0,18}$/.test(id)) throw Problem.field('cursor', 'is not a cursor this API returned')
-  return id
-}
 
 /** A share kit has one live link per channel (index links_content_channel_key): a change that would make two is a 409. */
 function refuseSecondKitLink(err: unknown): never {
@@ -44,11 +38,11 @@ export const linksRoutes: FastifyPluginAsync<LinksRoutesOptions> = async (app, {
     schema: { tags: ['links'], summary: 'List links, newest first', querystring: ListLinksQuery, response: { 200: LinkList } },
   }, async (request) => {
     const { limit, cursor, ...filter } = request.query
-    const rows = await listLinks(db, { ...filter, limit: limit + 1, afterId: cursor ? decodeCursor(cursor) : undefined })
+    const rows = await listLinks(db, { ...filter, limit: limit + 1, afterId: cursor ? decodeIdCursor(cursor) : undefined })
     const page = rows.slice(0, limit)
     return {
       items: page.map((r) => toLinkView(r, publicUrl)),
-      nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1].id) : null,
+      nextCursor: rows.length > limit ? encodeIdCursor(page[page.length - 1].id) : null,
     }
   })
 

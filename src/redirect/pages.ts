@@ -1,4 +1,5 @@
 import type { FastifyReply } from 'fastify'
+import { clientKey, type RateVerdict } from '../api/rate-limits.ts'
 
 const page = (title: string, message: string) => `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
@@ -20,12 +21,20 @@ const send = (reply: FastifyReply, status: number, html: string) =>
     .type('text/html; charset=utf-8')
     .send(html)
 
-/** 404 and 410 answers are rate-limited per client IP, so codes cannot be enumerated; a live link's 302 never is. */
-async function sendMissPage(reply: FastifyReply, status: number, html: string) {
-  const verdict = await reply.server.limitMissPage(reply.request)
+const rateHeaders = (reply: FastifyReply, verdict: RateVerdict) =>
   reply.headers({ 'ratelimit-limit': verdict.limit, 'ratelimit-remaining': verdict.remaining, 'ratelimit-reset': verdict.resetSeconds })
-  if (verdict.exceeded) return send(reply.header('retry-after', verdict.resetSeconds), 429, TOO_MANY)
-  return send(reply, status, html)
+
+/** The 429 page for a client past its 404/410 budget (redirect-routes.ts answers it for live codes too). */
+export const sendTooManyPage = (reply: FastifyReply, verdict: RateVerdict) =>
+  send(rateHeaders(reply, verdict).header('retry-after', verdict.resetSeconds), 429, TOO_MANY)
+
+/** 404 and 410 answers are counted per client, so codes cannot be enumerated; past the budget, 429. */
+function sendMissPage(reply: FastifyReply, status: number, html: string) {
+  const limiter = reply.server.missPages
+  const client = clientKey(reply.request.ip)
+  const verdict = limiter.refusal(client) ?? limiter.count(client)
+  if (verdict.exceeded) return sendTooManyPage(reply, verdict)
+  return send(rateHeaders(reply, verdict), status, html)
 }
 
 export const sendNotFoundPage = (reply: FastifyReply) => sendMissPage(reply, 404, NOT_FOUND)

@@ -51,3 +51,36 @@ describe('redirects of cached links, answered ahead of Fastify', () => {
     expect((await get(`/${code}`)).status).toBe(410)
   })
 })
+
+describe('a client past its 404/410 budget, on the fast path', () => {
+  const WINDOW_MS = 1_500
+  let limited: TestApp
+  let url: string
+  beforeAll(async () => {
+    limited = await startTestApp({ RATE_LIMIT_MISSES: '2', RATE_LIMIT_WINDOW_MS: String(WINDOW_MS), TRUST_PROXY: '1' })
+    url = await limited.app.listen({ host: '127.0.0.1', port: 0 })
+  })
+  afterAll(() => limited.close())
+
+  // Through one proxy (this test's socket): the client is the rightmost X-Forwarded-For address.
+  const from = (path: string, forwardedFor: string) =>
+    fetch(`${url}${path}`, { redirect: 'manual', headers: { 'user-agent': CHROME, 'x-forwarded-for': forwardedFor } })
+
+  it('gets 429 for a cached live link too, whatever it prepends to X-Forwarded-For, until the window passes', async () => {
+    const live = (await limited.app.inject({ method: 'POST', url: '/api/v1/links', headers: auth, payload: { url: 'https://example.com/fast-limited' } })).json()
+    expect((await from(`/${live.code}`, '198.51.100.20')).status).toBe(302) // cached from here on
+    expect((await from(`/${live.code}`, '198.51.100.20')).status).toBe(302)
+    for (let i = 0; i < 2; i++) expect((await from(`/gone-${i}`, '198.51.100.20')).status).toBe(404)
+
+    for (const forwardedFor of ['198.51.100.20', '6.6.6.6, 198.51.100.20', '7.7.7.7,8.8.8.8, 198.51.100.20']) {
+      const refused = await from(`/${live.code}`, forwardedFor)
+      expect(refused.status).toBe(429)
+      expect(refused.headers.get('location')).toBeNull()
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1)
+    }
+    expect((await from(`/${live.code}`, '198.51.100.21')).status).toBe(302)
+    await new Promise((r) => setTimeout(r, WINDOW_MS + 50))
+    expect((await from(`/${live.code}`, '198.51.100.20')).status).toBe(302)
+    expect((await from(`/${live.code}`, '198.51.100.20')).status).toBe(302)
+  })
+})

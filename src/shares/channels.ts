@@ -5,8 +5,11 @@
  */
 export type ChannelVisibility = 'private' | 'public' | 'owned'
 
-/** How a person shares on a channel: open an intent URL, copy the short link, or print/scan a QR code. */
-export type ShareMethod = 'intent' | 'copy' | 'qr'
+/**
+ * How a person shares on a channel: open an intent URL, copy the short link, print/scan a QR code, or
+ * hand the link to the device's share sheet (the app picked is inferred from what the link then sees).
+ */
+export type ShareMethod = 'intent' | 'copy' | 'qr' | 'native'
 
 /**
  * One channel, as data. Intent templates take `{url}` (the short link), `{title}`, `{text}` (title and
@@ -55,6 +58,8 @@ export const CHANNELS: readonly Channel[] = [
   copy('teams', 'Microsoft Teams', 'private', 'messaging'),
   copy('discord', 'Discord', 'private', 'messaging'),
   copy('copy', 'Copy link', 'private', 'share'),
+  // The phone's share sheet (navigator.share): mostly messengers, so private.
+  { id: 'native', label: 'Share…', visibility: 'private', shareMethod: 'native', intent: null, utmMedium: 'share' },
   // public
   intent('facebook', 'Facebook', 'public', 'social', 'https://www.facebook.com/sharer/sharer.php?u={url}'),
   intent('x', 'X', 'public', 'social', 'https://x.com/intent/post?url={url}&text={title}'),

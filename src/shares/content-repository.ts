@@ -1,7 +1,6 @@
-import type { Pool } from '../infra/database.ts'
+import type { Queryable } from '../infra/pool.ts'
 import { LINK_COLUMNS, type LinkRow } from '../links/link-repository.ts'
 
-type Queryable = Pick<Pool, 'query'>
 
 export type ContentRow = {
   id: string
@@ -9,20 +8,22 @@ export type ContentRow = {
   title: string | null
   topics: string[]
   campaign: string | null
+  /** False while the title and topics are a publishable key's caller's claim (migration 015). */
+  text_confirmed: boolean
   created_at: Date
 }
 
-export type NewContent = { url: string; title?: string | null; topics?: string[]; campaign?: string | null }
+export type NewContent = { url: string; title?: string | null; topics?: string[]; campaign?: string | null; textConfirmed: boolean }
 
-const CONTENT_COLUMNS = 'id, url, title, topics, campaign, created_at'
+const CONTENT_COLUMNS = 'id, url, title, topics, campaign, text_confirmed, created_at'
 
 /** Inserts the content unless its canonical URL exists; null when it does (another call made it first). */
 export async function insertContent(db: Queryable, c: NewContent): Promise<ContentRow | null> {
   const { rows } = await db.query(
-    `insert into contents (url, title, topics, campaign) values ($1, $2, $3, $4)
+    `insert into contents (url, title, topics, campaign, text_confirmed) values ($1, $2, $3, $4, $5)
      on conflict (url) do nothing
      returning ${CONTENT_COLUMNS}`,
-    [c.url, c.title ?? null, c.topics ?? [], c.campaign ?? null],
+    [c.url, c.title ?? null, c.topics ?? [], c.campaign ?? null, c.textConfirmed],
   )
   return rows[0] ?? null
 }
@@ -41,7 +42,8 @@ export async function findContent(db: Queryable, id: string): Promise<ContentRow
 /**
  * Changes a content's title, topics or campaign (the fields given) and the same on every link of its kit,
  * disabled ones too: reports count a link's clicks under its topics and campaign, so the kit stays one.
- * Null when there is no such content.
+ * The kit's text is confirmed as it reads after the change: only secret keys call this. Null when there
+ * is no such content.
  */
 export async function updateContent(
   db: Queryable,
@@ -53,7 +55,8 @@ export async function updateContent(
        update contents set
          title = case when $2 then $3 else title end,
          topics = coalesce($4, topics),
-         campaign = case when $5 then $6 else campaign end
+         campaign = case when $5 then $6 else campaign end,
+         text_confirmed = true
        where id = $1
        returning ${CONTENT_COLUMNS}
      ), kit as (
@@ -131,4 +134,20 @@ export async function settleIdempotencyKey(db: Queryable, keyId: string, key: st
     `update share_idempotency_keys set content_id = $3, status = $4 where key_id = $1 and idempotency_key = $2 and status is null`,
     [keyId, key, contentId, status],
   )
+}
+
+/**
+ * Counts one kit created or completed today (UTC) by a publishable key, unless it has made `perDay`
+ * already: false then, and nothing counted. The row lock makes the count exact across instances.
+ */
+export async function countPublishableMint(db: Queryable, keyId: string, perDay: number): Promise<boolean> {
+  const { rows } = await db.query(
+    `with today as (select (now() at time zone 'utc')::date as day),
+     swept as (delete from publishable_key_mints where key_id = $1 and day < (select day from today) - 1)
+     insert into publishable_key_mints as m (key_id, day, kits) select $1, day, 1 from today
+     on conflict (key_id, day) do update set kits = m.kits + 1 where m.kits < $2
+     returning kits`,
+    [keyId, perDay],
+  )
+  return rows.length > 0
 }

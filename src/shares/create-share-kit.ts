@@ -6,7 +6,7 @@ import { mintLink } from '../links/mint-link.ts'
 import type { UrlPolicy } from '../links/url-policy.ts'
 import { DEFAULT_KIT_CHANNELS, findChannel } from './channels.ts'
 import {
-  claimIdempotencyKey, insertContent, liveLinksOfContents, lockContentByUrl, settleIdempotencyKey, type ContentRow,
+  claimIdempotencyKey, countPublishableMint, insertContent, liveLinksOfContents, lockContentByUrl, settleIdempotencyKey, updateContent, type ContentRow,
 } from './content-repository.ts'
 import type { UtmOptions } from './share-schemas.ts'
 import { tagWithUtm } from './utm-tagging.ts'
@@ -33,17 +33,38 @@ export type ShareKit = {
 
 export type IdempotencyClaim = { keyId: string; key: string }
 
+/** Who asks, as far as the kit cares. */
+export type KitCaller =
+  /** A secret or admin key: its text is the kit's, and it confirms a kit a publishable key made. */
+  | { kind: 'confirming' }
+  /** A publishable key: anyone can call with it, so its text stays unconfirmed and it mints at most `mintsPerDay` kits a UTC day. */
+  | { kind: 'publishable'; keyId: string; mintsPerDay: number }
+
+const DAY_MS = 86_400_000
+
+function mintLimitReached(perDay: number): Problem {
+  const now = Date.now()
+  const reset = String(Math.max(1, Math.ceil(((Math.floor(now / DAY_MS) + 1) * DAY_MS - now) / 1000)))
+  return new Problem(429, 'rate-limited', 'Too many requests',
+    `this publishable key has created or completed ${perDay} share kits today (WIDGET_MINTS_PER_DAY); existing kits still load, new ones after 00:00 UTC (in ${reset} s)`,
+    undefined, { 'retry-after': reset, 'ratelimit-limit': String(perDay), 'ratelimit-remaining': '0', 'ratelimit-reset': reset })
+}
+
 /**
  * Creates or completes the share kit of one content, in one transaction: the content row (unique by
  * canonical URL) is inserted or locked first, so concurrent calls for one URL take turns and the
  * second finds the first's links instead of minting its own. Only missing channels get new links;
  * existing links are never changed (a CMS republishing must not break links already shared); a
  * disabled link is retired and its channel gets a new one.
+ *
+ * A publishable key's kit keeps its title and topics unconfirmed (share intents leave them out); the
+ * first secret key to ask for the same URL makes its own request's title, topics and campaign the kit's
+ * (absent ones cleared) and confirms it. A publishable key's call that would mint counts against its daily cap.
  */
 export async function createShareKit(
   pool: Pick<Pool, 'connect'>,
   request: ShareKitRequest,
-  opts: { urlPolicy: UrlPolicy; idempotency?: IdempotencyClaim },
+  opts: { urlPolicy: UrlPolicy; caller: KitCaller; idempotency?: IdempotencyClaim },
 ): Promise<ShareKit> {
   const channels = request.channels ?? [...DEFAULT_KIT_CHANNELS]
   const client = await pool.connect()
@@ -60,13 +81,21 @@ export async function createShareKit(
       replayedStatus = earlier?.status ?? null
     }
 
-    const inserted = await insertContent(client, request)
-    const content = inserted ?? (await lockContentByUrl(client, request.url))
+    const confirming = opts.caller.kind === 'confirming'
+    const inserted = await insertContent(client, { ...request, textConfirmed: confirming })
+    let content = inserted ?? (await lockContentByUrl(client, request.url))
     if (!content) throw new Error(`content ${request.url} vanished between insert and lock`)
+    if (confirming && !content.text_confirmed) {
+      const text = { title: request.title ?? null, topics: request.topics ?? [], campaign: request.campaign ?? null }
+      content = (await updateContent(client, content.id, text))!
+    }
 
     const byChannel = new Map((await liveLinksOfContents(client, [content.id])).map((l) => [l.channel!, l]))
+    const missing = channels.filter((c) => !byChannel.has(c))
+    if (missing.length && opts.caller.kind === 'publishable' && !(await countPublishableMint(client, opts.caller.keyId, opts.caller.mintsPerDay)))
+      throw mintLimitReached(opts.caller.mintsPerDay)
     const mintedCodes: string[] = []
-    for (const channel of channels.filter((c) => !byChannel.has(c))) {
+    for (const channel of missing) {
       const row = await mintLink(client, channelLink(content, channel, request), opts.urlPolicy)
       byChannel.set(channel, row)
       mintedCodes.push(row.code)

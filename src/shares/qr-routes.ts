@@ -1,14 +1,11 @@
 import type { FastifyPluginAsync } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import QRCode from 'qrcode'
-import { z } from 'zod'
-import { Problem } from '../infra/problem.ts'
+import { fileAnswer } from '../infra/documented-answers.ts'
+import { Problem, problemResponses } from '../infra/problem.ts'
 import { findLinkByCode } from '../links/link-repository.ts'
 import { LinkParams } from '../links/link-schemas.ts'
-
-const QrQuery = z.strictObject({
-  size: z.coerce.number().int().min(64).max(2048).default(512).describe('PNG width and height in pixels'),
-})
+import { QrQuery } from './share-schemas.ts'
 
 // M recovers from ~15% damage: enough for print and screens, and keeps short links at a small version.
 const QR_OPTIONS = { errorCorrectionLevel: 'M', margin: 2 } as const
@@ -28,7 +25,12 @@ export const qrRoutes: FastifyPluginAsync<{ publicUrl: string }> = async (app, {
 
   api.get('/links/:code/qr.svg', {
     config: { scope: 'links:read' },
-    schema: { tags: ['links'], summary: "QR code of the link's short URL, as SVG", params: LinkParams },
+    schema: {
+      tags: ['links'],
+      summary: "QR code of the link's short URL, as SVG",
+      params: LinkParams,
+      response: { 200: fileAnswer('the QR code', 'image/svg+xml'), ...problemResponses(404) },
+    },
   }, async (request, reply) => {
     const svg = await QRCode.toString(await shortUrlOf(request.params.code), { ...QR_OPTIONS, type: 'svg' })
     return reply.type('image/svg+xml; charset=utf-8').header('cache-control', 'private, max-age=3600').send(svg)
@@ -36,7 +38,13 @@ export const qrRoutes: FastifyPluginAsync<{ publicUrl: string }> = async (app, {
 
   api.get('/links/:code/qr.png', {
     config: { scope: 'links:read' },
-    schema: { tags: ['links'], summary: "QR code of the link's short URL, as PNG", params: LinkParams, querystring: QrQuery },
+    schema: {
+      tags: ['links'],
+      summary: "QR code of the link's short URL, as PNG",
+      params: LinkParams,
+      querystring: QrQuery,
+      response: { 200: fileAnswer('the QR code', 'image/png'), ...problemResponses(404) },
+    },
   }, async (request, reply) => {
     const png = await QRCode.toBuffer(await shortUrlOf(request.params.code), { ...QR_OPTIONS, type: 'png', width: request.query.size })
     return reply.type('image/png').header('cache-control', 'private, max-age=3600').send(png)

@@ -118,7 +118,7 @@ describe('channel registry', () => {
     ['teams', 'private'], ['discord', 'private'], ['copy', 'private'], ['facebook', 'public'], ['x', 'public'],
     ['linkedin', 'public'], ['reddit', 'public'], ['pinterest', 'public'], ['threads', 'public'], ['bluesky', 'public'],
     ['mastodon', 'public'], ['newsletter', 'owned'], ['qr', 'owned'], ['web', 'owned'],
-  ])('%s is %s (DESIGN.md)', (id, visibility) => {
+  ])('%s is %s', (id, visibility) => {
     expect(findChannel(id)?.visibility).toBe(visibility)
   })
 })

@@ -5,7 +5,7 @@ import { shareUrlsFor, type IntentSettings } from './share-intent.ts'
 import type { ContentView, KitLinkView, ShareKitView } from './share-schemas.ts'
 
 export function toContentView(row: ContentRow): ContentView {
-  return { id: row.id, url: row.url, title: row.title, topics: row.topics, campaign: row.campaign, createdAt: row.created_at.toISOString() }
+  return { id: row.id, url: row.url, title: row.title, topics: row.topics, campaign: row.campaign, confirmed: row.text_confirmed, createdAt: row.created_at.toISOString() }
 }
 
 export const qrUrlOf = (publicUrl: string, code: string) => `${publicUrl}/api/v1/links/${encodeURIComponent(code)}/qr.svg`
@@ -13,7 +13,8 @@ export const qrUrlOf = (publicUrl: string, code: string) => `${publicUrl}/api/v1
 /** Where kits' links point: the public base URL of short links, and the settings some intents need. */
 export type KitUrls = { publicUrl: string } & IntentSettings
 
-export function toKitLinkView(row: LinkRow, { publicUrl, facebookAppId }: KitUrls): KitLinkView {
+/** `confirmed`: whether the kit's title is its owner's (a secret key's); an unconfirmed one stays out of the intents. */
+export function toKitLinkView(row: LinkRow, { publicUrl, facebookAppId }: KitUrls, confirmed: boolean): KitLinkView {
   const channel = findChannel(row.channel ?? '') ?? { id: row.channel ?? '', label: row.channel ?? '', visibility: 'owned', shareMethod: 'copy', intent: null, utmMedium: 'share' }
   const shortUrl = `${publicUrl}/${row.code}`
   return {
@@ -24,10 +25,10 @@ export function toKitLinkView(row: LinkRow, { publicUrl, facebookAppId }: KitUrl
     code: row.code,
     shortUrl,
     url: row.url,
-    ...shareUrlsFor(channel, { shortUrl, title: row.title, page: row.url }, qrUrlOf(publicUrl, row.code), { facebookAppId }),
+    ...shareUrlsFor(channel, { shortUrl, title: confirmed ? row.title : null, page: row.url }, qrUrlOf(publicUrl, row.code), { facebookAppId }),
   }
 }
 
 export function toShareKitView(content: ContentRow, links: readonly LinkRow[], urls: KitUrls): ShareKitView {
-  return { content: toContentView(content), links: links.map((l) => toKitLinkView(l, urls)) }
+  return { content: toContentView(content), links: links.map((l) => toKitLinkView(l, urls, content.text_confirmed)) }
 }

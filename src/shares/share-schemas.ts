@@ -48,6 +48,7 @@ export const ContentView = z.object({
   title: z.string().nullable(),
   topics: z.array(z.string()),
   campaign: z.string().nullable(),
+  confirmed: z.boolean().describe("false: made by a publishable key, so its title and topics are the caller's claim and stay out of share intents until a secret key confirms the kit (POST /shares, PATCH)"),
   createdAt: z.string(),
 })
 export type ContentView = z.infer<typeof ContentView>
@@ -56,7 +57,7 @@ export const KitLinkView = z.object({
   channel: z.string(),
   label: z.string(),
   visibility: z.enum(['private', 'public', 'owned']),
-  shareMethod: z.enum(['intent', 'copy', 'qr']),
+  shareMethod: z.enum(['intent', 'copy', 'qr', 'native']),
   code: z.string(),
   shortUrl: z.string(),
   url: z.string(),
@@ -87,4 +88,12 @@ export const ListSharesQuery = z.strictObject({
   cursor: z.string().max(64).optional(),
   topic: Topic.optional(),
   campaign: Campaign.optional(),
+})
+
+/** The headers a kit's creation reads. */
+export const KitHeaders = z.looseObject({ 'idempotency-key': IdempotencyKeyHeader.optional() })
+
+/** GET /links/:code/qr (qr-routes.ts). */
+export const QrQuery = z.strictObject({
+  size: z.coerce.number().int().min(64).max(2048).default(512).describe('PNG width and height in pixels'),
 })

@@ -49,7 +49,8 @@ describe('POST /api/v1/shares', () => {
 
     const redirect = await t.app.inject({ url: `/${whatsapp.code}` })
     expect(redirect.statusCode).toBe(302)
-    expect(redirect.headers.location).toBe(url)
+    // The page tag reads (and removes) the marker: this arrival came through the short link.
+    expect(redirect.headers.location).toBe(`${url}#umb=${whatsapp.code}`)
   })
 
   it('answers the same URL again with 200 and the same links, and adds only missing channels', async () => {
@@ -256,7 +257,7 @@ describe('GET /api/v1/shares', () => {
   })
 })
 
-describe('publishable keys (pk_…) on POST /api/v1/shares', () => {
+describe('publishable keys (pk_…) on POST /api/v1/shares: refused', () => {
   const origin = 'https://www.example.com'
   let pk: Record<string, string>
   beforeAll(async () => {
@@ -265,15 +266,20 @@ describe('publishable keys (pk_…) on POST /api/v1/shares', () => {
     pk = { authorization: `Bearer ${secret}` }
   })
 
+  // Anyone can call with a key from page source: it reaches the widget route's policy only, never this route's campaign, UTM or Idempotency-Key.
   it.each([
-    { name: 'its own page, from its own origin', url: `${origin}/a-${Math.random()}`, from: origin, status: 201 },
-    { name: 'a page of another site', url: `https://other.example.net/a`, from: origin, status: 403 },
-    { name: 'from a page of another site', url: `${origin}/b`, from: 'https://other.example.net', status: 403 },
-    { name: 'from no page at all (no Origin)', url: `${origin}/c`, from: undefined, status: 403 },
-  ])('$name → $status', async ({ url, from, status }) => {
-    const res = await postKit({ url, channels: ['copy'] }, { ...pk, ...(from ? { origin: from } : {}) })
-    expect(res.statusCode).toBe(status)
-    if (status === 403) expect(res.headers['content-type']).toContain('application/problem+json')
+    { name: 'its own page, from its own origin', url: `${origin}/a-${Math.random()}`, from: origin },
+    { name: 'its own page, with campaign, UTM and an Idempotency-Key', url: `${origin}/b-${Math.random()}`, from: origin, campaign: 'phish', utm: true, idempotencyKey: 'k1' },
+    { name: 'a page of another site', url: `https://other.example.net/a`, from: origin },
+    { name: 'from no page at all (no Origin)', url: `${origin}/c`, from: undefined },
+  ])('$name → 403, nothing minted', async ({ url, from, campaign, utm, idempotencyKey }) => {
+    const res = await postKit({ url, channels: ['copy'], ...(campaign ? { campaign, utm } : {}) }, {
+      ...pk, ...(from ? { origin: from } : {}), ...(idempotencyKey ? { 'idempotency-key': idempotencyKey } : {}),
+    })
+    expect(res.statusCode).toBe(403)
+    expect(res.headers['content-type']).toContain('application/problem+json')
+    expect(res.json().detail).toMatch(/share widget route/)
+    expect(await kitTables(url)).toEqual({ contents: 0, links: 0 })
   })
 
   it('cannot read kits', async () => {

@@ -1,31 +1,24 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
-import { z } from 'zod'
+import { jsonAnswer } from '../infra/documented-answers.ts'
+import { decodeIdCursor, encodeIdCursor } from '../infra/id-cursor.ts'
 import { Problem, problemResponses } from '../infra/problem.ts'
 import type { LinkCache } from '../links/link-cache.ts'
 import type { LinkRow } from '../links/link-repository.ts'
 import { acceptTargetUrl } from '../links/mint-link.ts'
 import type { UrlPolicy } from '../links/url-policy.ts'
 import { findContent, listContents, liveLinksOfContents, updateContent } from './content-repository.ts'
-import { createShareKit, type ShareKitRequest } from './create-share-kit.ts'
+import { createShareKit, type KitCaller, type ShareKitRequest } from './create-share-kit.ts'
 import { publishableKeyRefusal } from './publishable-origin.ts'
-import { CreateShareKit, IdempotencyKeyHeader, ListSharesQuery, ShareKitList, ShareKitView, ShareParams, UpdateShareKit } from './share-schemas.ts'
+import { CreateShareKit, KitHeaders, ListSharesQuery, ShareKitList, ShareKitView, ShareParams, UpdateShareKit } from './share-schemas.ts'
 import { toShareKitView, type KitUrls } from './share-kit-view.ts'
 
-export type SharesRoutesOptions = KitUrls & { urlPolicy: UrlPolicy; linkCache: LinkCache }
-
-const encodeCursor = (id: string) => Buffer.from(id).toString('base64url')
-function decodeCursor(cursor: string): string {
-  const id = Buffer.from(cursor, 'base64url').toString()
-  if (!/^[1-9]\d{0,18}$/.test(id)) throw Problem.field('cursor', 'is not a cursor this API returned')
-  return id
-}
-
-const KitHeaders = z.looseObject({ 'idempotency-key': IdempotencyKeyHeader.optional() })
+export type SharesRoutesOptions = KitUrls & { urlPolicy: UrlPolicy; linkCache: LinkCache; /** WIDGET_MINTS_PER_DAY */ widgetMintsPerDay: number }
 
 /**
  * Makes the share kit for a request, after the checks every caller passes: the URL policy, and for a
- * publishable key its allowed origins. Shared by POST /shares and the widget's kit route.
+ * publishable key its allowed origins (its text then stays unconfirmed, its mints capped per day).
+ * Shared by POST /shares and the widget's kit route.
  */
 export async function shareKitFor(request: FastifyRequest, kit: ShareKitRequest, opts: SharesRoutesOptions & { idempotencyKey?: string }) {
   const url = acceptTargetUrl(kit.url, opts.urlPolicy)
@@ -33,7 +26,10 @@ export async function shareKitFor(request: FastifyRequest, kit: ShareKitRequest,
   const refusal = publishableKeyRefusal(principal, url, request.headers.origin)
   if (refusal) throw Problem.forbidden(refusal)
   const idempotency = opts.idempotencyKey ? { keyId: principal.keyId, key: opts.idempotencyKey } : undefined
-  const made = await createShareKit(request.server.pg.pool, { ...kit, url }, { urlPolicy: opts.urlPolicy, idempotency })
+  const caller: KitCaller = principal.kind === 'publishable'
+    ? { kind: 'publishable', keyId: principal.keyId, mintsPerDay: opts.widgetMintsPerDay }
+    : { kind: 'confirming' }
+  const made = await createShareKit(request.server.pg.pool, { ...kit, url }, { urlPolicy: opts.urlPolicy, caller, idempotency })
   for (const code of made.mintedCodes) opts.linkCache.invalidate(code) // a cached "unknown" for a new code must not outlive it
   return made
 }
@@ -47,10 +43,14 @@ export const sharesRoutes: FastifyPluginAsync<SharesRoutesOptions> = async (app,
     config: { scope: 'shares:write' },
     schema: {
       tags: ['shares'],
-      summary: 'Create (or complete) the share kit of a page: one link per channel; the same URL again returns the same links',
+      summary: 'Create (or complete) the share kit of a page: one link per channel; the same URL again returns the same links (and confirms a kit the widget made)',
       headers: KitHeaders,
       body: CreateShareKit,
-      response: { 200: ShareKitView, 201: ShareKitView },
+      response: {
+        201: jsonAnswer('a new kit, or new channels added to the kit of this URL', ShareKitView),
+        200: jsonAnswer('the kit of this URL already had every channel named: the same links as before', ShareKitView),
+        ...problemResponses(422),
+      },
     },
   }, async (request, reply) => {
     const idempotencyKey = request.headers['idempotency-key']
@@ -72,7 +72,7 @@ export const sharesRoutes: FastifyPluginAsync<SharesRoutesOptions> = async (app,
     config: { scope: 'links:write' },
     schema: {
       tags: ['shares'],
-      summary: "Change a kit's title, topics or campaign: the content and every link of its kit, so reports follow",
+      summary: "Change a kit's title, topics or campaign: the content and every link of its kit, so reports follow; confirms the kit's text",
       params: ShareParams,
       body: UpdateShareKit,
       response: { 200: ShareKitView, ...problemResponses(404) },
@@ -88,14 +88,14 @@ export const sharesRoutes: FastifyPluginAsync<SharesRoutesOptions> = async (app,
     schema: { tags: ['shares'], summary: 'List share kits, newest first, by topic or campaign', querystring: ListSharesQuery, response: { 200: ShareKitList } },
   }, async (request) => {
     const { limit, cursor, topic, campaign } = request.query
-    const rows = await listContents(db, { topic, campaign, limit: limit + 1, beforeId: cursor ? decodeCursor(cursor) : undefined })
+    const rows = await listContents(db, { topic, campaign, limit: limit + 1, beforeId: cursor ? decodeIdCursor(cursor) : undefined })
     const page = rows.slice(0, limit)
     const links = await liveLinksOfContents(db, page.map((c) => c.id))
     const byContent = new Map<string, LinkRow[]>()
     for (const l of links) byContent.set(l.content_id!, [...(byContent.get(l.content_id!) ?? []), l])
     return {
       items: page.map((c) => toShareKitView(c, byContent.get(c.id) ?? [], opts)),
-      nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1].id) : null,
+      nextCursor: rows.length > limit ? encodeIdCursor(page[page.length - 1].id) : null,
     }
   })
 }

@@ -1,3 +1,4 @@
+import type { onSendAsyncHookHandler } from 'fastify'
 import { originOf } from './publishable-origin.ts'
 
 // What the widget sends: a JSON body and its publishable key. Nothing else is allowed across origins.
@@ -30,3 +31,14 @@ export function preflightAnswer(p: PreflightRequest): Record<string, string> | n
 
 /** CORS headers for a kit answered to a page whose origin its publishable key allows. */
 export const corsGrant = (origin: string): Record<string, string> => ({ 'access-control-allow-origin': origin, vary: 'Origin' })
+
+/**
+ * A refusal (401, 403, 429, 4xx) is readable by the page that asked, whatever its origin: the page's
+ * console then shows the server's own reason (wrong key, origin not allowed) instead of a bare CORS
+ * error. It reveals nothing the caller did not send; success answers stay for the key's origins only.
+ */
+export const refusalCors: onSendAsyncHookHandler = async (request, reply, payload) => {
+  const origin = request.headers.origin
+  if (reply.statusCode >= 400 && origin && originOf(origin) === origin) reply.headers(corsGrant(origin))
+  return payload
+}

@@ -3,11 +3,12 @@ import { readFile } from 'node:fs/promises'
 import { gzipSync } from 'node:zlib'
 import type { FastifyPluginAsync } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
+import { jsonAnswer } from '../infra/documented-answers.ts'
 import { Problem } from '../infra/problem.ts'
 import { ShareKitView, WidgetKitRequest } from './share-schemas.ts'
 import { toShareKitView } from './share-kit-view.ts'
 import { shareKitFor, type SharesRoutesOptions } from './shares-routes.ts'
-import { corsGrant, preflightAnswer } from './widget-cors.ts'
+import { corsGrant, refusalCors, preflightAnswer } from './widget-cors.ts'
 
 export const WIDGET_SOURCE = new URL('../../web/widget/widget.js', import.meta.url)
 
@@ -49,12 +50,16 @@ export const widgetKitRoutes: FastifyPluginAsync<SharesRoutesOptions> = async (a
   })
 
   api.post('/widget/kit', {
-    config: { scope: 'shares:write', limit: 'ip-widget' },
+    config: { scope: 'shares:write', limit: 'ip-widget', widget: true },
+    onSend: refusalCors,
     schema: {
       tags: ['shares'],
       summary: "The share widget's kit: like POST /shares, for a publishable key on a page of its allowed origins",
       body: WidgetKitRequest,
-      response: { 200: ShareKitView, 201: ShareKitView },
+      response: {
+        201: jsonAnswer('a new kit, or new channels added to the kit of this URL', ShareKitView),
+        200: jsonAnswer('the kit of this URL already had every channel named', ShareKitView),
+      },
     },
   }, async (request, reply) => {
     const made = await shareKitFor(request, request.body, opts)

@@ -48,13 +48,46 @@ describe('dashboard sign-in', () => {
   it('stores only the sha-256 of the session id, with the key it was made from and an expiry', async () => {
     const { token } = await sessionCookieFor(ADMIN_KEY)
     const idHash = createHash('sha256').update(token).digest()
-    const { rows } = await t.app.pg.query('select key_id, key_hash, expires_at from dashboard_sessions where id_hash = $1', [idHash])
+    const { rows } = await t.app.pg.query('select key_id, key_ref, expires_at from dashboard_sessions where id_hash = $1', [idHash])
     expect(rows).toHaveLength(1)
     expect(rows[0].key_id).toBe('admin')
-    expect(Buffer.from(rows[0].key_hash).equals(createHash('sha256').update(ADMIN_KEY).digest())).toBe(true)
     expect(new Date(rows[0].expires_at).getTime()).toBeGreaterThan(Date.now())
     const raw = await t.app.pg.query(`select count(*)::int as n from dashboard_sessions where encode(id_hash, 'escape') like '%' || $1 || '%'`, [token])
     expect(raw.rows[0].n).toBe(0)
+  })
+
+  it('keeps nothing of ADMIN_API_KEY that a dump could test guesses against', async () => {
+    const { token } = await sessionCookieFor(ADMIN_KEY)
+    const idHash = createHash('sha256').update(token).digest()
+    const { rows } = await t.app.pg.query(`select t::text as row from dashboard_sessions t where id_hash = $1`, [idHash])
+    expect(rows).toHaveLength(1)
+    // A dump holds the row; an unkeyed digest of a guess must match nothing in it.
+    for (const algorithm of ['sha256', 'sha1', 'sha512', 'md5'])
+      for (const encoding of ['hex', 'base64'] as const)
+        expect(rows[0].row).not.toContain(createHash(algorithm).update(ADMIN_KEY).digest(encoding))
+    expect(rows[0].row).not.toContain(ADMIN_KEY)
+  })
+
+  it('keeps ADMIN_API_KEY sessions across restarts with the same server secret, and ends them when it changes', async () => {
+    const secret = (c: string) => ({ SECRET_KEY: c.repeat(40) })
+    const first = await startTestApp(secret('a'))
+    let cookie: string
+    try {
+      const res = await first.app.inject({ method: 'POST', url: '/dashboard/session', headers: json, payload: { key: ADMIN_KEY } })
+      expect(res.statusCode).toBe(201)
+      cookie = `${COOKIE}=${res.cookies[0].value}`
+    } finally {
+      await first.close()
+    }
+    for (const [env, status] of [[secret('a'), 200], [secret('b'), 401]] as const) {
+      const next = await startTestApp(env)
+      try {
+        expect((await next.app.inject({ url: '/api/v1/links', headers: { cookie } })).statusCode).toBe(status)
+        expect((await next.app.inject({ url: '/dashboard/session', headers: { cookie } })).statusCode).toBe(status)
+      } finally {
+        await next.close()
+      }
+    }
   })
 
   it.each([
@@ -166,6 +199,45 @@ describe('sign-in attempts', () => {
     } finally {
       await limited.close()
     }
+  })
+
+  describe('share the failed-authentication budget with bearer keys and session cookies', () => {
+    let limited: TestApp
+    beforeAll(async () => {
+      limited = await startTestApp({ RATE_LIMIT_MISSES: '3' })
+    })
+    afterAll(() => limited.close())
+
+    const signInFrom = (key: string, ip: string) =>
+      limited.app.inject({ method: 'POST', url: '/dashboard/session', headers: json, payload: { key }, remoteAddress: ip })
+    const bearerFrom = (key: string, ip: string) => limited.app.inject({ url: '/api/v1/links', headers: { authorization: `Bearer ${key}` }, remoteAddress: ip })
+    const expect429 = (res: Awaited<ReturnType<typeof signInFrom>>) => {
+      expect(res.statusCode).toBe(429)
+      expect(res.headers['content-type']).toContain('application/problem+json')
+      expect(Number(res.headers['retry-after'])).toBeGreaterThanOrEqual(1)
+      expect(res.cookies).toHaveLength(0)
+    }
+
+    it('after wrong bearer keys, signing in with the right key gets 429 and no cookie', async () => {
+      for (let i = 0; i < 3; i++) expect((await bearerFrom(`umb_${'C'.repeat(43)}`, '192.0.2.81')).statusCode).toBe(401)
+      expect429(await signInFrom(ADMIN_KEY, '192.0.2.81'))
+      expect((await signInFrom(ADMIN_KEY, '192.0.2.82')).statusCode).toBe(201)
+    })
+
+    it('after wrong sign-ins, the right bearer key gets 429', async () => {
+      expect((await signInFrom('wrong-guess-1', '192.0.2.83')).statusCode).toBe(401)
+      expect((await signInFrom('wrong-guess-2', '192.0.2.83')).statusCode).toBe(401)
+      expect((await limited.app.inject({ url: '/dashboard/session', headers: { cookie: `${COOKIE}=${'z'.repeat(43)}` }, remoteAddress: '192.0.2.83' })).statusCode).toBe(401)
+      const refused = await bearerFrom(ADMIN_KEY, '192.0.2.83')
+      expect(refused.statusCode).toBe(429)
+      expect(refused.json().detail).toContain('too many invalid')
+    })
+
+    it('count a whole IPv6 /64 as one client, as every other limit does', async () => {
+      for (let i = 1; i <= 3; i++) expect((await signInFrom(`wrong-guess-${i}`, `2001:db8:81:1::${i}`)).statusCode).toBe(401)
+      expect429(await signInFrom(ADMIN_KEY, '2001:db8:81:1:aaaa::1'))
+      expect((await signInFrom(ADMIN_KEY, '2001:db8:81:2::1')).statusCode).toBe(201)
+    })
   })
 })
 

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createClickVerdict } from '../../src/clicks/click-verdict.ts'
+import { createClickVerdict } from '../../src/clicks/verdicts/click-verdict.ts'
 import { runMigrations } from '../../src/infra/migrate.ts'
 import { createScratchDatabase, requireRealDatabaseUrl } from '../support/test-app.ts'
 

@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify'
 import type { DescribedClassification } from '../../src/clicks/classify/classification.ts'
 import type { ClickRecord } from '../../src/clicks/click-record.ts'
-import { createClickVerdict, type ClickVerdict } from '../../src/clicks/click-verdict.ts'
-import type { ClickWriter } from '../../src/clicks/click-writer.ts'
+import { createClickVerdict, type ClickVerdict } from '../../src/clicks/verdicts/click-verdict.ts'
+import type { ClickWriter } from '../../src/clicks/click-kind/click-writer.ts'
 import { eventually } from './test-app.ts'
 
 /** A small deterministic PRNG (mulberry32), so a generated dataset is the same on every run. */

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs'
  */
 export const NPM_START_NODE_ARGS: readonly string[] = (() => {
   const start: string = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).scripts.start
-  const m = /^node (.+) src\/server\.ts$/.exec(start)
-  if (!m) throw new Error(`package.json start script is not "node … src/server.ts": ${start}`)
+  const m = /^(?:exec )?node (.+) src\/server\.ts$/.exec(start)
+  if (!m) throw new Error(`package.json start script is not "exec node … src/server.ts": ${start}`)
   return m[1].split(' ')
 })()

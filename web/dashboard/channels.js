@@ -1,5 +1,5 @@
 /**
- * Share channels as the product defines them (DESIGN.md), for the create form's choices. The server is
+ * Share channels as the product defines them (src/shares/channels.ts), for the create form's choices. The server is
  * the authority: it validates every channel sent, and its share kit answer carries the real intents.
  * @typedef {{ id: string, visibility: 'private' | 'public' | 'owned' }} Channel
  */

@@ -1,78 +1,189 @@
-/*! Umbra share widget: one tracked short link per channel, fetched with a publishable key.
+/*! Umbra page tag: share buttons (one tracked short link per channel) and the share funnel's beacons.
  * <script src="https://go.example.com/widget.js" data-key="pk_…" data-url="…" data-title="…"
  *   data-topics="climate,energy" data-channels="whatsapp,email,x,copy" async></script>
- * Optional: data-target (CSS selector of the element to render into), data-label (group name).
- * No dependencies; buttons are real <a>/<button> elements, usable with the keyboard and screen readers. */
+ * Optional: data-target (CSS selector to render into), data-label (group name), data-buttons="off"
+ * (measure only), data-arrivals="off", data-copy-capture="on", data-address-bar="on",
+ * data-address-bar-paths="/news/*,!/news/live*" (allow, !deny; the home page only when listed).
+ * No dependencies, no cookies, no storage; DNT or Global Privacy Control: nothing is sent. */
 (function () {
   'use strict'
   var script = document.currentScript
   if (!script || !script.dataset || script.getAttribute('data-umbra-done')) return
   script.setAttribute('data-umbra-done', '')
   var data = script.dataset
-  if (!data.key) return console.warn('[umbra] the share widget needs data-key="pk_…"')
+  var warn = function (m) { if (window.console) console.warn('[umbra] ' + m) }
+  if (!data.key) return warn('the page tag needs data-key="pk_…"')
   var api = new URL(script.src, location.href).origin
+  var on = function (name) { return data[name] === 'on' }
+  var off = function (name) { return data[name] === 'off' }
   var list = function (s) { return (s || '').split(',').map(function (x) { return x.trim() }).filter(Boolean) }
-  var channels = list(data.channels || 'whatsapp,messenger,email,x,facebook,linkedin,copy')
-  // The copy-link button is always there, and the native share sheet shares the copy channel's link.
+  var optedOut = navigator.doNotTrack === '1' || window.doNotTrack === '1' || navigator.globalPrivacyControl === true
+  var buttons = !off('buttons')
+  var nativeShare = !!navigator.share && buttons
+  var channels = buttons ? list(data.channels || 'whatsapp,messenger,email,x,facebook,linkedin,copy') : []
+  // The copy channel's link is always there: the Copy link button, copy capture and the fallback share it.
   if (channels.indexOf('copy') < 0) channels.push('copy')
+  if (nativeShare) channels.push('native')
+
+  // The fragment: #umb=<code> (a kit link brought the reader) or #u=<token>.<generation> (another page
+  // view's address bar); anything else belongs to the page and is left alone.
+  var TOKEN = /^#u=([0-9A-Za-z]{8})\.(\d{1,2})$/
+  var MARK = /^#umb=([A-Za-z0-9_-]{1,64})$/
+  var nav = performance.getEntriesByType && performance.getEntriesByType('navigation')[0]
+  var revisit = !!nav && (nav.type === 'reload' || nav.type === 'back_forward')
+  var hash = location.hash
+  var via = MARK.exec(hash)
+  var parent = TOKEN.exec(hash)
+  via = via && via[1]
+  // A reload or history step shows this reader's own token again: not a reshare, not an arrival.
+  if (revisit) parent = null
+  var view = { parent: parent && parent[1], gen: parent ? Math.min(+parent[2] + 1, 99) : 0, token: null }
+  if (via || (parent && !revisit)) setHash('')
+  if (!optedOut && on('addressBar') && !revisit) giveToken()
+
   var canonical = document.querySelector('link[rel="canonical"]')
-  var kitRequest = {
-    url: data.url || (canonical && canonical.href) || location.href.split('#')[0],
-    title: data.title || document.title || undefined,
-    topics: data.topics ? list(data.topics) : undefined,
-    channels: channels,
-  }
+  var contentUrl = data.url || (canonical && canonical.href) || pageUrl()
+  var title = data.title || document.title || undefined
   var mobile = /Android|iPhone|iPad|iPod|Mobile/i.test(navigator.userAgent)
+  var root = null
+  var content = null
+  if (buttons) {
+    root = el('div', 'umbra-share')
+    root.setAttribute('role', 'group')
+    root.setAttribute('aria-label', data.label || 'Share this page')
+    root.setAttribute('data-state', 'loading')
+    var target = data.target && document.querySelector(data.target)
+    if (target) target.appendChild(root)
+    else script.parentNode.insertBefore(root, script.nextSibling)
+    addStyle()
+  } else if (optedOut || (off('arrivals') && !on('copyCapture'))) return
 
-  var root = document.createElement('div')
-  root.className = 'umbra-share'
-  root.setAttribute('role', 'group')
-  root.setAttribute('aria-label', data.label || 'Share this page')
-  root.setAttribute('data-state', 'loading')
-  var target = data.target && document.querySelector(data.target)
-  if (target) target.appendChild(root)
-  else script.parentNode.insertBefore(root, script.nextSibling)
-
-  addStyle()
   fetch(api + '/api/v1/widget/kit', {
     method: 'POST',
     mode: 'cors',
     credentials: 'omit',
     headers: { authorization: 'Bearer ' + data.key, 'content-type': 'application/json' },
-    body: JSON.stringify(kitRequest),
+    body: JSON.stringify({ url: contentUrl, title: title, topics: data.topics ? list(data.topics) : undefined, channels: channels }),
   })
     .then(function (res) {
-      if (!res.ok) throw new Error('share kit refused: HTTP ' + res.status)
-      return res.json()
+      if (res.ok) return res.json()
+      // The server says what is wrong (key, origin, URL): the page's console shows its own words.
+      return res.json().then(
+        function (p) { throw new Error(p.detail || p.title) },
+        function () { throw new Error('HTTP ' + res.status) },
+      )
     })
-    .then(render, function (err) {
+    .then(start, function (err) {
+      warn('share kit refused: ' + err.message)
+      if (!root) return
       root.setAttribute('data-state', 'error')
-      if (window.console) console.warn('[umbra] ' + err.message)
+      var status = statusEl()
+      root.appendChild(button('Copy link', 'copy', 'Copy the link to this page', function () { copy(pageUrl(), status) }))
+      root.appendChild(status)
     })
 
-  function render(kit) {
-    var status = el('span', 'umbra-share__status')
-    status.setAttribute('role', 'status')
-    status.setAttribute('aria-live', 'polite')
-    var copyLink = kit.links.filter(function (l) { return l.channel === 'copy' })[0]
-    if (navigator.share && copyLink) {
+  function start(kit) {
+    var links = {}
+    kit.links.forEach(function (l) { links[l.channel] = l })
+    content = kit.content.url
+    if (root) render(kit.links, links)
+    if (optedOut) return
+    if (!off('arrivals') && !revisit) {
+      beacon({ type: 'arrival', url: kit.content.url, page: pageUrl(), referrer: document.referrer, via: via || undefined, parent: view.parent || undefined, token: view.token || undefined, generation: view.gen })
+    }
+    if (on('copyCapture') && links.copy) captureCopies(links.copy.shortUrl)
+    if (on('addressBar')) followNavigation()
+  }
+
+  function render(kitLinks, links) {
+    var status = statusEl()
+    var sheet = links.native || links.copy
+    if (nativeShare && sheet) {
       root.appendChild(button('Share…', 'native', 'Share this page', function () {
-        navigator.share({ title: kitRequest.title, url: copyLink.shortUrl }).catch(function () {})
+        navigator.share({ title: title, url: sheet.shortUrl }).catch(function () {})
       }))
     }
-    kit.links.forEach(function (link) {
+    kitLinks.forEach(function (link) {
       // An app's own scheme (fb-messenger:, viber:) opens nothing on desktop: there the link is copied instead.
       var appOnly = link.shareMethod === 'intent' && !mobile && !link.desktopShareUrl && !/^(https?|mailto|sms):/.test(link.shareUrl)
       if (link.shareMethod === 'intent' && !appOnly) root.appendChild(intentLink(link))
       else if (link.shareMethod === 'copy' || appOnly) {
-        var label = link.channel === 'copy' ? 'Copy link' : link.label
-        var name = link.channel === 'copy' ? 'Copy link' : 'Copy link for ' + link.label
-        root.appendChild(button(label, link.channel, name, function () { copy(link.shortUrl, status) }))
+        var copyOnly = link.channel === 'copy'
+        root.appendChild(button(copyOnly ? 'Copy link' : link.label, link.channel, copyOnly ? 'Copy link' : 'Copy link for ' + link.label,
+          function () { copy(link.shortUrl, status) }))
       }
     })
     root.appendChild(status)
     root.setAttribute('data-state', 'ready')
   }
+
+  /** One share action: sent before the intent opens (sendBeacon survives the page being left). */
+  function shared(channel) {
+    if (!optedOut && content) beacon({ type: 'share', url: content, page: pageUrl(), channel: channel })
+  }
+
+  function beacon(body) {
+    var url = api + '/api/v1/beacons?key=' + encodeURIComponent(data.key)
+    var text = JSON.stringify(body)
+    // A string body goes as text/plain: no preflight. The key is in the URL: beacons carry no headers.
+    if (navigator.sendBeacon && navigator.sendBeacon(url, text)) return
+    fetch(url, { method: 'POST', body: text, keepalive: true, mode: 'no-cors', credentials: 'omit' }).catch(function () {})
+  }
+
+  function captureCopies(shortUrl) {
+    document.addEventListener('copy', function (e) {
+      var node = e.target
+      if (!e.clipboardData || (node && /^(INPUT|TEXTAREA)$/.test(node.tagName)) || (root && root.contains(node))) return
+      var text = String(window.getSelection())
+      if (text.trim().split(/\s+/).length < 7) return
+      e.clipboardData.setData('text/plain', text + '\n\nRead more: ' + shortUrl)
+      e.preventDefault()
+      beacon({ type: 'share', url: content, page: pageUrl(), channel: 'copy_text' })
+    })
+  }
+
+  /** This page view's own token in the address bar, unless the page uses the fragment or the path is left out. */
+  function giveToken() {
+    if (location.hash || !pathAllowed(location.pathname)) return
+    var bytes = crypto.getRandomValues(new Uint8Array(16))
+    var token = ''
+    for (var i = 0; i < bytes.length && token.length < 8; i++)
+      if (bytes[i] < 248) token += '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'.charAt(bytes[i] % 62)
+    if (token.length < 8) return
+    view.token = token
+    setHash('#u=' + token + '.' + view.gen)
+  }
+
+  // A single-page app's navigation is a new page view of the same reader: a new token, generation 0.
+  function followNavigation() {
+    var push = history.pushState
+    var last = location.pathname
+    var moved = function () {
+      if (location.pathname === last) return
+      last = location.pathname
+      view = { parent: null, gen: 0, token: null }
+      giveToken()
+    }
+    history.pushState = function () {
+      var r = push.apply(this, arguments)
+      moved()
+      return r
+    }
+    window.addEventListener('popstate', moved)
+  }
+
+  function pathAllowed(path) {
+    var rules = list(data.addressBarPaths)
+    var allow = rules.filter(function (r) { return r.charAt(0) !== '!' })
+    var match = function (r) { return new RegExp('^' + r.replace(/^!/, '').replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*') + '$').test(path) }
+    if (rules.filter(function (r) { return r.charAt(0) === '!' }).some(match)) return false
+    if (allow.length) return allow.some(match)
+    return path !== '/'
+  }
+
+  function pageUrl() { return location.href.split('#')[0] }
+
+  function setHash(h) { history.replaceState(history.state, '', pageUrl() + h) }
 
   function intentLink(link) {
     var href = !mobile && link.desktopShareUrl ? link.desktopShareUrl : link.shareUrl
@@ -81,6 +192,7 @@
     a.textContent = link.label
     a.setAttribute('aria-label', 'Share on ' + link.label + ' (opens ' + (/^https?:/.test(href) ? 'a new window' : 'an app') + ')')
     a.setAttribute('data-channel', link.channel)
+    a.addEventListener('click', function () { shared(link.channel) })
     // Web intents open in a new tab; mailto:, sms: and app schemes open their app in place.
     if (/^https?:/.test(href)) {
       a.target = '_blank'
@@ -95,8 +207,18 @@
     b.textContent = text
     b.setAttribute('aria-label', name)
     b.setAttribute('data-channel', channel)
-    b.addEventListener('click', onClick)
+    b.addEventListener('click', function () {
+      shared(channel)
+      onClick()
+    })
     return b
+  }
+
+  function statusEl() {
+    var status = el('span', 'umbra-share__status')
+    status.setAttribute('role', 'status')
+    status.setAttribute('aria-live', 'polite')
+    return status
   }
 
   function copy(text, status) {
@@ -128,17 +250,26 @@
     return node
   }
 
+  // A constructed stylesheet: a strict CSP (style-src without 'unsafe-inline') does not block it.
   function addStyle() {
-    if (document.getElementById('umbra-share-style')) return
-    var style = el('style', '')
-    style.id = 'umbra-share-style'
-    style.textContent =
+    if (document.getElementById('umbra-share-style') || window.umbraShareStyle) return
+    var css =
       '.umbra-share{display:flex;flex-wrap:wrap;gap:.5em;align-items:center;font:inherit}' +
       '.umbra-share__button{display:inline-block;padding:.45em .9em;border:1px solid currentColor;border-radius:999px;' +
       'background:transparent;color:inherit;font:inherit;text-decoration:none;cursor:pointer;line-height:1.2}' +
       '.umbra-share__button:hover{background:rgba(127,127,127,.15)}' +
       '.umbra-share__button:focus-visible{outline:3px solid #2563eb;outline-offset:2px}' +
       '.umbra-share__status{font-size:.9em;min-height:1em}'
-    document.head.appendChild(style)
+    try {
+      var sheet = new CSSStyleSheet()
+      sheet.replaceSync(css)
+      document.adoptedStyleSheets = document.adoptedStyleSheets.concat(sheet)
+      window.umbraShareStyle = sheet
+    } catch (e) {
+      var style = el('style', '')
+      style.id = 'umbra-share-style'
+      style.textContent = css
+      document.head.appendChild(style)
+    }
   }
 })()

@@ -3,7 +3,7 @@ import type { CompiledClassifierExtra } from './classifier-extra.ts'
 /** How a request for a short link arrived: a person, an app drawing a preview card, or a robot. */
 export type ClickKind = 'human' | 'preview' | 'bot'
 
-/** Where a human click came from; see DESIGN.md "Click". */
+/** Where a human click came from; the rules that decide it are in classify-click.ts. */
 export type Medium = 'direct' | 'in_app' | 'messaging' | 'email' | 'social' | 'search' | 'referral' | 'internal'
 
 /** Dark media hide the share from ordinary analytics: no referrer, an embedded browser, a messenger, a mailbox. */

@@ -26,16 +26,12 @@ export function classifyContextFor(config: { publicUrl: string; classifierExtra?
 const AUTOMATED_DEVICE: DeviceDescription = Object.freeze({ browser: 'unknown', os: 'unknown', device: 'bot' })
 
 /**
- * The classifier the redirect path uses: classifyClick plus describeDevice, memoised.
- * Traffic repeats itself (a few thousand user agents and referrers make most clicks), so verdicts are
- * kept in a bounded memo keyed by everything the rules read: ua, referrer, X-Requested-With.
- * Device descriptions have their own memo keyed by ua alone, so ua-parser-js runs once per user agent
- * however many referrers it arrives with. Returned objects are frozen and shared between calls.
+ * classifyClick plus describeDevice, with no memo of verdicts: the redirect keeps one memo of whole
+ * verdicts (src/clicks/verdicts/verdict-memo.ts). Device descriptions have a memo keyed by ua alone, so
+ * ua-parser-js runs once per user agent however many referrers it arrives with. Returned objects are frozen.
  */
-export function createClickClassifier(context: ClassifyContext, options: ClickClassifierOptions = {}): ClickClassifier {
-  const cacheSize = options.cacheSize ?? 20_000
-  const verdicts = createTwoGenerationMemo<string, DescribedClassification>(cacheSize)
-  const devices = createTwoGenerationMemo<string, DeviceDescription>(cacheSize)
+export function createClickLabeler(context: ClassifyContext, options: ClickClassifierOptions = {}): ClickClassifier {
+  const devices = createTwoGenerationMemo<string, DeviceDescription>(options.cacheSize ?? 20_000)
 
   const deviceOf = (ua: string): DeviceDescription => {
     let device = devices.get(ua)
@@ -46,13 +42,28 @@ export function createClickClassifier(context: ClassifyContext, options: ClickCl
     return device
   }
 
+  return function label(input) {
+    const { kind, medium, app, visibility, reason } = classifyClick(input, context)
+    const { browser, os, device } = kind === 'human' ? deviceOf(input.ua) : AUTOMATED_DEVICE
+    return Object.freeze({ kind, medium, app, visibility, reason, browser, os, device })
+  }
+}
+
+/**
+ * The labeler, memoised, for callers that classify one request at a time (the classify route, the CLI).
+ * Traffic repeats itself (a few thousand user agents and referrers make most clicks), so verdicts are
+ * kept in a bounded memo keyed by everything the rules read: ua, referrer, X-Requested-With. Returned
+ * objects are frozen and shared between calls.
+ */
+export function createClickClassifier(context: ClassifyContext, options: ClickClassifierOptions = {}): ClickClassifier {
+  const label = createClickLabeler(context, options)
+  const verdicts = createTwoGenerationMemo<string, DescribedClassification>(options.cacheSize ?? 20_000)
+
   return function classify(input) {
     const key = verdictKey(input.ua, input.referrer, input.headers?.['x-requested-with'] ?? '')
     let verdict = verdicts.get(key)
     if (verdict === undefined) {
-      const { kind, medium, app, visibility, reason } = classifyClick(input, context)
-      const { browser, os, device } = kind === 'human' ? deviceOf(input.ua) : AUTOMATED_DEVICE
-      verdict = Object.freeze({ kind, medium, app, visibility, reason, browser, os, device })
+      verdict = label(input)
       verdicts.set(key, verdict)
     }
     return verdict

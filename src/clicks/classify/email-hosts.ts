@@ -1,4 +1,4 @@
-import type { HostGroup } from './referrer-hosts.ts'
+import type { HostGroup } from './host-group.ts'
 
 /**
  * Webmail hosts worldwide. A key matches that host and its subdomains; "brand.*" matches the brand under

@@ -1,4 +1,4 @@
-import type { HostGroup } from './referrer-hosts.ts'
+import type { HostGroup } from './host-group.ts'
 
 /**
  * The fediverse has thousands of instances and no shared host pattern, so three signals are read:

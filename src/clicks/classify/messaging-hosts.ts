@@ -1,4 +1,4 @@
-import type { HostGroup } from './referrer-hosts.ts'
+import type { HostGroup } from './host-group.ts'
 
 /** Web messengers and the redirect hosts messaging apps put in front of shared links. */
 export const MESSAGING_HOSTS: readonly HostGroup[] = [

@@ -1,4 +1,4 @@
-import type { HostGroup } from './referrer-hosts.ts'
+import type { HostGroup } from './host-group.ts'
 
 /**
  * Hosts under a search or mail brand that are neither search nor mail: a maps, news, finance or

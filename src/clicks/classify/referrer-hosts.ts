@@ -1,5 +1,6 @@
 import { EMAIL_HOSTS } from './email-hosts.ts'
 import { FEDIVERSE_HOSTS, FEDIVERSE_LABELS, FEDIVERSE_POST_PATH } from './fediverse-hosts.ts'
+import type { HostGroup } from './host-group.ts'
 import { MESSAGING_HOSTS } from './messaging-hosts.ts'
 import { REFERRAL_HOSTS } from './referral-hosts.ts'
 import { registrableDomain } from './registrable-domain.ts'
@@ -8,12 +9,7 @@ import { SOCIAL_HOSTS } from './social-hosts.ts'
 
 export type HostMedium = 'email' | 'messaging' | 'social' | 'search' | 'referral'
 
-/**
- * One app's hosts. A key is a host ("t.co"), a brand under any public suffix ("google.*",
- * "mail.yahoo.*"), or either followed by a first path segment ("orange.fr/webmail"). A key also covers
- * the subdomains of its host: "facebook.com" matches l.facebook.com, never notfacebook.com.
- */
-export type HostGroup = { app: string | null; hosts: readonly string[] }
+export type { HostGroup } from './host-group.ts'
 
 export type HostSource = { medium: HostMedium; app: string | null }
 

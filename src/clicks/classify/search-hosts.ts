@@ -1,4 +1,4 @@
-import type { HostGroup } from './referrer-hosts.ts'
+import type { HostGroup } from './host-group.ts'
 
 /**
  * Search engines worldwide. Brands that run one engine under many country domains are "brand.*";

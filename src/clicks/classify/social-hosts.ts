@@ -1,4 +1,4 @@
-import type { HostGroup } from './referrer-hosts.ts'
+import type { HostGroup } from './host-group.ts'
 
 /** Public social networks, forums and their link wrappers (l.facebook.com, t.co, lnkd.in, out.reddit.com). */
 export const SOCIAL_HOSTS: readonly HostGroup[] = [

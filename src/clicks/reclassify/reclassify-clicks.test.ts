@@ -53,7 +53,7 @@ const rollupsAndRecount = async () => ({
 
 beforeAll(async () => {
   scratch = await createScratchDatabase()
-  t = await startTestApp({ TRUST_PROXY: 'true', ...(scratch ? { DATABASE_URL: scratch.url } : {}) }, scratch ? 'postgres' : 'embedded')
+  t = await startTestApp({ TRUST_PROXY: '1', ...(scratch ? { DATABASE_URL: scratch.url } : {}) }, scratch ? 'postgres' : 'embedded')
   const link = await t.app.inject({ method: 'POST', url: '/api/v1/links', headers: auth, payload: { url: 'https://example.com/re' } })
   expect(link.statusCode, link.body).toBe(201)
   const code = link.json().code

@@ -1,6 +1,12 @@
 import type pg from 'pg'
 import type { Pool } from '../../infra/database.ts'
 import type { DescribedClassification } from '../classify/classification.ts'
+import { LABEL_FIELDS, ROLLUPS } from '../rollups/rollup-keys.ts'
+import {
+  daySql, DIMENSION_VALUE_SQL, dimensionRowsSql, DIMENSIONS_KEY, DIMENSIONS_UPSERT, HOURLY_KEY, HOURLY_UPSERT, hourlyLabelsSql, hourSql,
+  isPersonSql, positions,
+} from '../rollups/rollup-sql.ts'
+import { VERDICT_COLUMNS } from '../verdicts/click-verdict.ts'
 import { findVerdictChanges, type StoredVerdict } from './verdict-changes.ts'
 
 const DAY_MS = 86_400_000
@@ -16,22 +22,22 @@ truncate verdicts_in_use, verdict_moves`
 const FIND_VERDICTS_IN_USE = `insert into verdicts_in_use select distinct verdict_id from clicks where clicked_at >= $1`
 
 const READ_VERDICTS = `
-select v.id, v.user_agent, v.referrer, v.requested_with, v.kind, v.medium, v.app, v.visibility, v.browser, v.os, v.device
+select ${VERDICT_COLUMNS.map((c) => `v.${c}`).join(', ')}
 from verdicts_in_use u join click_verdicts v using (id) where u.id > $1 order by u.id limit $2`
 
 const ADD_VERDICTS = `
 with added as (
   insert into click_verdicts
-  select * from unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[])
+  select * from unnest($1::bigint[], ${VERDICT_COLUMNS.slice(1).map((_, i) => `$${i + 2}::text[]`).join(', ')})
   order by 1
   on conflict (id) do nothing
 )
-insert into verdict_moves select * from unnest($12::bigint[], $1::bigint[])`
+insert into verdict_moves select * from unnest($${VERDICT_COLUMNS.length + 1}::bigint[], $1::bigint[])`
 
 // The days that have clicks since $1, read from the rollups (far fewer rows than clicks).
 const CLICK_DAYS = `
 select extract(epoch from min(hour)) * 1000 as first, extract(epoch from max(hour)) * 1000 as last
-from click_rollups_hourly where hour >= date_trunc('hour', $1::timestamptz)`
+from ${ROLLUPS.hourly.table} where hour >= date_trunc('hour', $1::timestamptz)`
 
 const MOVE_CLICKS = `
 with moved as (
@@ -43,35 +49,36 @@ with moved as (
 insert into moved_clicks select * from moved`
 
 /** -1 under the old labels, +1 under the new, summed per key: right while the live writer keeps adding clicks. */
+const HOURLY_COLUMNS = 2 + ROLLUPS.hourly.labels.length
 const APPLY_HOURLY = `
-insert into click_rollups_hourly as r (link_id, hour, kind, medium, app, visibility, clicks)
-select link_id, hour, kind, medium, app, visibility, sum(delta)
+insert into ${ROLLUPS.hourly.table} as r (${HOURLY_KEY}, clicks)
+select ${HOURLY_KEY}, sum(delta)
 from (
-  select m.link_id, date_trunc('hour', m.clicked_at) as hour, v.kind, coalesce(v.medium, '') as medium, coalesce(v.app, '') as app,
-         coalesce(v.visibility, '') as visibility, case when v.id = m.old_id then -1 else 1 end as delta
+  select m.link_id, ${hourSql('m.clicked_at')} as hour, ${hourlyLabelsSql('v.').map((sql, i) => `${sql} as ${ROLLUPS.hourly.labels[i]}`).join(', ')},
+         case when v.id = m.old_id then -1 else 1 end as delta
   from moved_clicks m join click_verdicts v on v.id in (m.old_id, m.new_id)
 ) d
-group by 1, 2, 3, 4, 5, 6
+group by ${positions(HOURLY_COLUMNS)}
 having sum(delta) <> 0
-order by 1, 2, 3, 4, 5, 6
-on conflict (link_id, hour, kind, medium, app, visibility) do update set clicks = r.clicks + excluded.clicks`
+order by ${positions(HOURLY_COLUMNS)}
+${HOURLY_UPSERT}`
 
 const APPLY_DIMENSIONS = `
-insert into click_dimensions_daily as d (link_id, day, dimension, value, clicks)
-select link_id, day, dimension, value, sum(delta)
+insert into ${ROLLUPS.dimensions.table} as d (${DIMENSIONS_KEY}, clicks)
+select ${DIMENSIONS_KEY}, sum(delta)
 from (
-  select m.link_id, (m.clicked_at at time zone 'UTC')::date as day, dim.name as dimension, coalesce(dim.value, 'unknown') as value,
+  select m.link_id, ${daySql('m.clicked_at')} as day, dim.name as dimension, ${DIMENSION_VALUE_SQL} as value,
          case when v.id = m.old_id then -1 else 1 end as delta
   from moved_clicks m join click_verdicts v on v.id in (m.old_id, m.new_id),
-       lateral (values ('browser', v.browser), ('os', v.os), ('device', v.device)) as dim(name, value)
-  where v.kind = 'human'
+       ${dimensionRowsSql('v.')}
+  where ${isPersonSql('v.')}
 ) x
 group by 1, 2, 3, 4
 having sum(delta) <> 0
 order by 1, 2, 3, 4
-on conflict (link_id, day, dimension, value) do update set clicks = d.clicks + excluded.clicks`
+${DIMENSIONS_UPSERT}`
 
-const DROP_EMPTY_ROLLUPS = `delete from click_rollups_hourly where link_id in (select distinct link_id from moved_clicks) and clicks = 0`
+const DROP_EMPTY_ROLLUPS = `delete from ${ROLLUPS.hourly.table} where link_id in (select distinct link_id from moved_clicks) and clicks = 0`
 
 /**
  * A visitor is on a link's day when at least one of their clicks that day is human: recounted for the
@@ -79,15 +86,15 @@ const DROP_EMPTY_ROLLUPS = `delete from click_rollups_hourly where link_id in (s
  */
 const RESYNC_VISITORS = `
 with touched as (
-  select distinct link_id, (clicked_at at time zone 'UTC')::date as day, visitor from moved_clicks where visitor is not null
+  select distinct link_id, ${daySql('clicked_at')} as day, visitor from moved_clicks where visitor is not null
 ), human as (
-  select distinct c.link_id, (c.clicked_at at time zone 'UTC')::date as day, c.visitor
+  select distinct c.link_id, ${daySql('c.clicked_at')} as day, c.visitor
   from clicks c join click_verdicts v on v.id = c.verdict_id
-  where c.clicked_at >= $1 and c.clicked_at < $2 and v.kind = 'human' and (c.link_id, c.visitor) in (select link_id, visitor from touched)
+  where c.clicked_at >= $1 and c.clicked_at < $2 and ${isPersonSql('v.')} and (c.link_id, c.visitor) in (select link_id, visitor from touched)
 ), added as (
-  insert into link_visitors_daily (link_id, day, visitor) select * from human on conflict do nothing
+  insert into ${ROLLUPS.visitors.table} (link_id, day, visitor) select * from human on conflict do nothing
 )
-delete from link_visitors_daily v using touched t
+delete from ${ROLLUPS.visitors.table} v using touched t
 where v.link_id = t.link_id and v.day = t.day and v.visitor = t.visitor
   and not exists (select 1 from human h where h.link_id = t.link_id and h.day = t.day and h.visitor = t.visitor)`
 
@@ -151,13 +158,14 @@ export async function reclassifyClicks(
   }
 }
 
+/** The replacement verdicts as unnest columns in VERDICT_COLUMNS order (empty text as NULL), then the ids they replace. */
 function verdictColumns(changes: ReturnType<typeof findVerdictChanges>): unknown[][] {
-  const col = <T>(f: (c: (typeof changes)[number]) => T) => changes.map(f)
   const text = (s: string | null) => s || null
-  return [
-    col((c) => c.to.id), col((c) => text(c.to.userAgent)), col((c) => text(c.to.referrer)), col((c) => text(c.to.requestedWith)),
-    col((c) => c.to.label.kind), col((c) => c.to.label.medium), col((c) => c.to.label.app), col((c) => c.to.label.visibility),
-    col((c) => text(c.to.label.browser)), col((c) => text(c.to.label.os)), col((c) => text(c.to.label.device)),
-    col((c) => c.from.id),
-  ]
+  const context = { user_agent: 'userAgent', referrer: 'referrer', requested_with: 'requestedWith' } as const
+  const fieldOf = (to: (typeof changes)[number]['to'], column: (typeof VERDICT_COLUMNS)[number]) => {
+    if (column === 'id') return to.id
+    if (column in context) return text(to[context[column as keyof typeof context]])
+    return text(to.label[column as (typeof LABEL_FIELDS)[number]])
+  }
+  return [...VERDICT_COLUMNS.map((column) => changes.map((c) => fieldOf(c.to, column))), changes.map((c) => c.from.id)]
 }

@@ -1,0 +1,72 @@
+import { z } from 'zod'
+import { Campaign, Code, Topic } from '../links/link-schemas.ts'
+
+// The analytics API's queries and views: link stats, reports and the click export.
+const Counts = z.record(z.string(), z.number())
+
+export const StatsQuery = z.strictObject({
+  from: z.iso.datetime({ offset: true }).optional(),
+  to: z.iso.datetime({ offset: true }).optional(),
+  interval: z.enum(['hour', 'day']).optional(),
+})
+
+export const LinkStatsView = z.object({
+  code: z.string(),
+  from: z.string(),
+  to: z.string(),
+  interval: z.enum(['hour', 'day']),
+  clicks: z.number(),
+  uniques: z.number(),
+  dark: z.number(),
+  public: z.number(),
+  darkShare: z.number().nullable(),
+  previews: z.number(),
+  bots: z.number(),
+  byMedium: Counts,
+  byApp: Counts,
+  byVisibility: Counts,
+  previewsByApp: Counts,
+  byBrowser: Counts,
+  byOs: Counts,
+  byDevice: Counts,
+  lossLedger: z.object({ preview: z.number(), bot: z.number(), head: z.number(), prefetch: z.number() }),
+  series: z.array(z.object({ t: z.string(), clicks: z.number(), dark: z.number(), public: z.number() })),
+  importedClicks: z
+    .number()
+    .nullable()
+    .describe('the click total of the tool this link was imported from (apart from clicks: it has no time or labels)'),
+  importedFrom: z.string().nullable().describe('bitly, shlink, yourls, kutt or csv: where the link was imported from'),
+})
+
+export const Format = z.enum(['json', 'csv']).optional().describe('csv, or send Accept: text/csv')
+export const TopicReportQuery = StatsQuery.omit({ interval: true }).extend({ campaign: Campaign.optional(), format: Format })
+export const ChannelReportQuery = TopicReportQuery.extend({ topic: Topic.optional() })
+export const ContentReportQuery = StatsQuery.extend({ format: Format })
+
+export const Tally = z.object({
+  clicks: z.number(),
+  dark: z.number(),
+  public: z.number(),
+  darkShare: z.number().nullable(),
+  byMedium: Counts,
+  previews: z.number(),
+  previewsByApp: Counts,
+  bots: z.number(),
+})
+export const TopicReportView = z.object({ from: z.string(), to: z.string(), topics: z.array(z.object({ topic: z.string(), ...Tally.shape, uniques: z.number() })) })
+export const ChannelReportView = z.object({
+  from: z.string(),
+  to: z.string(),
+  channels: z.array(z.object({ channel: z.string(), label: z.string(), declaredVisibility: z.enum(['private', 'public', 'owned']).nullable(), ...Tally.shape })),
+})
+export const ContentReportView = z.object({
+  content: z.object({ id: z.string(), url: z.string(), title: z.string().nullable(), topics: z.array(z.string()), campaign: z.string().nullable(), createdAt: z.string() }),
+  from: z.string(),
+  to: z.string(),
+  interval: z.enum(['hour', 'day']),
+  totals: Tally.extend({ uniques: z.number() }),
+  channels: z.array(z.object({ channel: z.string(), label: z.string(), code: z.string(), ...Tally.shape })),
+  series: z.array(z.object({ t: z.string(), clicks: z.number(), dark: z.number(), public: z.number(), byChannel: Counts })),
+})
+
+export const ExportQuery = StatsQuery.omit({ interval: true }).extend({ link: Code.optional(), topic: Topic.optional() })

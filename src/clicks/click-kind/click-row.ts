@@ -1,0 +1,140 @@
+import { COPY_BINARY_HEADER } from '../journal/row-codec.ts'
+
+export { COPY_BINARY_HEADER }
+
+/**
+ * A click as one row of Postgres' binary COPY format, in CLICK_COLUMNS order. The journal stores these
+ * rows and the writer streams them to Postgres as they are: a click is encoded once, at capture, with no
+ * text to build (ids, times and hashes go as 8-byte integers Postgres does not parse).
+ */
+export const CLICK_COLUMNS = ['id', 'link_id', 'clicked_at', 'verdict_id', 'visitor', 'language', 'country'] as const
+
+/** Longest language tag kept (RFC 5646's minimum buffer size); capture drops longer ones. */
+export const MAX_LANGUAGE = 35
+/** A row's bytes at most: field count, five 8-byte fields with their lengths, language and country with theirs. */
+export const MAX_CLICK_ROW_BYTES = 2 + 5 * 12 + 4 + MAX_LANGUAGE + 4 + 2
+
+const FIELDS = CLICK_COLUMNS.length
+const POSTGRES_EPOCH_MS = 946_684_800_000
+const TWO_32 = 4294967296
+
+function u32(buf: Uint8Array, at: number, v: number) {
+  buf[at] = v >>> 24
+  buf[at + 1] = v >>> 16
+  buf[at + 2] = v >>> 8
+  buf[at + 3] = v
+}
+
+/** An 8-byte field: its length (8), then a safe integer as a big-endian int64. */
+function int8Field(buf: Uint8Array, at: number, v: number): number {
+  const high = Math.floor(v / TWO_32)
+  u32(buf, at, 8)
+  u32(buf, at + 4, high)
+  u32(buf, at + 8, v - high * TWO_32)
+  return at + 12
+}
+
+/** A short ASCII text field (language tags and country codes are checked to be ASCII before they get here). */
+function asciiField(buf: Uint8Array, at: number, s: string | null): number {
+  if (s === null) {
+    u32(buf, at, 0xffffffff)
+    return at + 4
+  }
+  u32(buf, at, s.length)
+  for (let i = 0; i < s.length; i++) buf[at + 4 + i] = s.charCodeAt(i)
+  return at + 4 + s.length
+}
+
+/** Writes one click row at `at` (room for MAX_CLICK_ROW_BYTES is the caller's); returns where it ends. */
+export function writeClickRow(
+  buf: Uint8Array, at: number, id: number, linkId: number, clickedAtMs: number, verdictHigh: number, verdictLow: number,
+  visitor: number | null, language: string | null, country: string | null,
+): number {
+  buf[at] = 0
+  buf[at + 1] = FIELDS
+  at = int8Field(buf, at + 2, id)
+  at = int8Field(buf, at, linkId)
+  // timestamptz: microseconds since 2000-01-01 UTC.
+  at = int8Field(buf, at, (clickedAtMs - POSTGRES_EPOCH_MS) * 1000)
+  u32(buf, at, 8)
+  u32(buf, at + 4, verdictHigh)
+  u32(buf, at + 8, verdictLow)
+  at += 12
+  if (visitor === null) {
+    u32(buf, at, 0xffffffff)
+    at += 4
+  } else at = int8Field(buf, at, visitor)
+  at = asciiField(buf, at, language)
+  return asciiField(buf, at, country)
+}
+
+export type DecodedClickRow = {
+  id: number
+  linkId: number
+  at: number
+  /** click_verdicts.id, as decimal text (64 bits do not fit a JS number). */
+  verdictId: string
+  visitor: number | null
+  language: string | null
+  country: string | null
+}
+
+// The lengths each field may have (-1 is NULL): id, link, time and verdict, then visitor, language, country.
+const FIELD_FITS: ((length: number) => boolean)[] = [
+  (n) => n === 8, (n) => n === 8, (n) => n === 8, (n) => n === 8,
+  (n) => n === 8 || n === -1, (n) => n >= -1 && n <= MAX_LANGUAGE, (n) => n === 2 || n === -1,
+]
+
+/** Where the click row starting at `at` ends, or -1 when no whole click row starts there. */
+function rowEnd(buf: Buffer, start: number): number {
+  let at = start
+  if (at + 2 > buf.length || buf.readInt16BE(at) !== FIELDS) return -1
+  at += 2
+  for (let i = 0; i < FIELDS; i++) {
+    if (at + 4 > buf.length) return -1
+    const length = buf.readInt32BE(at)
+    at += 4
+    if (!FIELD_FITS[i](length) || at + Math.max(0, length) > buf.length) return -1
+    at += Math.max(0, length)
+  }
+  return at
+}
+
+/**
+ * How many whole click rows binary COPY data holds from `from` (after the header), and where the last one
+ * ends: a row cut short (the process died mid-write, or the disk filled up) ends the scan, and so does
+ * anything that is not a click row.
+ */
+export function scanClickRows(buf: Buffer, from = COPY_BINARY_HEADER.length): { count: number; end: number } {
+  let count = 0
+  let at = from
+  for (let end = rowEnd(buf, at); end !== -1; end = rowEnd(buf, at)) count++, (at = end)
+  return { count, end: at }
+}
+
+/** The whole rows scanClickRows finds, decoded (for tests and tools; the writer never decodes its rows). */
+export function decodeClickRows(buf: Buffer, from = COPY_BINARY_HEADER.length): { rows: DecodedClickRow[]; end: number } {
+  const rows: DecodedClickRow[] = []
+  let at = from
+  for (let end = rowEnd(buf, at); end !== -1; end = rowEnd(buf, at)) {
+    const fields: (Buffer | null)[] = []
+    for (let f = at + 2, i = 0; i < FIELDS; i++) {
+      const length = buf.readInt32BE(f)
+      fields.push(length === -1 ? null : buf.subarray(f + 4, f + 4 + length))
+      f += 4 + Math.max(0, length)
+    }
+    const [id, linkId, clickedAt, verdictId, visitor, language, country] = fields
+    const int8 = (field: Buffer) => Number(field.readBigInt64BE(0))
+    rows.push({
+      id: int8(id!),
+      linkId: int8(linkId!),
+      at: int8(clickedAt!) / 1000 + POSTGRES_EPOCH_MS,
+      verdictId: verdictId!.readBigInt64BE(0).toString(),
+      visitor: visitor && int8(visitor),
+      language: language && language.toString('latin1'),
+      country: country && country.toString('latin1'),
+    })
+    at = end
+  }
+  return { rows, end: at }
+}

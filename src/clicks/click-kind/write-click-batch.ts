@@ -1,0 +1,179 @@
+import type pg from 'pg'
+import type { Pool } from '../../infra/database.ts'
+import { copyFrom, type CopyPayload } from '../../infra/pg-copy-from.ts'
+import type { BatchRollups } from '../rollups/batch-rollups.ts'
+import type { LossRecord } from '../click-record.ts'
+import { hourOf, LABEL_FIELDS, ROLLUPS } from '../rollups/rollup-keys.ts'
+import {
+  daySql, DIMENSION_VALUE_SQL, dimensionRowsSql, DIMENSIONS_KEY, DIMENSIONS_UPSERT, HOURLY_KEY, HOURLY_PARAMS, HOURLY_UNNEST,
+  HOURLY_UPSERT, hourlyLabelsSql, hourSql, isPersonSql, positions,
+} from '../rollups/rollup-sql.ts'
+import { CLICK_COLUMNS } from './click-row.ts'
+
+const COLUMNS = CLICK_COLUMNS.join(', ')
+
+/**
+ * One sealed batch: its clicks as binary COPY data (a journal segment sent straight from disk, and/or rows
+ * in memory), the verdicts they use that Postgres may not have yet (COPY text lines), the requests that
+ * were not clicks, and — for a batch of this run's clicks never sent before — its rollups counted in memory.
+ */
+export type ClickBatch = { rows: CopyPayload; verdicts: string; count: number; losses: readonly LossRecord[]; rollups: BatchRollups | null }
+
+export type WriteClickBatch = (batch: ClickBatch) => Promise<{ inserted: number }>
+
+// Session-local staging tables (no WAL, emptied at commit): verdicts are moved into click_verdicts skipping
+// those already there; a batch written the careful way is moved into clicks skipping clicks already there.
+const CREATE_STAGING = `
+create temp table if not exists verdict_batch (like click_verdicts) on commit delete rows;
+create temp table if not exists click_batch (like clicks) on commit delete rows`
+// In id order: two instances inserting the same new verdicts wait for each other in one order, never in a cycle.
+const INSERT_VERDICTS = `insert into click_verdicts select * from verdict_batch order by id on conflict (id) do nothing`
+
+// A fresh batch (ids minted by this process, never sent before) cannot hold a click Postgres already has:
+// its rows are COPYed straight into clicks, and its rollups, counted in memory, upserted from arrays.
+const D = HOURLY_PARAMS
+const UPSERT_ROLLUPS = `
+with rollups as (
+  insert into ${ROLLUPS.hourly.table} as r (${HOURLY_KEY}, clicks)
+  select * from ${HOURLY_UNNEST}
+  ${HOURLY_UPSERT}
+)
+insert into ${ROLLUPS.dimensions.table} as d (${DIMENSIONS_KEY}, clicks)
+select * from unnest($${D + 1}::bigint[], $${D + 2}::date[], $${D + 3}::text[], $${D + 4}::text[], $${D + 5}::bigint[])
+${DIMENSIONS_UPSERT}`
+
+// The batch's visitor-day rows, on a second connection while the first one COPYs: Postgres then works on
+// two cores. A transaction of its own, committed before the clicks' (a committed click always has its
+// visitor row) and idempotent (on conflict do nothing; the uniques trigger counts only rows inserted), so a
+// retry after a failure in between adds no visitor twice. It commits as soon as it is done, not when the
+// clicks are: its uniques row (link, day) is what another instance's visitors wait for, while that
+// instance's clicks may wait for ours (a new verdict), a cycle Postgres cannot see. The lock timeout breaks
+// any other such wait (a reclassification holding the day): the batch fails and is retried the careful way.
+const BEGIN_VISITORS = `begin; set local lock_timeout = '5s'`
+const INSERT_VISITORS = `
+insert into ${ROLLUPS.visitors.table} (link_id, day, visitor)
+select * from unnest($1::bigint[], $2::date[], $3::bigint[])
+on conflict do nothing`
+
+// Anything else (a retry whose first attempt may have committed, a replay after a crash): each click once
+// (a damaged segment may hold a row twice), and none that clicks already has. Clicks have no per-row index
+// (it would double Postgres' work per click), so "already has" is looked up among the clicks of the batch's
+// time range ($1, $2), which the BRIN index and the monthly partitions narrow to a few pages; the rollups
+// are computed from the rows actually inserted, in the same statement, and upserted in key order, so two
+// instances writing the same hot link's rows lock them in the same order and cannot deadlock.
+const BATCH_TIME_RANGE = `select min(clicked_at)::text as first, max(clicked_at)::text as last from click_batch`
+const HOURLY_COLUMNS = 2 + ROLLUPS.hourly.labels.length
+const LABEL_FIELDS_SQL = LABEL_FIELDS.map((f) => `v.${f}`).join(', ')
+const INSERT_FROM_STAGING = `
+with inserted as (
+  insert into clicks (${COLUMNS})
+  select distinct on (b.id) ${CLICK_COLUMNS.map((c) => `b.${c}`).join(', ')} from click_batch b
+  where not exists (select 1 from clicks c where c.clicked_at between $1 and $2 and c.id = b.id and c.clicked_at = b.clicked_at)
+  returning link_id, clicked_at, verdict_id, visitor
+), labeled as (
+  select i.link_id, i.clicked_at, i.visitor, ${LABEL_FIELDS_SQL}
+  from inserted i join click_verdicts v on v.id = i.verdict_id
+), rollups as (
+  insert into ${ROLLUPS.hourly.table} as r (${HOURLY_KEY}, clicks)
+  select link_id, ${hourSql('clicked_at')}, ${hourlyLabelsSql().join(', ')}, count(*)
+  from labeled
+  group by ${positions(HOURLY_COLUMNS)}
+  order by ${positions(HOURLY_COLUMNS)}
+  ${HOURLY_UPSERT}
+), dimensions as (
+  insert into ${ROLLUPS.dimensions.table} as d (${DIMENSIONS_KEY}, clicks)
+  select link_id, ${daySql('clicked_at')}, dim.name, ${DIMENSION_VALUE_SQL}, count(*)
+  from labeled, ${dimensionRowsSql()}
+  where ${isPersonSql()}
+  group by 1, 2, 3, 4
+  order by 1, 2, 3, 4
+  ${DIMENSIONS_UPSERT}
+), visitors as (
+  insert into ${ROLLUPS.visitors.table} (link_id, day, visitor)
+  select distinct link_id, ${daySql('clicked_at')}, visitor
+  from labeled
+  where ${isPersonSql()} and visitor is not null
+  order by 1, 2, 3
+  on conflict do nothing
+)
+select count(*)::int as inserted from inserted`
+
+/** HEAD requests and prefetches: pre-aggregated per link, hour and reason, added to the rollups. */
+const INSERT_LOSSES = `
+insert into ${ROLLUPS.hourly.table} as r (link_id, hour, kind, clicks)
+select * from unnest($1::bigint[], $2::timestamptz[], $3::text[], $4::bigint[])
+order by 1, 2, 3
+${HOURLY_UPSERT}`
+
+/**
+ * Writes batches of clicks with their verdicts and rollups, one transaction per batch, as binary COPY.
+ */
+export function createClickBatchWriter(pool: Pick<Pool, 'connect'>): WriteClickBatch {
+  const staged = new WeakSet<object>()
+
+  async function insertClicks(client: pg.PoolClient, batch: ClickBatch): Promise<number> {
+    if (!staged.has(client)) {
+      await client.query(CREATE_STAGING)
+      staged.add(client)
+    }
+    if (batch.verdicts) {
+      await copyFrom(client, 'verdict_batch', 'text', { file: null, chunks: [batch.verdicts] })
+      await client.query(INSERT_VERDICTS)
+    }
+    if (batch.rollups) {
+      const inserted = await copyFrom(client, `clicks (${COLUMNS})`, 'binary', batch.rows)
+      const r = batch.rollups.columns()
+      await client.query(UPSERT_ROLLUPS, [...r.hourly, ...r.dimensions])
+      return inserted
+    }
+    await copyFrom(client, 'click_batch', 'binary', batch.rows)
+    const { first, last } = (await client.query(BATCH_TIME_RANGE)).rows[0]
+    if (first === null) return 0
+    return (await client.query(INSERT_FROM_STAGING, [first, last])).rows[0].inserted
+  }
+
+  return async function writeClickBatch(batch) {
+    const visitors = batch.rollups?.hasVisitors() ? batch.rollups.columns().visitors : null
+    const clients = [(await pool.connect()) as pg.PoolClient]
+    let inserted: number
+    try {
+      if (visitors) clients.push((await pool.connect()) as pg.PoolClient)
+      const [client, side] = clients
+      await client.query('begin')
+      const visitorRows = side && insertVisitorsAlone(side, visitors!)
+      // Both settle before anything else goes on either connection: a rollback sent while the clicks'
+      // statements still run would leave the rest of them to commit on their own.
+      const [clicks, visitorsDone] = await Promise.allSettled([batch.count > 0 ? insertClicks(client, batch) : 0, visitorRows])
+      if (clicks.status === 'rejected') throw clicks.reason
+      if (visitorsDone.status === 'rejected') throw visitorsDone.reason
+      if (batch.losses.length > 0) await client.query(INSERT_LOSSES, lossColumns(batch.losses))
+      await client.query('commit')
+      inserted = clicks.value
+    } catch (err) {
+      for (const c of clients) {
+        await c.query('rollback').catch(() => {})
+        // The connection may be the reason: do not give it back to the pool.
+        c.release(true)
+      }
+      throw err
+    }
+    for (const c of clients) c.release()
+    return { inserted }
+  }
+}
+
+async function insertVisitorsAlone(client: pg.PoolClient, visitors: unknown[]) {
+  await client.query(BEGIN_VISITORS)
+  await client.query(INSERT_VISITORS, visitors)
+  await client.query('commit')
+}
+
+function lossColumns(losses: readonly LossRecord[]): unknown[][] {
+  const counts = new Map<string, number>()
+  for (const l of losses) {
+    const key = `${l.linkId}|${hourOf(l.at)}|${l.reason}`
+    counts.set(key, (counts.get(key) ?? 0) + 1)
+  }
+  const keys = [...counts.keys()].map((k) => k.split('|'))
+  return [keys.map((k) => k[0]), keys.map((k) => new Date(Number(k[1])).toISOString()), keys.map((k) => k[2]), [...counts.values()]]
+}

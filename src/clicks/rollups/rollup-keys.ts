@@ -1,0 +1,34 @@
+import type { ClickRecord } from '../click-record.ts'
+
+/**
+ * The one table of what clicks are rolled up by. The in-memory counting of a fresh batch
+ * (batch-rollups.ts), the batch SQL of a careful one (write-click-batch.ts) and reclassification's deltas
+ * (reclassify-clicks.ts) are all derived from it (rollup-sql.ts), and rollups-agree.test.ts checks that
+ * JS and SQL count alike. A new label column goes here, in a migration, and in click_verdicts.
+ */
+export const ROLLUPS = {
+  /** click_rollups_hourly (link_id, hour, …labels) → clicks: every click; a missing label is stored as ''. */
+  hourly: { table: 'click_rollups_hourly', labels: ['kind', 'medium', 'app', 'visibility'], missing: '' },
+  /** click_dimensions_daily (link_id, day, dimension, value) → clicks: clicks of people only; a missing value is 'unknown'. */
+  dimensions: { table: 'click_dimensions_daily', names: ['browser', 'os', 'device'], missing: 'unknown' },
+  /** link_visitors_daily (link_id, day, visitor): people with a visitor hash. */
+  visitors: { table: 'link_visitors_daily' },
+  /** The kind of click that counts in dimensions and visitors. */
+  person: 'human',
+} as const
+
+export type HourlyLabel = (typeof ROLLUPS.hourly.labels)[number]
+export type Dimension = (typeof ROLLUPS.dimensions.names)[number]
+
+/** Every label a verdict carries that rollups count by. */
+export const LABEL_FIELDS: readonly (HourlyLabel | Dimension)[] = [...ROLLUPS.hourly.labels, ...ROLLUPS.dimensions.names]
+
+/** The label fields of a click that rollups count by; the classifier hands out one frozen object per verdict. */
+export type RollupLabel = Pick<ClickRecord, HourlyLabel | Dimension>
+
+export const HOUR_MS = 3_600_000
+export const DAY_MS = 86_400_000
+
+/** The hour and the UTC day of a time (epoch ms), as rollups bucket it; hourSql and daySql say the same in SQL. */
+export const hourOf = (at: number) => at - (at % HOUR_MS)
+export const dayOf = (at: number) => at - (at % DAY_MS)

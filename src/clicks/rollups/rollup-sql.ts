@@ -1,0 +1,33 @@
+import { ROLLUPS } from './rollup-keys.ts'
+
+// SQL fragments of the rollup keys in rollup-keys.ts, for the statements that write rollups.
+const { hourly, dimensions, person } = ROLLUPS
+
+/** The hour and UTC day of a timestamptz expression, as hourOf and dayOf bucket epoch ms. */
+export const hourSql = (t: string) => `date_trunc('hour', ${t})`
+export const daySql = (t: string) => `(${t} at time zone 'UTC')::date`
+
+/** click_rollups_hourly's key columns, in primary-key order. */
+export const HOURLY_KEY = ['link_id', 'hour', ...hourly.labels].join(', ')
+/** Adds to an hourly row (the target aliased `r`). */
+export const HOURLY_UPSERT = `on conflict (${HOURLY_KEY}) do update set clicks = r.clicks + excluded.clicks`
+/** The hourly labels of a row whose label columns are named as in click_verdicts (`prefix` e.g. 'v.'), stored form. */
+export const hourlyLabelsSql = (prefix = '') => hourly.labels.map((l) => `coalesce(${prefix}${l}, '${hourly.missing}')`)
+/** Positional unnest parameters for rows of the hourly key and their clicks, from $1. */
+export const HOURLY_UNNEST = `unnest($1::bigint[], $2::timestamptz[], ${hourly.labels.map((_, i) => `$${i + 3}::text[]`).join(', ')}, $${hourly.labels.length + 3}::bigint[])`
+export const HOURLY_PARAMS = hourly.labels.length + 3
+
+/** click_dimensions_daily's key columns, in primary-key order. */
+export const DIMENSIONS_KEY = 'link_id, day, dimension, value'
+/** Adds to a dimensions row (the target aliased `d`). */
+export const DIMENSIONS_UPSERT = `on conflict (${DIMENSIONS_KEY}) do update set clicks = d.clicks + excluded.clicks`
+/** One row per dimension of a row with label columns (`prefix` e.g. 'v.'): `dim.name`, and `dimensionValueSql` its stored value. */
+export const dimensionRowsSql = (prefix = '') =>
+  `lateral (values ${dimensions.names.map((d) => `('${d}', ${prefix}${d})`).join(', ')}) as dim(name, value)`
+export const DIMENSION_VALUE_SQL = `coalesce(dim.value, '${dimensions.missing}')`
+
+/** Whether a row with a `kind` column (`prefix` e.g. 'v.') counts in dimensions and visitors. */
+export const isPersonSql = (prefix = '') => `${prefix}kind = '${person}'`
+
+/** 1, 2, …, n: for group by and order by. */
+export const positions = (n: number) => Array.from({ length: n }, (_, i) => i + 1).join(', ')

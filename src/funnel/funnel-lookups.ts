@@ -1,0 +1,47 @@
+import { LRUCache } from 'lru-cache'
+import type { Pool } from '../infra/database.ts'
+
+type Queryable = Pick<Pool, 'query'>
+const MAX_ENTRIES = 10_000
+// A link retired elsewhere is seen within this long; a kit made since an unknown answer, within UNKNOWN_TTL_MS.
+const TTL_MS = 60_000
+const UNKNOWN_TTL_MS = 5_000
+
+type ContentRef = { id: string } | { id: null }
+type LinkRef = { linkId: string | null; contentId: string | null }
+
+/**
+ * What a beacon names, resolved to ids: a content by its URL, and a kit link by its code. Bounded
+ * caches (unknown answers too), so a popular article's beacons ask Postgres once a minute, not per beacon.
+ */
+export function createFunnelLookups(db: Queryable) {
+  const contents = new LRUCache<string, ContentRef>({
+    max: MAX_ENTRIES,
+    ttl: TTL_MS,
+    fetchMethod: async (url, _stale, { options }) => {
+      const { rows } = await db.query('select id from contents where url = $1', [url])
+      if (!rows[0]) options.ttl = UNKNOWN_TTL_MS
+      return { id: rows[0]?.id ?? null }
+    },
+  })
+  const links = new LRUCache<string, LinkRef>({
+    max: MAX_ENTRIES,
+    ttl: TTL_MS,
+    fetchMethod: async (code, _stale, { options }) => {
+      const { rows } = await db.query('select id, content_id from links where code = $1 and disabled_at is null', [code])
+      if (!rows[0]) options.ttl = UNKNOWN_TTL_MS
+      return { linkId: rows[0]?.id ?? null, contentId: rows[0]?.content_id ?? null }
+    },
+  })
+  return {
+    /** The content whose kit has this URL, or null. */
+    contentIdOf: async (url: string): Promise<string | null> => (await contents.fetch(url))?.id ?? null,
+    /** The link of this code when it belongs to the content's kit, or null. */
+    kitLinkOf: async (code: string, contentId: string): Promise<string | null> => {
+      const link = await links.fetch(code)
+      return link?.contentId === contentId ? link.linkId : null
+    },
+  }
+}
+
+export type FunnelLookups = ReturnType<typeof createFunnelLookups>
