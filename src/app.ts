@@ -102,14 +102,14 @@ async function assembleApp(config: Config & { databaseUrl: string }, database: O
       await api.register(linksRoutes, { publicUrl: config.publicUrl, urlPolicy, linkCache })
       await api.register(importsRoutes, { publicUrl: config.publicUrl, urlPolicy, linkCache })
       await api.register(statsRoutes)
-      await api.register(classifyRoutes, { publicUrl: config.publicUrl })
+      await api.register(classifyRoutes, { publicUrl: config.publicUrl, classifierExtra: config.classifierExtra })
       const kitOptions = { publicUrl: config.publicUrl, facebookAppId: config.facebookAppId, urlPolicy, linkCache, widgetMintsPerDay: config.rateLimits.widgetMintsPerDay }
       await api.register(sharesRoutes, kitOptions)
       await api.register(qrRoutes, { publicUrl: config.publicUrl })
       await api.register(reportsRoutes)
       await api.register(exportsRoutes)
       await api.register(widgetKitRoutes, kitOptions)
-      await api.register(funnelRoutes, { publicUrl: config.publicUrl })
+      await api.register(funnelRoutes, { publicUrl: config.publicUrl, classifierExtra: config.classifierExtra })
     },
     { prefix: '/api/v1' },
   )

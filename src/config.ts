@@ -1,5 +1,6 @@
 import { domainToASCII } from 'node:url'
 import { z } from 'zod'
+import { loadClassifierExtra } from './clicks/classify/classifier-extra.ts'
 import { proxyTrustOf, type TrustProxySetting } from './infra/client-address.ts'
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
@@ -49,6 +50,19 @@ const trustProxySetting = z.string().transform((value, ctx): TrustProxySetting =
   }
   return Object.freeze(list)
 })
+
+// CLASSIFIER_EXTRA: a JSON file read and validated at start; its error is one line naming the file and the entry.
+const classifierExtraFile = z
+  .string()
+  .min(1)
+  .transform((path, ctx) => {
+    try {
+      return loadClassifierExtra(path)
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: (error as Error).message })
+      return z.NEVER
+    }
+  })
 
 /** One setting: the environment variable it is read from and its schema (what it accepts, its default). */
 type Setting<S extends z.ZodType = z.ZodType> = { readonly env: string; readonly schema: S }
@@ -130,6 +144,8 @@ const SETTINGS = {
     // Share kits one publishable key may create or complete per UTC day, counted in Postgres (all instances).
     widgetMintsPerDay: env('WIDGET_MINTS_PER_DAY', z.coerce.number().int().min(1).default(500)),
   },
+  /** Extra in-app tokens, preview fetchers, bots and referrer hosts (README "Classification"). */
+  classifierExtra: env('CLASSIFIER_EXTRA', classifierExtraFile.optional()),
 } satisfies Settings
 
 /** The settings as parsed: the shape of SETTINGS, each setting its schema's output. */

@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process'
+import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 
@@ -60,6 +62,28 @@ describe('umbra classify', () => {
   it('takes our own host from PUBLIC_URL', async () => {
     const run = await umbra(['classify'], `{"ua":"${CHROME}","referrer":"https://sho.rt/abc"}\n`, { PUBLIC_URL: 'https://sho.rt' })
     expect(lines(run.stdout)).toEqual([{ kind: 'human', medium: 'internal', app: null, visibility: 'public', reason: 'referrer sho.rt is our own host' }])
+  })
+
+  it('adds the entries of CLASSIFIER_EXTRA to the rules', async () => {
+    const extra = join(mkdtempSync(join(tmpdir(), 'umbra-cli-')), 'extra.json')
+    writeFileSync(extra, JSON.stringify({ inAppBrowsers: [{ token: 'AcmeApp', app: 'acme' }], referrerHosts: [{ host: 'hub.example.com', medium: 'messaging', app: 'hub' }] }))
+    const input = [{ ua: `${CHROME} AcmeApp/3.2` }, { ua: CHROME, referrer: 'https://hub.example.com/c/1' }].map((c) => JSON.stringify(c)).join('\n')
+    const run = await umbra(['classify'], `${input}\n`, { CLASSIFIER_EXTRA: extra })
+    expect(run).toMatchObject({ code: 0, stderr: '' })
+    expect(lines(run.stdout)).toMatchObject([
+      { kind: 'human', medium: 'in_app', app: 'acme' },
+      { kind: 'human', medium: 'messaging', app: 'hub', visibility: 'dark' },
+    ])
+  })
+
+  it('refuses a bad CLASSIFIER_EXTRA with one line naming the variable', async () => {
+    const extra = join(mkdtempSync(join(tmpdir(), 'umbra-cli-')), 'extra.json')
+    writeFileSync(extra, JSON.stringify({ bots: 'curl' }))
+    const run = await umbra(['classify'], `{"ua":"${CHROME}"}\n`, { CLASSIFIER_EXTRA: extra })
+    expect(run.code).toBe(1)
+    expect(run.stdout).toBe('')
+    expect(run.stderr).toMatch(/^umbra classify: invalid configuration: CLASSIFIER_EXTRA: .*extra\.json: bots: .*\n$/)
+    expect(run.stderr.trim().split('\n')).toHaveLength(1)
   })
 })
 

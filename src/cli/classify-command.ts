@@ -2,20 +2,21 @@ import { once } from 'node:events'
 import { createInterface } from 'node:readline'
 import type { Readable, Writable } from 'node:stream'
 import type { ClickInput } from '../clicks/classify/classification.ts'
-import { createClickClassifier, type ClickClassifier } from '../clicks/classify/create-click-classifier.ts'
+import { classifyContextFor, createClickClassifier, type ClickClassifier } from '../clicks/classify/create-click-classifier.ts'
 import { loadConfig } from '../config.ts'
 
 export const USAGE = `usage: umbra classify < clicks.jsonl > labels.jsonl
 Reads one {"ua", "referrer", "headers"?} object a line and writes one
 {"kind", "medium", "app", "visibility", "reason"} object a line, in order.
 A line that cannot be read gets {"error": "..."} and the rest go on.
-PUBLIC_URL names our own host (referrers from it are "internal").`
+PUBLIC_URL names our own host (referrers from it are "internal");
+CLASSIFIER_EXTRA adds a deployment's own tokens and hosts (see README).`
 
 export default async function classify(argv: string[]): Promise<void> {
   if (argv.includes('--help') || argv.includes('-h')) return void console.log(USAGE)
   if (argv.length > 0) throw new Error(`unexpected argument ${argv[0]}\n${USAGE}`)
   const config = loadConfig(process.env)
-  const classifier = createClickClassifier({ ownHosts: [new URL(config.publicUrl).host] })
+  const classifier = createClickClassifier(classifyContextFor(config))
   // A reader that stops early (| head) closes the pipe: that ends the command, it is not a failure.
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code !== 'EPIPE') throw error

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util'
 import { loadConfig } from '../config.ts'
-import { createClickClassifier } from '../clicks/classify/create-click-classifier.ts'
+import { classifyContextFor, createClickClassifier } from '../clicks/classify/create-click-classifier.ts'
 import { reclassifyClicks } from '../clicks/reclassify/reclassify-clicks.ts'
 import { createPool } from '../infra/database.ts'
 import { runMigrations } from '../infra/migrate.ts'
@@ -31,7 +31,7 @@ export default async function reclassify(argv: string[]) {
   const pool = await createPool(config)
   try {
     await runMigrations(pool)
-    const classifier = createClickClassifier({ ownHosts: [new URL(config.publicUrl).host] })
+    const classifier = createClickClassifier(classifyContextFor(config))
     const classify = (c: { user_agent: string | null; referrer: string | null; requested_with: string | null }) =>
       classifier({ ua: c.user_agent ?? '', referrer: c.referrer ?? '', headers: c.requested_with ? { 'x-requested-with': c.requested_with } : undefined })
     const started = Date.now()

@@ -4,7 +4,7 @@ import type { Config } from '../config.ts'
 import { loadServerSecret } from '../infra/server-secret.ts'
 import { createClickCapture } from './capture/capture-click.ts'
 import { createClickIdMinter } from './capture/click-id-minter.ts'
-import { createClickLabeler } from './classify/create-click-classifier.ts'
+import { classifyContextFor, createClickLabeler } from './classify/create-click-classifier.ts'
 import { clickKindCodec } from './click-kind/click-kind.ts'
 import { createClickWriter, type ClickWriter } from './click-kind/click-writer.ts'
 import { createClickBatchWriter } from './click-kind/write-click-batch.ts'
@@ -42,7 +42,7 @@ export const clicksPlugin = fp(
       onBatch: (rows, seconds) => metrics?.observeBatch(rows, seconds),
     })
     if (app.hasDecorator('metrics')) metrics = registerClickMetrics(app.metrics.registry, writer.stats)
-    const classify = createClickLabeler({ ownHosts: [new URL(config.publicUrl).host] })
+    const classify = createClickLabeler(classifyContextFor(config))
     const capture = createClickCapture({
       classify,
       visitors,

@@ -1,7 +1,8 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
-import { createClickClassifier } from '../clicks/classify/create-click-classifier.ts'
+import type { ClassifierExtra } from '../clicks/classify/classifier-extra.ts'
+import { classifyContextFor, createClickClassifier } from '../clicks/classify/create-click-classifier.ts'
 import { Problem, problemResponses } from '../infra/problem.ts'
 import { originOf, publishableKeyRefusal } from '../shares/publishable-origin.ts'
 import { corsGrant, refusalCors } from '../shares/widget-cors.ts'
@@ -17,6 +18,8 @@ const MAX_REQUESTED_WITH = 256
 
 export type BeaconRoutesOptions = {
   publicUrl: string
+  /** CLASSIFIER_EXTRA's entries: arrivals are labelled as clicks are. */
+  classifierExtra?: ClassifierExtra
   recorder: FunnelRecorder
   lookups: FunnelLookups
   /** Event ids as click ids are minted (generation × 2^32 + counter): a replayed batch is recognised. */
@@ -37,7 +40,7 @@ const send204 = (reply: FastifyReply, origin: string | undefined) => {
  */
 export const beaconRoutes: FastifyPluginAsync<BeaconRoutesOptions> = async (app, opts) => {
   const api = app.withTypeProvider<ZodTypeProvider>()
-  const classify = createClickClassifier({ ownHosts: [new URL(opts.publicUrl).host] })
+  const classify = createClickClassifier(classifyContextFor(opts))
   // The /api/v1 scope refuses text/plain; a beacon's JSON comes as text/plain (CORS-safelisted).
   app.addContentTypeParser('text/plain', { parseAs: 'string', bodyLimit: BEACON_BODY_BYTES }, (_request, body, done) => {
     try {

@@ -1,41 +1,12 @@
 import type { FastifyPluginAsync } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
-import { z } from 'zod'
-import { StatsQuery } from '../analytics/analytics-schemas.ts'
 import { parseRange } from '../analytics/series.ts'
 import { jsonOrCsvAnswer } from '../infra/documented-answers.ts'
 import { Problem, problemResponses } from '../infra/problem.ts'
-import { Campaign, Topic } from '../links/link-schemas.ts'
 import { findContent } from '../shares/content-repository.ts'
 import { readFunnelInputs } from './funnel-queries.ts'
 import { buildFunnelReport, funnelReportCsv } from './funnel-report.ts'
-
-const FunnelQuery = StatsQuery.omit({ interval: true })
-  .extend({
-    content: z.string().regex(/^[1-9]\d{0,18}$/, 'must be a content id').optional(),
-    topic: Topic.optional(),
-    campaign: Campaign.optional(),
-    format: z.enum(['json', 'csv']).optional().describe('csv, or send Accept: text/csv'),
-  })
-  .refine((q) => [q.content, q.topic, q.campaign].filter((v) => v !== undefined).length === 1, {
-    path: ['content'],
-    message: 'name exactly one of content, topic, campaign',
-  })
-
-const Counts = z.record(z.string(), z.number())
-const FunnelReportView = z.object({
-  from: z.string(),
-  to: z.string(),
-  shares: z.object({ total: z.number(), byChannel: Counts }),
-  sharesSeen: z.object({ total: z.number(), byApp: Counts, nativeByApp: Counts }),
-  clicks: z.object({ total: z.number(), dark: z.number(), public: z.number(), byMedium: Counts }),
-  addressBar: z.object({ arrivals: z.number(), byGeneration: Counts }),
-  arrivals: z.object({
-    total: z.number(), dark: z.number(), public: z.number(), viaShortLink: z.number(), viaAddressBar: z.number(), unattributed: z.number(),
-    byMedium: Counts, byApp: Counts,
-  }),
-  virality: z.number().nullable(),
-})
+import { FunnelQuery, FunnelReportView } from './funnel-report-schemas.ts'
 
 /** GET /reports/funnel: share actions → shares seen → clicks and address-bar arrivals, for a content, topic or campaign. */
 export const funnelReportRoutes: FastifyPluginAsync = async (app) => {

@@ -1,3 +1,5 @@
+import type { CompiledClassifierExtra } from './classifier-extra.ts'
+
 /** How a request for a short link arrived: a person, an app drawing a preview card, or a robot. */
 export type ClickKind = 'human' | 'preview' | 'bot'
 
@@ -27,8 +29,11 @@ export type ClickInput = {
   headers?: Record<string, string | undefined>
 }
 
-/** Deployment facts the rules need: the hosts of PUBLIC_URL, whose referrers are our own pages. */
-export type ClassifyContext = { ownHosts: readonly string[] }
+/**
+ * Deployment facts the rules need: the hosts of PUBLIC_URL, whose referrers are our own pages, and the
+ * entries CLASSIFIER_EXTRA adds to the built-in tables.
+ */
+export type ClassifyContext = { ownHosts: readonly string[]; extra?: CompiledClassifierExtra }
 
 /** The second dimension of a click: what it ran on, from ua-parser-js. Not used for the dark decision. */
 export type DeviceDescription = { browser: string; os: string; device: string }

@@ -1,12 +1,13 @@
 import { findAndroidApp, isBrowserPackage, isPackageName } from './android-apps.ts'
 import { findAutomation } from './bots.ts'
+import type { CompiledClassifierExtra } from './classifier-extra.ts'
 import type { ClassifyContext, Classification, ClickInput, Medium } from './classification.ts'
 import { appNamedByReferrer, classifyReferrer } from './classify-referrer.ts'
 import { findElectronApp, findInAppBrowser, findUnnamedWebView } from './in-app-browsers.ts'
 import { findLinkPreviewFetcher } from './link-previews.ts'
 
 /** What the rules read, taken from the request once. */
-type Click = { ua: string; referrer: string; requestedWith: string; ownHosts: readonly string[] }
+type Click = { ua: string; referrer: string; requestedWith: string; ownHosts: readonly string[]; extra: CompiledClassifierExtra | undefined }
 
 /** A rule either decides the click or passes it to the next one. */
 type Rule = (click: Click) => Classification | null
@@ -15,6 +16,7 @@ type Rule = (click: Click) => Classification | null
  * Classifies one request for a short link: the first rule that decides wins.
  *
  *  1. noUserAgent          ''                                           → bot
+ *  1b. deploymentExtra     CLASSIFIER_EXTRA's previews, bots, in-app tokens, in that order, before the built-ins
  *  2. linkPreviewFetcher   'WhatsApp/2.23.20.0 A'                        → preview, whatsapp
  *                          '… facebookexternalhit/1.1 Facebot Twitterbot/1.0' → preview, imessage
  *  3. automatedClient      'Googlebot/2.1', 'HeadlessChrome/120', 'ChatGPT-User/1.0' → bot
@@ -44,6 +46,7 @@ export function classifyClick(input: ClickInput, context: ClassifyContext): Clas
     referrer: input.referrer,
     requestedWith: input.headers?.['x-requested-with']?.trim() ?? '',
     ownHosts: context.ownHosts,
+    extra: context.extra,
   }
   for (const rule of RULES) {
     const decided = rule(click)
@@ -53,6 +56,17 @@ export function classifyClick(input: ClickInput, context: ClassifyContext): Clas
 }
 
 const noUserAgent: Rule = ({ ua }) => (ua === '' ? bot('no user agent') : null)
+
+/** A deployment's own entries (CLASSIFIER_EXTRA) decide before the built-in tables. */
+const deploymentExtra: Rule = ({ ua, extra }) => {
+  if (!extra) return null
+  const fetcher = extra.previewFetchers.find(({ pattern }) => pattern.test(ua))
+  if (fetcher) return preview(fetcher.app, `${fetcher.name} link-preview fetch (CLASSIFIER_EXTRA)`)
+  const botToken = extra.bots?.exec(ua)
+  if (botToken) return bot(`automated client (${botToken[0]}, CLASSIFIER_EXTRA)`)
+  const browser = extra.inAppBrowsers.find(({ pattern }) => pattern.test(ua))
+  return browser ? human('in_app', browser.app, `${browser.name} in-app browser (CLASSIFIER_EXTRA)`) : null
+}
 
 const linkPreviewFetcher: Rule = ({ ua }) => {
   const fetcher = findLinkPreviewFetcher(ua)
@@ -74,25 +88,26 @@ const desktopAppWindow: Rule = ({ ua }) => {
   return name ? human('in_app', name.toLowerCase().replace(/[^a-z0-9]+/g, '_'), `${name} desktop app`) : null
 }
 
-const androidAppWebView: Rule = ({ requestedWith, referrer }) => {
+const androidAppWebView: Rule = ({ requestedWith, referrer, extra }) => {
   if (!isPackageName(requestedWith) || isBrowserPackage(requestedWith)) return null
   const known = findAndroidApp(requestedWith)
   if (known) return human('in_app', known.app, `${known.name} in-app browser`)
-  return human('in_app', appNamedByReferrer(referrer), `in-app browser of ${requestedWith}`)
+  return human('in_app', appNamedByReferrer(referrer, extra?.referrerHosts), `in-app browser of ${requestedWith}`)
 }
 
-const unnamedWebView: Rule = ({ ua, referrer }) => {
+const unnamedWebView: Rule = ({ ua, referrer, extra }) => {
   const webView = findUnnamedWebView(ua)
-  return webView ? human('in_app', appNamedByReferrer(referrer), `${webView} (in-app browser)`) : null
+  return webView ? human('in_app', appNamedByReferrer(referrer, extra?.referrerHosts), `${webView} (in-app browser)`) : null
 }
 
-function referrerSource({ referrer, ownHosts }: Click): Classification {
-  const verdict = classifyReferrer(referrer, ownHosts)
+function referrerSource({ referrer, ownHosts, extra }: Click): Classification {
+  const verdict = classifyReferrer(referrer, ownHosts, extra?.referrerHosts)
   return human(verdict.medium, verdict.app, verdict.reason)
 }
 
 const RULES: readonly Rule[] = [
   noUserAgent,
+  deploymentExtra,
   linkPreviewFetcher,
   automatedClient,
   inAppBrowserToken,

@@ -1,11 +1,12 @@
 import type { FastifyPluginAsync } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
+import type { ClassifierExtra } from './classifier-extra.ts'
 import { ClassifyBody, ClassifyView } from './classify-schemas.ts'
-import { createClickClassifier } from './create-click-classifier.ts'
+import { classifyContextFor, createClickClassifier } from './create-click-classifier.ts'
 
 /** POST /classify: how Umbra would label a click, with the reason; a debugging aid for users. */
-export const classifyRoutes: FastifyPluginAsync<{ publicUrl: string }> = async (app, { publicUrl }) => {
-  const classify = createClickClassifier({ ownHosts: [new URL(publicUrl).host] }, { cacheSize: 1_000 })
+export const classifyRoutes: FastifyPluginAsync<{ publicUrl: string; classifierExtra?: ClassifierExtra }> = async (app, { publicUrl, classifierExtra }) => {
+  const classify = createClickClassifier(classifyContextFor({ publicUrl, classifierExtra }), { cacheSize: 1_000 })
 
   app.withTypeProvider<ZodTypeProvider>().post('/classify', {
     config: { scope: 'stats:read' },

@@ -1,3 +1,4 @@
+import { compileClassifierExtra, type ClassifierExtra } from './classifier-extra.ts'
 import type { ClassifyContext, ClickInput, DescribedClassification, DeviceDescription } from './classification.ts'
 import { classifyClick } from './classify-click.ts'
 import { describeDevice } from './describe-device.ts'
@@ -14,6 +15,12 @@ export const verdictKey = (ua: string, referrer: string, requestedWith: string) 
   referrer === '' && requestedWith === '' ? ua : `${ua}\n${referrer}\n${requestedWith}`
 
 export type ClickClassifier = (input: ClickInput) => DescribedClassification
+
+/** The context every classifier of a deployment shares: PUBLIC_URL's host and CLASSIFIER_EXTRA's entries. */
+export function classifyContextFor(config: { publicUrl: string; classifierExtra?: ClassifierExtra }): ClassifyContext {
+  const ownHosts = [new URL(config.publicUrl).host]
+  return config.classifierExtra ? { ownHosts, extra: compileClassifierExtra(config.classifierExtra) } : { ownHosts }
+}
 
 /** Robots have no device to describe; ua-parser-js would spend its time finding nothing. */
 const AUTOMATED_DEVICE: DeviceDescription = Object.freeze({ browser: 'unknown', os: 'unknown', device: 'bot' })

@@ -4,6 +4,8 @@ import type { HostGroup } from './host-group.ts'
  * Webmail hosts worldwide. A key matches that host and its subdomains; "brand.*" matches the brand under
  * any public suffix (mail.yahoo.* → mail.yahoo.co.jp). Hosts whose leading label already says "mail"
  * (webmail.tim.it, email.seznam.cz, poczta.wp.pl) need no row: see WEBMAIL_LABEL in referrer-hosts.ts.
+ * A name that merely contains "mail" is not a mail service (mailonline.com is a newspaper), so mail
+ * services whose registrable name is not a whole mail word are listed by name.
  */
 export const EMAIL_HOSTS: readonly HostGroup[] = [
   { app: 'gmail', hosts: ['mail.google.*', 'inbox.google.*', 'gmail.com', 'googlemail.com'] },
@@ -11,12 +13,12 @@ export const EMAIL_HOSTS: readonly HostGroup[] = [
     app: 'outlook',
     hosts: [
       'outlook.live.com', 'mail.live.com', 'outlook.office.com', 'outlook.office365.com', 'outlook.com',
-      'hotmail.com', 'outlook.cloud.microsoft', 'safelinks.protection.outlook.com', 'msn.com/mail',
+      'hotmail.*', 'windowslive.com', 'outlook.cloud.microsoft', 'safelinks.protection.outlook.com', 'msn.com/mail',
     ],
   },
   { app: 'yahoo_mail', hosts: ['mail.yahoo.*', 'mail.yahoo.net', 'ymail.com', 'rocketmail.com'] },
   { app: 'aol_mail', hosts: ['mail.aol.*'] },
-  { app: 'icloud_mail', hosts: ['icloud.com'] },
+  { app: 'icloud_mail', hosts: ['icloud.com', 'me.com'] },
   { app: 'proton_mail', hosts: ['proton.me', 'protonmail.com', 'protonmail.ch', 'pm.me'] },
   { app: 'zoho_mail', hosts: ['mail.zoho.*', 'zohomail.com'] },
   { app: 'fastmail', hosts: ['fastmail.com', 'fastmail.fm'] },
@@ -67,6 +69,19 @@ export const EMAIL_HOSTS: readonly HostGroup[] = [
   { app: 'xfinity_mail', hosts: ['connect.xfinity.com'] },
   { app: 'rediffmail', hosts: ['rediffmail.com', 'mail.rediff.com'] },
   { app: 'inbox_com', hosts: ['inbox.com'] },
+  // Regional mail services, by name (each checked on the provider's own site): Baltics, Balkans, Hungary,
+  // Netherlands, Poland, Slovakia, Czechia, Russia, Israel, Brazil, Korea, US dial-up era, privacy-first.
+  {
+    app: null,
+    hosts: [
+      'sibmail.com', 'mastermail.ru', 'inbox.lv', 'inbox.lt', 'inbox.eu', 'hot.ee', 'mail.ee', 'abv.bg', 'mail.bg', 'dir.bg',
+      'freemail.hu', 'citromail.hu', 'kpnmail.nl', 'o2.pl', 'tlen.pl', 'vp.pl', 'gazeta.pl/poczta', 'azet.sk/posta',
+      'centrum.sk/mail', 'email.cz', 'atlas.cz/mail', 'pochta.ru', 'bk.ru', 'list.ru', 'inbox.ru', 'mail.kz',
+      'i.ua/mail', 'walla.co.il/mail', 'bol.com.br', 'juno.com', 'netzero.net', 'currently.com',
+      'mailfence.com', 'runbox.com', 'startmail.com', 'hushmail.com', 'countermail.com', 'mail.de', 'freenet-mail.de',
+      'web.de/email', 'yandex.com/mail', 'lycos.com/mail', 'rediff.com/mail',
+    ],
+  },
   // Newsletter platforms: their archive and tracking hosts sit between a mailbox and the link.
   { app: 'mailchimp', hosts: ['list-manage.com', 'campaign-archive.com', 'mailchi.mp'] },
 ]

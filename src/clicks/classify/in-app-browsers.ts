@@ -13,12 +13,14 @@ export const IN_APP_BROWSERS: readonly InAppBrowser[] = [
     pattern: /\bFBAN\/(?:Messenger|MessengerLite)|\bFB_IAB\/(?:MESSENGER|Orca-Android)|\bMessengerLiteForiOS\b|\bMessengerForiOS\b|\bFBAN\/Orca/i,
   },
   { app: 'threads', name: 'Threads', pattern: /\bBarcelona[ /]\d/ },
-  { app: 'instagram', name: 'Instagram', pattern: /\bInstagram[ /]\d/i },
+  { app: 'instagram', name: 'Instagram', pattern: /(?<![a-z])Instagram[ /]\d/i },
   // FBAN/FBIOS (iOS), FB_IAB/FB4A (Android), FBAN/EMA (Facebook Lite), MetaIAB (newer builds).
   { app: 'facebook', name: 'Facebook', pattern: /\bFB_IAB\b|\bFBAN\/|\bFBAV\/|\bFBIOS\b|\bFB4A\b|\bMetaIAB\b|\bFBForIPhone\b/i },
-  { app: 'whatsapp', name: 'WhatsApp', pattern: /^Mozilla\/.*\bWhatsApp\/\d/i },
+  // Its in-app browser marks the web view with "WA4A/2.26.30.97" (Android) or "[WAiOS/2.26.31]" (iOS);
+  // source: ua-parser-js pull request #841. Its desktop app is an Electron/WebView2 window.
+  { app: 'whatsapp', name: 'WhatsApp', pattern: /\bWA4A\/\d|\bWAiOS\/\d|^Mozilla\/.*\bWhatsApp(?:Business)?\/\d/i },
   { app: 'wechat', name: 'WeChat', pattern: /\bMicroMessenger\/\d|\bWeChat\/\d|\bWeixin\b/i },
-  { app: 'line', name: 'LINE', pattern: /\bLine\/\d/i },
+  { app: 'line', name: 'LINE', pattern: /(?<![a-z])Line\/\d/i },
   { app: 'naver', name: 'NAVER', pattern: /\bNAVER\((?:inapp|higgs)|\bNAVER\/\d|\bNaverMatome\b/i },
   { app: 'douyin', name: 'Douyin', pattern: /\baweme(?:_\d|\/\d)|\bDouyin\b/i },
   { app: 'toutiao', name: 'Toutiao', pattern: /\bNewsArticle\/\d/i },
@@ -28,7 +30,8 @@ export const IN_APP_BROWSERS: readonly InAppBrowser[] = [
     name: 'TikTok',
     pattern: /\bmusical_ly\b|\bmusical_ly_\d|\btrill_\d|\bBytedanceWebview\b|\bByteLocale\b|\bTikTok[ /]\d|\bultralite app_version\b|\bJsSdk\/\d.*\bNetType\//i,
   },
-  { app: 'snapchat', name: 'Snapchat', pattern: /\bSnapchat[ /]?\d/i },
+  // Apps append their token with or without a space: "Mobile/15E148 Snapchat/13.10" and "Mobile/15E148Snapchat/13.10".
+  { app: 'snapchat', name: 'Snapchat', pattern: /(?<![a-z])Snapchat[ /]?\d/i },
   { app: 'linkedin', name: 'LinkedIn', pattern: /\bLinkedInApp\b|\bLinkedIn\/\d/i },
   { app: 'x', name: 'X', pattern: /\bTwitter for i(?:Phone|Pad)\b|\bTwitterAndroid\b|\bTwitter\/\d|\bTwitterKit\b/i },
   { app: 'pinterest', name: 'Pinterest', pattern: /\[Pinterest\/(?:iOS|Android)\]|\bPinterest for (?:iOS|Android)\b|\bPinterestApp\b/i },
@@ -36,11 +39,12 @@ export const IN_APP_BROWSERS: readonly InAppBrowser[] = [
   { app: 'kakaostory', name: 'KakaoStory', pattern: /\bKAKAOSTORY\b/i },
   { app: 'google', name: 'Google app', pattern: /\bGSA\/\d|\bGoogleApp\/\d|\bGoogle\/\d[\d.]* CFNetwork/ },
   { app: 'teams', name: 'Microsoft Teams', pattern: /\bTeams\/\d|\bTeamsMobile-(?:iOS|And)/i },
-  { app: 'viber', name: 'Viber', pattern: /\bViber\/\d/i },
-  { app: 'telegram', name: 'Telegram', pattern: /\bTelegram-Android\/\d|\bTelegram\/\d/i },
+  // Viber's desktop app is a QtWebEngine window ending in a bare "Viber" (isbot's browser fixtures).
+  { app: 'viber', name: 'Viber', pattern: /(?<![a-z])Viber(?:PC|Desktop)?(?:\/\d|$)|\bViber (?:Desktop|PC)\b/i },
+  { app: 'telegram', name: 'Telegram', pattern: /(?<![a-z])Telegram(?:-Android)?\/\d/i },
   { app: 'slack', name: 'Slack', pattern: /\bSlack\/\d|\bSlack_SSB\/\d|\bChatlyio\/\d/i },
   { app: 'discord', name: 'Discord', pattern: /\bdiscord\/\d/i },
-  { app: 'weibo', name: 'Weibo', pattern: /\bWeibo\b|__weibo__/i },
+  { app: 'weibo', name: 'Weibo', pattern: /(?<![a-z])Weibo(?![a-z])|__weibo__/i },
   { app: 'qq', name: 'QQ', pattern: /\bQQ\/\d|\bQQTheme\b/ },
   { app: 'alipay', name: 'Alipay', pattern: /\bAlipayClient\b|\bAliApp\(AP\//i },
   { app: 'taobao', name: 'Taobao', pattern: /\bAliApp\(TB\//i },

@@ -11,7 +11,7 @@ export const SEARCH_HOSTS: readonly HostGroup[] = [
   { app: 'bing', hosts: ['bing.com', 'bingj.com', 'cn.bing.com', 'msn.com'] },
   { app: 'yahoo', hosts: ['yahoo.*', 'search.yahoo.*', 'yahoo.net'] },
   { app: 'yandex', hosts: ['yandex.*', 'ya.ru'] },
-  { app: 'baidu', hosts: ['baidu.com', 'baidu.cn', 'gougou.com'] },
+  { app: 'baidu', hosts: ['baidu.*', 'gougou.com', 'hao123.com'] },
   { app: 'naver', hosts: ['naver.com', 'naver.me'] },
   { app: 'daum', hosts: ['daum.net'] },
   { app: 'seznam', hosts: ['seznam.cz'] },
@@ -51,13 +51,39 @@ export const SEARCH_HOSTS: readonly HostGroup[] = [
   { app: 'libero', hosts: ['arianna.libero.it', 'arianna.com'] },
   { app: 'comcast', hosts: ['comcast.net'] },
   { app: 'arcor', hosts: ['arcor.de'] },
+  // Regional engines with no "search" label (each from the engine's own site): Korea, China, Iran, Turkey,
+  // Nordics, Iceland, Poland, Slovenia; and independent and AI-first engines.
+  { app: 'zum', hosts: ['zum.com'] },
+  { app: 'toutiao_search', hosts: ['so.toutiao.com'] },
+  { app: 'chinaso', hosts: ['chinaso.com'] },
+  { app: 'youdao', hosts: ['youdao.com'] },
+  { app: 'parsijoo', hosts: ['parsijoo.ir'] },
+  { app: 'zarebin', hosts: ['zarebin.ir'] },
+  { app: 'yaani', hosts: ['yaani.com.tr'] },
+  { app: 'sesam', hosts: ['sesam.no'] },
+  { app: null, hosts: ['leit.is', 'szukacz.pl', 'netsprint.pl', 'iask.sina.com.cn', 'jike.com', 'so.sina.cn', 'm.sm.cn', 'search.sohu.com', 'sou.com', 'sogou.cn'] },
+  { app: 'you', hosts: ['you.com'] },
+  { app: 'phind', hosts: ['phind.com'] },
+  // Long-tail and toolbar engines from Matomo's searchengine-and-social-list (SearchEngines.yml) whose
+  // names carry no search word.
+  {
+    app: null,
+    hosts: [
+      '123people.*', 'aguea.com', 'allesklar.*', 'findhurtig.dk', 'gfsoso.com', 'wow.com', 'dir.com', 'tattoodle.com',
+      'funmoods.com', 'kensaq.com', 'lookany.com', 'voila.fr', 'peoplecheck.de', 'plusnetwork.com', 'scour.com',
+      'setooz.com', 'sm.de', 'so-net.ne.jp', 'surfcanyon.com', 'talimba.com', 'toppreise.ch', 'wedoo.com', 'woopie.jp',
+      'cercato.it', 'benefind.de', 'mirostart.com', 'kingsoft.jp', 'yellowmap.de', 'zoznam.sk', 'zxuso.com', 'kwzf.net',
+      'speedbit.com', 'weborama.*', 'start.lenovo.com',
+    ],
+  },
+  { app: null, hosts: ['andisearch.com', 'stract.com', 'mwmbl.org', 'marginalia.nu', 'oceanhero.today', 'ekoru.org', 'gibiru.com', 'alohafind.com', 'searchencrypt.com', 'mojeek.*', 'yep.*', 'wiby.me'] },
   // Job, directory and phone-book search.
   { app: null, hosts: ['indeed.com', 'monster.*', 'stepstone.*', 'kununu.com', 'dasoertliche.de', 'dastelefonbuch.de', 'goyellow.de', 'gulesider.no', '1881.no', 'meinestadt.de', 'marktplaats.nl', '2gis.ru', 'dmoz.org'] },
   {
     app: null,
     hosts: [
       // Metasearch and portal engines, most of them long-lived in referrer logs.
-      'dogpile.com', 'webcrawler.com', 'metacrawler.com', 'infospace.com', 'excite.*', 'lycos.com',
+      'dogpile.com', 'webcrawler.com', 'metacrawler.com', 'infospace.com', 'excite.*', 'lycos.*',
       'altavista.*', 'alltheweb.com', 'hotbot.com', 'teoma.com', 'gigablast.com', 'blekko.com', 'cuil.com',
       'exalead.*', 'mamma.com', 'search.com', 'search.ch', 'searchalot.com', 'info.com', 'wolframalpha.com',
       'abacho.*', 'acoon.de', 'fireball.de', 'paperball.de', 'suchmaschine.com', 'ilse.nl', 'vinden.nl',
@@ -77,7 +103,7 @@ export const SEARCH_HOSTS: readonly HostGroup[] = [
       'mozbot.*', 'ariadna.elmundo.es', 'online.no', 'plazoo.com', 'pricerunner.co.uk', 'rpmfind.net',
       'sharelook.fr', 'skynet.be', 'startpagina.nl', 'startsiden.no', 'suchnase.de',
       'talktalk.co.uk', 'technorati.com', 'tixuma.de', 'toolbarhome.com', 'trouvez.com', 'twingly.com',
-      'url.org', 'vindex.nl', 'volny.cz', 'web.nl', 'weborama.com', 'witch.de', 'yatedo.*', 'yougoo.fr',
+      'url.org', 'vindex.nl', 'volny.cz', 'web.nl', 'witch.de', 'yatedo.*', 'yougoo.fr',
     ],
   },
 ]

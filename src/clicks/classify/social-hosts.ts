@@ -44,7 +44,15 @@ export const SOCIAL_HOSTS: readonly HostGroup[] = [
   { app: 'tildes', hosts: ['tildes.net'] },
   { app: 'lemmy', hosts: ['lemmy.*'] },
   { app: 'github', hosts: ['github.com'] },
-  { app: 'stackoverflow', hosts: ['stackoverflow.com', 'stackexchange.com'] },
+  // The Stack Exchange network: stackexchange.com covers its 170-odd *.stackexchange.com sites; the rest
+  // have domains of their own (list from stackexchange.com/sites).
+  {
+    app: 'stackoverflow',
+    hosts: [
+      'stackoverflow.com', 'stackexchange.com', 'superuser.com', 'serverfault.com', 'askubuntu.com',
+      'mathoverflow.net', 'stackapps.com', 'stackoverflow.email', 'sstatic.net',
+    ],
+  },
   { app: 'sourceforge', hosts: ['sourceforge.net'] },
   { app: 'vimeo', hosts: ['vimeo.com'] },
   { app: 'dailymotion', hosts: ['dailymotion.com', 'dai.ly'] },
@@ -80,6 +88,8 @@ export const SOCIAL_HOSTS: readonly HostGroup[] = [
       'whirlpool.net.au', 'friendfeed.com', 'diigo.com', 'gab.ai', 'minds.com', 'ello.co', 'vero.co',
       'steemit.com', 'imgur.com', '9gag.com', 'fark.com', 'slashdot.org', 'producthunt.com', 'dribbble.com',
       'behance.net', 'soundcloud.com', 'spotify.com', 'yelp.com', 'tripadvisor.com', 'kaskus.co.id',
+      // From Matomo's Socials.yml.
+      'fetlife.com', 'gree.jp', 'lang-8.com', 'v2ex.com',
       // Turkish dictionaries ("sözlük") and forums are where Turkish links get discussed in public.
       'eksisozluk.com', 'sozluk.com', 'sourtimes.org', 'itusozluk.com', 'instela.com', 'uludagsozluk.com',
       'ulusozluk.com', 'incisozluk.com', 'incisozluk.cc', 'sozlukspot.com', 'hocam.com', 'donanimhaber.com',

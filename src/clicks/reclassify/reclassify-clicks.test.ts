@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { auth, createScratchDatabase, eventually, startTestApp, type TestApp } from '../../../test/support/test-app.ts'
+import { compileClassifierExtra } from '../classify/classifier-extra.ts'
 import { createClickClassifier } from '../classify/create-click-classifier.ts'
 import { reclassifyClicks } from './reclassify-clicks.ts'
 import type { StoredVerdict } from './verdict-changes.ts'
@@ -8,6 +9,12 @@ const CHROME = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KH
 const IPHONE_SAFARI = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1'
 const FB_ANDROID =
   'Mozilla/5.0 (Linux; Android 14; Pixel 8 Build/UD1A.230803.041; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/124.0.6367.82 Mobile Safari/537.36 [FB_IAB/FB4A;FBAV/460.0.0.48.109;]'
+// Requests the rules before issue 16 got wrong: WhatsApp's own in-app browser (was an unnamed web view),
+// Word checking a link (was a human click), a news site whose name contains "mail" (was webmail).
+const WHATSAPP_IAB =
+  'Mozilla/5.0 (Linux; Android 14; SM-S918B Build/UP1A.231005.007; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/139.0.7258.143 Mobile Safari/537.36 WA4A/2.26.30.97'
+const WORD_LINK_CHECK = 'Microsoft Office/16.0 (Windows NT 10.0; Microsoft Word 16.0.17328; Pro)'
+const ACME_APP = `${IPHONE_SAFARI} AcmeApp/3.2`
 const visits = [
   { ua: CHROME, ip: '198.51.100.1' },
   { ua: CHROME, ip: '198.51.100.1', referer: 'https://mail.google.com/' },
@@ -15,6 +22,10 @@ const visits = [
   { ua: FB_ANDROID, ip: '198.51.100.3' },
   { ua: IPHONE_SAFARI, ip: '198.51.100.4', referer: 'https://www.bing.com/' },
   { ua: IPHONE_SAFARI, ip: '198.51.100.5', 'x-requested-with': 'com.facebook.katana' },
+  { ua: WHATSAPP_IAB, ip: '198.51.100.6' },
+  { ua: WORD_LINK_CHECK, ip: '198.51.100.7' },
+  { ua: CHROME, ip: '198.51.100.8', referer: 'https://www.mailonline.com/news/' },
+  { ua: ACME_APP, ip: '198.51.100.9' },
 ]
 
 // A database of its own: reclassification relabels every stored click, and other test files store clicks too.
@@ -78,7 +89,7 @@ describe('reclassify', () => {
     expect(before.hourly).toEqual(before.recount)
 
     const progress = await reclassifyClicks(t.app.pg.pool, classify, { since: new Date(0), batchSize: 2 })
-    // Six distinct requests, each with a verdict of old labels in use: six replaced, six clicks moved.
+    // Ten distinct requests, each with a verdict of old labels in use: ten replaced, ten clicks moved.
     expect(progress).toMatchObject({ verdicts: visits.length, relabelled: visits.length, changed: visits.length })
 
     const labels = await query(`select kind, medium, app, visibility, user_agent from labeled_clicks where link_id = $1 order by id`)
@@ -89,6 +100,10 @@ describe('reclassify', () => {
       { kind: 'human', medium: 'in_app', app: 'facebook', visibility: 'dark' },
       { kind: 'human', medium: 'search', app: 'bing', visibility: 'public' },
       { kind: 'human', medium: 'in_app', app: 'facebook', visibility: 'dark' },
+      { kind: 'human', medium: 'in_app', app: 'whatsapp', visibility: 'dark' },
+      { kind: 'preview', medium: null, app: 'word', visibility: null },
+      { kind: 'human', medium: 'referral', app: null, visibility: 'public' },
+      { kind: 'human', medium: 'direct', app: null, visibility: 'dark' },
     ])
     const after = await rollupsAndRecount()
     expect(after.hourly).toEqual(after.recount)
@@ -100,5 +115,18 @@ describe('reclassify', () => {
     const before = await rollupsAndRecount()
     expect(await reclassifyClicks(t.app.pg.pool, classify, { since: new Date(0) })).toMatchObject({ relabelled: 0, changed: 0 })
     expect(await rollupsAndRecount()).toEqual(before)
+  })
+
+  it('picks up the entries of CLASSIFIER_EXTRA for stored clicks', async () => {
+    const extra = compileClassifierExtra({ inAppBrowsers: [{ token: 'AcmeApp', app: 'acme' }], previewFetchers: [], bots: [], referrerHosts: [] })
+    const withExtra = createClickClassifier({ ownHosts: ['umbra.test'], extra })
+    const classifyWithExtra = (c: StoredVerdict) =>
+      withExtra({ ua: c.user_agent ?? '', referrer: c.referrer ?? '', headers: c.requested_with ? { 'x-requested-with': c.requested_with } : undefined })
+
+    expect(await reclassifyClicks(t.app.pg.pool, classifyWithExtra, { since: new Date(0) })).toMatchObject({ relabelled: 1, changed: 1 })
+    const acme = await t.app.pg.query(`select kind, medium, app from labeled_clicks where link_id = $1 and user_agent = $2`, [linkId, ACME_APP])
+    expect(acme.rows).toEqual([{ kind: 'human', medium: 'in_app', app: 'acme' }])
+    const after = await rollupsAndRecount()
+    expect(after.hourly).toEqual(after.recount)
   })
 })
