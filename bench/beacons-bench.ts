@@ -2,10 +2,23 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import pg from 'pg'
-import { autocannon, cpuSeconds, freePort, LOAD_CORE, median, pinPostgresBackends, SERVER_CORE, spawnPinned, verdict, waitForHttp, type LoadResult } from './bench-processes.ts'
+import {
+  autocannon,
+  cpuSeconds,
+  freePort,
+  LOAD_CORE,
+  median,
+  pinPostgresBackends,
+  SERVER_CORE,
+  spawnPinned,
+  verdict,
+  waitForHttp,
+  type LoadResult,
+} from './bench-processes.ts'
 
 const ADMIN_KEY = 'bench-admin-key-0123456789abcdef'
-const CHROME = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36'
+const CHROME =
+  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36'
 const SITE = 'https://bench.example'
 const CONNECTIONS = 50
 
@@ -16,7 +29,11 @@ const line = (name: string, r: LoadResult & { cpuUs: number }) =>
   (r.errors || r.timeouts ? `  errors ${r.errors} timeouts ${r.timeouts}` : '')
 
 async function post(base: string, path: string, body: object): Promise<any> {
-  const res = await fetch(`${base}${path}`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' }, body: JSON.stringify(body) })
+  const res = await fetch(`${base}${path}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  })
   if (res.status >= 300) throw new Error(`${path} answered ${res.status}: ${await res.text()}`)
   return res.json()
 }
@@ -29,7 +46,12 @@ export async function runBeaconsBench(o: BeaconsBenchOptions) {
   const dataDir = mkdtempSync(join(tmpdir(), 'umbra-bench-'))
   const [umbraPort, barePort] = [await freePort(), await freePort()]
   const umbra = spawnPinned(SERVER_CORE, 'src/server.ts', {
-    DATABASE_URL: o.databaseUrl, DATA_DIR: dataDir, HOST: '127.0.0.1', PORT: String(umbraPort), LOG_LEVEL: 'warn', ADMIN_API_KEY: ADMIN_KEY,
+    DATABASE_URL: o.databaseUrl,
+    DATA_DIR: dataDir,
+    HOST: '127.0.0.1',
+    PORT: String(umbraPort),
+    LOG_LEVEL: 'warn',
+    ADMIN_API_KEY: ADMIN_KEY,
     RATE_LIMIT_WIDGET: '1000000000',
   })
   const bare = spawnPinned(SERVER_CORE, 'bench/bare-fastify.ts', { PORT: String(barePort) })
@@ -39,7 +61,8 @@ export async function runBeaconsBench(o: BeaconsBenchOptions) {
   try {
     await Promise.all([waitForHttp(`${umbraBase}/healthz`), waitForHttp(`${bareBase}/x`)])
     await db.connect()
-    const pk = (await post(umbraBase, '/api/v1/keys', { name: 'bench', kind: 'publishable', origins: [SITE] })).secret as string
+    const pk = (await post(umbraBase, '/api/v1/keys', { name: 'bench', kind: 'publishable', origins: [SITE] }))
+      .secret as string
     const page = `${SITE}/article`
     const kit = await post(umbraBase, '/api/v1/shares', { url: page, channels: ['copy'] })
     const body = JSON.stringify({ type: 'share', url: page, page, channel: 'whatsapp' })
@@ -52,21 +75,34 @@ export async function runBeaconsBench(o: BeaconsBenchOptions) {
       if (writes) pinPostgresBackends(o.databaseName, LOAD_CORE)
       const cpu = cpuSeconds(pid)
       const r = await load(url)
-      const requests = Math.max(1, Object.values(r.status).reduce((a, b) => a + b, 0))
+      const requests = Math.max(
+        1,
+        Object.values(r.status).reduce((a, b) => a + b, 0),
+      )
       return { ...r, cpuUs: ((cpuSeconds(pid) - cpu) * 1e6) / requests }
     }
 
     await load(bareUrl, { durationS: 3 })
     await load(umbraUrl, { durationS: 3 })
-    console.log(`beacons: ${o.rounds} rounds of autocannon -c ${CONNECTIONS} -d ${o.durationS} POST text/plain, servers on core ${SERVER_CORE}, load and Postgres on core ${LOAD_CORE}`)
+    console.log(
+      `beacons: ${o.rounds} rounds of autocannon -c ${CONNECTIONS} -d ${o.durationS} POST text/plain, servers on core ${SERVER_CORE}, load and Postgres on core ${LOAD_CORE}`,
+    )
     const ratios: number[] = []
     for (let i = 0; i < o.rounds; i++) {
       const runBare = () => measure(bare.pid, bareUrl, false)
       const runUmbra = () => measure(umbra.pid, umbraUrl, true)
       let b, u
-      if (i % 2 === 0) { b = await runBare(); u = await runUmbra() } else { u = await runUmbra(); b = await runBare() }
+      if (i % 2 === 0) {
+        b = await runBare()
+        u = await runUmbra()
+      } else {
+        u = await runUmbra()
+        b = await runBare()
+      }
       ratios.push(u.reqPerSec / b.reqPerSec)
-      console.log(`round ${i + 1}\n${line('bare', b)}\n${line('umbra', u)}  ratio ${(u.reqPerSec / b.reqPerSec).toFixed(2)}`)
+      console.log(
+        `round ${i + 1}\n${line('bare', b)}\n${line('umbra', u)}  ratio ${(u.reqPerSec / b.reqPerSec).toFixed(2)}`,
+      )
     }
 
     // A bounded run on a second content: autocannon waits for every answer, so its 204 count is exact.
@@ -74,19 +110,40 @@ export async function runBeaconsBench(o: BeaconsBenchOptions) {
     const exactKit = await post(umbraBase, '/api/v1/shares', { url: exactPage, channels: ['copy'] })
     const exactAmount = 50_000
     const exact = await autocannon(umbraUrl, {
-      connections: CONNECTIONS, headers, method: 'POST', amount: exactAmount, body: JSON.stringify({ type: 'share', url: exactPage, page: exactPage, channel: 'copy' }),
+      connections: CONNECTIONS,
+      headers,
+      method: 'POST',
+      amount: exactAmount,
+      body: JSON.stringify({ type: 'share', url: exactPage, page: exactPage, channel: 'copy' }),
     })
     const deadline = Date.now() + 60_000
-    const rows = async () => Number((await db.query('select count(*) from funnel_events where content_id = $1', [exactKit.content.id])).rows[0].count)
-    while ((await rows()) < (exact.status['204'] ?? 0) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200))
+    const rows = async () =>
+      Number(
+        (await db.query('select count(*) from funnel_events where content_id = $1', [exactKit.content.id])).rows[0]
+          .count,
+      )
+    while ((await rows()) < (exact.status['204'] ?? 0) && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 200))
     const exactRows = await rows()
-    const rolled = Number((await db.query('select coalesce(sum(shares), 0) as n from share_rollups_hourly where content_id = $1', [exactKit.content.id])).rows[0].n)
+    const rolled = Number(
+      (
+        await db.query('select coalesce(sum(shares), 0) as n from share_rollups_hourly where content_id = $1', [
+          exactKit.content.id,
+        ])
+      ).rows[0].n,
+    )
     void kit
 
     const ratio = median(ratios)
     const results = [
-      [`beacons ≥ 0.7× bare Fastify 204 (median ratio ${ratio.toFixed(2)}, rounds ${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)})`, ratio >= 0.7],
-      [`rows in Postgres == 204s answered, bounded run -a ${exactAmount}: ${exactRows} rows, ${exact.status['204'] ?? 0} 204s, rollups ${rolled}`, exactRows === (exact.status['204'] ?? 0) && rolled === exactRows],
+      [
+        `beacons ≥ 0.7× bare Fastify 204 (median ratio ${ratio.toFixed(2)}, rounds ${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)})`,
+        ratio >= 0.7,
+      ],
+      [
+        `rows in Postgres == 204s answered, bounded run -a ${exactAmount}: ${exactRows} rows, ${exact.status['204'] ?? 0} 204s, rollups ${rolled}`,
+        exactRows === (exact.status['204'] ?? 0) && rolled === exactRows,
+      ],
     ] as const
     for (const [what, ok] of results) console.log(`${verdict(ok)}  ${what}`)
     return { passed: results.every(([, ok]) => ok) }

@@ -27,13 +27,22 @@ export async function freePort(): Promise<number> {
   })
 }
 
-export type PinnedProcess = { child: ChildProcess; pid: number; stop: (signal?: NodeJS.Signals) => Promise<number | null> }
+export type PinnedProcess = {
+  child: ChildProcess
+  pid: number
+  stop: (signal?: NodeJS.Signals) => Promise<number | null>
+}
 
 /**
  * Spawns `node <nodeArgs> <script>` pinned to one core (taskset execs, so the pid is node's); the server
  * gets `npm start`'s node arguments, so it is measured as production runs it.
  */
-export function spawnPinned(core: number, script: string, env: Record<string, string>, nodeArgs: readonly string[] = NPM_START_NODE_ARGS): PinnedProcess {
+export function spawnPinned(
+  core: number,
+  script: string,
+  env: Record<string, string>,
+  nodeArgs: readonly string[] = NPM_START_NODE_ARGS,
+): PinnedProcess {
   const child = spawn('taskset', ['-c', String(core), process.execPath, ...nodeArgs, script], {
     cwd: ROOT,
     env: { ...process.env, ...env },
@@ -97,12 +106,26 @@ export function watchRss(pid: number, intervalMs = 200) {
   return { stop: () => (clearInterval(timer), peak) }
 }
 
-export type LoadResult = { reqPerSec: number; p50: number; p99: number; status: Record<string, number>; errors: number; timeouts: number }
+export type LoadResult = {
+  reqPerSec: number
+  p50: number
+  p99: number
+  status: Record<string, number>
+  errors: number
+  timeouts: number
+}
 
 /** One autocannon run as its own process on the load core; `-d` or `-a` decide when it ends. */
 export async function autocannon(
   url: string,
-  opts: { connections: number; durationS?: number; amount?: number; headers?: Record<string, string>; method?: string; body?: string },
+  opts: {
+    connections: number
+    durationS?: number
+    amount?: number
+    headers?: Record<string, string>
+    method?: string
+    body?: string
+  },
 ): Promise<LoadResult> {
   const args = ['-c', String(opts.connections), '-j', '-n']
   if (opts.method) args.push('-m', opts.method)
@@ -111,7 +134,9 @@ export async function autocannon(
   else args.push('-d', String(opts.durationS ?? 10))
   for (const [k, v] of Object.entries(opts.headers ?? {})) args.push('-H', `${k}=${v}`)
   args.push(url)
-  const child = spawn('taskset', ['-c', String(LOAD_CORE), process.execPath, AUTOCANNON, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn('taskset', ['-c', String(LOAD_CORE), process.execPath, AUTOCANNON, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
   let out = ''
   child.stdout.on('data', (d) => (out += d))
   child.stderr.resume()
@@ -120,7 +145,14 @@ export async function autocannon(
   const r = JSON.parse(out)
   const status: Record<string, number> = {}
   for (const [k, v] of Object.entries(r.statusCodeStats ?? {})) status[k] = (v as { count: number }).count
-  return { reqPerSec: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, status, errors: r.errors, timeouts: r.timeouts }
+  return {
+    reqPerSec: r.requests.average,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    status,
+    errors: r.errors,
+    timeouts: r.timeouts,
+  }
 }
 
 export const median = (xs: number[]) => {
@@ -133,7 +165,8 @@ export const verdict = (ok: boolean) => (ok ? 'PASS' : 'FAIL')
 
 /** Pins the Postgres backends serving `database` to `core` (new connections start unpinned: call again). */
 export function pinPostgresBackends(database: string, core: number): void {
-  for (const pid of postgresBackends(database)) spawnSync('taskset', ['-pc', String(core), String(pid)], { stdio: 'ignore' })
+  for (const pid of postgresBackends(database))
+    spawnSync('taskset', ['-pc', String(core), String(pid)], { stdio: 'ignore' })
 }
 
 /** Pids of the Postgres backends serving `database`: their process title names it. */

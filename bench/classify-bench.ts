@@ -6,7 +6,9 @@ import { createClickClassifier } from '../src/clicks/classify/create-click-class
 
 const BARS = { repeatedPerSecond: 1_000_000, distinctPerSecond: 30_000 }
 
-const { values } = parseArgs({ options: { rounds: { type: 'string', default: '5' }, distinct: { type: 'string', default: '200000' } } })
+const { values } = parseArgs({
+  options: { rounds: { type: 'string', default: '5' }, distinct: { type: 'string', default: '200000' } },
+})
 const rounds = Number(values.rounds)
 const distinctCount = Number(values.distinct)
 const context = { ownHosts: ['sho.rt'] }
@@ -24,7 +26,16 @@ const UA_TEMPLATES = [
   'Mozilla/5.0 (compatible; Googlebot/2.{a}; +http://www.google.com/bot.html) Chrome/{b}.0.{c}.0',
   'WhatsApp/2.{a}.{b}.{c} A',
 ]
-const REFERRERS = ['', '', '', 'https://www.google.com/', 'https://l.facebook.com/', 'https://mail.google.com/', 'https://t.co/', 'https://news.example.org/article']
+const REFERRERS = [
+  '',
+  '',
+  '',
+  'https://www.google.com/',
+  'https://l.facebook.com/',
+  'https://mail.google.com/',
+  'https://t.co/',
+  'https://news.example.org/article',
+]
 
 function generateDistinctClicks(count: number): ClickInput[] {
   const clicks: ClickInput[] = []
@@ -88,10 +99,14 @@ function report(label: string, rates: Rates[], bar: number): boolean {
   const perCpuSecond = median(rates.map((rate) => rate.perCpuSecond))
   const perWallSecond = median(rates.map((rate) => rate.perWallSecond))
   const pass = perCpuSecond >= bar
-  console.log(`${label}: ${format(perCpuSecond)}/s per CPU-second (${format(perWallSecond).trim()}/s wall)  bar ${bar.toLocaleString('en-US')}/s  ${pass ? 'PASS' : 'FAIL'}`)
+  console.log(
+    `${label}: ${format(perCpuSecond)}/s per CPU-second (${format(perWallSecond).trim()}/s wall)  bar ${bar.toLocaleString('en-US')}/s  ${pass ? 'PASS' : 'FAIL'}`,
+  )
   return pass
 }
 const repeatedPass = report('classify, repeated user agents (memoised)', repeatedRates, BARS.repeatedPerSecond)
 const distinctPass = report('classify, distinct user agents (uncached)', distinctRates, BARS.distinctPerSecond)
-console.log(`  medians of ${rounds} rounds; ${distinct.length.toLocaleString('en-US')} distinct user agents; one core (node runs the classifier on one thread)`)
+console.log(
+  `  medians of ${rounds} rounds; ${distinct.length.toLocaleString('en-US')} distinct user agents; one core (node runs the classifier on one thread)`,
+)
 process.exitCode = repeatedPass && distinctPass ? 0 : 1

@@ -13,7 +13,13 @@ import { clickCounts, rollupMismatches } from '../test/support/click-accounting.
 import { postgresCpuSeconds, verdict } from './bench-processes.ts'
 import { syntheticClicks } from './synthetic-clicks.ts'
 
-export type IngestBenchOptions = { databaseUrl: string; databaseName: string; clicks: number; clickWriter: Config['clickWriter']; links: number }
+export type IngestBenchOptions = {
+  databaseUrl: string
+  databaseName: string
+  clicks: number
+  clickWriter: Config['clickWriter']
+  links: number
+}
 
 // Clicks recorded per turn of the event loop, as a busy redirect server sees them.
 const PER_TURN = 500
@@ -72,8 +78,14 @@ export async function runIngestBench(o: IngestBenchOptions) {
     )
     const results = [
       [`ingest ≥ 150,000 clicks/s written including rollups (${Math.round(rate)} clicks/s)`, rate >= 150_000],
-      [`every click written once: ${counts.clicks} rows of ${o.clicks}, ${counts.duplicated} duplicated ids`, counts.clicks === o.clicks && counts.duplicated === 0],
-      [`rollups equal a recount from clicks (${mismatches.length} mismatches${mismatches.length ? `: ${mismatches.slice(0, 3).join('; ')}` : ''})`, mismatches.length === 0],
+      [
+        `every click written once: ${counts.clicks} rows of ${o.clicks}, ${counts.duplicated} duplicated ids`,
+        counts.clicks === o.clicks && counts.duplicated === 0,
+      ],
+      [
+        `rollups equal a recount from clicks (${mismatches.length} mismatches${mismatches.length ? `: ${mismatches.slice(0, 3).join('; ')}` : ''})`,
+        mismatches.length === 0,
+      ],
     ] as const
     for (const [what, ok] of results) console.log(`${verdict(ok)}  ${what}`)
     return { rate, pgUs, nodeUs, passed: results.every(([, ok]) => ok) }

@@ -2,13 +2,34 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import pg from 'pg'
-import { autocannon, cpuSeconds, freePort, LOAD_CORE, pinPostgresBackends, postgresCpuSeconds, median, SERVER_CORE, spawnPinned, verdict, waitForHttp, watchRss, type LoadResult } from './bench-processes.ts'
+import {
+  autocannon,
+  cpuSeconds,
+  freePort,
+  LOAD_CORE,
+  pinPostgresBackends,
+  postgresCpuSeconds,
+  median,
+  SERVER_CORE,
+  spawnPinned,
+  verdict,
+  waitForHttp,
+  watchRss,
+  type LoadResult,
+} from './bench-processes.ts'
 
 const ADMIN_KEY = 'bench-admin-key-0123456789abcdef'
-const CHROME = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36'
+const CHROME =
+  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36'
 const CONNECTIONS = 50
 
-export type RedirectBenchOptions = { databaseUrl: string; databaseName: string; rounds: number; durationS: number; env?: Record<string, string> }
+export type RedirectBenchOptions = {
+  databaseUrl: string
+  databaseName: string
+  rounds: number
+  durationS: number
+  env?: Record<string, string>
+}
 
 type Measured = LoadResult & { cpuUsPerRequest: number; postgresUsPerRequest: number }
 
@@ -44,8 +65,13 @@ export async function runRedirectBench(o: RedirectBenchOptions) {
   const dataDir = mkdtempSync(join(tmpdir(), 'umbra-bench-'))
   const [umbraPort, barePort] = [await freePort(), await freePort()]
   const umbra = spawnPinned(SERVER_CORE, 'src/server.ts', {
-    DATABASE_URL: o.databaseUrl, DATA_DIR: dataDir, HOST: '127.0.0.1', PORT: String(umbraPort), LOG_LEVEL: 'warn',
-    ADMIN_API_KEY: ADMIN_KEY, ...o.env,
+    DATABASE_URL: o.databaseUrl,
+    DATA_DIR: dataDir,
+    HOST: '127.0.0.1',
+    PORT: String(umbraPort),
+    LOG_LEVEL: 'warn',
+    ADMIN_API_KEY: ADMIN_KEY,
+    ...o.env,
   })
   const bare = spawnPinned(SERVER_CORE, 'bench/bare-fastify.ts', { PORT: String(barePort) })
   const umbraBase = `http://127.0.0.1:${umbraPort}`
@@ -56,14 +82,20 @@ export async function runRedirectBench(o: RedirectBenchOptions) {
     await db.connect()
     await createLink(umbraBase, 'bench-hot')
     await createLink(umbraBase, 'bench-exact')
-    const load = (base: string, code: string, extra: { durationS?: number; amount?: number } = { durationS: o.durationS }) =>
-      autocannon(`${base}/${code}`, { connections: CONNECTIONS, headers: { 'user-agent': CHROME }, ...extra })
+    const load = (
+      base: string,
+      code: string,
+      extra: { durationS?: number; amount?: number } = { durationS: o.durationS },
+    ) => autocannon(`${base}/${code}`, { connections: CONNECTIONS, headers: { 'user-agent': CHROME }, ...extra })
     // The server's own CPU time per answered request: what the pinned core spends, whatever else the machine runs.
     const measure = async (pid: number, base: string, writesClicks: boolean): Promise<Measured> => {
       if (writesClicks) pinPostgresBackends(o.databaseName, LOAD_CORE)
       const [cpu, pgCpu] = [cpuSeconds(pid), writesClicks ? postgresCpuSeconds(o.databaseName) : 0]
       const r = await load(base, 'bench-hot')
-      const requests = Math.max(1, Object.values(r.status).reduce((a, b) => a + b, 0))
+      const requests = Math.max(
+        1,
+        Object.values(r.status).reduce((a, b) => a + b, 0),
+      )
       return {
         ...r,
         cpuUsPerRequest: ((cpuSeconds(pid) - cpu) * 1e6) / requests,
@@ -91,10 +123,18 @@ export async function runRedirectBench(o: RedirectBenchOptions) {
         return { r, rss: rss.stop() }
       }
       let b: Measured, u: { r: Measured; rss: number }
-      if (i % 2 === 0) { b = await runBare(); u = await runUmbra() } else { u = await runUmbra(); b = await runBare() }
+      if (i % 2 === 0) {
+        b = await runBare()
+        u = await runUmbra()
+      } else {
+        u = await runUmbra()
+        b = await runBare()
+      }
       umbra302s += u.r.status['302'] ?? 0
       rounds.push({ bare: b, umbra: u.r, rssMb: u.rss })
-      console.log(`round ${i + 1}\n${line('bare', b)}\n${line('umbra', u.r)}  rss ${u.rss.toFixed(0)} MB  ratio ${(u.r.reqPerSec / b.reqPerSec).toFixed(2)}`)
+      console.log(
+        `round ${i + 1}\n${line('bare', b)}\n${line('umbra', u.r)}  rss ${u.rss.toFixed(0)} MB  ratio ${(u.r.reqPerSec / b.reqPerSec).toFixed(2)}`,
+      )
     }
 
     // A bounded run (-a): autocannon waits for every response, so its 302 count is exact.
@@ -102,7 +142,10 @@ export async function runRedirectBench(o: RedirectBenchOptions) {
     const exact = await load(umbraBase, 'bench-exact', { amount: exactAmount })
     await waitForDrain(umbraBase)
     const count = async (code: string) =>
-      Number((await db.query('select count(*) from clicks c join links l on l.id = c.link_id where l.code = $1', [code])).rows[0].count)
+      Number(
+        (await db.query('select count(*) from clicks c join links l on l.id = c.link_id where l.code = $1', [code]))
+          .rows[0].count,
+      )
     const [hotClicks, exactClicks] = [await count('bench-hot'), await count('bench-exact')]
     const metrics = await (await fetch(`${umbraBase}/metrics`)).text().catch(() => '')
     const m = /^umbra_redirects_total\{[^}]*status="302"[^}]*\} (\d+)/m.exec(metrics)
@@ -126,10 +169,19 @@ export async function runRedirectBench(o: RedirectBenchOptions) {
     // server but never seen by autocannon, at most one per connection per run.
     const inFlightSlack = CONNECTIONS * (rounds.length + 1)
     const results = [
-      [`Umbra ≥ 0.8× bare Fastify (median ratio ${summary.ratio.toFixed(2)}, rounds ${summary.ratioRange.map((x) => x.toFixed(2)).join('–')})`, summary.ratio >= 0.8],
-      [`p99 ≤ 5 ms at ${CONNECTIONS} connections (median p99 ${summary.umbraP99} ms; bare ${summary.bareP99} ms)`, summary.umbraP99 <= 5],
+      [
+        `Umbra ≥ 0.8× bare Fastify (median ratio ${summary.ratio.toFixed(2)}, rounds ${summary.ratioRange.map((x) => x.toFixed(2)).join('–')})`,
+        summary.ratio >= 0.8,
+      ],
+      [
+        `p99 ≤ 5 ms at ${CONNECTIONS} connections (median p99 ${summary.umbraP99} ms; bare ${summary.bareP99} ms)`,
+        summary.umbraP99 <= 5,
+      ],
       [`RSS under full load ≤ 200 MB (peak ${summary.peakRssMb.toFixed(0)} MB)`, summary.peakRssMb <= 200],
-      [`clicks in Postgres == 302s answered, bounded run -a ${exactAmount}: ${exactClicks} clicks, ${exact302s} 302s`, exactClicks === exact302s],
+      [
+        `clicks in Postgres == 302s answered, bounded run -a ${exactAmount}: ${exactClicks} clicks, ${exact302s} 302s`,
+        exactClicks === exact302s,
+      ],
       [
         `clicks in Postgres == 302s answered, timed rounds: ${hotClicks} clicks, autocannon saw ${umbra302s} 302s` +
           (Number.isNaN(umbraRedirectsAnswered) ? '' : `, the server answered ${umbraRedirectsAnswered - exact302s}`) +

@@ -22,7 +22,9 @@ async function onFreshDatabase(bench: (database: { url: string; name: string }) 
 
 let passed = true
 if (!only || only === 'redirect')
-  passed = (await onFreshDatabase((d) => runRedirectBench({ databaseUrl: d.url, databaseName: d.name, rounds, durationS }))) && passed
+  passed =
+    (await onFreshDatabase((d) => runRedirectBench({ databaseUrl: d.url, databaseName: d.name, rounds, durationS }))) &&
+    passed
 if (!only || only === 'ingest')
   passed =
     (await onFreshDatabase((d) =>
@@ -36,6 +38,8 @@ if (!only || only === 'ingest')
       }),
     )) && passed
 if (!only || only === 'beacons')
-  passed = (await onFreshDatabase((d) => runBeaconsBench({ databaseUrl: d.url, databaseName: d.name, rounds, durationS }))) && passed
+  passed =
+    (await onFreshDatabase((d) => runBeaconsBench({ databaseUrl: d.url, databaseName: d.name, rounds, durationS }))) &&
+    passed
 console.log(passed ? 'bench: all bars PASS' : 'bench: some bars FAIL')
 process.exitCode = passed ? 0 : 1

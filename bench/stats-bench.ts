@@ -58,7 +58,9 @@ async function timeStats(base: string, code: string, query: string) {
   const ms: number[] = []
   for (let i = 0; i < REQUESTS; i++) {
     const started = performance.now()
-    const res = await fetch(`${base}/api/v1/links/${code}/stats${query}`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } })
+    const res = await fetch(`${base}/api/v1/links/${code}/stats${query}`, {
+      headers: { authorization: `Bearer ${ADMIN_KEY}` },
+    })
     await res.arrayBuffer()
     if (res.status !== 200) throw new Error(`stats answered ${res.status}`)
     ms.push(performance.now() - started)
@@ -70,7 +72,10 @@ async function timeStats(base: string, code: string, query: string) {
 async function loadClicks(pool: pg.Pool) {
   await runMigrations(pool)
   await pool.query(`select ensure_click_partitions(now() - interval '${DAYS + 31} days', 6)`)
-  await pool.query(`insert into links (code, url) select 'stats-' || g, 'https://example.com/' || g from generate_series(0, $1::int - 1) g`, [LINKS])
+  await pool.query(
+    `insert into links (code, url) select 'stats-' || g, 'https://example.com/' || g from generate_series(0, $1::int - 1) g`,
+    [LINKS],
+  )
   const started = performance.now()
   // One connection, so the temporary table of verdicts is seen by every load step.
   const client = await pool.connect()
@@ -78,7 +83,9 @@ async function loadClicks(pool: pg.Pool) {
   const step = 1_000_000
   for (let from = 1; from <= CLICKS; from += step) {
     await client.query(LOAD_CLICKS, [LINKS, DAYS, from, Math.min(CLICKS, from + step - 1), HOT_SHARE])
-    process.stdout.write(`\rloading clicks: ${Math.min(CLICKS, from + step - 1).toLocaleString('en')} of ${CLICKS.toLocaleString('en')}`)
+    process.stdout.write(
+      `\rloading clicks: ${Math.min(CLICKS, from + step - 1).toLocaleString('en')} of ${CLICKS.toLocaleString('en')}`,
+    )
   }
   client.release()
   const rowsSeconds = (performance.now() - started) / 1000
@@ -113,8 +120,13 @@ try {
 
   const port = await freePort()
   const server = spawnPinned(SERVER_CORE, 'src/server.ts', {
-    DATABASE_URL: database.url, DATA_DIR: dataDir, HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'warn',
-    ADMIN_API_KEY: ADMIN_KEY, RATE_LIMIT_API_READS: '100000',
+    DATABASE_URL: database.url,
+    DATA_DIR: dataDir,
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    LOG_LEVEL: 'warn',
+    ADMIN_API_KEY: ADMIN_KEY,
+    RATE_LIMIT_API_READS: '100000',
   })
   const base = `http://127.0.0.1:${port}`
   try {
@@ -122,7 +134,11 @@ try {
     const cases = [
       ['hot link, last 30 days (daily series)', 'stats-0', ''],
       ['hot link, 90 days', 'stats-0', `?from=${new Date(Date.now() - DAYS * 86_400_000).toISOString()}`],
-      ['hot link, last 3 days (hourly series)', 'stats-0', `?from=${new Date(Date.now() - 3 * 86_400_000).toISOString()}`],
+      [
+        'hot link, last 3 days (hourly series)',
+        'stats-0',
+        `?from=${new Date(Date.now() - 3 * 86_400_000).toISOString()}`,
+      ],
       ['typical link, last 30 days', 'stats-500', ''],
     ] as const
     const results: boolean[] = []
@@ -131,7 +147,9 @@ try {
       const t = await timeStats(base, code, query)
       const ok = t.p95 <= 20
       results.push(ok)
-      console.log(`${verdict(ok)}  stats ≤ 20 ms p95 — ${what}: p50 ${t.p50.toFixed(1)} ms, p95 ${t.p95.toFixed(1)} ms (${REQUESTS} sequential requests)`)
+      console.log(
+        `${verdict(ok)}  stats ≤ 20 ms p95 — ${what}: p50 ${t.p50.toFixed(1)} ms, p95 ${t.p95.toFixed(1)} ms (${REQUESTS} sequential requests)`,
+      )
     }
     passed = results.every(Boolean)
   } finally {

@@ -9,19 +9,25 @@ const UAS = [
   'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Safari/605.1.15',
 ]
 // [kind, medium, app, visibility, referrer], weighted by repetition: mostly dark human clicks.
-const LABELS: [ClickRecord['kind'], ClickRecord['medium'], string | null, ClickRecord['visibility'], string | null][] = [
-  ['human', 'direct', null, 'dark', null],
-  ['human', 'direct', null, 'dark', null],
-  ['human', 'direct', null, 'dark', null],
-  ['human', 'in_app', 'instagram', 'dark', null],
-  ['human', 'email', 'gmail', 'dark', 'https://mail.google.com/'],
-  ['human', 'messaging', 'whatsapp', 'dark', 'https://web.whatsapp.com/'],
-  ['human', 'search', 'google', 'public', 'https://www.google.com/'],
-  ['human', 'social', 'facebook', 'public', 'https://www.facebook.com/'],
-  ['preview', null, 'whatsapp', null, null],
-  ['bot', null, null, null, null],
+const LABELS: [ClickRecord['kind'], ClickRecord['medium'], string | null, ClickRecord['visibility'], string | null][] =
+  [
+    ['human', 'direct', null, 'dark', null],
+    ['human', 'direct', null, 'dark', null],
+    ['human', 'direct', null, 'dark', null],
+    ['human', 'in_app', 'instagram', 'dark', null],
+    ['human', 'email', 'gmail', 'dark', 'https://mail.google.com/'],
+    ['human', 'messaging', 'whatsapp', 'dark', 'https://web.whatsapp.com/'],
+    ['human', 'search', 'google', 'public', 'https://www.google.com/'],
+    ['human', 'social', 'facebook', 'public', 'https://www.facebook.com/'],
+    ['preview', null, 'whatsapp', null, null],
+    ['bot', null, null, null, null],
+  ]
+const DEVICES = [
+  ['Chrome', 'Windows', 'desktop'],
+  ['Instagram', 'iOS', 'mobile'],
+  ['Chrome', 'Android', 'mobile'],
+  ['Safari', 'macOS', 'desktop'],
 ]
-const DEVICES = [['Chrome', 'Windows', 'desktop'], ['Instagram', 'iOS', 'mobile'], ['Chrome', 'Android', 'mobile'], ['Safari', 'macOS', 'desktop']]
 
 /** One synthetic click, as capture hands it to the writer. */
 export type SyntheticClick = { id: number; linkId: string; at: number; verdict: ClickVerdict; visitor: number | null }
@@ -32,14 +38,26 @@ export type SyntheticClick = { id: number; linkId: string; at: number; verdict: 
  * capture's memo hands them out). Ids start at `firstId` and are consecutive, as the minter makes them.
  * Made one at a time, so a bench of millions does not hold them all.
  */
-export function* syntheticClicks(n: number, o: { linkIds: string[]; firstId: number; at: number }): Generator<SyntheticClick> {
+export function* syntheticClicks(
+  n: number,
+  o: { linkIds: string[]; firstId: number; at: number },
+): Generator<SyntheticClick> {
   const verdicts = new Map<string, ClickVerdict>()
   const verdictOf = (l: (typeof LABELS)[number], d: number) => {
     const key = `${l.join()}|${d}`
     let verdict = verdicts.get(key)
     if (!verdict) {
       const [kind, medium, app, visibility, referrer] = l
-      const label: DescribedClassification = Object.freeze({ kind, medium, app, visibility, reason: 'synthetic', browser: DEVICES[d][0], os: DEVICES[d][1], device: DEVICES[d][2] })
+      const label: DescribedClassification = Object.freeze({
+        kind,
+        medium,
+        app,
+        visibility,
+        reason: 'synthetic',
+        browser: DEVICES[d][0],
+        os: DEVICES[d][1],
+        device: DEVICES[d][2],
+      })
       verdicts.set(key, (verdict = createClickVerdict(UAS[d], referrer ?? '', '', label)))
     }
     return verdict
@@ -54,7 +72,8 @@ export function* syntheticClicks(n: number, o: { linkIds: string[]; firstId: num
   }
   for (let i = 0; i < n; i++) {
     const r = rand()
-    const link = o.linkIds[Math.floor(r < 0.5 ? rand() * Math.max(1, o.linkIds.length / 10) : rand() * o.linkIds.length)]
+    const link =
+      o.linkIds[Math.floor(r < 0.5 ? rand() * Math.max(1, o.linkIds.length / 10) : rand() * o.linkIds.length)]
     const l = LABELS[Math.floor(rand() * LABELS.length)]
     const verdict = verdictOf(l, Math.floor(rand() * UAS.length))
     yield {

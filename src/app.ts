@@ -51,7 +51,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
 }
 
 /** Infrastructure first, then features, in the order they depend on each other. */
-async function assembleApp(config: Config & { databaseUrl: string }, database: OpenDatabase, options: BuildOptions): Promise<FastifyInstance> {
+async function assembleApp(
+  config: Config & { databaseUrl: string },
+  database: OpenDatabase,
+  options: BuildOptions,
+): Promise<FastifyInstance> {
   // One trust function for Fastify's request.ip and the fast path's raw reader: both name the same client.
   const proxyTrust = proxyTrustOf(config.trustProxy)
   const app = Fastify({
@@ -78,7 +82,11 @@ async function assembleApp(config: Config & { databaseUrl: string }, database: O
   await app.register(healthPlugin, { logLevel: config.logLevel })
   // Before auth: the dashboard's session cookie is an alternative to Authorization: Bearer.
   await app.register(dashboardSessionsPlugin, { publicUrl: config.publicUrl })
-  await app.register(authPlugin, { adminApiKey: config.adminApiKey, serverSecret: loadServerSecret(config), ...config.apiKeys })
+  await app.register(authPlugin, {
+    adminApiKey: config.adminApiKey,
+    serverSecret: loadServerSecret(config),
+    ...config.apiKeys,
+  })
   await app.register(rateLimitsPlugin, { limits: config.rateLimits })
   await app.register(clicksPlugin, { config })
   await app.register(funnelPlugin, { config })
@@ -103,7 +111,13 @@ async function assembleApp(config: Config & { databaseUrl: string }, database: O
       await api.register(importsRoutes, { publicUrl: config.publicUrl, urlPolicy, linkCache })
       await api.register(statsRoutes)
       await api.register(classifyRoutes, { publicUrl: config.publicUrl, classifierExtra: config.classifierExtra })
-      const kitOptions = { publicUrl: config.publicUrl, facebookAppId: config.facebookAppId, urlPolicy, linkCache, widgetMintsPerDay: config.rateLimits.widgetMintsPerDay }
+      const kitOptions = {
+        publicUrl: config.publicUrl,
+        facebookAppId: config.facebookAppId,
+        urlPolicy,
+        linkCache,
+        widgetMintsPerDay: config.rateLimits.widgetMintsPerDay,
+      }
       await api.register(sharesRoutes, kitOptions)
       await api.register(qrRoutes, { publicUrl: config.publicUrl })
       await api.register(reportsRoutes)
@@ -113,15 +127,24 @@ async function assembleApp(config: Config & { databaseUrl: string }, database: O
     },
     { prefix: '/api/v1' },
   )
-  await app.register(dashboardRoutes, { signInLimit: { max: config.rateLimits.missPages, windowMs: config.rateLimits.windowMs } })
+  await app.register(dashboardRoutes, {
+    signInLimit: { max: config.rateLimits.missPages, windowMs: config.rateLimits.windowMs },
+  })
   await app.register(widgetScriptRoutes)
-  await app.register(redirectRoutes, { linkCache, proxyTrust, countryHeader: config.countryHeader, fastPath: config.redirectFastPath })
+  await app.register(redirectRoutes, {
+    linkCache,
+    proxyTrust,
+    countryHeader: config.countryHeader,
+    fastPath: config.redirectFastPath,
+  })
 
   // A visitor who opens the bare domain lands somewhere useful rather than on a 404 page.
   app.get('/', { schema: { hide: true } }, (_request, reply) => reply.redirect(config.rootRedirect))
 
   app.setNotFoundHandler((request, reply) =>
-    request.url.startsWith('/api/') ? sendProblem(reply, Problem.notFound(`${request.method} ${request.url.split('?')[0]}`)) : sendNotFoundPage(reply),
+    request.url.startsWith('/api/')
+      ? sendProblem(reply, Problem.notFound(`${request.method} ${request.url.split('?')[0]}`))
+      : sendNotFoundPage(reply),
   )
   return app
 }

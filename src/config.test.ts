@@ -9,7 +9,11 @@ describe('loadConfig: click batches', () => {
     ['real Postgres', PG, { batchSize: 200_000, bufferMax: 400_000 }],
     ['a batch size of its own', { ...PG, CLICK_BATCH_SIZE: '5000' }, { batchSize: 5_000, bufferMax: 10_000 }],
     ['both set', { CLICK_BATCH_SIZE: '5000', CLICK_BUFFER_MAX: '7000' }, { batchSize: 5_000, bufferMax: 7_000 }],
-    ['empty variables are unset', { ...PG, CLICK_BATCH_SIZE: '', CLICK_BUFFER_MAX: '' }, { batchSize: 200_000, bufferMax: 400_000 }],
+    [
+      'empty variables are unset',
+      { ...PG, CLICK_BATCH_SIZE: '', CLICK_BUFFER_MAX: '' },
+      { batchSize: 200_000, bufferMax: 400_000 },
+    ],
   ])('%s', (_, env, expected) => {
     expect(loadConfig(env).clickWriter).toMatchObject(expected)
   })
@@ -26,9 +30,12 @@ describe('loadConfig: settings share intents need', () => {
     expect(loadConfig({ FACEBOOK_APP_ID: '123456789012345' }).facebookAppId).toBe('123456789012345')
   })
 
-  it.each([['abc'], ['12 34'], ['1'.repeat(21)], ['123&redirect_uri=https://evil.example']])('refuses FACEBOOK_APP_ID=%s, naming it', (value) => {
-    expect(() => loadConfig({ FACEBOOK_APP_ID: value })).toThrow(/FACEBOOK_APP_ID/)
-  })
+  it.each([['abc'], ['12 34'], ['1'.repeat(21)], ['123&redirect_uri=https://evil.example']])(
+    'refuses FACEBOOK_APP_ID=%s, naming it',
+    (value) => {
+      expect(() => loadConfig({ FACEBOOK_APP_ID: value })).toThrow(/FACEBOOK_APP_ID/)
+    },
+  )
 })
 
 describe('loadConfig: the settings table', () => {
@@ -37,10 +44,16 @@ describe('loadConfig: the settings table', () => {
     expect(config.linkCache).toEqual({ size: 100_000, ttlMs: 2_000 })
     expect(config.rateLimits).toMatchObject({ windowMs: 60_000, widget: 7 })
     expect(config.publicUrl).toBe('http://localhost:9000')
-    expect(Object.isFrozen(config) && Object.isFrozen(config.linkCache) && Object.isFrozen(config.blockedDomains)).toBe(true)
+    expect(Object.isFrozen(config) && Object.isFrozen(config.linkCache) && Object.isFrozen(config.blockedDomains)).toBe(
+      true,
+    )
   })
 
-  it.each([['LINK_CACHE_TTL_MS', '5'], ['RATE_LIMIT_WINDOW_MS', '-1'], ['LOG_LEVEL', 'loud']])('refuses a bad nested or top-level %s, naming it', (name, value) => {
+  it.each([
+    ['LINK_CACHE_TTL_MS', '5'],
+    ['RATE_LIMIT_WINDOW_MS', '-1'],
+    ['LOG_LEVEL', 'loud'],
+  ])('refuses a bad nested or top-level %s, naming it', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`invalid configuration: ${name}:`))
   })
 })
@@ -61,7 +74,9 @@ describe('loadConfig: TRUST_PROXY', () => {
 
   it('refuses true with one line saying why, naming TRUST_PROXY', () => {
     expect(() => loadConfig({ TRUST_PROXY: 'true' })).toThrow(ConfigError)
-    expect(() => loadConfig({ TRUST_PROXY: 'true' })).toThrow(/^invalid configuration: TRUST_PROXY: true would trust every X-Forwarded-For hop, letting any client pick its own address[^\n]*$/)
+    expect(() => loadConfig({ TRUST_PROXY: 'true' })).toThrow(
+      /^invalid configuration: TRUST_PROXY: true would trust every X-Forwarded-For hop, letting any client pick its own address[^\n]*$/,
+    )
   })
 
   it.each([['yes'], ['10.0.0.0/99'], ['proxy.example'], ['-1']])('refuses TRUST_PROXY=%s, naming it', (value) => {
@@ -93,7 +108,9 @@ describe('loadConfig: ADMIN_API_KEY must be hard to guess', () => {
     ['symbols and digits only, 24 characters', '9#2$4%1&8*3!7@5^6(0)2+4=', 'mix at least 3'],
   ])('refuses %s with one line naming ADMIN_API_KEY', (_, key, why) => {
     expect(() => loadConfig({ ADMIN_API_KEY: key })).toThrow(ConfigError)
-    expect(() => loadConfig({ ADMIN_API_KEY: key })).toThrow(new RegExp(`^invalid configuration: ADMIN_API_KEY: [^\\n]*${why}[^\\n]*$`))
+    expect(() => loadConfig({ ADMIN_API_KEY: key })).toThrow(
+      new RegExp(`^invalid configuration: ADMIN_API_KEY: [^\\n]*${why}[^\\n]*$`),
+    )
   })
 })
 

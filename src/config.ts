@@ -10,9 +10,23 @@ const booleanFlag = z.enum(['true', 'false', '1', '0']).transform((v) => v === '
 // "example.com, evil.example" → ['example.com', 'evil.example'], IDNs as punycode so they compare with URL hosts.
 const domainList = z
   .string()
-  .transform((s) => s.split(',').map((d) => d.trim().toLowerCase().replace(/^\*?\./, '').replace(/\.$/, '')).filter(Boolean))
+  .transform((s) =>
+    s
+      .split(',')
+      .map((d) =>
+        d
+          .trim()
+          .toLowerCase()
+          .replace(/^\*?\./, '')
+          .replace(/\.$/, ''),
+      )
+      .filter(Boolean),
+  )
   .transform((domains) => domains.map((d) => domainToASCII(d) || `!${d}`))
-  .refine((domains) => domains.every((d) => /^[a-z0-9-]+(\.[a-z0-9-]+)*$/.test(d)), 'must be comma-separated domain names')
+  .refine(
+    (domains) => domains.every((d) => /^[a-z0-9-]+(\.[a-z0-9-]+)*$/.test(d)),
+    'must be comma-separated domain names',
+  )
 
 /**
  * Why ADMIN_API_KEY is too weak to guess-proof, or null: it is a human-chosen string (not minted like umb_
@@ -36,16 +50,23 @@ const trustProxySetting = z.string().transform((value, ctx): TrustProxySetting =
   if (v === 'true') {
     ctx.addIssue({
       code: 'custom',
-      message: 'true would trust every X-Forwarded-For hop, letting any client pick its own address and escape every per-IP limit; set the number of proxies in front (e.g. 1) or their addresses/CIDRs (e.g. 10.0.0.0/8)',
+      message:
+        'true would trust every X-Forwarded-For hop, letting any client pick its own address and escape every per-IP limit; set the number of proxies in front (e.g. 1) or their addresses/CIDRs (e.g. 10.0.0.0/8)',
     })
     return z.NEVER
   }
   if (/^\d+$/.test(v)) return Number(v)
-  const list = value.split(',').map((a) => a.trim()).filter(Boolean)
+  const list = value
+    .split(',')
+    .map((a) => a.trim())
+    .filter(Boolean)
   try {
     proxyTrustOf(list)
   } catch (err) {
-    ctx.addIssue({ code: 'custom', message: `must be false, a number of proxies, or comma-separated proxy addresses/CIDRs (${(err as Error).message})` })
+    ctx.addIssue({
+      code: 'custom',
+      message: `must be false, a number of proxies, or comma-separated proxy addresses/CIDRs (${(err as Error).message})`,
+    })
     return z.NEVER
   }
   return Object.freeze(list)
@@ -82,10 +103,19 @@ const SETTINGS = {
   // Where `/` sends a visitor: a path on this server or an absolute URL (say, the marketing site).
   rootRedirect: env(
     'ROOT_REDIRECT',
-    z.string().regex(/^(\/(?!\/)|https?:\/\/)/, 'must be a path starting with / or an http(s) URL').default('/dashboard'),
+    z
+      .string()
+      .regex(/^(\/(?!\/)|https?:\/\/)/, 'must be a path starting with / or an http(s) URL')
+      .default('/dashboard'),
   ),
   // Facebook's Send dialog (Messenger on desktop) needs an app id; without one, desktop kits offer to copy the link.
-  facebookAppId: env('FACEBOOK_APP_ID', z.string().regex(/^\d{1,20}$/, 'digits only').optional()),
+  facebookAppId: env(
+    'FACEBOOK_APP_ID',
+    z
+      .string()
+      .regex(/^\d{1,20}$/, 'digits only')
+      .optional(),
+  ),
   adminApiKey: env(
     'ADMIN_API_KEY',
     z
@@ -98,11 +128,21 @@ const SETTINGS = {
   ),
   // The server secret (HMAC key) for what a database dump must not let anyone recompute; unset: DATA_DIR/secret.key
   // (src/infra/server-secret.ts).
-  secretKey: env('SECRET_KEY', z.string().min(32, 'must be at least 32 characters').regex(/^\S+$/, 'must not contain whitespace').optional()),
+  secretKey: env(
+    'SECRET_KEY',
+    z.string().min(32, 'must be at least 32 characters').regex(/^\S+$/, 'must not contain whitespace').optional(),
+  ),
   logLevel: env('LOG_LEVEL', z.enum(LOG_LEVELS).default('info')),
   /** The proxies in front whose X-Forwarded-For is believed (src/infra/client-address.ts). */
   trustProxy: env('TRUST_PROXY', trustProxySetting.default(false)),
-  countryHeader: env('COUNTRY_HEADER', z.string().regex(/^[a-z0-9-]+$/i).transform((h) => h.toLowerCase()).optional()),
+  countryHeader: env(
+    'COUNTRY_HEADER',
+    z
+      .string()
+      .regex(/^[a-z0-9-]+$/i)
+      .transform((h) => h.toLowerCase())
+      .optional(),
+  ),
   linkCache: {
     size: env('LINK_CACHE_SIZE', z.coerce.number().int().min(0).default(100_000)),
     ttlMs: env('LINK_CACHE_TTL_MS', z.coerce.number().int().min(1000).default(60_000)),
@@ -124,8 +164,24 @@ const SETTINGS = {
   /** Target domains refused by the URL policy (their subdomains too). */
   blockedDomains: env('BLOCKED_DOMAINS', domainList.default([])),
   limits: {
-    bodyBytes: env('BODY_LIMIT_BYTES', z.coerce.number().int().min(1024).max(10 * 1024 * 1024).default(64 * 1024)),
-    headerBytes: env('MAX_HEADER_BYTES', z.coerce.number().int().min(1024).max(64 * 1024).default(16 * 1024)),
+    bodyBytes: env(
+      'BODY_LIMIT_BYTES',
+      z.coerce
+        .number()
+        .int()
+        .min(1024)
+        .max(10 * 1024 * 1024)
+        .default(64 * 1024),
+    ),
+    headerBytes: env(
+      'MAX_HEADER_BYTES',
+      z.coerce
+        .number()
+        .int()
+        .min(1024)
+        .max(64 * 1024)
+        .default(16 * 1024),
+    ),
   },
   apiKeys: {
     // Revocation reaches other instances within this TTL, so it is capped at a few seconds.
@@ -165,14 +221,20 @@ function withDerivedDefaults(c: ParsedConfig) {
 
 export type Config = Readonly<ReturnType<typeof withDerivedDefaults>>
 
-const leaves = (settings: Settings): Setting[] => Object.values(settings).flatMap((s) => ('env' in s ? [s as Setting] : leaves(s as Settings)))
+const leaves = (settings: Settings): Setting[] =>
+  Object.values(settings).flatMap((s) => ('env' in s ? [s as Setting] : leaves(s as Settings)))
 
 /** The environment's schema: one key per variable, so an error names the variable. */
 export const ConfigSchema = z.object(Object.fromEntries(leaves(SETTINGS).map((s) => [s.env, s.schema])))
 
 /** The parsed variables in the shape of SETTINGS. */
 function shape(settings: Settings, vars: Record<string, unknown>): unknown {
-  return Object.fromEntries(Object.entries(settings).map(([key, s]) => [key, 'env' in s ? vars[(s as Setting).env] : shape(s as Settings, vars)]))
+  return Object.fromEntries(
+    Object.entries(settings).map(([key, s]) => [
+      key,
+      'env' in s ? vars[(s as Setting).env] : shape(s as Settings, vars),
+    ]),
+  )
 }
 
 const deepFreeze = <T>(o: T): T => {

@@ -11,14 +11,23 @@ import { rmSync } from 'node:fs'
  * one must be documented. A route the tour never reaches fails too, so a new route needs calls here.
  */
 type Answer = { route: string; status: number; media: string | null }
-type Operation = { description?: string; security?: { bearer?: string[] }[]; responses: Record<string, { description: string; content?: Record<string, unknown> }> }
+type Operation = {
+  description?: string
+  security?: { bearer?: string[] }[]
+  responses: Record<string, { description: string; content?: Record<string, unknown> }>
+}
 
 let t: TestApp
 const answers: Answer[] = []
 let doc: { paths: Record<string, Record<string, Operation>> }
 
 const SITE = 'https://docs-tour.example'
-const json = (method: InjectOptions['method'], url: string, payload: object, headers: Record<string, string> = {}): InjectOptions => ({
+const json = (
+  method: InjectOptions['method'],
+  url: string,
+  payload: object,
+  headers: Record<string, string> = {},
+): InjectOptions => ({
   method,
   url,
   payload,
@@ -33,10 +42,21 @@ beforeAll(async () => {
     const url = request.routeOptions.url
     if (!url?.startsWith('/api/') && !url?.startsWith('/dashboard/session')) return
     const type = reply.getHeader('content-type')
-    answers.push({ route: `${request.method} ${url}`, status: reply.statusCode, media: type ? String(type).split(';')[0].trim() : null })
+    answers.push({
+      route: `${request.method} ${url}`,
+      status: reply.statusCode,
+      media: type ? String(type).split(';')[0].trim() : null,
+    })
   })
   await app.ready()
-  t = { app, config, close: async () => { await app.close(); rmSync(config.dataDir, { recursive: true, force: true }) } }
+  t = {
+    app,
+    config,
+    close: async () => {
+      await app.close()
+      rmSync(config.dataDir, { recursive: true, force: true })
+    },
+  }
   doc = (await app.inject({ url: '/docs/json' })).json()
 
   const widget = await createTestKey(app, { kind: 'publishable', name: 'docs-tour', origins: [SITE] })
@@ -63,8 +83,18 @@ beforeAll(async () => {
       payload: 'code,url\ndocs-import,https://example.com/import\n',
       headers: { ...auth, 'content-type': 'text/csv' },
     },
-    { method: 'POST', url: '/api/v1/imports?format=nope', payload: 'x', headers: { ...auth, 'content-type': 'text/csv' } },
-    { method: 'POST', url: '/api/v1/imports?format=csv', payload: '<x/>', headers: { ...auth, 'content-type': 'application/xml' } },
+    {
+      method: 'POST',
+      url: '/api/v1/imports?format=nope',
+      payload: 'x',
+      headers: { ...auth, 'content-type': 'text/csv' },
+    },
+    {
+      method: 'POST',
+      url: '/api/v1/imports?format=csv',
+      payload: '<x/>',
+      headers: { ...auth, 'content-type': 'application/xml' },
+    },
     get('/api/v1/links/docs-tour/qr.svg'),
     get('/api/v1/links/docs-tour/qr.png?size=128'),
     get('/api/v1/links/no-such-code/qr.svg'),
@@ -79,7 +109,12 @@ beforeAll(async () => {
     json('PATCH', '/api/v1/shares/1', { title: 'Docs tour, retitled' }),
     json('POST', '/api/v1/widget/kit', { url: `${SITE}/widget` }, { ...widget.headers, origin: SITE }),
     json('POST', '/api/v1/widget/kit', { url: `${SITE}/widget` }, { ...widget.headers, origin: SITE }),
-    json('POST', '/api/v1/widget/kit', { url: `${SITE}/widget` }, { ...widget.headers, origin: 'https://elsewhere.example' }),
+    json(
+      'POST',
+      '/api/v1/widget/kit',
+      { url: `${SITE}/widget` },
+      { ...widget.headers, origin: 'https://elsewhere.example' },
+    ),
     ...beaconTour(widget.secret),
     get('/api/v1/reports/funnel?content=1'),
     get('/api/v1/reports/funnel?topic=climate&format=csv'),
@@ -100,10 +135,16 @@ beforeAll(async () => {
     get('/dashboard/session', {}),
   ]
   for (const call of calls) await app.inject(call)
-  const signIn = await app.inject(json('POST', '/dashboard/session', { key: ADMIN_KEY }, { 'sec-fetch-site': 'same-origin' }))
+  const signIn = await app.inject(
+    json('POST', '/dashboard/session', { key: ADMIN_KEY }, { 'sec-fetch-site': 'same-origin' }),
+  )
   const cookie = signIn.cookies.map((c) => `${c.name}=${c.value}`).join('; ')
   await app.inject({ method: 'GET', url: '/dashboard/session', headers: { cookie } })
-  await app.inject({ method: 'DELETE', url: '/dashboard/session', headers: { cookie, 'sec-fetch-site': 'same-origin' } })
+  await app.inject({
+    method: 'DELETE',
+    url: '/dashboard/session',
+    headers: { cookie, 'sec-fetch-site': 'same-origin' },
+  })
 })
 afterAll(() => t.close())
 
@@ -112,7 +153,11 @@ function beaconTour(pk: string): InjectOptions[] {
   const beacon = (body: string, o: { key?: string; ua?: string } = {}): InjectOptions => ({
     method: 'POST',
     url: `/api/v1/beacons?key=${o.key ?? pk}`,
-    headers: { 'content-type': 'text/plain;charset=UTF-8', origin: SITE, 'user-agent': o.ua ?? 'Mozilla/5.0 (compatible; Googlebot/2.1)' },
+    headers: {
+      'content-type': 'text/plain;charset=UTF-8',
+      origin: SITE,
+      'user-agent': o.ua ?? 'Mozilla/5.0 (compatible; Googlebot/2.1)',
+    },
     payload: body,
   })
   const arrival = (url: string) => JSON.stringify({ type: 'arrival', url, page: url, referrer: '', generation: 0 })
@@ -135,25 +180,33 @@ describe('the API documentation (/docs/json) against what routes answer', () => 
     for (const a of answers) {
       const response = operationOf(a.route)?.responses[String(a.status)]
       const bodyless = a.status === 204 || a.media === null
-      if (!response || (!bodyless && !(a.media! in (response.content ?? {})))) undocumented.add(`${a.route} → ${a.status} ${a.media ?? ''}`)
+      if (!response || (!bodyless && !(a.media! in (response.content ?? {}))))
+        undocumented.add(`${a.route} → ${a.status} ${a.media ?? ''}`)
     }
     expect([...undocumented]).toEqual([])
   })
 
   it('reaches every documented operation with a success', () => {
     const succeeded = new Set(answers.filter((a) => a.status < 300).map((a) => a.route.replace(/:(\w+)/g, '{$1}')))
-    const documented = Object.entries(doc.paths).flatMap(([path, methods]) => Object.keys(methods).map((m) => `${m.toUpperCase()} ${path}`))
+    const documented = Object.entries(doc.paths).flatMap(([path, methods]) =>
+      Object.keys(methods).map((m) => `${m.toUpperCase()} ${path}`),
+    )
     expect(documented.filter((op) => !succeeded.has(op))).toEqual([])
   })
 
   it('states the scope of every operation, and never says "Default Response"', () => {
-    const operations = Object.entries(doc.paths).flatMap(([path, methods]) => Object.entries(methods).map(([m, op]) => ({ name: `${m} ${path}`, op })))
-    const unstated = operations.filter(({ op }) => !/Scope: `[a-z:]+`\.|Public: no key needed\./.test(op.description ?? ''))
+    const operations = Object.entries(doc.paths).flatMap(([path, methods]) =>
+      Object.entries(methods).map(([m, op]) => ({ name: `${m} ${path}`, op })),
+    )
+    const unstated = operations.filter(
+      ({ op }) => !/Scope: `[a-z:]+`\.|Public: no key needed\./.test(op.description ?? ''),
+    )
     expect(unstated.map((o) => o.name)).toEqual([])
     for (const { name, op } of operations) {
       const scope = /Scope: `([a-z:]+)`/.exec(op.description ?? '')?.[1]
       if (scope) expect(op.security, name).toEqual([{ bearer: [scope] }])
-      for (const [status, response] of Object.entries(op.responses)) expect(response.description, `${name} ${status}`).not.toBe('Default Response')
+      for (const [status, response] of Object.entries(op.responses))
+        expect(response.description, `${name} ${status}`).not.toBe('Default Response')
     }
   })
 

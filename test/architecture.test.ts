@@ -11,7 +11,11 @@ const FEATURES = ['links', 'redirect', 'clicks', 'shares', 'analytics', 'imports
 
 const sourceFiles = (dir: string): string[] =>
   readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? sourceFiles(join(dir, e.name)) : e.name.endsWith('.ts') && !e.name.endsWith('.test.ts') ? [join(dir, e.name)] : [],
+    e.isDirectory()
+      ? sourceFiles(join(dir, e.name))
+      : e.name.endsWith('.ts') && !e.name.endsWith('.test.ts')
+        ? [join(dir, e.name)]
+        : [],
   )
 
 // `import … from './x.ts'`, `export … from './x.ts'`, `import './x.ts'` and `import('./x.ts')`: relative specifiers only.
@@ -23,7 +27,10 @@ export function importGraph(files = sourceFiles(SRC)): Map<string, string[]> {
   for (const file of files) {
     const text = readFileSync(file, 'utf8')
     const targets = [...text.matchAll(IMPORT)].map((m) => relative(SRC, resolve(dirname(file), m[1])))
-    graph.set(relative(SRC, file), targets.filter((t) => !t.startsWith('..')))
+    graph.set(
+      relative(SRC, file),
+      targets.filter((t) => !t.startsWith('..')),
+    )
   }
   return graph
 }
@@ -71,7 +78,14 @@ function declaredDecorators(text: string): string[] {
 describe('the shape of src/', () => {
   it('finds the imports it checks (the parser is not blind)', () => {
     expect(graph.get('app.ts')).toContain('config.ts')
-    expect(importCircles(new Map([['a.ts', ['b.ts']], ['b.ts', ['a.ts']]]))).toEqual([['a.ts', 'b.ts', 'a.ts']])
+    expect(
+      importCircles(
+        new Map([
+          ['a.ts', ['b.ts']],
+          ['b.ts', ['a.ts']],
+        ]),
+      ),
+    ).toEqual([['a.ts', 'b.ts', 'a.ts']])
   })
 
   it(`has no file over ${MAX_LINES} lines`, () => {
@@ -87,7 +101,9 @@ describe('the shape of src/', () => {
 
   it('keeps infra/ free of features: features plug into it, not the other way round', () => {
     const reads = [...graph].flatMap(([file, targets]) =>
-      folderOf(file) === 'infra' ? targets.filter((t) => FEATURES.includes(folderOf(t))).map((t) => `${file} → ${t}`) : [],
+      folderOf(file) === 'infra'
+        ? targets.filter((t) => FEATURES.includes(folderOf(t))).map((t) => `${file} → ${t}`)
+        : [],
     )
     expect(reads).toEqual([])
     // Nor through a feature's decorator on the Fastify instance.
@@ -99,14 +115,18 @@ describe('the shape of src/', () => {
       .filter((file) => folderOf(file) === 'infra')
       .flatMap((file) => {
         const text = readFileSync(join(SRC, file), 'utf8')
-        return decorators.filter((d) => new RegExp(`\\b(?:app|server|instance|fastify)\\.${d.name}\\b`).test(text)).map((d) => `${file} → ${d.file} (${d.name})`)
+        return decorators
+          .filter((d) => new RegExp(`\\b(?:app|server|instance|fastify)\\.${d.name}\\b`).test(text))
+          .map((d) => `${file} → ${d.file} (${d.name})`)
       })
     expect(uses).toEqual([])
   })
 
   it('keeps view schemas in *-schemas.ts, not inline in routes', () => {
     const inline = [...graph.keys()].filter(
-      (file) => file.endsWith('-routes.ts') && /\bz\s*\.\s*(object|strictObject|looseObject)\(/.test(readFileSync(join(SRC, file), 'utf8')),
+      (file) =>
+        file.endsWith('-routes.ts') &&
+        /\bz\s*\.\s*(object|strictObject|looseObject)\(/.test(readFileSync(join(SRC, file), 'utf8')),
     )
     expect(inline).toEqual([])
   })

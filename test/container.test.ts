@@ -34,8 +34,12 @@ describe('the Dockerfile', () => {
     expect(execForm(instruction('CMD')[0])).toEqual(['node', ...NPM_START_NODE_ARGS, 'src/server.ts'])
   })
 
-  it("its start command serves, passes its health check, and stops on SIGTERM, as an unprivileged user", async () => {
-    const env = Object.fromEntries(instruction('ENV')[0].split(/\s+/).map((kv) => kv.split('=')))
+  it('its start command serves, passes its health check, and stops on SIGTERM, as an unprivileged user', async () => {
+    const env = Object.fromEntries(
+      instruction('ENV')[0]
+        .split(/\s+/)
+        .map((kv) => kv.split('=')),
+    )
     // As root, run as nobody, unprivileged as the image's `node` user is.
     const user: { uid?: number; gid?: number } = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {}
     const dataDir = mkdtempSync(join(tmpdir(), 'umbra-image-'))
@@ -44,17 +48,32 @@ describe('the Dockerfile', () => {
     const port = String(await freePort())
     const runEnv = { PATH: process.env.PATH!, ...env, DATA_DIR: dataDir, PORT: port, HOME: dataDir }
     const [cmd, ...args] = execForm(instruction('CMD')[0])
-    const server = spawn(cmd === 'node' ? process.execPath : cmd, args, { cwd: ROOT, env: runEnv, stdio: ['ignore', 'pipe', 'pipe'], ...user })
+    const server = spawn(cmd === 'node' ? process.execPath : cmd, args, {
+      cwd: ROOT,
+      env: runEnv,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      ...user,
+    })
     let output = ''
     server.stdout.on('data', (d) => (output += d))
     server.stderr.on('data', (d) => (output += d))
     const exited = new Promise<number | null>((resolve) => server.once('exit', resolve))
     try {
-      await eventually(() => fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false), 60_000).catch((err) => {
+      await eventually(
+        () =>
+          fetch(`http://127.0.0.1:${port}/healthz`).then(
+            (r) => r.ok,
+            () => false,
+          ),
+        60_000,
+      ).catch((err) => {
         throw new Error(`${err.message}:\n${output}`)
       })
-      const [checkCmd, ...checkArgs] = execForm(instruction('HEALTHCHECK')[0].slice(instruction('HEALTHCHECK')[0].indexOf('CMD ') + 4))
-      const check = () => spawnSync(checkCmd === 'node' ? process.execPath : checkCmd, checkArgs, { env: runEnv, ...user }).status
+      const [checkCmd, ...checkArgs] = execForm(
+        instruction('HEALTHCHECK')[0].slice(instruction('HEALTHCHECK')[0].indexOf('CMD ') + 4),
+      )
+      const check = () =>
+        spawnSync(checkCmd === 'node' ? process.execPath : checkCmd, checkArgs, { env: runEnv, ...user }).status
       expect(await eventually(async () => check() === 0, 10_000)).toBe(true)
     } finally {
       server.kill('SIGTERM')

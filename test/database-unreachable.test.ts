@@ -59,7 +59,8 @@ describe('the API while the database is unreachable', () => {
     await scratch?.drop()
   })
 
-  const createLink = (url: string) => t.app.inject({ method: 'POST', url: '/api/v1/links', headers: auth, payload: { url } })
+  const createLink = (url: string) =>
+    t.app.inject({ method: 'POST', url: '/api/v1/links', headers: auth, payload: { url } })
 
   it('answers 503 problem+json with Retry-After, changes nothing, and works again once it is back', async () => {
     const link = (await createLink('https://example.com/before')).json()
@@ -71,10 +72,22 @@ describe('the API while the database is unreachable', () => {
       ['stats of a link', await t.app.inject({ url: `/api/v1/links/${link.code}/stats`, headers: auth })],
     ] as const
     for (const [what, res] of calls) {
-      expect({ what, status: res.statusCode, type: res.headers['content-type'], retryAfter: res.headers['retry-after'] }).toEqual({
-        what, status: 503, type: 'application/problem+json; charset=utf-8', retryAfter: '5',
+      expect({
+        what,
+        status: res.statusCode,
+        type: res.headers['content-type'],
+        retryAfter: res.headers['retry-after'],
+      }).toEqual({
+        what,
+        status: 503,
+        type: 'application/problem+json; charset=utf-8',
+        retryAfter: '5',
       })
-      expect(res.json()).toMatchObject({ type: 'https://umbra.dev/problems/unavailable', status: 503, title: 'Service unavailable' })
+      expect(res.json()).toMatchObject({
+        type: 'https://umbra.dev/problems/unavailable',
+        status: 503,
+        title: 'Service unavailable',
+      })
       expect(res.body).not.toMatch(/ECONNREFUSED|Connection terminated|at .*\.ts/)
     }
 

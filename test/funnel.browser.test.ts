@@ -9,8 +9,19 @@ import { auth, startTestApp, type TestApp } from './support/test-app.ts'
 const hasChromium = chromiumAvailable('the share funnel page tag')
 
 const PASSAGE = 'Heat pumps move heat instead of making it, which is why they use a third of the energy of a boiler.'
-const READER_UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36'
-type BeaconBody = { type: 'share' | 'arrival'; url: string; page: string; channel?: string; referrer?: string; via?: string; parent?: string; token?: string; generation?: number }
+const READER_UA =
+  'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36'
+type BeaconBody = {
+  type: 'share' | 'arrival'
+  url: string
+  page: string
+  channel?: string
+  referrer?: string
+  via?: string
+  parent?: string
+  token?: string
+  generation?: number
+}
 
 /**
  * A publisher's site on another origin than Umbra. /spa/… pages have a link that navigates with
@@ -67,7 +78,10 @@ describe.skipIf(!hasChromium)('the page tag on a publisher page, in headless Chr
     // Share intents open other sites: answered locally (the test has no internet).
     await context.route(/^https:\/\/(wa\.me|api\.whatsapp\.com)\//, (route) => route.fulfill({ body: 'intent' }))
     // Global Privacy Control, as a browser with it switched on reports it.
-    if (o.optOut) await context.addInitScript("Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { get: () => true })")
+    if (o.optOut)
+      await context.addInitScript(
+        "Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { get: () => true })",
+      )
     const beacons: BeaconBody[] = []
     context.on('request', (request) => {
       if (request.url().startsWith(`${apiBase}/api/v1/beacons`)) beacons.push(JSON.parse(request.postData() ?? 'null'))
@@ -96,7 +110,14 @@ describe.skipIf(!hasChromium)('the page tag on a publisher page, in headless Chr
     return (await t.app.inject({ url: `/api/v1/reports/funnel?content=${kit.content.id}`, headers: auth })).json()
   }
   const kitOf = async (url: string) =>
-    (await t.app.inject({ method: 'POST', url: '/api/v1/shares', headers: auth, payload: { url, channels: ['whatsapp', 'copy'] } })).json()
+    (
+      await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/shares',
+        headers: auth,
+        payload: { url, channels: ['whatsapp', 'copy'] },
+      })
+    ).json()
 
   it('a press on a channel button sends one share action before the intent opens, and no click', async () => {
     const a = await reader()
@@ -107,9 +128,14 @@ describe.skipIf(!hasChromium)('the page tag on a publisher page, in headless Chr
     await popup
     await waitFor(() => a.beacons.some((b) => b.type === 'share'), 'a share beacon')
     const url = `${siteOrigin}/story-share`
-    expect(a.beacons.filter((b) => b.type === 'share')).toEqual([{ type: 'share', url, page: url, channel: 'whatsapp' }])
+    expect(a.beacons.filter((b) => b.type === 'share')).toEqual([
+      { type: 'share', url, page: url, channel: 'whatsapp' },
+    ])
     const whatsapp = (await kitOf(url)).links.find((l: { channel: string }) => l.channel === 'whatsapp')
-    const { rows } = await t.app.pg.query('select coalesce(sum(r.clicks), 0)::int as n from click_rollups_hourly r join links l on l.id = r.link_id where l.code = $1', [whatsapp.code])
+    const { rows } = await t.app.pg.query(
+      'select coalesce(sum(r.clicks), 0)::int as n from click_rollups_hourly r join links l on l.id = r.link_id where l.code = $1',
+      [whatsapp.code],
+    )
     expect(rows[0].n).toBe(0)
     const funnel = await funnelOf(url)
     expect(funnel.shares).toEqual({ total: 1, byChannel: { whatsapp: 1 } })
@@ -180,7 +206,10 @@ describe.skipIf(!hasChromium)('the page tag on a publisher page, in headless Chr
     await waitFor(() => /^#u=/.test(hashOf(page)), 'the first view’s token')
     const before = hashOf(page)
     await page.click('#spa-next')
-    await waitFor(() => new URL(page.url()).pathname === '/spa-next' && /^#u=[0-9A-Za-z]{8}\.0$/.test(hashOf(page)), 'a token on the pushed URL')
+    await waitFor(
+      () => new URL(page.url()).pathname === '/spa-next' && /^#u=[0-9A-Za-z]{8}\.0$/.test(hashOf(page)),
+      'a token on the pushed URL',
+    )
     expect(hashOf(page)).not.toBe(before)
     // Back: the earlier view's URL, token and all, is left as it was.
     await page.goBack()
@@ -197,9 +226,13 @@ describe.skipIf(!hasChromium)('the page tag on a publisher page, in headless Chr
     await page.keyboard.press('Control+C')
     const copy = (await kitOf(url)).links.find((l: { channel: string }) => l.channel === 'copy')
     await waitFor(() => r.beacons.some((b) => b.channel === 'copy_text'), 'a copy_text share')
-    expect(await page.evaluate<string>('navigator.clipboard.readText()')).toBe(`${PASSAGE}\n\nRead more: ${copy.shortUrl}`)
+    expect(await page.evaluate<string>('navigator.clipboard.readText()')).toBe(
+      `${PASSAGE}\n\nRead more: ${copy.shortUrl}`,
+    )
     // A few words are a quote, not a share: left as they are.
-    await page.evaluate(`(() => { const r = document.createRange(); const t = document.getElementById('passage').firstChild; r.setStart(t, 0); r.setEnd(t, 15); getSelection().removeAllRanges(); getSelection().addRange(r) })()`)
+    await page.evaluate(
+      `(() => { const r = document.createRange(); const t = document.getElementById('passage').firstChild; r.setStart(t, 0); r.setEnd(t, 15); getSelection().removeAllRanges(); getSelection().addRange(r) })()`,
+    )
     await page.keyboard.press('Control+C')
     expect(await page.evaluate<string>('navigator.clipboard.readText()')).toBe(PASSAGE.slice(0, 15))
     expect(r.beacons.filter((b) => b.channel === 'copy_text')).toHaveLength(1)

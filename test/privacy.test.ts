@@ -25,7 +25,10 @@ type Running = { app: FastifyInstance; dataDir: string; logs: string[]; close: (
 
 async function startLogged(env: Record<string, string>): Promise<Running> {
   const scratch = await createScratchDatabase()
-  const config = testConfig({ ...(scratch ? { DATABASE_URL: scratch.url } : {}), TRUST_PROXY: PROXY_IP, LOG_LEVEL: 'trace', ...env }, scratch ? 'postgres' : 'embedded')
+  const config = testConfig(
+    { ...(scratch ? { DATABASE_URL: scratch.url } : {}), TRUST_PROXY: PROXY_IP, LOG_LEVEL: 'trace', ...env },
+    scratch ? 'postgres' : 'embedded',
+  )
   const logs: string[] = []
   const logStream = new Writable({ write: (chunk, _enc, done) => (logs.push(String(chunk)), done()) })
   const app = await buildApp(config, { logStream })
@@ -49,7 +52,8 @@ async function everyRow(app: FastifyInstance): Promise<string> {
     `select quote_ident(table_name) as name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE'`,
   )
   const texts: string[] = []
-  for (const { name } of tables) texts.push(...(await app.pg.query(`select t::text as row from ${name} t`)).rows.map((r) => `${name} ${r.row}`))
+  for (const { name } of tables)
+    texts.push(...(await app.pg.query(`select t::text as row from ${name} t`)).rows.map((r) => `${name} ${r.row}`))
   return texts.join('\n')
 }
 
@@ -63,20 +67,35 @@ describe('privacy: raw IPs and credentials', () => {
   afterAll(() => r.close())
 
   it('stores and logs no visitor IP, in any table, the click journal or any log line', async () => {
-    const link = (await r.app.inject({ method: 'POST', url: '/api/v1/links', headers: bearer(secret), payload: { url: 'https://example.com/p' } })).json()
+    const link = (
+      await r.app.inject({
+        method: 'POST',
+        url: '/api/v1/links',
+        headers: bearer(secret),
+        payload: { url: 'https://example.com/p' },
+      })
+    ).json()
     for (const ip of VISITOR_IPS) {
-      const from = { remoteAddress: PROXY_IP, headers: { 'x-forwarded-for': ip, 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) Chrome/124.0 Safari/537.36' } }
+      const from = {
+        remoteAddress: PROXY_IP,
+        headers: { 'x-forwarded-for': ip, 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) Chrome/124.0 Safari/537.36' },
+      }
       for (let i = 0; i < 3; i++) expect((await r.app.inject({ url: `/${link.code}`, ...from })).statusCode).toBe(302)
       await r.app.inject({ url: `/${link.code}`, remoteAddress: ip }) // direct, no proxy
       for (let i = 0; i < 3; i++) await r.app.inject({ url: `/nothing-here-${i}`, ...from }) // 404s, then 429s
       await r.app.inject({ url: '/api/v1/links', ...from }) // 401
     }
-    await eventually(async () => Number((await r.app.pg.query('select count(*) from clicks')).rows[0].count) >= VISITOR_IPS.length * 4)
-    const visitors = (await r.app.pg.query('select count(distinct visitor) as n from clicks where visitor is not null')).rows[0].n
+    await eventually(
+      async () => Number((await r.app.pg.query('select count(*) from clicks')).rows[0].count) >= VISITOR_IPS.length * 4,
+    )
+    const visitors = (await r.app.pg.query('select count(distinct visitor) as n from clicks where visitor is not null'))
+      .rows[0].n
     expect(Number(visitors)).toBe(VISITOR_IPS.length) // the IPs were seen (hashed), just never kept
 
     const stored = await everyRow(r.app)
-    const journal = filesUnder(r.dataDir).map((f) => readFileSync(f).toString('latin1')).join('\n')
+    const journal = filesUnder(r.dataDir)
+      .map((f) => readFileSync(f).toString('latin1'))
+      .join('\n')
     const logged = r.logs.join('')
     expect(logged).toContain('"statusCode":302') // the capture did see the requests
     for (const ip of [...VISITOR_IPS, PROXY_IP]) {
@@ -92,7 +111,12 @@ describe('privacy: raw IPs and credentials', () => {
     const headers = { ...bearer(secret), cookie: `umbra_session=${COOKIE_VALUE}`, 'x-api-key': secret }
     await r.app.inject({ url: '/api/v1/links', headers })
     await r.app.inject({ url: '/test/log-headers', headers })
-    await r.app.inject({ method: 'POST', url: '/api/v1/keys', headers: auth, payload: { name: 'logged', scopes: ['links:read'] } })
+    await r.app.inject({
+      method: 'POST',
+      url: '/api/v1/keys',
+      headers: auth,
+      payload: { name: 'logged', scopes: ['links:read'] },
+    })
     const logged = r.logs.join('')
     expect(logged).toContain('headers as received')
     expect(logged).toContain('[redacted]')
@@ -110,11 +134,20 @@ describe('HONOR_DNT', () => {
   const clickVisitors = async (app: FastifyInstance, code: string, headers: Record<string, string>) => {
     const link = (await app.pg.query('select id from links where code = $1', [code])).rows[0].id
     await app.inject({ url: `/${code}`, headers: { 'user-agent': 'Mozilla/5.0 Firefox/126.0', ...headers } })
-    const row = await eventually(async () => (await app.pg.query('select visitor from clicks where link_id = $1', [link])).rows[0])
+    const row = await eventually(
+      async () => (await app.pg.query('select visitor from clicks where link_id = $1', [link])).rows[0],
+    )
     return row.visitor as string | null
   }
   const newCode = async (app: FastifyInstance) =>
-    (await app.inject({ method: 'POST', url: '/api/v1/links', headers: auth, payload: { url: 'https://example.com/dnt' } })).json().code as string
+    (
+      await app.inject({
+        method: 'POST',
+        url: '/api/v1/links',
+        headers: auth,
+        payload: { url: 'https://example.com/dnt' },
+      })
+    ).json().code as string
 
   it('counts the click of a visitor sending DNT: 1 or Sec-GPC: 1 without a visitor hash, when configured', async () => {
     const r = await startLogged({ HONOR_DNT: 'true', LOG_LEVEL: 'silent' })

@@ -15,13 +15,17 @@ const dirs: string[] = []
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })))
 
 const processesUsing = (dir: string) =>
-  readdirSync('/proc').filter((p) => /^\d+$/.test(p) && (() => {
-    try {
-      return readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(dir)
-    } catch {
-      return false
-    }
-  })())
+  readdirSync('/proc').filter(
+    (p) =>
+      /^\d+$/.test(p) &&
+      (() => {
+        try {
+          return readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(dir)
+        } catch {
+          return false
+        }
+      })(),
+  )
 
 describe("the README's curl session", () => {
   it('works when pasted: the link, two 302s, stats with both clicks, and a clean stop', async () => {
@@ -41,7 +45,13 @@ describe("the README's curl session", () => {
     expect(output).toContain(`"code":"spring-sale","shortUrl":"http://localhost:${port}/spring-sale"`)
     expect(output.match(/HTTP\/1\.1 302 Found/g)).toHaveLength(2)
     const stats = JSON.parse(output.split('\n').find((l) => l.startsWith('{"code":"spring-sale","from"'))!)
-    expect(stats).toMatchObject({ clicks: 2, uniques: 2, dark: 2, byMedium: { in_app: 1, email: 1 }, byApp: { instagram: 1, gmail: 1 } })
+    expect(stats).toMatchObject({
+      clicks: 2,
+      uniques: 2,
+      dark: 2,
+      byMedium: { in_app: 1, email: 1 },
+      byApp: { instagram: 1, gmail: 1 },
+    })
     expect(processesUsing(dataDir)).toEqual([])
   }, 120_000)
 })

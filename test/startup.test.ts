@@ -36,7 +36,11 @@ function runServer(env: Record<string, string>) {
 
 describe('a start-up failure is one line naming the cause and the fix, exit 1, no stack', () => {
   it.each([
-    ['a bad setting', () => ({ PORT: 'eighty' }), /^umbra: invalid configuration: PORT: .+ \(fix that variable in the environment; .+\)$/],
+    [
+      'a bad setting',
+      () => ({ PORT: 'eighty' }),
+      /^umbra: invalid configuration: PORT: .+ \(fix that variable in the environment; .+\)$/,
+    ],
     [
       'an unreachable DATABASE_URL (password not shown)',
       async () => ({ DATABASE_URL: `postgres://umbra:hunter2@127.0.0.1:${await freePort()}/umbra` }),
@@ -49,16 +53,22 @@ describe('a start-up failure is one line naming the cause and the fix, exit 1, n
         writeFileSync(join(dir, 'umbra.pid'), String(process.pid)) // this test runner: alive, and not the server
         return { DATABASE_URL: '', DATA_DIR: dir }
       },
-      new RegExp(`^umbra: could not start: DATA_DIR .+ is in use by another Umbra server \\(process ${process.pid}\\): stop it, or give this one its own DATA_DIR$`),
+      new RegExp(
+        `^umbra: could not start: DATA_DIR .+ is in use by another Umbra server \\(process ${process.pid}\\): stop it, or give this one its own DATA_DIR$`,
+      ),
     ],
-  ])('%s', async (_what, env, line) => {
-    const server = runServer({ DATA_DIR: tempDir(), PORT: '0', ...(await env()) })
-    expect(await server.exited).toBe(1)
-    const lines = server.stderr().trimEnd().split('\n')
-    expect(lines, server.stderr()).toHaveLength(1)
-    expect(lines[0]).toMatch(line)
-    expect(server.stdout()).not.toMatch(/\n\s+at /)
-  }, 60_000)
+  ])(
+    '%s',
+    async (_what, env, line) => {
+      const server = runServer({ DATA_DIR: tempDir(), PORT: '0', ...(await env()) })
+      expect(await server.exited).toBe(1)
+      const lines = server.stderr().trimEnd().split('\n')
+      expect(lines, server.stderr()).toHaveLength(1)
+      expect(lines[0]).toMatch(line)
+      expect(server.stdout()).not.toMatch(/\n\s+at /)
+    },
+    60_000,
+  )
 })
 
 describe('a server that starts', () => {
@@ -67,12 +77,23 @@ describe('a server that starts', () => {
     const server = runServer({ DATABASE_URL: requireRealDatabaseUrl(), DATA_DIR: tempDir(), PORT: String(port) })
     try {
       const base = `http://127.0.0.1:${port}`
-      await eventually(() => fetch(`${base}/healthz`).then((r) => r.ok, () => false), 30_000)
+      await eventually(
+        () =>
+          fetch(`${base}/healthz`).then(
+            (r) => r.ok,
+            () => false,
+          ),
+        30_000,
+      )
       expect((await fetch(`${base}/readyz`)).status).toBe(200)
       const root = await fetch(`${base}/`, { redirect: 'manual' })
       expect([root.status, root.headers.get('location')]).toEqual([302, '/dashboard'])
 
-      const messages = server.stdout().trim().split('\n').map((l) => JSON.parse(l).msg as string)
+      const messages = server
+        .stdout()
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).msg as string)
       expect(messages).toContain(`umbra listening on ${base}`)
       expect(messages).toContain(`dashboard ${base}/dashboard · API docs ${base}/docs`)
       expect(messages.find((m) => m.startsWith('next: '))).toContain('./bin/umbra keys create')

@@ -59,7 +59,10 @@ describe.skipIf(!hasChromium)('share widget in headless Chromium', () => {
     const page = await context.newPage()
     watch?.(page)
     await page.goto(`${origin}${path}`)
-    await page.waitForSelector('.umbra-share[data-state="ready"], .umbra-share[data-state="error"]', { state: 'attached', timeout: 15_000 })
+    await page.waitForSelector('.umbra-share[data-state="ready"], .umbra-share[data-state="error"]', {
+      state: 'attached',
+      timeout: 15_000,
+    })
     return page
   }
 
@@ -75,15 +78,39 @@ describe.skipIf(!hasChromium)('share widget in headless Chromium', () => {
     const link = (channel: string) => kit.links.find((l: { channel: string }) => l.channel === channel)
 
     const controls = await page.$$eval('.umbra-share a, .umbra-share button', (nodes) =>
-      nodes.map((n) => ({ tag: n.tagName.toLowerCase(), channel: n.getAttribute('data-channel'), href: n.getAttribute('href'), name: n.getAttribute('aria-label'), text: n.textContent })),
+      nodes.map((n) => ({
+        tag: n.tagName.toLowerCase(),
+        channel: n.getAttribute('data-channel'),
+        href: n.getAttribute('href'),
+        name: n.getAttribute('aria-label'),
+        text: n.textContent,
+      })),
     )
     const native = controls.filter((c) => c.channel === 'native')
     expect(controls.slice(native.length)).toEqual([
-      { tag: 'a', channel: 'whatsapp', href: link('whatsapp').shareUrl, name: 'Share on WhatsApp (opens a new window)', text: 'WhatsApp' },
-      { tag: 'a', channel: 'email', href: link('email').shareUrl, name: 'Share on Email (opens an app)', text: 'Email' },
+      {
+        tag: 'a',
+        channel: 'whatsapp',
+        href: link('whatsapp').shareUrl,
+        name: 'Share on WhatsApp (opens a new window)',
+        text: 'WhatsApp',
+      },
+      {
+        tag: 'a',
+        channel: 'email',
+        href: link('email').shareUrl,
+        name: 'Share on Email (opens an app)',
+        text: 'Email',
+      },
       { tag: 'a', channel: 'x', href: link('x').shareUrl, name: 'Share on X (opens a new window)', text: 'X' },
       // A desktop browser cannot open fb-messenger://: it gets Facebook's send dialog (FACEBOOK_APP_ID is set) ...
-      { tag: 'a', channel: 'messenger', href: link('messenger').desktopShareUrl, name: 'Share on Messenger (opens a new window)', text: 'Messenger' },
+      {
+        tag: 'a',
+        channel: 'messenger',
+        href: link('messenger').desktopShareUrl,
+        name: 'Share on Messenger (opens a new window)',
+        text: 'Messenger',
+      },
       // ... and where there is no web intent (viber://), a copy button.
       { tag: 'button', channel: 'viber', href: null, name: 'Copy link for Viber', text: 'Viber' },
       { tag: 'button', channel: 'slack', href: null, name: 'Copy link for Slack', text: 'Slack' },
@@ -92,13 +119,21 @@ describe.skipIf(!hasChromium)('share widget in headless Chromium', () => {
     // A publishable key's title is unconfirmed (anyone can send one): the intents carry the short link alone.
     expect(decodeURIComponent(link('whatsapp').shareUrl)).toBe(`https://wa.me/?text=${link('whatsapp').shortUrl}`)
     const dialog = new URL(link('messenger').desktopShareUrl)
-    expect(Object.fromEntries(dialog.searchParams)).toEqual({ app_id: FACEBOOK_APP_ID, link: link('messenger').shortUrl, redirect_uri: link('messenger').url })
+    expect(Object.fromEntries(dialog.searchParams)).toEqual({
+      app_id: FACEBOOK_APP_ID,
+      link: link('messenger').shortUrl,
+      redirect_uri: link('messenger').url,
+    })
 
     // Keyboard: Tab walks the buttons in order; Enter on "Copy link" copies the copy channel's link.
     const tabOrder: (string | null)[] = []
     for (let i = 0; i < controls.length; i++) {
       await page.keyboard.press('Tab')
-      tabOrder.push(await page.evaluate<string | null>(`document.activeElement && document.activeElement.getAttribute('data-channel')`))
+      tabOrder.push(
+        await page.evaluate<string | null>(
+          `document.activeElement && document.activeElement.getAttribute('data-channel')`,
+        ),
+      )
     }
     expect(tabOrder).toEqual(controls.map((c) => c.channel))
     await page.keyboard.press('Enter')
@@ -109,7 +144,9 @@ describe.skipIf(!hasChromium)('share widget in headless Chromium', () => {
 
     for (const channel of ['slack', 'viber']) {
       await page.click(`button[data-channel="${channel}"]`)
-      await page.waitForFunction(`navigator.clipboard.readText().then((text) => text === ${JSON.stringify(link(channel).shortUrl)})`)
+      await page.waitForFunction(
+        `navigator.clipboard.readText().then((text) => text === ${JSON.stringify(link(channel).shortUrl)})`,
+      )
     }
     await page.context().close()
   }, 60_000)
@@ -124,7 +161,14 @@ describe.skipIf(!hasChromium)('share widget in headless Chromium', () => {
     await page.waitForSelector('.umbra-share[data-state="ready"]')
     await page.getByRole('button', { name: 'Share this page' }).click()
     const shared = await page.evaluate<{ title: string; url: string }>('window.sharedWith')
-    const kit = (await t.app.inject({ method: 'POST', url: '/api/v1/shares', headers: auth, payload: { url: `${pageOrigin}/native-share`, channels: ['native'] } })).json()
+    const kit = (
+      await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/shares',
+        headers: auth,
+        payload: { url: `${pageOrigin}/native-share`, channels: ['native'] },
+      })
+    ).json()
     expect(shared).toEqual({ title: TITLE, url: kit.links[0].shortUrl })
     await context.close()
   }, 60_000)
@@ -132,21 +176,39 @@ describe.skipIf(!hasChromium)('share widget in headless Chromium', () => {
   it('is refused on a page whose origin the key does not allow', async () => {
     // localhost and 127.0.0.1 are different origins: the key allows only the latter.
     const warnings: string[] = []
-    const page = await openArticle(`http://localhost:${sitePort}`, '/refused-article', (p) => p.on('console', (m) => m.type() === 'warning' && warnings.push(m.text())))
+    const page = await openArticle(`http://localhost:${sitePort}`, '/refused-article', (p) =>
+      p.on('console', (m) => m.type() === 'warning' && warnings.push(m.text())),
+    )
     expect(await page.getAttribute('.umbra-share', 'data-state')).toBe('error')
     // The fallback: one button that copies the page's own URL, no short link.
-    const fallback = await page.$$eval('.umbra-share a, .umbra-share button', (nodes) => nodes.map((n) => n.getAttribute('aria-label')))
+    const fallback = await page.$$eval('.umbra-share a, .umbra-share button', (nodes) =>
+      nodes.map((n) => n.getAttribute('aria-label')),
+    )
     expect(fallback).toEqual(['Copy the link to this page'])
     await page.click('button[data-channel="copy"]')
     await page.waitForFunction(`navigator.clipboard.readText().then((text) => text === location.href)`)
     // The server's own reason is readable by the page, so its console says what is wrong; a kit is not.
-    const direct = await page.evaluate(async ([api, pk, url]) => {
-      const res = await fetch(`${api}/api/v1/widget/kit`, { method: 'POST', headers: { authorization: `Bearer ${pk}`, 'content-type': 'application/json' }, body: JSON.stringify({ url }) })
-      return { status: res.status, detail: ((await res.json()) as { detail: string }).detail }
-    }, [apiBase, key, `http://127.0.0.1:${sitePort}/refused-article`])
-    expect(direct).toEqual({ status: 403, detail: `this publishable key is not allowed on pages of http://localhost:${sitePort}` })
-    expect(warnings.some((w) => w.includes('[umbra] share kit refused: this publishable key is not allowed on pages of'))).toBe(true)
-    const { rows } = await t.app.pg.query('select count(*)::int as n from contents where url = $1', [`http://127.0.0.1:${sitePort}/refused-article`])
+    const direct = await page.evaluate(
+      async ([api, pk, url]) => {
+        const res = await fetch(`${api}/api/v1/widget/kit`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${pk}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ url }),
+        })
+        return { status: res.status, detail: ((await res.json()) as { detail: string }).detail }
+      },
+      [apiBase, key, `http://127.0.0.1:${sitePort}/refused-article`],
+    )
+    expect(direct).toEqual({
+      status: 403,
+      detail: `this publishable key is not allowed on pages of http://localhost:${sitePort}`,
+    })
+    expect(
+      warnings.some((w) => w.includes('[umbra] share kit refused: this publishable key is not allowed on pages of')),
+    ).toBe(true)
+    const { rows } = await t.app.pg.query('select count(*)::int as n from contents where url = $1', [
+      `http://127.0.0.1:${sitePort}/refused-article`,
+    ])
     expect(rows[0].n).toBe(0)
     await page.screenshot({ path: `${SCREENSHOTS}widget-refused-origin.png` })
     await page.context().close()

@@ -39,7 +39,10 @@ export const LinkStatsView = z.object({
 })
 
 export const Format = z.enum(['json', 'csv']).optional().describe('csv, or send Accept: text/csv')
-export const TopicReportQuery = StatsQuery.omit({ interval: true }).extend({ campaign: Campaign.optional(), format: Format })
+export const TopicReportQuery = StatsQuery.omit({ interval: true }).extend({
+  campaign: Campaign.optional(),
+  format: Format,
+})
 export const ChannelReportQuery = TopicReportQuery.extend({ topic: Topic.optional() })
 export const ContentReportQuery = StatsQuery.extend({ format: Format })
 
@@ -53,20 +56,43 @@ export const Tally = z.object({
   previewsByApp: Counts,
   bots: z.number(),
 })
-export const TopicReportView = z.object({ from: z.string(), to: z.string(), topics: z.array(z.object({ topic: z.string(), ...Tally.shape, uniques: z.number() })) })
+export const TopicReportView = z.object({
+  from: z.string(),
+  to: z.string(),
+  topics: z.array(z.object({ topic: z.string(), ...Tally.shape, uniques: z.number() })),
+})
 export const ChannelReportView = z.object({
   from: z.string(),
   to: z.string(),
-  channels: z.array(z.object({ channel: z.string(), label: z.string(), declaredVisibility: z.enum(['private', 'public', 'owned']).nullable(), ...Tally.shape })),
+  channels: z.array(
+    z.object({
+      channel: z.string(),
+      label: z.string(),
+      declaredVisibility: z.enum(['private', 'public', 'owned']).nullable(),
+      ...Tally.shape,
+    }),
+  ),
 })
 export const ContentReportView = z.object({
-  content: z.object({ id: z.string(), url: z.string(), title: z.string().nullable(), topics: z.array(z.string()), campaign: z.string().nullable(), createdAt: z.string() }),
+  content: z.object({
+    id: z.string(),
+    url: z.string(),
+    title: z.string().nullable(),
+    topics: z.array(z.string()),
+    campaign: z.string().nullable(),
+    createdAt: z.string(),
+  }),
   from: z.string(),
   to: z.string(),
   interval: z.enum(['hour', 'day']),
   totals: Tally.extend({ uniques: z.number() }),
   channels: z.array(z.object({ channel: z.string(), label: z.string(), code: z.string(), ...Tally.shape })),
-  series: z.array(z.object({ t: z.string(), clicks: z.number(), dark: z.number(), public: z.number(), byChannel: Counts })),
+  series: z.array(
+    z.object({ t: z.string(), clicks: z.number(), dark: z.number(), public: z.number(), byChannel: Counts }),
+  ),
 })
 
-export const ExportQuery = StatsQuery.omit({ interval: true }).extend({ link: Code.optional(), topic: Topic.optional() })
+export const ExportQuery = StatsQuery.omit({ interval: true }).extend({
+  link: Code.optional(),
+  topic: Topic.optional(),
+})

@@ -17,7 +17,9 @@ describe('click export in batches', () => {
     scratch = made
     pool = scratch.pool(1)
     await runMigrations(pool)
-    const { rows } = await pool.query(`insert into links (code, url, channel, topics) values ('emb-a', 'https://example.com/a', 'whatsapp', '{local}'), ('emb-b', 'https://example.com/b', 'email', '{}') returning id`)
+    const { rows } = await pool.query(
+      `insert into links (code, url, channel, topics) values ('emb-a', 'https://example.com/a', 'whatsapp', '{local}'), ('emb-b', 'https://example.com/b', 'email', '{}') returning id`,
+    )
     // 300 clicks a few minutes apart, alternating links; several share a timestamp, so the keyset's tie-breakers matter.
     await pool.query(`insert into click_verdicts (id, kind, medium, visibility) values (1, 'human', 'direct', 'dark')`)
     await pool.query(
@@ -55,8 +57,13 @@ describe('click export in batches', () => {
       [rows[0].id, burstFrom],
     )
     let csv = ''
-    for await (const chunk of clickCsvChunks(pool, { from: burstFrom, to: new Date('2025-07-01T00:00:00.000Z') }, 7)) csv += chunk
-    const times = csv.trimEnd().split('\r\n').slice(1).map((l) => l.split(',')[0])
+    for await (const chunk of clickCsvChunks(pool, { from: burstFrom, to: new Date('2025-07-01T00:00:00.000Z') }, 7))
+      csv += chunk
+    const times = csv
+      .trimEnd()
+      .split('\r\n')
+      .slice(1)
+      .map((l) => l.split(',')[0])
     expect(times).toHaveLength(45)
     expect(times.slice(0, 40).every((t) => t === burstFrom.toISOString())).toBe(true)
     expect([...times].sort()).toEqual(times)

@@ -1,7 +1,6 @@
 import type { Queryable } from '../infra/pool.ts'
 import { csvLine } from './csv.ts'
 
-
 export type ClickExportFilter = { from: Date; to: Date; linkId?: string; topic?: string }
 
 /** Where the previous batch ended: (clicked_at as Postgres text, so no microsecond is lost in a JS Date; link_id; id). */
@@ -30,8 +29,21 @@ type ExportedClick = {
 
 // Labels only: no visitor hash (its salt must never leave), no IP (never stored), no raw user agent or referrer.
 export const CLICK_EXPORT_COLUMNS = [
-  'clicked_at', 'code', 'channel', 'topics', 'campaign', 'content_id', 'kind', 'medium', 'app', 'visibility',
-  'browser', 'os', 'device', 'country', 'language',
+  'clicked_at',
+  'code',
+  'channel',
+  'topics',
+  'campaign',
+  'content_id',
+  'kind',
+  'medium',
+  'app',
+  'visibility',
+  'browser',
+  'os',
+  'device',
+  'country',
+  'language',
 ] as const
 
 /**
@@ -39,7 +51,12 @@ export const CLICK_EXPORT_COLUMNS = [
  * walk, so each batch starts where the last one ended. Clicks have a BRIN index, not a btree (it would
  * cost every click's write), so a query reads the blocks of its whole time range: callers keep it short.
  */
-async function nextClickBatch(db: Queryable, f: ClickExportFilter, after: ExportCursor | null, limit: number): Promise<ExportedClick[]> {
+async function nextClickBatch(
+  db: Queryable,
+  f: ClickExportFilter,
+  after: ExportCursor | null,
+  limit: number,
+): Promise<ExportedClick[]> {
   const { rows } = await db.query(
     `select c.clicked_at::text as at_key, c.link_id, c.id, c.clicked_at, l.code, l.channel, l.topics, l.campaign, l.content_id,
             c.kind, c.medium, c.app, c.visibility, c.browser, c.os, c.device, c.country, c.language
@@ -51,7 +68,16 @@ async function nextClickBatch(db: Queryable, f: ClickExportFilter, after: Export
        and ($5::timestamptz is null or (c.clicked_at, c.link_id, c.id) > ($5::timestamptz, $6::bigint, $7::bigint))
      order by c.clicked_at, c.link_id, c.id
      limit $8`,
-    [f.from, f.to, f.linkId ?? null, f.topic ?? null, after?.at ?? null, after?.linkId ?? null, after?.id ?? null, limit],
+    [
+      f.from,
+      f.to,
+      f.linkId ?? null,
+      f.topic ?? null,
+      after?.at ?? null,
+      after?.linkId ?? null,
+      after?.id ?? null,
+      limit,
+    ],
   )
   return rows
 }
@@ -64,8 +90,21 @@ const MAX_WINDOW_MS = 7 * 86_400_000
 
 const toCsvLine = (c: ExportedClick) =>
   csvLine([
-    c.clicked_at.toISOString(), c.code, c.channel, c.topics.join('|'), c.campaign, c.content_id, c.kind, c.medium, c.app, c.visibility,
-    c.browser, c.os, c.device, c.country, c.language,
+    c.clicked_at.toISOString(),
+    c.code,
+    c.channel,
+    c.topics.join('|'),
+    c.campaign,
+    c.content_id,
+    c.kind,
+    c.medium,
+    c.app,
+    c.visibility,
+    c.browser,
+    c.os,
+    c.device,
+    c.country,
+    c.language,
   ])
 
 /**

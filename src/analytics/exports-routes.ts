@@ -10,28 +10,36 @@ import { parseRange } from './series.ts'
 
 /** Raw clicks as CSV, streamed: the only read of the clicks table, for people who want every row. */
 export const exportsRoutes: FastifyPluginAsync<{ batchSize?: number }> = async (app, { batchSize }) => {
-  app.withTypeProvider<ZodTypeProvider>().get('/exports/clicks.csv', {
-    config: { scope: 'stats:read' },
-    schema: {
-      tags: ['reports'],
-      summary: 'Every click of a range (optionally of one link or topic) as CSV, one row per click with its labels; no IP, no visitor hash',
-      querystring: ExportQuery,
-      response: { 200: fileAnswer('clicks.csv: one header row, then one row per click', 'text/csv'), ...problemResponses(404) },
+  app.withTypeProvider<ZodTypeProvider>().get(
+    '/exports/clicks.csv',
+    {
+      config: { scope: 'stats:read' },
+      schema: {
+        tags: ['reports'],
+        summary:
+          'Every click of a range (optionally of one link or topic) as CSV, one row per click with its labels; no IP, no visitor hash',
+        querystring: ExportQuery,
+        response: {
+          200: fileAnswer('clicks.csv: one header row, then one row per click', 'text/csv'),
+          ...problemResponses(404),
+        },
+      },
     },
-  }, async (request, reply) => {
-    const { fromMs, toMs } = parseRange(request.query)
-    const { link, topic } = request.query
-    let linkId: string | undefined
-    if (link) {
-      const row = await findLinkByCode(app.pg, link)
-      if (!row) throw Problem.notFound(`link ${link}`)
-      linkId = row.id
-    }
-    const chunks = clickCsvChunks(app.pg, { from: new Date(fromMs), to: new Date(toMs), linkId, topic }, batchSize)
-    return reply
-      .type('text/csv; charset=utf-8')
-      .header('content-disposition', 'attachment; filename="clicks.csv"')
-      .header('cache-control', 'private, no-store')
-      .send(Readable.from(chunks))
-  })
+    async (request, reply) => {
+      const { fromMs, toMs } = parseRange(request.query)
+      const { link, topic } = request.query
+      let linkId: string | undefined
+      if (link) {
+        const row = await findLinkByCode(app.pg, link)
+        if (!row) throw Problem.notFound(`link ${link}`)
+        linkId = row.id
+      }
+      const chunks = clickCsvChunks(app.pg, { from: new Date(fromMs), to: new Date(toMs), linkId, topic }, batchSize)
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', 'attachment; filename="clicks.csv"')
+        .header('cache-control', 'private, no-store')
+        .send(Readable.from(chunks))
+    },
+  )
 }

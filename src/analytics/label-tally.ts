@@ -13,7 +13,16 @@ export type LabelTally = {
   bots: number
 }
 
-export const emptyTally = (): LabelTally => ({ clicks: 0, dark: 0, public: 0, darkShare: null, byMedium: {}, previews: 0, previewsByApp: {}, bots: 0 })
+export const emptyTally = (): LabelTally => ({
+  clicks: 0,
+  dark: 0,
+  public: 0,
+  darkShare: null,
+  byMedium: {},
+  previews: 0,
+  previewsByApp: {},
+  bots: 0,
+})
 
 export const addTo = (m: Record<string, number>, key: string, n: number) => {
   m[key] = (m[key] ?? 0) + n
@@ -25,7 +34,11 @@ const add = addTo
  * (dark or public by their visibility, src/clicks/classify/classify-click.ts), previews and bots are
  * counted apart. `each` sees every row too, for a caller's further breakdowns.
  */
-export function addLabels<R extends Pick<LabelRow, 'kind' | 'medium' | 'app' | 'visibility' | 'clicks'>>(t: LabelTally, rows: Iterable<R>, each?: (r: R) => void): LabelTally {
+export function addLabels<R extends Pick<LabelRow, 'kind' | 'medium' | 'app' | 'visibility' | 'clicks'>>(
+  t: LabelTally,
+  rows: Iterable<R>,
+  each?: (r: R) => void,
+): LabelTally {
   for (const r of rows) {
     each?.(r)
     if (r.kind === 'human') {
@@ -45,7 +58,10 @@ export function addLabels<R extends Pick<LabelRow, 'kind' | 'medium' | 'app' | '
 }
 
 /** Groups rows by a key and tallies each group. */
-export function tallyBy<R extends Pick<LabelRow, 'kind' | 'medium' | 'app' | 'visibility' | 'clicks'>>(rows: readonly R[], keyOf: (r: R) => string): Map<string, LabelTally> {
+export function tallyBy<R extends Pick<LabelRow, 'kind' | 'medium' | 'app' | 'visibility' | 'clicks'>>(
+  rows: readonly R[],
+  keyOf: (r: R) => string,
+): Map<string, LabelTally> {
   const groups = new Map<string, R[]>()
   for (const r of rows) {
     const key = keyOf(r)
@@ -57,5 +73,7 @@ export function tallyBy<R extends Pick<LabelRow, 'kind' | 'medium' | 'app' | 'vi
 }
 
 /** Most clicks first, then by name, so reports read top-down. */
-export const byClicksThenName = <T extends { clicks: number }>(name: (x: T) => string) => (a: T, b: T) =>
-  b.clicks - a.clicks || name(a).localeCompare(name(b))
+export const byClicksThenName =
+  <T extends { clicks: number }>(name: (x: T) => string) =>
+  (a: T, b: T) =>
+    b.clicks - a.clicks || name(a).localeCompare(name(b))

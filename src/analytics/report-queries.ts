@@ -27,7 +27,10 @@ export async function sumLabelsByTopic(db: Queryable, f: ReportFilter): Promise<
 }
 
 /** A visitor who opened two links of one topic on one day is one unique of that topic. */
-export async function countUniquesByTopic(db: Queryable, f: ReportFilter): Promise<{ topic: string; uniques: number }[]> {
+export async function countUniquesByTopic(
+  db: Queryable,
+  f: ReportFilter,
+): Promise<{ topic: string; uniques: number }[]> {
   const [fromDay, toDay] = dayRange(f)
   const { rows } = await db.query(
     `select t.topic, count(distinct (v.day, v.visitor))::float8 as uniques
@@ -76,7 +79,11 @@ export async function sumLabelsOfContent(db: Queryable, r: ContentRange): Promis
 
 export type ContentSeriesRow = { t: number; link_id: string; visibility: string; clicks: number }
 
-export async function humanSeriesOfContent(db: Queryable, r: ContentRange, interval: 'hour' | 'day'): Promise<ContentSeriesRow[]> {
+export async function humanSeriesOfContent(
+  db: Queryable,
+  r: ContentRange,
+  interval: 'hour' | 'day',
+): Promise<ContentSeriesRow[]> {
   const { rows } = await db.query(
     `select (extract(epoch from date_trunc($4, r.hour at time zone 'UTC')) * 1000)::float8 as t, r.link_id, r.visibility, sum(r.clicks)::float8 as clicks
      from links l

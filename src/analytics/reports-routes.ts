@@ -5,10 +5,22 @@ import { Problem, problemResponses } from '../infra/problem.ts'
 import { allLinksOfContent, findContent } from '../shares/content-repository.ts'
 import { ShareParams } from '../shares/share-schemas.ts'
 import { toContentView } from '../shares/share-kit-view.ts'
-import { ChannelReportQuery, ChannelReportView, ContentReportQuery, ContentReportView, TopicReportQuery, TopicReportView } from './analytics-schemas.ts'
+import {
+  ChannelReportQuery,
+  ChannelReportView,
+  ContentReportQuery,
+  ContentReportView,
+  TopicReportQuery,
+  TopicReportView,
+} from './analytics-schemas.ts'
 import { channelReportCsv, contentReportCsv, topicReportCsv } from './report-csv.ts'
 import {
-  countUniquesByTopic, countUniquesOfContent, humanSeriesOfContent, sumLabelsByChannel, sumLabelsByTopic, sumLabelsOfContent,
+  countUniquesByTopic,
+  countUniquesOfContent,
+  humanSeriesOfContent,
+  sumLabelsByChannel,
+  sumLabelsByTopic,
+  sumLabelsOfContent,
 } from './report-queries.ts'
 import { buildChannelReport, buildContentReport, buildTopicReport } from './reports.ts'
 import { parseRange } from './series.ts'
@@ -17,7 +29,10 @@ const wantsCsv = (request: FastifyRequest, format: string | undefined) =>
   format === 'csv' || (format === undefined && /\btext\/csv\b/.test(request.headers.accept ?? ''))
 
 function sendCsv(reply: FastifyReply, name: string, csv: string) {
-  return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${name}.csv"`).send(csv as never)
+  return reply
+    .type('text/csv; charset=utf-8')
+    .header('content-disposition', `attachment; filename="${name}.csv"`)
+    .send(csv as never)
 }
 
 /** Topic, channel and content reports, read from rollups only; JSON, or CSV for spreadsheets. */
@@ -25,60 +40,84 @@ export const reportsRoutes: FastifyPluginAsync = async (app) => {
   const api = app.withTypeProvider<ZodTypeProvider>()
   const db = app.pg
 
-  api.get('/reports/topics', {
-    config: { scope: 'stats:read' },
-    schema: {
-      tags: ['reports'],
-      summary: 'Per topic: human clicks, dark vs public, dark share, uniques, previews by app',
-      querystring: TopicReportQuery,
-      response: { 200: jsonOrCsvAnswer('the report per topic', TopicReportView) },
+  api.get(
+    '/reports/topics',
+    {
+      config: { scope: 'stats:read' },
+      schema: {
+        tags: ['reports'],
+        summary: 'Per topic: human clicks, dark vs public, dark share, uniques, previews by app',
+        querystring: TopicReportQuery,
+        response: { 200: jsonOrCsvAnswer('the report per topic', TopicReportView) },
+      },
     },
-  }, async (request, reply) => {
-    const { fromMs, toMs } = parseRange(request.query)
-    const filter = { from: new Date(fromMs), to: new Date(toMs), campaign: request.query.campaign }
-    const [labels, uniques] = await Promise.all([sumLabelsByTopic(db, filter), countUniquesByTopic(db, filter)])
-    const report = buildTopicReport({ fromMs, toMs, labels, uniques })
-    return wantsCsv(request, request.query.format) ? sendCsv(reply, 'topics', topicReportCsv(report)) : report
-  })
+    async (request, reply) => {
+      const { fromMs, toMs } = parseRange(request.query)
+      const filter = { from: new Date(fromMs), to: new Date(toMs), campaign: request.query.campaign }
+      const [labels, uniques] = await Promise.all([sumLabelsByTopic(db, filter), countUniquesByTopic(db, filter)])
+      const report = buildTopicReport({ fromMs, toMs, labels, uniques })
+      return wantsCsv(request, request.query.format) ? sendCsv(reply, 'topics', topicReportCsv(report)) : report
+    },
+  )
 
-  api.get('/reports/channels', {
-    config: { scope: 'stats:read' },
-    schema: {
-      tags: ['reports'],
-      summary: 'Per declared channel: human clicks and the observed medium mix (declared × observed)',
-      querystring: ChannelReportQuery,
-      response: { 200: jsonOrCsvAnswer('the report per declared channel', ChannelReportView) },
+  api.get(
+    '/reports/channels',
+    {
+      config: { scope: 'stats:read' },
+      schema: {
+        tags: ['reports'],
+        summary: 'Per declared channel: human clicks and the observed medium mix (declared × observed)',
+        querystring: ChannelReportQuery,
+        response: { 200: jsonOrCsvAnswer('the report per declared channel', ChannelReportView) },
+      },
     },
-  }, async (request, reply) => {
-    const { fromMs, toMs } = parseRange(request.query)
-    const { topic, campaign } = request.query
-    const labels = await sumLabelsByChannel(db, { from: new Date(fromMs), to: new Date(toMs), topic, campaign })
-    const report = buildChannelReport({ fromMs, toMs, labels })
-    return wantsCsv(request, request.query.format) ? sendCsv(reply, 'channels', channelReportCsv(report)) : report
-  })
+    async (request, reply) => {
+      const { fromMs, toMs } = parseRange(request.query)
+      const { topic, campaign } = request.query
+      const labels = await sumLabelsByChannel(db, { from: new Date(fromMs), to: new Date(toMs), topic, campaign })
+      const report = buildChannelReport({ fromMs, toMs, labels })
+      return wantsCsv(request, request.query.format) ? sendCsv(reply, 'channels', channelReportCsv(report)) : report
+    },
+  )
 
-  api.get('/reports/content/:id', {
-    config: { scope: 'stats:read' },
-    schema: {
-      tags: ['reports'],
-      summary: 'One content (share kit) across its channels, with a time series',
-      params: ShareParams,
-      querystring: ContentReportQuery,
-      response: { 200: jsonOrCsvAnswer('the report of the content and its channels', ContentReportView), ...problemResponses(404) },
+  api.get(
+    '/reports/content/:id',
+    {
+      config: { scope: 'stats:read' },
+      schema: {
+        tags: ['reports'],
+        summary: 'One content (share kit) across its channels, with a time series',
+        params: ShareParams,
+        querystring: ContentReportQuery,
+        response: {
+          200: jsonOrCsvAnswer('the report of the content and its channels', ContentReportView),
+          ...problemResponses(404),
+        },
+      },
     },
-  }, async (request, reply) => {
-    const { fromMs, toMs, interval } = parseRange(request.query)
-    const content = await findContent(db, request.params.id)
-    if (!content) throw Problem.notFound(`content ${request.params.id}`)
-    const range = { contentId: content.id, from: new Date(fromMs), to: new Date(toMs) }
-    const [links, labels, series, uniques] = await Promise.all([
-      allLinksOfContent(db, content.id),
-      sumLabelsOfContent(db, range),
-      humanSeriesOfContent(db, range, interval),
-      countUniquesOfContent(db, range),
-    ])
-    const report = buildContentReport({ fromMs, toMs, interval, links: links.map((l) => ({ id: l.id, code: l.code, channel: l.channel! })), labels, series, uniques })
-    if (wantsCsv(request, request.query.format)) return sendCsv(reply, `content-${content.id}`, contentReportCsv(report))
-    return { content: toContentView(content), ...report }
-  })
+    async (request, reply) => {
+      const { fromMs, toMs, interval } = parseRange(request.query)
+      const content = await findContent(db, request.params.id)
+      if (!content) throw Problem.notFound(`content ${request.params.id}`)
+      const range = { contentId: content.id, from: new Date(fromMs), to: new Date(toMs) }
+      const [links, labels, series, uniques] = await Promise.all([
+        allLinksOfContent(db, content.id),
+        sumLabelsOfContent(db, range),
+        humanSeriesOfContent(db, range, interval),
+        countUniquesOfContent(db, range),
+      ])
+      const report = buildContentReport({
+        fromMs,
+        toMs,
+        interval,
+        links: links.map((l) => ({ id: l.id, code: l.code, channel: l.channel! })),
+        labels,
+        series,
+        uniques,
+      })
+      if (wantsCsv(request, request.query.format))
+        return sendCsv(reply, `content-${content.id}`, contentReportCsv(report))
+      return { content: toContentView(content), ...report }
+    },
+  )
 }

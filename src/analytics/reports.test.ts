@@ -15,7 +15,8 @@ const campaign = `report-${run}`
 const topics = ['climate', 'housing', 'sport'].map((name) => `${name}-${run}`)
 const kits: { id: string; links: { channel: string; code: string }[] }[] = []
 
-const get = (url: string, headers: Record<string, string> = {}) => t.app.inject({ url, headers: { ...auth, ...headers } })
+const get = (url: string, headers: Record<string, string> = {}) =>
+  t.app.inject({ url, headers: { ...auth, ...headers } })
 const range = `from=${FROM}&to=${TO}`
 const sql = async (text: string, params: unknown[]) => (await t.app.pg.query(text, params)).rows
 
@@ -30,17 +31,36 @@ beforeAll(async () => {
   ]
   for (const [i, page] of pages.entries()) {
     const res = await t.app.inject({
-      method: 'POST', url: '/api/v1/shares', headers: auth,
-      payload: { url: `https://news.example.org/${run}/${i}`, title: `Page ${i}`, topics: page.topics, campaign, channels: page.channels },
+      method: 'POST',
+      url: '/api/v1/shares',
+      headers: auth,
+      payload: {
+        url: `https://news.example.org/${run}/${i}`,
+        title: `Page ${i}`,
+        topics: page.topics,
+        campaign,
+        channels: page.channels,
+      },
     })
     kits.push({ id: res.json().content.id, links: res.json().links })
   }
   // A link with a topic but no declared channel: in the topic report, not in the channel report.
-  await t.app.inject({ method: 'POST', url: '/api/v1/links', headers: auth, payload: { url: `https://news.example.org/${run}/plain`, topics: [topics[1]], campaign } })
+  await t.app.inject({
+    method: 'POST',
+    url: '/api/v1/links',
+    headers: auth,
+    payload: { url: `https://news.example.org/${run}/plain`, topics: [topics[1]], campaign },
+  })
 
   const { rows } = await t.app.pg.query('select id from links where campaign = $1', [campaign])
   // Some clicks fall just outside the range on either side: the reports must leave them out.
-  const clicks = generateClicks({ linkIds: rows.map((r) => r.id), count: 4_000, fromMs: Date.parse(FROM) - 6 * HOUR, toMs: Date.parse(TO) + 6 * HOUR, seed: 5 })
+  const clicks = generateClicks({
+    linkIds: rows.map((r) => r.id),
+    count: 4_000,
+    fromMs: Date.parse(FROM) - 6 * HOUR,
+    toMs: Date.parse(TO) + 6 * HOUR,
+    seed: 5,
+  })
   await recordClicks(t.app, clicks)
   // A disabled link's clicks still count for its content, topic and channel.
   const x = kits[0].links.find((l) => l.channel === 'x')!.code
@@ -72,12 +92,24 @@ describe('GET /api/v1/reports/topics', () => {
        where l.campaign = $1 and ${inRange} group by 1`,
       [campaign],
     )
-    const mediums = nest(await sql(
-      `select t.topic, c.medium, count(*)::float8 as n from labeled_clicks c join links l on l.id = c.link_id cross join unnest(l.topics) as t(topic)
-       where l.campaign = $1 and c.kind = 'human' and ${inRange} group by 1, 2`, [campaign]), 'topic', 'medium')
-    const previews = nest(await sql(
-      `select t.topic, coalesce(c.app, 'unknown') as app, count(*)::float8 as n from labeled_clicks c join links l on l.id = c.link_id cross join unnest(l.topics) as t(topic)
-       where l.campaign = $1 and c.kind = 'preview' and ${inRange} group by 1, 2`, [campaign]), 'topic', 'app')
+    const mediums = nest(
+      await sql(
+        `select t.topic, c.medium, count(*)::float8 as n from labeled_clicks c join links l on l.id = c.link_id cross join unnest(l.topics) as t(topic)
+       where l.campaign = $1 and c.kind = 'human' and ${inRange} group by 1, 2`,
+        [campaign],
+      ),
+      'topic',
+      'medium',
+    )
+    const previews = nest(
+      await sql(
+        `select t.topic, coalesce(c.app, 'unknown') as app, count(*)::float8 as n from labeled_clicks c join links l on l.id = c.link_id cross join unnest(l.topics) as t(topic)
+       where l.campaign = $1 and c.kind = 'preview' and ${inRange} group by 1, 2`,
+        [campaign],
+      ),
+      'topic',
+      'app',
+    )
 
     const res = await get(`/api/v1/reports/topics?${range}&campaign=${campaign}`)
     expect(res.statusCode).toBe(200)
@@ -86,7 +118,10 @@ describe('GET /api/v1/reports/topics', () => {
     expect(report.topics.map((r: { topic: string }) => r.topic).sort()).toEqual([...topics].sort())
     for (const r of recount) {
       expect(report.topics.find((x: { topic: string }) => x.topic === r.topic)).toEqual({
-        ...r, darkShare: r.dark / r.clicks, byMedium: mediums[r.topic], previewsByApp: previews[r.topic],
+        ...r,
+        darkShare: r.dark / r.clicks,
+        byMedium: mediums[r.topic],
+        previewsByApp: previews[r.topic],
       })
     }
     expect(recount.reduce((n, r) => n + r.clicks, 0)).toBeGreaterThan(1_000) // the dataset is not trivially small
@@ -108,7 +143,9 @@ describe('GET /api/v1/reports/topics', () => {
       for (const [i, line] of lines.entries()) {
         const cells = line.split(',')
         const row = json.topics[i]
-        expect(cells.slice(0, 7)).toEqual([row.topic, row.clicks, row.dark, row.public, row.darkShare, row.uniques, row.previews].map(String))
+        expect(cells.slice(0, 7)).toEqual(
+          [row.topic, row.clicks, row.dark, row.public, row.darkShare, row.uniques, row.previews].map(String),
+        )
       }
     }
   })
@@ -121,25 +158,54 @@ describe('GET /api/v1/reports/channels', () => {
        where l.campaign = $1 and l.channel is not null and ${inRange} group by 1`,
       [campaign],
     )
-    const mediums = nest(await sql(
-      `select l.channel, c.medium, count(*)::float8 as n from labeled_clicks c join links l on l.id = c.link_id
-       where l.campaign = $1 and l.channel is not null and c.kind = 'human' and ${inRange} group by 1, 2`, [campaign]), 'channel', 'medium')
-    const previews = nest(await sql(
-      `select l.channel, coalesce(c.app, 'unknown') as app, count(*)::float8 as n from labeled_clicks c join links l on l.id = c.link_id
-       where l.campaign = $1 and l.channel is not null and c.kind = 'preview' and ${inRange} group by 1, 2`, [campaign]), 'channel', 'app')
+    const mediums = nest(
+      await sql(
+        `select l.channel, c.medium, count(*)::float8 as n from labeled_clicks c join links l on l.id = c.link_id
+       where l.campaign = $1 and l.channel is not null and c.kind = 'human' and ${inRange} group by 1, 2`,
+        [campaign],
+      ),
+      'channel',
+      'medium',
+    )
+    const previews = nest(
+      await sql(
+        `select l.channel, coalesce(c.app, 'unknown') as app, count(*)::float8 as n from labeled_clicks c join links l on l.id = c.link_id
+       where l.campaign = $1 and l.channel is not null and c.kind = 'preview' and ${inRange} group by 1, 2`,
+        [campaign],
+      ),
+      'channel',
+      'app',
+    )
 
     const report = (await get(`/api/v1/reports/channels?${range}&campaign=${campaign}`)).json()
-    expect(report.channels.map((c: { channel: string }) => c.channel).sort()).toEqual(recount.map((r) => r.channel).sort())
+    expect(report.channels.map((c: { channel: string }) => c.channel).sort()).toEqual(
+      recount.map((r) => r.channel).sort(),
+    )
     for (const r of recount) {
       expect(report.channels.find((c: { channel: string }) => c.channel === r.channel)).toMatchObject({
-        ...r, darkShare: r.dark / r.clicks, byMedium: mediums[r.channel], previewsByApp: previews[r.channel],
+        ...r,
+        darkShare: r.dark / r.clicks,
+        byMedium: mediums[r.channel],
+        previewsByApp: previews[r.channel],
       })
     }
-    expect(report.channels.find((c: { channel: string }) => c.channel === 'x')).toMatchObject({ label: 'X', declaredVisibility: 'public' })
-    expect(report.channels.find((c: { channel: string }) => c.channel === 'whatsapp')).toMatchObject({ declaredVisibility: 'private' })
+    expect(report.channels.find((c: { channel: string }) => c.channel === 'x')).toMatchObject({
+      label: 'X',
+      declaredVisibility: 'public',
+    })
+    expect(report.channels.find((c: { channel: string }) => c.channel === 'whatsapp')).toMatchObject({
+      declaredVisibility: 'private',
+    })
 
     const topicOnly = (await get(`/api/v1/reports/channels?${range}&campaign=${campaign}&topic=${topics[2]}`)).json()
-    expect(topicOnly.channels.map((c: { channel: string }) => c.channel).sort()).toEqual(['copy', 'email', 'qr', 'telegram', 'whatsapp', 'x'])
+    expect(topicOnly.channels.map((c: { channel: string }) => c.channel).sort()).toEqual([
+      'copy',
+      'email',
+      'qr',
+      'telegram',
+      'whatsapp',
+      'x',
+    ])
   })
 
   it('lays the medium mix out as columns in CSV', async () => {
@@ -178,8 +244,14 @@ describe('GET /api/v1/reports/content/:id', () => {
     const report = res.json()
     expect(report.content).toMatchObject({ id: kit.id, campaign })
     expect(report.interval).toBe('hour')
-    expect(report.channels.map((c: { channel: string }) => c.channel).sort()).toEqual(['copy', 'email', 'whatsapp', 'x'])
-    for (const r of perCode) expect(report.channels.find((c: { code: string }) => c.code === r.code)).toMatchObject({ ...r })
+    expect(report.channels.map((c: { channel: string }) => c.channel).sort()).toEqual([
+      'copy',
+      'email',
+      'whatsapp',
+      'x',
+    ])
+    for (const r of perCode)
+      expect(report.channels.find((c: { code: string }) => c.code === r.code)).toMatchObject({ ...r })
     expect(report.totals).toMatchObject({
       clicks: perCode.reduce((n, r) => n + r.clicks, 0),
       dark: perCode.reduce((n, r) => n + r.dark, 0),
@@ -203,7 +275,12 @@ describe('GET /api/v1/reports/content/:id', () => {
     expect((await get('/api/v1/reports/content/999999999')).statusCode).toBe(404)
     expect((await t.app.inject({ url: '/api/v1/reports/topics' })).statusCode).toBe(401)
     const { secret } = await createApiKey(t.app.pg, { kind: 'secret', name: 'links only', scopes: ['links:read'] })
-    for (const url of ['/api/v1/reports/topics', '/api/v1/reports/channels', `/api/v1/reports/content/${kits[0].id}`, '/api/v1/exports/clicks.csv'])
+    for (const url of [
+      '/api/v1/reports/topics',
+      '/api/v1/reports/channels',
+      `/api/v1/reports/content/${kits[0].id}`,
+      '/api/v1/exports/clicks.csv',
+    ])
       expect((await t.app.inject({ url, headers: { authorization: `Bearer ${secret}` } })).statusCode, url).toBe(403)
   })
 })
@@ -226,11 +303,30 @@ describe('GET /api/v1/exports/clicks.csv', () => {
     expect(res.headers['content-type']).toBe('text/csv; charset=utf-8')
     expect(res.headers['content-disposition']).toBe('attachment; filename="clicks.csv"')
     const { names, rows } = parse(res.body)
-    expect(names).toEqual(['clicked_at', 'code', 'channel', 'topics', 'campaign', 'content_id', 'kind', 'medium', 'app', 'visibility', 'browser', 'os', 'device', 'country', 'language'])
+    expect(names).toEqual([
+      'clicked_at',
+      'code',
+      'channel',
+      'topics',
+      'campaign',
+      'content_id',
+      'kind',
+      'medium',
+      'app',
+      'visibility',
+      'browser',
+      'os',
+      'device',
+      'country',
+      'language',
+    ])
     expect(names.join()).not.toMatch(/visitor|ip|user_agent|referrer/)
     const counted = new Map<string, number>()
-    for (const r of rows) counted.set(`${r.code}|${r.kind}|${r.medium}`, (counted.get(`${r.code}|${r.kind}|${r.medium}`) ?? 0) + 1)
-    expect(Object.fromEntries(counted)).toEqual(Object.fromEntries(expected.map((e) => [`${e.code}|${e.kind}|${e.medium}`, e.n])))
+    for (const r of rows)
+      counted.set(`${r.code}|${r.kind}|${r.medium}`, (counted.get(`${r.code}|${r.kind}|${r.medium}`) ?? 0) + 1)
+    expect(Object.fromEntries(counted)).toEqual(
+      Object.fromEntries(expected.map((e) => [`${e.code}|${e.kind}|${e.medium}`, e.n])),
+    )
     const times = rows.map((r) => r.clicked_at)
     expect(times).toEqual([...times].sort())
     expect(times[0] >= FROM && times.at(-1)! < TO).toBe(true)
@@ -238,7 +334,10 @@ describe('GET /api/v1/exports/clicks.csv', () => {
 
   it('filters by link, and refuses an unknown link with 404', async () => {
     const code = kits[1].links[0].code
-    const [{ n }] = await sql(`select count(*)::int as n from labeled_clicks c join links l on l.id = c.link_id where l.code = $1 and ${inRange}`, [code])
+    const [{ n }] = await sql(
+      `select count(*)::int as n from labeled_clicks c join links l on l.id = c.link_id where l.code = $1 and ${inRange}`,
+      [code],
+    )
     const { rows } = parse((await get(`/api/v1/exports/clicks.csv?${range}&link=${code}`)).body)
     expect(rows).toHaveLength(n)
     expect(new Set(rows.map((r) => r.code))).toEqual(new Set([code]))

@@ -5,18 +5,34 @@ import type { ChannelLabelRow, ContentSeriesRow, TopicLabelRow } from './report-
 import { zeroFilledSeries, type Interval } from './series.ts'
 
 type Span = { from: string; to: string }
-const span = (fromMs: number, toMs: number): Span => ({ from: new Date(fromMs).toISOString(), to: new Date(toMs).toISOString() })
+const span = (fromMs: number, toMs: number): Span => ({
+  from: new Date(fromMs).toISOString(),
+  to: new Date(toMs).toISOString(),
+})
 
 export type TopicReport = Span & { topics: (LabelTally & { topic: string; uniques: number })[] }
 
 /** Per topic: how much of it circulates in private (dark) versus in public, with the previews that show shares. */
-export function buildTopicReport(input: { fromMs: number; toMs: number; labels: TopicLabelRow[]; uniques: { topic: string; uniques: number }[] }): TopicReport {
+export function buildTopicReport(input: {
+  fromMs: number
+  toMs: number
+  labels: TopicLabelRow[]
+  uniques: { topic: string; uniques: number }[]
+}): TopicReport {
   const uniques = new Map(input.uniques.map((u) => [u.topic, u.uniques]))
-  const topics = [...tallyBy(input.labels, (r) => r.topic)].map(([topic, tally]) => ({ topic, ...tally, uniques: uniques.get(topic) ?? 0 }))
+  const topics = [...tallyBy(input.labels, (r) => r.topic)].map(([topic, tally]) => ({
+    topic,
+    ...tally,
+    uniques: uniques.get(topic) ?? 0,
+  }))
   return { ...span(input.fromMs, input.toMs), topics: topics.sort(byClicksThenName((t) => t.topic)) }
 }
 
-export type ChannelReportRow = LabelTally & { channel: string; label: string; declaredVisibility: ChannelVisibility | null }
+export type ChannelReportRow = LabelTally & {
+  channel: string
+  label: string
+  declaredVisibility: ChannelVisibility | null
+}
 export type ChannelReport = Span & { channels: ChannelReportRow[] }
 
 /**
@@ -32,7 +48,13 @@ export function buildChannelReport(input: { fromMs: number; toMs: number; labels
 }
 
 export type ContentLink = { id: string; code: string; channel: string }
-export type ContentSeriesPoint = { t: string; clicks: number; dark: number; public: number; byChannel: Record<string, number> }
+export type ContentSeriesPoint = {
+  t: string
+  clicks: number
+  dark: number
+  public: number
+  byChannel: Record<string, number>
+}
 export type ContentReport = Span & {
   interval: Interval
   totals: LabelTally & { uniques: number }
@@ -53,14 +75,24 @@ export function buildContentReport(input: {
   const byLink = tallyBy(input.labels, (r) => r.link_id)
   const channelOf = new Map(input.links.map((l) => [l.id, l.channel]))
   const channels = input.links
-    .map((l) => ({ channel: l.channel, label: findChannel(l.channel)?.label ?? l.channel, code: l.code, ...(byLink.get(l.id) ?? emptyTally()) }))
+    .map((l) => ({
+      channel: l.channel,
+      label: findChannel(l.channel)?.label ?? l.channel,
+      code: l.code,
+      ...(byLink.get(l.id) ?? emptyTally()),
+    }))
     .sort(byClicksThenName((c) => c.channel))
 
-  const series = zeroFilledSeries(input, input.series, () => ({ byChannel: {} as Record<string, number> }), (point, r) => {
-    const channel = channelOf.get(r.link_id)
-    if (channel) point.byChannel[channel] = (point.byChannel[channel] ?? 0) + r.clicks
-    return channel !== undefined
-  })
+  const series = zeroFilledSeries(
+    input,
+    input.series,
+    () => ({ byChannel: {} as Record<string, number> }),
+    (point, r) => {
+      const channel = channelOf.get(r.link_id)
+      if (channel) point.byChannel[channel] = (point.byChannel[channel] ?? 0) + r.clicks
+      return channel !== undefined
+    },
+  )
   return {
     ...span(input.fromMs, input.toMs),
     interval: input.interval,

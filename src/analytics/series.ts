@@ -28,7 +28,10 @@ export function parseRange(q: z.infer<typeof StatsQuery>, now = Date.now()) {
   if (fromMs >= toMs) throw Problem.field('from', 'must be before to')
   const interval = q.interval ?? chooseInterval(fromMs, toMs)
   if ((toMs - fromMs) / STEP_MS[interval] > MAX_BUCKETS)
-    throw Problem.field('interval', `the range has more than ${MAX_BUCKETS} ${interval}s; use a shorter range or interval=day`)
+    throw Problem.field(
+      'interval',
+      `the range has more than ${MAX_BUCKETS} ${interval}s; use a shorter range or interval=day`,
+    )
   return { fromMs, toMs, interval }
 }
 

@@ -12,31 +12,35 @@ import { countUniques, humanSeries, sumDimensions, sumLabels } from './stats-que
 export const statsRoutes: FastifyPluginAsync = async (app) => {
   const db = app.pg
 
-  app.withTypeProvider<ZodTypeProvider>().get('/links/:code/stats', {
-    config: { scope: 'stats:read' },
-    schema: {
-      tags: ['stats'],
-      summary: 'Clicks of one link, split dark vs public, by medium, app, browser, OS and device',
-      params: LinkParams,
-      querystring: StatsQuery,
-      response: { 200: LinkStatsView },
+  app.withTypeProvider<ZodTypeProvider>().get(
+    '/links/:code/stats',
+    {
+      config: { scope: 'stats:read' },
+      schema: {
+        tags: ['stats'],
+        summary: 'Clicks of one link, split dark vs public, by medium, app, browser, OS and device',
+        params: LinkParams,
+        querystring: StatsQuery,
+        response: { 200: LinkStatsView },
+      },
     },
-  }, async (request) => {
-    const { fromMs, toMs, interval } = parseRange(request.query)
-    const link = await findLinkByCode(db, request.params.code)
-    if (!link) throw Problem.notFound(`link ${request.params.code}`)
-    const range = { linkId: link.id, from: new Date(fromMs), to: new Date(toMs) }
-    const [labels, series, dimensions, uniques, imported] = await Promise.all([
-      sumLabels(db, range),
-      humanSeries(db, range, interval),
-      sumDimensions(db, range),
-      countUniques(db, range),
-      findImportedTotal(db, link.id),
-    ])
-    return {
-      ...buildLinkStats({ code: link.code, fromMs, toMs, interval, labels, series, dimensions, uniques }),
-      importedClicks: imported?.clicks ?? null,
-      importedFrom: imported?.source ?? null,
-    }
-  })
+    async (request) => {
+      const { fromMs, toMs, interval } = parseRange(request.query)
+      const link = await findLinkByCode(db, request.params.code)
+      if (!link) throw Problem.notFound(`link ${request.params.code}`)
+      const range = { linkId: link.id, from: new Date(fromMs), to: new Date(toMs) }
+      const [labels, series, dimensions, uniques, imported] = await Promise.all([
+        sumLabels(db, range),
+        humanSeries(db, range, interval),
+        sumDimensions(db, range),
+        countUniques(db, range),
+        findImportedTotal(db, link.id),
+      ])
+      return {
+        ...buildLinkStats({ code: link.code, fromMs, toMs, interval, labels, series, dimensions, uniques }),
+        importedClicks: imported?.clicks ?? null,
+        importedFrom: imported?.source ?? null,
+      }
+    },
+  )
 }

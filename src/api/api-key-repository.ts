@@ -25,7 +25,6 @@ export type NewApiKey = {
   expiresAt: Date | null
 }
 
-
 const COLUMNS = 'id, kind, name, prefix, scopes, origins, created_at, expires_at, revoked_at, last_used_at'
 
 export async function insertApiKey(db: Queryable, key: NewApiKey): Promise<ApiKeyRow> {
@@ -46,12 +45,18 @@ export async function findApiKeyByHash(db: Queryable, hash: Buffer): Promise<Api
 /** Keys whose id or display prefix is `ref` (the CLI's `keys revoke <id|prefix>`). */
 export async function findApiKeysByRef(db: Queryable, ref: string): Promise<ApiKeyRow[]> {
   const id = /^[1-9]\d{0,18}$/.test(ref) ? ref : null
-  const { rows } = await db.query(`select ${COLUMNS} from api_keys where id = $1::bigint or prefix = $2 order by id`, [id, ref])
+  const { rows } = await db.query(`select ${COLUMNS} from api_keys where id = $1::bigint or prefix = $2 order by id`, [
+    id,
+    ref,
+  ])
   return rows
 }
 
 /** Newest first; keyset pagination on id. */
-export async function listApiKeys(db: Queryable, f: { limit: number; beforeId?: string; includeRevoked: boolean }): Promise<ApiKeyRow[]> {
+export async function listApiKeys(
+  db: Queryable,
+  f: { limit: number; beforeId?: string; includeRevoked: boolean },
+): Promise<ApiKeyRow[]> {
   const { rows } = await db.query(
     `select ${COLUMNS} from api_keys
      where ($1::bigint is null or id < $1) and ($2 or revoked_at is null)

@@ -80,7 +80,8 @@ function bearerToken(request: FastifyRequest): string {
 /** `?key=pk_…`: only a publishable key may travel in a URL (it is in the page's source anyway). */
 function publishableKeyInQuery(request: FastifyRequest): string {
   const key = (request.query as { key?: unknown } | undefined)?.key
-  if (typeof key !== 'string' || key === '') throw Problem.unauthorized('send the publishable key as ?key=pk_… (or Authorization: Bearer)')
+  if (typeof key !== 'string' || key === '')
+    throw Problem.unauthorized('send the publishable key as ?key=pk_… (or Authorization: Bearer)')
   if (!key.startsWith('pk_')) throw Problem.unauthorized('only a publishable key (pk_…) may be sent in the URL')
   return key
 }
@@ -130,12 +131,16 @@ export const authPlugin = fp(
       // (never on a route that takes ?key=: a page's beacon must not act as a signed-in dashboard user).
       const server = request.server
       const session =
-        request.headers.authorization || inQuery || !server.hasDecorator('sessionKeyOf') ? undefined : await server.sessionKeyOf(request)
+        request.headers.authorization || inQuery || !server.hasDecorator('sessionKeyOf')
+          ? undefined
+          : await server.sessionKeyOf(request)
       const token = inQuery && !request.headers.authorization ? publishableKeyInQuery(request) : null
       const outcome =
-        session === undefined ? await keys.authenticate(token ?? bearerToken(request))
-        : session === null ? ({ failure: 'session' } as const)
-        : await keys.authenticateSession(session.keyRef)
+        session === undefined
+          ? await keys.authenticate(token ?? bearerToken(request))
+          : session === null
+            ? ({ failure: 'session' } as const)
+            : await keys.authenticateSession(session.keyRef)
       if ('failure' in outcome) {
         // A wrong key or session is a guess: once the client's budget is spent, everything it sends gets 429.
         failures?.count(client)
@@ -144,7 +149,9 @@ export const authPlugin = fp(
       const principal = outcome.principal
       // Publishable keys are readable in page source: they reach the widget's route and its policy only.
       if (principal.kind === 'publishable' && !request.routeOptions.config.widget)
-        throw Problem.forbidden('a publishable key can only call the share widget routes (POST /api/v1/widget/kit, POST /api/v1/beacons)')
+        throw Problem.forbidden(
+          'a publishable key can only call the share widget routes (POST /api/v1/widget/kit, POST /api/v1/beacons)',
+        )
       if (!principal.scopes.includes(scope)) throw Problem.forbidden(`this key lacks the ${scope} scope`)
       request.principal = principal
     }

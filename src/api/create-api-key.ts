@@ -22,7 +22,11 @@ const PUBLISHABLE_SCOPES: readonly Scope[] = ['shares:write']
  * Checks a key request (throws a 400 problem naming the field) and stores the new key; the secret is
  * returned here and never again. Used by POST /api/v1/keys and `umbra keys create`.
  */
-export async function createApiKey(db: Pick<Pool, 'query'>, input: ApiKeyRequest, now = Date.now()): Promise<CreatedApiKey> {
+export async function createApiKey(
+  db: Pick<Pool, 'query'>,
+  input: ApiKeyRequest,
+  now = Date.now(),
+): Promise<CreatedApiKey> {
   const name = input.name.trim()
   if (!name || name.length > 100) throw Problem.field('name', 'must be 1 to 100 characters')
   if (/[\u0000-\u001f\u007f]/.test(name)) throw Problem.field('name', 'must not contain control characters')
@@ -33,12 +37,14 @@ export async function createApiKey(db: Pick<Pool, 'query'>, input: ApiKeyRequest
   const origins: string[] = []
   for (const raw of input.origins ?? []) {
     const origin = parseKeyOrigin(raw)
-    if (!origin) throw Problem.field('origins', `"${raw.slice(0, 100)}" is not an origin such as https://www.example.com`)
+    if (!origin)
+      throw Problem.field('origins', `"${raw.slice(0, 100)}" is not an origin such as https://www.example.com`)
     if (!origins.includes(origin)) origins.push(origin)
   }
 
   if (input.kind === 'publishable') {
-    if (scopes.some((s) => !PUBLISHABLE_SCOPES.includes(s))) throw Problem.field('scopes', 'a publishable key can only have shares:write')
+    if (scopes.some((s) => !PUBLISHABLE_SCOPES.includes(s)))
+      throw Problem.field('scopes', 'a publishable key can only have shares:write')
     if (origins.length === 0) throw Problem.field('origins', 'a publishable key needs at least one allowed origin')
   } else {
     if (scopes.length === 0) throw Problem.field('scopes', 'name at least one scope')

@@ -55,7 +55,12 @@ export class FailureLimiter {
     w.failures++
     const until = w.startMs + this.windowMs
     if (w.failures >= this.max) this.block(clientKey, until, now)
-    return { limit: this.max, remaining: Math.max(0, this.max - w.failures), resetSeconds: Math.ceil((until - now) / 1000), exceeded: w.failures > this.max }
+    return {
+      limit: this.max,
+      remaining: Math.max(0, this.max - w.failures),
+      resetSeconds: Math.ceil((until - now) / 1000),
+      exceeded: w.failures > this.max,
+    }
   }
 
   /** Drops lapsed blocks, so the fast path's "anyone blocked?" check is false again once they pass. */
@@ -77,10 +82,17 @@ export class FailureLimiter {
 
 /** A 429 problem for a refused client, with Retry-After and the RateLimit-* headers. */
 export function tooManyProblem(verdict: RateVerdict, detail: string): Problem {
-  return new Problem(429, 'rate-limited', 'Too many requests', `${detail}; retry in ${verdict.resetSeconds} s`, undefined, {
-    'retry-after': String(verdict.resetSeconds),
-    'ratelimit-limit': String(verdict.limit),
-    'ratelimit-remaining': '0',
-    'ratelimit-reset': String(verdict.resetSeconds),
-  })
+  return new Problem(
+    429,
+    'rate-limited',
+    'Too many requests',
+    `${detail}; retry in ${verdict.resetSeconds} s`,
+    undefined,
+    {
+      'retry-after': String(verdict.resetSeconds),
+      'ratelimit-limit': String(verdict.limit),
+      'ratelimit-remaining': '0',
+      'ratelimit-reset': String(verdict.resetSeconds),
+    },
+  )
 }

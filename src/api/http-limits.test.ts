@@ -28,7 +28,10 @@ describe('HTTP limits', () => {
     const res = await rawRequest(`GET /api/v1/links HTTP/1.1\r\nHost: x\r\nX-Padding: ${'a'.repeat(4096)}\r\n\r\n`)
     expect(res).toMatch(/^HTTP\/1\.1 431 /)
     expect(res).toContain('content-type: application/problem+json')
-    expect(JSON.parse(res.split('\r\n\r\n')[1])).toMatchObject({ status: 431, type: 'https://umbra.dev/problems/headers-too-large' })
+    expect(JSON.parse(res.split('\r\n\r\n')[1])).toMatchObject({
+      status: 431,
+      type: 'https://umbra.dev/problems/headers-too-large',
+    })
   })
 
   it('answers a malformed request line with a 400 problem', async () => {
@@ -48,7 +51,9 @@ describe('HTTP limits', () => {
   })
 
   it('takes headers under the limit', async () => {
-    const res = await fetch(`http://127.0.0.1:${port}/api/v1/links?limit=1`, { headers: { ...auth, 'x-padding': 'a'.repeat(1000) } })
+    const res = await fetch(`http://127.0.0.1:${port}/api/v1/links?limit=1`, {
+      headers: { ...auth, 'x-padding': 'a'.repeat(1000) },
+    })
     expect(res.status).toBe(200)
   })
 })

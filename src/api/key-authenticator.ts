@@ -49,13 +49,22 @@ export function createKeyAuthenticator(opts: {
   const adminHash = opts.adminApiKey ? hashKeySecret(opts.adminApiKey) : null
   // ADMIN_API_KEY is chosen by a person, so its bare sha-256 in a dump could be tested against guesses; an HMAC
   // under a secret kept out of Postgres cannot. Rotating either one ends its sessions.
-  const adminSessionRef = adminHash ? createHmac('sha256', opts.serverSecret).update(ADMIN_SESSION_LABEL).update(adminHash).digest() : null
+  const adminSessionRef = adminHash
+    ? createHmac('sha256', opts.serverSecret).update(ADMIN_SESSION_LABEL).update(adminHash).digest()
+    : null
   const cache = new LRUCache<string, CachedKey>({
     max: opts.cacheSize,
     ttl: Math.max(1, opts.cacheTtlMs),
     fetchMethod: async (hex) => {
       const row = await findApiKeyByHash(opts.db, Buffer.from(hex, 'hex'))
-      return row ? { found: true, principal: principalOf(row), expiresAtMs: row.expires_at?.getTime() ?? null, revoked: row.revoked_at !== null } : UNKNOWN
+      return row
+        ? {
+            found: true,
+            principal: principalOf(row),
+            expiresAtMs: row.expires_at?.getTime() ?? null,
+            revoked: row.revoked_at !== null,
+          }
+        : UNKNOWN
     },
   })
 

@@ -4,7 +4,11 @@ import { parseKeyOrigin } from './key-origins.ts'
 
 describe('publishable key origins (properties)', () => {
   it('returns only http(s) origins, unchanged by a second pass, and never throws', () => {
-    const candidates = fc.oneof(fc.webUrl(), fc.webUrl().map((u) => new URL(u).origin), fc.string({ maxLength: 200 }))
+    const candidates = fc.oneof(
+      fc.webUrl(),
+      fc.webUrl().map((u) => new URL(u).origin),
+      fc.string({ maxLength: 200 }),
+    )
     fc.assert(
       fc.property(candidates, (raw) => {
         const origin = parseKeyOrigin(raw)

@@ -7,9 +7,22 @@ export const ScopeName = z.enum(SCOPES)
 export const CreateKey = z
   .strictObject({
     name: z.string().trim().min(1).max(100).describe('what the key is for, e.g. "cms"'),
-    kind: z.enum(['secret', 'publishable']).default('secret').describe('publishable (pk_…) keys are for the share widget in web pages'),
-    scopes: z.array(ScopeName).min(1).max(SCOPES.length).optional().describe('required for secret keys; publishable keys only get shares:write'),
-    origins: z.array(z.string().max(300)).min(1).max(20).optional().describe('publishable keys only: the https://host[:port] origins allowed to use it'),
+    kind: z
+      .enum(['secret', 'publishable'])
+      .default('secret')
+      .describe('publishable (pk_…) keys are for the share widget in web pages'),
+    scopes: z
+      .array(ScopeName)
+      .min(1)
+      .max(SCOPES.length)
+      .optional()
+      .describe('required for secret keys; publishable keys only get shares:write'),
+    origins: z
+      .array(z.string().max(300))
+      .min(1)
+      .max(20)
+      .optional()
+      .describe('publishable keys only: the https://host[:port] origins allowed to use it'),
     expiresAt: z.iso.datetime({ offset: true }).optional(),
   })
   .meta({
@@ -44,11 +57,18 @@ export const KeyView = z
     createdAt: z.string(),
     expiresAt: z.string().nullable(),
     revokedAt: z.string().nullable(),
-    lastUsedAt: z.string().nullable().describe('when a request made with this key last succeeded, to within KEY_USAGE_FLUSH_MS (a minute by default); null if never'),
+    lastUsedAt: z
+      .string()
+      .nullable()
+      .describe(
+        'when a request made with this key last succeeded, to within KEY_USAGE_FLUSH_MS (a minute by default); null if never',
+      ),
   })
   .meta({ examples: [KEY_EXAMPLE] })
 
-export const CreatedKey = KeyView.extend({ secret: z.string().describe('the key itself: shown this once, never again') }).meta({
+export const CreatedKey = KeyView.extend({
+  secret: z.string().describe('the key itself: shown this once, never again'),
+}).meta({
   examples: [{ ...KEY_EXAMPLE, secret: 'umb_Xk3v9QpLr2m8Hc0sV1yTnB5dWq7eJf4aGu6iKz3oP1c' }],
 })
 
@@ -57,7 +77,10 @@ export const KeyList = z.object({ items: z.array(KeyView), nextCursor: z.string(
 export const ListKeysQuery = z.strictObject({
   limit: pageLimit(50),
   cursor: z.string().max(64).optional(),
-  includeRevoked: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  includeRevoked: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
 })
 
 export const KeyParams = z.strictObject({ id: z.string().regex(/^[1-9]\d{0,18}$/, 'must be a key id such as 12') })

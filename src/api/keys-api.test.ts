@@ -6,7 +6,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildApp } from '../app.ts'
 import { runKeysCommand } from '../cli/keys-command.ts'
 import { bearer, createTestKey } from '../../test/support/api-keys.ts'
-import { auth, createScratchDatabase, eventually, requireRealDatabaseUrl, startTestApp, testConfig, type TestApp } from '../../test/support/test-app.ts'
+import {
+  auth,
+  createScratchDatabase,
+  eventually,
+  requireRealDatabaseUrl,
+  startTestApp,
+  testConfig,
+  type TestApp,
+} from '../../test/support/test-app.ts'
 import { FIRST_KEY_HINT } from './auth.ts'
 
 let t: TestApp
@@ -15,7 +23,8 @@ beforeAll(async () => {
 })
 afterAll(() => t.close())
 
-const createKey = (payload: object, headers = auth) => t.app.inject({ method: 'POST', url: '/api/v1/keys', headers, payload })
+const createKey = (payload: object, headers = auth) =>
+  t.app.inject({ method: 'POST', url: '/api/v1/keys', headers, payload })
 const listLinks = (headers: Record<string, string>) => t.app.inject({ url: '/api/v1/links?limit=1', headers })
 
 describe('API keys', () => {
@@ -24,7 +33,13 @@ describe('API keys', () => {
     expect(res.statusCode).toBe(201)
     const key = res.json()
     expect(key.secret).toMatch(/^umb_[A-Za-z0-9_-]{43}$/)
-    expect(key).toMatchObject({ kind: 'secret', name: 'cms', scopes: ['links:read', 'stats:read'], origins: [], revokedAt: null })
+    expect(key).toMatchObject({
+      kind: 'secret',
+      name: 'cms',
+      scopes: ['links:read', 'stats:read'],
+      origins: [],
+      revokedAt: null,
+    })
     expect(key.secret.startsWith(key.prefix)).toBe(true)
     expect(key.prefix).toHaveLength(12)
 
@@ -42,7 +57,11 @@ describe('API keys', () => {
   })
 
   it('makes publishable keys with normalised origins and shares:write only', async () => {
-    const res = await createKey({ name: 'widget', kind: 'publishable', origins: ['https://Blog.Example/', 'http://localhost:3000', 'https://bücher.example'] })
+    const res = await createKey({
+      name: 'widget',
+      kind: 'publishable',
+      origins: ['https://Blog.Example/', 'http://localhost:3000', 'https://bücher.example'],
+    })
     expect(res.statusCode).toBe(201)
     expect(res.json()).toMatchObject({
       kind: 'publishable',
@@ -54,14 +73,38 @@ describe('API keys', () => {
 
   it.each([
     { name: 'publishable key without origins', body: { name: 'w', kind: 'publishable' }, field: 'origins' },
-    { name: 'publishable key with links:read', body: { name: 'w', kind: 'publishable', scopes: ['links:read'], origins: ['https://a.example'] }, field: 'scopes' },
-    { name: 'origin with a path', body: { name: 'w', kind: 'publishable', origins: ['https://a.example/page'] }, field: 'origins' },
-    { name: 'wildcard origin', body: { name: 'w', kind: 'publishable', origins: ['https://*.example.com'] }, field: 'origins' },
-    { name: 'javascript: origin', body: { name: 'w', kind: 'publishable', origins: ['javascript:alert(1)'] }, field: 'origins' },
-    { name: 'secret key with origins', body: { name: 'w', scopes: ['links:read'], origins: ['https://a.example'] }, field: 'origins' },
+    {
+      name: 'publishable key with links:read',
+      body: { name: 'w', kind: 'publishable', scopes: ['links:read'], origins: ['https://a.example'] },
+      field: 'scopes',
+    },
+    {
+      name: 'origin with a path',
+      body: { name: 'w', kind: 'publishable', origins: ['https://a.example/page'] },
+      field: 'origins',
+    },
+    {
+      name: 'wildcard origin',
+      body: { name: 'w', kind: 'publishable', origins: ['https://*.example.com'] },
+      field: 'origins',
+    },
+    {
+      name: 'javascript: origin',
+      body: { name: 'w', kind: 'publishable', origins: ['javascript:alert(1)'] },
+      field: 'origins',
+    },
+    {
+      name: 'secret key with origins',
+      body: { name: 'w', scopes: ['links:read'], origins: ['https://a.example'] },
+      field: 'origins',
+    },
     { name: 'secret key without scopes', body: { name: 'w' }, field: 'scopes' },
     { name: 'unknown scope', body: { name: 'w', scopes: ['links:admin'] }, field: 'scopes.0' },
-    { name: 'expiry in the past', body: { name: 'w', scopes: ['links:read'], expiresAt: '2020-01-01T00:00:00Z' }, field: 'expiresAt' },
+    {
+      name: 'expiry in the past',
+      body: { name: 'w', scopes: ['links:read'], expiresAt: '2020-01-01T00:00:00Z' },
+      field: 'expiresAt',
+    },
   ])('refuses a $name', async ({ body, field }) => {
     const res = await createKey(body)
     expect(res.statusCode).toBe(400)
@@ -71,13 +114,19 @@ describe('API keys', () => {
   it('stops a revoked key at once on the instance that revoked it, even when cached', async () => {
     const key = await createTestKey(t.app, { scopes: ['links:read'] })
     expect((await listLinks(key.headers)).statusCode).toBe(200) // now cached
-    expect((await t.app.inject({ method: 'DELETE', url: `/api/v1/keys/${key.id}`, headers: auth })).statusCode).toBe(204)
+    expect((await t.app.inject({ method: 'DELETE', url: `/api/v1/keys/${key.id}`, headers: auth })).statusCode).toBe(
+      204,
+    )
     const after = await listLinks(key.headers)
     expect(after.statusCode).toBe(401)
     expect(after.json().detail).toBe('the API key has been revoked')
     // Revoking again is harmless; an unknown id is a 404.
-    expect((await t.app.inject({ method: 'DELETE', url: `/api/v1/keys/${key.id}`, headers: auth })).statusCode).toBe(204)
-    expect((await t.app.inject({ method: 'DELETE', url: '/api/v1/keys/987654321', headers: auth })).statusCode).toBe(404)
+    expect((await t.app.inject({ method: 'DELETE', url: `/api/v1/keys/${key.id}`, headers: auth })).statusCode).toBe(
+      204,
+    )
+    expect((await t.app.inject({ method: 'DELETE', url: '/api/v1/keys/987654321', headers: auth })).statusCode).toBe(
+      404,
+    )
   })
 
   it('stops a key revoked elsewhere within the cache TTL on another instance', async () => {
@@ -86,8 +135,13 @@ describe('API keys', () => {
       const key = await createTestKey(t.app, { scopes: ['links:read'] })
       expect((await other.app.inject({ url: '/api/v1/links?limit=1', headers: key.headers })).statusCode).toBe(200)
       const revokedAt = Date.now()
-      expect((await t.app.inject({ method: 'DELETE', url: `/api/v1/keys/${key.id}`, headers: auth })).statusCode).toBe(204)
-      await eventually(async () => (await other.app.inject({ url: '/api/v1/links?limit=1', headers: key.headers })).statusCode === 401, 3_000)
+      expect((await t.app.inject({ method: 'DELETE', url: `/api/v1/keys/${key.id}`, headers: auth })).statusCode).toBe(
+        204,
+      )
+      await eventually(
+        async () => (await other.app.inject({ url: '/api/v1/links?limit=1', headers: key.headers })).statusCode === 401,
+        3_000,
+      )
       expect(Date.now() - revokedAt).toBeLessThan(1_500)
     } finally {
       await other.close()
@@ -109,9 +163,13 @@ describe('API keys', () => {
     await t.app.inject({ method: 'DELETE', url: `/api/v1/keys/${a.id}`, headers: auth })
     const page1 = (await t.app.inject({ url: '/api/v1/keys?limit=1&includeRevoked=true', headers: auth })).json()
     expect(page1.items).toHaveLength(1)
-    const page2 = (await t.app.inject({ url: `/api/v1/keys?limit=1&includeRevoked=true&cursor=${page1.nextCursor}`, headers: auth })).json()
+    const page2 = (
+      await t.app.inject({ url: `/api/v1/keys?limit=1&includeRevoked=true&cursor=${page1.nextCursor}`, headers: auth })
+    ).json()
     expect(page2.items[0].id).not.toBe(page1.items[0].id)
-    const active = (await t.app.inject({ url: '/api/v1/keys?limit=200', headers: auth })).json().items.map((k: { id: string }) => k.id)
+    const active = (await t.app.inject({ url: '/api/v1/keys?limit=200', headers: auth }))
+      .json()
+      .items.map((k: { id: string }) => k.id)
     expect(active).toContain(b.id)
     expect(active).not.toContain(a.id)
   })
@@ -119,7 +177,9 @@ describe('API keys', () => {
 
 describe('when a key was last used', () => {
   const lastUsed = async (id: string) =>
-    (await t.app.inject({ url: '/api/v1/keys?limit=200', headers: auth })).json().items.find((k: { id: string }) => k.id === id).lastUsedAt as string | null
+    (await t.app.inject({ url: '/api/v1/keys?limit=200', headers: auth }))
+      .json()
+      .items.find((k: { id: string }) => k.id === id).lastUsedAt as string | null
 
   it('is null until a request gets through, then the time of the latest one, written within KEY_USAGE_FLUSH_MS', async () => {
     const used = await createTestKey(t.app, { scopes: ['links:read'] })
@@ -184,7 +244,10 @@ describe('first start', () => {
     const scratch = await createScratchDatabase()
     const lines: string[] = []
     const logStream = new Writable({ write: (chunk, _enc, done) => (lines.push(String(chunk)), done()) })
-    const config = testConfig({ LOG_LEVEL: 'info', ...(scratch ? { DATABASE_URL: scratch.url } : {}), ...env }, scratch ? 'postgres' : 'embedded')
+    const config = testConfig(
+      { LOG_LEVEL: 'info', ...(scratch ? { DATABASE_URL: scratch.url } : {}), ...env },
+      scratch ? 'postgres' : 'embedded',
+    )
     const app = await buildApp(config, { logStream })
     try {
       await app.ready()
@@ -209,7 +272,11 @@ describe('first start', () => {
 describe('umbra keys', () => {
   it('creates (printing the secret once), lists and revokes by prefix', async () => {
     const out: string[] = []
-    await runKeysCommand(t.app.pg, ['create', '--scope', 'links:write,stats:read', '--name', 'cli-cms', '--expires', '2099-01-01'], (l) => out.push(l))
+    await runKeysCommand(
+      t.app.pg,
+      ['create', '--scope', 'links:write,stats:read', '--name', 'cli-cms', '--expires', '2099-01-01'],
+      (l) => out.push(l),
+    )
     const secret = /secret \(shown this once, store it now\): (umb_\S+)/.exec(out.join('\n'))?.[1]
     expect(secret).toBeDefined()
     expect((await t.app.inject({ url: '/api/v1/links/x/stats', headers: bearer(secret!) })).statusCode).toBe(404)
@@ -229,21 +296,32 @@ describe('umbra keys', () => {
   // On the embedded database too: test/faults/embedded-service.test.ts runs it beside a running server.
   it('runs as ./bin/umbra keys, on the configured database', async () => {
     const umbra = (args: string[]) =>
-      promisify(execFile)('./bin/umbra', ['keys', ...args], { env: { ...process.env, DATABASE_URL: requireRealDatabaseUrl(), DATA_DIR: t.config.dataDir } })
+      promisify(execFile)('./bin/umbra', ['keys', ...args], {
+        env: { ...process.env, DATABASE_URL: requireRealDatabaseUrl(), DATA_DIR: t.config.dataDir },
+      })
     const created = await umbra(['create', '--scope', 'links:read', '--name', 'spawned'])
     const secret = /(umb_[A-Za-z0-9_-]{43})/.exec(created.stdout)?.[1]
     expect(secret).toBeDefined()
     expect((await listLinks(bearer(secret!))).statusCode).toBe(200)
-    await expect(umbra(['create', '--name', 'x', '--scope', 'nope'])).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('--scope: "nope"') })
+    await expect(umbra(['create', '--name', 'x', '--scope', 'nope'])).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('--scope: "nope"'),
+    })
   })
 
   it('creates a publishable key from --origin and refuses bad input with the reason', async () => {
     const out: string[] = []
-    await runKeysCommand(t.app.pg, ['create', '--origin', 'https://site.example', '--name', 'cli-widget'], (l) => out.push(l))
+    await runKeysCommand(t.app.pg, ['create', '--origin', 'https://site.example', '--name', 'cli-widget'], (l) =>
+      out.push(l),
+    )
     expect(out.join('\n')).toMatch(/publishable .*\[shares:write\].*origins https:\/\/site\.example/)
-    await expect(runKeysCommand(t.app.pg, ['create', '--scope', 'links:nope', '--name', 'x'])).rejects.toThrow(/--scope: "links:nope"/)
+    await expect(runKeysCommand(t.app.pg, ['create', '--scope', 'links:nope', '--name', 'x'])).rejects.toThrow(
+      /--scope: "links:nope"/,
+    )
     await expect(runKeysCommand(t.app.pg, ['create', '--scope', 'links:read'])).rejects.toThrow(/--name is required/)
-    await expect(runKeysCommand(t.app.pg, ['create', '--scope', 'links:read', '--name', 'x', '--expires', '2001-01-01'])).rejects.toThrow(/must be in the future/)
+    await expect(
+      runKeysCommand(t.app.pg, ['create', '--scope', 'links:read', '--name', 'x', '--expires', '2001-01-01']),
+    ).rejects.toThrow(/must be in the future/)
     await expect(runKeysCommand(t.app.pg, ['revoke', 'umb_nothing'])).rejects.toThrow(/no key has the id or prefix/)
   })
 })

@@ -5,7 +5,7 @@ import { decodeIdCursor, encodeIdCursor } from '../infra/id-cursor.ts'
 import { Problem, problemResponses } from '../infra/problem.ts'
 import { listApiKeys, revokeApiKey, type ApiKeyRow } from './api-key-repository.ts'
 import { createApiKey } from './create-api-key.ts'
-import { CreatedKey, CreateKey, KeyList, KeyParams, KeyView, ListKeysQuery } from './key-schemas.ts'
+import { CreatedKey, CreateKey, KeyList, KeyParams, type KeyView, ListKeysQuery } from './key-schemas.ts'
 
 export function toKeyView(row: ApiKeyRow): z.infer<typeof KeyView> {
   return {
@@ -28,50 +28,73 @@ export const keysRoutes: FastifyPluginAsync = async (app) => {
   const db = app.pg
   const log = app.log.child({ component: 'api-keys' })
 
-  api.post('/keys', {
-    config: { scope: 'keys:admin' },
-    schema: {
-      tags: ['keys'],
-      summary: 'Create an API key',
-      description: 'The `secret` is in this response only; Umbra keeps its sha-256. Publishable keys (`pk_…`) need `origins` and can only mint share kits.',
-      body: CreateKey,
-      response: { 201: CreatedKey, ...problemResponses(400) },
+  api.post(
+    '/keys',
+    {
+      config: { scope: 'keys:admin' },
+      schema: {
+        tags: ['keys'],
+        summary: 'Create an API key',
+        description:
+          'The `secret` is in this response only; Umbra keeps its sha-256. Publishable keys (`pk_…`) need `origins` and can only mint share kits.',
+        body: CreateKey,
+        response: { 201: CreatedKey, ...problemResponses(400) },
+      },
     },
-  }, async (request, reply) => {
-    const { row, secret } = await createApiKey(db, request.body)
-    log.info({ keyId: row.id, prefix: row.prefix, kind: row.kind, scopes: row.scopes, by: request.principal?.keyId }, 'api key created')
-    return reply.code(201).send({ ...toKeyView(row), secret })
-  })
+    async (request, reply) => {
+      const { row, secret } = await createApiKey(db, request.body)
+      log.info(
+        { keyId: row.id, prefix: row.prefix, kind: row.kind, scopes: row.scopes, by: request.principal?.keyId },
+        'api key created',
+      )
+      return reply.code(201).send({ ...toKeyView(row), secret })
+    },
+  )
 
-  api.get('/keys', {
-    config: { scope: 'keys:admin' },
-    schema: {
-      tags: ['keys'],
-      summary: 'List API keys, newest first (never their secrets)',
-      querystring: ListKeysQuery,
-      response: { 200: KeyList, ...problemResponses(400) },
+  api.get(
+    '/keys',
+    {
+      config: { scope: 'keys:admin' },
+      schema: {
+        tags: ['keys'],
+        summary: 'List API keys, newest first (never their secrets)',
+        querystring: ListKeysQuery,
+        response: { 200: KeyList, ...problemResponses(400) },
+      },
     },
-  }, async (request) => {
-    const { limit, cursor, includeRevoked } = request.query
-    const rows = await listApiKeys(db, { limit: limit + 1, beforeId: cursor ? decodeIdCursor(cursor) : undefined, includeRevoked })
-    const page = rows.slice(0, limit)
-    return { items: page.map(toKeyView), nextCursor: rows.length > limit ? encodeIdCursor(page[page.length - 1].id) : null }
-  })
+    async (request) => {
+      const { limit, cursor, includeRevoked } = request.query
+      const rows = await listApiKeys(db, {
+        limit: limit + 1,
+        beforeId: cursor ? decodeIdCursor(cursor) : undefined,
+        includeRevoked,
+      })
+      const page = rows.slice(0, limit)
+      return {
+        items: page.map(toKeyView),
+        nextCursor: rows.length > limit ? encodeIdCursor(page[page.length - 1].id) : null,
+      }
+    },
+  )
 
-  api.delete('/keys/:id', {
-    config: { scope: 'keys:admin' },
-    schema: {
-      tags: ['keys'],
-      summary: 'Revoke an API key',
-      description: 'Effective at once on this instance and within KEY_CACHE_TTL_MS (5 s by default) on the others.',
-      params: KeyParams,
-      response: { 204: z.null(), ...problemResponses(400, 404) },
+  api.delete(
+    '/keys/:id',
+    {
+      config: { scope: 'keys:admin' },
+      schema: {
+        tags: ['keys'],
+        summary: 'Revoke an API key',
+        description: 'Effective at once on this instance and within KEY_CACHE_TTL_MS (5 s by default) on the others.',
+        params: KeyParams,
+        response: { 204: z.null(), ...problemResponses(400, 404) },
+      },
     },
-  }, async (request, reply) => {
-    const row = await revokeApiKey(db, request.params.id)
-    if (!row) throw Problem.notFound(`key ${request.params.id}`)
-    app.apiKeys.forget(row.id)
-    log.info({ keyId: row.id, prefix: row.prefix, by: request.principal?.keyId }, 'api key revoked')
-    return reply.code(204).send(null)
-  })
+    async (request, reply) => {
+      const row = await revokeApiKey(db, request.params.id)
+      if (!row) throw Problem.notFound(`key ${request.params.id}`)
+      app.apiKeys.forget(row.id)
+      log.info({ keyId: row.id, prefix: row.prefix, by: request.principal?.keyId }, 'api key revoked')
+      return reply.code(204).send(null)
+    },
+  )
 }

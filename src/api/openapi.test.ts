@@ -10,7 +10,11 @@ type Operation = {
   requestBody?: { content: Record<string, Media> }
   responses: Record<string, { content?: Record<string, Media> }>
 }
-type Document = { openapi: string; paths: Record<string, Record<string, Operation>>; components: { schemas: Record<string, unknown> } }
+type Document = {
+  openapi: string
+  paths: Record<string, Record<string, Operation>>
+  components: { schemas: Record<string, unknown> }
+}
 
 let t: TestApp
 let doc: Document
@@ -21,9 +25,13 @@ beforeAll(async () => {
 afterAll(() => t.close())
 
 const operations = () =>
-  Object.entries(doc.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, op]) => ({ name: `${method.toUpperCase()} ${path}`, op })))
-const hasExample = (m: Media | undefined) => m !== undefined && (m.example !== undefined || m.examples !== undefined || !!m.schema.examples?.length)
-const isProblem = (r: Operation['responses'][string] | undefined) => r?.content?.['application/problem+json']?.schema?.$ref === '#/components/schemas/Problem'
+  Object.entries(doc.paths).flatMap(([path, methods]) =>
+    Object.entries(methods).map(([method, op]) => ({ name: `${method.toUpperCase()} ${path}`, op })),
+  )
+const hasExample = (m: Media | undefined) =>
+  m !== undefined && (m.example !== undefined || m.examples !== undefined || !!m.schema.examples?.length)
+const isProblem = (r: Operation['responses'][string] | undefined) =>
+  r?.content?.['application/problem+json']?.schema?.$ref === '#/components/schemas/Problem'
 // Routes owned elsewhere that have not added examples yet; listed so the gap is visible, not hidden.
 const EXAMPLES_PENDING = new Set<string>([])
 
@@ -33,12 +41,18 @@ describe('OpenAPI document', () => {
     expect(doc.components.schemas.Problem).toBeDefined()
     const documented = new Set(operations().map((o) => o.name.replace(/\{(\w+)\}/g, ':$1')))
     // HEAD mirrors GET; an OPTIONS route is a CORS preflight, not an operation.
-    const served = t.app.routeScopes.filter((r) => r.url.startsWith('/api/') && r.method !== 'HEAD' && r.method !== 'OPTIONS').map((r) => `${r.method} ${r.url}`)
+    const served = t.app.routeScopes
+      .filter((r) => r.url.startsWith('/api/') && r.method !== 'HEAD' && r.method !== 'OPTIONS')
+      .map((r) => `${r.method} ${r.url}`)
     expect(served.filter((r) => !documented.has(r))).toEqual([])
   })
 
   it('gives every operation a summary and a tag', () => {
-    expect(operations().filter(({ op }) => !op.summary || !op.tags?.length).map((o) => o.name)).toEqual([])
+    expect(
+      operations()
+        .filter(({ op }) => !op.summary || !op.tags?.length)
+        .map((o) => o.name),
+    ).toEqual([])
   })
 
   it('documents the problems each operation can answer as application/problem+json', () => {
@@ -61,7 +75,12 @@ describe('OpenAPI document', () => {
       }
       const body = op.requestBody?.content['application/json']
       if (body && !hasExample(body)) missing.push(`${name} request body`)
-      if (!/^(POST|GET|PATCH) \/api\/v1\/(keys|links)(\/\{\w+\})?$/.test(name) || name === 'GET /api/v1/keys' || name === 'GET /api/v1/links') continue
+      if (
+        !/^(POST|GET|PATCH) \/api\/v1\/(keys|links)(\/\{\w+\})?$/.test(name) ||
+        name === 'GET /api/v1/keys' ||
+        name === 'GET /api/v1/links'
+      )
+        continue
       const ok = Object.entries(op.responses).find(([status]) => status.startsWith('2'))
       if (!hasExample(ok?.[1].content?.['application/json'])) missing.push(`${name} response`)
     }

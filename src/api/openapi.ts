@@ -75,7 +75,11 @@ export const openApiPlugin = fp(
             'Short links that measure dark social. Every call takes `Authorization: Bearer <key>`; each route names the scope it needs. ' +
             'Errors are `application/problem+json`. Reads and writes are rate-limited per key (`RateLimit-*` headers; `429` with `Retry-After`).',
         },
-        components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'an API key: umb_… (or pk_… for the share widget)' } } },
+        components: {
+          securitySchemes: {
+            bearer: { type: 'http', scheme: 'bearer', description: 'an API key: umb_… (or pk_… for the share widget)' },
+          },
+        },
         security: [{ bearer: [] }],
       },
       transform,

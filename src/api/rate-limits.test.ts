@@ -29,7 +29,13 @@ beforeAll(async () => {
 afterAll(() => t.close())
 
 const read = (key: TestKey) => t.app.inject({ url: '/api/v1/links?limit=1', headers: key.headers })
-const write = (key: TestKey) => t.app.inject({ method: 'POST', url: '/api/v1/links', headers: key.headers, payload: { url: 'https://example.com/rl' } })
+const write = (key: TestKey) =>
+  t.app.inject({
+    method: 'POST',
+    url: '/api/v1/links',
+    headers: key.headers,
+    payload: { url: 'https://example.com/rl' },
+  })
 const nextWindow = () => new Promise((r) => setTimeout(r, WINDOW_MS + 50))
 
 function expectRefused(res: Awaited<ReturnType<typeof read>>, limit: number) {
@@ -54,7 +60,11 @@ describe('API rate limits (per key)', () => {
     const refused = await read(keyA)
     expectRefused(refused, 3)
     expect(refused.headers['content-type']).toContain('application/problem+json')
-    expect(refused.json()).toMatchObject({ status: 429, type: 'https://umbra.dev/problems/rate-limited', title: 'Too many requests' })
+    expect(refused.json()).toMatchObject({
+      status: 429,
+      type: 'https://umbra.dev/problems/rate-limited',
+      title: 'Too many requests',
+    })
 
     expect((await read(keyB)).statusCode).toBe(200) // another key has its own budget
     expect((await write(keyA)).statusCode).toBe(201) // writes have their own budget
@@ -66,21 +76,31 @@ describe('API rate limits (per key)', () => {
     await nextWindow()
     const created = await write(keyA)
     expect(created.statusCode).toBe(201)
-    const patch = await t.app.inject({ method: 'PATCH', url: `/api/v1/links/${created.json().code}`, headers: keyA.headers, payload: { title: 't' } })
+    const patch = await t.app.inject({
+      method: 'PATCH',
+      url: `/api/v1/links/${created.json().code}`,
+      headers: keyA.headers,
+      payload: { title: 't' },
+    })
     expect(patch.statusCode).toBe(200)
-    expectRefused(await t.app.inject({ method: 'DELETE', url: `/api/v1/links/${created.json().code}`, headers: keyA.headers }), 2)
+    expectRefused(
+      await t.app.inject({ method: 'DELETE', url: `/api/v1/links/${created.json().code}`, headers: keyA.headers }),
+      2,
+    )
   })
 
   it('limits the bootstrap admin key like any other', async () => {
     await nextWindow()
-    for (let i = 0; i < 3; i++) expect((await t.app.inject({ url: '/api/v1/keys', headers: auth })).statusCode).toBe(200)
+    for (let i = 0; i < 3; i++)
+      expect((await t.app.inject({ url: '/api/v1/keys', headers: auth })).statusCode).toBe(200)
     expectRefused(await t.app.inject({ url: '/api/v1/keys', headers: auth }), 3)
   })
 })
 
 describe('failed API keys (per client IP)', () => {
   const wrong = { authorization: `Bearer umb_${'B'.repeat(43)}` }
-  const attempt = (headers: Record<string, string>, ip: string) => t.app.inject({ url: '/api/v1/links', headers, remoteAddress: ip })
+  const attempt = (headers: Record<string, string>, ip: string) =>
+    t.app.inject({ url: '/api/v1/links', headers, remoteAddress: ip })
 
   it('once a client has spent its budget, every authentication from it gets 429, the right key too, until the window passes', async () => {
     await nextWindow()
@@ -109,7 +129,11 @@ describe('failed API keys (per client IP)', () => {
   it('counts the client behind the proxy: addresses prepended to X-Forwarded-For do not make a new client', async () => {
     await nextWindow()
     const viaProxy = (headers: Record<string, string>, i: number) =>
-      t.app.inject({ url: '/api/v1/links', headers: { ...headers, 'x-forwarded-for': `10.${i}.0.1, 198.51.100.${i}, 192.0.2.47` }, remoteAddress: '10.0.0.2' })
+      t.app.inject({
+        url: '/api/v1/links',
+        headers: { ...headers, 'x-forwarded-for': `10.${i}.0.1, 198.51.100.${i}, 192.0.2.47` },
+        remoteAddress: '10.0.0.2',
+      })
     for (let i = 0; i < 3; i++) expect((await viaProxy(wrong, i)).statusCode).toBe(401)
     expectRefused(await viaProxy(keyA.headers, 9), 3)
     expectRefused(await attempt(keyA.headers, '192.0.2.47'), 3) // the same client reaching us directly
@@ -158,7 +182,14 @@ describe('redirect pages', () => {
 
   it('refuses a client past its 404/410 budget every code, live ones too, without a lookup, until the window passes', async () => {
     await nextWindow()
-    const live = (await t.app.inject({ method: 'POST', url: '/api/v1/links', headers: auth, payload: { url: 'https://example.com/hot' } })).json()
+    const live = (
+      await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/links',
+        headers: auth,
+        payload: { url: 'https://example.com/hot' },
+      })
+    ).json()
     const from = (path: string, ip: string) => t.app.inject({ url: path, remoteAddress: ip })
     expect((await from(`/${live.code}`, '203.0.113.50')).statusCode).toBe(302)
     for (let i = 0; i < 3; i++) expect((await from(`/nope-${i}`, '203.0.113.50')).statusCode).toBe(404)

@@ -6,7 +6,7 @@ import type { Config } from '../config.ts'
 import { Problem } from '../infra/problem.ts'
 import { FailureLimiter } from './failure-limiter.ts'
 
-export { type RateVerdict } from './failure-limiter.ts'
+export type { RateVerdict } from './failure-limiter.ts'
 
 /**
  * How a route is rate-limited, set in its config: `{ scope: 'shares:write', limit: 'ip-widget' }`.
@@ -75,7 +75,8 @@ export const rateLimitsPlugin = fp(
 
     // Runs before @fastify/rate-limit's own onRoute hook (registered below), which reads config.rateLimit.
     app.addHook('onRoute', (route) => {
-      const policy = route.config?.limit ?? (route.config?.scope ? (isRead(route.method) ? 'key-read' : 'key-write') : 'none')
+      const policy =
+        route.config?.limit ?? (route.config?.scope ? (isRead(route.method) ? 'key-read' : 'key-write') : 'none')
       if (policy === 'none' || route.config?.rateLimit !== undefined) return
       route.config = { ...route.config, rateLimit: policies[policy] }
     })
@@ -85,7 +86,12 @@ export const rateLimitsPlugin = fp(
       enableDraftSpec: true,
       store: SharedWindowStore,
       errorResponseBuilder: (_request, context) =>
-        new Problem(429, 'rate-limited', 'Too many requests', `at most ${context.max} requests per ${timeWindow / 1000} s; retry in ${context.after}`),
+        new Problem(
+          429,
+          'rate-limited',
+          'Too many requests',
+          `at most ${context.max} requests per ${timeWindow / 1000} s; retry in ${context.after}`,
+        ),
     })
 
     // Misses (unknown codes, wrong keys) share one budget size, counted apart: a typo in a key must not block links.

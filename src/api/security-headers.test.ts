@@ -6,14 +6,22 @@ let live: string
 let gone: string
 beforeAll(async () => {
   t = await startTestApp()
-  const create = async (url: string) => (await t.app.inject({ method: 'POST', url: '/api/v1/links', headers: auth, payload: { url } })).json().code as string
+  const create = async (url: string) =>
+    (await t.app.inject({ method: 'POST', url: '/api/v1/links', headers: auth, payload: { url } })).json()
+      .code as string
   live = await create('https://example.com/live')
   gone = await create('https://example.com/gone')
   await t.app.inject({ method: 'DELETE', url: `/api/v1/links/${gone}`, headers: auth })
 })
 afterAll(() => t.close())
 
-const HELMET = ['content-security-policy', 'x-content-type-options', 'x-frame-options', 'referrer-policy', 'cross-origin-opener-policy']
+const HELMET = [
+  'content-security-policy',
+  'x-content-type-options',
+  'x-frame-options',
+  'referrer-policy',
+  'cross-origin-opener-policy',
+]
 
 describe('security headers', () => {
   it.each([
@@ -36,7 +44,10 @@ describe('security headers', () => {
   })
 
   it('grants CORS nowhere on the API outside the widget route', async () => {
-    const res = await t.app.inject({ url: '/api/v1/links?limit=1', headers: { ...auth, origin: 'https://evil.example' } })
+    const res = await t.app.inject({
+      url: '/api/v1/links?limit=1',
+      headers: { ...auth, origin: 'https://evil.example' },
+    })
     expect(res.statusCode).toBe(200)
     expect(res.headers['access-control-allow-origin']).toBeUndefined()
     const preflight = await t.app.inject({

@@ -6,7 +6,8 @@ import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 
 const UMBRA = fileURLToPath(new URL('../../bin/umbra', import.meta.url))
-const CHROME = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/122.0.0.0 Safari/537.36'
+const CHROME =
+  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/122.0.0.0 Safari/537.36'
 
 type Run = { code: number | null; stdout: string; stderr: string }
 
@@ -24,7 +25,11 @@ function umbra(args: string[], stdin: string, env: Record<string, string> = {}):
   })
 }
 
-const lines = (text: string) => text.split('\n').filter(Boolean).map((line) => JSON.parse(line))
+const lines = (text: string) =>
+  text
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line))
 
 describe('umbra classify', () => {
   it('answers one JSON line per input line, in order', async () => {
@@ -38,7 +43,13 @@ describe('umbra classify', () => {
     expect(run).toMatchObject({ code: 0, stderr: '' })
     expect(lines(run.stdout)).toEqual([
       { kind: 'preview', medium: null, app: 'whatsapp', visibility: null, reason: 'WhatsApp link-preview fetch' },
-      { kind: 'human', medium: 'email', app: 'gmail', visibility: 'dark', reason: 'referrer mail.google.com is webmail' },
+      {
+        kind: 'human',
+        medium: 'email',
+        app: 'gmail',
+        visibility: 'dark',
+        reason: 'referrer mail.google.com is webmail',
+      },
       { kind: 'human', medium: 'in_app', app: 'instagram', visibility: 'dark', reason: 'Instagram in-app browser' },
       { kind: 'bot', medium: null, app: null, visibility: null, reason: expect.stringMatching(/^automated client/) },
     ])
@@ -56,18 +67,32 @@ describe('umbra classify', () => {
 
   it('skips blank lines and accepts a missing referrer', async () => {
     const run = await umbra(['classify'], `\n{"ua":"${CHROME}"}\n\n`)
-    expect(lines(run.stdout)).toEqual([{ kind: 'human', medium: 'direct', app: null, visibility: 'dark', reason: 'no referrer' }])
+    expect(lines(run.stdout)).toEqual([
+      { kind: 'human', medium: 'direct', app: null, visibility: 'dark', reason: 'no referrer' },
+    ])
   })
 
   it('takes our own host from PUBLIC_URL', async () => {
-    const run = await umbra(['classify'], `{"ua":"${CHROME}","referrer":"https://sho.rt/abc"}\n`, { PUBLIC_URL: 'https://sho.rt' })
-    expect(lines(run.stdout)).toEqual([{ kind: 'human', medium: 'internal', app: null, visibility: 'public', reason: 'referrer sho.rt is our own host' }])
+    const run = await umbra(['classify'], `{"ua":"${CHROME}","referrer":"https://sho.rt/abc"}\n`, {
+      PUBLIC_URL: 'https://sho.rt',
+    })
+    expect(lines(run.stdout)).toEqual([
+      { kind: 'human', medium: 'internal', app: null, visibility: 'public', reason: 'referrer sho.rt is our own host' },
+    ])
   })
 
   it('adds the entries of CLASSIFIER_EXTRA to the rules', async () => {
     const extra = join(mkdtempSync(join(tmpdir(), 'umbra-cli-')), 'extra.json')
-    writeFileSync(extra, JSON.stringify({ inAppBrowsers: [{ token: 'AcmeApp', app: 'acme' }], referrerHosts: [{ host: 'hub.example.com', medium: 'messaging', app: 'hub' }] }))
-    const input = [{ ua: `${CHROME} AcmeApp/3.2` }, { ua: CHROME, referrer: 'https://hub.example.com/c/1' }].map((c) => JSON.stringify(c)).join('\n')
+    writeFileSync(
+      extra,
+      JSON.stringify({
+        inAppBrowsers: [{ token: 'AcmeApp', app: 'acme' }],
+        referrerHosts: [{ host: 'hub.example.com', medium: 'messaging', app: 'hub' }],
+      }),
+    )
+    const input = [{ ua: `${CHROME} AcmeApp/3.2` }, { ua: CHROME, referrer: 'https://hub.example.com/c/1' }]
+      .map((c) => JSON.stringify(c))
+      .join('\n')
     const run = await umbra(['classify'], `${input}\n`, { CLASSIFIER_EXTRA: extra })
     expect(run).toMatchObject({ code: 0, stderr: '' })
     expect(lines(run.stdout)).toMatchObject([

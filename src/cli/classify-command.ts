@@ -2,7 +2,11 @@ import { once } from 'node:events'
 import { createInterface } from 'node:readline'
 import type { Readable, Writable } from 'node:stream'
 import type { ClickInput } from '../clicks/classify/classification.ts'
-import { classifyContextFor, createClickClassifier, type ClickClassifier } from '../clicks/classify/create-click-classifier.ts'
+import {
+  classifyContextFor,
+  createClickClassifier,
+  type ClickClassifier,
+} from '../clicks/classify/create-click-classifier.ts'
 import { loadConfig } from '../config.ts'
 
 export const USAGE = `usage: umbra classify < clicks.jsonl > labels.jsonl
@@ -51,7 +55,8 @@ export function parseClickLine(line: string): ClickInput | string {
   } catch (error) {
     return `not JSON (${(error as Error).message})`
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'expected an object {"ua", "referrer", "headers"?}'
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    return 'expected an object {"ua", "referrer", "headers"?}'
   const { ua, referrer, headers } = value as Record<string, unknown>
   if (typeof ua !== 'string') return '"ua" must be a string'
   if (referrer !== undefined && referrer !== null && typeof referrer !== 'string') return '"referrer" must be a string'

@@ -19,10 +19,15 @@ type Print = (line: string) => void
 
 function parseScopes(raw: string | undefined): Scope[] {
   if (!raw) return []
-  return raw.split(',').map((s) => s.trim()).filter(Boolean).map((s) => {
-    if (!(SCOPES as readonly string[]).includes(s)) throw new Error(`--scope: "${s}" is not one of ${SCOPES.join(', ')}`)
-    return s as Scope
-  })
+  return raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((s) => {
+      if (!(SCOPES as readonly string[]).includes(s))
+        throw new Error(`--scope: "${s}" is not one of ${SCOPES.join(', ')}`)
+      return s as Scope
+    })
 }
 
 const describeKey = (k: ApiKeyRow) =>
@@ -35,12 +40,19 @@ const describeKey = (k: ApiKeyRow) =>
     k.origins.length ? `origins ${k.origins.join(' ')}` : '',
     k.expires_at ? `expires ${k.expires_at.toISOString()}` : '',
     k.last_used_at ? `last used ${k.last_used_at.toISOString()}` : 'never used',
-  ].filter(Boolean).join('  ')
+  ]
+    .filter(Boolean)
+    .join('  ')
 
 async function create(db: Pick<Pool, 'query'>, argv: string[], print: Print) {
   const { values } = parseArgs({
     args: argv,
-    options: { scope: { type: 'string' }, name: { type: 'string' }, expires: { type: 'string' }, origin: { type: 'string', multiple: true } },
+    options: {
+      scope: { type: 'string' },
+      name: { type: 'string' },
+      expires: { type: 'string' },
+      origin: { type: 'string', multiple: true },
+    },
   })
   if (!values.name) throw new Error('--name is required (what the key is for, e.g. cms)')
   const origins = values.origin ?? []

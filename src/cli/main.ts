@@ -5,9 +5,18 @@ type CommandModule = { default: (argv: string[]) => Promise<void> | void }
 const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandModule> }> = {
   serve: { summary: 'start the server (as npm start)', load: () => import('./serve-command.ts') },
   migrate: { summary: 'apply pending database migrations', load: () => import('./migrate-command.ts') },
-  classify: { summary: 'label JSONL clicks from stdin, one JSON line out per line in', load: () => import('./classify-command.ts') },
-  reclassify: { summary: 'relabel stored clicks with the current rules', load: () => import('./reclassify-command.ts') },
-  keys: { summary: 'create, list and revoke API keys (the secret is printed once)', load: () => import('./keys-command.ts') },
+  classify: {
+    summary: 'label JSONL clicks from stdin, one JSON line out per line in',
+    load: () => import('./classify-command.ts'),
+  },
+  reclassify: {
+    summary: 'relabel stored clicks with the current rules',
+    load: () => import('./reclassify-command.ts'),
+  },
+  keys: {
+    summary: 'create, list and revoke API keys (the secret is printed once)',
+    load: () => import('./keys-command.ts'),
+  },
   import: {
     summary: 'import links from a Bitly, Shlink, YOURLS or Kutt export, or a CSV',
     load: () => import('./import-command.ts'),

@@ -21,7 +21,10 @@ export function parseSince(value: string | undefined, now = Date.now()): Date {
 }
 
 export default async function reclassify(argv: string[]) {
-  const { values } = parseArgs({ args: argv, options: { since: { type: 'string' }, batch: { type: 'string' }, help: { type: 'boolean' } } })
+  const { values } = parseArgs({
+    args: argv,
+    options: { since: { type: 'string' }, batch: { type: 'string' }, help: { type: 'boolean' } },
+  })
   if (values.help) return console.log(USAGE)
   const since = parseSince(values.since)
   const batchSize = values.batch ? Number(values.batch) : 5_000
@@ -33,12 +36,19 @@ export default async function reclassify(argv: string[]) {
     await runMigrations(pool)
     const classifier = createClickClassifier(classifyContextFor(config))
     const classify = (c: { user_agent: string | null; referrer: string | null; requested_with: string | null }) =>
-      classifier({ ua: c.user_agent ?? '', referrer: c.referrer ?? '', headers: c.requested_with ? { 'x-requested-with': c.requested_with } : undefined })
+      classifier({
+        ua: c.user_agent ?? '',
+        referrer: c.referrer ?? '',
+        headers: c.requested_with ? { 'x-requested-with': c.requested_with } : undefined,
+      })
     const started = Date.now()
     const result = await reclassifyClicks(pool, classify, {
       since,
       batchSize,
-      onBatch: (p) => process.stderr.write(`\r${p.verdicts} verdicts checked, ${p.relabelled} relabelled; ${p.changed} clicks moved over ${p.days} days`),
+      onBatch: (p) =>
+        process.stderr.write(
+          `\r${p.verdicts} verdicts checked, ${p.relabelled} relabelled; ${p.changed} clicks moved over ${p.days} days`,
+        ),
     })
     process.stderr.write('\n')
     console.log(JSON.stringify({ since: since.toISOString(), ...result, seconds: (Date.now() - started) / 1000 }))

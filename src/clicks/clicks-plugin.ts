@@ -29,7 +29,8 @@ export const clicksPlugin = fp(
     const log = app.log.child({ component: 'clicks' })
     const minter = await createClickIdMinter(pool)
     const visitors = createVisitorHasher(loadServerSecret(config))
-    const ensurePartitions = () => pool.query(ENSURE_PARTITIONS).catch((err) => log.warn({ err }, 'could not add monthly click partitions'))
+    const ensurePartitions = () =>
+      pool.query(ENSURE_PARTITIONS).catch((err) => log.warn({ err }, 'could not add monthly click partitions'))
     await ensurePartitions()
     const partitionTimer = setInterval(() => void ensurePartitions(), PARTITION_CHECK_MS).unref()
     let metrics: ReturnType<typeof registerClickMetrics> | undefined
@@ -60,7 +61,13 @@ export const clicksPlugin = fp(
       const spooledBatches = writer.spooledBatches()
       return {
         ready: s.backlog < config.clickWriter.bufferMax && spooledBatches === 0,
-        report: { backlog: s.backlog, onDisk: s.spooled, spooledBatches, written: s.written, databaseHealthy: s.databaseHealthy },
+        report: {
+          backlog: s.backlog,
+          onDisk: s.spooled,
+          spooledBatches,
+          written: s.written,
+          databaseHealthy: s.databaseHealthy,
+        },
       }
     })
 

@@ -19,7 +19,11 @@ const VECTORS: [key: string, message: string, digest: string][] = [
   ['000102030405060708090a0b0c0d0e0f', '0001020304050607', '6224939a79f5f593'],
   ['000102030405060708090a0b0c0d0e0f', '000102030405060708090a0b0c0d0e', 'e545be4961ca29a1'],
   ['000102030405060708090a0b0c0d0e0f', '000102030405060708090a0b0c0d0e0f10111213141516', 'c8ce5ccd8c030ca8'],
-  ['5c0ff33e00112233445566778899aabb', Buffer.from('Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X)\n203.0.113.7').toString('hex'), '389599912630b9e3'],
+  [
+    '5c0ff33e00112233445566778899aabb',
+    Buffer.from('Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X)\n203.0.113.7').toString('hex'),
+    '389599912630b9e3',
+  ],
   ['5c0ff33e00112233445566778899aabb', '436166e9205541' + '0a' + '3a3a31', '260491dbade2da2e'], // "Café UA\n::1" in Latin-1
 ]
 

@@ -19,7 +19,10 @@ const PAGE_CSP =
 
 // The dashboard is a client of the API's keys: it knows them through the auth plugin's decorators only.
 type Principal = NonNullable<FastifyRequest['principal']>
-type AuthFailure = Extract<Awaited<ReturnType<FastifyInstance['apiKeys']['authenticate']>>, { failure: unknown }>['failure']
+type AuthFailure = Extract<
+  Awaited<ReturnType<FastifyInstance['apiKeys']['authenticate']>>,
+  { failure: unknown }
+>['failure']
 
 const FAILURES: Record<AuthFailure, string> = {
   unknown: 'that API key is not valid',
@@ -84,60 +87,99 @@ export const dashboardRoutes: FastifyPluginAsync<DashboardRoutesOptions> = async
     const forged = forgeableWriteProblem(request)
     if (forged) throw Problem.forbidden(forged)
   }
-  const noStore = { onRequest: guard, onSend: async (_req: FastifyRequest, reply: FastifyReply) => void reply.header('cache-control', 'no-store') }
+  const noStore = {
+    onRequest: guard,
+    onSend: async (_req: FastifyRequest, reply: FastifyReply) => void reply.header('cache-control', 'no-store'),
+  }
 
-  api.post('/dashboard/session', {
-    ...noStore,
-    config: { rateLimit: { max: signInLimit.max, timeWindow: signInLimit.windowMs, keyGenerator: (r: FastifyRequest) => `sign-in:${failures.clientOf(r.ip)}` } },
-    schema: { tags: ['dashboard'], summary: 'Sign in to the dashboard with an API key (sets the session cookie)', body: SignIn, response: { 201: SessionView, ...problemResponses(401, 403, 429) } },
-  }, async (request, reply) => {
-    const client = failures.refuseSpent(request)
-    const outcome = await authenticator.authenticate(request.body.key)
-    if ('failure' in outcome) {
-      failures.count(client)
-      throw Problem.unauthorized(FAILURES[outcome.failure])
-    }
-    const { principal } = outcome
-    if (principal.kind === 'publishable')
-      throw Problem.forbidden('publishable keys (pk_…) only mint share kits from web pages; sign in with a secret key (umb_…)')
-    const previous = request.cookies[cookieName]
-    if (previous) await sessions.close(previous)
-    const opened = await sessions.open({ keyId: principal.keyId, keyRef: authenticator.sessionRefOf(request.body.key) })
-    reply.setCookie(cookieName, opened.token, { ...cookieOptions, expires: opened.expiresAt })
-    return reply.code(201).send(sessionView(principal, opened.expiresAt))
-  })
+  api.post(
+    '/dashboard/session',
+    {
+      ...noStore,
+      config: {
+        rateLimit: {
+          max: signInLimit.max,
+          timeWindow: signInLimit.windowMs,
+          keyGenerator: (r: FastifyRequest) => `sign-in:${failures.clientOf(r.ip)}`,
+        },
+      },
+      schema: {
+        tags: ['dashboard'],
+        summary: 'Sign in to the dashboard with an API key (sets the session cookie)',
+        body: SignIn,
+        response: { 201: SessionView, ...problemResponses(401, 403, 429) },
+      },
+    },
+    async (request, reply) => {
+      const client = failures.refuseSpent(request)
+      const outcome = await authenticator.authenticate(request.body.key)
+      if ('failure' in outcome) {
+        failures.count(client)
+        throw Problem.unauthorized(FAILURES[outcome.failure])
+      }
+      const { principal } = outcome
+      if (principal.kind === 'publishable')
+        throw Problem.forbidden(
+          'publishable keys (pk_…) only mint share kits from web pages; sign in with a secret key (umb_…)',
+        )
+      const previous = request.cookies[cookieName]
+      if (previous) await sessions.close(previous)
+      const opened = await sessions.open({
+        keyId: principal.keyId,
+        keyRef: authenticator.sessionRefOf(request.body.key),
+      })
+      reply.setCookie(cookieName, opened.token, { ...cookieOptions, expires: opened.expiresAt })
+      return reply.code(201).send(sessionView(principal, opened.expiresAt))
+    },
+  )
 
-  api.get('/dashboard/session', {
-    ...noStore,
-    schema: { tags: ['dashboard'], summary: 'Who is signed in to the dashboard', response: { 200: SessionView, ...problemResponses(401, 429) } },
-  }, async (request, reply) => {
-    const token = request.cookies[cookieName]
-    if (!token) throw Problem.unauthorized('not signed in')
-    const client = failures.refuseSpent(request)
-    const session = await sessions.resolve(token)
-    if (!session) {
-      failures.count(client)
-      throw Problem.unauthorized('not signed in')
-    }
-    const outcome = await authenticator.authenticateSession(session.keyRef)
-    if ('failure' in outcome) {
-      failures.count(client)
-      await sessions.close(token!)
+  api.get(
+    '/dashboard/session',
+    {
+      ...noStore,
+      schema: {
+        tags: ['dashboard'],
+        summary: 'Who is signed in to the dashboard',
+        response: { 200: SessionView, ...problemResponses(401, 429) },
+      },
+    },
+    async (request, reply) => {
+      const token = request.cookies[cookieName]
+      if (!token) throw Problem.unauthorized('not signed in')
+      const client = failures.refuseSpent(request)
+      const session = await sessions.resolve(token)
+      if (!session) {
+        failures.count(client)
+        throw Problem.unauthorized('not signed in')
+      }
+      const outcome = await authenticator.authenticateSession(session.keyRef)
+      if ('failure' in outcome) {
+        failures.count(client)
+        await sessions.close(token!)
+        reply.clearCookie(cookieName, cookieOptions)
+        throw Problem.unauthorized(`${FAILURES[outcome.failure]}; sign in again`)
+      }
+      return sessionView(outcome.principal, session.expiresAt)
+    },
+  )
+
+  api.delete(
+    '/dashboard/session',
+    {
+      ...noStore,
+      schema: {
+        tags: ['dashboard'],
+        summary: 'Sign out of the dashboard',
+        response: { 204: z.null(), ...problemResponses(403) },
+      },
+    },
+    async (request, reply) => {
+      const token = request.cookies[cookieName]
+      if (token) await sessions.close(token)
       reply.clearCookie(cookieName, cookieOptions)
-      throw Problem.unauthorized(`${FAILURES[outcome.failure]}; sign in again`)
-    }
-    return sessionView(outcome.principal, session.expiresAt)
-  })
-
-  api.delete('/dashboard/session', {
-    ...noStore,
-    schema: { tags: ['dashboard'], summary: 'Sign out of the dashboard', response: { 204: z.null(), ...problemResponses(403) } },
-  }, async (request, reply) => {
-    const token = request.cookies[cookieName]
-    if (token) await sessions.close(token)
-    reply.clearCookie(cookieName, cookieOptions)
-    return reply.code(204).send(null)
-  })
+      return reply.code(204).send(null)
+    },
+  )
 }
 
 function sessionView(principal: Principal, expiresAt: Date): z.infer<typeof SessionView> {

@@ -21,7 +21,10 @@ declare module 'fastify' {
 export const dashboardSessionsPlugin = fp(
   async (app, { publicUrl, ttlMs = DEFAULT_SESSION_TTL_MS }: { publicUrl: string; ttlMs?: number }) => {
     await app.register(fastifyCookie)
-    app.decorate('dashboardSessions', { ...createDashboardSessions({ db: app.pg, ttlMs }), cookie: sessionCookie(publicUrl) })
+    app.decorate('dashboardSessions', {
+      ...createDashboardSessions({ db: app.pg, ttlMs }),
+      cookie: sessionCookie(publicUrl),
+    })
     // The auth plugin (registered after) takes a session cookie as the key it was opened with.
     app.decorate('sessionKeyOf', sessionKeyOf)
   },

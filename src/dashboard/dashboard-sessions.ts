@@ -1,7 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto'
 import type { Queryable } from '../infra/pool.ts'
 
-
 /** The key a session was made from: its id, and the reference the authenticator made of it (sessionRefOf). */
 export type SessionKey = { keyId: string; keyRef: Buffer }
 
@@ -31,7 +30,10 @@ export function createDashboardSessions(opts: { db: Queryable; ttlMs: number; no
       const expiresAt = new Date(now() + ttlMs)
       await db.query('delete from dashboard_sessions where expires_at <= $1', [new Date(now())])
       await db.query('insert into dashboard_sessions (id_hash, key_id, key_ref, expires_at) values ($1, $2, $3, $4)', [
-        sha256(token), key.keyId, key.keyRef, expiresAt,
+        sha256(token),
+        key.keyId,
+        key.keyRef,
+        expiresAt,
       ])
       return { token, expiresAt }
     },

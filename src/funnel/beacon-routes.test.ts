@@ -15,13 +15,31 @@ describe('POST /api/v1/beacons', () => {
     t = await startTestApp({ RATE_LIMIT_WIDGET: '100000' })
     pk = (await createTestKey(t.app, { kind: 'publishable', origins: [SITE] })).secret
     article = `${SITE}/beacon-article-${Date.now()}`
-    const kit = await t.app.inject({ method: 'POST', url: '/api/v1/shares', headers: auth, payload: { url: article, channels: ['whatsapp', 'copy'] } })
+    const kit = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/shares',
+      headers: auth,
+      payload: { url: article, channels: ['whatsapp', 'copy'] },
+    })
     expect(kit.statusCode).toBe(201)
   })
   afterAll(() => t?.close())
 
-  const share = (over: Record<string, unknown> = {}) => ({ type: 'share', url: article, page: article, channel: 'whatsapp', ...over })
-  const arrival = (over: Record<string, unknown> = {}) => ({ type: 'arrival', url: article, page: article, referrer: '', generation: 0, ...over })
+  const share = (over: Record<string, unknown> = {}) => ({
+    type: 'share',
+    url: article,
+    page: article,
+    channel: 'whatsapp',
+    ...over,
+  })
+  const arrival = (over: Record<string, unknown> = {}) => ({
+    type: 'arrival',
+    url: article,
+    page: article,
+    referrer: '',
+    generation: 0,
+    ...over,
+  })
   // As navigator.sendBeacon sends it: key in the URL, JSON as text/plain, the page's Origin.
   const send = (body: unknown, o: { key?: string | null; origin?: string | null; ua?: string; raw?: string } = {}) =>
     t.app.inject({
@@ -38,31 +56,107 @@ describe('POST /api/v1/beacons', () => {
 
   it.each([
     { name: 'no key', body: () => share(), o: { key: null }, status: 401, detail: /\?key=pk_/ },
-    { name: 'a secret key in the URL', body: () => share(), o: { key: 'umb_' + 'A'.repeat(43) }, status: 401, detail: /only a publishable key/ },
-    { name: 'an unknown publishable key', body: () => share(), o: { key: 'pk_' + 'A'.repeat(43) }, status: 401, detail: /not valid/ },
-    { name: 'a page of another site', body: () => share(), o: { origin: 'https://copycat.example' }, status: 403, detail: /not allowed on pages of https:\/\/copycat.example/ },
+    {
+      name: 'a secret key in the URL',
+      body: () => share(),
+      o: { key: 'umb_' + 'A'.repeat(43) },
+      status: 401,
+      detail: /only a publishable key/,
+    },
+    {
+      name: 'an unknown publishable key',
+      body: () => share(),
+      o: { key: 'pk_' + 'A'.repeat(43) },
+      status: 401,
+      detail: /not valid/,
+    },
+    {
+      name: 'a page of another site',
+      body: () => share(),
+      o: { origin: 'https://copycat.example' },
+      status: 403,
+      detail: /not allowed on pages of https:\/\/copycat.example/,
+    },
     { name: 'no Origin', body: () => share(), o: { origin: null }, status: 403, detail: /from a web page/ },
-    { name: 'a content URL off the key’s origins', body: () => share({ url: 'https://copycat.example/a' }), o: {}, status: 403, detail: /cannot make share kits for https:\/\/copycat.example/ },
-    { name: 'a page URL off the key’s origins', body: () => share({ page: 'https://copycat.example/a' }), o: {}, status: 403, detail: /copycat/ },
-    { name: 'a URL without a kit', body: () => share({ url: `${SITE}/never-shared` }), o: {}, status: 404, detail: /share kit for/ },
+    {
+      name: 'a content URL off the key’s origins',
+      body: () => share({ url: 'https://copycat.example/a' }),
+      o: {},
+      status: 403,
+      detail: /cannot make share kits for https:\/\/copycat.example/,
+    },
+    {
+      name: 'a page URL off the key’s origins',
+      body: () => share({ page: 'https://copycat.example/a' }),
+      o: {},
+      status: 403,
+      detail: /copycat/,
+    },
+    {
+      name: 'a URL without a kit',
+      body: () => share({ url: `${SITE}/never-shared` }),
+      o: {},
+      status: 404,
+      detail: /share kit for/,
+    },
     { name: 'a body that is not JSON', body: () => null, o: { raw: '{"type":' }, status: 400, detail: /must be JSON/ },
     { name: 'an unknown channel', body: () => share({ channel: 'myspace' }), o: {}, status: 400, detail: /channel/ },
-    { name: 'an unknown field', body: () => share({ visitor: 'abc' }), o: {}, status: 400, detail: /visitor|unrecognized/i },
-    { name: 'a generation without a token', body: () => arrival({ generation: 3 }), o: {}, status: 400, detail: /generation/ },
-    { name: 'a token without a generation', body: () => arrival({ parent: 'AAAAAAAA' }), o: {}, status: 400, detail: /generation/ },
-    { name: 'a malformed token', body: () => arrival({ parent: 'A"><script>', generation: 1 }), o: {}, status: 400, detail: /parent/ },
-    { name: 'a generation beyond 99', body: () => arrival({ parent: 'AAAAAAAA', generation: 100 }), o: {}, status: 400, detail: /generation/ },
-    { name: 'a javascript: URL', body: () => share({ page: 'javascript:alert(1)' }), o: {}, status: 400, detail: /page/ },
+    {
+      name: 'an unknown field',
+      body: () => share({ visitor: 'abc' }),
+      o: {},
+      status: 400,
+      detail: /visitor|unrecognized/i,
+    },
+    {
+      name: 'a generation without a token',
+      body: () => arrival({ generation: 3 }),
+      o: {},
+      status: 400,
+      detail: /generation/,
+    },
+    {
+      name: 'a token without a generation',
+      body: () => arrival({ parent: 'AAAAAAAA' }),
+      o: {},
+      status: 400,
+      detail: /generation/,
+    },
+    {
+      name: 'a malformed token',
+      body: () => arrival({ parent: 'A"><script>', generation: 1 }),
+      o: {},
+      status: 400,
+      detail: /parent/,
+    },
+    {
+      name: 'a generation beyond 99',
+      body: () => arrival({ parent: 'AAAAAAAA', generation: 100 }),
+      o: {},
+      status: 400,
+      detail: /generation/,
+    },
+    {
+      name: 'a javascript: URL',
+      body: () => share({ page: 'javascript:alert(1)' }),
+      o: {},
+      status: 400,
+      detail: /page/,
+    },
     { name: 'a body over 4 KB', body: () => null, o: { raw: 'x'.repeat(5000) }, status: 413, detail: /./ },
-  ])('refuses $name with a $status problem the page can read, and keeps nothing', async ({ body, o, status, detail }) => {
-    const before = await funnelRows()
-    const res = await send(body(), o as never)
-    expect(res.statusCode).toBe(status)
-    expect(res.headers['content-type']).toContain('application/problem+json')
-    expect(res.json().detail).toMatch(detail)
-    if ((o as { origin?: string | null }).origin !== null) expect(res.headers['access-control-allow-origin']).toBe((o as { origin?: string }).origin ?? SITE)
-    expect(await funnelRows()).toBe(before)
-  })
+  ])(
+    'refuses $name with a $status problem the page can read, and keeps nothing',
+    async ({ body, o, status, detail }) => {
+      const before = await funnelRows()
+      const res = await send(body(), o as never)
+      expect(res.statusCode).toBe(status)
+      expect(res.headers['content-type']).toContain('application/problem+json')
+      expect(res.json().detail).toMatch(detail)
+      if ((o as { origin?: string | null }).origin !== null)
+        expect(res.headers['access-control-allow-origin']).toBe((o as { origin?: string }).origin ?? SITE)
+      expect(await funnelRows()).toBe(before)
+    },
+  )
 
   it('answers a page view that is not a person with 204 and counts nothing', async () => {
     const before = await funnelRows()

@@ -42,43 +42,61 @@ export const beaconRoutes: FastifyPluginAsync<BeaconRoutesOptions> = async (app,
   const api = app.withTypeProvider<ZodTypeProvider>()
   const classify = createClickClassifier(classifyContextFor(opts))
   // The /api/v1 scope refuses text/plain; a beacon's JSON comes as text/plain (CORS-safelisted).
-  app.addContentTypeParser('text/plain', { parseAs: 'string', bodyLimit: BEACON_BODY_BYTES }, (_request, body, done) => {
-    try {
-      done(null, JSON.parse(body as string))
-    } catch {
-      done(Problem.field('body', 'must be JSON'), undefined)
-    }
-  })
-
-  api.post('/beacons', {
-    config: { scope: 'shares:write', limit: 'ip-widget', widget: true, publishableKeyInQuery: true },
-    bodyLimit: BEACON_BODY_BYTES,
-    onSend: refusalCors,
-    schema: {
-      tags: ['funnel'],
-      summary: "The page tag's beacons: a share action (a share button pressed) or a page arrival, for a content that has a kit",
-      querystring: BeaconQuery,
-      body: Beacon,
-      response: { 204: z.null().describe('kept (a non-human page view is answered so, and not counted)'), ...problemResponses(404) },
+  app.addContentTypeParser(
+    'text/plain',
+    { parseAs: 'string', bodyLimit: BEACON_BODY_BYTES },
+    (_request, body, done) => {
+      try {
+        done(null, JSON.parse(body as string))
+      } catch {
+        done(Problem.field('body', 'must be JSON'), undefined)
+      }
     },
-  }, async (request, reply) => {
-    const beacon = request.body
-    const principal = request.principal!
-    const origin = request.headers.origin
-    const refusal = publishableKeyRefusal(principal, beacon.url, origin) ?? publishableKeyRefusal(principal, beacon.page, origin)
-    if (refusal) throw Problem.forbidden(refusal)
-    const contentId = await opts.lookups.contentIdOf(beacon.url)
-    if (!contentId) throw Problem.notFound(`share kit for ${beacon.url}`)
-    const at = Date.now()
-    const event = await eventOf(beacon, request, contentId, at)
-    if (event) opts.recorder.record(event)
-    const grant = principal.kind === 'publishable' && origin ? originOf(origin) ?? undefined : undefined
-    // The 204 leaves once the event is in the journal (at the end of this turn of the event loop).
-    opts.recorder.afterWrite(send204, reply, grant)
-    return reply
-  })
+  )
 
-  async function eventOf(beacon: Beacon, request: FastifyRequest, contentId: string, at: number): Promise<FunnelEvent | null> {
+  api.post(
+    '/beacons',
+    {
+      config: { scope: 'shares:write', limit: 'ip-widget', widget: true, publishableKeyInQuery: true },
+      bodyLimit: BEACON_BODY_BYTES,
+      onSend: refusalCors,
+      schema: {
+        tags: ['funnel'],
+        summary:
+          "The page tag's beacons: a share action (a share button pressed) or a page arrival, for a content that has a kit",
+        querystring: BeaconQuery,
+        body: Beacon,
+        response: {
+          204: z.null().describe('kept (a non-human page view is answered so, and not counted)'),
+          ...problemResponses(404),
+        },
+      },
+    },
+    async (request, reply) => {
+      const beacon = request.body
+      const principal = request.principal!
+      const origin = request.headers.origin
+      const refusal =
+        publishableKeyRefusal(principal, beacon.url, origin) ?? publishableKeyRefusal(principal, beacon.page, origin)
+      if (refusal) throw Problem.forbidden(refusal)
+      const contentId = await opts.lookups.contentIdOf(beacon.url)
+      if (!contentId) throw Problem.notFound(`share kit for ${beacon.url}`)
+      const at = Date.now()
+      const event = await eventOf(beacon, request, contentId, at)
+      if (event) opts.recorder.record(event)
+      const grant = principal.kind === 'publishable' && origin ? (originOf(origin) ?? undefined) : undefined
+      // The 204 leaves once the event is in the journal (at the end of this turn of the event loop).
+      opts.recorder.afterWrite(send204, reply, grant)
+      return reply
+    },
+  )
+
+  async function eventOf(
+    beacon: Beacon,
+    request: FastifyRequest,
+    contentId: string,
+    at: number,
+  ): Promise<FunnelEvent | null> {
     if (beacon.type === 'share') return { type: 'share', id: opts.mintId(), contentId, at, channel: beacon.channel }
     const label = classify({
       ua: (request.headers['user-agent'] ?? '').slice(0, MAX_USER_AGENT),

@@ -33,7 +33,10 @@ export const ArrivalBeacon = z
     /** document.referrer: classified like a click's Referer, never stored raw. */
     referrer: z.string().max(MAX_REFERRER, `must be at most ${MAX_REFERRER} characters`),
     /** The kit link's code the redirect marked the URL with (#umb=<code>). */
-    via: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a short link code').optional(),
+    via: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a short link code')
+      .optional(),
     /** The address-bar token the URL carried (another page view's). */
     parent: Token.optional(),
     /** This page view's own token. */
@@ -48,10 +51,23 @@ export const ArrivalBeacon = z
 export const Beacon = z.discriminatedUnion('type', [ShareBeacon, ArrivalBeacon]).meta({
   'x-examples': {
     'a reader pressed WhatsApp': {
-      value: { type: 'share', url: 'https://news.example.com/heat-pumps', page: 'https://news.example.com/heat-pumps', channel: 'whatsapp' },
+      value: {
+        type: 'share',
+        url: 'https://news.example.com/heat-pumps',
+        page: 'https://news.example.com/heat-pumps',
+        channel: 'whatsapp',
+      },
     },
     'a reader opened a forwarded address-bar URL': {
-      value: { type: 'arrival', url: 'https://news.example.com/heat-pumps', page: 'https://news.example.com/heat-pumps', referrer: '', parent: 'q7XbT3kA', token: 'Zr81mPq0', generation: 1 },
+      value: {
+        type: 'arrival',
+        url: 'https://news.example.com/heat-pumps',
+        page: 'https://news.example.com/heat-pumps',
+        referrer: '',
+        parent: 'q7XbT3kA',
+        token: 'Zr81mPq0',
+        generation: 1,
+      },
     },
   },
 })
@@ -59,4 +75,6 @@ export type Beacon = z.infer<typeof Beacon>
 export type ArrivalBeacon = z.infer<typeof ArrivalBeacon>
 
 /** Beacons cannot set headers: the page's publishable key comes in the URL. */
-export const BeaconQuery = z.strictObject({ key: z.string().max(100).optional().describe('the publishable key (pk_…)') })
+export const BeaconQuery = z.strictObject({
+  key: z.string().max(100).optional().describe('the publishable key (pk_…)'),
+})

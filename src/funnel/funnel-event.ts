@@ -35,7 +35,14 @@ export function arrivalOf(
   ids: { id: number; contentId: string; at: number },
 ): ArrivalEvent | null {
   if (label.kind !== 'human' || !label.medium || !label.visibility) return null
-  const source: ArrivalSource = viaLinkId !== null ? 'via_short_link' : beacon.parent ? 'address_bar' : label.visibility === 'dark' ? 'unattributed' : 'public'
+  const source: ArrivalSource =
+    viaLinkId !== null
+      ? 'via_short_link'
+      : beacon.parent
+        ? 'address_bar'
+        : label.visibility === 'dark'
+          ? 'unattributed'
+          : 'public'
   return {
     type: 'arrival',
     ...ids,

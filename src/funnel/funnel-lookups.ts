@@ -28,7 +28,9 @@ export function createFunnelLookups(db: Queryable) {
     max: MAX_ENTRIES,
     ttl: TTL_MS,
     fetchMethod: async (code, _stale, { options }) => {
-      const { rows } = await db.query('select id, content_id from links where code = $1 and disabled_at is null', [code])
+      const { rows } = await db.query('select id, content_id from links where code = $1 and disabled_at is null', [
+        code,
+      ])
       if (!rows[0]) options.ttl = UNKNOWN_TTL_MS
       return { linkId: rows[0]?.id ?? null, contentId: rows[0]?.content_id ?? null }
     },

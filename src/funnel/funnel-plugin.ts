@@ -48,7 +48,13 @@ export const funnelPlugin = fp(
       const spooledBatches = pipeline.spooledBatches()
       return {
         ready: s.backlog < config.clickWriter.bufferMax && spooledBatches === 0,
-        report: { backlog: s.backlog, onDisk: s.spooled, spooledBatches, written: s.written, databaseHealthy: s.databaseHealthy },
+        report: {
+          backlog: s.backlog,
+          onDisk: s.spooled,
+          spooledBatches,
+          written: s.written,
+          databaseHealthy: s.databaseHealthy,
+        },
       }
     })
     app.addHook('onClose', () => pipeline.close())

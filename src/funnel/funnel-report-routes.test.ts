@@ -12,13 +12,23 @@ describe('GET /api/v1/reports/funnel', () => {
   beforeAll(async () => {
     t = await startTestApp()
     const kit = await t.app.inject({
-      method: 'POST', url: '/api/v1/shares', headers: auth,
-      payload: { url: `https://news.example/funnel-${Date.now()}`, topics: [topic], campaign: topic, channels: ['whatsapp', 'native', 'copy'] },
+      method: 'POST',
+      url: '/api/v1/shares',
+      headers: auth,
+      payload: {
+        url: `https://news.example/funnel-${Date.now()}`,
+        topics: [topic],
+        campaign: topic,
+        channels: ['whatsapp', 'native', 'copy'],
+      },
     })
     contentId = kit.json().content.id
     const linkOf = (channel: string) => kit.json().links.find((l: { channel: string }) => l.channel === channel).code
     const db = t.app.pg
-    await db.query(`insert into share_rollups_hourly values ($1, $2, 'whatsapp', 3), ($1, $2, 'native', 2), ($1, '2026-11-25T00:00:00Z', 'copy', 9)`, [contentId, HOUR])
+    await db.query(
+      `insert into share_rollups_hourly values ($1, $2, 'whatsapp', 3), ($1, $2, 'native', 2), ($1, '2026-11-25T00:00:00Z', 'copy', 9)`,
+      [contentId, HOUR],
+    )
     await db.query(
       `insert into arrival_rollups_hourly values
        ($1, $2, 'direct', '', 'dark', 'via_short_link', 0, 2), ($1, $2, 'direct', '', 'dark', 'address_bar', 1, 3),
@@ -45,8 +55,14 @@ describe('GET /api/v1/reports/funnel', () => {
     clicks: { total: 3, dark: 2, public: 1, byMedium: { direct: 2, social: 1 } },
     addressBar: { arrivals: 4, byGeneration: { '1': 3, '2': 1 } },
     arrivals: {
-      total: 15, dark: 11, public: 4, viaShortLink: 2, viaAddressBar: 4, unattributed: 5,
-      byMedium: { direct: 10, in_app: 1, search: 4 }, byApp: { instagram: 1, google: 4 },
+      total: 15,
+      dark: 11,
+      public: 4,
+      viaShortLink: 2,
+      viaAddressBar: 4,
+      unattributed: 5,
+      byMedium: { direct: 10, in_app: 1, search: 4 },
+      byApp: { instagram: 1, google: 4 },
     },
     virality: (3 + 4) / 5,
   }
@@ -59,10 +75,15 @@ describe('GET /api/v1/reports/funnel', () => {
   })
 
   it('answers CSV, named after what it reports', async () => {
-    const res = await t.app.inject({ url: `/api/v1/reports/funnel?content=${contentId}&${RANGE}`, headers: { ...auth, accept: 'text/csv' } })
+    const res = await t.app.inject({
+      url: `/api/v1/reports/funnel?content=${contentId}&${RANGE}`,
+      headers: { ...auth, accept: 'text/csv' },
+    })
     expect(res.headers['content-type']).toBe('text/csv; charset=utf-8')
     expect(res.headers['content-disposition']).toBe(`attachment; filename="funnel-content-${contentId}.csv"`)
-    expect(res.body.split('\r\n')).toEqual(expect.arrayContaining(['shares,total,5', 'addressBar.byGeneration,2,1', 'virality,,1.4']))
+    expect(res.body.split('\r\n')).toEqual(
+      expect.arrayContaining(['shares,total,5', 'addressBar.byGeneration,2,1', 'virality,,1.4']),
+    )
   })
 
   it.each([

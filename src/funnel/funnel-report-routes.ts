@@ -12,23 +12,40 @@ import { FunnelQuery, FunnelReportView } from './funnel-report-schemas.ts'
 export const funnelReportRoutes: FastifyPluginAsync = async (app) => {
   const api = app.withTypeProvider<ZodTypeProvider>()
 
-  api.get('/reports/funnel', {
-    config: { scope: 'stats:read' },
-    schema: {
-      tags: ['reports'],
-      summary: 'The share funnel: share actions, shares seen (previews), clicks, page arrivals by source and generation, virality',
-      querystring: FunnelQuery,
-      response: { 200: jsonOrCsvAnswer('the funnel of the content, topic or campaign', FunnelReportView), ...problemResponses(404) },
+  api.get(
+    '/reports/funnel',
+    {
+      config: { scope: 'stats:read' },
+      schema: {
+        tags: ['reports'],
+        summary:
+          'The share funnel: share actions, shares seen (previews), clicks, page arrivals by source and generation, virality',
+        querystring: FunnelQuery,
+        response: {
+          200: jsonOrCsvAnswer('the funnel of the content, topic or campaign', FunnelReportView),
+          ...problemResponses(404),
+        },
+      },
     },
-  }, async (request, reply) => {
-    const { fromMs, toMs } = parseRange(request.query)
-    const { content, topic, campaign, format } = request.query
-    if (content && !(await findContent(app.pg, content))) throw Problem.notFound(`content ${content}`)
-    const inputs = await readFunnelInputs(app.pg, { contentId: content, topic, campaign, from: new Date(fromMs), to: new Date(toMs) })
-    const report = buildFunnelReport(fromMs, toMs, inputs)
-    const csv = format === 'csv' || (format === undefined && /\btext\/csv\b/.test(request.headers.accept ?? ''))
-    if (!csv) return report
-    const name = content ? `funnel-content-${content}` : topic ? 'funnel-topic' : 'funnel-campaign'
-    return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${name}.csv"`).send(funnelReportCsv(report) as never)
-  })
+    async (request, reply) => {
+      const { fromMs, toMs } = parseRange(request.query)
+      const { content, topic, campaign, format } = request.query
+      if (content && !(await findContent(app.pg, content))) throw Problem.notFound(`content ${content}`)
+      const inputs = await readFunnelInputs(app.pg, {
+        contentId: content,
+        topic,
+        campaign,
+        from: new Date(fromMs),
+        to: new Date(toMs),
+      })
+      const report = buildFunnelReport(fromMs, toMs, inputs)
+      const csv = format === 'csv' || (format === undefined && /\btext\/csv\b/.test(request.headers.accept ?? ''))
+      if (!csv) return report
+      const name = content ? `funnel-content-${content}` : topic ? 'funnel-topic' : 'funnel-campaign'
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="${name}.csv"`)
+        .send(funnelReportCsv(report) as never)
+    },
+  )
 }

@@ -5,7 +5,10 @@ import { Campaign, Topic } from '../links/link-schemas.ts'
 // GET /reports/funnel's query and answer (funnel-report-routes.ts).
 export const FunnelQuery = StatsQuery.omit({ interval: true })
   .extend({
-    content: z.string().regex(/^[1-9]\d{0,18}$/, 'must be a content id').optional(),
+    content: z
+      .string()
+      .regex(/^[1-9]\d{0,18}$/, 'must be a content id')
+      .optional(),
     topic: Topic.optional(),
     campaign: Campaign.optional(),
     format: z.enum(['json', 'csv']).optional().describe('csv, or send Accept: text/csv'),
@@ -24,8 +27,14 @@ export const FunnelReportView = z.object({
   clicks: z.object({ total: z.number(), dark: z.number(), public: z.number(), byMedium: Counts }),
   addressBar: z.object({ arrivals: z.number(), byGeneration: Counts }),
   arrivals: z.object({
-    total: z.number(), dark: z.number(), public: z.number(), viaShortLink: z.number(), viaAddressBar: z.number(), unattributed: z.number(),
-    byMedium: Counts, byApp: Counts,
+    total: z.number(),
+    dark: z.number(),
+    public: z.number(),
+    viaShortLink: z.number(),
+    viaAddressBar: z.number(),
+    unattributed: z.number(),
+    byMedium: Counts,
+    byApp: Counts,
   }),
   virality: z.number().nullable(),
 })

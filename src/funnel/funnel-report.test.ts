@@ -15,7 +15,16 @@ describe('buildFunnelReport', () => {
         sharesSeen: { total: 0, byApp: {}, nativeByApp: {} },
         clicks: { total: 0, dark: 0, public: 0, byMedium: {} },
         addressBar: { arrivals: 0, byGeneration: {} },
-        arrivals: { total: 0, dark: 0, public: 0, viaShortLink: 0, viaAddressBar: 0, unattributed: 0, byMedium: {}, byApp: {} },
+        arrivals: {
+          total: 0,
+          dark: 0,
+          public: 0,
+          viaShortLink: 0,
+          viaAddressBar: 0,
+          unattributed: 0,
+          byMedium: {},
+          byApp: {},
+        },
         virality: null,
       },
     },
@@ -23,9 +32,22 @@ describe('buildFunnelReport', () => {
       name: 'shares by channel, previews by app (native resolved), clicks split dark/public',
       input: {
         ...none,
-        shares: [{ channel: 'whatsapp', n: 3 }, { channel: 'native', n: 2 }, { channel: 'whatsapp', n: 1 }, { channel: 'copy_text', n: 4 }],
-        previews: [{ app: 'whatsapp', channel: 'whatsapp', n: 2 }, { app: 'telegram', channel: 'native', n: 1 }, { app: '', channel: 'copy', n: 1 }],
-        clicks: [{ medium: 'direct', visibility: 'dark', n: 5 }, { medium: 'social', visibility: 'public', n: 2 }, { medium: 'in_app', visibility: 'dark', n: 1 }],
+        shares: [
+          { channel: 'whatsapp', n: 3 },
+          { channel: 'native', n: 2 },
+          { channel: 'whatsapp', n: 1 },
+          { channel: 'copy_text', n: 4 },
+        ],
+        previews: [
+          { app: 'whatsapp', channel: 'whatsapp', n: 2 },
+          { app: 'telegram', channel: 'native', n: 1 },
+          { app: '', channel: 'copy', n: 1 },
+        ],
+        clicks: [
+          { medium: 'direct', visibility: 'dark', n: 5 },
+          { medium: 'social', visibility: 'public', n: 2 },
+          { medium: 'in_app', visibility: 'dark', n: 1 },
+        ],
       },
       expected: {
         shares: { total: 10, byChannel: { whatsapp: 4, native: 2, copy_text: 4 } },
@@ -51,8 +73,14 @@ describe('buildFunnelReport', () => {
       expected: {
         addressBar: { arrivals: 3, byGeneration: { '1': 2, '2': 1 } },
         arrivals: {
-          total: 11, dark: 8, public: 3, viaShortLink: 1, viaAddressBar: 3, unattributed: 4,
-          byMedium: { direct: 7, in_app: 1, search: 3 }, byApp: { instagram: 1, google: 3 },
+          total: 11,
+          dark: 8,
+          public: 3,
+          viaShortLink: 1,
+          viaAddressBar: 3,
+          unattributed: 4,
+          byMedium: { direct: 7, in_app: 1, search: 3 },
+          byApp: { instagram: 1, google: 3 },
         },
         virality: 2,
       },
@@ -65,7 +93,11 @@ describe('buildFunnelReport', () => {
 
 describe('funnelReportCsv', () => {
   it('puts every number on a section,key,value row, formula-looking keys made inert', () => {
-    const report = buildFunnelReport(FROM, TO, { ...none, shares: [{ channel: 'x', n: 2 }], previews: [{ app: '=cmd', channel: 'x', n: 1 }] })
+    const report = buildFunnelReport(FROM, TO, {
+      ...none,
+      shares: [{ channel: 'x', n: 2 }],
+      previews: [{ app: '=cmd', channel: 'x', n: 1 }],
+    })
     const lines = funnelReportCsv(report).split('\r\n')
     expect(lines[0]).toBe('section,key,value')
     expect(lines).toContain('shares,total,2')

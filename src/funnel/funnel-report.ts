@@ -5,7 +5,14 @@ export type ShareRow = { channel: string; n: number }
 /** Link-preview fetches of the kit links, by the app that fetched and the link's channel. */
 export type PreviewRow = { app: string; channel: string; n: number }
 export type ClickRow = { medium: string; visibility: string; n: number }
-export type ArrivalRow = { medium: string; app: string; visibility: string; source: ArrivalSource; generation: number; n: number }
+export type ArrivalRow = {
+  medium: string
+  app: string
+  visibility: string
+  source: ArrivalSource
+  generation: number
+  n: number
+}
 export type FunnelInputs = { shares: ShareRow[]; previews: PreviewRow[]; clicks: ClickRow[]; arrivals: ArrivalRow[] }
 
 type Counts = Record<string, number>
@@ -17,7 +24,16 @@ export type FunnelReport = {
   sharesSeen: { total: number; byApp: Counts; nativeByApp: Counts }
   clicks: { total: number; dark: number; public: number; byMedium: Counts }
   addressBar: { arrivals: number; byGeneration: Counts }
-  arrivals: { total: number; dark: number; public: number; viaShortLink: number; viaAddressBar: number; unattributed: number; byMedium: Counts; byApp: Counts }
+  arrivals: {
+    total: number
+    dark: number
+    public: number
+    viaShortLink: number
+    viaAddressBar: number
+    unattributed: number
+    byMedium: Counts
+    byApp: Counts
+  }
   /** (human clicks + address-bar arrivals) ÷ share actions; null without share actions. */
   virality: number | null
 }
@@ -47,7 +63,16 @@ export function buildFunnelReport(fromMs: number, toMs: number, input: FunnelInp
     add(clicks.byMedium, r.medium, r.n)
   }
   const addressBar = { arrivals: 0, byGeneration: {} as Counts }
-  const arrivals = { total: 0, dark: 0, public: 0, viaShortLink: 0, viaAddressBar: 0, unattributed: 0, byMedium: {} as Counts, byApp: {} as Counts }
+  const arrivals = {
+    total: 0,
+    dark: 0,
+    public: 0,
+    viaShortLink: 0,
+    viaAddressBar: 0,
+    unattributed: 0,
+    byMedium: {} as Counts,
+    byApp: {} as Counts,
+  }
   for (const r of input.arrivals) {
     arrivals.total += r.n
     if (r.visibility === 'dark') arrivals.dark += r.n
@@ -79,7 +104,9 @@ export function funnelReportCsv(report: FunnelReport): string {
   for (const section of ['shares', 'sharesSeen', 'clicks', 'addressBar', 'arrivals'] as const) {
     for (const [key, value] of Object.entries(report[section])) {
       if (typeof value === 'number') rows.push([section, key, value])
-      else for (const [k, n] of Object.entries(value).sort(([a], [b]) => a.localeCompare(b))) rows.push([`${section}.${key}`, k, n])
+      else
+        for (const [k, n] of Object.entries(value).sort(([a], [b]) => a.localeCompare(b)))
+          rows.push([`${section}.${key}`, k, n])
     }
   }
   rows.push(['virality', '', report.virality])

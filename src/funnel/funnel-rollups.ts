@@ -18,15 +18,22 @@ export function createFunnelRollups() {
     },
     /** Column arrays in key order (two instances upserting the same rows lock them in one order). */
     columns() {
-      const split = (m: Map<string, number>) => [...m].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, n]) => [...k.split('\t'), n] as const)
+      const split = (m: Map<string, number>) =>
+        [...m].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, n]) => [...k.split('\t'), n] as const)
       const s = split(shares)
       const a = split(arrivals)
       const iso = (h: string | number) => new Date(Number(h)).toISOString()
       return {
         shares: [s.map((r) => r[0]), s.map((r) => iso(r[1])), s.map((r) => r[2]), s.map((r) => r[3])],
         arrivals: [
-          a.map((r) => r[0]), a.map((r) => iso(r[1])), a.map((r) => r[2]), a.map((r) => r[3]), a.map((r) => r[4]),
-          a.map((r) => r[5]), a.map((r) => Number(r[6])), a.map((r) => r[7]),
+          a.map((r) => r[0]),
+          a.map((r) => iso(r[1])),
+          a.map((r) => r[2]),
+          a.map((r) => r[3]),
+          a.map((r) => r[4]),
+          a.map((r) => r[5]),
+          a.map((r) => Number(r[6])),
+          a.map((r) => r[7]),
         ],
       }
     },

@@ -5,8 +5,17 @@ import { createFunnelLookups } from './funnel-lookups.ts'
 import { funnelReportRoutes } from './funnel-report-routes.ts'
 
 /** The share funnel's API: the page tag's beacons in (through the funnel plugin's pipeline), the funnel report out. */
-export const funnelRoutes: FastifyPluginAsync<{ publicUrl: string; classifierExtra?: ClassifierExtra }> = async (app, { publicUrl, classifierExtra }) => {
+export const funnelRoutes: FastifyPluginAsync<{ publicUrl: string; classifierExtra?: ClassifierExtra }> = async (
+  app,
+  { publicUrl, classifierExtra },
+) => {
   const { recorder, mintId } = app.funnel
-  await app.register(beaconRoutes, { publicUrl, classifierExtra, recorder, lookups: createFunnelLookups(app.pg), mintId })
+  await app.register(beaconRoutes, {
+    publicUrl,
+    classifierExtra,
+    recorder,
+    lookups: createFunnelLookups(app.pg),
+    mintId,
+  })
   await app.register(funnelReportRoutes)
 }

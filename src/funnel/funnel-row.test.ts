@@ -3,10 +3,26 @@ import { COPY_BINARY_HEADER } from '../clicks/journal/row-codec.ts'
 import type { FunnelEvent } from './funnel-event.ts'
 import { MAX_FUNNEL_ROW_BYTES, scanFunnelRows, writeFunnelRow } from './funnel-row.ts'
 
-const share: FunnelEvent = { type: 'share', id: 2 ** 40 + 7, contentId: '42', at: Date.parse('2026-12-05T10:11:12.345Z'), channel: 'copy_text' }
+const share: FunnelEvent = {
+  type: 'share',
+  id: 2 ** 40 + 7,
+  contentId: '42',
+  at: Date.parse('2026-12-05T10:11:12.345Z'),
+  channel: 'copy_text',
+}
 const arrival: FunnelEvent = {
-  type: 'arrival', id: 9, contentId: '42', at: Date.parse('2026-12-05T10:11:12Z'), medium: 'in_app', app: 'instagram', visibility: 'dark',
-  source: 'address_bar', generation: 2, linkId: null, token: 'BBBBBBBB', parentToken: 'AAAAAAAA',
+  type: 'arrival',
+  id: 9,
+  contentId: '42',
+  at: Date.parse('2026-12-05T10:11:12Z'),
+  medium: 'in_app',
+  app: 'instagram',
+  visibility: 'dark',
+  source: 'address_bar',
+  generation: 2,
+  linkId: null,
+  token: 'BBBBBBBB',
+  parentToken: 'AAAAAAAA',
 }
 const long: FunnelEvent = { ...share, channel: 'x'.repeat(500) }
 

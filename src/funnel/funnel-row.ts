@@ -6,7 +6,19 @@ import type { FunnelEvent } from './funnel-event.ts'
  * the beacon is recorded; the journal keeps these rows and the drain streams them to Postgres as they are.
  */
 export const FUNNEL_COLUMNS = [
-  'id', 'content_id', 'at', 'type', 'channel', 'medium', 'app', 'visibility', 'source', 'generation', 'link_id', 'token', 'parent_token',
+  'id',
+  'content_id',
+  'at',
+  'type',
+  'channel',
+  'medium',
+  'app',
+  'visibility',
+  'source',
+  'generation',
+  'link_id',
+  'token',
+  'parent_token',
 ] as const
 
 const FIELDS = FUNNEL_COLUMNS.length
@@ -88,8 +100,19 @@ export function writeFunnelRow(buf: Uint8Array, at: number, e: FunnelEvent): num
 const int8 = (nullable: boolean) => (n: number) => n === 8 || (nullable && n === -1)
 const text = (nullable: boolean) => (n: number) => (n >= 0 && n <= MAX_FIELD_TEXT) || (nullable && n === -1)
 const FIELD_FITS: ((length: number) => boolean)[] = [
-  int8(false), int8(false), int8(false), text(false), text(true), text(true), text(true), text(true), text(true),
-  (n) => n === 2 || n === -1, int8(true), text(true), text(true),
+  int8(false),
+  int8(false),
+  int8(false),
+  text(false),
+  text(true),
+  text(true),
+  text(true),
+  text(true),
+  text(true),
+  (n) => n === 2 || n === -1,
+  int8(true),
+  text(true),
+  text(true),
 ]
 
 function rowEnd(buf: Buffer, start: number): number {

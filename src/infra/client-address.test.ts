@@ -32,7 +32,10 @@ const cases: [string, string, string | undefined, TrustProxySetting, string][] =
 
 /** What proxy-addr (Fastify's request.ip) says for the same request. */
 function viaProxyAddr(socket: string, xff: string | undefined, setting: TrustProxySetting): string {
-  const req = { headers: xff === undefined ? {} : { 'x-forwarded-for': xff }, socket: { remoteAddress: socket } } as unknown as IncomingMessage
+  const req = {
+    headers: xff === undefined ? {} : { 'x-forwarded-for': xff },
+    socket: { remoteAddress: socket },
+  } as unknown as IncomingMessage
   const trust = proxyTrustOf(setting)
   return trust ? proxyAddr(req, trust) : socket
 }
@@ -43,16 +46,23 @@ describe('clientAddress: the rightmost address not added by a trusted proxy', ()
     expect(viaProxyAddr(socket, xff, setting)).toBe(expected)
   })
 
-  it.each(cases)("agrees with Fastify's request.ip given the same trust function: %s", async (_, socket, xff, setting, expected) => {
-    const app = Fastify({ trustProxy: proxyTrustOf(setting) ?? false })
-    app.get('/', async (request) => ({ ip: request.ip }))
-    try {
-      const res = await app.inject({ url: '/', remoteAddress: socket, headers: xff === undefined ? {} : { 'x-forwarded-for': xff } })
-      expect(res.json().ip).toBe(expected)
-    } finally {
-      await app.close()
-    }
-  })
+  it.each(cases)(
+    "agrees with Fastify's request.ip given the same trust function: %s",
+    async (_, socket, xff, setting, expected) => {
+      const app = Fastify({ trustProxy: proxyTrustOf(setting) ?? false })
+      app.get('/', async (request) => ({ ip: request.ip }))
+      try {
+        const res = await app.inject({
+          url: '/',
+          remoteAddress: socket,
+          headers: xff === undefined ? {} : { 'x-forwarded-for': xff },
+        })
+        expect(res.json().ip).toBe(expected)
+      } finally {
+        await app.close()
+      }
+    },
+  )
 })
 
 describe('proxyTrustOf', () => {

@@ -25,7 +25,11 @@ const isBlank = (c: number) => c === 0x20 || c === 0x09
  * are split on commas and trimmed of spaces and tabs as @fastify/forwarded does. `forwardedFor` is every
  * X-Forwarded-For header joined with ", " (as Node joins them). Allocates nothing when no proxy is trusted.
  */
-export function clientAddress(socketAddress: string, forwardedFor: string | undefined, trust: ProxyTrust | null): string {
+export function clientAddress(
+  socketAddress: string,
+  forwardedFor: string | undefined,
+  trust: ProxyTrust | null,
+): string {
   if (trust === null || !forwardedFor || !trust(socketAddress, 0)) return socketAddress
   if (forwardedFor.indexOf(',') === -1) {
     const only = forwardedFor.trim()

@@ -21,7 +21,11 @@ describe('telling an unreachable database from a failing query', () => {
     ['connection reset', withCode('ECONNRESET'), true],
     ['host unreachable', withCode('EHOSTUNREACH'), true],
     ['DNS failure', withCode('ENOTFOUND'), true],
-    ['happy eyeballs: every address refused', new AggregateError([withCode('ECONNREFUSED'), withCode('ECONNREFUSED')]), true],
+    [
+      'happy eyeballs: every address refused',
+      new AggregateError([withCode('ECONNREFUSED'), withCode('ECONNREFUSED')]),
+      true,
+    ],
     ['08006 connection failure', withCode('08006'), true],
     ['57P01 admin shutdown', withCode('57P01'), true],
     ['57P03 the server is starting up', withCode('57P03'), true],
@@ -39,8 +43,16 @@ describe('telling an unreachable database from a failing query', () => {
   it.each(cases)('%s', (_, err, unavailable) => expect(isDatabaseUnavailable(err)).toBe(unavailable))
 
   it('recognises what pg really throws at a port nobody listens on', async () => {
-    const client = new pg.Client({ host: '127.0.0.1', port: await closedPort(), user: 'postgres', connectionTimeoutMillis: 2_000 })
-    const err = await client.connect().then(() => null, (e: unknown) => e)
+    const client = new pg.Client({
+      host: '127.0.0.1',
+      port: await closedPort(),
+      user: 'postgres',
+      connectionTimeoutMillis: 2_000,
+    })
+    const err = await client.connect().then(
+      () => null,
+      (e: unknown) => e,
+    )
     expect(err).toBeInstanceOf(Error)
     expect(isDatabaseUnavailable(err)).toBe(true)
   })
@@ -57,9 +69,15 @@ describe('telling an unreachable database from a failing query', () => {
       const [victim, admin] = [await connect(), await connect()]
       try {
         const pid = (await victim.query('select pg_backend_pid() as pid')).rows[0].pid
-        const wrong = await victim.query('select 1/0').then(() => null, (e: unknown) => e)
+        const wrong = await victim.query('select 1/0').then(
+          () => null,
+          (e: unknown) => e,
+        )
         expect(isDatabaseUnavailable(wrong)).toBe(false)
-        const sleeping = victim.query('select pg_sleep(10)').then(() => null, (e: unknown) => e)
+        const sleeping = victim.query('select pg_sleep(10)').then(
+          () => null,
+          (e: unknown) => e,
+        )
         await new Promise((r) => setTimeout(r, 100))
         await admin.query('select pg_terminate_backend($1)', [pid])
         const terminated = await sleeping
@@ -75,7 +93,10 @@ describe('telling an unreachable database from a failing query', () => {
       const pool = new pg.Pool({ connectionString: requireRealDatabaseUrl(), max: 1, connectionTimeoutMillis: 100 })
       const held = await pool.connect()
       try {
-        const err = await pool.connect().then((c) => (c.release(), null), (e: unknown) => e)
+        const err = await pool.connect().then(
+          (c) => (c.release(), null),
+          (e: unknown) => e,
+        )
         expect(isDatabaseUnavailable(err)).toBe(true)
       } finally {
         held.release()

@@ -22,9 +22,19 @@ export function databaseKind(config: Pick<Config, 'databaseUrl'>): DatabaseKind 
 // Socket errors on the way to the server; SQLSTATE class 08 (connection exception), 57P01–57P03 (the server
 // shutting down, crashed, or starting) and 53300 (too many connections); and what pg and pg-pool say
 // when a connection dies or cannot be had in time.
-const UNREACHABLE_SOCKET = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN'])
+const UNREACHABLE_SOCKET = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+])
 const UNAVAILABLE_SQLSTATE = /^(08...|57P0[123]|53300)$/
-const UNAVAILABLE_MESSAGE = /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error)/
+const UNAVAILABLE_MESSAGE =
+  /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error)/
 
 /** Whether an error says the database cannot be reached right now (worth a retry), rather than that a query is wrong. */
 export function isDatabaseUnavailable(err: unknown): boolean {
@@ -42,13 +52,20 @@ export type OpenDatabase = { url: string; kind: DatabaseKind; release: () => Pro
  * Resolves where the database is. A server claims DATA_DIR first (one server per embedded cluster);
  * a client (the CLI) connects to the cluster a running server owns, or starts one for itself.
  */
-export async function openDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir'>, role: 'server' | 'client'): Promise<OpenDatabase> {
+export async function openDatabase(
+  config: Pick<Config, 'databaseUrl' | 'dataDir'>,
+  role: 'server' | 'client',
+): Promise<OpenDatabase> {
   if (config.databaseUrl) return { url: config.databaseUrl, kind: 'postgres', release: async () => {} }
   const unclaim =
     role === 'server'
       ? (mkdirSync(config.dataDir, { recursive: true, mode: 0o700 }),
-        claimDirectory(config.dataDir, 'umbra.pid', (pid) =>
-          `DATA_DIR ${config.dataDir} is in use by another Umbra server (process ${pid}): stop it, or give this one its own DATA_DIR`))
+        claimDirectory(
+          config.dataDir,
+          'umbra.pid',
+          (pid) =>
+            `DATA_DIR ${config.dataDir} is in use by another Umbra server (process ${pid}): stop it, or give this one its own DATA_DIR`,
+        ))
       : () => {}
   try {
     const cluster = await openEmbeddedPostgres(config.dataDir, { role })

@@ -47,7 +47,9 @@ export async function postgresBinaries(): Promise<{ postgres: string; initdb: st
   try {
     return (await import(name)) as { postgres: string; initdb: string }
   } catch {
-    throw new Error(`no embedded Postgres for ${os}-${arch()} (${name} is not installed): set DATABASE_URL to a Postgres server`)
+    throw new Error(
+      `no embedded Postgres for ${os}-${arch()} (${name} is not installed): set DATABASE_URL to a Postgres server`,
+    )
   }
 }
 
@@ -82,14 +84,22 @@ export async function runEmbeddedPostgres(o: RunOptions): Promise<{ pid: number;
   const log = openSync(o.logFile, 'a', 0o600)
   const startedAt = statSize(o.logFile)
   let exited: string | null = null
-  const child = spawn(postgres, args, { detached: true, stdio: ['ignore', log, log], env: { ...process.env, LC_MESSAGES: 'C' }, ...(o.user ?? {}) })
+  const child = spawn(postgres, args, {
+    detached: true,
+    stdio: ['ignore', log, log],
+    env: { ...process.env, LC_MESSAGES: 'C' },
+    ...(o.user ?? {}),
+  })
   closeSync(log)
   child.on('error', (err) => (exited = err.message))
   child.on('exit', (code, signal) => (exited = `exit ${signal ?? code}`))
   child.unref()
   const watchdog =
     platform() !== 'win32' && child.pid
-      ? spawn('/bin/sh', ['-c', WATCHDOG, 'umbra-postgres-watchdog', o.ownerFile, String(child.pid)], { detached: true, stdio: 'ignore' })
+      ? spawn('/bin/sh', ['-c', WATCHDOG, 'umbra-postgres-watchdog', o.ownerFile, String(child.pid)], {
+          detached: true,
+          stdio: 'ignore',
+        })
       : null
   watchdog?.unref()
   const deadline = Date.now() + 60_000

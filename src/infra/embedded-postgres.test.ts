@@ -28,9 +28,14 @@ async function select(url: string, sql: string) {
 describe('openEmbeddedPostgres', () => {
   it('creates a cluster with an umbra database, shares it within the process, and stops it with the last release', async () => {
     const dir = tempDir()
-    const [a, b] = await Promise.all([openEmbeddedPostgres(dir, { role: 'client' }), openEmbeddedPostgres(dir, { role: 'client' })])
+    const [a, b] = await Promise.all([
+      openEmbeddedPostgres(dir, { role: 'client' }),
+      openEmbeddedPostgres(dir, { role: 'client' }),
+    ])
     expect(b.url).toBe(a.url)
-    expect(await select(a.url, 'select current_database() as db, current_setting($$shared_buffers$$) as sb')).toEqual([{ db: 'umbra', sb: '16MB' }])
+    expect(await select(a.url, 'select current_database() as db, current_setting($$shared_buffers$$) as sb')).toEqual([
+      { db: 'umbra', sb: '16MB' },
+    ])
     const postmaster = Number(readFileSync(join(dir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0])
     await a.release()
     expect(isAlive(postmaster)).toBe(true)

@@ -80,7 +80,15 @@ async function ensureCluster(dataDir: string, pgdata: string, options: EmbeddedO
     }
     if (!existsSync(join(pgdata, 'PG_VERSION'))) await initialise(pgdata, user, options.log)
     writeAtomically(ownerFile, String(process.pid))
-    const { pid, stopWatchdog } = await runEmbeddedPostgres({ pgdata, user, ownerFile, socketDir: socketDirFor(pgdata, user), logFile: join(dataDir, 'postgres.log'), tcpPort: options.tcpPort, settings: options.settings })
+    const { pid, stopWatchdog } = await runEmbeddedPostgres({
+      pgdata,
+      user,
+      ownerFile,
+      socketDir: socketDirFor(pgdata, user),
+      logFile: join(dataDir, 'postgres.log'),
+      tcpPort: options.tcpPort,
+      settings: options.settings,
+    })
     const url = connectionUrl(readPostmasterPid(pgdata)!)
     await ensureDatabase(url)
     // Its watchdog goes with it (it would notice within a second anyway), unless another process took it over.
@@ -93,15 +101,24 @@ async function ensureCluster(dataDir: string, pgdata: string, options: EmbeddedO
 /** Postgres refuses to run as root: as root, the cluster belongs to a `postgres` system user (created if missing). */
 function postgresUser(): PostgresUser | null {
   if (typeof process.getuid !== 'function' || process.getuid() !== 0) return null
-  const lookup = () => ({ uid: Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' })), gid: Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' })) })
+  const lookup = () => ({
+    uid: Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' })),
+    gid: Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' })),
+  })
   try {
     return lookup()
   } catch {
     try {
-      execFileSync('useradd', ['--system', '--user-group', '--no-create-home', '--shell', '/usr/sbin/nologin', 'postgres'], { stdio: 'ignore' })
+      execFileSync(
+        'useradd',
+        ['--system', '--user-group', '--no-create-home', '--shell', '/usr/sbin/nologin', 'postgres'],
+        { stdio: 'ignore' },
+      )
       return lookup()
     } catch {
-      throw new Error('Postgres does not run as root and no "postgres" user could be created: create one (useradd --system postgres) or run Umbra as a normal user')
+      throw new Error(
+        'Postgres does not run as root and no "postgres" user could be created: create one (useradd --system postgres) or run Umbra as a normal user',
+      )
     }
   }
 }
@@ -113,7 +130,8 @@ function makePrivate(dataDir: string, user: PostgresUser | null) {
   chownSync(dataDir, 0, user.gid)
   chmodSync(dataDir, 0o710)
   // Every directory above must let the postgres user through too (a home directory such as /root does not).
-  const reachable = spawnSync('/bin/sh', ['-c', 'test -x "$1"', 'sh', dataDir], { ...user, stdio: 'ignore' }).status === 0
+  const reachable =
+    spawnSync('/bin/sh', ['-c', 'test -x "$1"', 'sh', dataDir], { ...user, stdio: 'ignore' }).status === 0
   if (!reachable) {
     throw new Error(
       `the postgres user cannot reach DATA_DIR ${dataDir} (Postgres does not run as root, and a directory above it is private): ` +
@@ -132,15 +150,21 @@ async function initialise(pgdata: string, user: PostgresUser | null, log?: (mess
   log?.(`creating the embedded Postgres cluster in ${pgdata}`)
   await new Promise<void>((done, fail) => {
     let output = ''
-    const child = spawn(initdb, ['-D', fresh, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-locale', '--no-instructions'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, LC_ALL: 'C' },
-      ...(user ?? {}),
-    })
+    const child = spawn(
+      initdb,
+      ['-D', fresh, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-locale', '--no-instructions'],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, LC_ALL: 'C' },
+        ...(user ?? {}),
+      },
+    )
     child.stdout.on('data', (d) => (output += d))
     child.stderr.on('data', (d) => (output += d))
     child.on('error', fail)
-    child.on('close', (code) => (code === 0 ? done() : fail(new Error(`initdb failed (exit ${code}): ${output.trim().split('\n').at(-1)}`))))
+    child.on('close', (code) =>
+      code === 0 ? done() : fail(new Error(`initdb failed (exit ${code}): ${output.trim().split('\n').at(-1)}`)),
+    )
   })
   renameSync(fresh, pgdata)
 }
@@ -166,7 +190,13 @@ function readPostmasterPid(pgdata: string): Postmaster | null {
   }
   const pid = Number(lines[0])
   if (!pid) return null
-  return { pid, port: Number(lines[3]), socketDir: lines[4] ?? '', tcpHost: (lines[5] ?? '').trim(), status: (lines[7] ?? '').trim() }
+  return {
+    pid,
+    port: Number(lines[3]),
+    socketDir: lines[4] ?? '',
+    tcpHost: (lines[5] ?? '').trim(),
+    status: (lines[7] ?? '').trim(),
+  }
 }
 
 function connectionUrl(pm: Postmaster, database = EMBEDDED_DATABASE): string {
@@ -185,8 +215,12 @@ async function findRunning(pgdata: string): Promise<(Postmaster & { url: string 
       rmSync(join(pgdata, 'postmaster.pid'), { force: true })
       return null
     }
-    if (pm.status === 'ready' && (await answers(connectionUrl(pm, 'postgres')))) return { ...pm, url: connectionUrl(pm) }
-    if (Date.now() > deadline) throw new Error(`the embedded Postgres (process ${pm.pid}) in ${pgdata} neither answers nor stops: stop that process`)
+    if (pm.status === 'ready' && (await answers(connectionUrl(pm, 'postgres'))))
+      return { ...pm, url: connectionUrl(pm) }
+    if (Date.now() > deadline)
+      throw new Error(
+        `the embedded Postgres (process ${pm.pid}) in ${pgdata} neither answers nor stops: stop that process`,
+      )
     await sleep(100)
   }
 }
@@ -246,7 +280,11 @@ async function stopOwned(dataDir: string, pid: number): Promise<boolean> {
  * then harder.
  */
 export async function stopPostmaster(pid: number, first: 'SIGTERM' | 'SIGINT') {
-  const signals: [NodeJS.Signals, number][] = [['SIGINT', 30_000], ['SIGQUIT', 5_000], ['SIGKILL', 5_000]]
+  const signals: [NodeJS.Signals, number][] = [
+    ['SIGINT', 30_000],
+    ['SIGQUIT', 5_000],
+    ['SIGKILL', 5_000],
+  ]
   if (first === 'SIGTERM') signals.unshift(['SIGTERM', 5_000])
   for (const [sig, waitMs] of signals) {
     if (!isAlive(pid)) return

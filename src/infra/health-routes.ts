@@ -9,7 +9,9 @@ const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as
  * LOG_LEVEL=debug (or trace) only, and never more than the app logs otherwise.
  */
 export function probeLogLevel(level: Config['logLevel']): Config['logLevel'] {
-  return LEVELS.indexOf(level) <= LEVELS.indexOf('debug') ? level : LEVELS[Math.max(LEVELS.indexOf(level), LEVELS.indexOf('warn'))]
+  return LEVELS.indexOf(level) <= LEVELS.indexOf('debug')
+    ? level
+    : LEVELS[Math.max(LEVELS.indexOf(level), LEVELS.indexOf('warn'))]
 }
 
 /** A feature's say in readiness: whether it is ready, and what /readyz shows under its name. */
@@ -28,7 +30,8 @@ export const healthPlugin = fp(
     const checks = new Map<string, ReadinessCheck>()
     app.decorate('readiness', {
       add(name: string, check: ReadinessCheck) {
-        if (checks.has(name) || name === 'status' || name === 'database') throw new Error(`readiness check "${name}" registered twice`)
+        if (checks.has(name) || name === 'status' || name === 'database')
+          throw new Error(`readiness check "${name}" registered twice`)
         checks.set(name, check)
       },
     })
@@ -38,7 +41,10 @@ export const healthPlugin = fp(
 
     app.get('/readyz', probe, async (_request, reply) => {
       const database = await Promise.race([
-        app.pg.query('select 1').then(() => 'up', () => 'down'),
+        app.pg.query('select 1').then(
+          () => 'up',
+          () => 'down',
+        ),
         new Promise<string>((resolve) => setTimeout(resolve, READY_TIMEOUT_MS, 'timeout').unref()),
       ])
       let ready = database === 'up'

@@ -46,7 +46,12 @@ export function loggerOptions(
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
       serializers: {
         // Fastify's default req serializer logs remoteAddress; ours leaves the IP out.
-        req: (req) => ({ method: req.method, url: req.url.split('?')[0], reqId: req.id, userAgent: req.headers?.['user-agent'] }),
+        req: (req) => ({
+          method: req.method,
+          url: req.url.split('?')[0],
+          reqId: req.id,
+          userAgent: req.headers?.['user-agent'],
+        }),
       },
     },
     requestIdHeader: 'x-request-id',

@@ -1,13 +1,21 @@
 import { describe, expect, it } from 'vitest'
 import { auth, eventually, startTestApp } from '../../test/support/test-app.ts'
 
-const value = (text: string, series: string) => Number(new RegExp(`^${series.replace(/[{}"]/g, '\\$&')} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN)
+const value = (text: string, series: string) =>
+  Number(new RegExp(`^${series.replace(/[{}"]/g, '\\$&')} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN)
 
 describe('GET /metrics', () => {
   it('counts redirects, cache lookups and clicks through the pipeline, in Prometheus text', async () => {
     const t = await startTestApp()
     try {
-      const { code } = (await t.app.inject({ method: 'POST', url: '/api/v1/links', headers: auth, payload: { url: 'https://example.com/m' } })).json()
+      const { code } = (
+        await t.app.inject({
+          method: 'POST',
+          url: '/api/v1/links',
+          headers: auth,
+          payload: { url: 'https://example.com/m' },
+        })
+      ).json()
       for (let i = 0; i < 3; i++) expect((await t.app.inject(`/${code}`)).statusCode).toBe(302)
       expect((await t.app.inject({ method: 'HEAD', url: `/${code}` })).statusCode).toBe(302)
       expect((await t.app.inject('/no-such-code')).statusCode).toBe(404)
@@ -21,7 +29,10 @@ describe('GET /metrics', () => {
       expect(value(text, 'umbra_clicks_captured_total')).toBe(3)
       expect(value(text, 'umbra_clicks_dropped_total{reason="head"}')).toBe(1)
       // One lookup a request; the link's own creation, announced by NOTIFY, may drop it once more after the first load.
-      const [hits, misses] = [value(text, 'umbra_link_cache_lookups_total{result="hit"}'), value(text, 'umbra_link_cache_lookups_total{result="miss"}')]
+      const [hits, misses] = [
+        value(text, 'umbra_link_cache_lookups_total{result="hit"}'),
+        value(text, 'umbra_link_cache_lookups_total{result="miss"}'),
+      ]
       expect(hits + misses).toBe(5)
       expect(hits).toBeGreaterThanOrEqual(2)
       expect(value(text, 'umbra_link_cache_hit_ratio')).toBeCloseTo(hits / 5)

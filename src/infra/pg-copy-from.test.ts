@@ -29,7 +29,8 @@ afterAll(async () => {
 
 /** The CopyData messages the connection writes during `run`, as sizes and when they were handed over. */
 async function copyDataWrites(run: () => Promise<unknown>) {
-  const stream = (client as unknown as { connection: { stream: { write: (...a: unknown[]) => boolean } } }).connection.stream
+  const stream = (client as unknown as { connection: { stream: { write: (...a: unknown[]) => boolean } } }).connection
+    .stream
   const original = stream.write
   const writes: { bytes: number; at: number }[] = []
   stream.write = function (this: unknown, chunk: unknown, ...rest: unknown[]) {
@@ -49,18 +50,26 @@ describe('COPY from a journal file on Postgres', () => {
     await client.query('truncate copied')
     const writes = await copyDataWrites(() => copyFrom(client, 'copied', 'text', { file, chunks: [] }))
     expect(writes.map((w) => w.bytes)).toEqual([256 * 1024, fileBytes - 256 * 1024])
-    expect((await client.query('select count(*)::int as n, sum(n)::bigint as s from copied')).rows[0]).toEqual({ n: LINES, s: String((LINES * (LINES - 1)) / 2) })
+    expect((await client.query('select count(*)::int as n, sum(n)::bigint as s from copied')).rows[0]).toEqual({
+      n: LINES,
+      s: String((LINES * (LINES - 1)) / 2),
+    })
   })
 
   it('spread out: 64 KB frames with a pause between them, every line still copied once', async () => {
     await client.query('truncate copied')
-    const writes = await copyDataWrites(() => copyFrom(client, 'copied', 'text', { file, chunks: [], spreadOverMs: 30 }))
+    const writes = await copyDataWrites(() =>
+      copyFrom(client, 'copied', 'text', { file, chunks: [], spreadOverMs: 30 }),
+    )
     const frames = Math.ceil(fileBytes / (64 * 1024))
     expect(writes).toHaveLength(frames)
     expect(writes.slice(0, -1).every((w) => w.bytes === 64 * 1024)).toBe(true)
     // Timers never fire early: each frame waits at least a whole millisecond after the one before.
     const gaps = writes.slice(1).map((w, i) => w.at - writes[i].at)
     expect(Math.min(...gaps)).toBeGreaterThanOrEqual(1)
-    expect((await client.query('select count(*)::int as n, count(distinct n)::int as d from copied')).rows[0]).toEqual({ n: LINES, d: LINES })
+    expect((await client.query('select count(*)::int as n, count(distinct n)::int as d from copied')).rows[0]).toEqual({
+      n: LINES,
+      d: LINES,
+    })
   })
 })

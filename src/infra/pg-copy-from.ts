@@ -33,7 +33,12 @@ type PgConnection = {
  * "submittable" (the hook pg-copy-streams uses): pg hands us the connection, we send the payload when the
  * server asks for it.
  */
-export function copyFrom(client: Pick<pg.ClientBase, 'query'>, into: string, format: 'text' | 'binary', payload: CopyPayload): Promise<number> {
+export function copyFrom(
+  client: Pick<pg.ClientBase, 'query'>,
+  into: string,
+  format: 'text' | 'binary',
+  payload: CopyPayload,
+): Promise<number> {
   const sql = `copy ${into} from stdin with (format ${format})`
   return new Promise((resolve, reject) => {
     let rows = 0
@@ -53,7 +58,9 @@ export function copyFrom(client: Pick<pg.ClientBase, 'query'>, into: string, for
         // A payload that cannot be read (say, a missing file) ends the COPY with CopyFail, so the server
         // answers with an error (handleError) instead of waiting for data forever; on a lost connection
         // CopyFail goes nowhere and the COPY fails through handleError anyway.
-        sendPayload(connection, payload).catch((err: Error) => connection.sendCopyFail(`payload not sent: ${err.message}`))
+        sendPayload(connection, payload).catch((err: Error) =>
+          connection.sendCopyFail(`payload not sent: ${err.message}`),
+        )
       },
       handleCommandComplete(msg: { text?: string }) {
         const m = /^COPY (\d+)/.exec(msg.text ?? '')
@@ -102,10 +109,16 @@ async function sendFile(socket: Socket, path: string, spreadOverMs: number) {
     const frames = Math.ceil(fstatSync(fd).size / frameBytes)
     // Node's timers have a 1 ms floor: a file too big to spread in 1 ms steps goes at full speed.
     const pauseMs = frames > 1 && spreadOverMs / frames >= 1 ? spreadOverMs / frames : 0
-    for (let n = readSync(fd, frame, HEADER_BYTES, frameBytes, null); n > 0; n = readSync(fd, frame, HEADER_BYTES, frameBytes, null)) {
+    for (
+      let n = readSync(fd, frame, HEADER_BYTES, frameBytes, null);
+      n > 0;
+      n = readSync(fd, frame, HEADER_BYTES, frameBytes, null)
+    ) {
       frame.writeUInt32BE(n + 4, 1)
       // The frame is refilled next: wait until the socket has handed this one to the kernel.
-      await new Promise<void>((resolve, reject) => socket.write(frame.subarray(0, HEADER_BYTES + n), (err) => (err ? reject(err) : resolve())))
+      await new Promise<void>((resolve, reject) =>
+        socket.write(frame.subarray(0, HEADER_BYTES + n), (err) => (err ? reject(err) : resolve())),
+      )
       if (pauseMs > 0) await new Promise((resolve) => setTimeout(resolve, pauseMs))
     }
   } finally {

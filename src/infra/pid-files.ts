@@ -16,7 +16,8 @@ export async function lockStart(path: string): Promise<() => void> {
     }
     const holder = readPid(path)
     if (holder === null ? Date.now() - mtimeMs(path) > 5_000 : !isAlive(holder)) rmSync(path, { force: true })
-    else if (Date.now() > deadline) throw new Error(`${path} is held by process ${holder}: remove it if that process is not Umbra`)
+    else if (Date.now() > deadline)
+      throw new Error(`${path} is held by process ${holder}: remove it if that process is not Umbra`)
     else await sleep(50)
   }
 }

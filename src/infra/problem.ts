@@ -51,9 +51,16 @@ export class Problem extends Error {
   }
 
   static databaseUnavailable() {
-    return new Problem(503, 'unavailable', 'Service unavailable', 'the database cannot be reached right now; nothing was changed, retry shortly', undefined, {
-      'retry-after': String(RETRY_AFTER_S),
-    })
+    return new Problem(
+      503,
+      'unavailable',
+      'Service unavailable',
+      'the database cannot be reached right now; nothing was changed, retry shortly',
+      undefined,
+      {
+        'retry-after': String(RETRY_AFTER_S),
+      },
+    )
   }
 }
 
@@ -64,7 +71,10 @@ export const ProblemDocument = z
     title: z.string(),
     status: z.number().int(),
     detail: z.string().describe('what went wrong, for a person to read'),
-    errors: z.array(z.object({ field: z.string(), message: z.string() })).optional().describe('for invalid input: each field and why'),
+    errors: z
+      .array(z.object({ field: z.string(), message: z.string() }))
+      .optional()
+      .describe('for invalid input: each field and why'),
     instance: z.string().describe('the path that was called'),
   })
   .meta({
@@ -98,7 +108,10 @@ const PROBLEM_WHEN: Record<number, string> = {
 /** OpenAPI responses for the given error statuses, each an application/problem+json Problem. */
 export function problemResponses(...statuses: (keyof typeof PROBLEM_WHEN)[]) {
   return Object.fromEntries(
-    statuses.map((status) => [status, { description: PROBLEM_WHEN[status], content: { 'application/problem+json': { schema: ProblemDocument } } }]),
+    statuses.map((status) => [
+      status,
+      { description: PROBLEM_WHEN[status], content: { 'application/problem+json': { schema: ProblemDocument } } },
+    ]),
   )
 }
 
@@ -126,13 +139,19 @@ export function toProblem(err: FastifyError): Problem {
       err.validation.map((v) => {
         const path = v.instancePath.replace(/^\//, '').replaceAll('/', '.')
         const unknownKeys = (v.params as { keys?: string[] })?.keys
-        const field = unknownKeys?.length ? unknownKeys.map((k) => (path ? `${path}.${k}` : k)).join(',') : path || where
+        const field = unknownKeys?.length
+          ? unknownKeys.map((k) => (path ? `${path}.${k}` : k)).join(',')
+          : path || where
         return { field, message: v.message ?? 'is invalid' }
       }),
     )
   }
   const status = err.statusCode ?? 500
-  if (err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || err instanceof SyntaxError)
+  if (
+    err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' ||
+    err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' ||
+    err instanceof SyntaxError
+  )
     return Problem.field('body', 'is not valid JSON')
   if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE')
     return new Problem(415, 'unsupported-media-type', 'Unsupported media type', 'send application/json')
@@ -152,7 +171,12 @@ export function writeClientErrorProblem(err: Error & { code?: string }, socket: 
   const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400
   const title = STATUS_CODES[status] ?? 'Bad request'
   const slug = status === 431 ? 'headers-too-large' : status === 408 ? 'timeout' : 'bad-request'
-  const body = JSON.stringify({ type: PROBLEM_BASE + slug, title, status, detail: `the request could not be read (${title.toLowerCase()})` })
+  const body = JSON.stringify({
+    type: PROBLEM_BASE + slug,
+    title,
+    status,
+    detail: `the request could not be read (${title.toLowerCase()})`,
+  })
   socket.end(
     `HTTP/1.1 ${status} ${title}\r\nconnection: close\r\ncontent-type: application/problem+json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
   )
@@ -163,7 +187,8 @@ export const problemPlugin = fp(
     app.setErrorHandler((err: FastifyError, request, reply) => {
       const problem = toProblem(err)
       // An outage is not a bug: a warning naming the error, without its stack.
-      if (problem.status === 503) request.log.warn({ err: { message: err.message, code: err.code } }, 'database unavailable')
+      if (problem.status === 503)
+        request.log.warn({ err: { message: err.message, code: err.code } }, 'database unavailable')
       else if (problem.status >= 500) request.log.error({ err }, 'request failed')
       return sendProblem(reply, problem)
     })

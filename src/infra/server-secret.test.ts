@@ -29,7 +29,10 @@ describe('loadServerSecret', () => {
   it('takes SECRET_KEY when set, and the file content works unchanged as SECRET_KEY on another instance', () => {
     const dir = dataDir()
     const fromFile = loadServerSecret({ secretKey: undefined, dataDir: dir })
-    const elsewhere = loadServerSecret({ secretKey: readFileSync(join(dir, SECRET_FILE), 'utf8').trim(), dataDir: dataDir() })
+    const elsewhere = loadServerSecret({
+      secretKey: readFileSync(join(dir, SECRET_FILE), 'utf8').trim(),
+      dataDir: dataDir(),
+    })
     expect(elsewhere.equals(fromFile)).toBe(true)
   })
 
@@ -37,6 +40,8 @@ describe('loadServerSecret', () => {
     const dir = dataDir()
     loadServerSecret({ secretKey: undefined, dataDir: dir })
     writeFileSync(join(dir, SECRET_FILE), 'short\n')
-    expect(() => loadServerSecret({ secretKey: undefined, dataDir: dir })).toThrow(/secret\.key holds fewer than 32 characters/)
+    expect(() => loadServerSecret({ secretKey: undefined, dataDir: dir })).toThrow(
+      /secret\.key holds fewer than 32 characters/,
+    )
   })
 })

@@ -16,7 +16,10 @@ export function loadServerSecret(config: Pick<Config, 'secretKey' | 'dataDir'>):
   if (config.secretKey !== undefined) return Buffer.from(config.secretKey, 'utf8')
   const path = join(config.dataDir, SECRET_FILE)
   const secret = (readIfExists(path) ?? create(config.dataDir, path)).trim()
-  if (secret.length < MIN_SECRET_CHARS) throw new Error(`${path} holds fewer than ${MIN_SECRET_CHARS} characters: delete it to make a new secret, or set SECRET_KEY`)
+  if (secret.length < MIN_SECRET_CHARS)
+    throw new Error(
+      `${path} holds fewer than ${MIN_SECRET_CHARS} characters: delete it to make a new secret, or set SECRET_KEY`,
+    )
   return Buffer.from(secret, 'utf8')
 }
 

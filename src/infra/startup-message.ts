@@ -1,11 +1,20 @@
 import type { Config } from '../config.ts'
 import { redactUrl } from './startup-failure.ts'
 
-const FIRST_KEY = './bin/umbra keys create --scope links:read,links:write,stats:read,shares:write,keys:admin --name admin'
+const FIRST_KEY =
+  './bin/umbra keys create --scope links:read,links:write,stats:read,shares:write,keys:admin --name admin'
 
 /** The lines logged once the server listens: where it is, where the dashboard and the docs are, what to do next. */
-export function startupLines(config: Pick<Config, 'host' | 'databaseUrl' | 'dataDir' | 'publicUrl' | 'adminApiKey'>, port: number): [Record<string, unknown>, string][] {
-  const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host.includes(':') ? `[${config.host}]` : config.host
+export function startupLines(
+  config: Pick<Config, 'host' | 'databaseUrl' | 'dataDir' | 'publicUrl' | 'adminApiKey'>,
+  port: number,
+): [Record<string, unknown>, string][] {
+  const host =
+    config.host === '0.0.0.0' || config.host === '::'
+      ? 'localhost'
+      : config.host.includes(':')
+        ? `[${config.host}]`
+        : config.host
   const base = `http://${host}:${port}`
   const database = config.databaseUrl ? `postgres (${redactUrl(config.databaseUrl)})` : `embedded (${config.dataDir})`
   const next = config.adminApiKey

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import { createLinkCache, type ResolvedLink } from './link-cache.ts'
 
-const link = (id: string, url = `https://example.com/${id}`): ResolvedLink => ({ id, numericId: Number(id), url, expiresAtMs: null, disabled: false })
+const link = (id: string, url = `https://example.com/${id}`): ResolvedLink => ({
+  id,
+  numericId: Number(id),
+  url,
+  expiresAtMs: null,
+  disabled: false,
+})
 const settle = () => new Promise((r) => setImmediate(r))
 
 /** A cache over a stand-in database whose answers the test controls. */

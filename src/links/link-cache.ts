@@ -24,7 +24,11 @@ const RETRY_AFTER_FAILURE_MS = 1_000
  * the back anyway each time their TTL runs out and they are loaded again; the oldest load goes first
  * when the cache is full.
  */
-export function createLinkCache(opts: { size: number; ttlMs: number; load: (code: string) => Promise<ResolvedLink | null> }) {
+export function createLinkCache(opts: {
+  size: number
+  ttlMs: number
+  load: (code: string) => Promise<ResolvedLink | null>
+}) {
   const max = Math.max(1, opts.size)
   const entries = new Map<string, Entry>()
   const loading = new Map<string, Load>()

@@ -17,7 +17,11 @@ const LISTEN_WAIT_MS = 2_000
  * connection is lost it reconnects with backoff and clears the whole cache, since notifications sent
  * meanwhile are gone.
  */
-export function listenForLinkChanges(o: { databaseUrl: string; linkCache: Pick<LinkCache, 'invalidate' | 'clear'>; log: FastifyBaseLogger }) {
+export function listenForLinkChanges(o: {
+  databaseUrl: string
+  linkCache: Pick<LinkCache, 'invalidate' | 'clear'>
+  log: FastifyBaseLogger
+}) {
   let client: pg.Client | null = null
   let stopped = false
   let delay = 250
@@ -37,7 +41,11 @@ export function listenForLinkChanges(o: { databaseUrl: string; linkCache: Pick<L
   }
 
   async function connect() {
-    const c = new pg.Client({ connectionString: o.databaseUrl, application_name: 'umbra-link-listener', keepAlive: true })
+    const c = new pg.Client({
+      connectionString: o.databaseUrl,
+      application_name: 'umbra-link-listener',
+      keepAlive: true,
+    })
     client = c
     c.on('notification', (msg) => {
       if (msg.channel === LINK_CHANGED_CHANNEL && msg.payload) o.linkCache.invalidate(msg.payload)
@@ -88,7 +96,11 @@ export function listenForLinkChanges(o: { databaseUrl: string; linkCache: Pick<L
 export const linkChangesPlugin = fp<{ config: Config; linkCache: LinkCache }>(
   async (app, { config, linkCache }) => {
     if (databaseKind(config) !== 'postgres' || !config.databaseUrl) return
-    const listener = listenForLinkChanges({ databaseUrl: config.databaseUrl, linkCache, log: app.log.child({ component: 'link-changes' }) })
+    const listener = listenForLinkChanges({
+      databaseUrl: config.databaseUrl,
+      linkCache,
+      log: app.log.child({ component: 'link-changes' }),
+    })
     app.addHook('onClose', () => listener.close())
     // Start serving once changes are heard (or after a short wait: the listener keeps trying on its own).
     await Promise.race([listener.listening, new Promise((resolve) => setTimeout(resolve, LISTEN_WAIT_MS).unref())])

@@ -1,6 +1,13 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { CODE_ALPHABET, CUSTOM_CODE, customCodeProblem, generateRandomCode, RANDOM_CODE_LENGTH, RESERVED_CODES } from './link-code.ts'
+import {
+  CODE_ALPHABET,
+  CUSTOM_CODE,
+  customCodeProblem,
+  generateRandomCode,
+  RANDOM_CODE_LENGTH,
+  RESERVED_CODES,
+} from './link-code.ts'
 
 describe('link codes (properties)', () => {
   it('draws random codes of the look-alike-free alphabet that are also valid, unreserved custom codes', () => {
@@ -25,7 +32,11 @@ describe('link codes (properties)', () => {
   })
 
   it('accepts every string of the alphabet of the random length (no reserved word can be drawn)', () => {
-    const drawn = fc.string({ unit: fc.constantFrom(...CODE_ALPHABET), minLength: RANDOM_CODE_LENGTH, maxLength: RANDOM_CODE_LENGTH })
+    const drawn = fc.string({
+      unit: fc.constantFrom(...CODE_ALPHABET),
+      minLength: RANDOM_CODE_LENGTH,
+      maxLength: RANDOM_CODE_LENGTH,
+    })
     fc.assert(
       fc.property(drawn, (code) => {
         expect(customCodeProblem(code)).toBeNull()

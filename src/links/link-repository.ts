@@ -29,10 +29,17 @@ export type NewLink = {
 
 export type LinkPatch = Partial<Omit<NewLink, 'code'>> & { disabled?: boolean }
 
-export type LinkFilter = { topic?: string; channel?: string; campaign?: string; q?: string; afterId?: string; limit: number }
+export type LinkFilter = {
+  topic?: string
+  channel?: string
+  campaign?: string
+  q?: string
+  afterId?: string
+  limit: number
+}
 
-
-const COLUMNS = 'id, code, url, title, channel, topics, campaign, content_id, expires_at, disabled_at, created_at, updated_at'
+const COLUMNS =
+  'id, code, url, title, channel, topics, campaign, content_id, expires_at, disabled_at, created_at, updated_at'
 /** Every column of a LinkRow, for other repositories that read links. */
 export const LINK_COLUMNS = COLUMNS
 
@@ -43,7 +50,16 @@ export async function insertLink(db: Queryable, link: NewLink): Promise<LinkRow 
      values ($1, $2, $3, $4, $5, $6, $7, $8)
      on conflict (code) do nothing
      returning ${COLUMNS}`,
-    [link.code, link.url, link.title ?? null, link.channel ?? null, link.topics ?? [], link.campaign ?? null, link.expiresAt ?? null, link.contentId ?? null],
+    [
+      link.code,
+      link.url,
+      link.title ?? null,
+      link.channel ?? null,
+      link.topics ?? [],
+      link.campaign ?? null,
+      link.expiresAt ?? null,
+      link.contentId ?? null,
+    ],
   )
   return rows[0] ?? null
 }
@@ -86,13 +102,20 @@ export async function updateLink(db: Queryable, code: string, patch: LinkPatch):
      returning ${COLUMNS}`,
     [
       code,
-      has('url'), patch.url ?? null,
-      has('title'), patch.title ?? null,
-      has('channel'), patch.channel ?? null,
-      has('topics'), patch.topics ?? [],
-      has('campaign'), patch.campaign ?? null,
-      has('expiresAt'), patch.expiresAt ?? null,
-      has('disabled'), patch.disabled ?? false,
+      has('url'),
+      patch.url ?? null,
+      has('title'),
+      patch.title ?? null,
+      has('channel'),
+      patch.channel ?? null,
+      has('topics'),
+      patch.topics ?? [],
+      has('campaign'),
+      patch.campaign ?? null,
+      has('expiresAt'),
+      patch.expiresAt ?? null,
+      has('disabled'),
+      patch.disabled ?? false,
     ],
   )
   return rows[0] ?? null

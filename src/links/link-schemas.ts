@@ -8,8 +8,14 @@ export const Topic = z
   .toLowerCase()
   .min(1)
   .max(64)
-  .regex(/^[\p{L}\p{N}][\p{L}\p{N} _.&+-]*$/u, 'must start with a letter or digit and use letters, digits, space, _ . & + -')
-export const Topics = z.array(Topic).max(20).transform((t) => [...new Set(t)])
+  .regex(
+    /^[\p{L}\p{N}][\p{L}\p{N} _.&+-]*$/u,
+    'must start with a letter or digit and use letters, digits, space, _ . & + -',
+  )
+export const Topics = z
+  .array(Topic)
+  .max(20)
+  .transform((t) => [...new Set(t)])
 export const ChannelId = z.string().regex(/^[a-z][a-z0-9_-]{0,31}$/, 'must be a lower-case channel id such as whatsapp')
 // Postgres text cannot hold NUL (the insert would fail as a 500), and no label needs a control character.
 const NO_CONTROL_CHARS = /^[^\u0000-\u001f\u007f]*$/
@@ -17,37 +23,49 @@ export const Campaign = z.string().trim().min(1).max(100).regex(NO_CONTROL_CHARS
 export const Title = z.string().trim().min(1).max(300).regex(NO_CONTROL_CHARS, 'must not contain control characters')
 export const Code = z.string().min(1).max(64)
 
-export const CreateLink = z.strictObject({
-  url: z.string().max(MAX_URL_LENGTH, `must be at most ${MAX_URL_LENGTH} characters`),
-  code: z.string().max(64).optional(),
-  title: Title.optional(),
-  channel: ChannelId.optional(),
-  topics: Topics.optional(),
-  campaign: Campaign.optional(),
-  expiresAt: z.iso.datetime({ offset: true }).optional(),
-// x-examples, not examples: zod drops `examples` from the input schema of anything with a transform (topics).
-}).meta({
-  'x-examples': {
-    'link for a channel': { value: { url: 'https://example.com/article', code: 'spring-sale', channel: 'whatsapp', topics: ['climate'], campaign: 'spring' } },
-    'random code, expiring': { value: { url: 'https://example.com/pricing', expiresAt: '2027-01-01T00:00:00Z' } },
-  },
-})
+export const CreateLink = z
+  .strictObject({
+    url: z.string().max(MAX_URL_LENGTH, `must be at most ${MAX_URL_LENGTH} characters`),
+    code: z.string().max(64).optional(),
+    title: Title.optional(),
+    channel: ChannelId.optional(),
+    topics: Topics.optional(),
+    campaign: Campaign.optional(),
+    expiresAt: z.iso.datetime({ offset: true }).optional(),
+    // x-examples, not examples: zod drops `examples` from the input schema of anything with a transform (topics).
+  })
+  .meta({
+    'x-examples': {
+      'link for a channel': {
+        value: {
+          url: 'https://example.com/article',
+          code: 'spring-sale',
+          channel: 'whatsapp',
+          topics: ['climate'],
+          campaign: 'spring',
+        },
+      },
+      'random code, expiring': { value: { url: 'https://example.com/pricing', expiresAt: '2027-01-01T00:00:00Z' } },
+    },
+  })
 export type CreateLink = z.infer<typeof CreateLink>
 
-export const UpdateLink = z.strictObject({
-  url: z.string().max(MAX_URL_LENGTH, `must be at most ${MAX_URL_LENGTH} characters`).optional(),
-  title: Title.nullable().optional(),
-  channel: ChannelId.nullable().optional(),
-  topics: Topics.optional(),
-  campaign: Campaign.nullable().optional(),
-  expiresAt: z.iso.datetime({ offset: true }).nullable().optional(),
-  disabled: z.boolean().optional(),
-}).meta({
-  'x-examples': {
-    'new target, no title': { value: { url: 'https://example.com/article-v2', title: null } },
-    're-enable': { value: { disabled: false } },
-  },
-})
+export const UpdateLink = z
+  .strictObject({
+    url: z.string().max(MAX_URL_LENGTH, `must be at most ${MAX_URL_LENGTH} characters`).optional(),
+    title: Title.nullable().optional(),
+    channel: ChannelId.nullable().optional(),
+    topics: Topics.optional(),
+    campaign: Campaign.nullable().optional(),
+    expiresAt: z.iso.datetime({ offset: true }).nullable().optional(),
+    disabled: z.boolean().optional(),
+  })
+  .meta({
+    'x-examples': {
+      'new target, no title': { value: { url: 'https://example.com/article-v2', title: null } },
+      're-enable': { value: { disabled: false } },
+    },
+  })
 export type UpdateLink = z.infer<typeof UpdateLink>
 
 export const LinkParams = z.strictObject({ code: Code })
@@ -62,37 +80,39 @@ export const ListLinksQuery = z.strictObject({
 })
 export type ListLinksQuery = z.infer<typeof ListLinksQuery>
 
-export const LinkView = z.object({
-  code: z.string(),
-  shortUrl: z.string(),
-  url: z.string(),
-  title: z.string().nullable(),
-  channel: z.string().nullable(),
-  topics: z.array(z.string()),
-  campaign: z.string().nullable(),
-  contentId: z.string().nullable().describe('the share kit content this link belongs to, if any'),
-  expiresAt: z.string().nullable(),
-  disabled: z.boolean(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-}).meta({
-  examples: [
-    {
-      code: 'spring-sale',
-      shortUrl: 'https://umbra.example/spring-sale',
-      url: 'https://example.com/article',
-      title: null,
-      channel: 'whatsapp',
-      topics: ['climate'],
-      campaign: 'spring',
-      contentId: '42',
-      expiresAt: null,
-      disabled: false,
-      createdAt: '2026-11-29T08:00:00.000Z',
-      updatedAt: '2026-11-29T08:00:00.000Z',
-    },
-  ],
-})
+export const LinkView = z
+  .object({
+    code: z.string(),
+    shortUrl: z.string(),
+    url: z.string(),
+    title: z.string().nullable(),
+    channel: z.string().nullable(),
+    topics: z.array(z.string()),
+    campaign: z.string().nullable(),
+    contentId: z.string().nullable().describe('the share kit content this link belongs to, if any'),
+    expiresAt: z.string().nullable(),
+    disabled: z.boolean(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .meta({
+    examples: [
+      {
+        code: 'spring-sale',
+        shortUrl: 'https://umbra.example/spring-sale',
+        url: 'https://example.com/article',
+        title: null,
+        channel: 'whatsapp',
+        topics: ['climate'],
+        campaign: 'spring',
+        contentId: '42',
+        expiresAt: null,
+        disabled: false,
+        createdAt: '2026-11-29T08:00:00.000Z',
+        updatedAt: '2026-11-29T08:00:00.000Z',
+      },
+    ],
+  })
 export type LinkView = z.infer<typeof LinkView>
 
 export const LinkList = z.object({ items: z.array(LinkView), nextCursor: z.string().nullable() })

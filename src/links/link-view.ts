@@ -28,5 +28,11 @@ export const redirectTargetOf = (row: Pick<LinkRow, 'url' | 'code' | 'content_id
   row.content_id !== null && !row.url.includes('#') ? `${row.url}#umb=${row.code}` : row.url
 
 export function toResolvedLink(row: LinkRow): ResolvedLink {
-  return { id: row.id, numericId: Number(row.id), url: redirectTargetOf(row), expiresAtMs: row.expires_at?.getTime() ?? null, disabled: row.disabled_at !== null }
+  return {
+    id: row.id,
+    numericId: Number(row.id),
+    url: redirectTargetOf(row),
+    expiresAtMs: row.expires_at?.getTime() ?? null,
+    disabled: row.disabled_at !== null,
+  }
 }

@@ -24,62 +24,108 @@ export const linksRoutes: FastifyPluginAsync<LinksRoutesOptions> = async (app, {
   const api = app.withTypeProvider<ZodTypeProvider>()
   const db = app.pg
 
-  api.post('/links', {
-    config: { scope: 'links:write' },
-    schema: { tags: ['links'], summary: 'Create a short link', body: CreateLink, response: { 201: LinkView, ...problemResponses(400, 409) } },
-  }, async (request, reply) => {
-    const row = await mintLink(db, request.body, urlPolicy)
-    linkCache.invalidate(row.code) // a cached "unknown" for this custom code must not outlive it
-    return reply.code(201).send(toLinkView(row, publicUrl))
-  })
-
-  api.get('/links', {
-    config: { scope: 'links:read' },
-    schema: { tags: ['links'], summary: 'List links, newest first', querystring: ListLinksQuery, response: { 200: LinkList } },
-  }, async (request) => {
-    const { limit, cursor, ...filter } = request.query
-    const rows = await listLinks(db, { ...filter, limit: limit + 1, afterId: cursor ? decodeIdCursor(cursor) : undefined })
-    const page = rows.slice(0, limit)
-    return {
-      items: page.map((r) => toLinkView(r, publicUrl)),
-      nextCursor: rows.length > limit ? encodeIdCursor(page[page.length - 1].id) : null,
-    }
-  })
-
-  api.get('/links/:code', {
-    config: { scope: 'links:read' },
-    schema: { tags: ['links'], summary: 'Read one link', params: LinkParams, response: { 200: LinkView, ...problemResponses(404) } },
-  }, async (request) => {
-    const row = await findLinkByCode(db, request.params.code)
-    if (!row) throw Problem.notFound(`link ${request.params.code}`)
-    return toLinkView(row, publicUrl)
-  })
-
-  api.patch('/links/:code', {
-    config: { scope: 'links:write' },
-    schema: { tags: ['links'], summary: 'Change a link', params: LinkParams, body: UpdateLink, response: { 200: LinkView, ...problemResponses(400, 404, 409) } },
-  }, async (request) => {
-    const patch = { ...request.body }
-    if (patch.url !== undefined) patch.url = acceptTargetUrl(patch.url, urlPolicy)
-    if (patch.expiresAt && Date.parse(patch.expiresAt) <= Date.now()) throw Problem.field('expiresAt', 'must be in the future')
-    const row = await updateLink(db, request.params.code, patch).catch(refuseSecondKitLink)
-    if (!row) throw Problem.notFound(`link ${request.params.code}`)
-    linkCache.invalidate(row.code)
-    return toLinkView(row, publicUrl)
-  })
-
-  api.delete('/links/:code', {
-    config: { scope: 'links:write' },
-    schema: {
-      tags: ['links'],
-      summary: 'Disable a link (its code is never reused; its redirect answers 410)',
-      params: LinkParams,
-      response: { 204: z.null(), ...problemResponses(404) },
+  api.post(
+    '/links',
+    {
+      config: { scope: 'links:write' },
+      schema: {
+        tags: ['links'],
+        summary: 'Create a short link',
+        body: CreateLink,
+        response: { 201: LinkView, ...problemResponses(400, 409) },
+      },
     },
-  }, async (request, reply) => {
-    const row = await updateLink(db, request.params.code, { disabled: true })
-    if (!row) throw Problem.notFound(`link ${request.params.code}`)
-    linkCache.invalidate(row.code)
-    return reply.code(204).send(null)
-  })
+    async (request, reply) => {
+      const row = await mintLink(db, request.body, urlPolicy)
+      linkCache.invalidate(row.code) // a cached "unknown" for this custom code must not outlive it
+      return reply.code(201).send(toLinkView(row, publicUrl))
+    },
+  )
+
+  api.get(
+    '/links',
+    {
+      config: { scope: 'links:read' },
+      schema: {
+        tags: ['links'],
+        summary: 'List links, newest first',
+        querystring: ListLinksQuery,
+        response: { 200: LinkList },
+      },
+    },
+    async (request) => {
+      const { limit, cursor, ...filter } = request.query
+      const rows = await listLinks(db, {
+        ...filter,
+        limit: limit + 1,
+        afterId: cursor ? decodeIdCursor(cursor) : undefined,
+      })
+      const page = rows.slice(0, limit)
+      return {
+        items: page.map((r) => toLinkView(r, publicUrl)),
+        nextCursor: rows.length > limit ? encodeIdCursor(page[page.length - 1].id) : null,
+      }
+    },
+  )
+
+  api.get(
+    '/links/:code',
+    {
+      config: { scope: 'links:read' },
+      schema: {
+        tags: ['links'],
+        summary: 'Read one link',
+        params: LinkParams,
+        response: { 200: LinkView, ...problemResponses(404) },
+      },
+    },
+    async (request) => {
+      const row = await findLinkByCode(db, request.params.code)
+      if (!row) throw Problem.notFound(`link ${request.params.code}`)
+      return toLinkView(row, publicUrl)
+    },
+  )
+
+  api.patch(
+    '/links/:code',
+    {
+      config: { scope: 'links:write' },
+      schema: {
+        tags: ['links'],
+        summary: 'Change a link',
+        params: LinkParams,
+        body: UpdateLink,
+        response: { 200: LinkView, ...problemResponses(400, 404, 409) },
+      },
+    },
+    async (request) => {
+      const patch = { ...request.body }
+      if (patch.url !== undefined) patch.url = acceptTargetUrl(patch.url, urlPolicy)
+      if (patch.expiresAt && Date.parse(patch.expiresAt) <= Date.now())
+        throw Problem.field('expiresAt', 'must be in the future')
+      const row = await updateLink(db, request.params.code, patch).catch(refuseSecondKitLink)
+      if (!row) throw Problem.notFound(`link ${request.params.code}`)
+      linkCache.invalidate(row.code)
+      return toLinkView(row, publicUrl)
+    },
+  )
+
+  api.delete(
+    '/links/:code',
+    {
+      config: { scope: 'links:write' },
+      schema: {
+        tags: ['links'],
+        summary: 'Disable a link (its code is never reused; its redirect answers 410)',
+        params: LinkParams,
+        response: { 204: z.null(), ...problemResponses(404) },
+      },
+    },
+    async (request, reply) => {
+      const row = await updateLink(db, request.params.code, { disabled: true })
+      if (!row) throw Problem.notFound(`link ${request.params.code}`)
+      linkCache.invalidate(row.code)
+      return reply.code(204).send(null)
+    },
+  )
 }

@@ -23,7 +23,8 @@ export async function mintLink(
   policy: UrlPolicy,
 ): Promise<LinkRow> {
   const url = acceptTargetUrl(input.url, policy)
-  if (input.expiresAt && Date.parse(input.expiresAt) <= Date.now()) throw Problem.field('expiresAt', 'must be in the future')
+  if (input.expiresAt && Date.parse(input.expiresAt) <= Date.now())
+    throw Problem.field('expiresAt', 'must be in the future')
   if (input.code !== undefined) {
     const problem = customCodeProblem(input.code)
     if (problem) throw Problem.field('code', problem)

@@ -2,18 +2,34 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { checkTargetUrl, MAX_URL_LENGTH, type UrlPolicy } from './url-policy.ts'
 
-const policy: UrlPolicy = { ownHosts: ['umbra.test', 'short.example:8443'], blockedDomains: ['blocked.example', 'xn--bcher-kva.example'] }
+const policy: UrlPolicy = {
+  ownHosts: ['umbra.test', 'short.example:8443'],
+  blockedDomains: ['blocked.example', 'xn--bcher-kva.example'],
+}
 const FORBIDDEN = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/
 const webUrl = fc.webUrl({ validSchemes: ['http', 'https'], withQueryParameters: true, withFragments: true })
-const controlChar = fc.oneof(fc.integer({ min: 0, max: 0x1f }), fc.integer({ min: 0x7f, max: 0x9f }), fc.integer({ min: 0x202a, max: 0x202e })).map((c) => String.fromCharCode(c))
+const controlChar = fc
+  .oneof(
+    fc.integer({ min: 0, max: 0x1f }),
+    fc.integer({ min: 0x7f, max: 0x9f }),
+    fc.integer({ min: 0x202a, max: 0x202e }),
+  )
+  .map((c) => String.fromCharCode(c))
 
 describe('URL policy (properties)', () => {
   it('never throws, whatever the string', () => {
-    fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 3000 }), (s) => void checkTargetUrl(s, policy)), { numRuns: 2000 })
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 3000 }), (s) => void checkTargetUrl(s, policy)),
+      { numRuns: 2000 },
+    )
   })
 
   it('only ever accepts absolute http(s) URLs without credentials, control characters, loops or blocked hosts', () => {
-    const candidates = fc.oneof(webUrl, fc.string({ unit: 'grapheme', maxLength: 300 }), webUrl.map((u) => u.replace('://', '://user:pw@')))
+    const candidates = fc.oneof(
+      webUrl,
+      fc.string({ unit: 'grapheme', maxLength: 300 }),
+      webUrl.map((u) => u.replace('://', '://user:pw@')),
+    )
     fc.assert(
       fc.property(candidates, (raw) => {
         const verdict = checkTargetUrl(raw, policy)
@@ -52,8 +68,23 @@ describe('URL policy (properties)', () => {
   })
 
   it('refuses every other scheme, in any letter case', () => {
-    const scheme = fc.constantFrom('javascript', 'data', 'file', 'ftp', 'vbscript', 'blob', 'about', 'chrome', 'ws', 'mailto', 'httpx', 'http2')
-    const mixedCase = fc.tuple(scheme, fc.array(fc.boolean(), { minLength: 10, maxLength: 10 })).map(([s, up]) => [...s].map((ch, i) => (up[i] ? ch.toUpperCase() : ch)).join(''))
+    const scheme = fc.constantFrom(
+      'javascript',
+      'data',
+      'file',
+      'ftp',
+      'vbscript',
+      'blob',
+      'about',
+      'chrome',
+      'ws',
+      'mailto',
+      'httpx',
+      'http2',
+    )
+    const mixedCase = fc
+      .tuple(scheme, fc.array(fc.boolean(), { minLength: 10, maxLength: 10 }))
+      .map(([s, up]) => [...s].map((ch, i) => (up[i] ? ch.toUpperCase() : ch)).join(''))
     fc.assert(
       fc.property(mixedCase, fc.string({ maxLength: 100 }), (s, rest) => {
         expect(checkTargetUrl(`${s}:${rest}`, policy).ok).toBe(false)
@@ -64,12 +95,16 @@ describe('URL policy (properties)', () => {
   it('refuses a blocked domain and all its subdomains, and our own host', () => {
     const label = fc.stringMatching(/^[a-z0-9]([a-z0-9-]{0,20}[a-z0-9])?$/)
     fc.assert(
-      fc.property(fc.array(label, { maxLength: 4 }), fc.constantFrom('blocked.example', 'BLOCKED.example', 'bücher.example', 'umbra.test', 'short.example:8443'), (subs, base) => {
-        const host = [...subs, base].join('.')
-        const isOwn = base === 'umbra.test' || base === 'short.example:8443'
-        fc.pre(!isOwn || subs.length === 0)
-        expect(checkTargetUrl(`https://${host}/path`, policy).ok).toBe(false)
-      }),
+      fc.property(
+        fc.array(label, { maxLength: 4 }),
+        fc.constantFrom('blocked.example', 'BLOCKED.example', 'bücher.example', 'umbra.test', 'short.example:8443'),
+        (subs, base) => {
+          const host = [...subs, base].join('.')
+          const isOwn = base === 'umbra.test' || base === 'short.example:8443'
+          fc.pre(!isOwn || subs.length === 0)
+          expect(checkTargetUrl(`https://${host}/path`, policy).ok).toBe(false)
+        },
+      ),
     )
   })
 })

@@ -20,7 +20,8 @@ export function checkTargetUrl(raw: string, policy: UrlPolicy): UrlVerdict {
   } catch {
     return { ok: false, reason: 'is not a valid URL' }
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return { ok: false, reason: 'must be an absolute http or https URL' }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    return { ok: false, reason: 'must be an absolute http or https URL' }
   if (url.username || url.password) return { ok: false, reason: 'must not contain credentials' }
   const host = url.hostname.toLowerCase().replace(/\.$/, '')
   if (!host || host.length > MAX_HOST_LENGTH || host.split('.').some((label) => label.length > 63))

@@ -9,8 +9,14 @@ const page = (title: string, message: string) => `<!doctype html>
 
 const NOT_FOUND = page('Link not found', 'This short link does not exist. Check that it was copied completely.')
 const GONE = page('Link no longer available', 'This short link has been disabled or has expired.')
-const UNAVAILABLE = page('Temporarily unavailable', 'This link cannot be resolved right now. Please try again in a moment.')
-const TOO_MANY = page('Too many requests', 'Too many unknown links were requested from your network. Please wait a moment.')
+const UNAVAILABLE = page(
+  'Temporarily unavailable',
+  'This link cannot be resolved right now. Please try again in a moment.',
+)
+const TOO_MANY = page(
+  'Too many requests',
+  'Too many unknown links were requested from your network. Please wait a moment.',
+)
 
 const send = (reply: FastifyReply, status: number, html: string) =>
   reply
@@ -22,7 +28,11 @@ const send = (reply: FastifyReply, status: number, html: string) =>
     .send(html)
 
 const rateHeaders = (reply: FastifyReply, verdict: RateVerdict) =>
-  reply.headers({ 'ratelimit-limit': verdict.limit, 'ratelimit-remaining': verdict.remaining, 'ratelimit-reset': verdict.resetSeconds })
+  reply.headers({
+    'ratelimit-limit': verdict.limit,
+    'ratelimit-remaining': verdict.remaining,
+    'ratelimit-reset': verdict.resetSeconds,
+  })
 
 /** The 429 page for a client past its 404/410 budget (redirect-routes.ts answers it for live codes too). */
 export const sendTooManyPage = (reply: FastifyReply, verdict: RateVerdict) =>

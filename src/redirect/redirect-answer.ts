@@ -13,7 +13,8 @@ export const ANY_CODE = new RegExp(`^[${CODE_CHARACTERS}]{1,${MAX_CODE_LENGTH}}$
 export const CODE_PATH = new RegExp(`^/([${CODE_CHARACTERS}]{1,${MAX_CODE_LENGTH}})(?:\\?|$)`)
 
 /** A link redirects unless it is disabled or has expired. */
-export const isLive = (link: ResolvedLink, now: number) => !link.disabled && (link.expiresAtMs === null || link.expiresAtMs > now)
+export const isLive = (link: ResolvedLink, now: number) =>
+  !link.disabled && (link.expiresAtMs === null || link.expiresAtMs > now)
 
 // 302, not 301: browsers cache a 301 and we would never see the next click.
 export const REDIRECT_STATUS = 302
@@ -22,7 +23,16 @@ const ROBOTS = 'noindex'
 /** The 302's headers besides Location, for a Fastify reply. */
 export const REDIRECT_HEADERS = { 'cache-control': CACHE_CONTROL, 'x-robots-tag': ROBOTS } as const
 /** The whole 302 header list for ServerResponse.writeHead: the same headers, Location and an empty body. */
-export const redirectHeaderList = (url: string) => ['location', url, 'cache-control', CACHE_CONTROL, 'x-robots-tag', ROBOTS, 'content-length', '0']
+export const redirectHeaderList = (url: string) => [
+  'location',
+  url,
+  'cache-control',
+  CACHE_CONTROL,
+  'x-robots-tag',
+  ROBOTS,
+  'content-length',
+  '0',
+]
 
 /** Reads what capture needs from a request's raw headers, as configured (TRUST_PROXY, COUNTRY_HEADER). */
 export const captureRequestReader =

@@ -1,14 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { auth, eventually, startTestApp, type TestApp } from '../../test/support/test-app.ts'
 
-const CHROME = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36'
+const CHROME =
+  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36'
 
 let t: TestApp
 let base: string
 let code: string
 
 const get = (path: string, init: RequestInit = {}) =>
-  fetch(`${base}${path}`, { redirect: 'manual', ...init, headers: { 'user-agent': CHROME, ...(init.headers as Record<string, string>) } })
+  fetch(`${base}${path}`, {
+    redirect: 'manual',
+    ...init,
+    headers: { 'user-agent': CHROME, ...(init.headers as Record<string, string>) },
+  })
 const statsOf = async (c: string) => (await t.app.inject({ url: `/api/v1/links/${c}/stats`, headers: auth })).json()
 const redirectHeaders = (res: Response) => ({
   status: res.status,
@@ -21,7 +26,12 @@ const redirectHeaders = (res: Response) => ({
 beforeAll(async () => {
   t = await startTestApp()
   base = await t.app.listen({ host: '127.0.0.1', port: 0 })
-  const res = await t.app.inject({ method: 'POST', url: '/api/v1/links', headers: auth, payload: { url: 'https://example.com/fast' } })
+  const res = await t.app.inject({
+    method: 'POST',
+    url: '/api/v1/links',
+    headers: auth,
+    payload: { url: 'https://example.com/fast' },
+  })
   code = res.json().code
 })
 afterAll(() => t.close())
@@ -32,7 +42,11 @@ describe('redirects of cached links, answered ahead of Fastify', () => {
     const second = await get(`/${code}?utm_source=x`) // cached: the fast path answers
     expect(redirectHeaders(second)).toEqual(redirectHeaders(first))
     expect(redirectHeaders(second)).toEqual({
-      status: 302, location: 'https://example.com/fast', cacheControl: 'private, no-store', robots: 'noindex', length: '0',
+      status: 302,
+      location: 'https://example.com/fast',
+      cacheControl: 'private, no-store',
+      robots: 'noindex',
+      length: '0',
     })
     await eventually(async () => (await statsOf(code)).clicks === 2, 3_000)
   })
@@ -67,7 +81,14 @@ describe('a client past its 404/410 budget, on the fast path', () => {
     fetch(`${url}${path}`, { redirect: 'manual', headers: { 'user-agent': CHROME, 'x-forwarded-for': forwardedFor } })
 
   it('gets 429 for a cached live link too, whatever it prepends to X-Forwarded-For, until the window passes', async () => {
-    const live = (await limited.app.inject({ method: 'POST', url: '/api/v1/links', headers: auth, payload: { url: 'https://example.com/fast-limited' } })).json()
+    const live = (
+      await limited.app.inject({
+        method: 'POST',
+        url: '/api/v1/links',
+        headers: auth,
+        payload: { url: 'https://example.com/fast-limited' },
+      })
+    ).json()
     expect((await from(`/${live.code}`, '198.51.100.20')).status).toBe(302) // cached from here on
     expect((await from(`/${live.code}`, '198.51.100.20')).status).toBe(302)
     for (let i = 0; i < 2; i++) expect((await from(`/gone-${i}`, '198.51.100.20')).status).toBe(404)

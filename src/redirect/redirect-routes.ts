@@ -23,7 +23,10 @@ const sendRedirect = (reply: FastifyReply, url: string) => void reply.redirect(u
  * GET /:code — the hot path: resolve (cache first) → capture the click → 302 once its journal line is
  * written. HEAD answers the same and is not counted (Fastify derives it from GET).
  */
-export const redirectRoutes: FastifyPluginAsync<RedirectRoutesOptions> = async (app, { linkCache, proxyTrust = null, countryHeader, fastPath = false }) => {
+export const redirectRoutes: FastifyPluginAsync<RedirectRoutesOptions> = async (
+  app,
+  { linkCache, proxyTrust = null, countryHeader, fastPath = false },
+) => {
   const { capture, writer } = app.clicks
   const readRequest = captureRequestReader({ proxyTrust, countryHeader })
   const missPages = app.missPages

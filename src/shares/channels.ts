@@ -29,11 +29,29 @@ export type Channel = {
   utmMedium: string
 }
 
-const intent = (id: string, label: string, visibility: ChannelVisibility, utmMedium: string, template: string, desktopIntent?: string): Channel => ({
-  id, label, visibility, shareMethod: 'intent', intent: template, utmMedium, ...(desktopIntent ? { desktopIntent } : {}),
+const intent = (
+  id: string,
+  label: string,
+  visibility: ChannelVisibility,
+  utmMedium: string,
+  template: string,
+  desktopIntent?: string,
+): Channel => ({
+  id,
+  label,
+  visibility,
+  shareMethod: 'intent',
+  intent: template,
+  utmMedium,
+  ...(desktopIntent ? { desktopIntent } : {}),
 })
 const copy = (id: string, label: string, visibility: ChannelVisibility, utmMedium: string): Channel => ({
-  id, label, visibility, shareMethod: 'copy', intent: null, utmMedium,
+  id,
+  label,
+  visibility,
+  shareMethod: 'copy',
+  intent: null,
+  utmMedium,
 })
 
 // Sources: each service's documented share URL (wa.me "click to chat", t.me/share, Facebook sharer and
@@ -45,8 +63,14 @@ export const CHANNELS: readonly Channel[] = [
   intent('whatsapp', 'WhatsApp', 'private', 'messaging', 'https://wa.me/?text={text}'),
   // Facebook's Send dialog requires an app id, and sends the sharer back to redirect_uri (the page, not the
   // short link: that would count the sharer as a click).
-  intent('messenger', 'Messenger', 'private', 'messaging', 'fb-messenger://share?link={url}',
-    'https://www.facebook.com/dialog/send?app_id={facebookAppId}&link={url}&redirect_uri={page}'),
+  intent(
+    'messenger',
+    'Messenger',
+    'private',
+    'messaging',
+    'fb-messenger://share?link={url}',
+    'https://www.facebook.com/dialog/send?app_id={facebookAppId}&link={url}&redirect_uri={page}',
+  ),
   intent('telegram', 'Telegram', 'private', 'messaging', 'https://t.me/share/url?url={url}&text={title}'),
   copy('signal', 'Signal', 'private', 'messaging'),
   intent('sms', 'SMS', 'private', 'sms', 'sms:?&body={text}'),
@@ -65,7 +89,13 @@ export const CHANNELS: readonly Channel[] = [
   intent('x', 'X', 'public', 'social', 'https://x.com/intent/post?url={url}&text={title}'),
   intent('linkedin', 'LinkedIn', 'public', 'social', 'https://www.linkedin.com/sharing/share-offsite/?url={url}'),
   intent('reddit', 'Reddit', 'public', 'social', 'https://www.reddit.com/submit?url={url}&title={title}'),
-  intent('pinterest', 'Pinterest', 'public', 'social', 'https://www.pinterest.com/pin/create/button/?url={url}&description={title}'),
+  intent(
+    'pinterest',
+    'Pinterest',
+    'public',
+    'social',
+    'https://www.pinterest.com/pin/create/button/?url={url}&description={title}',
+  ),
   intent('threads', 'Threads', 'public', 'social', 'https://www.threads.com/intent/post?text={text}'),
   intent('bluesky', 'Bluesky', 'public', 'social', 'https://bsky.app/intent/compose?text={text}'),
   copy('mastodon', 'Mastodon', 'public', 'social'),
@@ -84,4 +114,14 @@ export function findChannel(id: string): Channel | undefined {
 }
 
 /** The kit a CMS gets when it names no channels: the big private messengers, the big public networks, copy. */
-export const DEFAULT_KIT_CHANNELS: readonly string[] = ['whatsapp', 'messenger', 'telegram', 'sms', 'email', 'facebook', 'x', 'linkedin', 'copy']
+export const DEFAULT_KIT_CHANNELS: readonly string[] = [
+  'whatsapp',
+  'messenger',
+  'telegram',
+  'sms',
+  'email',
+  'facebook',
+  'x',
+  'linkedin',
+  'copy',
+]

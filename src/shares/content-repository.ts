@@ -1,7 +1,6 @@
 import type { Queryable } from '../infra/pool.ts'
 import { LINK_COLUMNS, type LinkRow } from '../links/link-repository.ts'
 
-
 export type ContentRow = {
   id: string
   url: string
@@ -13,7 +12,13 @@ export type ContentRow = {
   created_at: Date
 }
 
-export type NewContent = { url: string; title?: string | null; topics?: string[]; campaign?: string | null; textConfirmed: boolean }
+export type NewContent = {
+  url: string
+  title?: string | null
+  topics?: string[]
+  campaign?: string | null
+  textConfirmed: boolean
+}
 
 const CONTENT_COLUMNS = 'id, url, title, topics, campaign, text_confirmed, created_at'
 
@@ -72,7 +77,10 @@ export async function updateContent(
 }
 
 /** Newest first, keyset-paginated on id. */
-export async function listContents(db: Queryable, f: { topic?: string; campaign?: string; beforeId?: string; limit: number }): Promise<ContentRow[]> {
+export async function listContents(
+  db: Queryable,
+  f: { topic?: string; campaign?: string; beforeId?: string; limit: number },
+): Promise<ContentRow[]> {
   const { rows } = await db.query(
     `select ${CONTENT_COLUMNS} from contents
      where ($1::text is null or $1 = any(topics))
@@ -97,7 +105,10 @@ export async function liveLinksOfContents(db: Queryable, contentIds: readonly st
 
 /** Every channel link a content ever had, disabled ones included: their clicks still count in reports. */
 export async function allLinksOfContent(db: Queryable, contentId: string): Promise<LinkRow[]> {
-  const { rows } = await db.query(`select ${LINK_COLUMNS} from links where content_id = $1 and channel is not null order by id`, [contentId])
+  const { rows } = await db.query(
+    `select ${LINK_COLUMNS} from links where content_id = $1 and channel is not null order by id`,
+    [contentId],
+  )
   return rows
 }
 
@@ -107,7 +118,12 @@ export type IdempotencyRecord = { request_hash: Buffer; content_id: string | nul
  * Claims an Idempotency-Key for this API key, or returns the earlier claim. A concurrent first use
  * holds the row until it commits, so a retry waits and then sees the finished answer.
  */
-export async function claimIdempotencyKey(db: Queryable, keyId: string, key: string, requestHash: Buffer): Promise<IdempotencyRecord | null> {
+export async function claimIdempotencyKey(
+  db: Queryable,
+  keyId: string,
+  key: string,
+  requestHash: Buffer,
+): Promise<IdempotencyRecord | null> {
   // A key older than a day may be reused; other expired keys are swept a few at a time, never waiting on a lock.
   await db.query(
     `delete from share_idempotency_keys
@@ -129,7 +145,13 @@ export async function claimIdempotencyKey(db: Queryable, keyId: string, key: str
   return rows[0] ?? null
 }
 
-export async function settleIdempotencyKey(db: Queryable, keyId: string, key: string, contentId: string, status: number) {
+export async function settleIdempotencyKey(
+  db: Queryable,
+  keyId: string,
+  key: string,
+  contentId: string,
+  status: number,
+) {
   await db.query(
     `update share_idempotency_keys set content_id = $3, status = $4 where key_id = $1 and idempotency_key = $2 and status is null`,
     [keyId, key, contentId, status],

@@ -6,7 +6,14 @@ import { mintLink } from '../links/mint-link.ts'
 import type { UrlPolicy } from '../links/url-policy.ts'
 import { DEFAULT_KIT_CHANNELS, findChannel } from './channels.ts'
 import {
-  claimIdempotencyKey, countPublishableMint, insertContent, liveLinksOfContents, lockContentByUrl, settleIdempotencyKey, updateContent, type ContentRow,
+  claimIdempotencyKey,
+  countPublishableMint,
+  insertContent,
+  liveLinksOfContents,
+  lockContentByUrl,
+  settleIdempotencyKey,
+  updateContent,
+  type ContentRow,
 } from './content-repository.ts'
 import type { UtmOptions } from './share-schemas.ts'
 import { tagWithUtm } from './utm-tagging.ts'
@@ -45,9 +52,14 @@ const DAY_MS = 86_400_000
 function mintLimitReached(perDay: number): Problem {
   const now = Date.now()
   const reset = String(Math.max(1, Math.ceil(((Math.floor(now / DAY_MS) + 1) * DAY_MS - now) / 1000)))
-  return new Problem(429, 'rate-limited', 'Too many requests',
+  return new Problem(
+    429,
+    'rate-limited',
+    'Too many requests',
     `this publishable key has created or completed ${perDay} share kits today (WIDGET_MINTS_PER_DAY); existing kits still load, new ones after 00:00 UTC (in ${reset} s)`,
-    undefined, { 'retry-after': reset, 'ratelimit-limit': String(perDay), 'ratelimit-remaining': '0', 'ratelimit-reset': reset })
+    undefined,
+    { 'retry-after': reset, 'ratelimit-limit': String(perDay), 'ratelimit-remaining': '0', 'ratelimit-reset': reset },
+  )
 }
 
 /**
@@ -75,9 +87,13 @@ export async function createShareKit(
       const hash = requestHash(request, channels)
       const earlier = await claimIdempotencyKey(client, opts.idempotency.keyId, opts.idempotency.key, hash)
       if (earlier && !earlier.request_hash.equals(hash))
-        throw new Problem(422, 'idempotency-key-reused', 'Idempotency-Key reused', 'this Idempotency-Key was used with a different request; use a new key', [
-          { field: 'Idempotency-Key', message: 'was used with a different request' },
-        ])
+        throw new Problem(
+          422,
+          'idempotency-key-reused',
+          'Idempotency-Key reused',
+          'this Idempotency-Key was used with a different request; use a new key',
+          [{ field: 'Idempotency-Key', message: 'was used with a different request' }],
+        )
       replayedStatus = earlier?.status ?? null
     }
 
@@ -92,7 +108,11 @@ export async function createShareKit(
 
     const byChannel = new Map((await liveLinksOfContents(client, [content.id])).map((l) => [l.channel!, l]))
     const missing = channels.filter((c) => !byChannel.has(c))
-    if (missing.length && opts.caller.kind === 'publishable' && !(await countPublishableMint(client, opts.caller.keyId, opts.caller.mintsPerDay)))
+    if (
+      missing.length &&
+      opts.caller.kind === 'publishable' &&
+      !(await countPublishableMint(client, opts.caller.keyId, opts.caller.mintsPerDay))
+    )
       throw mintLimitReached(opts.caller.mintsPerDay)
     const mintedCodes: string[] = []
     for (const channel of missing) {
@@ -101,7 +121,8 @@ export async function createShareKit(
       mintedCodes.push(row.code)
     }
     const status = (replayedStatus ?? (inserted || mintedCodes.length ? 201 : 200)) as 200 | 201
-    if (opts.idempotency && replayedStatus === null) await settleIdempotencyKey(client, opts.idempotency.keyId, opts.idempotency.key, content.id, status)
+    if (opts.idempotency && replayedStatus === null)
+      await settleIdempotencyKey(client, opts.idempotency.keyId, opts.idempotency.key, content.id, status)
     await client.query('commit')
     // The whole kit, not only the channels named: a CMS that stores the answer as "the kit" keeps every link.
     const named = channels.map((c) => byChannel.get(c)!)

@@ -6,11 +6,16 @@ import type { Principal } from '../api/auth.ts'
  * pages, so it may mint only for URLs on its allowed origins, and only when the browser says the
  * request comes from one of them (a copied key on another site is refused by the Origin the browser sets).
  */
-export function publishableKeyRefusal(principal: Pick<Principal, 'kind' | 'origins'>, kitUrl: string, originHeader: string | undefined): string | null {
+export function publishableKeyRefusal(
+  principal: Pick<Principal, 'kind' | 'origins'>,
+  kitUrl: string,
+  originHeader: string | undefined,
+): string | null {
   if (principal.kind !== 'publishable') return null
   const allowed = new Set(principal.origins.map(normaliseOrigin))
   const kitOrigin = originOf(kitUrl)
-  if (!kitOrigin || !allowed.has(kitOrigin)) return `this publishable key cannot make share kits for ${kitOrigin ?? 'that URL'}`
+  if (!kitOrigin || !allowed.has(kitOrigin))
+    return `this publishable key cannot make share kits for ${kitOrigin ?? 'that URL'}`
   const requestOrigin = originHeader ? originOf(originHeader) : null
   if (!requestOrigin) return 'a publishable key must be used from a web page (the request has no Origin)'
   if (!allowed.has(requestOrigin)) return `this publishable key is not allowed on pages of ${requestOrigin}`

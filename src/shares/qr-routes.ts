@@ -23,30 +23,42 @@ export const qrRoutes: FastifyPluginAsync<{ publicUrl: string }> = async (app, {
     return `${publicUrl}/${link.code}`
   }
 
-  api.get('/links/:code/qr.svg', {
-    config: { scope: 'links:read' },
-    schema: {
-      tags: ['links'],
-      summary: "QR code of the link's short URL, as SVG",
-      params: LinkParams,
-      response: { 200: fileAnswer('the QR code', 'image/svg+xml'), ...problemResponses(404) },
+  api.get(
+    '/links/:code/qr.svg',
+    {
+      config: { scope: 'links:read' },
+      schema: {
+        tags: ['links'],
+        summary: "QR code of the link's short URL, as SVG",
+        params: LinkParams,
+        response: { 200: fileAnswer('the QR code', 'image/svg+xml'), ...problemResponses(404) },
+      },
     },
-  }, async (request, reply) => {
-    const svg = await QRCode.toString(await shortUrlOf(request.params.code), { ...QR_OPTIONS, type: 'svg' })
-    return reply.type('image/svg+xml; charset=utf-8').header('cache-control', 'private, max-age=3600').send(svg)
-  })
+    async (request, reply) => {
+      const svg = await QRCode.toString(await shortUrlOf(request.params.code), { ...QR_OPTIONS, type: 'svg' })
+      return reply.type('image/svg+xml; charset=utf-8').header('cache-control', 'private, max-age=3600').send(svg)
+    },
+  )
 
-  api.get('/links/:code/qr.png', {
-    config: { scope: 'links:read' },
-    schema: {
-      tags: ['links'],
-      summary: "QR code of the link's short URL, as PNG",
-      params: LinkParams,
-      querystring: QrQuery,
-      response: { 200: fileAnswer('the QR code', 'image/png'), ...problemResponses(404) },
+  api.get(
+    '/links/:code/qr.png',
+    {
+      config: { scope: 'links:read' },
+      schema: {
+        tags: ['links'],
+        summary: "QR code of the link's short URL, as PNG",
+        params: LinkParams,
+        querystring: QrQuery,
+        response: { 200: fileAnswer('the QR code', 'image/png'), ...problemResponses(404) },
+      },
     },
-  }, async (request, reply) => {
-    const png = await QRCode.toBuffer(await shortUrlOf(request.params.code), { ...QR_OPTIONS, type: 'png', width: request.query.size })
-    return reply.type('image/png').header('cache-control', 'private, max-age=3600').send(png)
-  })
+    async (request, reply) => {
+      const png = await QRCode.toBuffer(await shortUrlOf(request.params.code), {
+        ...QR_OPTIONS,
+        type: 'png',
+        width: request.query.size,
+      })
+      return reply.type('image/png').header('cache-control', 'private, max-age=3600').send(png)
+    },
+  )
 }

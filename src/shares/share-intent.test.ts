@@ -9,13 +9,23 @@ const FB_APP = '123456789012345'
 
 /** What each intent must look like: the part before `?`, and which query parameter carries what. */
 type Value = 'url' | 'title' | 'text' | 'page' | 'facebookAppId'
-const INTENTS: { channel: string; base: string; params: Record<string, Value>; desktop?: { base: string; params: Record<string, Value> } }[] = [
+const INTENTS: {
+  channel: string
+  base: string
+  params: Record<string, Value>
+  desktop?: { base: string; params: Record<string, Value> }
+}[] = [
   { channel: 'whatsapp', base: 'https://wa.me/', params: { text: 'text' } },
   { channel: 'telegram', base: 'https://t.me/share/url', params: { url: 'url', text: 'title' } },
   {
-    channel: 'messenger', base: 'fb-messenger://share', params: { link: 'url' },
+    channel: 'messenger',
+    base: 'fb-messenger://share',
+    params: { link: 'url' },
     // The sharer is sent back to the page, not to the short link (that would count them as a click).
-    desktop: { base: 'https://www.facebook.com/dialog/send', params: { app_id: 'facebookAppId', link: 'url', redirect_uri: 'page' } },
+    desktop: {
+      base: 'https://www.facebook.com/dialog/send',
+      params: { app_id: 'facebookAppId', link: 'url', redirect_uri: 'page' },
+    },
   },
   { channel: 'sms', base: 'sms:', params: { body: 'text' } },
   { channel: 'email', base: 'mailto:', params: { subject: 'title', body: 'text' } },
@@ -25,7 +35,11 @@ const INTENTS: { channel: string; base: string; params: Record<string, Value>; d
   { channel: 'x', base: 'https://x.com/intent/post', params: { url: 'url', text: 'title' } },
   { channel: 'linkedin', base: 'https://www.linkedin.com/sharing/share-offsite/', params: { url: 'url' } },
   { channel: 'reddit', base: 'https://www.reddit.com/submit', params: { url: 'url', title: 'title' } },
-  { channel: 'pinterest', base: 'https://www.pinterest.com/pin/create/button/', params: { url: 'url', description: 'title' } },
+  {
+    channel: 'pinterest',
+    base: 'https://www.pinterest.com/pin/create/button/',
+    params: { url: 'url', description: 'title' },
+  },
   { channel: 'threads', base: 'https://www.threads.com/intent/post', params: { text: 'text' } },
   { channel: 'bluesky', base: 'https://bsky.app/intent/compose', params: { text: 'text' } },
 ]
@@ -55,50 +69,87 @@ function parseIntent(href: string) {
 const cases = INTENTS.flatMap((intent) => TITLES.map((t) => ({ ...intent, ...t })))
 
 describe('share intents', () => {
-  it.each(cases)('$channel with $name: every value round-trips through its parameter', ({ channel, base, params, desktop, title }) => {
-    const expected = { url: SHORT, title: title ?? '', text: title ? `${title} ${SHORT}` : SHORT, page: PAGE, facebookAppId: FB_APP }
-    const urls = shareUrlsFor(findChannel(channel)!, { shortUrl: SHORT, title, page: PAGE }, QR, { facebookAppId: FB_APP })
-    const parsed = parseIntent(urls.shareUrl)
-    expect(parsed.base).toBe(base)
-    expect(parsed.params).toEqual(Object.fromEntries(Object.entries(params).map(([name, what]) => [name, expected[what]])))
-    if (desktop) {
-      const d = parseIntent(urls.desktopShareUrl!)
-      expect(d.base).toBe(desktop.base)
-      expect(d.params).toEqual(Object.fromEntries(Object.entries(desktop.params).map(([name, what]) => [name, expected[what]])))
-    } else {
-      expect(urls.desktopShareUrl).toBeNull()
-    }
-  })
+  it.each(cases)(
+    '$channel with $name: every value round-trips through its parameter',
+    ({ channel, base, params, desktop, title }) => {
+      const expected = {
+        url: SHORT,
+        title: title ?? '',
+        text: title ? `${title} ${SHORT}` : SHORT,
+        page: PAGE,
+        facebookAppId: FB_APP,
+      }
+      const urls = shareUrlsFor(findChannel(channel)!, { shortUrl: SHORT, title, page: PAGE }, QR, {
+        facebookAppId: FB_APP,
+      })
+      const parsed = parseIntent(urls.shareUrl)
+      expect(parsed.base).toBe(base)
+      expect(parsed.params).toEqual(
+        Object.fromEntries(Object.entries(params).map(([name, what]) => [name, expected[what]])),
+      )
+      if (desktop) {
+        const d = parseIntent(urls.desktopShareUrl!)
+        expect(d.base).toBe(desktop.base)
+        expect(d.params).toEqual(
+          Object.fromEntries(Object.entries(desktop.params).map(([name, what]) => [name, expected[what]])),
+        )
+      } else {
+        expect(urls.desktopShareUrl).toBeNull()
+      }
+    },
+  )
 
   it('leaves out a desktop intent that needs a setting the deployment lacks (Messenger without FACEBOOK_APP_ID)', () => {
     const urls = shareUrlsFor(findChannel('messenger')!, { shortUrl: SHORT, title: 'T', page: PAGE }, QR)
     expect(urls).toEqual({ shareUrl: `fb-messenger://share?link=${encodeURIComponent(SHORT)}`, desktopShareUrl: null })
-    expect(fillIntent('https://x.example/?app={facebookAppId}&u={url}', { shortUrl: SHORT, title: null, page: PAGE })).toBeNull()
+    expect(
+      fillIntent('https://x.example/?app={facebookAppId}&u={url}', { shortUrl: SHORT, title: null, page: PAGE }),
+    ).toBeNull()
   })
 
   it('covers every intent channel of the registry', () => {
-    expect(CHANNELS.filter((c) => c.shareMethod === 'intent').map((c) => c.id).sort()).toEqual(INTENTS.map((i) => i.channel).sort())
+    expect(
+      CHANNELS.filter((c) => c.shareMethod === 'intent')
+        .map((c) => c.id)
+        .sort(),
+    ).toEqual(INTENTS.map((i) => i.channel).sort())
   })
 
   it.each([
-    { channel: 'whatsapp', title: 'Rock & Roll #1', href: 'https://wa.me/?text=Rock%20%26%20Roll%20%231%20https%3A%2F%2Fgo.example.com%2FAb3x9Kq' },
-    { channel: 'email', title: 'Ça & là', href: 'mailto:?subject=%C3%87a%20%26%20l%C3%A0&body=%C3%87a%20%26%20l%C3%A0%20https%3A%2F%2Fgo.example.com%2FAb3x9Kq' },
+    {
+      channel: 'whatsapp',
+      title: 'Rock & Roll #1',
+      href: 'https://wa.me/?text=Rock%20%26%20Roll%20%231%20https%3A%2F%2Fgo.example.com%2FAb3x9Kq',
+    },
+    {
+      channel: 'email',
+      title: 'Ça & là',
+      href: 'mailto:?subject=%C3%87a%20%26%20l%C3%A0&body=%C3%87a%20%26%20l%C3%A0%20https%3A%2F%2Fgo.example.com%2FAb3x9Kq',
+    },
     { channel: 'sms', title: '🌍', href: 'sms:?&body=%F0%9F%8C%8D%20https%3A%2F%2Fgo.example.com%2FAb3x9Kq' },
     { channel: 'x', title: null, href: 'https://x.com/intent/post?url=https%3A%2F%2Fgo.example.com%2FAb3x9Kq&text=' },
   ])('$channel, title $title → $href', ({ channel, title, href }) => {
     expect(shareUrlsFor(findChannel(channel)!, { shortUrl: SHORT, title, page: PAGE }, QR).shareUrl).toBe(href)
   })
 
-  it.each(['copy', 'slack', 'teams', 'discord', 'signal', 'wechat', 'mastodon', 'newsletter', 'web'])('%s is shared by copying the short link itself', (id) => {
-    expect(shareUrlsFor(findChannel(id)!, { shortUrl: SHORT, title: 'T', page: PAGE }, QR)).toEqual({ shareUrl: SHORT, desktopShareUrl: null })
-  })
+  it.each(['copy', 'slack', 'teams', 'discord', 'signal', 'wechat', 'mastodon', 'newsletter', 'web'])(
+    '%s is shared by copying the short link itself',
+    (id) => {
+      expect(shareUrlsFor(findChannel(id)!, { shortUrl: SHORT, title: 'T', page: PAGE }, QR)).toEqual({
+        shareUrl: SHORT,
+        desktopShareUrl: null,
+      })
+    },
+  )
 
   it('the qr channel shares the QR image of the short link', () => {
     expect(shareUrlsFor(findChannel('qr')!, { shortUrl: SHORT, title: 'T', page: PAGE }, QR).shareUrl).toBe(QR)
   })
 
   it('leaves a template without placeholders as it is', () => {
-    expect(fillIntent('https://example.com/share', { shortUrl: SHORT, title: 'x', page: PAGE })).toBe('https://example.com/share')
+    expect(fillIntent('https://example.com/share', { shortUrl: SHORT, title: 'x', page: PAGE })).toBe(
+      'https://example.com/share',
+    )
   })
 })
 
@@ -113,11 +164,30 @@ describe('channel registry', () => {
   })
 
   it.each([
-    ['whatsapp', 'private'], ['messenger', 'private'], ['telegram', 'private'], ['signal', 'private'], ['sms', 'private'],
-    ['email', 'private'], ['wechat', 'private'], ['line', 'private'], ['viber', 'private'], ['slack', 'private'],
-    ['teams', 'private'], ['discord', 'private'], ['copy', 'private'], ['facebook', 'public'], ['x', 'public'],
-    ['linkedin', 'public'], ['reddit', 'public'], ['pinterest', 'public'], ['threads', 'public'], ['bluesky', 'public'],
-    ['mastodon', 'public'], ['newsletter', 'owned'], ['qr', 'owned'], ['web', 'owned'],
+    ['whatsapp', 'private'],
+    ['messenger', 'private'],
+    ['telegram', 'private'],
+    ['signal', 'private'],
+    ['sms', 'private'],
+    ['email', 'private'],
+    ['wechat', 'private'],
+    ['line', 'private'],
+    ['viber', 'private'],
+    ['slack', 'private'],
+    ['teams', 'private'],
+    ['discord', 'private'],
+    ['copy', 'private'],
+    ['facebook', 'public'],
+    ['x', 'public'],
+    ['linkedin', 'public'],
+    ['reddit', 'public'],
+    ['pinterest', 'public'],
+    ['threads', 'public'],
+    ['bluesky', 'public'],
+    ['mastodon', 'public'],
+    ['newsletter', 'owned'],
+    ['qr', 'owned'],
+    ['web', 'owned'],
   ])('%s is %s', (id, visibility) => {
     expect(findChannel(id)?.visibility).toBe(visibility)
   })

@@ -12,7 +12,11 @@ export type ShareUrls = { shareUrl: string; desktopShareUrl: string | null }
  * not +) and sms URLs alike, and keeps `&`, `#`, emoji and right-to-left text from breaking out of
  * their parameter.
  */
-export function fillIntent(template: string, { shortUrl, title, page }: ShareText, settings: IntentSettings = {}): string | null {
+export function fillIntent(
+  template: string,
+  { shortUrl, title, page }: ShareText,
+  settings: IntentSettings = {},
+): string | null {
   const values: Record<string, string | undefined> = {
     url: shortUrl,
     title: title ?? '',
@@ -34,7 +38,12 @@ export function fillIntent(template: string, { shortUrl, title, page }: ShareTex
  * channels; QR channels get the link's QR image (`qrUrl`). A desktop intent that needs a setting
  * this deployment lacks is left out (the widget offers to copy the link on desktop instead).
  */
-export function shareUrlsFor(channel: Channel, text: ShareText, qrUrl: string, settings: IntentSettings = {}): ShareUrls {
+export function shareUrlsFor(
+  channel: Channel,
+  text: ShareText,
+  qrUrl: string,
+  settings: IntentSettings = {},
+): ShareUrls {
   if (channel.shareMethod === 'qr') return { shareUrl: qrUrl, desktopShareUrl: null }
   if (!channel.intent) return { shareUrl: text.shortUrl, desktopShareUrl: null }
   return {

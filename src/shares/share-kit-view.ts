@@ -5,17 +5,33 @@ import { shareUrlsFor, type IntentSettings } from './share-intent.ts'
 import type { ContentView, KitLinkView, ShareKitView } from './share-schemas.ts'
 
 export function toContentView(row: ContentRow): ContentView {
-  return { id: row.id, url: row.url, title: row.title, topics: row.topics, campaign: row.campaign, confirmed: row.text_confirmed, createdAt: row.created_at.toISOString() }
+  return {
+    id: row.id,
+    url: row.url,
+    title: row.title,
+    topics: row.topics,
+    campaign: row.campaign,
+    confirmed: row.text_confirmed,
+    createdAt: row.created_at.toISOString(),
+  }
 }
 
-export const qrUrlOf = (publicUrl: string, code: string) => `${publicUrl}/api/v1/links/${encodeURIComponent(code)}/qr.svg`
+export const qrUrlOf = (publicUrl: string, code: string) =>
+  `${publicUrl}/api/v1/links/${encodeURIComponent(code)}/qr.svg`
 
 /** Where kits' links point: the public base URL of short links, and the settings some intents need. */
 export type KitUrls = { publicUrl: string } & IntentSettings
 
 /** `confirmed`: whether the kit's title is its owner's (a secret key's); an unconfirmed one stays out of the intents. */
 export function toKitLinkView(row: LinkRow, { publicUrl, facebookAppId }: KitUrls, confirmed: boolean): KitLinkView {
-  const channel = findChannel(row.channel ?? '') ?? { id: row.channel ?? '', label: row.channel ?? '', visibility: 'owned', shareMethod: 'copy', intent: null, utmMedium: 'share' }
+  const channel = findChannel(row.channel ?? '') ?? {
+    id: row.channel ?? '',
+    label: row.channel ?? '',
+    visibility: 'owned',
+    shareMethod: 'copy',
+    intent: null,
+    utmMedium: 'share',
+  }
   const shortUrl = `${publicUrl}/${row.code}`
   return {
     channel: channel.id,
@@ -25,7 +41,12 @@ export function toKitLinkView(row: LinkRow, { publicUrl, facebookAppId }: KitUrl
     code: row.code,
     shortUrl,
     url: row.url,
-    ...shareUrlsFor(channel, { shortUrl, title: confirmed ? row.title : null, page: row.url }, qrUrlOf(publicUrl, row.code), { facebookAppId }),
+    ...shareUrlsFor(
+      channel,
+      { shortUrl, title: confirmed ? row.title : null, page: row.url },
+      qrUrlOf(publicUrl, row.code),
+      { facebookAppId },
+    ),
   }
 }
 

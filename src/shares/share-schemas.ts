@@ -5,7 +5,11 @@ import { MAX_URL_LENGTH } from '../links/url-policy.ts'
 import { CHANNEL_IDS } from './channels.ts'
 
 export const ShareChannel = z.enum(CHANNEL_IDS, { error: `must be one of ${CHANNEL_IDS.join(', ')}` })
-export const ShareChannels = z.array(ShareChannel).min(1).max(CHANNEL_IDS.length).transform((c) => [...new Set(c)])
+export const ShareChannels = z
+  .array(ShareChannel)
+  .min(1)
+  .max(CHANNEL_IDS.length)
+  .transform((c) => [...new Set(c)])
 const UtmValue = z.string().trim().min(1).max(100)
 
 export const UtmOptions = z.union([
@@ -14,34 +18,53 @@ export const UtmOptions = z.union([
 ])
 export type UtmOptions = z.infer<typeof UtmOptions>
 
-export const CreateShareKit = z.strictObject({
-  url: z.string().max(MAX_URL_LENGTH, `must be at most ${MAX_URL_LENGTH} characters`),
-  title: Title.optional(),
-  topics: Topics.optional(),
-  campaign: Campaign.optional(),
-  channels: ShareChannels.optional(),
-  /** Off by default. true: utm_source=<channel>, utm_medium from the channel, utm_campaign from campaign. */
-  utm: UtmOptions.optional(),
-// x-examples, not examples: zod drops `examples` from the input schema of anything with a transform (topics).
-}).meta({
-  'x-examples': {
-    'a CMS on publish': {
-      value: { url: 'https://news.example.com/2026/heat-pumps', title: 'Heat pumps & you', topics: ['climate', 'energy'], campaign: 'winter', channels: ['whatsapp', 'email', 'x', 'copy'] },
+export const CreateShareKit = z
+  .strictObject({
+    url: z.string().max(MAX_URL_LENGTH, `must be at most ${MAX_URL_LENGTH} characters`),
+    title: Title.optional(),
+    topics: Topics.optional(),
+    campaign: Campaign.optional(),
+    channels: ShareChannels.optional(),
+    /** Off by default. true: utm_source=<channel>, utm_medium from the channel, utm_campaign from campaign. */
+    utm: UtmOptions.optional(),
+    // x-examples, not examples: zod drops `examples` from the input schema of anything with a transform (topics).
+  })
+  .meta({
+    'x-examples': {
+      'a CMS on publish': {
+        value: {
+          url: 'https://news.example.com/2026/heat-pumps',
+          title: 'Heat pumps & you',
+          topics: ['climate', 'energy'],
+          campaign: 'winter',
+          channels: ['whatsapp', 'email', 'x', 'copy'],
+        },
+      },
+      'default channels, UTM-tagged targets': { value: { url: 'https://news.example.com/2026/heat-pumps', utm: true } },
     },
-    'default channels, UTM-tagged targets': { value: { url: 'https://news.example.com/2026/heat-pumps', utm: true } },
-  },
-})
+  })
 export type CreateShareKit = z.infer<typeof CreateShareKit>
 
 /** What the widget may ask for with a publishable key: no campaign, no UTM (those belong to the site's owner). */
 export const WidgetKitRequest = CreateShareKit.pick({ url: true, title: true, topics: true, channels: true }).meta({
   'x-examples': {
-    'the widget on an article': { value: { url: 'https://news.example.com/2026/heat-pumps', title: 'Heat pumps & you', topics: ['climate'], channels: ['whatsapp', 'email', 'x', 'copy'] } },
+    'the widget on an article': {
+      value: {
+        url: 'https://news.example.com/2026/heat-pumps',
+        title: 'Heat pumps & you',
+        topics: ['climate'],
+        channels: ['whatsapp', 'email', 'x', 'copy'],
+      },
+    },
   },
 })
 export type WidgetKitRequest = z.infer<typeof WidgetKitRequest>
 
-export const IdempotencyKeyHeader = z.string().min(1).max(255).regex(/^[\x21-\x7e]+$/, 'must be 1 to 255 visible ASCII characters')
+export const IdempotencyKeyHeader = z
+  .string()
+  .min(1)
+  .max(255)
+  .regex(/^[\x21-\x7e]+$/, 'must be 1 to 255 visible ASCII characters')
 
 export const ContentView = z.object({
   id: z.string(),
@@ -49,7 +72,11 @@ export const ContentView = z.object({
   title: z.string().nullable(),
   topics: z.array(z.string()),
   campaign: z.string().nullable(),
-  confirmed: z.boolean().describe("false: made by a publishable key, so its title and topics are the caller's claim and stay out of share intents until a secret key confirms the kit (POST /shares, PATCH)"),
+  confirmed: z
+    .boolean()
+    .describe(
+      "false: made by a publishable key, so its title and topics are the caller's claim and stay out of share intents until a secret key confirms the kit (POST /shares, PATCH)",
+    ),
   createdAt: z.string(),
 })
 export type ContentView = z.infer<typeof ContentView>
@@ -79,7 +106,11 @@ export const UpdateShareKit = z
     campaign: Campaign.nullable().optional(),
   })
   .refine((u) => Object.keys(u).length > 0, { message: 'name at least one of title, topics, campaign' })
-  .meta({ 'x-examples': { 'retagged article': { value: { title: 'Heatwave, explained (updated)', topics: ['climate', 'health'] } } } })
+  .meta({
+    'x-examples': {
+      'retagged article': { value: { title: 'Heatwave, explained (updated)', topics: ['climate', 'health'] } },
+    },
+  })
 export type UpdateShareKit = z.infer<typeof UpdateShareKit>
 
 export const ShareParams = z.strictObject({ id: z.string().regex(/^[1-9]\d{0,18}$/, 'must be a content id') })

@@ -9,12 +9,20 @@ beforeAll(async () => {
 })
 afterAll(() => t.close())
 
-type Kit = { content: { id: string; url: string; title: string | null; topics: string[]; campaign: string | null }; links: { channel: string; code: string; shortUrl: string; shareUrl: string; url: string }[] }
+type Kit = {
+  content: { id: string; url: string; title: string | null; topics: string[]; campaign: string | null }
+  links: { channel: string; code: string; shortUrl: string; shareUrl: string; url: string }[]
+}
 
 const unique = (p: string) => `${p}${Math.random().toString(36).slice(2, 10)}`
 const pageUrl = () => `https://news.example.com/${unique('article-')}`
 const postKit = (body: unknown, headers: Record<string, string> = {}) =>
-  t.app.inject({ method: 'POST', url: '/api/v1/shares', headers: { ...auth, 'content-type': 'application/json', ...headers }, payload: JSON.stringify(body) })
+  t.app.inject({
+    method: 'POST',
+    url: '/api/v1/shares',
+    headers: { ...auth, 'content-type': 'application/json', ...headers },
+    payload: JSON.stringify(body),
+  })
 const codes = (kit: Kit) => Object.fromEntries(kit.links.map((l) => [l.channel, l.code]))
 async function kitTables(url: string) {
   const { rows } = await t.app.pg.query(
@@ -36,13 +44,24 @@ describe('POST /api/v1/shares', () => {
     const whatsapp = kit.links.find((l) => l.channel === 'whatsapp')!
     expect(whatsapp.shortUrl).toBe(`http://umbra.test/${whatsapp.code}`)
     expect(whatsapp.url).toBe(url) // UTM tagging is off by default
-    expect(whatsapp.shareUrl).toBe(`https://wa.me/?text=${encodeURIComponent(`Rock & Roll #1 🌍 ${whatsapp.shortUrl}`)}`)
+    expect(whatsapp.shareUrl).toBe(
+      `https://wa.me/?text=${encodeURIComponent(`Rock & Roll #1 🌍 ${whatsapp.shortUrl}`)}`,
+    )
     const copy = kit.links.find((l) => l.channel === 'copy')!
     expect(copy.shareUrl).toBe(copy.shortUrl)
 
-    const { rows } = await t.app.pg.query('select channel, topics, campaign, title, content_id from links where content_id = $1 order by id', [kit.content.id])
+    const { rows } = await t.app.pg.query(
+      'select channel, topics, campaign, title, content_id from links where content_id = $1 order by id',
+      [kit.content.id],
+    )
     expect(rows).toHaveLength(DEFAULT_KIT_CHANNELS.length)
-    for (const r of rows) expect(r).toMatchObject({ topics: ['climate'], campaign: 'spring', title: 'Rock & Roll #1 🌍', content_id: kit.content.id })
+    for (const r of rows)
+      expect(r).toMatchObject({
+        topics: ['climate'],
+        campaign: 'spring',
+        title: 'Rock & Roll #1 🌍',
+        content_id: kit.content.id,
+      })
 
     const link = await t.app.inject({ url: `/api/v1/links/${whatsapp.code}`, headers: auth })
     expect(link.json()).toMatchObject({ channel: 'whatsapp', contentId: kit.content.id })
@@ -66,7 +85,9 @@ describe('POST /api/v1/shares', () => {
     // The named channels first, then the rest of the kit: the answer is always the whole kit.
     expect(moreKit.links.map((l) => l.channel)).toEqual(['email', 'x', 'qr', 'whatsapp'])
     expect(codes(moreKit).email).toBe(codes(first).email)
-    expect(moreKit.links.find((l) => l.channel === 'qr')!.shareUrl).toBe(`http://umbra.test/api/v1/links/${codes(moreKit).qr}/qr.svg`)
+    expect(moreKit.links.find((l) => l.channel === 'qr')!.shareUrl).toBe(
+      `http://umbra.test/api/v1/links/${codes(moreKit).qr}/qr.svg`,
+    )
     expect(await kitTables(url)).toEqual({ contents: 1, links: 4 })
 
     const fewer = await postKit({ url, channels: ['x'] })
@@ -98,7 +119,9 @@ describe('POST /api/v1/shares', () => {
     const base = (await postKit({ url: `https://news.example.com/${path}`, channels: ['copy'] })).json() as Kit
     for (const variant of [`https://news.example.com/${path}/`, `https://news.example.com/${path}?ref=x`])
       expect((await postKit({ url: variant, channels: ['copy'] })).json().content.id).not.toBe(base.content.id)
-    expect((await postKit({ url: `https://NEWS.example.com:443/${path}`, channels: ['copy'] })).json().content.id).toBe(base.content.id)
+    expect((await postKit({ url: `https://NEWS.example.com:443/${path}`, channels: ['copy'] })).json().content.id).toBe(
+      base.content.id,
+    )
   })
 
   it('treats URLs that normalise alike as one page', async () => {
@@ -122,9 +145,12 @@ describe('POST /api/v1/shares', () => {
   it('makes the union of channels, once each, when calls for different channels race', async () => {
     const url = pageUrl()
     const sets = [['whatsapp', 'email'], ['email', 'x'], ['x', 'whatsapp', 'sms'], ['copy'], ['sms', 'copy', 'email']]
-    const kits = (await Promise.all([...sets, ...sets].map((channels) => postKit({ url, channels })))).map((r) => r.json() as Kit)
+    const kits = (await Promise.all([...sets, ...sets].map((channels) => postKit({ url, channels })))).map(
+      (r) => r.json() as Kit,
+    )
     const byChannel = new Map<string, Set<string>>()
-    for (const l of kits.flatMap((k) => k.links)) byChannel.set(l.channel, (byChannel.get(l.channel) ?? new Set()).add(l.code))
+    for (const l of kits.flatMap((k) => k.links))
+      byChannel.set(l.channel, (byChannel.get(l.channel) ?? new Set()).add(l.code))
     expect([...byChannel.keys()].sort()).toEqual(['copy', 'email', 'sms', 'whatsapp', 'x'])
     for (const set of byChannel.values()) expect(set.size).toBe(1)
     expect(await kitTables(url)).toEqual({ contents: 1, links: 5 })
@@ -132,7 +158,9 @@ describe('POST /api/v1/shares', () => {
 
   it('tags each channel link with UTM parameters when asked, never duplicating the page’s own', async () => {
     const url = `${pageUrl()}?ref=home&utm_campaign=own`
-    const kit = (await postKit({ url, campaign: 'spring', channels: ['whatsapp', 'x', 'newsletter'], utm: true })).json() as Kit
+    const kit = (
+      await postKit({ url, campaign: 'spring', channels: ['whatsapp', 'x', 'newsletter'], utm: true })
+    ).json() as Kit
     const targets = Object.fromEntries(kit.links.map((l) => [l.channel, new URL(l.url).searchParams]))
     expect(targets.whatsapp.getAll('utm_source')).toEqual(['whatsapp'])
     expect(targets.whatsapp.getAll('utm_medium')).toEqual(['messaging'])
@@ -144,7 +172,9 @@ describe('POST /api/v1/shares', () => {
     }
     expect(kit.content.url).toBe(url) // the page stays untagged; only its links carry the tags
 
-    const custom = (await postKit({ url: pageUrl(), channels: ['email'], utm: { medium: 'share-kit', campaign: 'autumn' } })).json() as Kit
+    const custom = (
+      await postKit({ url: pageUrl(), channels: ['email'], utm: { medium: 'share-kit', campaign: 'autumn' } })
+    ).json() as Kit
     expect(new URL(custom.links[0].url).search).toBe('?utm_source=email&utm_medium=share-kit&utm_campaign=autumn')
   })
 
@@ -162,10 +192,20 @@ describe('POST /api/v1/shares', () => {
     expect(codes(again.json()).email).toBe(codes(first).email)
 
     // Bringing the old link back would give the kit two live WhatsApp links.
-    const revive = await t.app.inject({ method: 'PATCH', url: `/api/v1/links/${old}`, headers: auth, payload: { disabled: false } })
+    const revive = await t.app.inject({
+      method: 'PATCH',
+      url: `/api/v1/links/${old}`,
+      headers: auth,
+      payload: { disabled: false },
+    })
     expect(revive.statusCode).toBe(409)
     expect(revive.json().errors[0].field).toBe('channel')
-    const recast = await t.app.inject({ method: 'PATCH', url: `/api/v1/links/${codes(first).email}`, headers: auth, payload: { channel: 'whatsapp' } })
+    const recast = await t.app.inject({
+      method: 'PATCH',
+      url: `/api/v1/links/${codes(first).email}`,
+      headers: auth,
+      payload: { channel: 'whatsapp' },
+    })
     expect(recast.statusCode).toBe(409)
   })
 
@@ -190,29 +230,68 @@ describe('POST /api/v1/shares', () => {
 
 describe('PATCH /api/v1/shares/:id', () => {
   const patchKit = (id: string, body: unknown, headers: Record<string, string> = auth) =>
-    t.app.inject({ method: 'PATCH', url: `/api/v1/shares/${id}`, headers: { ...headers, 'content-type': 'application/json' }, payload: JSON.stringify(body) })
+    t.app.inject({
+      method: 'PATCH',
+      url: `/api/v1/shares/${id}`,
+      headers: { ...headers, 'content-type': 'application/json' },
+      payload: JSON.stringify(body),
+    })
 
   it('retags a kit: the content and every link of it, disabled ones too, so reports follow', async () => {
     const url = pageUrl()
-    const kit = (await postKit({ url, title: 'Heatwave', topics: ['climate'], campaign: 'summer', channels: ['whatsapp', 'email', 'x'] })).json() as Kit
+    const kit = (
+      await postKit({
+        url,
+        title: 'Heatwave',
+        topics: ['climate'],
+        campaign: 'summer',
+        channels: ['whatsapp', 'email', 'x'],
+      })
+    ).json() as Kit
     const disabled = codes(kit).x
-    expect((await t.app.inject({ method: 'DELETE', url: `/api/v1/links/${disabled}`, headers: auth })).statusCode).toBe(204)
+    expect((await t.app.inject({ method: 'DELETE', url: `/api/v1/links/${disabled}`, headers: auth })).statusCode).toBe(
+      204,
+    )
 
     const res = await patchKit(kit.content.id, { title: 'Heatwave, explained', topics: ['Climate', 'health'] })
     expect(res.statusCode).toBe(200)
     const changed = res.json() as Kit
-    expect(changed.content).toMatchObject({ id: kit.content.id, url, title: 'Heatwave, explained', topics: ['climate', 'health'], campaign: 'summer' })
+    expect(changed.content).toMatchObject({
+      id: kit.content.id,
+      url,
+      title: 'Heatwave, explained',
+      topics: ['climate', 'health'],
+      campaign: 'summer',
+    })
     expect(changed.links.map((l) => l.channel)).toEqual(['whatsapp', 'email'])
-    expect(changed.links.find((l) => l.channel === 'whatsapp')!.shareUrl).toContain(encodeURIComponent('Heatwave, explained'))
-    const { rows } = await t.app.pg.query('select code, title, topics, campaign from links where content_id = $1 order by id', [kit.content.id])
-    expect(rows).toEqual(kit.links.map((l) => ({ code: l.code, title: 'Heatwave, explained', topics: ['climate', 'health'], campaign: 'summer' })))
+    expect(changed.links.find((l) => l.channel === 'whatsapp')!.shareUrl).toContain(
+      encodeURIComponent('Heatwave, explained'),
+    )
+    const { rows } = await t.app.pg.query(
+      'select code, title, topics, campaign from links where content_id = $1 order by id',
+      [kit.content.id],
+    )
+    expect(rows).toEqual(
+      kit.links.map((l) => ({
+        code: l.code,
+        title: 'Heatwave, explained',
+        topics: ['climate', 'health'],
+        campaign: 'summer',
+      })),
+    )
     expect(rows.map((r) => r.code)).toContain(disabled)
 
     // Fields not named are kept; null clears a title or campaign.
     const cleared = (await patchKit(kit.content.id, { campaign: null })).json() as Kit
-    expect(cleared.content).toMatchObject({ title: 'Heatwave, explained', topics: ['climate', 'health'], campaign: null })
+    expect(cleared.content).toMatchObject({
+      title: 'Heatwave, explained',
+      topics: ['climate', 'health'],
+      campaign: null,
+    })
     const byTopic = (await t.app.inject({ url: '/api/v1/links?topic=health&limit=200', headers: auth })).json()
-    expect(byTopic.items.map((l: { code: string }) => l.code)).toEqual(expect.arrayContaining([codes(kit).whatsapp, codes(kit).email]))
+    expect(byTopic.items.map((l: { code: string }) => l.code)).toEqual(
+      expect.arrayContaining([codes(kit).whatsapp, codes(kit).email]),
+    )
   })
 
   it('refuses bad input with a problem naming the field, and changes nothing', async () => {
@@ -226,7 +305,11 @@ describe('PATCH /api/v1/shares/:id', () => {
     ]
     for (const [body, status, field] of cases) {
       const res = await patchKit(kit.content.id, body)
-      expect({ body, status: res.statusCode, type: res.headers['content-type'] }).toEqual({ body, status, type: 'application/problem+json; charset=utf-8' })
+      expect({ body, status: res.statusCode, type: res.headers['content-type'] }).toEqual({
+        body,
+        status,
+        type: 'application/problem+json; charset=utf-8',
+      })
       expect(JSON.stringify(res.json().errors ?? res.json().detail)).toContain(field)
     }
     expect((await patchKit('999999999', { title: 'x' })).statusCode).toBe(404)
@@ -261,11 +344,21 @@ describe('GET /api/v1/shares', () => {
   it('lists kits newest first by topic and campaign, with a cursor', async () => {
     const topic = unique('t')
     const ids: string[] = []
-    for (let i = 0; i < 3; i++) ids.push(((await postKit({ url: pageUrl(), topics: [topic], campaign: i === 1 ? 'c1' : undefined, channels: ['copy'] })).json() as Kit).content.id)
+    for (let i = 0; i < 3; i++)
+      ids.push(
+        (
+          (
+            await postKit({ url: pageUrl(), topics: [topic], campaign: i === 1 ? 'c1' : undefined, channels: ['copy'] })
+          ).json() as Kit
+        ).content.id,
+      )
     const page1 = await t.app.inject({ url: `/api/v1/shares?topic=${topic}&limit=2`, headers: auth })
     expect(page1.json().items.map((k: Kit) => k.content.id)).toEqual([ids[2], ids[1]])
     expect(page1.json().items[0].links.map((l: { channel: string }) => l.channel)).toEqual(['copy'])
-    const page2 = await t.app.inject({ url: `/api/v1/shares?topic=${topic}&limit=2&cursor=${page1.json().nextCursor}`, headers: auth })
+    const page2 = await t.app.inject({
+      url: `/api/v1/shares?topic=${topic}&limit=2&cursor=${page1.json().nextCursor}`,
+      headers: auth,
+    })
     expect(page2.json()).toMatchObject({ items: [{ content: { id: ids[0] } }], nextCursor: null })
     const byCampaign = await t.app.inject({ url: `/api/v1/shares?topic=${topic}&campaign=c1`, headers: auth })
     expect(byCampaign.json().items.map((k: Kit) => k.content.id)).toEqual([ids[1]])
@@ -289,13 +382,25 @@ describe('publishable keys (pk_…) on POST /api/v1/shares: refused', () => {
   // Anyone can call with a key from page source: it reaches the widget route's policy only, never this route's campaign, UTM or Idempotency-Key.
   it.each([
     { name: 'its own page, from its own origin', url: `${origin}/a-${Math.random()}`, from: origin },
-    { name: 'its own page, with campaign, UTM and an Idempotency-Key', url: `${origin}/b-${Math.random()}`, from: origin, campaign: 'phish', utm: true, idempotencyKey: 'k1' },
+    {
+      name: 'its own page, with campaign, UTM and an Idempotency-Key',
+      url: `${origin}/b-${Math.random()}`,
+      from: origin,
+      campaign: 'phish',
+      utm: true,
+      idempotencyKey: 'k1',
+    },
     { name: 'a page of another site', url: `https://other.example.net/a`, from: origin },
     { name: 'from no page at all (no Origin)', url: `${origin}/c`, from: undefined },
   ])('$name → 403, nothing minted', async ({ url, from, campaign, utm, idempotencyKey }) => {
-    const res = await postKit({ url, channels: ['copy'], ...(campaign ? { campaign, utm } : {}) }, {
-      ...pk, ...(from ? { origin: from } : {}), ...(idempotencyKey ? { 'idempotency-key': idempotencyKey } : {}),
-    })
+    const res = await postKit(
+      { url, channels: ['copy'], ...(campaign ? { campaign, utm } : {}) },
+      {
+        ...pk,
+        ...(from ? { origin: from } : {}),
+        ...(idempotencyKey ? { 'idempotency-key': idempotencyKey } : {}),
+      },
+    )
     expect(res.statusCode).toBe(403)
     expect(res.headers['content-type']).toContain('application/problem+json')
     expect(res.json().detail).toMatch(/share widget route/)
@@ -316,7 +421,9 @@ describe('QR codes', () => {
     expect(svg.headers['content-type']).toBe('image/svg+xml; charset=utf-8')
     expect(svg.body).toMatch(/^<svg [^>]*viewBox="0 0 \d+ \d+"/)
     const QRCode = (await import('qrcode')).default
-    expect(svg.body).toBe(await QRCode.toString(`http://umbra.test/${code}`, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 }))
+    expect(svg.body).toBe(
+      await QRCode.toString(`http://umbra.test/${code}`, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 }),
+    )
 
     const png = await t.app.inject({ url: `/api/v1/links/${code}/qr.png?size=256`, headers: auth })
     expect(png.statusCode).toBe(200)

@@ -10,26 +10,47 @@ import type { UrlPolicy } from '../links/url-policy.ts'
 import { findContent, listContents, liveLinksOfContents, updateContent } from './content-repository.ts'
 import { createShareKit, type KitCaller, type ShareKitRequest } from './create-share-kit.ts'
 import { publishableKeyRefusal } from './publishable-origin.ts'
-import { CreateShareKit, KitHeaders, ListSharesQuery, ShareKitList, ShareKitView, ShareParams, UpdateShareKit } from './share-schemas.ts'
+import {
+  CreateShareKit,
+  KitHeaders,
+  ListSharesQuery,
+  ShareKitList,
+  ShareKitView,
+  ShareParams,
+  UpdateShareKit,
+} from './share-schemas.ts'
 import { toShareKitView, type KitUrls } from './share-kit-view.ts'
 
-export type SharesRoutesOptions = KitUrls & { urlPolicy: UrlPolicy; linkCache: LinkCache; /** WIDGET_MINTS_PER_DAY */ widgetMintsPerDay: number }
+export type SharesRoutesOptions = KitUrls & {
+  urlPolicy: UrlPolicy
+  linkCache: LinkCache /** WIDGET_MINTS_PER_DAY */
+  widgetMintsPerDay: number
+}
 
 /**
  * Makes the share kit for a request, after the checks every caller passes: the URL policy, and for a
  * publishable key its allowed origins (its text then stays unconfirmed, its mints capped per day).
  * Shared by POST /shares and the widget's kit route.
  */
-export async function shareKitFor(request: FastifyRequest, kit: ShareKitRequest, opts: SharesRoutesOptions & { idempotencyKey?: string }) {
+export async function shareKitFor(
+  request: FastifyRequest,
+  kit: ShareKitRequest,
+  opts: SharesRoutesOptions & { idempotencyKey?: string },
+) {
   const url = acceptTargetUrl(kit.url, opts.urlPolicy)
   const principal = request.principal!
   const refusal = publishableKeyRefusal(principal, url, request.headers.origin)
   if (refusal) throw Problem.forbidden(refusal)
   const idempotency = opts.idempotencyKey ? { keyId: principal.keyId, key: opts.idempotencyKey } : undefined
-  const caller: KitCaller = principal.kind === 'publishable'
-    ? { kind: 'publishable', keyId: principal.keyId, mintsPerDay: opts.widgetMintsPerDay }
-    : { kind: 'confirming' }
-  const made = await createShareKit(request.server.pg.pool, { ...kit, url }, { urlPolicy: opts.urlPolicy, caller, idempotency })
+  const caller: KitCaller =
+    principal.kind === 'publishable'
+      ? { kind: 'publishable', keyId: principal.keyId, mintsPerDay: opts.widgetMintsPerDay }
+      : { kind: 'confirming' }
+  const made = await createShareKit(
+    request.server.pg.pool,
+    { ...kit, url },
+    { urlPolicy: opts.urlPolicy, caller, idempotency },
+  )
   for (const code of made.mintedCodes) opts.linkCache.invalidate(code) // a cached "unknown" for a new code must not outlive it
   return made
 }
@@ -39,63 +60,102 @@ export const sharesRoutes: FastifyPluginAsync<SharesRoutesOptions> = async (app,
   const api = app.withTypeProvider<ZodTypeProvider>()
   const db = app.pg
 
-  api.post('/shares', {
-    config: { scope: 'shares:write' },
-    schema: {
-      tags: ['shares'],
-      summary: 'Create (or complete) the share kit of a page: one link per channel; the same URL again returns the same links (and confirms a kit the widget made)',
-      headers: KitHeaders,
-      body: CreateShareKit,
-      response: {
-        201: jsonAnswer('a new kit, or new channels added to the kit of this URL', ShareKitView),
-        200: jsonAnswer('the kit of this URL already had every channel named: the same links as before', ShareKitView),
-        ...problemResponses(422),
+  api.post(
+    '/shares',
+    {
+      config: { scope: 'shares:write' },
+      schema: {
+        tags: ['shares'],
+        summary:
+          'Create (or complete) the share kit of a page: one link per channel; the same URL again returns the same links (and confirms a kit the widget made)',
+        headers: KitHeaders,
+        body: CreateShareKit,
+        response: {
+          201: jsonAnswer('a new kit, or new channels added to the kit of this URL', ShareKitView),
+          200: jsonAnswer(
+            'the kit of this URL already had every channel named: the same links as before',
+            ShareKitView,
+          ),
+          ...problemResponses(422),
+        },
       },
     },
-  }, async (request, reply) => {
-    const idempotencyKey = request.headers['idempotency-key']
-    const made = await shareKitFor(request, request.body, { ...opts, idempotencyKey })
-    return reply.code(made.status).send(toShareKitView(made.content, made.links, opts))
-  })
+    async (request, reply) => {
+      const idempotencyKey = request.headers['idempotency-key']
+      const made = await shareKitFor(request, request.body, { ...opts, idempotencyKey })
+      return reply.code(made.status).send(toShareKitView(made.content, made.links, opts))
+    },
+  )
 
-  api.get('/shares/:id', {
-    config: { scope: 'links:read' },
-    schema: { tags: ['shares'], summary: 'Read a share kit with all its channel links', params: ShareParams, response: { 200: ShareKitView, ...problemResponses(404) } },
-  }, async (request) => {
-    const content = await findContent(db, request.params.id)
-    if (!content) throw Problem.notFound(`share kit ${request.params.id}`)
-    return toShareKitView(content, await liveLinksOfContents(db, [content.id]), opts)
-  })
+  api.get(
+    '/shares/:id',
+    {
+      config: { scope: 'links:read' },
+      schema: {
+        tags: ['shares'],
+        summary: 'Read a share kit with all its channel links',
+        params: ShareParams,
+        response: { 200: ShareKitView, ...problemResponses(404) },
+      },
+    },
+    async (request) => {
+      const content = await findContent(db, request.params.id)
+      if (!content) throw Problem.notFound(`share kit ${request.params.id}`)
+      return toShareKitView(content, await liveLinksOfContents(db, [content.id]), opts)
+    },
+  )
 
   // A secret key's scope: publishable keys (shares:write) sit in page source and must not retag anything.
-  api.patch('/shares/:id', {
-    config: { scope: 'links:write' },
-    schema: {
-      tags: ['shares'],
-      summary: "Change a kit's title, topics or campaign: the content and every link of its kit, so reports follow; confirms the kit's text",
-      params: ShareParams,
-      body: UpdateShareKit,
-      response: { 200: ShareKitView, ...problemResponses(404) },
+  api.patch(
+    '/shares/:id',
+    {
+      config: { scope: 'links:write' },
+      schema: {
+        tags: ['shares'],
+        summary:
+          "Change a kit's title, topics or campaign: the content and every link of its kit, so reports follow; confirms the kit's text",
+        params: ShareParams,
+        body: UpdateShareKit,
+        response: { 200: ShareKitView, ...problemResponses(404) },
+      },
     },
-  }, async (request) => {
-    const content = await updateContent(db, request.params.id, request.body)
-    if (!content) throw Problem.notFound(`share kit ${request.params.id}`)
-    return toShareKitView(content, await liveLinksOfContents(db, [content.id]), opts)
-  })
+    async (request) => {
+      const content = await updateContent(db, request.params.id, request.body)
+      if (!content) throw Problem.notFound(`share kit ${request.params.id}`)
+      return toShareKitView(content, await liveLinksOfContents(db, [content.id]), opts)
+    },
+  )
 
-  api.get('/shares', {
-    config: { scope: 'links:read' },
-    schema: { tags: ['shares'], summary: 'List share kits, newest first, by topic or campaign', querystring: ListSharesQuery, response: { 200: ShareKitList } },
-  }, async (request) => {
-    const { limit, cursor, topic, campaign } = request.query
-    const rows = await listContents(db, { topic, campaign, limit: limit + 1, beforeId: cursor ? decodeIdCursor(cursor) : undefined })
-    const page = rows.slice(0, limit)
-    const links = await liveLinksOfContents(db, page.map((c) => c.id))
-    const byContent = new Map<string, LinkRow[]>()
-    for (const l of links) byContent.set(l.content_id!, [...(byContent.get(l.content_id!) ?? []), l])
-    return {
-      items: page.map((c) => toShareKitView(c, byContent.get(c.id) ?? [], opts)),
-      nextCursor: rows.length > limit ? encodeIdCursor(page[page.length - 1].id) : null,
-    }
-  })
+  api.get(
+    '/shares',
+    {
+      config: { scope: 'links:read' },
+      schema: {
+        tags: ['shares'],
+        summary: 'List share kits, newest first, by topic or campaign',
+        querystring: ListSharesQuery,
+        response: { 200: ShareKitList },
+      },
+    },
+    async (request) => {
+      const { limit, cursor, topic, campaign } = request.query
+      const rows = await listContents(db, {
+        topic,
+        campaign,
+        limit: limit + 1,
+        beforeId: cursor ? decodeIdCursor(cursor) : undefined,
+      })
+      const page = rows.slice(0, limit)
+      const links = await liveLinksOfContents(
+        db,
+        page.map((c) => c.id),
+      )
+      const byContent = new Map<string, LinkRow[]>()
+      for (const l of links) byContent.set(l.content_id!, [...(byContent.get(l.content_id!) ?? []), l])
+      return {
+        items: page.map((c) => toShareKitView(c, byContent.get(c.id) ?? [], opts)),
+        nextCursor: rows.length > limit ? encodeIdCursor(page[page.length - 1].id) : null,
+      }
+    },
+  )
 }

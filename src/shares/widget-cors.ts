@@ -18,7 +18,10 @@ export type PreflightRequest = { origin?: string; method?: string; requestHeader
 export function preflightAnswer(p: PreflightRequest): Record<string, string> | null {
   if (!p.origin || originOf(p.origin) !== p.origin) return null
   if (p.method !== ALLOWED_METHOD) return null
-  const asked = (p.requestHeaders ?? '').split(',').map((h) => h.trim().toLowerCase()).filter(Boolean)
+  const asked = (p.requestHeaders ?? '')
+    .split(',')
+    .map((h) => h.trim().toLowerCase())
+    .filter(Boolean)
   if (asked.some((h) => !ALLOWED_HEADERS.includes(h))) return null
   return {
     'access-control-allow-origin': p.origin,
@@ -30,7 +33,10 @@ export function preflightAnswer(p: PreflightRequest): Record<string, string> | n
 }
 
 /** CORS headers for a kit answered to a page whose origin its publishable key allows. */
-export const corsGrant = (origin: string): Record<string, string> => ({ 'access-control-allow-origin': origin, vary: 'Origin' })
+export const corsGrant = (origin: string): Record<string, string> => ({
+  'access-control-allow-origin': origin,
+  vary: 'Origin',
+})
 
 /**
  * A refusal (401, 403, 429, 4xx) is readable by the page that asked, whatever its origin: the page's

@@ -27,7 +27,8 @@ export const widgetScriptRoutes: FastifyPluginAsync = async (app) => {
       // Embedded by other sites' pages: a same-origin resource policy would block it.
       .header('cross-origin-resource-policy', 'cross-origin')
     if (request.headers['if-none-match'] === etag) return reply.code(304).send()
-    if (/\bgzip\b/.test(request.headers['accept-encoding'] ?? '')) return reply.header('content-encoding', 'gzip').send(gzipped)
+    if (/\bgzip\b/.test(request.headers['accept-encoding'] ?? ''))
+      return reply.header('content-encoding', 'gzip').send(gzipped)
     return reply.send(source)
   })
 }
@@ -45,27 +46,34 @@ export const widgetKitRoutes: FastifyPluginAsync<SharesRoutesOptions> = async (a
       method: request.headers['access-control-request-method'],
       requestHeaders: request.headers['access-control-request-headers'],
     })
-    if (!answer) throw Problem.forbidden('only a POST with Authorization and Content-Type, from a web page, may call the widget route')
+    if (!answer)
+      throw Problem.forbidden(
+        'only a POST with Authorization and Content-Type, from a web page, may call the widget route',
+      )
     return reply.code(204).headers(answer).send()
   })
 
-  api.post('/widget/kit', {
-    config: { scope: 'shares:write', limit: 'ip-widget', widget: true },
-    onSend: refusalCors,
-    schema: {
-      tags: ['shares'],
-      summary: "The share widget's kit: like POST /shares, for a publishable key on a page of its allowed origins",
-      body: WidgetKitRequest,
-      response: {
-        201: jsonAnswer('a new kit, or new channels added to the kit of this URL', ShareKitView),
-        200: jsonAnswer('the kit of this URL already had every channel named', ShareKitView),
+  api.post(
+    '/widget/kit',
+    {
+      config: { scope: 'shares:write', limit: 'ip-widget', widget: true },
+      onSend: refusalCors,
+      schema: {
+        tags: ['shares'],
+        summary: "The share widget's kit: like POST /shares, for a publishable key on a page of its allowed origins",
+        body: WidgetKitRequest,
+        response: {
+          201: jsonAnswer('a new kit, or new channels added to the kit of this URL', ShareKitView),
+          200: jsonAnswer('the kit of this URL already had every channel named', ShareKitView),
+        },
       },
     },
-  }, async (request, reply) => {
-    const made = await shareKitFor(request, request.body, opts)
-    // Secret keys work here too, from servers; only a publishable key's page gets CORS, its origin checked above.
-    reply.header('vary', 'Origin')
-    if (request.principal!.kind === 'publishable') reply.headers(corsGrant(request.headers.origin!))
-    return reply.code(made.status).send(toShareKitView(made.content, made.links, opts))
-  })
+    async (request, reply) => {
+      const made = await shareKitFor(request, request.body, opts)
+      // Secret keys work here too, from servers; only a publishable key's page gets CORS, its origin checked above.
+      reply.header('vary', 'Origin')
+      if (request.principal!.kind === 'publishable') reply.headers(corsGrant(request.headers.origin!))
+      return reply.code(made.status).send(toShareKitView(made.content, made.links, opts))
+    },
+  )
 }

@@ -21,7 +21,11 @@ describe('CORS preflight of the widget route', () => {
   const ok = { origin: 'https://www.example.com', method: 'POST', requestHeaders: 'authorization,content-type' }
   it.each([
     { name: 'the widget’s own request', p: ok, granted: true },
-    { name: 'headers in another case and order', p: { ...ok, requestHeaders: 'Content-Type, Authorization' }, granted: true },
+    {
+      name: 'headers in another case and order',
+      p: { ...ok, requestHeaders: 'Content-Type, Authorization' },
+      granted: true,
+    },
     { name: 'no extra headers asked', p: { ...ok, requestHeaders: undefined }, granted: true },
     { name: 'an origin with a port', p: { ...ok, origin: 'http://127.0.0.1:5173' }, granted: true },
     { name: 'another method', p: { ...ok, method: 'DELETE' }, granted: false },
@@ -54,12 +58,20 @@ describe('widget routes', () => {
   afterAll(() => t.close())
 
   const kit = (headers: Record<string, string>, url = `${site}/post-${Math.random()}`) =>
-    t.app.inject({ method: 'POST', url: '/api/v1/widget/kit', headers: { 'content-type': 'application/json', ...headers }, payload: { url, title: 'Hello', channels: ['whatsapp', 'copy'] } })
+    t.app.inject({
+      method: 'POST',
+      url: '/api/v1/widget/kit',
+      headers: { 'content-type': 'application/json', ...headers },
+      payload: { url, title: 'Hello', channels: ['whatsapp', 'copy'] },
+    })
 
   it('serves /widget.js as cacheable, cross-origin JavaScript, gzipped when asked', async () => {
     const plain = await t.app.inject({ url: '/widget.js' })
     expect(plain.statusCode).toBe(200)
-    expect(plain.headers).toMatchObject({ 'content-type': 'text/javascript; charset=utf-8', 'cross-origin-resource-policy': 'cross-origin' })
+    expect(plain.headers).toMatchObject({
+      'content-type': 'text/javascript; charset=utf-8',
+      'cross-origin-resource-policy': 'cross-origin',
+    })
     expect(plain.body).toBe(readFileSync(WIDGET_SOURCE, 'utf8'))
     const gzipped = await t.app.inject({ url: '/widget.js', headers: { 'accept-encoding': 'gzip, br' } })
     expect(gzipped.headers['content-encoding']).toBe('gzip')
@@ -70,8 +82,13 @@ describe('widget routes', () => {
   })
 
   it('answers a preflight from any web origin for exactly the widget’s request, and refuses others', async () => {
-    const preflight = (headers: Record<string, string>) => t.app.inject({ method: 'OPTIONS', url: '/api/v1/widget/kit', headers })
-    const granted = await preflight({ origin: 'https://anyone.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' })
+    const preflight = (headers: Record<string, string>) =>
+      t.app.inject({ method: 'OPTIONS', url: '/api/v1/widget/kit', headers })
+    const granted = await preflight({
+      origin: 'https://anyone.example',
+      'access-control-request-method': 'POST',
+      'access-control-request-headers': 'authorization,content-type',
+    })
     expect(granted.statusCode).toBe(204)
     expect(granted.headers['access-control-allow-origin']).toBe('https://anyone.example')
     const refused = await preflight({ origin: 'https://anyone.example', 'access-control-request-method': 'PUT' })
@@ -90,15 +107,18 @@ describe('widget routes', () => {
   it.each([
     { name: 'a page on another site', origin: 'https://copycat.example', url: undefined },
     { name: 'a page of its site asking for another site’s URL', origin: site, url: 'https://copycat.example/post' },
-  ])('refuses $name with a 403 the page can read (its console shows why), and mints nothing', async ({ origin, url }) => {
-    const before = Number((await t.app.pg.query('select count(*) from links')).rows[0].count)
-    const res = await kit({ authorization: `Bearer ${pk}`, origin }, url)
-    expect(res.statusCode).toBe(403)
-    expect(res.headers['access-control-allow-origin']).toBe(origin)
-    expect(res.headers['content-type']).toContain('application/problem+json')
-    expect(res.json().detail).toMatch(/publishable key/)
-    expect(Number((await t.app.pg.query('select count(*) from links')).rows[0].count)).toBe(before)
-  })
+  ])(
+    'refuses $name with a 403 the page can read (its console shows why), and mints nothing',
+    async ({ origin, url }) => {
+      const before = Number((await t.app.pg.query('select count(*) from links')).rows[0].count)
+      const res = await kit({ authorization: `Bearer ${pk}`, origin }, url)
+      expect(res.statusCode).toBe(403)
+      expect(res.headers['access-control-allow-origin']).toBe(origin)
+      expect(res.headers['content-type']).toContain('application/problem+json')
+      expect(res.json().detail).toMatch(/publishable key/)
+      expect(Number((await t.app.pg.query('select count(*) from links')).rows[0].count)).toBe(before)
+    },
+  )
 
   it('lets a page read a 401 for a wrong key, with the server’s reason', async () => {
     const res = await kit({ authorization: 'Bearer pk_wrong', origin: 'https://copycat.example' })
@@ -109,7 +129,9 @@ describe('widget routes', () => {
 
   it('takes no campaign or UTM from a page key', async () => {
     const res = await t.app.inject({
-      method: 'POST', url: '/api/v1/widget/kit', headers: { authorization: `Bearer ${pk}`, origin: site },
+      method: 'POST',
+      url: '/api/v1/widget/kit',
+      headers: { authorization: `Bearer ${pk}`, origin: site },
       payload: { url: `${site}/x`, utm: true },
     })
     expect(res.statusCode).toBe(400)
@@ -128,11 +150,16 @@ describe('widget rate limit', () => {
     const t = await startTestApp({ RATE_LIMIT_WIDGET: '2' })
     try {
       const sites = ['https://a.example', 'https://b.example']
-      const keys = await Promise.all(sites.map((origin) => createTestKey(t.app, { kind: 'publishable', origins: [origin] })))
+      const keys = await Promise.all(
+        sites.map((origin) => createTestKey(t.app, { kind: 'publishable', origins: [origin] })),
+      )
       const call = (i: number, ip: string) =>
         t.app.inject({
-          method: 'POST', url: '/api/v1/widget/kit', remoteAddress: ip,
-          headers: { ...keys[i].headers, origin: sites[i] }, payload: { url: `${sites[i]}/p`, channels: ['copy'] },
+          method: 'POST',
+          url: '/api/v1/widget/kit',
+          remoteAddress: ip,
+          headers: { ...keys[i].headers, origin: sites[i] },
+          payload: { url: `${sites[i]}/p`, channels: ['copy'] },
         })
       expect((await call(0, '203.0.113.5')).statusCode).toBe(201)
       expect((await call(1, '203.0.113.5')).statusCode).toBe(201)

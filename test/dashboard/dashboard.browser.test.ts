@@ -12,10 +12,15 @@ const SHOTS = 'test-output/dashboard'
 const hasChromium = chromiumAvailable('the dashboard')
 
 // Code passed to page.evaluate() runs in the browser; these are the browser globals it uses (the project's lib has no DOM).
-declare const document: { cookie: string; activeElement: { textContent: string | null } | null; documentElement: { scrollWidth: number } }
+declare const document: {
+  cookie: string
+  activeElement: { textContent: string | null } | null
+  documentElement: { scrollWidth: number }
+}
 declare const navigator: { clipboard: { readText(): Promise<string> } }
 
-const CHROME = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36'
+const CHROME =
+  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36'
 const INSTAGRAM =
   'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 Instagram 329.0.0.40.100 (iPhone14,2; iOS 17_4; en_US; en; scale=3.00; 1170x2532; 602012345)'
 const ANDROID_FIREFOX = 'Mozilla/5.0 (Android 14; Mobile; rv:125.0) Gecko/125.0 Firefox/125.0'
@@ -62,7 +67,11 @@ describe.skipIf(!hasChromium)('dashboard in headless Chromium', () => {
 
   /** A visit as an app or a browser would make it: a plain request that does not follow the 302. */
   async function follow(code: string, ua: string, referrer?: string, method = 'GET') {
-    const res = await fetch(`${base}/${code}`, { method, redirect: 'manual', headers: { 'user-agent': ua, ...(referrer ? { referer: referrer } : {}) } })
+    const res = await fetch(`${base}/${code}`, {
+      method,
+      redirect: 'manual',
+      headers: { 'user-agent': ua, ...(referrer ? { referer: referrer } : {}) },
+    })
     expect(res.status).toBe(302)
   }
 
@@ -113,7 +122,9 @@ describe.skipIf(!hasChromium)('dashboard in headless Chromium', () => {
       kit[channel] = decodeURIComponent(href!.split('/').pop()!)
     }
     const whatsapp = table.locator('tr[data-channel="whatsapp"]')
-    const intent = await whatsapp.getByRole('button', { name: 'Copy the WhatsApp share intent' }).getAttribute('data-copy')
+    const intent = await whatsapp
+      .getByRole('button', { name: 'Copy the WhatsApp share intent' })
+      .getAttribute('data-copy')
     expect(intent).toMatch(/^https:\/\/wa\.me\/\?text=/)
     expect(intent).toContain(encodeURIComponent(`http://umbra.test/${kit.whatsapp}`))
 
@@ -197,7 +208,8 @@ describe.skipIf(!hasChromium)('dashboard in headless Chromium', () => {
 
     await page.locator(`table.links tr[data-code="${kit.whatsapp}"] a.code`).click()
     await page.getByRole('heading', { name: 'Heatwave, explained' }).waitFor()
-    const tile = (label: string) => page.locator('.tile', { has: page.locator('dt', { hasText: new RegExp(`^${label}$`) }) }).locator('.tile-value')
+    const tile = (label: string) =>
+      page.locator('.tile', { has: page.locator('dt', { hasText: new RegExp(`^${label}$`) }) }).locator('.tile-value')
     await poll(() => tile('Clicks').textContent()).toBe('5')
     expect(await tile('Dark').textContent()).toBe('4')
     expect(await tile('Public').textContent()).toBe('1')
@@ -205,14 +217,36 @@ describe.skipIf(!hasChromium)('dashboard in headless Chromium', () => {
     expect(await tile('Uniques').textContent()).toBe('4')
     expect(await tile('Shares seen').textContent()).toBe('2')
     const arrived = page.locator('section.breakdown', { has: page.getByRole('heading', { name: 'How they arrived' }) })
-    expect(await arrived.getByRole('row', { name: /Direct/ }).locator('.bar-value').textContent()).toBe('1')
-    expect(await arrived.getByRole('row', { name: /In-app browser/ }).locator('.bar-value').textContent()).toBe('2')
-    expect(await arrived.getByRole('row', { name: /Messaging/ }).locator('.bar-value').textContent()).toBe('1')
-    expect(await arrived.getByRole('row', { name: /Search/ }).locator('.bar-value').textContent()).toBe('1')
+    expect(
+      await arrived
+        .getByRole('row', { name: /Direct/ })
+        .locator('.bar-value')
+        .textContent(),
+    ).toBe('1')
+    expect(
+      await arrived
+        .getByRole('row', { name: /In-app browser/ })
+        .locator('.bar-value')
+        .textContent(),
+    ).toBe('2')
+    expect(
+      await arrived
+        .getByRole('row', { name: /Messaging/ })
+        .locator('.bar-value')
+        .textContent(),
+    ).toBe('1')
+    expect(
+      await arrived
+        .getByRole('row', { name: /Search/ })
+        .locator('.bar-value')
+        .textContent(),
+    ).toBe('1')
     const apps = page.locator('section.breakdown', { has: page.getByRole('heading', { name: /^By app/ }) })
-    for (const app of ['Instagram', 'Facebook', 'Telegram']) expect(await apps.getByRole('row', { name: app }).locator('.bar-value').textContent()).toBe('1')
+    for (const app of ['Instagram', 'Facebook', 'Telegram'])
+      expect(await apps.getByRole('row', { name: app }).locator('.bar-value').textContent()).toBe('1')
     const previews = page.locator('section.breakdown', { has: page.getByRole('heading', { name: /^Shares seen/ }) })
-    for (const app of ['WhatsApp', 'Telegram']) expect(await previews.getByRole('row', { name: app }).locator('.bar-value').textContent()).toBe('1')
+    for (const app of ['WhatsApp', 'Telegram'])
+      expect(await previews.getByRole('row', { name: app }).locator('.bar-value').textContent()).toBe('1')
     const ledger = page.locator('.ledger')
     expect(await ledger.locator('tr[data-ledger="Link previews"] td.num').textContent()).toBe('2')
     expect(await ledger.locator('tr[data-ledger="Bots"] td.num').textContent()).toBe('1')
@@ -231,7 +265,11 @@ describe.skipIf(!hasChromium)('dashboard in headless Chromium', () => {
     // DOCS_SCREENSHOT=1 refreshes the README's picture of this page (the top of it, at a laptop's width).
     if (process.env.DOCS_SCREENSHOT === '1') {
       await page.setViewportSize({ width: 1100, height: 900 })
-      await page.screenshot({ path: 'docs/link-page.png', clip: { x: 0, y: 0, width: 1100, height: 1285 }, fullPage: true })
+      await page.screenshot({
+        path: 'docs/link-page.png',
+        clip: { x: 0, y: 0, width: 1100, height: 1285 },
+        fullPage: true,
+      })
       await page.setViewportSize({ width: 1280, height: 900 })
     }
 

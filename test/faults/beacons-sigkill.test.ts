@@ -30,9 +30,19 @@ describe.skipIf(!url)('beacons: SIGKILL mid-load, then restart', () => {
     const first = await startUmbra(env)
     const json = { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_KEY}` }
     const page = `${SITE}/story-${Date.now()}`
-    const keyAnswer = await fetch(`${first.base}/api/v1/keys`, { method: 'POST', headers: json, body: JSON.stringify({ name: 'kill', kind: 'publishable', origins: [SITE] }) })
+    const keyAnswer = await fetch(`${first.base}/api/v1/keys`, {
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify({ name: 'kill', kind: 'publishable', origins: [SITE] }),
+    })
     const pk = ((await keyAnswer.json()) as { secret: string }).secret
-    const kit = (await (await fetch(`${first.base}/api/v1/shares`, { method: 'POST', headers: json, body: JSON.stringify({ url: page, channels: ['copy'] }) })).json()) as { content: { id: string } }
+    const kit = (await (
+      await fetch(`${first.base}/api/v1/shares`, {
+        method: 'POST',
+        headers: json,
+        body: JSON.stringify({ url: page, channels: ['copy'] }),
+      })
+    ).json()) as { content: { id: string } }
 
     // Share beacons in 8 loops until the kill; each one's answer is tallied.
     let answered = 0
@@ -55,20 +65,36 @@ describe.skipIf(!url)('beacons: SIGKILL mid-load, then restart', () => {
     await Promise.all(loops)
     // Up to half a second of beacons were only in the journal when the process died (19 bytes: a COPY header).
     const journal = join(dataDir, 'funnel-journal')
-    const journaled = readdirSync(journal).filter((f) => f.endsWith('.bin')).reduce((n, f) => n + statSync(join(journal, f)).size - 19, 0)
+    const journaled = readdirSync(journal)
+      .filter((f) => f.endsWith('.bin'))
+      .reduce((n, f) => n + statSync(join(journal, f)).size - 19, 0)
     expect(journaled).toBeGreaterThan(0)
 
     const second = await startUmbra(env)
     const db = await connect(url!)
     try {
       for (let i = 0; i < 150; i++) {
-        const r = (await readiness(second.base).catch(() => null)) as { status: number; funnel?: { backlog: number; spooledBatches: number } } | null
+        const r = (await readiness(second.base).catch(() => null)) as {
+          status: number
+          funnel?: { backlog: number; spooledBatches: number }
+        } | null
         if (r?.status === 200 && r.funnel?.backlog === 0 && r.funnel.spooledBatches === 0) break
         await sleep(100)
       }
-      const rows = Number((await db.query('select count(*) from funnel_events where content_id = $1', [kit.content.id])).rows[0].count)
-      const distinct = Number((await db.query('select count(distinct id) from funnel_events where content_id = $1', [kit.content.id])).rows[0].count)
-      const rolled = Number((await db.query('select coalesce(sum(shares), 0) as n from share_rollups_hourly where content_id = $1', [kit.content.id])).rows[0].n)
+      const rows = Number(
+        (await db.query('select count(*) from funnel_events where content_id = $1', [kit.content.id])).rows[0].count,
+      )
+      const distinct = Number(
+        (await db.query('select count(distinct id) from funnel_events where content_id = $1', [kit.content.id])).rows[0]
+          .count,
+      )
+      const rolled = Number(
+        (
+          await db.query('select coalesce(sum(shares), 0) as n from share_rollups_hourly where content_id = $1', [
+            kit.content.id,
+          ])
+        ).rows[0].n,
+      )
       // Answered ones are all there; the few in flight at the kill may be too (written before their answer left).
       expect(rows).toBeGreaterThanOrEqual(answered)
       expect(rows).toBeLessThanOrEqual(sent)

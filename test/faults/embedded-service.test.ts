@@ -42,11 +42,17 @@ const alive = (pid: number) => {
   }
 }
 
-const postmasterPid = (dir: string) => Number(readFileSync(join(dir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0])
+const postmasterPid = (dir: string) =>
+  Number(readFileSync(join(dir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0])
 
 /** `./bin/umbra …` on the same DATA_DIR, as an operator types it beside the server. */
 function umbraCli(dir: string, args: string[]) {
-  const r = spawnSync(join(ROOT, 'bin/umbra'), args, { cwd: ROOT, env: { ...process.env, ...EMBEDDED, DATA_DIR: dir, LOG_LEVEL: 'warn' }, encoding: 'utf8', timeout: 60_000 })
+  const r = spawnSync(join(ROOT, 'bin/umbra'), args, {
+    cwd: ROOT,
+    env: { ...process.env, ...EMBEDDED, DATA_DIR: dir, LOG_LEVEL: 'warn' },
+    encoding: 'utf8',
+    timeout: 60_000,
+  })
   return { status: r.status, out: r.stdout, err: r.stderr }
 }
 
@@ -63,7 +69,14 @@ describe('the embedded database as a service', () => {
     npm.stdout.on('data', (d) => (output += d))
     npm.stderr.on('data', (d) => (output += d))
     const npmExited = new Promise((resolve) => npm.once('exit', resolve))
-    await eventually(() => fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false), 60_000)
+    await eventually(
+      () =>
+        fetch(`http://127.0.0.1:${port}/healthz`).then(
+          (r) => r.ok,
+          () => false,
+        ),
+      60_000,
+    )
     const node = Number(readFileSync(join(dir, 'umbra.pid'), 'utf8'))
     expect(processesUsing(dir).length).toBeGreaterThan(0)
 
@@ -82,7 +95,9 @@ describe('the embedded database as a service', () => {
       const created = umbraCli(dir, ['keys', 'create', '--scope', 'links:read', '--name', 'beside'])
       expect(created.status, created.err).toBe(0)
       const secret = /secret \(shown this once, store it now\): (\S+)/.exec(created.out)![1]
-      expect((await fetch(`${umbra.base}/api/v1/links`, { headers: { authorization: `Bearer ${secret}` } })).status).toBe(200)
+      expect(
+        (await fetch(`${umbra.base}/api/v1/links`, { headers: { authorization: `Bearer ${secret}` } })).status,
+      ).toBe(200)
       expect(umbraCli(dir, ['migrate']).out).toContain('the database is up to date')
       // The CLI left the server's database running.
       expect((await fetch(`${umbra.base}/readyz`)).status).toBe(200)
@@ -125,7 +140,9 @@ describe('the embedded database as a service', () => {
     const first = await startUmbra({ ...EMBEDDED, DATA_DIR: dir })
     await createLink(first.base, 'kept-after-orphan')
     const orphan = postmasterPid(dir)
-    const watchdog = processesUsing(dir).find((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('umbra-postgres-watchdog'))!
+    const watchdog = processesUsing(dir).find((pid) =>
+      readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('umbra-postgres-watchdog'),
+    )!
     process.kill(watchdog, 'SIGKILL')
     first.child.kill('SIGKILL')
     await first.exited
@@ -135,7 +152,9 @@ describe('the embedded database as a service', () => {
     try {
       expect(alive(orphan)).toBe(false)
       expect(postmasterPid(dir)).not.toBe(orphan)
-      const postmasters = processesUsing(dir).filter((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').startsWith(join(ROOT, 'node_modules')))
+      const postmasters = processesUsing(dir).filter((pid) =>
+        readFileSync(`/proc/${pid}/cmdline`, 'utf8').startsWith(join(ROOT, 'node_modules')),
+      )
       expect(postmasters).toEqual([postmasterPid(dir)])
       expect((await fetch(`${second.base}/api/v1/links/kept-after-orphan`, { headers: auth })).status).toBe(200)
     } finally {

@@ -41,7 +41,9 @@ export type UmbraProcess = {
 }
 
 /** The server as `npm start` runs it, on 127.0.0.1 and a free port; resolves once /healthz answers. */
-export async function startUmbra(env: { DATABASE_URL: string; DATA_DIR: string } & Record<string, string>): Promise<UmbraProcess> {
+export async function startUmbra(
+  env: { DATABASE_URL: string; DATA_DIR: string } & Record<string, string>,
+): Promise<UmbraProcess> {
   const port = await freePort()
   const child = spawn(process.execPath, [...NPM_START_NODE_ARGS, 'src/server.ts'], {
     cwd: ROOT,
@@ -61,7 +63,9 @@ export async function startUmbra(env: { DATABASE_URL: string; DATA_DIR: string }
   let output = ''
   child.stdout!.on('data', (d) => (output = (output + d).slice(-20_000)))
   child.stderr!.on('data', (d) => (output = (output + d).slice(-20_000)))
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })))
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  )
   const base = `http://127.0.0.1:${port}`
   const deadline = Date.now() + 30_000
   for (;;) {
@@ -87,7 +91,10 @@ export async function createLink(base: string, code: string): Promise<string> {
   return code
 }
 
-export type Readiness = { status: number; clicks: { backlog: number; onDisk: number; spooledBatches: number; written: number; databaseHealthy: boolean } }
+export type Readiness = {
+  status: number
+  clicks: { backlog: number; onDisk: number; spooledBatches: number; written: number; databaseHealthy: boolean }
+}
 
 export async function readiness(base: string): Promise<Readiness> {
   const res = await fetch(`${base}/readyz`)
@@ -113,7 +120,12 @@ export type LoadOutcome = { redirected: string[]; failed: string[]; other: Map<s
  * with a unique Referer, until stop() or maxRequests. Each request ends as a 302, another status, or an
  * error (connection refused or reset: the server was stopped or killed while it was in flight).
  */
-export function startLoad(o: { tag: string; targets: { base: string; code: string }[]; workers: number; maxRequests: number }) {
+export function startLoad(o: {
+  tag: string
+  targets: { base: string; code: string }[]
+  workers: number
+  maxRequests: number
+}) {
   const redirected: string[] = []
   const failed: string[] = []
   const other = new Map<string, number>()
@@ -149,7 +161,10 @@ export function startLoad(o: { tag: string; targets: { base: string; code: strin
     redirectedSoFar: () => redirected.length,
     /** Resolves once n redirects have been answered (or the load ran out). */
     until302s: (n: number) =>
-      Promise.race([new Promise<void>((resolve) => (waiters.push({ n, resolve }), notify())), done.then(() => undefined)]),
+      Promise.race([
+        new Promise<void>((resolve) => (waiters.push({ n, resolve }), notify())),
+        done.then(() => undefined),
+      ]),
     async stop(): Promise<LoadOutcome> {
       stopped = true
       await done
@@ -223,7 +238,8 @@ export async function startOwnPostgres() {
   }
   asPostgres([`${PG_BIN}/initdb`, '-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8'])
   const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c max_connections=50`
-  const start = () => asPostgres([`${PG_BIN}/pg_ctl`, '-D', data, '-o', options, '-l', join(dir, 'log'), '-w', '-t', '30', 'start'])
+  const start = () =>
+    asPostgres([`${PG_BIN}/pg_ctl`, '-D', data, '-o', options, '-l', join(dir, 'log'), '-w', '-t', '30', 'start'])
   const stop = () => asPostgres([`${PG_BIN}/pg_ctl`, '-D', data, '-m', 'fast', '-w', '-t', '30', 'stop'])
   start()
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`
@@ -254,16 +270,30 @@ export async function connect(url: string): Promise<pg.Client> {
  * none — or, only when `killed`, at most one (the server may have journaled it just before dying, its
  * 302 never left); no click row belongs to no request; and the rollups equal a recount of the rows.
  */
-export async function expectEveryRedirectIsOneClick(db: pg.Client, o: { codes: string[]; tag: string; outcome: LoadOutcome; killed?: boolean }) {
+export async function expectEveryRedirectIsOneClick(
+  db: pg.Client,
+  o: { codes: string[]; tag: string; outcome: LoadOutcome; killed?: boolean },
+) {
   const { expect } = await import('vitest')
   const { rollupMismatches } = await import('../support/click-accounting.ts')
   const rows = await clickRowsByRequest(db, o.codes, o.tag)
   const notOnce = o.outcome.redirected.filter((r) => rows.rowsOf(r) !== 1).map((r) => `${r}: ${rows.rowsOf(r)} rows`)
   expect(notOnce, 'redirects without exactly one click row').toEqual([])
-  expect([...o.outcome.other.keys()].filter((r) => rows.rowsOf(r) !== 0), 'requests answered otherwise that became clicks').toEqual([])
+  expect(
+    [...o.outcome.other.keys()].filter((r) => rows.rowsOf(r) !== 0),
+    'requests answered otherwise that became clicks',
+  ).toEqual([])
   const failedMax = o.killed ? 1 : 0
-  expect(o.outcome.failed.filter((r) => rows.rowsOf(r) > failedMax), 'failed requests with too many rows').toEqual([])
+  expect(
+    o.outcome.failed.filter((r) => rows.rowsOf(r) > failedMax),
+    'failed requests with too many rows',
+  ).toEqual([])
   expect(rows.strangers, 'click rows of no request').toEqual([])
   expect(await rollupMismatches(db, await linkIdsOf(db, o.codes)), 'rollups that differ from a recount').toEqual([])
-  return { clicks: rows.total, redirected: o.outcome.redirected.length, failed: o.outcome.failed.length, other: o.outcome.other.size }
+  return {
+    clicks: rows.total,
+    redirected: o.outcome.redirected.length,
+    failed: o.outcome.failed.length,
+    other: o.outcome.other.size,
+  }
 }

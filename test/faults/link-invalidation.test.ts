@@ -17,9 +17,17 @@ describe.skipIf(!realDatabaseUrl())('a link change reaches every instance sharin
       // B caches the link as it is now.
       expect((await b.app.inject(`/${code}`)).headers.location).toBe('https://example.com/before')
 
-      const patched = await a.app.inject({ method: 'PATCH', url: `/api/v1/links/${code}`, headers: auth, payload: { url: 'https://example.com/after' } })
+      const patched = await a.app.inject({
+        method: 'PATCH',
+        url: `/api/v1/links/${code}`,
+        headers: auth,
+        payload: { url: 'https://example.com/after' },
+      })
       expect(patched.statusCode).toBe(200)
-      await eventually(async () => (await b.app.inject(`/${code}`)).headers.location === 'https://example.com/after', 3_000)
+      await eventually(
+        async () => (await b.app.inject(`/${code}`)).headers.location === 'https://example.com/after',
+        3_000,
+      )
 
       const disabled = await a.app.inject({ method: 'DELETE', url: `/api/v1/links/${code}`, headers: auth })
       expect(disabled.statusCode).toBe(204)
@@ -36,7 +44,12 @@ describe.skipIf(!realDatabaseUrl())('a link change reaches every instance sharin
     try {
       const code = `late-${Date.now().toString(36)}`
       expect((await b.app.inject(`/${code}`)).statusCode).toBe(404)
-      const created = await a.app.inject({ method: 'POST', url: '/api/v1/links', headers: auth, payload: { url: 'https://example.com/new', code } })
+      const created = await a.app.inject({
+        method: 'POST',
+        url: '/api/v1/links',
+        headers: auth,
+        payload: { url: 'https://example.com/new', code },
+      })
       expect(created.statusCode).toBe(201)
       await eventually(async () => (await b.app.inject(`/${code}`)).statusCode === 302, 3_000)
     } finally {

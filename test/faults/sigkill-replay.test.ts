@@ -2,7 +2,15 @@ import { readdirSync, readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { realDatabaseUrl } from '../support/test-app.ts'
-import { connect, createLink, expectEveryRedirectIsOneClick, startLoad, startUmbra, tempDataDir, waitUntilDrained } from './fault-harness.ts'
+import {
+  connect,
+  createLink,
+  expectEveryRedirectIsOneClick,
+  startLoad,
+  startUmbra,
+  tempDataDir,
+  waitUntilDrained,
+} from './fault-harness.ts'
 
 const url = realDatabaseUrl()
 const dirs: string[] = []
@@ -21,7 +29,12 @@ describe.skipIf(!url)('SIGKILL mid-load, then restart', () => {
     const first = await startUmbra(env)
     const tag = `kill-${Date.now().toString(36)}`
     const codes = [await createLink(first.base, `${tag}-a`), await createLink(first.base, `${tag}-b`)]
-    const load = startLoad({ tag, targets: codes.map((code) => ({ base: first.base, code })), workers: 8, maxRequests: 20_000 })
+    const load = startLoad({
+      tag,
+      targets: codes.map((code) => ({ base: first.base, code })),
+      workers: 8,
+      maxRequests: 20_000,
+    })
     await load.until302s(1_500)
     first.child.kill('SIGKILL')
     await first.exited

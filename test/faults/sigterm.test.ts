@@ -1,7 +1,14 @@
 import { rmSync } from 'node:fs'
 import { afterAll, describe, expect, it } from 'vitest'
 import { realDatabaseUrl } from '../support/test-app.ts'
-import { connect, createLink, expectEveryRedirectIsOneClick, startLoad, startUmbra, tempDataDir } from './fault-harness.ts'
+import {
+  connect,
+  createLink,
+  expectEveryRedirectIsOneClick,
+  startLoad,
+  startUmbra,
+  tempDataDir,
+} from './fault-harness.ts'
 
 const url = realDatabaseUrl()
 const dirs: string[] = []
@@ -15,7 +22,12 @@ describe.skipIf(!url)('SIGTERM mid-load', () => {
     const umbra = await startUmbra({ DATABASE_URL: url!, DATA_DIR: dataDir, CLICK_FLUSH_MS: '500' })
     const tag = `term-${Date.now().toString(36)}`
     const codes = [await createLink(umbra.base, `${tag}-a`), await createLink(umbra.base, `${tag}-b`)]
-    const load = startLoad({ tag, targets: codes.map((code) => ({ base: umbra.base, code })), workers: 8, maxRequests: 20_000 })
+    const load = startLoad({
+      tag,
+      targets: codes.map((code) => ({ base: umbra.base, code })),
+      workers: 8,
+      maxRequests: 20_000,
+    })
     await load.until302s(1_500)
     umbra.child.kill('SIGTERM')
     const exit = await umbra.exited

@@ -1,7 +1,14 @@
 import { rmSync } from 'node:fs'
 import { afterAll, describe, expect, it } from 'vitest'
 import { realDatabaseUrl } from '../support/test-app.ts'
-import { connect, createLink, expectEveryRedirectIsOneClick, startLoad, startUmbra, tempDataDir } from './fault-harness.ts'
+import {
+  connect,
+  createLink,
+  expectEveryRedirectIsOneClick,
+  startLoad,
+  startUmbra,
+  tempDataDir,
+} from './fault-harness.ts'
 
 const url = realDatabaseUrl()
 const dirs: string[] = []

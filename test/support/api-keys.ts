@@ -7,9 +7,15 @@ export type TestKey = { id: string; secret: string; headers: { authorization: st
  * A key made straight in the database (as `umbra keys create` does). `now` lets a test make a key that
  * has already expired: it is checked against that instant, then stored as given.
  */
-export async function createTestKey(app: FastifyInstance, request: Partial<ApiKeyRequest> & { now?: number } = {}): Promise<TestKey> {
+export async function createTestKey(
+  app: FastifyInstance,
+  request: Partial<ApiKeyRequest> & { now?: number } = {},
+): Promise<TestKey> {
   const { now, ...rest } = request
-  const defaults: ApiKeyRequest = rest.kind === 'publishable' ? { kind: 'publishable', name: 'test' } : { kind: 'secret', name: 'test', scopes: ['links:read'] }
+  const defaults: ApiKeyRequest =
+    rest.kind === 'publishable'
+      ? { kind: 'publishable', name: 'test' }
+      : { kind: 'secret', name: 'test', scopes: ['links:read'] }
   const { row, secret } = await createApiKey(app.pg, { ...defaults, ...rest }, now)
   return { id: row.id, secret, headers: { authorization: `Bearer ${secret}` } }
 }

@@ -41,14 +41,24 @@ const DEVICES = [
  * Clicks spread over [fromMs, toMs) across the given links: ~75% humans (a mix of dark and public
  * media, some without a visitor hash, as with DNT), ~15% link previews, ~10% bots.
  */
-export function generateClicks(opts: { linkIds: readonly string[]; count: number; fromMs: number; toMs: number; seed: number; firstId?: number }): ClickRecord[] {
+export function generateClicks(opts: {
+  linkIds: readonly string[]
+  count: number
+  fromMs: number
+  toMs: number
+  seed: number
+  firstId?: number
+}): ClickRecord[] {
   const random = seededRandom(opts.seed)
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(random() * xs.length)]
   const firstId = opts.firstId ?? 2 ** 52
   return Array.from({ length: opts.count }, (_, i): ClickRecord => {
     const roll = random()
     const kind = roll < 0.75 ? 'human' : roll < 0.9 ? 'preview' : 'bot'
-    const human = kind === 'human' ? pick(HUMAN_ARRIVALS) : { medium: null, app: kind === 'preview' ? pick(PREVIEW_APPS) : null, visibility: null }
+    const human =
+      kind === 'human'
+        ? pick(HUMAN_ARRIVALS)
+        : { medium: null, app: kind === 'preview' ? pick(PREVIEW_APPS) : null, visibility: null }
     const device = pick(DEVICES)
     return {
       id: firstId + i,
@@ -73,17 +83,36 @@ export function generateClicks(opts: { linkIds: readonly string[]; count: number
 export function clickRecorder(writer: Pick<ClickWriter, 'recordClick'>) {
   const verdicts = new Map<string, ClickVerdict>()
   const verdictOf = (c: ClickRecord) => {
-    const key = JSON.stringify([c.userAgent, c.referrer, c.requestedWith, c.kind, c.medium, c.app, c.visibility, c.browser, c.os, c.device])
+    const key = JSON.stringify([
+      c.userAgent,
+      c.referrer,
+      c.requestedWith,
+      c.kind,
+      c.medium,
+      c.app,
+      c.visibility,
+      c.browser,
+      c.os,
+      c.device,
+    ])
     let v = verdicts.get(key)
     if (!v) {
       const label: DescribedClassification = Object.freeze({
-        kind: c.kind, medium: c.medium, app: c.app, visibility: c.visibility, reason: 'recorded', browser: c.browser ?? 'unknown', os: c.os ?? 'unknown', device: c.device ?? 'unknown',
+        kind: c.kind,
+        medium: c.medium,
+        app: c.app,
+        visibility: c.visibility,
+        reason: 'recorded',
+        browser: c.browser ?? 'unknown',
+        os: c.os ?? 'unknown',
+        device: c.device ?? 'unknown',
       })
       verdicts.set(key, (v = createClickVerdict(c.userAgent ?? '', c.referrer ?? '', c.requestedWith ?? '', label)))
     }
     return v
   }
-  return (c: ClickRecord) => writer.recordClick(c.id, c.linkId, Number(c.linkId), c.at, verdictOf(c), c.visitor, c.language, c.country)
+  return (c: ClickRecord) =>
+    writer.recordClick(c.id, c.linkId, Number(c.linkId), c.at, verdictOf(c), c.visitor, c.language, c.country)
 }
 
 /** Hands clicks to the app's own click writer and waits until they are written with their rollups. */

@@ -52,7 +52,13 @@ async function startEmbeddedServer() {
   const cluster = await openEmbeddedPostgres(dir, {
     role: 'server',
     tcpPort: await freePort(),
-    settings: { max_connections: '300', shared_buffers: '64MB', fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off' },
+    settings: {
+      max_connections: '300',
+      shared_buffers: '64MB',
+      fsync: 'off',
+      synchronous_commit: 'off',
+      full_page_writes: 'off',
+    },
   })
   const url = new URL(cluster.url)
   url.pathname = '/postgres'

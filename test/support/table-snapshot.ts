@@ -8,7 +8,9 @@ export async function snapshotTables(db: Pick<Pool, 'query'>): Promise<Record<st
   )
   const snapshot: Record<string, string> = {}
   for (const { name } of tables) {
-    const { rows } = await db.query(`select count(*) as n, md5(coalesce(string_agg(t::text, '|' order by t::text), '')) as sum from ${name} t`)
+    const { rows } = await db.query(
+      `select count(*) as n, md5(coalesce(string_agg(t::text, '|' order by t::text), '')) as sum from ${name} t`,
+    )
     snapshot[name] = `${rows[0].n}:${rows[0].sum}`
   }
   return snapshot

@@ -59,7 +59,11 @@ export async function connectTestDatabase(): Promise<pg.Client> {
  * test files write to the shared one concurrently). Null when only the embedded database is available:
  * a fresh DATA_DIR is isolated anyway. drop() ends the pools made by pool() first.
  */
-export async function createScratchDatabase(): Promise<{ url: string; pool: (max: number) => pg.Pool; drop: () => Promise<void> } | null> {
+export async function createScratchDatabase(): Promise<{
+  url: string
+  pool: (max: number) => pg.Pool
+  drop: () => Promise<void>
+} | null> {
   const serverUrl = realDatabaseUrl()
   if (!serverUrl) return null
   const admin = new pg.Client({ connectionString: serverUrl })

@@ -35,7 +35,8 @@ export function whenSessionLost(/** @type {(error: ApiError) => void} */ handler
  */
 export function apiUrl(path, query = {}) {
   const url = new URL(path, location.origin)
-  for (const [key, value] of Object.entries(query)) if (value !== undefined && value !== null && value !== '') url.searchParams.set(key, String(value))
+  for (const [key, value] of Object.entries(query))
+    if (value !== undefined && value !== null && value !== '') url.searchParams.set(key, String(value))
   return url.pathname + url.search
 }
 
@@ -65,7 +66,12 @@ export async function api(path, opts = {}) {
   if (res.status === 204) return null
   const data = await res.json().catch(() => null)
   if (res.ok) return data
-  const error = new ApiError(res.status, data?.title ?? res.statusText, data?.detail ?? `The server answered ${res.status}.`, data?.errors)
+  const error = new ApiError(
+    res.status,
+    data?.title ?? res.statusText,
+    data?.detail ?? `The server answered ${res.status}.`,
+    data?.errors,
+  )
   if (res.status === 401 && !opts.quietOn401) onSessionLost(error)
   throw error
 }

@@ -29,7 +29,12 @@ const router = createRouter({
     { path: /^channels$/, title: 'Channels', render: channelsPage },
     { path: /^sign-in$/, title: 'Sign in', render: (view) => signInPage(view, { onSignedIn }) },
   ],
-  notFound: { path: /$^/, title: 'Not found', render: (view) => view.append(h('h1', null, 'Page not found'), h('p', null, h('a', { href: BASE }, 'Back to your links'))) },
+  notFound: {
+    path: /$^/,
+    title: 'Not found',
+    render: (view) =>
+      view.append(h('h1', null, 'Page not found'), h('p', null, h('a', { href: BASE }, 'Back to your links'))),
+  },
   beforeRender: () => {
     const signedIn = currentSession() !== null
     const onSignIn = location.pathname === `${BASE}sign-in`
@@ -82,5 +87,8 @@ try {
   await loadSession()
   router.render()
 } catch (err) {
-  main.replaceChildren(h('h1', null, 'Umbra is not answering'), h('p', { role: 'alert' }, err instanceof ApiError ? err.detail : String(err)))
+  main.replaceChildren(
+    h('h1', null, 'Umbra is not answering'),
+    h('p', { role: 'alert' }, err instanceof ApiError ? err.detail : String(err)),
+  )
 }

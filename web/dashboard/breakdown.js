@@ -19,7 +19,17 @@ export function breakdownTable({ caption, rows, empty = 'Nothing yet.', unit = '
       : h(
           'table',
           { class: 'bars' },
-          h('thead', { class: 'visually-hidden' }, h('tr', null, h('th', { scope: 'col' }, 'Name'), h('th', { scope: 'col' }, unit), h('th', { scope: 'col' }, 'Share'))),
+          h(
+            'thead',
+            { class: 'visually-hidden' },
+            h(
+              'tr',
+              null,
+              h('th', { scope: 'col' }, 'Name'),
+              h('th', { scope: 'col' }, unit),
+              h('th', { scope: 'col' }, 'Share'),
+            ),
+          ),
           h(
             'tbody',
             null,
@@ -28,7 +38,12 @@ export function breakdownTable({ caption, rows, empty = 'Nothing yet.', unit = '
                 'tr',
                 null,
                 h('th', { scope: 'row', title: r.hint }, r.label),
-                h('td', { class: 'bar-cell' }, h('span', { class: `bar ${r.tone ?? 'neutral'}`, style: { width: `${(100 * r.value) / max}%` } }), h('span', { class: 'bar-value' }, formatCount(r.value))),
+                h(
+                  'td',
+                  { class: 'bar-cell' },
+                  h('span', { class: `bar ${r.tone ?? 'neutral'}`, style: { width: `${(100 * r.value) / max}%` } }),
+                  h('span', { class: 'bar-value' }, formatCount(r.value)),
+                ),
                 h('td', { class: 'num muted' }, formatShare(r.value / total)),
               ),
             ),

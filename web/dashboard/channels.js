@@ -6,12 +6,37 @@
 
 /** @type {Channel[]} */
 export const CHANNELS = [
-  ...['whatsapp', 'messenger', 'telegram', 'signal', 'sms', 'email', 'wechat', 'line', 'viber', 'slack', 'teams', 'discord', 'copy'].map(
-    (id) => /** @type {Channel} */ ({ id, visibility: 'private' }),
+  ...[
+    'whatsapp',
+    'messenger',
+    'telegram',
+    'signal',
+    'sms',
+    'email',
+    'wechat',
+    'line',
+    'viber',
+    'slack',
+    'teams',
+    'discord',
+    'copy',
+  ].map((id) => /** @type {Channel} */ ({ id, visibility: 'private' })),
+  ...['facebook', 'x', 'linkedin', 'reddit', 'pinterest', 'threads', 'bluesky', 'mastodon'].map(
+    (id) => /** @type {Channel} */ ({ id, visibility: 'public' }),
   ),
-  ...['facebook', 'x', 'linkedin', 'reddit', 'pinterest', 'threads', 'bluesky', 'mastodon'].map((id) => /** @type {Channel} */ ({ id, visibility: 'public' })),
   ...['newsletter', 'qr', 'web'].map((id) => /** @type {Channel} */ ({ id, visibility: 'owned' })),
 ]
 
 /** What a new kit offers unless the marketer unticks it. */
-export const DEFAULT_KIT_CHANNELS = ['whatsapp', 'messenger', 'telegram', 'sms', 'email', 'copy', 'facebook', 'x', 'linkedin', 'qr']
+export const DEFAULT_KIT_CHANNELS = [
+  'whatsapp',
+  'messenger',
+  'telegram',
+  'sms',
+  'email',
+  'copy',
+  'facebook',
+  'x',
+  'linkedin',
+  'qr',
+]

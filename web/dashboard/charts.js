@@ -11,7 +11,9 @@ function palette() {
 
 const HEIGHT = 240
 // Bars counted in whole clicks: ticks at 1, 2, 5, 10 … never at 0.5.
-const COUNT_INCREMENTS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1e3, 2e3, 5e3, 1e4, 2e4, 5e4, 1e5, 2e5, 5e5, 1e6, 1e7, 1e8]
+const COUNT_INCREMENTS = [
+  1, 2, 5, 10, 20, 50, 100, 200, 500, 1e3, 2e3, 5e3, 1e4, 2e4, 5e4, 1e5, 2e5, 5e5, 1e6, 1e7, 1e8,
+]
 
 /**
  * Clicks over time as stacked bars: dark at the bottom, public on top. uPlot has no stacking of its own,
@@ -29,7 +31,11 @@ export function darkPublicChart(series, { caption, interval }) {
   const total = series.map((p) => p.dark + p.public)
   const bars = uPlot.paths.bars?.({ size: [0.8, 48], align: 0 })
   const half = (interval === 'hour' ? 3_600 : 86_400) / 2
-  const axis = { stroke: colors.text, grid: { stroke: colors.grid, width: 1 }, ticks: { stroke: colors.grid, width: 1 } }
+  const axis = {
+    stroke: colors.text,
+    grid: { stroke: colors.grid, width: 1 },
+    ticks: { stroke: colors.grid, width: 1 },
+  }
 
   /** @type {import('/dashboard/vendor/uplot/uPlot.esm.js').Options} */
   const opts = {
@@ -37,7 +43,10 @@ export function darkPublicChart(series, { caption, interval }) {
     height: HEIGHT,
     cursor: { drag: { x: false, y: false } },
     // Half a bucket of room each side: a bar is centred on its bucket, so the first and last would be cut in half.
-    scales: { x: { time: true, range: (_u, min, max) => [min - half, max + half] }, y: { range: (_u, _min, max) => [0, Math.max(4, Math.ceil(max * 1.1))] } },
+    scales: {
+      x: { time: true, range: (_u, min, max) => [min - half, max + half] },
+      y: { range: (_u, _min, max) => [0, Math.max(4, Math.ceil(max * 1.1))] },
+    },
     series: [
       { value: (_u, v) => (v == null ? '—' : formatDateTime(new Date(v * 1000).toISOString())) },
       {
@@ -49,7 +58,15 @@ export function darkPublicChart(series, { caption, interval }) {
         points: { show: false },
         value: (_u, _v, _si, i) => (i == null ? '—' : formatCount(series[i].public)),
       },
-      { label: 'Dark', fill: colors.dark, stroke: colors.dark, width: 0, paths: bars, points: { show: false }, value: (_u, v) => (v == null ? '—' : formatCount(v)) },
+      {
+        label: 'Dark',
+        fill: colors.dark,
+        stroke: colors.dark,
+        width: 0,
+        paths: bars,
+        points: { show: false },
+        value: (_u, v) => (v == null ? '—' : formatCount(v)),
+      },
     ],
     axes: [
       { ...axis, space: interval === 'hour' ? 60 : 50 },
@@ -67,13 +84,41 @@ export function darkPublicChart(series, { caption, interval }) {
   const table = h(
     'details',
     { class: 'chart-data' },
-    h('summary', null, `Data table (${busy.length} of ${series.length} ${interval === 'hour' ? 'hours' : 'days'} with clicks)`),
+    h(
+      'summary',
+      null,
+      `Data table (${busy.length} of ${series.length} ${interval === 'hour' ? 'hours' : 'days'} with clicks)`,
+    ),
     h(
       'table',
       null,
       h('caption', { class: 'visually-hidden' }, caption),
-      h('thead', null, h('tr', null, h('th', { scope: 'col' }, interval === 'hour' ? 'Hour' : 'Day'), h('th', { scope: 'col' }, 'Dark'), h('th', { scope: 'col' }, 'Public'), h('th', { scope: 'col' }, 'Clicks'))),
-      h('tbody', null, busy.map((p) => h('tr', null, h('th', { scope: 'row' }, formatDateTime(p.t)), h('td', null, formatCount(p.dark)), h('td', null, formatCount(p.public)), h('td', null, formatCount(p.clicks))))),
+      h(
+        'thead',
+        null,
+        h(
+          'tr',
+          null,
+          h('th', { scope: 'col' }, interval === 'hour' ? 'Hour' : 'Day'),
+          h('th', { scope: 'col' }, 'Dark'),
+          h('th', { scope: 'col' }, 'Public'),
+          h('th', { scope: 'col' }, 'Clicks'),
+        ),
+      ),
+      h(
+        'tbody',
+        null,
+        busy.map((p) =>
+          h(
+            'tr',
+            null,
+            h('th', { scope: 'row' }, formatDateTime(p.t)),
+            h('td', null, formatCount(p.dark)),
+            h('td', null, formatCount(p.public)),
+            h('td', null, formatCount(p.clicks)),
+          ),
+        ),
+      ),
     ),
   )
   return h('figure', { class: 'chart-figure' }, h('figcaption', null, caption), holder, table)

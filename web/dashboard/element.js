@@ -15,7 +15,8 @@ export function h(tag, attrs, ...children) {
   const el = document.createElement(tag)
   for (const [name, value] of Object.entries(attrs ?? {})) {
     if (value === undefined || value === null || value === false) continue
-    if (name.startsWith('on') && typeof value === 'function') el.addEventListener(name.slice(2), /** @type {EventListener} */ (value))
+    if (name.startsWith('on') && typeof value === 'function')
+      el.addEventListener(name.slice(2), /** @type {EventListener} */ (value))
     else if (name === 'style') Object.assign(el.style, value)
     else if (name === 'class') el.className = String(value)
     else el.setAttribute(name, value === true ? '' : String(value))

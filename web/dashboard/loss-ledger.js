@@ -19,11 +19,19 @@ export function lossLedger({ clicks, lossLedger: l }) {
     'section',
     { class: 'card ledger', 'aria-labelledby': 'ledger-title' },
     h('h2', { id: 'ledger-title' }, 'Why this number'),
-    h('p', { class: 'muted' }, `This link received ${formatCount(received)} ${received === 1 ? 'request' : 'requests'}. Only clicks by people are counted as clicks.`),
+    h(
+      'p',
+      { class: 'muted' },
+      `This link received ${formatCount(received)} ${received === 1 ? 'request' : 'requests'}. Only clicks by people are counted as clicks.`,
+    ),
     h(
       'table',
       null,
-      h('thead', { class: 'visually-hidden' }, h('tr', null, h('th', { scope: 'col' }, 'Count'), h('th', { scope: 'col' }, 'Request, and why'))),
+      h(
+        'thead',
+        { class: 'visually-hidden' },
+        h('tr', null, h('th', { scope: 'col' }, 'Count'), h('th', { scope: 'col' }, 'Request, and why')),
+      ),
       h(
         'tbody',
         null,

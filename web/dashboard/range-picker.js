@@ -27,7 +27,11 @@ export const rangeLabel = (/** @type {string} */ id) => RANGES.find((r) => r[0] 
  * @param {{ value: string, onChange: (id: string) => void }} opts
  */
 export function rangePicker({ value, onChange }) {
-  const select = h('select', { id: 'range', name: 'range' }, RANGES.map(([id, label]) => h('option', { value: id, selected: id === value }, label)))
+  const select = h(
+    'select',
+    { id: 'range', name: 'range' },
+    RANGES.map(([id, label]) => h('option', { value: id, selected: id === value }, label)),
+  )
   select.addEventListener('change', () => {
     const url = new URL(location.href)
     url.searchParams.set('range', select.value)

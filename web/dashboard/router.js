@@ -48,9 +48,18 @@ export function createRouter({ main, routes, notFound, beforeRender }) {
   }
 
   document.addEventListener('click', (event) => {
-    if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return
+    if (
+      event.defaultPrevented ||
+      event.button !== 0 ||
+      event.metaKey ||
+      event.ctrlKey ||
+      event.shiftKey ||
+      event.altKey
+    )
+      return
     const a = event.target instanceof Element ? event.target.closest('a') : null
-    if (!a || a.target || a.hasAttribute('download') || a.origin !== location.origin || !a.pathname.startsWith(BASE)) return
+    if (!a || a.target || a.hasAttribute('download') || a.origin !== location.origin || !a.pathname.startsWith(BASE))
+      return
     if (a.hash && a.pathname + a.search === rendered) return // an in-page anchor (the skip link)
     event.preventDefault()
     navigate(a.pathname + a.search)
@@ -64,7 +73,11 @@ export function createRouter({ main, routes, notFound, beforeRender }) {
 
 /** Moves focus to the new page's heading, so keyboard and screen-reader users land on what changed. */
 function focusHeading(/** @type {HTMLElement} */ view) {
-  if (!view.isConnected || (document.activeElement && document.activeElement !== document.body && view.contains(document.activeElement))) return
+  if (
+    !view.isConnected ||
+    (document.activeElement && document.activeElement !== document.body && view.contains(document.activeElement))
+  )
+    return
   const heading = view.querySelector('h1')
   if (!heading) return
   heading.tabIndex = -1

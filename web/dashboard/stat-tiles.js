@@ -8,6 +8,14 @@ export function statTiles(tiles) {
   return h(
     'dl',
     { class: 'tiles' },
-    tiles.map((t) => h('div', { class: `tile ${t.tone ?? ''}` }, h('dt', null, t.label), h('dd', { class: 'tile-value' }, t.value), h('dd', { class: 'tile-hint' }, t.hint))),
+    tiles.map((t) =>
+      h(
+        'div',
+        { class: `tile ${t.tone ?? ''}` },
+        h('dt', null, t.label),
+        h('dd', { class: 'tile-value' }, t.value),
+        h('dd', { class: 'tile-hint' }, t.hint),
+      ),
+    ),
   )
 }

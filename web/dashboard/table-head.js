@@ -9,6 +9,12 @@ export function tableHead(labels, { numericFrom = labels.length, barColumn = -1 
   return h(
     'thead',
     null,
-    h('tr', null, labels.map((label, i) => h('th', { scope: 'col', class: i >= numericFrom ? 'num' : i === barColumn ? 'bar-col' : null }, label))),
+    h(
+      'tr',
+      null,
+      labels.map((label, i) =>
+        h('th', { scope: 'col', class: i >= numericFrom ? 'num' : i === barColumn ? 'bar-col' : null }, label),
+      ),
+    ),
   )
 }

@@ -5,18 +5,23 @@
  * (measure only), data-arrivals="off", data-copy-capture="on", data-address-bar="on",
  * data-address-bar-paths="/news/*,!/news/live*" (allow, !deny; the home page only when listed).
  * No dependencies, no cookies, no storage; DNT or Global Privacy Control: nothing is sent. */
-(function () {
-  'use strict'
+;(() => {
   var script = document.currentScript
   if (!script || !script.dataset || script.getAttribute('data-umbra-done')) return
   script.setAttribute('data-umbra-done', '')
   var data = script.dataset
-  var warn = function (m) { if (window.console) console.warn('[umbra] ' + m) }
+  var warn = (m) => {
+    if (window.console) console.warn('[umbra] ' + m)
+  }
   if (!data.key) return warn('the page tag needs data-key="pk_…"')
   var api = new URL(script.src, location.href).origin
-  var on = function (name) { return data[name] === 'on' }
-  var off = function (name) { return data[name] === 'off' }
-  var list = function (s) { return (s || '').split(',').map(function (x) { return x.trim() }).filter(Boolean) }
+  var on = (name) => data[name] === 'on'
+  var off = (name) => data[name] === 'off'
+  var list = (s) =>
+    (s || '')
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean)
   var optedOut = navigator.doNotTrack === '1' || window.doNotTrack === '1' || navigator.globalPrivacyControl === true
   var buttons = !off('buttons')
   var nativeShare = !!navigator.share && buttons
@@ -63,33 +68,57 @@
     mode: 'cors',
     credentials: 'omit',
     headers: { authorization: 'Bearer ' + data.key, 'content-type': 'application/json' },
-    body: JSON.stringify({ url: contentUrl, title: title, topics: data.topics ? list(data.topics) : undefined, channels: channels }),
+    body: JSON.stringify({
+      url: contentUrl,
+      title: title,
+      topics: data.topics ? list(data.topics) : undefined,
+      channels: channels,
+    }),
   })
-    .then(function (res) {
+    .then((res) => {
       if (res.ok) return res.json()
       // The server says what is wrong (key, origin, URL): the page's console shows its own words.
       return res.json().then(
-        function (p) { throw new Error(p.detail || p.title) },
-        function () { throw new Error('HTTP ' + res.status) },
+        (p) => {
+          throw new Error(p.detail || p.title)
+        },
+        () => {
+          throw new Error('HTTP ' + res.status)
+        },
       )
     })
-    .then(start, function (err) {
+    .then(start, (err) => {
       warn('share kit refused: ' + err.message)
       if (!root) return
       root.setAttribute('data-state', 'error')
       var status = statusEl()
-      root.appendChild(button('Copy link', 'copy', 'Copy the link to this page', function () { copy(pageUrl(), status) }))
+      root.appendChild(
+        button('Copy link', 'copy', 'Copy the link to this page', () => {
+          copy(pageUrl(), status)
+        }),
+      )
       root.appendChild(status)
     })
 
   function start(kit) {
     var links = {}
-    kit.links.forEach(function (l) { links[l.channel] = l })
+    kit.links.forEach((l) => {
+      links[l.channel] = l
+    })
     content = kit.content.url
     if (root) render(kit.links, links)
     if (optedOut) return
     if (!off('arrivals') && !revisit) {
-      beacon({ type: 'arrival', url: kit.content.url, page: pageUrl(), referrer: document.referrer, via: via || undefined, parent: view.parent || undefined, token: view.token || undefined, generation: view.gen })
+      beacon({
+        type: 'arrival',
+        url: kit.content.url,
+        page: pageUrl(),
+        referrer: document.referrer,
+        via: via || undefined,
+        parent: view.parent || undefined,
+        token: view.token || undefined,
+        generation: view.gen,
+      })
     }
     if (on('copyCapture') && links.copy) captureCopies(links.copy.shortUrl)
     if (on('addressBar')) followNavigation()
@@ -99,18 +128,32 @@
     var status = statusEl()
     var sheet = links.native || links.copy
     if (nativeShare && sheet) {
-      root.appendChild(button('Share…', 'native', 'Share this page', function () {
-        navigator.share({ title: title, url: sheet.shortUrl }).catch(function () {})
-      }))
+      root.appendChild(
+        button('Share…', 'native', 'Share this page', () => {
+          navigator.share({ title: title, url: sheet.shortUrl }).catch(() => {})
+        }),
+      )
     }
-    kitLinks.forEach(function (link) {
+    kitLinks.forEach((link) => {
       // An app's own scheme (fb-messenger:, viber:) opens nothing on desktop: there the link is copied instead.
-      var appOnly = link.shareMethod === 'intent' && !mobile && !link.desktopShareUrl && !/^(https?|mailto|sms):/.test(link.shareUrl)
+      var appOnly =
+        link.shareMethod === 'intent' &&
+        !mobile &&
+        !link.desktopShareUrl &&
+        !/^(https?|mailto|sms):/.test(link.shareUrl)
       if (link.shareMethod === 'intent' && !appOnly) root.appendChild(intentLink(link))
       else if (link.shareMethod === 'copy' || appOnly) {
         var copyOnly = link.channel === 'copy'
-        root.appendChild(button(copyOnly ? 'Copy link' : link.label, link.channel, copyOnly ? 'Copy link' : 'Copy link for ' + link.label,
-          function () { copy(link.shortUrl, status) }))
+        root.appendChild(
+          button(
+            copyOnly ? 'Copy link' : link.label,
+            link.channel,
+            copyOnly ? 'Copy link' : 'Copy link for ' + link.label,
+            () => {
+              copy(link.shortUrl, status)
+            },
+          ),
+        )
       }
     })
     root.appendChild(status)
@@ -127,11 +170,11 @@
     var text = JSON.stringify(body)
     // A string body goes as text/plain: no preflight. The key is in the URL: beacons carry no headers.
     if (navigator.sendBeacon && navigator.sendBeacon(url, text)) return
-    fetch(url, { method: 'POST', body: text, keepalive: true, mode: 'no-cors', credentials: 'omit' }).catch(function () {})
+    fetch(url, { method: 'POST', body: text, keepalive: true, mode: 'no-cors', credentials: 'omit' }).catch(() => {})
   }
 
   function captureCopies(shortUrl) {
-    document.addEventListener('copy', function (e) {
+    document.addEventListener('copy', (e) => {
       var node = e.target
       if (!e.clipboardData || (node && /^(INPUT|TEXTAREA)$/.test(node.tagName)) || (root && root.contains(node))) return
       var text = String(window.getSelection())
@@ -148,7 +191,8 @@
     var bytes = crypto.getRandomValues(new Uint8Array(16))
     var token = ''
     for (var i = 0; i < bytes.length && token.length < 8; i++)
-      if (bytes[i] < 248) token += '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'.charAt(bytes[i] % 62)
+      if (bytes[i] < 248)
+        token += '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'.charAt(bytes[i] % 62)
     if (token.length < 8) return
     view.token = token
     setHash('#u=' + token + '.' + view.gen)
@@ -158,7 +202,7 @@
   function followNavigation() {
     var push = history.pushState
     var last = location.pathname
-    var moved = function () {
+    var moved = () => {
       if (location.pathname === last) return
       last = location.pathname
       view = { parent: null, gen: 0, token: null }
@@ -174,25 +218,42 @@
 
   function pathAllowed(path) {
     var rules = list(data.addressBarPaths)
-    var allow = rules.filter(function (r) { return r.charAt(0) !== '!' })
-    var match = function (r) { return new RegExp('^' + r.replace(/^!/, '').replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*') + '$').test(path) }
-    if (rules.filter(function (r) { return r.charAt(0) === '!' }).some(match)) return false
+    var allow = rules.filter((r) => r.charAt(0) !== '!')
+    var match = (r) =>
+      new RegExp(
+        '^' +
+          r
+            .replace(/^!/, '')
+            .replace(/[.+?^${}()|[\]\\]/g, '\\$&')
+            .replace(/\*/g, '.*') +
+          '$',
+      ).test(path)
+    if (rules.filter((r) => r.charAt(0) === '!').some(match)) return false
     if (allow.length) return allow.some(match)
     return path !== '/'
   }
 
-  function pageUrl() { return location.href.split('#')[0] }
+  function pageUrl() {
+    return location.href.split('#')[0]
+  }
 
-  function setHash(h) { history.replaceState(history.state, '', pageUrl() + h) }
+  function setHash(h) {
+    history.replaceState(history.state, '', pageUrl() + h)
+  }
 
   function intentLink(link) {
     var href = !mobile && link.desktopShareUrl ? link.desktopShareUrl : link.shareUrl
     var a = el('a', 'umbra-share__button umbra-share__button--' + link.channel)
     a.href = href
     a.textContent = link.label
-    a.setAttribute('aria-label', 'Share on ' + link.label + ' (opens ' + (/^https?:/.test(href) ? 'a new window' : 'an app') + ')')
+    a.setAttribute(
+      'aria-label',
+      'Share on ' + link.label + ' (opens ' + (/^https?:/.test(href) ? 'a new window' : 'an app') + ')',
+    )
     a.setAttribute('data-channel', link.channel)
-    a.addEventListener('click', function () { shared(link.channel) })
+    a.addEventListener('click', () => {
+      shared(link.channel)
+    })
     // Web intents open in a new tab; mailto:, sms: and app schemes open their app in place.
     if (/^https?:/.test(href)) {
       a.target = '_blank'
@@ -207,7 +268,7 @@
     b.textContent = text
     b.setAttribute('aria-label', name)
     b.setAttribute('data-channel', channel)
-    b.addEventListener('click', function () {
+    b.addEventListener('click', () => {
       shared(channel)
       onClick()
     })
@@ -222,8 +283,10 @@
   }
 
   function copy(text, status) {
-    var done = function () { say(status, 'Link copied') }
-    var fallback = function () {
+    var done = () => {
+      say(status, 'Link copied')
+    }
+    var fallback = () => {
       var area = el('textarea', '')
       area.value = text
       area.setAttribute('readonly', '')
@@ -231,7 +294,9 @@
       document.body.appendChild(area)
       area.select()
       var ok = false
-      try { ok = document.execCommand('copy') } catch (e) {}
+      try {
+        ok = document.execCommand('copy')
+      } catch (e) {}
       document.body.removeChild(area)
       say(status, ok ? 'Link copied' : 'Copy this link: ' + text)
     }
@@ -241,7 +306,9 @@
 
   function say(status, text) {
     status.textContent = text
-    setTimeout(function () { if (status.textContent === text) status.textContent = '' }, 4000)
+    setTimeout(() => {
+      if (status.textContent === text) status.textContent = ''
+    }, 4000)
   }
 
   function el(tag, className) {

@@ -43,7 +43,14 @@ export function createDrain<S, K>(kind: EventKind<S, K>, spool: Spool<S, K>, jou
   let retryDelay = FIRST_RETRY_DELAY_MS
   let leftOverWritten = spool.length === 0
   const stats: DrainStats = {
-    written: 0, duplicates: 0, rejected: 0, failures: 0, batches: 0, lastBatchMs: 0, lastBatchSize: 0, databaseHealthy: true,
+    written: 0,
+    duplicates: 0,
+    rejected: 0,
+    failures: 0,
+    batches: 0,
+    lastBatchMs: 0,
+    lastBatchSize: 0,
+    databaseHealthy: true,
   }
 
   /**
@@ -55,14 +62,23 @@ export function createDrain<S, K>(kind: EventKind<S, K>, spool: Spool<S, K>, jou
       // Keeping up (nothing queued behind it): spread it over half a flush interval, so Postgres never
       // holds a CPU for long. Behind, send at full speed.
       const keepingUp = spool.length === 1
-      return { rows: { file: journal.rowsFile(batch.segment), chunks: [], spreadOverMs: keepingUp ? o.flushMs / 2 : 0 }, side: kind.sideLinesOf(batch.kept), count: batch.count }
+      return {
+        rows: { file: journal.rowsFile(batch.segment), chunks: [], spreadOverMs: keepingUp ? o.flushMs / 2 : 0 },
+        side: kind.sideLinesOf(batch.kept),
+        count: batch.count,
+      }
     }
     const fromDisk = journal.read(batch.segment)
-    if (fromDisk.discarded > 0) o.log.warn({ segment: batch.segment, discarded: fromDisk.discarded }, 'partial journal rows skipped')
+    if (fromDisk.discarded > 0)
+      o.log.warn({ segment: batch.segment, discarded: fromDisk.discarded }, 'partial journal rows skipped')
     const kept = batch.unjournaled ?? []
     let count = fromDisk.count
     for (const k of kept) count += kind.scanRows(k.rows, 0).count
-    return { rows: { file: null, chunks: [fromDisk.rows, ...kept.map((k) => k.rows)] }, side: fromDisk.side + kept.map((k) => k.side).join(''), count }
+    return {
+      rows: { file: null, chunks: [fromDisk.rows, ...kept.map((k) => k.rows)] },
+      side: fromDisk.side + kept.map((k) => k.side).join(''),
+      count,
+    }
   }
 
   async function drainSpool() {
@@ -72,7 +88,13 @@ export function createDrain<S, K>(kind: EventKind<S, K>, spool: Spool<S, K>, jou
       try {
         const sent = payload(batch)
         count = sent.count
-        const { inserted } = await kind.writeBatch({ rows: sent.rows, side: sent.side, count, kept: batch.kept, summary: batch.summary })
+        const { inserted } = await kind.writeBatch({
+          rows: sent.rows,
+          side: sent.side,
+          count,
+          kept: batch.kept,
+          summary: batch.summary,
+        })
         stats.written += inserted
         stats.duplicates += count - inserted
         stats.batches++
@@ -93,7 +115,8 @@ export function createDrain<S, K>(kind: EventKind<S, K>, spool: Spool<S, K>, jou
           continue
         }
         stats.failures++
-        if (stats.databaseHealthy) o.log.warn({ err, backlog: spool.backlog() }, `${kind.name} batch failed; will retry`)
+        if (stats.databaseHealthy)
+          o.log.warn({ err, backlog: spool.backlog() }, `${kind.name} batch failed; will retry`)
         stats.databaseHealthy = false
         retryAt = Date.now() + retryDelay
         retryDelay = Math.min(retryDelay * 2, MAX_RETRY_DELAY_MS)
@@ -106,7 +129,10 @@ export function createDrain<S, K>(kind: EventKind<S, K>, spool: Spool<S, K>, jou
       stats.databaseHealthy = true
       retryAt = 0
       retryDelay = FIRST_RETRY_DELAY_MS
-      o.log.debug({ rows: count, ms: Math.round(stats.lastBatchMs), backlog: spool.backlog() }, `${kind.name} batch flushed`)
+      o.log.debug(
+        { rows: count, ms: Math.round(stats.lastBatchMs), backlog: spool.backlog() },
+        `${kind.name} batch flushed`,
+      )
       await o.afterWrite?.().catch(() => {})
     }
     leftOverWritten = true

@@ -17,7 +17,8 @@ const tickCodec: RowCodec = {
   scanRows(buf, from) {
     let count = 0
     let at = from
-    while (at + ROW_BYTES <= buf.length && buf.readInt16BE(at) === 1 && buf.readInt32BE(at + 2) === 8) count++, (at += ROW_BYTES)
+    while (at + ROW_BYTES <= buf.length && buf.readInt16BE(at) === 1 && buf.readInt32BE(at + 2) === 8)
+      count++, (at += ROW_BYTES)
     return { count, end: at }
   },
 }
@@ -29,9 +30,13 @@ const writeTick = (buf: Uint8Array, at: number, n: number) => {
   return at + ROW_BYTES
 }
 const ticksOf = (b: EventBatch<{ n: number }, null>) => {
-  const bytes = Buffer.concat([...(b.rows.file === null ? [] : [readFileSync(b.rows.file)]), ...b.rows.chunks.map((c) => Buffer.from(c))])
+  const bytes = Buffer.concat([
+    ...(b.rows.file === null ? [] : [readFileSync(b.rows.file)]),
+    ...b.rows.chunks.map((c) => Buffer.from(c)),
+  ])
   const ticks: number[] = []
-  for (let at = COPY_BINARY_HEADER.length; at + ROW_BYTES <= bytes.length; at += ROW_BYTES) ticks.push(Number(bytes.readBigInt64BE(at + 6)))
+  for (let at = COPY_BINARY_HEADER.length; at + ROW_BYTES <= bytes.length; at += ROW_BYTES)
+    ticks.push(Number(bytes.readBigInt64BE(at + 6)))
   return ticks
 }
 
@@ -52,7 +57,13 @@ function tickPipeline(writeBatch: (b: EventBatch<{ n: number }, null>) => Promis
     writeBatch,
     committed: () => {},
   }
-  const pipeline = createEventPipeline(kind, { journal: openJournal(dir, tickCodec), log: pino({ level: 'silent' }), batchSize: 100, flushMs: 10_000, bufferMax: 1_000 })
+  const pipeline = createEventPipeline(kind, {
+    journal: openJournal(dir, tickCodec),
+    log: pino({ level: 'silent' }),
+    batchSize: 100,
+    flushMs: 10_000,
+    bufferMax: 1_000,
+  })
   const record = (n: number) => {
     const { gate } = pipeline
     pipeline.open().summary.n++

@@ -90,7 +90,15 @@ export function createEventPipeline<S, K>(kind: EventKind<S, K>, o: EventPipelin
     flush,
     stats(): EventPipelineStats {
       const backlog = gate.pending() + open.count + spool.backlog()
-      return { ...drain.stats, captured, journalWrites, unjournaled, backlog, spooled: spool.spooled(), spilled: spool.spilled() }
+      return {
+        ...drain.stats,
+        captured,
+        journalWrites,
+        unjournaled,
+        backlog,
+        spooled: spool.spooled(),
+        spilled: spool.spilled(),
+      }
     },
     /** Batches beyond the memory bound or left by an earlier run (on disk only, written the careful way). */
     spooledBatches: spool.spooledBatches,
@@ -102,10 +110,16 @@ export function createEventPipeline<S, K>(kind: EventKind<S, K>, o: EventPipelin
       const deadline = Date.now() + deadlineMs
       await flush()
       while (spool.length > 0 && Date.now() < deadline) {
-        await new Promise((r) => setTimeout(r, Math.max(0, Math.min(drain.retryAt() - Date.now(), deadline - Date.now()))))
+        await new Promise((r) =>
+          setTimeout(r, Math.max(0, Math.min(drain.retryAt() - Date.now(), deadline - Date.now()))),
+        )
         await flush()
       }
-      if (spool.length > 0) o.log.error({ batches: spool.length }, `database unreachable at shutdown; ${kind.name} events kept in the journal for the next start`)
+      if (spool.length > 0)
+        o.log.error(
+          { batches: spool.length },
+          `database unreachable at shutdown; ${kind.name} events kept in the journal for the next start`,
+        )
       o.journal.close()
     },
   }

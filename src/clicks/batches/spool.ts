@@ -27,7 +27,11 @@ export type Spool<S, K> = ReturnType<typeof createSpool<S, K>>
  * the careful way when it comes from an earlier run, its segment was damaged, it went beyond the memory
  * bound (`bufferMax` events whose summaries are held), or a write of it failed (it may have committed).
  */
-export function createSpool<S, K>(kind: EventKind<S, K>, journal: Pick<Journal, 'leftOver' | 'read'>, bufferMax: number) {
+export function createSpool<S, K>(
+  kind: EventKind<S, K>,
+  journal: Pick<Journal, 'leftOver' | 'read'>,
+  bufferMax: number,
+) {
   // Segments left by an earlier run come first: they are older events.
   const sealed: SealedBatch<S, K>[] = journal.leftOver.map((segment) => ({
     segment,
@@ -51,7 +55,14 @@ export function createSpool<S, K>(kind: EventKind<S, K>, journal: Pick<Journal, 
   return {
     /** Seals the open batch as its journal segment; a damaged segment may hold some rows twice (on disk and in memory). */
     seal(open: OpenBatch<S, K>, segment: Segment, damaged: boolean) {
-      const batch: SealedBatch<S, K> = { segment, count: open.count, kept: open.kept, unjournaled: open.unjournaled, damaged, summary: open.summary }
+      const batch: SealedBatch<S, K> = {
+        segment,
+        count: open.count,
+        kept: open.kept,
+        unjournaled: open.unjournaled,
+        damaged,
+        summary: open.summary,
+      }
       sealed.push(batch)
       inMemory += batch.count
       if (damaged) careful(batch)

@@ -7,7 +7,8 @@ import type { LossReason } from '../click-record.ts'
 import { decodeClickRows, writeClickRow, MAX_CLICK_ROW_BYTES } from '../click-kind/click-row.ts'
 import type { ClickVerdict } from '../verdicts/click-verdict.ts'
 
-const CHROME = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36'
+const CHROME =
+  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36'
 const INSTAGRAM =
   'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 Instagram 327.0.0.37.105 (iPhone14,5; iOS 17_4; en_US; en; scale=3.00; 1170x2532; 589123456)'
 const GOOGLEBOT = 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)'
@@ -42,10 +43,27 @@ function setup(honorDnt = false) {
     mintId: () => id++,
     recordClick: (clickId, linkId, linkNumber, at, verdict, visitor, language, country) => {
       const buf = Buffer.alloc(MAX_CLICK_ROW_BYTES)
-      const end = writeClickRow(buf, 0, clickId, linkNumber, at, verdict.idHigh, verdict.idLow, visitor, language, country)
+      const end = writeClickRow(
+        buf,
+        0,
+        clickId,
+        linkNumber,
+        at,
+        verdict.idHigh,
+        verdict.idLow,
+        visitor,
+        language,
+        country,
+      )
       const { rows } = decodeClickRows(buf.subarray(0, end), 0)
       expect(rows).toHaveLength(1)
-      captured.push({ row: rows[0], linkId, verdict, label: verdict.label, line: verdict.line.slice(0, -1).split('\t') })
+      captured.push({
+        row: rows[0],
+        linkId,
+        verdict,
+        label: verdict.label,
+        line: verdict.line.slice(0, -1).split('\t'),
+      })
     },
     recordLoss: (linkId, _at, reason) => losses.push({ linkId, reason }),
     honorDnt,
@@ -56,8 +74,16 @@ function setup(honorDnt = false) {
 const link = (id: number) => ({ id: String(id), numericId: id })
 
 const request = (r: Partial<CaptureRequest>): CaptureRequest => ({
-  method: 'GET', ip: '203.0.113.9', userAgent: CHROME, referer: undefined, requestedWith: undefined, acceptLanguage: undefined,
-  purpose: undefined, optsOut: false, country: undefined, ...r,
+  method: 'GET',
+  ip: '203.0.113.9',
+  userAgent: CHROME,
+  referer: undefined,
+  requestedWith: undefined,
+  acceptLanguage: undefined,
+  purpose: undefined,
+  optsOut: false,
+  country: undefined,
+  ...r,
 })
 
 // The verdict line's fields, by column (VERDICT_COLUMNS): id, user_agent, referrer, requested_with, kind, medium, app, visibility, browser, os, device.
@@ -67,20 +93,74 @@ const field = (c: Captured, name: 'user_agent' | 'referrer' | 'requested_with') 
 }
 
 describe('capturing a click as its row and verdict', () => {
-  const cases: [string, Partial<CaptureRequest>, Partial<DescribedClassification>, Partial<Record<'user_agent' | 'referrer' | 'requested_with', string | null>>, Partial<Captured['row']>][] = [
-    ['a browser with no referrer: direct, dark', {}, { kind: 'human', medium: 'direct', visibility: 'dark', browser: 'Chrome', os: 'Windows', device: 'desktop' }, { referrer: null, user_agent: CHROME }, {}],
-    ['an in-app browser', { userAgent: INSTAGRAM }, { kind: 'human', medium: 'in_app', app: 'instagram', visibility: 'dark', device: 'mobile' }, {}, {}],
-    ['webmail referrer', { referer: 'https://mail.google.com/' }, { medium: 'email', app: 'gmail', visibility: 'dark' }, { referrer: 'https://mail.google.com/' }, {}],
-    ['a crawler: no visitor, no device', { userAgent: GOOGLEBOT }, { kind: 'bot', browser: 'unknown', device: 'bot' }, {}, { visitor: null }],
-    ['X-Requested-With kept', { userAgent: `${CHROME}; wv`, requestedWith: 'com.whatsapp' }, { app: 'whatsapp' }, { requested_with: 'com.whatsapp' }, {}],
+  const cases: [
+    string,
+    Partial<CaptureRequest>,
+    Partial<DescribedClassification>,
+    Partial<Record<'user_agent' | 'referrer' | 'requested_with', string | null>>,
+    Partial<Captured['row']>,
+  ][] = [
+    [
+      'a browser with no referrer: direct, dark',
+      {},
+      { kind: 'human', medium: 'direct', visibility: 'dark', browser: 'Chrome', os: 'Windows', device: 'desktop' },
+      { referrer: null, user_agent: CHROME },
+      {},
+    ],
+    [
+      'an in-app browser',
+      { userAgent: INSTAGRAM },
+      { kind: 'human', medium: 'in_app', app: 'instagram', visibility: 'dark', device: 'mobile' },
+      {},
+      {},
+    ],
+    [
+      'webmail referrer',
+      { referer: 'https://mail.google.com/' },
+      { medium: 'email', app: 'gmail', visibility: 'dark' },
+      { referrer: 'https://mail.google.com/' },
+      {},
+    ],
+    [
+      'a crawler: no visitor, no device',
+      { userAgent: GOOGLEBOT },
+      { kind: 'bot', browser: 'unknown', device: 'bot' },
+      {},
+      { visitor: null },
+    ],
+    [
+      'X-Requested-With kept',
+      { userAgent: `${CHROME}; wv`, requestedWith: 'com.whatsapp' },
+      { app: 'whatsapp' },
+      { requested_with: 'com.whatsapp' },
+      {},
+    ],
     ['first language tag', { acceptLanguage: 'fr-CH, fr;q=0.9' }, {}, {}, { language: 'fr-ch' }],
     ['a language that is not a tag', { acceptLanguage: '*' }, {}, {}, { language: null }],
-    ['a language tag longer than 35 characters', { acceptLanguage: `en-${'abcdefgh-'.repeat(4)}x` }, {}, {}, { language: null }],
+    [
+      'a language tag longer than 35 characters',
+      { acceptLanguage: `en-${'abcdefgh-'.repeat(4)}x` },
+      {},
+      {},
+      { language: null },
+    ],
     ['a country code, upper-cased', { country: 'ch' }, {}, {}, { country: 'CH' }],
     ['a country header that is not a code', { country: 'Switzerland' }, {}, {}, { country: null }],
-    ['tabs, newlines and backslashes in headers survive the verdict line', { referer: 'https://t.co/a\tb\\c', userAgent: 'odd\tagent\\' }, {}, { referrer: 'https://t.co/a\tb\\c', user_agent: 'odd\tagent\\' }, {}],
+    [
+      'tabs, newlines and backslashes in headers survive the verdict line',
+      { referer: 'https://t.co/a\tb\\c', userAgent: 'odd\tagent\\' },
+      {},
+      { referrer: 'https://t.co/a\tb\\c', user_agent: 'odd\tagent\\' },
+      {},
+    ],
     ['no user agent', { userAgent: undefined }, {}, { user_agent: null }, {}],
-    ['a user agent cut at 512 characters', { userAgent: `${CHROME} ${'x'.repeat(600)}` }, {}, { user_agent: `${CHROME} ${'x'.repeat(600)}`.slice(0, 512) }, {}],
+    [
+      'a user agent cut at 512 characters',
+      { userAgent: `${CHROME} ${'x'.repeat(600)}` },
+      {},
+      { user_agent: `${CHROME} ${'x'.repeat(600)}`.slice(0, 512) },
+      {},
+    ],
   ]
   it.each(cases)('%s', (_, r, label, fields, row) => {
     const { capture, captured, losses } = setup()
@@ -92,7 +172,15 @@ describe('capturing a click as its row and verdict', () => {
     expect(c.linkId).toBe('42')
     expect(c.label).toMatchObject(label)
     for (const [name, value] of Object.entries(fields)) expect(field(c, name as keyof typeof fields)).toBe(value)
-    expect(c.line.slice(4)).toEqual([c.label.kind, c.label.medium ?? '\\N', c.label.app ?? '\\N', c.label.visibility ?? '\\N', c.label.browser, c.label.os, c.label.device])
+    expect(c.line.slice(4)).toEqual([
+      c.label.kind,
+      c.label.medium ?? '\\N',
+      c.label.app ?? '\\N',
+      c.label.visibility ?? '\\N',
+      c.label.browser,
+      c.label.os,
+      c.label.device,
+    ])
   })
 
   it('hashes humans only, from the IP and the whole user agent, unless they opt out and DNT is honoured', () => {
@@ -110,7 +198,10 @@ describe('capturing a click as its row and verdict', () => {
     capture(request({ method: 'HEAD' }), link(7))
     capture(request({ purpose: 'prefetch;prerender' }), link(7))
     capture(request({ purpose: 'prerender' }), link(7))
-    expect(losses).toEqual([{ linkId: '7', reason: 'head' }, { linkId: '7', reason: 'prefetch' }])
+    expect(losses).toEqual([
+      { linkId: '7', reason: 'head' },
+      { linkId: '7', reason: 'prefetch' },
+    ])
     expect(captured).toHaveLength(1)
   })
 

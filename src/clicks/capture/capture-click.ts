@@ -76,7 +76,17 @@ export function createClickCapture(d: ClickCaptureDeps) {
       entry.visitorPrefix = d.visitors.prefix(v.userAgent, at, entry.visitorPrefix)
       visitor = d.visitors.finish(entry.visitorPrefix, request.ip)
     }
-    const country = request.country !== undefined && /^[A-Za-z]{2}$/.test(request.country) ? request.country.toUpperCase() : null
-    d.recordClick(d.mintId(), link.id, link.numericId, at, v, visitor, memoFirstLanguage(request.acceptLanguage), country)
+    const country =
+      request.country !== undefined && /^[A-Za-z]{2}$/.test(request.country) ? request.country.toUpperCase() : null
+    d.recordClick(
+      d.mintId(),
+      link.id,
+      link.numericId,
+      at,
+      v,
+      visitor,
+      memoFirstLanguage(request.acceptLanguage),
+      country,
+    )
   }
 }

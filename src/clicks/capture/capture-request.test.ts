@@ -4,13 +4,19 @@ import { describe, expect, it } from 'vitest'
 import { proxyTrustOf } from '../../infra/client-address.ts'
 import { readRawCaptureRequest, type CaptureRequest } from './capture-request.ts'
 
-const CHROME = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36'
+const CHROME =
+  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36'
 const SOCKET_IP = '192.0.2.10'
 
 const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v)
 
 /** The reference: a CaptureRequest from the headers Node parses into an object. */
-function captureRequestOf(method: string, headers: IncomingHttpHeaders, ip: string, countryHeader: string | undefined): CaptureRequest {
+function captureRequestOf(
+  method: string,
+  headers: IncomingHttpHeaders,
+  ip: string,
+  countryHeader: string | undefined,
+): CaptureRequest {
   return {
     method,
     ip,
@@ -37,9 +43,18 @@ function parsed(rawHeaders: string[], method = 'GET'): IncomingMessage {
 // Each raw header list, read both ways: from the raw list, and from Node's parsed headers.
 const sameAsNode: [string, string[], { method?: string; countryHeader?: string }?][] = [
   ['a browser', ['Host', 'u.example', 'User-Agent', CHROME, 'Accept', '*/*', 'Accept-Language', 'fr-CH, fr;q=0.9']],
-  ['lower-case names', ['host', 'u.example', 'user-agent', CHROME, 'referer', 'https://mail.google.com/', 'accept-language', 'en']],
-  ['upper-case names', ['HOST', 'u.example', 'USER-AGENT', CHROME, 'REFERER', 'https://t.co/x', 'X-REQUESTED-WITH', 'com.whatsapp']],
-  ['an Android WebView', ['User-Agent', `${CHROME}; wv`, 'X-Requested-With', 'com.facebook.katana', 'Referer', 'http://m.facebook.com/']],
+  [
+    'lower-case names',
+    ['host', 'u.example', 'user-agent', CHROME, 'referer', 'https://mail.google.com/', 'accept-language', 'en'],
+  ],
+  [
+    'upper-case names',
+    ['HOST', 'u.example', 'USER-AGENT', CHROME, 'REFERER', 'https://t.co/x', 'X-REQUESTED-WITH', 'com.whatsapp'],
+  ],
+  [
+    'an Android WebView',
+    ['User-Agent', `${CHROME}; wv`, 'X-Requested-With', 'com.facebook.katana', 'Referer', 'http://m.facebook.com/'],
+  ],
   ['Sec-Purpose prefetch', ['User-Agent', CHROME, 'Sec-Purpose', 'prefetch;prerender']],
   ['Purpose prefetch', ['User-Agent', CHROME, 'Purpose', 'prefetch']],
   ['X-Moz prefetch', ['User-Agent', CHROME, 'X-Moz', 'prefetch']],
@@ -50,20 +65,26 @@ const sameAsNode: [string, string[], { method?: string; countryHeader?: string }
   ['a country header, any case', ['User-Agent', CHROME, 'CF-IPCountry', 'ch'], { countryHeader: 'cf-ipcountry' }],
   ['no country header configured', ['User-Agent', CHROME, 'CF-IPCountry', 'ch']],
   ['User-Agent twice: the first', ['User-Agent', 'first', 'User-Agent', 'second']],
-  ['Referer twice: the first', ['User-Agent', CHROME, 'Referer', 'https://a.example/', 'Referer', 'https://b.example/']],
-  ['names as long as the ones read', ['X-Custom-Header1', 'x', 'Content-Length', '0', 'X-Forwarded-Fox', 'y', 'Accept-Encodings', 'z', 'abc', '1']],
+  [
+    'Referer twice: the first',
+    ['User-Agent', CHROME, 'Referer', 'https://a.example/', 'Referer', 'https://b.example/'],
+  ],
+  [
+    'names as long as the ones read',
+    ['X-Custom-Header1', 'x', 'Content-Length', '0', 'X-Forwarded-Fox', 'y', 'Accept-Encodings', 'z', 'abc', '1'],
+  ],
   ['no headers at all', []],
   ['HEAD', ['User-Agent', CHROME], { method: 'HEAD' }],
 ]
 
 describe('reading what capture needs straight from the raw headers', () => {
-  it.each(sameAsNode)('%s: the same as from Node\'s parsed headers', (_, raw, o = {}) => {
+  it.each(sameAsNode)("%s: the same as from Node's parsed headers", (_, raw, o = {}) => {
     const fromRaw = readRawCaptureRequest(parsed(raw, o.method), o.countryHeader, null)
     const req = parsed(raw, o.method)
     expect(fromRaw).toEqual(captureRequestOf(req.method!, req.headers, SOCKET_IP, o.countryHeader))
   })
 
-  it('never builds Node\'s headers object', () => {
+  it("never builds Node's headers object", () => {
     const req = parsed(['User-Agent', CHROME, 'Referer', 'https://t.co/'])
     // Node keeps the object it builds on the first read of req.headers under this symbol.
     const kHeaders = Object.getOwnPropertySymbols(req).find((s) => s.description === 'kHeaders')!
@@ -78,11 +99,26 @@ describe('reading what capture needs straight from the raw headers', () => {
   // Behind TRUST_PROXY, the rightmost address no trusted proxy added: a client cannot pick its own by prepending.
   const ipCases: [string, string[], false | number | string[], string][] = [
     ['the socket address without a trusted proxy', ['X-Forwarded-For', '203.0.113.9'], false, SOCKET_IP],
-    ['one proxy: the rightmost X-Forwarded-For address', ['X-Forwarded-For', ' 6.6.6.6 , 203.0.113.9'], 1, '203.0.113.9'],
+    [
+      'one proxy: the rightmost X-Forwarded-For address',
+      ['X-Forwarded-For', ' 6.6.6.6 , 203.0.113.9'],
+      1,
+      '203.0.113.9',
+    ],
     ['two proxies: the second from the right', ['X-Forwarded-For', '6.6.6.6, 203.0.113.9, 10.0.0.1'], 2, '203.0.113.9'],
-    ['repeated X-Forwarded-For headers count as one list, as Node joins them', ['x-forwarded-for', '6.6.6.6', 'X-Forwarded-For', '203.0.113.9'], 1, '203.0.113.9'],
+    [
+      'repeated X-Forwarded-For headers count as one list, as Node joins them',
+      ['x-forwarded-for', '6.6.6.6', 'X-Forwarded-For', '203.0.113.9'],
+      1,
+      '203.0.113.9',
+    ],
     ['the socket address when a trusted proxy sent none', ['User-Agent', CHROME], 1, SOCKET_IP],
-    ['a listed proxy: the first address from the right not listed', ['X-Forwarded-For', '6.6.6.6, 203.0.113.9, 10.1.2.3'], ['192.0.2.0/24', '10.0.0.0/8'], '203.0.113.9'],
+    [
+      'a listed proxy: the first address from the right not listed',
+      ['X-Forwarded-For', '6.6.6.6, 203.0.113.9, 10.1.2.3'],
+      ['192.0.2.0/24', '10.0.0.0/8'],
+      '203.0.113.9',
+    ],
     ['a socket peer that is not a listed proxy: itself', ['X-Forwarded-For', '203.0.113.9'], ['10.0.0.0/8'], SOCKET_IP],
   ]
   it.each(ipCases)('client address: %s', (_, raw, trustProxy, ip) => {
@@ -92,7 +128,11 @@ describe('reading what capture needs straight from the raw headers', () => {
   // Node joins repeated headers it does not know with ", "; the raw reader takes the first value instead.
   const firstValueCases: [string, string[], Partial<CaptureRequest>][] = [
     ['DNT twice still opts out', ['DNT', '1', 'DNT', '1'], { optsOut: true }],
-    ['X-Requested-With twice: the first app', ['X-Requested-With', 'com.whatsapp', 'X-Requested-With', 'com.android.chrome'], { requestedWith: 'com.whatsapp' }],
+    [
+      'X-Requested-With twice: the first app',
+      ['X-Requested-With', 'com.whatsapp', 'X-Requested-With', 'com.android.chrome'],
+      { requestedWith: 'com.whatsapp' },
+    ],
     ['a country header twice: the first', ['CF-IPCountry', 'CH', 'cf-ipcountry', 'FR'], { country: 'CH' }],
   ]
   it.each(firstValueCases)('%s', (_, raw, expected) => {

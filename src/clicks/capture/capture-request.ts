@@ -36,7 +36,11 @@ function isHeader(name: string, lower: string): boolean {
  * repeated header counts by its first value (Node keeps the first User-Agent and Referer, and joins the rest),
  * but for X-Forwarded-For, joined as Node joins it, so the client address is the one Fastify's request.ip names.
  */
-export function readRawCaptureRequest(req: IncomingMessage, countryHeader: string | undefined, proxyTrust: ProxyTrust | null): CaptureRequest {
+export function readRawCaptureRequest(
+  req: IncomingMessage,
+  countryHeader: string | undefined,
+  proxyTrust: ProxyTrust | null,
+): CaptureRequest {
   const r: CaptureRequest = {
     method: req.method!,
     ip: '',
@@ -76,7 +80,8 @@ export function readRawCaptureRequest(req: IncomingMessage, countryHeader: strin
         break
       case 15:
         if (isHeader(name, 'accept-language')) r.acceptLanguage ??= value
-        else if (isHeader(name, 'x-forwarded-for')) forwardedFor = forwardedFor === undefined ? value : `${forwardedFor}, ${value}`
+        else if (isHeader(name, 'x-forwarded-for'))
+          forwardedFor = forwardedFor === undefined ? value : `${forwardedFor}, ${value}`
         break
       case 16:
         if (isHeader(name, 'x-requested-with')) r.requestedWith ??= value

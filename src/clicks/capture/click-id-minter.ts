@@ -12,7 +12,8 @@ export async function createClickIdMinter(pool: Pick<Pool, 'query'>) {
   const nextGeneration = async () => {
     const { rows } = await pool.query("select nextval('click_id_generation') as g")
     const g = Number(rows[0].g)
-    if (g > MAX_GENERATION) throw new Error('click_id_generation exhausted; reset it past the highest click id generation')
+    if (g > MAX_GENERATION)
+      throw new Error('click_id_generation exhausted; reset it past the highest click id generation')
     return g
   }
   let base = (await nextGeneration()) * COUNTER_SPAN
@@ -22,7 +23,8 @@ export async function createClickIdMinter(pool: Pick<Pool, 'query'>) {
   return {
     next(): number {
       if (counter === COUNTER_SPAN) {
-        if (spare === null) throw new Error('click id space of this generation is used up and no next generation is ready')
+        if (spare === null)
+          throw new Error('click id space of this generation is used up and no next generation is ready')
         base = spare * COUNTER_SPAN
         spare = null
         counter = 0

@@ -16,7 +16,12 @@ export const ANDROID_APPS: readonly AndroidApp[] = [
   { app: 'yahoo_mail', name: 'Yahoo Mail', medium: 'email', packages: ['com.yahoo.mobile.client.android.mail'] },
   { app: 'aol_mail', name: 'AOL', medium: 'email', packages: ['com.aol.mobile.aolapp'] },
   { app: 'samsung_email', name: 'Samsung Email', medium: 'email', packages: ['com.samsung.android.email.provider'] },
-  { app: 'android_email', name: 'Android Email', medium: 'email', packages: ['com.android.email', 'com.google.android.email'] },
+  {
+    app: 'android_email',
+    name: 'Android Email',
+    medium: 'email',
+    packages: ['com.android.email', 'com.google.android.email'],
+  },
   { app: 'proton_mail', name: 'Proton Mail', medium: 'email', packages: ['ch.protonmail.android'] },
   { app: 'mail_ru', name: 'Mail.ru', medium: 'email', packages: ['ru.mail.mailapp', 'ru.mail'] },
   { app: 'yandex_mail', name: 'Yandex Mail', medium: 'email', packages: ['ru.yandex.mail'] },
@@ -44,8 +49,14 @@ export const ANDROID_APPS: readonly AndroidApp[] = [
     name: 'Telegram',
     medium: 'messaging',
     packages: [
-      'org.telegram.messenger', 'org.telegram.messenger.web', 'org.telegram.plus', 'org.thunderdog.challegram',
-      'org.aka.messenger', 'org.telegram.biftogram', 'tw.nekomimi.nekogram', 'org.telegram.messenger.beta',
+      'org.telegram.messenger',
+      'org.telegram.messenger.web',
+      'org.telegram.plus',
+      'org.thunderdog.challegram',
+      'org.aka.messenger',
+      'org.telegram.biftogram',
+      'tw.nekomimi.nekogram',
+      'org.telegram.messenger.beta',
     ],
   },
   { app: 'messenger', name: 'Messenger', medium: 'messaging', packages: ['com.facebook.orca', 'com.facebook.mlite'] },
@@ -58,8 +69,18 @@ export const ANDROID_APPS: readonly AndroidApp[] = [
   { app: 'discord', name: 'Discord', medium: 'messaging', packages: ['com.discord'] },
   { app: 'teams', name: 'Microsoft Teams', medium: 'messaging', packages: ['com.microsoft.teams'] },
   { app: 'skype', name: 'Skype', medium: 'messaging', packages: ['com.skype.raider', 'com.skype.m2'] },
-  { app: 'google_messages', name: 'Google Messages', medium: 'messaging', packages: ['com.google.android.apps.messaging'] },
-  { app: 'samsung_messages', name: 'Samsung Messages', medium: 'messaging', packages: ['com.samsung.android.messaging'] },
+  {
+    app: 'google_messages',
+    name: 'Google Messages',
+    medium: 'messaging',
+    packages: ['com.google.android.apps.messaging'],
+  },
+  {
+    app: 'samsung_messages',
+    name: 'Samsung Messages',
+    medium: 'messaging',
+    packages: ['com.samsung.android.messaging'],
+  },
   { app: 'google_chat', name: 'Google Chat', medium: 'messaging', packages: ['com.google.android.apps.dynamite'] },
   { app: 'zalo', name: 'Zalo', medium: 'messaging', packages: ['com.zing.zalo'] },
   { app: 'qq', name: 'QQ', medium: 'messaging', packages: ['com.tencent.mobileqq'] },
@@ -77,11 +98,21 @@ export const ANDROID_APPS: readonly AndroidApp[] = [
     app: 'reddit',
     name: 'Reddit',
     medium: 'social',
-    packages: ['com.reddit.frontpage', 'com.laurencedawson.reddit_sync', 'com.laurencedawson.reddit_sync.pro', 'io.syncapps.lemmy_sync'],
+    packages: [
+      'com.reddit.frontpage',
+      'com.laurencedawson.reddit_sync',
+      'com.laurencedawson.reddit_sync.pro',
+      'io.syncapps.lemmy_sync',
+    ],
   },
   { app: 'pinterest', name: 'Pinterest', medium: 'social', packages: ['com.pinterest'] },
   { app: 'snapchat', name: 'Snapchat', medium: 'social', packages: ['com.snapchat.android'] },
-  { app: 'tiktok', name: 'TikTok', medium: 'social', packages: ['com.zhiliaoapp.musically', 'com.ss.android.ugc.trill', 'com.zhiliaoapp.musically.go'] },
+  {
+    app: 'tiktok',
+    name: 'TikTok',
+    medium: 'social',
+    packages: ['com.zhiliaoapp.musically', 'com.ss.android.ugc.trill', 'com.zhiliaoapp.musically.go'],
+  },
   { app: 'douyin', name: 'Douyin', medium: 'social', packages: ['com.ss.android.ugc.aweme'] },
   { app: 'youtube', name: 'YouTube', medium: 'social', packages: ['com.google.android.youtube'] },
   { app: 'tumblr', name: 'Tumblr', medium: 'social', packages: ['com.tumblr'] },
@@ -96,7 +127,12 @@ export const ANDROID_APPS: readonly AndroidApp[] = [
   { app: 'flipboard', name: 'Flipboard', medium: 'social', packages: ['flipboard.app'] },
   { app: 'xing', name: 'XING', medium: 'social', packages: ['com.xing.android'] },
 
-  { app: 'google', name: 'Google app', medium: 'search', packages: ['com.google.android.googlequicksearchbox', 'com.google.android.apps.searchlite'] },
+  {
+    app: 'google',
+    name: 'Google app',
+    medium: 'search',
+    packages: ['com.google.android.googlequicksearchbox', 'com.google.android.apps.searchlite'],
+  },
   { app: 'bing', name: 'Bing', medium: 'search', packages: ['com.microsoft.bing'] },
   { app: 'yandex', name: 'Yandex', medium: 'search', packages: ['ru.yandex.searchplugin'] },
   { app: 'baidu', name: 'Baidu', medium: 'search', packages: ['com.baidu.searchbox'] },
@@ -108,7 +144,8 @@ const APPS_BY_PACKAGE = new Map(
 )
 
 // Browsers send X-Requested-With too (their own package, or XMLHttpRequest from scripts): not in-app.
-const BROWSER_PACKAGE = /browser|chrome|chromium|firefox|fennec|mozilla|opera|brave|\.emmx|vivaldi|duckduckgo|kiwi|ucmobile|sbrowser|\.webview|\.browser\b/i
+const BROWSER_PACKAGE =
+  /browser|chrome|chromium|firefox|fennec|mozilla|opera|brave|\.emmx|vivaldi|duckduckgo|kiwi|ucmobile|sbrowser|\.webview|\.browser\b/i
 
 /** Package names are case-insensitive here: com.Slack and com.slack are the same app in the wild. */
 export function findAndroidApp(pkg: string): AndroidApp | null {

@@ -2,7 +2,8 @@ import { isbot, isbotMatches } from 'isbot'
 import { findInAppBrowser, findUnnamedWebView } from './in-app-browsers.ts'
 
 /** Browsers driven by code: isbot knows most, not all, of the automation toolkits. */
-const HEADLESS_BROWSER = /\b(?:HeadlessChrome|PhantomJS|SlimerJS|HtmlUnit|Puppeteer|Playwright|Selenium|WebDriver|Nightmare|jsdom|Cypress|Splash|wkhtmlto(?:pdf|image)|Rendertron|Prerender)\b/i
+const HEADLESS_BROWSER =
+  /\b(?:HeadlessChrome|PhantomJS|SlimerJS|HtmlUnit|Puppeteer|Playwright|Selenium|WebDriver|Nightmare|jsdom|Cypress|Splash|wkhtmlto(?:pdf|image)|Rendertron|Prerender)\b/i
 
 /** Assistants fetching a page on a user's behalf (ChatGPT-User, Claude-User, Amzn-User): automated, not a visit. */
 const AGENT_FOR_A_USER = /[\w.]+-User\/[\d.]+/
@@ -11,7 +12,8 @@ const AGENT_FOR_A_USER = /[\w.]+-User\/[\d.]+/
  * Browsers whose user agent isbot takes for a crawler's: Sogou's (by name), Dillo, w3m and NetSurf (too
  * short), Java phone browsers (Obigo, ICEbrowser, anything on MIDP) for their "Java" token.
  */
-const BROWSER_NAMED_LIKE_A_CRAWLER = /\bSogou(?:MobileBrowser|MSE)\b|\bSE \d\.X MetaSr\b|^Dillo\/[\d.]+$|^w3m\/[\w.+-]+$|^NetSurf\/[\d.]+ \(|\bPaleMoon\/\d|\bObigo\b|\bICEbrowser\b|\bProfile\/MIDP-/
+const BROWSER_NAMED_LIKE_A_CRAWLER =
+  /\bSogou(?:MobileBrowser|MSE)\b|\bSE \d\.X MetaSr\b|^Dillo\/[\d.]+$|^w3m\/[\w.+-]+$|^NetSurf\/[\d.]+ \(|\bPaleMoon\/\d|\bObigo\b|\bICEbrowser\b|\bProfile\/MIDP-/
 
 /**
  * isbot reads odd punctuation and some words as automation, so it flags in-app browsers whose apps append
@@ -27,13 +29,15 @@ const ROBOT_WORD = /bot|crawl|spider|slurp|scrap|fetch|preview|headless|python|c
  * is read, and only for words that name a machine's job. Sources: Urlbox, ApiFlash, Gotenberg, GTmetrix,
  * Google's crawler list.
  */
-const APPENDED_AUTOMATION = /pdf|screenshot|render|snapshot|thumbnail|capture|wkhtml|gotenberg|apiflash|urlbox|metrix|lighthouse|research|archiv|crawl|scrap|spider|monitor|synthetic|uptime|\bbot\b|bot\/|probe|validator|audit/i
+const APPENDED_AUTOMATION =
+  /pdf|screenshot|render|snapshot|thumbnail|capture|wkhtml|gotenberg|apiflash|urlbox|metrix|lighthouse|research|archiv|crawl|scrap|spider|monitor|synthetic|uptime|\bbot\b|bot\/|probe|validator|audit/i
 
 /**
  * HTTP clients isbot does not know, read from the first product token only (a library's name, then "/"):
  * Dart's dart:io, Deno, Bun, Rust's reqwest and hyper, .NET's RestSharp, Elixir's Req/Finch/Mint/hackney.
  */
-const HTTP_CLIENT_FIRST = /^(?:Dart|Deno|Bun|reqwest|hyper|RestSharp|Req|Finch|Mint|hackney|HTTPoison|Typhoeus|fasthttp|Vert\.x-WebClient|Jersey|cpp-httplib|libcurl|http-kit|Embarcadero URI Client|Swift|CFNetwork)\//
+const HTTP_CLIENT_FIRST =
+  /^(?:Dart|Deno|Bun|reqwest|hyper|RestSharp|Req|Finch|Mint|hackney|HTTPoison|Typhoeus|fasthttp|Vert\.x-WebClient|Jersey|cpp-httplib|libcurl|http-kit|Embarcadero URI Client|Swift|CFNetwork)\//
 
 /**
  * The device model sits between "Android x;" and the next ";" or ")": "(Linux; Android 10; CUBOT X30)",

@@ -14,7 +14,8 @@ function extraFile(content: unknown): string {
   return path
 }
 
-const IPHONE_WEBVIEW = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148'
+const IPHONE_WEBVIEW =
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148'
 const FIREFOX = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:125.0) Gecko/20100101 Firefox/125.0'
 const EXTRA = {
   inAppBrowsers: [{ token: 'AcmeApp', app: 'acme', name: 'Acme' }],
@@ -36,10 +37,22 @@ describe('CLASSIFIER_EXTRA', () => {
   it.each([
     { ua: `${IPHONE_WEBVIEW} AcmeApp/3.2`, referrer: '', want: { kind: 'human', medium: 'in_app', app: 'acme' } },
     { ua: `${IPHONE_WEBVIEW}AcmeApp/3.2`, referrer: '', want: { kind: 'human', medium: 'in_app', app: 'acme' } },
-    { ua: 'AcmeChatPreview/1.0 (+https://acme.example/bot)', referrer: '', want: { kind: 'preview', app: 'acme_chat' } },
+    {
+      ua: 'AcmeChatPreview/1.0 (+https://acme.example/bot)',
+      referrer: '',
+      want: { kind: 'preview', app: 'acme_chat' },
+    },
     { ua: `${FIREFOX} AcmeQA/2.1`, referrer: '', want: { kind: 'bot' } },
-    { ua: FIREFOX, referrer: 'https://intranet.example.com/wiki/x', want: { kind: 'human', medium: 'social', app: 'intranet', visibility: 'public' } },
-    { ua: FIREFOX, referrer: 'https://portal.example-isp.net/post/inbox', want: { kind: 'human', medium: 'email', app: null, visibility: 'dark' } },
+    {
+      ua: FIREFOX,
+      referrer: 'https://intranet.example.com/wiki/x',
+      want: { kind: 'human', medium: 'social', app: 'intranet', visibility: 'public' },
+    },
+    {
+      ua: FIREFOX,
+      referrer: 'https://portal.example-isp.net/post/inbox',
+      want: { kind: 'human', medium: 'email', app: null, visibility: 'dark' },
+    },
     { ua: FIREFOX, referrer: 'https://mail.seznam.cz/', want: { kind: 'human', medium: 'email', app: 'seznam_email' } },
   ])('labels $ua from $referrer by the extra entries', ({ ua, referrer, want }) => {
     expect(classify({ ua, referrer })).toMatchObject(want)
@@ -47,22 +60,41 @@ describe('CLASSIFIER_EXTRA', () => {
   })
 
   it('names the extra file in the reason', () => {
-    expect(classify({ ua: `${IPHONE_WEBVIEW} AcmeApp/3.2`, referrer: '' }).reason).toBe('Acme in-app browser (CLASSIFIER_EXTRA)')
+    expect(classify({ ua: `${IPHONE_WEBVIEW} AcmeApp/3.2`, referrer: '' }).reason).toBe(
+      'Acme in-app browser (CLASSIFIER_EXTRA)',
+    )
   })
 
   it('reads a token as a word: AcmeApp does not match AcmeApplause', () => {
-    expect(classify({ ua: `${IPHONE_WEBVIEW} Safari/604.1 AcmeApplause/1`, referrer: '' })).toMatchObject({ kind: 'human', medium: 'direct' })
+    expect(classify({ ua: `${IPHONE_WEBVIEW} Safari/604.1 AcmeApplause/1`, referrer: '' })).toMatchObject({
+      kind: 'human',
+      medium: 'direct',
+    })
   })
 
   it('defaults every list to empty', () => {
-    expect(loadClassifierExtra(extraFile({ bots: ['X-Robot'] }))).toEqual({ inAppBrowsers: [], previewFetchers: [], bots: ['X-Robot'], referrerHosts: [] })
+    expect(loadClassifierExtra(extraFile({ bots: ['X-Robot'] }))).toEqual({
+      inAppBrowsers: [],
+      previewFetchers: [],
+      bots: ['X-Robot'],
+      referrerHosts: [],
+    })
   })
 
   it.each([
     { content: '{"bots": [', message: /is not JSON/ },
-    { content: { inAppBrowsers: [{ token: 'AcmeApp', app: 'Acme App' }] }, message: /inAppBrowsers\.0\.app: an app id is lower_snake_case/ },
-    { content: { referrerHosts: [{ host: 'https://mail.example.com/', medium: 'email' }] }, message: /referrerHosts\.0\.host: a host is/ },
-    { content: { referrerHosts: [{ host: 'mail.example.com', medium: 'webmail' }] }, message: /referrerHosts\.0\.medium/ },
+    {
+      content: { inAppBrowsers: [{ token: 'AcmeApp', app: 'Acme App' }] },
+      message: /inAppBrowsers\.0\.app: an app id is lower_snake_case/,
+    },
+    {
+      content: { referrerHosts: [{ host: 'https://mail.example.com/', medium: 'email' }] },
+      message: /referrerHosts\.0\.host: a host is/,
+    },
+    {
+      content: { referrerHosts: [{ host: 'mail.example.com', medium: 'webmail' }] },
+      message: /referrerHosts\.0\.medium/,
+    },
     { content: { bots: ['x'] }, message: /bots\.0: a token has at least 2 characters/ },
     { content: { robots: ['X'] }, message: /robots|Unrecognized key/ },
     { content: [], message: /\(top level\)/ },
@@ -80,6 +112,8 @@ describe('CLASSIFIER_EXTRA', () => {
   })
 
   it('refuses a file that is not there', () => {
-    expect(() => loadConfig({ CLASSIFIER_EXTRA: join(dir, 'missing.json') })).toThrow(/^invalid configuration: CLASSIFIER_EXTRA: cannot read .*missing\.json \(ENOENT\)$/)
+    expect(() => loadConfig({ CLASSIFIER_EXTRA: join(dir, 'missing.json') })).toThrow(
+      /^invalid configuration: CLASSIFIER_EXTRA: cannot read .*missing\.json \(ENOENT\)$/,
+    )
   })
 })

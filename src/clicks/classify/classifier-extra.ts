@@ -11,7 +11,10 @@ const HostKey = z
   .string()
   .trim()
   .toLowerCase()
-  .regex(/^(?:[a-z0-9-]+\.)*[a-z0-9-]+(?:\.\*)?(?:\/[^/\s?#]+)?$/, 'a host is "mail.example.net", "brand.*" or "host/first-path-segment"')
+  .regex(
+    /^(?:[a-z0-9-]+\.)*[a-z0-9-]+(?:\.\*)?(?:\/[^/\s?#]+)?$/,
+    'a host is "mail.example.net", "brand.*" or "host/first-path-segment"',
+  )
 
 /**
  * CLASSIFIER_EXTRA: what a deployment adds to the built-in tables without a release. Entries win over the
@@ -20,10 +23,18 @@ const HostKey = z
  */
 export const ClassifierExtraSchema = z.strictObject({
   inAppBrowsers: z.array(z.strictObject({ token: Token, app: AppId, name: DisplayName.optional() })).default([]),
-  previewFetchers: z.array(z.strictObject({ token: Token, app: AppId.nullable().default(null), name: DisplayName.optional() })).default([]),
+  previewFetchers: z
+    .array(z.strictObject({ token: Token, app: AppId.nullable().default(null), name: DisplayName.optional() }))
+    .default([]),
   bots: z.array(Token).default([]),
   referrerHosts: z
-    .array(z.strictObject({ host: HostKey, medium: z.enum(['email', 'messaging', 'social', 'search', 'referral']), app: AppId.nullable().default(null) }))
+    .array(
+      z.strictObject({
+        host: HostKey,
+        medium: z.enum(['email', 'messaging', 'social', 'search', 'referral']),
+        app: AppId.nullable().default(null),
+      }),
+    )
     .default([]),
 })
 
@@ -63,8 +74,16 @@ export function compileClassifierExtra(extra: ClassifierExtra): CompiledClassifi
   const referrerHosts = new Map<string, HostSource>()
   for (const { host, medium, app } of extra.referrerHosts) referrerHosts.set(host, { medium, app })
   return {
-    inAppBrowsers: extra.inAppBrowsers.map(({ token, app, name }) => ({ app, name: name ?? token, pattern: tokenPattern(token) })),
-    previewFetchers: extra.previewFetchers.map(({ token, app, name }) => ({ app, name: name ?? token, pattern: tokenPattern(token) })),
+    inAppBrowsers: extra.inAppBrowsers.map(({ token, app, name }) => ({
+      app,
+      name: name ?? token,
+      pattern: tokenPattern(token),
+    })),
+    previewFetchers: extra.previewFetchers.map(({ token, app, name }) => ({
+      app,
+      name: name ?? token,
+      pattern: tokenPattern(token),
+    })),
     bots: extra.bots.length > 0 ? new RegExp(extra.bots.map(tokenSource).join('|'), 'i') : null,
     referrerHosts,
   }

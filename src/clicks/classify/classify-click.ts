@@ -7,7 +7,13 @@ import { findElectronApp, findInAppBrowser, findUnnamedWebView } from './in-app-
 import { findLinkPreviewFetcher } from './link-previews.ts'
 
 /** What the rules read, taken from the request once. */
-type Click = { ua: string; referrer: string; requestedWith: string; ownHosts: readonly string[]; extra: CompiledClassifierExtra | undefined }
+type Click = {
+  ua: string
+  referrer: string
+  requestedWith: string
+  ownHosts: readonly string[]
+  extra: CompiledClassifierExtra | undefined
+}
 
 /** A rule either decides the click or passes it to the next one. */
 type Rule = (click: Click) => Classification | null
@@ -97,7 +103,9 @@ const androidAppWebView: Rule = ({ requestedWith, referrer, extra }) => {
 
 const unnamedWebView: Rule = ({ ua, referrer, extra }) => {
   const webView = findUnnamedWebView(ua)
-  return webView ? human('in_app', appNamedByReferrer(referrer, extra?.referrerHosts), `${webView} (in-app browser)`) : null
+  return webView
+    ? human('in_app', appNamedByReferrer(referrer, extra?.referrerHosts), `${webView} (in-app browser)`)
+    : null
 }
 
 function referrerSource({ referrer, ownHosts, extra }: Click): Classification {

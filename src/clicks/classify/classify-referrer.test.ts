@@ -190,13 +190,43 @@ describe('everything else is a referral', () => {
 describe('what a referrer means for a click', () => {
   it.each([
     { referrer: '', medium: 'direct', visibility: 'dark', reason: 'no referrer' },
-    { referrer: 'https://mail.google.com/', medium: 'email', visibility: 'dark', reason: 'referrer mail.google.com is webmail' },
-    { referrer: 'https://web.whatsapp.com/', medium: 'messaging', visibility: 'dark', reason: 'referrer web.whatsapp.com is a messenger' },
+    {
+      referrer: 'https://mail.google.com/',
+      medium: 'email',
+      visibility: 'dark',
+      reason: 'referrer mail.google.com is webmail',
+    },
+    {
+      referrer: 'https://web.whatsapp.com/',
+      medium: 'messaging',
+      visibility: 'dark',
+      reason: 'referrer web.whatsapp.com is a messenger',
+    },
     { referrer: 'https://t.co/x', medium: 'social', visibility: 'public', reason: 'referrer t.co is a social network' },
-    { referrer: 'https://www.google.fr/', medium: 'search', visibility: 'public', reason: 'referrer www.google.fr is a search engine' },
-    { referrer: 'https://sho.rt/x', medium: 'internal', visibility: 'public', reason: 'referrer sho.rt is our own host' },
-    { referrer: 'https://example.org/', medium: 'referral', visibility: 'public', reason: 'referrer example.org is another website' },
+    {
+      referrer: 'https://www.google.fr/',
+      medium: 'search',
+      visibility: 'public',
+      reason: 'referrer www.google.fr is a search engine',
+    },
+    {
+      referrer: 'https://sho.rt/x',
+      medium: 'internal',
+      visibility: 'public',
+      reason: 'referrer sho.rt is our own host',
+    },
+    {
+      referrer: 'https://example.org/',
+      medium: 'referral',
+      visibility: 'public',
+      reason: 'referrer example.org is another website',
+    },
   ])('$medium is $visibility: "$reason"', ({ referrer, medium, visibility, reason }) => {
-    expect(classifyClick({ ua: FIREFOX, referrer }, { ownHosts: OWN_HOSTS })).toMatchObject({ kind: 'human', medium, visibility, reason })
+    expect(classifyClick({ ua: FIREFOX, referrer }, { ownHosts: OWN_HOSTS })).toMatchObject({
+      kind: 'human',
+      medium,
+      visibility,
+      reason,
+    })
   })
 })

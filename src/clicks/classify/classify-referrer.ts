@@ -23,24 +23,36 @@ const WHAT_MEDIUM_MEANS: Record<HostMedium, string> = {
  * Classifies a human click by its referrer, for clicks whose user agent is an ordinary browser:
  * none → direct; our own host → internal; android-app://package → that app's medium; else the host tables.
  */
-export function classifyReferrer(referrer: string, ownHosts: readonly string[], extra?: ExtraHostSources): ReferrerVerdict {
+export function classifyReferrer(
+  referrer: string,
+  ownHosts: readonly string[],
+  extra?: ExtraHostSources,
+): ReferrerVerdict {
   const trimmed = referrer.trim()
   if (trimmed === '') return { medium: 'direct', app: null, reason: 'no referrer' }
   const parsed = parseReferrer(trimmed)
-  if (!parsed || parsed.host === '') return { medium: 'referral', app: null, reason: `referrer ${clip(trimmed)} is not a URL` }
+  if (!parsed || parsed.host === '')
+    return { medium: 'referral', app: null, reason: `referrer ${clip(trimmed)} is not a URL` }
   if (parsed.scheme === 'android-app') return classifyAndroidAppReferrer(parsed.host, extra)
-  if (parsed.scheme === 'ios-app') return { medium: 'referral', app: null, reason: `referrer is iOS app ${parsed.host}` }
-  if (isOwnHost(parsed.host, ownHosts)) return { medium: 'internal', app: null, reason: `referrer ${parsed.host} is our own host` }
+  if (parsed.scheme === 'ios-app')
+    return { medium: 'referral', app: null, reason: `referrer is iOS app ${parsed.host}` }
+  if (isOwnHost(parsed.host, ownHosts))
+    return { medium: 'internal', app: null, reason: `referrer ${parsed.host} is our own host` }
   const source = findHostSource(parsed.host, parsed.path, extra)
   if (!source) return { medium: 'referral', app: null, reason: `referrer ${parsed.host} is another website` }
-  return { medium: source.medium, app: source.app, reason: `referrer ${parsed.host} ${WHAT_MEDIUM_MEANS[source.medium]}` }
+  return {
+    medium: source.medium,
+    app: source.app,
+    reason: `referrer ${parsed.host} ${WHAT_MEDIUM_MEANS[source.medium]}`,
+  }
 }
 
 /** The app a referrer names, for in-app clicks whose user agent does not say which app it is. */
 export function appNamedByReferrer(referrer: string, extra?: ExtraHostSources): string | null {
   const parsed = parseReferrer(referrer.trim())
   if (!parsed || parsed.host === '') return null
-  if (parsed.scheme === 'android-app') return findAndroidApp(parsed.host)?.app ?? appByReversedPackage(parsed.host, extra)?.app ?? null
+  if (parsed.scheme === 'android-app')
+    return findAndroidApp(parsed.host)?.app ?? appByReversedPackage(parsed.host, extra)?.app ?? null
   return findHostSource(parsed.host, parsed.path, extra)?.app ?? null
 }
 
@@ -59,8 +71,14 @@ function classifyAndroidAppReferrer(pkg: string, extra?: ExtraHostSources): Refe
   if (known) return { medium: known.medium, app: known.app, reason: `referrer is the ${known.name} app` }
   if (MAIL_APP_LABEL.test(pkg)) return { medium: 'email', app: null, reason: `referrer app ${pkg} is a mail app` }
   const byDomain = appByReversedPackage(pkg, extra)
-  if (byDomain) return { medium: byDomain.medium, app: byDomain.app, reason: `referrer app ${pkg} ${WHAT_MEDIUM_MEANS[byDomain.medium]}` }
-  if (isPackageName(pkg) && isBrowserPackage(pkg)) return { medium: 'referral', app: null, reason: `referrer is browser app ${pkg}` }
+  if (byDomain)
+    return {
+      medium: byDomain.medium,
+      app: byDomain.app,
+      reason: `referrer app ${pkg} ${WHAT_MEDIUM_MEANS[byDomain.medium]}`,
+    }
+  if (isPackageName(pkg) && isBrowserPackage(pkg))
+    return { medium: 'referral', app: null, reason: `referrer is browser app ${pkg}` }
   return { medium: 'referral', app: null, reason: `referrer is app ${pkg}` }
 }
 
@@ -75,7 +93,10 @@ function appByReversedPackage(pkg: string, extra?: ExtraHostSources) {
 function isOwnHost(host: string, ownHosts: readonly string[]): boolean {
   const bare = host.startsWith('www.') ? host.slice(4) : host
   return ownHosts.some((own) => {
-    const ownBare = own.toLowerCase().replace(/:\d+$/, '').replace(/^www\./, '')
+    const ownBare = own
+      .toLowerCase()
+      .replace(/:\d+$/, '')
+      .replace(/^www\./, '')
     return ownBare === bare
   })
 }

@@ -5,16 +5,23 @@ import { ClassifyBody, ClassifyView } from './classify-schemas.ts'
 import { classifyContextFor, createClickClassifier } from './create-click-classifier.ts'
 
 /** POST /classify: how Umbra would label a click, with the reason; a debugging aid for users. */
-export const classifyRoutes: FastifyPluginAsync<{ publicUrl: string; classifierExtra?: ClassifierExtra }> = async (app, { publicUrl, classifierExtra }) => {
+export const classifyRoutes: FastifyPluginAsync<{ publicUrl: string; classifierExtra?: ClassifierExtra }> = async (
+  app,
+  { publicUrl, classifierExtra },
+) => {
   const classify = createClickClassifier(classifyContextFor({ publicUrl, classifierExtra }), { cacheSize: 1_000 })
 
-  app.withTypeProvider<ZodTypeProvider>().post('/classify', {
-    config: { scope: 'stats:read' },
-    schema: {
-      tags: ['stats'],
-      summary: 'Classify one request as a click would be: kind, medium, app, visibility, reason',
-      body: ClassifyBody,
-      response: { 200: ClassifyView },
+  app.withTypeProvider<ZodTypeProvider>().post(
+    '/classify',
+    {
+      config: { scope: 'stats:read' },
+      schema: {
+        tags: ['stats'],
+        summary: 'Classify one request as a click would be: kind, medium, app, visibility, reason',
+        body: ClassifyBody,
+        response: { 200: ClassifyView },
+      },
     },
-  }, async (request) => classify(request.body))
+    async (request) => classify(request.body),
+  )
 }

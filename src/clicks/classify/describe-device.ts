@@ -6,10 +6,40 @@ import type { DeviceDescription } from './classification.ts'
 const parser = new UAParser()
 
 /** Operating systems that only run on desktops and laptops, so ua-parser-js's device pass can be skipped. */
-const DESKTOP_OPERATING_SYSTEMS = new Set(['Windows', 'Mac OS', 'Linux', 'Ubuntu', 'Debian', 'Fedora', 'Chrome OS', 'Chromium OS', 'FreeBSD', 'OpenBSD', 'NetBSD', 'Solaris', 'Mint', 'Arch', 'Gentoo', 'SUSE', 'Red Hat', 'CentOS'])
+const DESKTOP_OPERATING_SYSTEMS = new Set([
+  'Windows',
+  'Mac OS',
+  'Linux',
+  'Ubuntu',
+  'Debian',
+  'Fedora',
+  'Chrome OS',
+  'Chromium OS',
+  'FreeBSD',
+  'OpenBSD',
+  'NetBSD',
+  'Solaris',
+  'Mint',
+  'Arch',
+  'Gentoo',
+  'SUSE',
+  'Red Hat',
+  'CentOS',
+])
 /** …unless the user agent says it is a television, console, reader or headset running one of them. */
-const NOT_A_DESKTOP = /TV|Tizen|Web0S|webOS|CrKey|Xbox|PlayStation|Nintendo|\bAFT|Roku|HbbTV|BRAVIA|NetCast|Viera|Kindle|Silk|Oculus|Quest|Touch|Tablet|Mobile|ARM;/i
-const MOBILE_OPERATING_SYSTEMS = new Set(['Android', 'HarmonyOS', 'KaiOS', 'Windows Phone', 'BlackBerry', 'Symbian', 'Firefox OS', 'Sailfish', 'Tizen'])
+const NOT_A_DESKTOP =
+  /TV|Tizen|Web0S|webOS|CrKey|Xbox|PlayStation|Nintendo|\bAFT|Roku|HbbTV|BRAVIA|NetCast|Viera|Kindle|Silk|Oculus|Quest|Touch|Tablet|Mobile|ARM;/i
+const MOBILE_OPERATING_SYSTEMS = new Set([
+  'Android',
+  'HarmonyOS',
+  'KaiOS',
+  'Windows Phone',
+  'BlackBerry',
+  'Symbian',
+  'Firefox OS',
+  'Sailfish',
+  'Tizen',
+])
 
 /**
  * Browser name, OS name and device type ('desktop' | 'mobile' | 'tablet' | 'smarttv' | 'console' |

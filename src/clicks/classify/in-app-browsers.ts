@@ -10,12 +10,17 @@ export const IN_APP_BROWSERS: readonly InAppBrowser[] = [
   {
     app: 'messenger',
     name: 'Messenger',
-    pattern: /\bFBAN\/(?:Messenger|MessengerLite)|\bFB_IAB\/(?:MESSENGER|Orca-Android)|\bMessengerLiteForiOS\b|\bMessengerForiOS\b|\bFBAN\/Orca/i,
+    pattern:
+      /\bFBAN\/(?:Messenger|MessengerLite)|\bFB_IAB\/(?:MESSENGER|Orca-Android)|\bMessengerLiteForiOS\b|\bMessengerForiOS\b|\bFBAN\/Orca/i,
   },
   { app: 'threads', name: 'Threads', pattern: /\bBarcelona[ /]\d/ },
   { app: 'instagram', name: 'Instagram', pattern: /(?<![a-z])Instagram[ /]\d/i },
   // FBAN/FBIOS (iOS), FB_IAB/FB4A (Android), FBAN/EMA (Facebook Lite), MetaIAB (newer builds).
-  { app: 'facebook', name: 'Facebook', pattern: /\bFB_IAB\b|\bFBAN\/|\bFBAV\/|\bFBIOS\b|\bFB4A\b|\bMetaIAB\b|\bFBForIPhone\b/i },
+  {
+    app: 'facebook',
+    name: 'Facebook',
+    pattern: /\bFB_IAB\b|\bFBAN\/|\bFBAV\/|\bFBIOS\b|\bFB4A\b|\bMetaIAB\b|\bFBForIPhone\b/i,
+  },
   // Its in-app browser marks the web view with "WA4A/2.26.30.97" (Android) or "[WAiOS/2.26.31]" (iOS);
   // source: ua-parser-js pull request #841. Its desktop app is an Electron/WebView2 window.
   { app: 'whatsapp', name: 'WhatsApp', pattern: /\bWA4A\/\d|\bWAiOS\/\d|^Mozilla\/.*\bWhatsApp(?:Business)?\/\d/i },
@@ -28,13 +33,18 @@ export const IN_APP_BROWSERS: readonly InAppBrowser[] = [
   {
     app: 'tiktok',
     name: 'TikTok',
-    pattern: /\bmusical_ly\b|\bmusical_ly_\d|\btrill_\d|\bBytedanceWebview\b|\bByteLocale\b|\bTikTok[ /]\d|\bultralite app_version\b|\bJsSdk\/\d.*\bNetType\//i,
+    pattern:
+      /\bmusical_ly\b|\bmusical_ly_\d|\btrill_\d|\bBytedanceWebview\b|\bByteLocale\b|\bTikTok[ /]\d|\bultralite app_version\b|\bJsSdk\/\d.*\bNetType\//i,
   },
   // Apps append their token with or without a space: "Mobile/15E148 Snapchat/13.10" and "Mobile/15E148Snapchat/13.10".
   { app: 'snapchat', name: 'Snapchat', pattern: /(?<![a-z])Snapchat[ /]?\d/i },
   { app: 'linkedin', name: 'LinkedIn', pattern: /\bLinkedInApp\b|\bLinkedIn\/\d/i },
   { app: 'x', name: 'X', pattern: /\bTwitter for i(?:Phone|Pad)\b|\bTwitterAndroid\b|\bTwitter\/\d|\bTwitterKit\b/i },
-  { app: 'pinterest', name: 'Pinterest', pattern: /\[Pinterest\/(?:iOS|Android)\]|\bPinterest for (?:iOS|Android)\b|\bPinterestApp\b/i },
+  {
+    app: 'pinterest',
+    name: 'Pinterest',
+    pattern: /\[Pinterest\/(?:iOS|Android)\]|\bPinterest for (?:iOS|Android)\b|\bPinterestApp\b/i,
+  },
   { app: 'kakaotalk', name: 'KakaoTalk', pattern: /\bKAKAOTALK\b/i },
   { app: 'kakaostory', name: 'KakaoStory', pattern: /\bKAKAOSTORY\b/i },
   { app: 'google', name: 'Google app', pattern: /\bGSA\/\d|\bGoogleApp\/\d|\bGoogle\/\d[\d.]* CFNetwork/ },
@@ -54,7 +64,11 @@ export const IN_APP_BROWSERS: readonly InAppBrowser[] = [
   { app: 'kuaishou', name: 'Kuaishou', pattern: /\bKwai\/\d|\bKwai_Lite\b|\bKuaishou\b/i },
   { app: 'zalo', name: 'Zalo', pattern: /\bZalo(?:Theme)?\b|\bZaloApp\b/i },
   { app: 'reddit', name: 'Reddit', pattern: /\bReddit\/Version\b|\bRedditAndroid\b/i },
-  { app: 'yahoo_japan', name: 'Yahoo! JAPAN', pattern: /\bjp\.co\.yahoo\.(?:android\.yjtop|ipn\.appli)|\bYJApp-(?:IOS|ANDROID)\b/i },
+  {
+    app: 'yahoo_japan',
+    name: 'Yahoo! JAPAN',
+    pattern: /\bjp\.co\.yahoo\.(?:android\.yjtop|ipn\.appli)|\bYJApp-(?:IOS|ANDROID)\b/i,
+  },
   { app: 'vk', name: 'VK', pattern: /\bVKAndroidApp\b|\bVKClient\b/i },
   { app: 'flipboard', name: 'Flipboard', pattern: /\bFlipboard\/\d/i },
   { app: 'bing', name: 'Bing app', pattern: /\bBingWeb\/\d|\bBingSapphire\// },
@@ -86,10 +100,12 @@ export function findInAppBrowser(ua: string): InAppBrowser | null {
  */
 const ANDROID_WEBVIEW = /\bAndroid\b[^)]*; wv\)/
 const WEBVIEW_TOKEN = /\b(?:WKWebView|UIWebView|WebViewApp)\b/i
-const IOS_WEBVIEW_WITH_APP_TOKEN = /^Mozilla\/5\.0 \((?:iPhone|iPad|iPod)[^)]*\) AppleWebKit\/[\d.]+ \(KHTML, ?like Gecko\)(?!.*\bSafari\/).*\bMobile\/\w+ \S/
+const IOS_WEBVIEW_WITH_APP_TOKEN =
+  /^Mozilla\/5\.0 \((?:iPhone|iPad|iPod)[^)]*\) AppleWebKit\/[\d.]+ \(KHTML, ?like Gecko\)(?!.*\bSafari\/).*\bMobile\/\w+ \S/
 // Browsers built on the system web view, or that leave out "Safari/" on iOS: people in a browser.
 // Most say so in their product token (Mb2345Browser, QihooBrowser, bdbrowser); the rest are listed.
-const BROWSER_ON_A_WEBVIEW = /browser|\b(?:DuckDuckGo|Ecosia|Brave|Focus|FxiOS|CriOS|EdgiOS|EdgA|OPiOS|OPT|OPR|Mercury|Puffin|Coast|Sleipnir|Lightning|Via|Kiwi|Tenta|Vivaldi|Quark|Silk|Edge)\b/i
+const BROWSER_ON_A_WEBVIEW =
+  /browser|\b(?:DuckDuckGo|Ecosia|Brave|Focus|FxiOS|CriOS|EdgiOS|EdgA|OPiOS|OPT|OPR|Mercury|Puffin|Coast|Sleipnir|Lightning|Via|Kiwi|Tenta|Vivaldi|Quark|Silk|Edge)\b/i
 
 export function findUnnamedWebView(ua: string): string | null {
   if (BROWSER_ON_A_WEBVIEW.test(ua)) return null
@@ -103,7 +119,8 @@ export function findUnnamedWebView(ua: string): string | null {
  * Chat and workspace desktop apps built on Electron render some links in their own window:
  * "Figma/116.5 Chrome/114 Electron/25". Other Electron builds are browsers or editors, so only these count.
  */
-const ELECTRON_APP = /\(KHTML, like Gecko\) (?:[\w.-]+\/[\w.-]+ )*?(Figma|Notion|Mattermost|Postman|Rambox|Rocket\.Chat|Obsidian|Signal|Element|Franz|Ferdium|Station|Wavebox|Linear|ClickUp|Asana|Evernote|Zoom)\/[\d.]+ Chrome\/[\d.]+ Electron\//i
+const ELECTRON_APP =
+  /\(KHTML, like Gecko\) (?:[\w.-]+\/[\w.-]+ )*?(Figma|Notion|Mattermost|Postman|Rambox|Rocket\.Chat|Obsidian|Signal|Element|Franz|Ferdium|Station|Wavebox|Linear|ClickUp|Asana|Evernote|Zoom)\/[\d.]+ Chrome\/[\d.]+ Electron\//i
 
 /** The name an Electron desktop app gives itself, or null. */
 export function findElectronApp(ua: string): string | null {

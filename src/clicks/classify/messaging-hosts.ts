@@ -7,7 +7,16 @@ export const MESSAGING_HOSTS: readonly HostGroup[] = [
   { app: 'messenger', hosts: ['messenger.com', 'm.me', 'facebook.com/messages'] },
   { app: 'slack', hosts: ['slack.com', 'slack-redir.net'] },
   { app: 'discord', hosts: ['discord.com', 'discordapp.com', 'discord.gg', 'discordapp.net'] },
-  { app: 'teams', hosts: ['teams.microsoft.com', 'teams.live.com', 'teams.cloud.microsoft', 'teams.cdn.office.net', 'teams.microsoft.us'] },
+  {
+    app: 'teams',
+    hosts: [
+      'teams.microsoft.com',
+      'teams.live.com',
+      'teams.cloud.microsoft',
+      'teams.cdn.office.net',
+      'teams.microsoft.us',
+    ],
+  },
   { app: 'skype', hosts: ['skype.com', 'join.skype.com'] },
   { app: 'google_chat', hosts: ['chat.google.com', 'hangouts.google.com', 'mail.google.com/chat'] },
   { app: 'google_messages', hosts: ['messages.google.com'] },

@@ -5,11 +5,11 @@ const classify = (referrer: string) => classifyReferrer(referrer, ['sho.rt'])
 
 describe('class 5: "mail" is read as a whole label, never as a substring', () => {
   it.each([
-    { referrer: 'https://www.mailonline.com/news/article-1', why: 'Daily Mail\'s news site' },
-    { referrer: 'https://www.dailymail.co.uk/news/' , why: 'a newspaper' },
-    { referrer: 'https://www.mailerlite.com/blog', why: 'a newsletter vendor\'s blog' },
+    { referrer: 'https://www.mailonline.com/news/article-1', why: "Daily Mail's news site" },
+    { referrer: 'https://www.dailymail.co.uk/news/', why: 'a newspaper' },
+    { referrer: 'https://www.mailerlite.com/blog', why: "a newsletter vendor's blog" },
     { referrer: 'https://mailman.example.org/pipermail/list/2024/001.html', why: 'a mailing list archive' },
-    { referrer: 'android-app://com.dailymail.online', why: 'a newspaper\'s app' },
+    { referrer: 'android-app://com.dailymail.online', why: "a newspaper's app" },
   ])('$referrer is a referral ($why)', ({ referrer }) => {
     expect(classify(referrer)).toMatchObject({ medium: 'referral' })
   })

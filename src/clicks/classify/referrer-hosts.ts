@@ -56,7 +56,8 @@ const WEBMAIL_SUBDOMAIN = /^(?:[a-z]{0,4}-?mail(?!man|ing|chimp|er\b)[\w-]*)$/
  * suche.web.de, szukaj.onet.pl, busca.uol.com.br, hledani.tiscali.cz, daemon-search.com (not research.*),
  * find.tdc.dk, sok.start.no, chercherfr.aguea.com.
  */
-const SEARCH_LABEL = /(?<!re)search|suche|szukaj|recherche|ricerca|busca|pesquisa|hledani|^(?:arama|poisk|otsing|haku|zoek|such|searx|searxng|whoogle|cerca|chercher|hladaj|kereso|find$|seek$|sok$)/
+const SEARCH_LABEL =
+  /(?<!re)search|suche|szukaj|recherche|ricerca|busca|pesquisa|hledani|^(?:arama|poisk|otsing|haku|zoek|such|searx|searxng|whoogle|cerca|chercher|hladaj|kereso|find$|seek$|sok$)/
 /** GMX, WEB.DE, 1&1 and mail.com strip referrers through dereferrer domains: deref-gmx.net, deref-1und1-02.de. */
 const DEREFERRER = /^deref-/
 /** A first path segment that is a webmail app on a portal: orange.fr/webmail, icloud.com/mail. */
@@ -78,7 +79,10 @@ export function findHostSource(host: string, path: string, extra: ExtraHostSourc
   const found =
     walkUpFromHost(labels, suffixLabels, firstPathSegment, extra) ??
     // A registry's own short second level we do not list (google.it.ao): try it as part of the suffix.
-    (suffixLabels === 1 && labels.length > 2 && labels[labels.length - 2].length <= 2 && labels[labels.length - 1].length === 2
+    (suffixLabels === 1 &&
+    labels.length > 2 &&
+    labels[labels.length - 2].length <= 2 &&
+    labels[labels.length - 1].length === 2
       ? walkUpFromHost(labels, 2, firstPathSegment, extra)
       : null)
   if (found) return found
@@ -103,7 +107,12 @@ function fediverseSource(labels: readonly string[], brandLabels: number, path: s
   return path.length > 8 && FEDIVERSE_POST_PATH.test(path) ? { medium: 'social', app: null } : null
 }
 
-function walkUpFromHost(labels: readonly string[], suffixLabels: number, firstPathSegment: string, extra: ExtraHostSources): HostSource | null {
+function walkUpFromHost(
+  labels: readonly string[],
+  suffixLabels: number,
+  firstPathSegment: string,
+  extra: ExtraHostSources,
+): HostSource | null {
   const brandLabels = labels.length - suffixLabels
   for (let start = 0; start < brandLabels; start++) {
     const found = lookUpLevel(labels, start, brandLabels, firstPathSegment, extra)
@@ -115,20 +124,35 @@ function walkUpFromHost(labels: readonly string[], suffixLabels: number, firstPa
   return null
 }
 
-function lookUpLevel(labels: readonly string[], start: number, brandLabels: number, firstPathSegment: string, extra: ExtraHostSources) {
+function lookUpLevel(
+  labels: readonly string[],
+  start: number,
+  brandLabels: number,
+  firstPathSegment: string,
+  extra: ExtraHostSources,
+) {
   const exact = labels.slice(start).join('.')
   const wildcard = `${labels.slice(start, brandLabels).join('.')}.*`
-  return (extra.size > 0 ? lookUp(extra, exact, wildcard, firstPathSegment) : undefined) ?? lookUp(SOURCES_BY_KEY, exact, wildcard, firstPathSegment)
+  return (
+    (extra.size > 0 ? lookUp(extra, exact, wildcard, firstPathSegment) : undefined) ??
+    lookUp(SOURCES_BY_KEY, exact, wildcard, firstPathSegment)
+  )
 }
 
 function mediumNamedByLabel(label: string, isSubdomain: boolean): HostMedium | null {
   // A registrable name is read the same way: webmail.co.za and email.cz are mail services, mailonline.com is not.
-  if (WEBMAIL_LABEL.test(label) || (isSubdomain ? WEBMAIL_SUBDOMAIN.test(label) : DEREFERRER.test(label))) return 'email'
+  if (WEBMAIL_LABEL.test(label) || (isSubdomain ? WEBMAIL_SUBDOMAIN.test(label) : DEREFERRER.test(label)))
+    return 'email'
   if (SEARCH_LABEL.test(label)) return 'search'
   return null
 }
 
-function brandAbove(labels: readonly string[], from: number, brandLabels: number, extra: ExtraHostSources): string | null {
+function brandAbove(
+  labels: readonly string[],
+  from: number,
+  brandLabels: number,
+  extra: ExtraHostSources,
+): string | null {
   for (let start = from; start < brandLabels; start++) {
     const found = lookUpLevel(labels, start, brandLabels, '', extra)
     if (found) return found.app
@@ -136,7 +160,12 @@ function brandAbove(labels: readonly string[], from: number, brandLabels: number
   return null
 }
 
-function lookUp(sources: ExtraHostSources, exact: string, wildcard: string, firstPathSegment: string): HostSource | undefined {
+function lookUp(
+  sources: ExtraHostSources,
+  exact: string,
+  wildcard: string,
+  firstPathSegment: string,
+): HostSource | undefined {
   if (firstPathSegment) {
     const segment = firstPathSegment.toLowerCase()
     const withPath = sources.get(`${exact}/${segment}`) ?? sources.get(`${wildcard}/${segment}`)

@@ -16,7 +16,10 @@ describe('registrableDomain', () => {
     expect(registrableDomain(host)).toMatchObject({ domain, suffix })
   })
 
-  it.each([{ host: 'localhost' }, { host: '192.168.0.1' }, { host: '[::1]' }, { host: 'co.uk' }, { host: 'a..b' }])('has none for $host', ({ host }) => {
-    expect(registrableDomain(host)).toBeNull()
-  })
+  it.each([{ host: 'localhost' }, { host: '192.168.0.1' }, { host: '[::1]' }, { host: 'co.uk' }, { host: 'a..b' }])(
+    'has none for $host',
+    ({ host }) => {
+      expect(registrableDomain(host)).toBeNull()
+    },
+  )
 })

@@ -19,7 +19,21 @@ export type RegistrableDomain = {
 }
 
 const CCTLD_SECOND_LEVEL_LABELS = new Set([
-  'ac', 'co', 'com', 'edu', 'go', 'gob', 'gov', 'ltd', 'mil', 'ne', 'net', 'or', 'org', 'plc', 'sch',
+  'ac',
+  'co',
+  'com',
+  'edu',
+  'go',
+  'gob',
+  'gov',
+  'ltd',
+  'mil',
+  'ne',
+  'net',
+  'or',
+  'org',
+  'plc',
+  'sch',
 ])
 
 const IPV4 = /^\d{1,3}(?:\.\d{1,3}){3}$/

@@ -30,7 +30,8 @@ export function clickKind(writeBatch: WriteClickBatch, ledger: VerdictLedger): E
     newKept: () => ({ losses: [], verdicts: [] }),
     sideLinesOf: (kept) => kept.verdicts.map((v) => v.line).join(''),
     keepsAnything: (kept) => kept.losses.length > 0,
-    writeBatch: (b) => writeBatch({ rows: b.rows, verdicts: b.side, count: b.count, losses: b.kept.losses, rollups: b.summary }),
+    writeBatch: (b) =>
+      writeBatch({ rows: b.rows, verdicts: b.side, count: b.count, losses: b.kept.losses, rollups: b.summary }),
     committed: (kept) => ledger.stored(kept.verdicts),
   }
 }

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import { COPY_BINARY_HEADER, decodeClickRows, MAX_CLICK_ROW_BYTES, MAX_LANGUAGE, writeClickRow, type DecodedClickRow } from './click-row.ts'
+import {
+  COPY_BINARY_HEADER,
+  decodeClickRows,
+  MAX_CLICK_ROW_BYTES,
+  MAX_LANGUAGE,
+  writeClickRow,
+  type DecodedClickRow,
+} from './click-row.ts'
 
 // A verdict id's two words: 0xfedcba98_76543210 is the negative int8 -81985529216486896.
 const VERDICT = { high: 0xfedcba98, low: 0x76543210, id: '-81985529216486896' }
@@ -7,19 +14,29 @@ const VERDICT = { high: 0xfedcba98, low: 0x76543210, id: '-81985529216486896' }
 function encode(...rows: Omit<DecodedClickRow, 'verdictId'>[]): Buffer {
   const buf = Buffer.alloc(COPY_BINARY_HEADER.length + rows.length * MAX_CLICK_ROW_BYTES)
   let end = COPY_BINARY_HEADER.copy(buf)
-  for (const r of rows) end = writeClickRow(buf, end, r.id, r.linkId, r.at, VERDICT.high, VERDICT.low, r.visitor, r.language, r.country)
+  for (const r of rows)
+    end = writeClickRow(buf, end, r.id, r.linkId, r.at, VERDICT.high, VERDICT.low, r.visitor, r.language, r.country)
   return buf.subarray(0, end)
 }
 
 const row = (r: Partial<DecodedClickRow> = {}): Omit<DecodedClickRow, 'verdictId'> => ({
-  id: 2 ** 32 * 5 + 7, linkId: 42, at: Date.UTC(2026, 11, 4, 3, 29, 21, 652), visitor: 2 ** 52 - 1, language: 'fr-ch', country: 'CH', ...r,
+  id: 2 ** 32 * 5 + 7,
+  linkId: 42,
+  at: Date.UTC(2026, 11, 4, 3, 29, 21, 652),
+  visitor: 2 ** 52 - 1,
+  language: 'fr-ch',
+  country: 'CH',
+  ...r,
 })
 
 describe('a click as a binary COPY row', () => {
   it.each([
     ['every field', row()],
     ['no visitor, language or country', row({ visitor: null, language: null, country: null })],
-    ['the largest ids a JS number holds exactly', row({ id: Number.MAX_SAFE_INTEGER, linkId: 2 ** 40 + 1, visitor: 0 })],
+    [
+      'the largest ids a JS number holds exactly',
+      row({ id: Number.MAX_SAFE_INTEGER, linkId: 2 ** 40 + 1, visitor: 0 }),
+    ],
     ['a time before 2000 (a negative timestamptz)', row({ at: Date.UTC(1999, 11, 31, 23, 59, 59, 999) })],
     ['a language tag of the longest length kept', row({ language: 'x'.repeat(MAX_LANGUAGE) })],
   ])('round-trips %s', (_, r) => {
@@ -32,7 +49,9 @@ describe('a click as a binary COPY row', () => {
   })
 
   it('writes the bytes Postgres expects: 7 fields, 8-byte big-endian integers, µs since 2000 for the time', () => {
-    const bytes = encode(row({ id: 1, linkId: 2, at: Date.UTC(2000, 0, 1, 0, 0, 1), visitor: null, language: null, country: 'FR' })).subarray(COPY_BINARY_HEADER.length)
+    const bytes = encode(
+      row({ id: 1, linkId: 2, at: Date.UTC(2000, 0, 1, 0, 0, 1), visitor: null, language: null, country: 'FR' }),
+    ).subarray(COPY_BINARY_HEADER.length)
     expect(bytes.toString('hex')).toBe(
       [
         '0007',
@@ -50,7 +69,8 @@ describe('a click as a binary COPY row', () => {
   it('keeps whole rows only: a row cut short or anything that is not a click row ends the scan', () => {
     const two = encode(row({ id: 1 }), row({ id: 2 }))
     const first = encode(row({ id: 1 })).length
-    for (let cut = first; cut < two.length; cut++) expect(decodeClickRows(two.subarray(0, cut))).toMatchObject({ rows: [{ id: 1 }], end: first })
+    for (let cut = first; cut < two.length; cut++)
+      expect(decodeClickRows(two.subarray(0, cut))).toMatchObject({ rows: [{ id: 1 }], end: first })
     const wrongFieldCount = Buffer.from(two)
     wrongFieldCount.writeInt16BE(6, first)
     expect(decodeClickRows(wrongFieldCount).rows.map((r) => r.id)).toEqual([1])

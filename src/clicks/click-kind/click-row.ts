@@ -47,8 +47,16 @@ function asciiField(buf: Uint8Array, at: number, s: string | null): number {
 
 /** Writes one click row at `at` (room for MAX_CLICK_ROW_BYTES is the caller's); returns where it ends. */
 export function writeClickRow(
-  buf: Uint8Array, at: number, id: number, linkId: number, clickedAtMs: number, verdictHigh: number, verdictLow: number,
-  visitor: number | null, language: string | null, country: string | null,
+  buf: Uint8Array,
+  at: number,
+  id: number,
+  linkId: number,
+  clickedAtMs: number,
+  verdictHigh: number,
+  verdictLow: number,
+  visitor: number | null,
+  language: string | null,
+  country: string | null,
 ): number {
   buf[at] = 0
   buf[at + 1] = FIELDS
@@ -81,8 +89,13 @@ export type DecodedClickRow = {
 
 // The lengths each field may have (-1 is NULL): id, link, time and verdict, then visitor, language, country.
 const FIELD_FITS: ((length: number) => boolean)[] = [
-  (n) => n === 8, (n) => n === 8, (n) => n === 8, (n) => n === 8,
-  (n) => n === 8 || n === -1, (n) => n >= -1 && n <= MAX_LANGUAGE, (n) => n === 2 || n === -1,
+  (n) => n === 8,
+  (n) => n === 8,
+  (n) => n === 8,
+  (n) => n === 8,
+  (n) => n === 8 || n === -1,
+  (n) => n >= -1 && n <= MAX_LANGUAGE,
+  (n) => n === 2 || n === -1,
 ]
 
 /** Where the click row starting at `at` ends, or -1 when no whole click row starts there. */
@@ -113,7 +126,10 @@ export function scanClickRows(buf: Buffer, from = COPY_BINARY_HEADER.length): { 
 }
 
 /** The whole rows scanClickRows finds, decoded (for tests and tools; the writer never decodes its rows). */
-export function decodeClickRows(buf: Buffer, from = COPY_BINARY_HEADER.length): { rows: DecodedClickRow[]; end: number } {
+export function decodeClickRows(
+  buf: Buffer,
+  from = COPY_BINARY_HEADER.length,
+): { rows: DecodedClickRow[]; end: number } {
   const rows: DecodedClickRow[] = []
   let at = from
   for (let end = rowEnd(buf, at); end !== -1; end = rowEnd(buf, at)) {

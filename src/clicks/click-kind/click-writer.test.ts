@@ -11,14 +11,27 @@ import { createClickWriter, type ClickWriter, type ClickWriterOptions } from './
 import type { ClickBatch } from './write-click-batch.ts'
 
 const label = (browser: string) =>
-  Object.freeze({ kind: 'human', medium: 'direct', app: null, visibility: 'dark', reason: 'no referrer', browser, os: 'Linux', device: 'desktop' } as const)
+  Object.freeze({
+    kind: 'human',
+    medium: 'direct',
+    app: null,
+    visibility: 'dark',
+    reason: 'no referrer',
+    browser,
+    os: 'Linux',
+    device: 'desktop',
+  } as const)
 const chrome = createClickVerdict('ua', '', '', label('Chrome'))
 /** Records click `id` (its visitor is its id too) with a verdict. */
-const record = (writer: ClickWriter, id: number, verdict: ClickVerdict = chrome) => writer.recordClick(id, '1', 1, Date.UTC(2026, 0, 1), verdict, id, null, null)
+const record = (writer: ClickWriter, id: number, verdict: ClickVerdict = chrome) =>
+  writer.recordClick(id, '1', 1, Date.UTC(2026, 0, 1), verdict, id, null, null)
 const turn = () => new Promise((r) => setImmediate(r))
 /** The click ids of a batch's COPY payload. */
 const idsOf = (b: ClickBatch) => {
-  const bytes = Buffer.concat([...(b.rows.file === null ? [] : [readFileSync(b.rows.file)]), ...b.rows.chunks.map((c) => Buffer.from(c))])
+  const bytes = Buffer.concat([
+    ...(b.rows.file === null ? [] : [readFileSync(b.rows.file)]),
+    ...b.rows.chunks.map((c) => Buffer.from(c)),
+  ])
   const ids: number[] = []
   // Chunks kept in memory carry rows without the header: scan from each row start.
   for (let at = 19; at < bytes.length; ) {
@@ -40,7 +53,15 @@ function writerWith(writeBatch: (b: ClickBatch) => Promise<{ inserted: number }>
   const dir = mkdtempSync(join(tmpdir(), 'umbra-writer-'))
   dirs.push(dir)
   const journal = openJournal(join(dir, 'journal'), clickKindCodec)
-  const writer = createClickWriter({ journal, writeBatch, log: pino({ level: 'silent' }), batchSize: 1000, flushMs: 10_000, bufferMax: 10_000, ...o })
+  const writer = createClickWriter({
+    journal,
+    writeBatch,
+    log: pino({ level: 'silent' }),
+    batchSize: 1000,
+    flushMs: 10_000,
+    bufferMax: 10_000,
+    ...o,
+  })
   return { writer, dir: join(dir, 'journal') }
 }
 
@@ -48,7 +69,9 @@ describe('the click writer', () => {
   it('lets a response go only once its click is in the journal', async () => {
     const { writer, dir } = writerWith(async (b) => ({ inserted: b.count }))
     const journaled = () =>
-      readdirSync(dir).filter((f) => f.endsWith('.bin')).flatMap((f) => decodeClickRows(readFileSync(join(dir, f))).rows.map((r) => r.id))
+      readdirSync(dir)
+        .filter((f) => f.endsWith('.bin'))
+        .flatMap((f) => decodeClickRows(readFileSync(join(dir, f))).rows.map((r) => r.id))
     record(writer, 1)
     const sent: string[] = []
     writer.afterWrite((status: string) => sent.push(`${status} sent; on disk: clicks ${journaled()}`), '302', null)
@@ -63,11 +86,14 @@ describe('the click writer', () => {
   it('spreads a batch over half a flush interval when nothing waits behind it, and sends at full speed when batches queue', async () => {
     const spread: { count: number; spreadOverMs: number | undefined }[] = []
     let release: () => void = () => {}
-    const { writer } = writerWith(async (b) => {
-      spread.push({ count: b.count, spreadOverMs: b.rows.spreadOverMs })
-      if (spread.length === 1) await new Promise<void>((r) => (release = r)) // the database is slow with the first
-      return { inserted: b.count }
-    }, { batchSize: 80, flushMs: 10_000 })
+    const { writer } = writerWith(
+      async (b) => {
+        spread.push({ count: b.count, spreadOverMs: b.rows.spreadOverMs })
+        if (spread.length === 1) await new Promise<void>((r) => (release = r)) // the database is slow with the first
+        return { inserted: b.count }
+      },
+      { batchSize: 80, flushMs: 10_000 },
+    )
     for (let i = 1; i <= 10; i++) record(writer, i)
     const first = writer.flush() // alone: keeping up
     await turn()
@@ -81,7 +107,11 @@ describe('the click writer', () => {
     await first
     await writer.flush()
     // The first was alone; the second had the third queued behind it; the third was alone again.
-    expect(spread).toEqual([{ count: 10, spreadOverMs: 5_000 }, { count: 10, spreadOverMs: 0 }, { count: 10, spreadOverMs: 5_000 }])
+    expect(spread).toEqual([
+      { count: 10, spreadOverMs: 5_000 },
+      { count: 10, spreadOverMs: 0 },
+      { count: 10, spreadOverMs: 5_000 },
+    ])
     await writer.close()
   })
 
@@ -99,7 +129,10 @@ describe('the click writer', () => {
     fail = false
     await new Promise((r) => setTimeout(r, 150))
     await writer.flush()
-    expect(seen).toEqual([{ count: 3, fresh: true }, { count: 3, fresh: false }])
+    expect(seen).toEqual([
+      { count: 3, fresh: true },
+      { count: 3, fresh: false },
+    ])
     expect(writer.stats()).toMatchObject({ written: 3, backlog: 0, databaseHealthy: true })
     await writer.close()
   })
@@ -145,7 +178,10 @@ describe('the click writer', () => {
     await writer.flush()
     expect(writer.stats()).toMatchObject({ rejected: 1, written: 1, backlog: 0 })
     // One segment moved aside: its rows, and the verdicts it listed.
-    expect(readdirSync(join(dir, 'rejected')).sort()).toEqual([expect.stringMatching(/\.bin$/), expect.stringMatching(/\.verdicts$/)])
+    expect(readdirSync(join(dir, 'rejected')).sort()).toEqual([
+      expect.stringMatching(/\.bin$/),
+      expect.stringMatching(/\.verdicts$/),
+    ])
     await writer.close()
   })
 })
@@ -153,7 +189,10 @@ describe('the click writer', () => {
 describe('the verdicts a batch carries', () => {
   it('lists each verdict a batch uses until a committed batch carried it, also in a retry and in a batch sealed meanwhile', async () => {
     // Verdicts of their own: the shared one is stored by the other tests' batches.
-    const [chrome, safari] = [createClickVerdict('ua', '', '', label('Chrome')), createClickVerdict('ua', '', '', label('Safari'))]
+    const [chrome, safari] = [
+      createClickVerdict('ua', '', '', label('Chrome')),
+      createClickVerdict('ua', '', '', label('Safari')),
+    ]
     const batches: { ids: number[]; verdicts: string }[] = []
     let fail = true
     const { writer } = writerWith(async (b) => {

@@ -42,11 +42,28 @@ export function createClickWriter(o: ClickWriterOptions) {
      * is the link's id as the rollups count it (text), `linkNumber` the same id as a number, for the row.
      */
     recordClick(
-      id: number, linkId: string, linkNumber: number, at: number, verdict: ClickVerdict,
-      visitor: number | null, language: string | null, country: string | null,
+      id: number,
+      linkId: string,
+      linkNumber: number,
+      at: number,
+      verdict: ClickVerdict,
+      visitor: number | null,
+      language: string | null,
+      country: string | null,
     ) {
       const batch = pipeline.open()
-      const end = writeClickRow(gate.room(), gate.at(), id, linkNumber, at, verdict.idHigh, verdict.idLow, visitor, language, country)
+      const end = writeClickRow(
+        gate.room(),
+        gate.at(),
+        id,
+        linkNumber,
+        at,
+        verdict.idHigh,
+        verdict.idLow,
+        visitor,
+        language,
+        country,
+      )
       let line = ''
       if (ledger.mustList(verdict, batch.number)) {
         batch.kept.verdicts.push(verdict)

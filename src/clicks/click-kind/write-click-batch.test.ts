@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import pg from 'pg'
+import type pg from 'pg'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { clickCounts, rollupMismatches } from '../../../test/support/click-accounting.ts'
 import { createScratchDatabase, eventually, requireRealDatabaseUrl } from '../../../test/support/test-app.ts'
@@ -42,7 +42,13 @@ beforeAll(async () => {
 // Each test counts on a link of its own, so that it runs alone as well as after the others.
 let links = 0
 beforeEach(async () => {
-  linkId = String((await pool.query(`insert into links (code, url) values ($1, 'https://example.com/') returning id`, [`batch-${++links}`])).rows[0].id)
+  linkId = String(
+    (
+      await pool.query(`insert into links (code, url) values ($1, 'https://example.com/') returning id`, [
+        `batch-${++links}`,
+      ])
+    ).rows[0].id,
+  )
 })
 afterAll(async () => {
   await scratch?.drop()
@@ -51,7 +57,14 @@ afterAll(async () => {
 
 const verdictOf = (c: ClickRecord) =>
   createClickVerdict(c.userAgent ?? '', c.referrer ?? '', c.requestedWith ?? '', {
-    kind: c.kind, medium: c.medium, app: c.app, visibility: c.visibility, reason: '', browser: c.browser!, os: c.os!, device: c.device!,
+    kind: c.kind,
+    medium: c.medium,
+    app: c.app,
+    visibility: c.visibility,
+    reason: '',
+    browser: c.browser!,
+    os: c.os!,
+    device: c.device!,
   })
 
 /** A fresh batch as the writer seals it: a journal segment on disk, its verdicts, its rollups counted in memory. */
@@ -68,26 +81,57 @@ function freshBatch(clicks: ClickRecord[]): ClickBatch {
   }
   const file = join(dir, `seg-${clicks[0].id}.bin`)
   writeFileSync(file, rows.subarray(0, end))
-  return { rows: { file, chunks: [] }, verdicts: [...verdicts.values()].join(''), count: clicks.length, losses: [], rollups }
+  return {
+    rows: { file, chunks: [] },
+    verdicts: [...verdicts.values()].join(''),
+    count: clicks.length,
+    losses: [],
+    rollups,
+  }
 }
 
 const click = (id: number, visitor: number | null, kind: ClickRecord['kind'] = 'human'): ClickRecord => ({
-  id, linkId, at: Date.parse('2026-11-29T10:15:00Z') + id, kind,
-  medium: kind === 'human' ? 'direct' : null, app: null, visibility: kind === 'human' ? 'dark' : null,
-  referrer: null, userAgent: 'Mozilla/5.0', visitor, language: 'en', country: null,
-  browser: 'Chrome', os: 'Windows', device: 'desktop', requestedWith: null,
+  id,
+  linkId,
+  at: Date.parse('2026-11-29T10:15:00Z') + id,
+  kind,
+  medium: kind === 'human' ? 'direct' : null,
+  app: null,
+  visibility: kind === 'human' ? 'dark' : null,
+  referrer: null,
+  userAgent: 'Mozilla/5.0',
+  visitor,
+  language: 'en',
+  country: null,
+  browser: 'Chrome',
+  os: 'Windows',
+  device: 'desktop',
+  requestedWith: null,
 })
 
 /** Whether at least `count` sessions wait for a lock. */
 const lockWaiters = async (count: number) =>
-  Number((await pool.query(`select count(*) as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`)).rows[0].n) >= count
+  Number(
+    (
+      await pool.query(
+        `select count(*) as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`,
+      )
+    ).rows[0].n,
+  ) >= count
 
 /** Whether a session sits in a transaction whose last statement inserted visitors. */
 const visitorsHeld = async () =>
-  (await pool.query(`select 1 from pg_stat_activity where datname = current_database() and state = 'idle in transaction' and query like '%into link_visitors_daily%'`)).rowCount! > 0
+  (
+    await pool.query(
+      `select 1 from pg_stat_activity where datname = current_database() and state = 'idle in transaction' and query like '%into link_visitors_daily%'`,
+    )
+  ).rowCount! > 0
 
 const uniques = async () =>
-  Number((await pool.query('select coalesce(sum(visitors), 0) as n from link_uniques_daily where link_id = $1', [linkId])).rows[0].n)
+  Number(
+    (await pool.query('select coalesce(sum(visitors), 0) as n from link_uniques_daily where link_id = $1', [linkId]))
+      .rows[0].n,
+  )
 
 describe('createClickBatchWriter on Postgres', () => {
   it('writes a fresh batch: clicks, rollups, visitor rows and their daily count', async () => {
@@ -142,7 +186,14 @@ describe('createClickBatchWriter on Postgres', () => {
     const again = Buffer.alloc(MAX_CLICK_ROW_BYTES)
     const v = verdictOf(click(32, 41))
     const end = writeClickRow(again, 0, 32, Number(linkId), click(32, 41).at, v.idHigh, v.idLow, 41, 'en', null)
-    expect(await write({ ...batch, rows: { file: batch.rows.file, chunks: [again.subarray(0, end)] }, count: 3, rollups: null })).toEqual({ inserted: 2 })
+    expect(
+      await write({
+        ...batch,
+        rows: { file: batch.rows.file, chunks: [again.subarray(0, end)] },
+        count: 3,
+        rollups: null,
+      }),
+    ).toEqual({ inserted: 2 })
     expect(await clickCounts(pool, [linkId])).toMatchObject({ clicks: 2, duplicated: 0 })
     expect(await rollupMismatches(pool, [linkId])).toEqual([])
   })
@@ -154,8 +205,14 @@ describe('createClickBatchWriter on Postgres', () => {
       create trigger slow_verdict before insert on click_verdicts for each row execute function slow_verdict();`)
     try {
       const [a, b] = [createClickBatchWriter(pool), createClickBatchWriter(pool)]
-      const first = freshBatch([{ ...click(51, 60), userAgent: 'Verdict A' }, { ...click(52, 61), userAgent: 'Verdict B' }])
-      const second = freshBatch([{ ...click(53, 62), userAgent: 'Verdict B' }, { ...click(54, 63), userAgent: 'Verdict A' }])
+      const first = freshBatch([
+        { ...click(51, 60), userAgent: 'Verdict A' },
+        { ...click(52, 61), userAgent: 'Verdict B' },
+      ])
+      const second = freshBatch([
+        { ...click(53, 62), userAgent: 'Verdict B' },
+        { ...click(54, 63), userAgent: 'Verdict A' },
+      ])
       expect(first.verdicts.split('\n')[0]).not.toBe(second.verdicts.split('\n')[0]) // listed in opposite orders
       expect(await Promise.all([a(first), b(second)])).toEqual([{ inserted: 2 }, { inserted: 2 }])
       expect(await rollupMismatches(pool, [linkId])).toEqual([])
@@ -202,7 +259,13 @@ describe('createClickBatchWriter on Postgres', () => {
     try {
       // As a reclassification of the day would: the link's uniques row for the day locked until it commits.
       await holder.query('begin')
-      expect((await holder.query(`select 1 from link_uniques_daily where link_id = $1 and day = '2026-11-29' for update`, [linkId])).rowCount).toBe(1)
+      expect(
+        (
+          await holder.query(`select 1 from link_uniques_daily where link_id = $1 and day = '2026-11-29' for update`, [
+            linkId,
+          ])
+        ).rowCount,
+      ).toBe(1)
       const clicks = [click(71, 80)]
       await expect(write(freshBatch(clicks))).rejects.toThrow(/lock timeout/)
       expect((await clickCounts(pool, [linkId])).clicks).toBe(1)

@@ -5,8 +5,19 @@ import type { BatchRollups } from '../rollups/batch-rollups.ts'
 import type { LossRecord } from '../click-record.ts'
 import { hourOf, LABEL_FIELDS, ROLLUPS } from '../rollups/rollup-keys.ts'
 import {
-  daySql, DIMENSION_VALUE_SQL, dimensionRowsSql, DIMENSIONS_KEY, DIMENSIONS_UPSERT, HOURLY_KEY, HOURLY_PARAMS, HOURLY_UNNEST,
-  HOURLY_UPSERT, hourlyLabelsSql, hourSql, isPersonSql, positions,
+  daySql,
+  DIMENSION_VALUE_SQL,
+  dimensionRowsSql,
+  DIMENSIONS_KEY,
+  DIMENSIONS_UPSERT,
+  HOURLY_KEY,
+  HOURLY_PARAMS,
+  HOURLY_UNNEST,
+  HOURLY_UPSERT,
+  hourlyLabelsSql,
+  hourSql,
+  isPersonSql,
+  positions,
 } from '../rollups/rollup-sql.ts'
 import { CLICK_COLUMNS } from './click-row.ts'
 
@@ -17,7 +28,13 @@ const COLUMNS = CLICK_COLUMNS.join(', ')
  * in memory), the verdicts they use that Postgres may not have yet (COPY text lines), the requests that
  * were not clicks, and — for a batch of this run's clicks never sent before — its rollups counted in memory.
  */
-export type ClickBatch = { rows: CopyPayload; verdicts: string; count: number; losses: readonly LossRecord[]; rollups: BatchRollups | null }
+export type ClickBatch = {
+  rows: CopyPayload
+  verdicts: string
+  count: number
+  losses: readonly LossRecord[]
+  rollups: BatchRollups | null
+}
 
 export type WriteClickBatch = (batch: ClickBatch) => Promise<{ inserted: number }>
 
@@ -143,7 +160,10 @@ export function createClickBatchWriter(pool: Pick<Pool, 'connect'>): WriteClickB
       const visitorRows = side && insertVisitorsAlone(side, visitors!)
       // Both settle before anything else goes on either connection: a rollback sent while the clicks'
       // statements still run would leave the rest of them to commit on their own.
-      const [clicks, visitorsDone] = await Promise.allSettled([batch.count > 0 ? insertClicks(client, batch) : 0, visitorRows])
+      const [clicks, visitorsDone] = await Promise.allSettled([
+        batch.count > 0 ? insertClicks(client, batch) : 0,
+        visitorRows,
+      ])
       if (clicks.status === 'rejected') throw clicks.reason
       if (visitorsDone.status === 'rejected') throw visitorsDone.reason
       if (batch.losses.length > 0) await client.query(INSERT_LOSSES, lossColumns(batch.losses))
@@ -175,5 +195,10 @@ function lossColumns(losses: readonly LossRecord[]): unknown[][] {
     counts.set(key, (counts.get(key) ?? 0) + 1)
   }
   const keys = [...counts.keys()].map((k) => k.split('|'))
-  return [keys.map((k) => k[0]), keys.map((k) => new Date(Number(k[1])).toISOString()), keys.map((k) => k[2]), [...counts.values()]]
+  return [
+    keys.map((k) => k[0]),
+    keys.map((k) => new Date(Number(k[1])).toISOString()),
+    keys.map((k) => k[2]),
+    [...counts.values()],
+  ]
 }

@@ -7,9 +7,21 @@ import { openJournal } from './journal.ts'
 import { COPY_BINARY_HEADER, decodeClickRows, MAX_CLICK_ROW_BYTES, writeClickRow } from '../click-kind/click-row.ts'
 import { createClickVerdict } from '../verdicts/click-verdict.ts'
 
-const verdict = createClickVerdict('ua', '', '', Object.freeze({
-  kind: 'human', medium: 'direct', app: null, visibility: 'dark', reason: 'no referrer', browser: 'Chrome', os: 'Linux', device: 'desktop',
-} as const))
+const verdict = createClickVerdict(
+  'ua',
+  '',
+  '',
+  Object.freeze({
+    kind: 'human',
+    medium: 'direct',
+    app: null,
+    visibility: 'dark',
+    reason: 'no referrer',
+    browser: 'Chrome',
+    os: 'Linux',
+    device: 'desktop',
+  } as const),
+)
 const AT = Date.UTC(2026, 0, 1)
 
 /** Click rows for the given ids, as a turn's buffer holds them. */

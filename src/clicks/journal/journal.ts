@@ -1,4 +1,15 @@
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs'
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from 'node:fs'
 import { basename, join } from 'node:path'
 import { claimDirectory } from '../../infra/directory-lock.ts'
 import { COPY_BINARY_HEADER, type RowCodec } from './row-codec.ts'
@@ -31,9 +42,15 @@ const rowsOf = (segment: Segment) => `${segment}.bin`
 export function openJournal(dir: string, codec: RowCodec) {
   mkdirSync(dir, { recursive: true })
   // Two live processes must not share a journal: each would replay the other's unfinished batches.
-  const release = claimDirectory(dir, 'owner.pid', (pid) => `the ${codec.name} journal in ${dir} is in use by process ${pid}: give each instance its own DATA_DIR`)
+  const release = claimDirectory(
+    dir,
+    'owner.pid',
+    (pid) => `the ${codec.name} journal in ${dir} is in use by process ${pid}: give each instance its own DATA_DIR`,
+  )
   const sideOf = (segment: Segment) => `${segment}.${codec.side?.extension ?? 'side'}`
-  const leftOverFiles = readdirSync(dir).filter((f) => SEGMENT.test(f)).sort(bySegmentOrder)
+  const leftOverFiles = readdirSync(dir)
+    .filter((f) => SEGMENT.test(f))
+    .sort(bySegmentOrder)
   const leftOver: Segment[] = leftOverFiles.map((f) => join(dir, f.slice(0, -'.bin'.length)))
   // This run's segments sort after, and never share a name with, those of the run before (even in the same millisecond).
   const lastRun = leftOverFiles.length ? Number(SEGMENT.exec(leftOverFiles.at(-1)!)![1]) : 0
@@ -81,7 +98,10 @@ export function openJournal(dir: string, codec: RowCodec) {
      */
     read(segment: Segment): SegmentContent {
       const rows = readIfThere(rowsOf(segment))
-      const whole = rows.length >= COPY_BINARY_HEADER.length ? codec.scanRows(rows, COPY_BINARY_HEADER.length) : { count: 0, end: COPY_BINARY_HEADER.length }
+      const whole =
+        rows.length >= COPY_BINARY_HEADER.length
+          ? codec.scanRows(rows, COPY_BINARY_HEADER.length)
+          : { count: 0, end: COPY_BINARY_HEADER.length }
       const side = wholeLines(readIfThere(sideOf(segment)).toString('utf8'), codec.side?.fields ?? 0)
       const torn = rows.length > whole.end ? 1 : 0
       return {
@@ -99,7 +119,8 @@ export function openJournal(dir: string, codec: RowCodec) {
     quarantine(segment: Segment): string {
       const rejected = join(dir, 'rejected')
       mkdirSync(rejected, { recursive: true })
-      for (const file of [rowsOf(segment), sideOf(segment)]) if (existsSync(file)) renameSync(file, join(rejected, basename(file)))
+      for (const file of [rowsOf(segment), sideOf(segment)])
+        if (existsSync(file)) renameSync(file, join(rejected, basename(file)))
       return join(rejected, basename(segment))
     },
     close() {

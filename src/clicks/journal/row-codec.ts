@@ -1,5 +1,7 @@
 /** What a binary COPY stream starts with: the PGCOPY signature, flags 0 and no header extension. */
-export const COPY_BINARY_HEADER = Buffer.from([0x50, 0x47, 0x43, 0x4f, 0x50, 0x59, 0x0a, 0xff, 0x0d, 0x0a, 0x00, 0, 0, 0, 0, 0, 0, 0, 0])
+export const COPY_BINARY_HEADER = Buffer.from([
+  0x50, 0x47, 0x43, 0x4f, 0x50, 0x59, 0x0a, 0xff, 0x0d, 0x0a, 0x00, 0, 0, 0, 0, 0, 0, 0, 0,
+])
 
 /**
  * How the journal reads a kind's rows back: each event is one row of Postgres' binary COPY format,

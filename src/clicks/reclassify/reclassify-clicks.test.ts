@@ -5,8 +5,10 @@ import { createClickClassifier } from '../classify/create-click-classifier.ts'
 import { reclassifyClicks } from './reclassify-clicks.ts'
 import type { StoredVerdict } from './verdict-changes.ts'
 
-const CHROME = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36'
-const IPHONE_SAFARI = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1'
+const CHROME =
+  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36'
+const IPHONE_SAFARI =
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1'
 const FB_ANDROID =
   'Mozilla/5.0 (Linux; Android 14; Pixel 8 Build/UD1A.230803.041; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/124.0.6367.82 Mobile Safari/537.36 [FB_IAB/FB4A;FBAV/460.0.0.48.109;]'
 // Requests the rules before issue 16 got wrong: WhatsApp's own in-app browser (was an unnamed web view),
@@ -34,7 +36,11 @@ let t: TestApp
 let linkId: string
 const classifier = createClickClassifier({ ownHosts: ['umbra.test'] })
 const classify = (c: StoredVerdict) =>
-  classifier({ ua: c.user_agent ?? '', referrer: c.referrer ?? '', headers: c.requested_with ? { 'x-requested-with': c.requested_with } : undefined })
+  classifier({
+    ua: c.user_agent ?? '',
+    referrer: c.referrer ?? '',
+    headers: c.requested_with ? { 'x-requested-with': c.requested_with } : undefined,
+  })
 
 const query = async (sql: string) => (await t.app.pg.query(sql, [linkId])).rows
 
@@ -42,25 +48,42 @@ const query = async (sql: string) => (await t.app.pg.query(sql, [linkId])).rows
 const rollupsAndRecount = async () => ({
   hourly: await query(`select hour, kind, medium, app, visibility, clicks::int from click_rollups_hourly
                        where link_id = $1 and kind in ('human','preview','bot') and clicks <> 0 order by 1,2,3,4,5`),
-  recount: await query(`select date_trunc('hour', clicked_at) as hour, kind, coalesce(medium,'') as medium, coalesce(app,'') as app,
+  recount:
+    await query(`select date_trunc('hour', clicked_at) as hour, kind, coalesce(medium,'') as medium, coalesce(app,'') as app,
                          coalesce(visibility,'') as visibility, count(*)::int as clicks
                        from labeled_clicks where link_id = $1 group by 1,2,3,4,5 order by 1,2,3,4,5`),
-  dimensions: await query(`select dimension, value, clicks::int from click_dimensions_daily where link_id = $1 and clicks <> 0 order by 1,2`),
-  dimensionRecount: await query(`select d.name as dimension, coalesce(d.value, 'unknown') as value, count(*)::int as clicks
+  dimensions: await query(
+    `select dimension, value, clicks::int from click_dimensions_daily where link_id = $1 and clicks <> 0 order by 1,2`,
+  ),
+  dimensionRecount:
+    await query(`select d.name as dimension, coalesce(d.value, 'unknown') as value, count(*)::int as clicks
                        from labeled_clicks, lateral (values ('browser', browser), ('os', os), ('device', device)) d(name, value)
                        where link_id = $1 and kind = 'human' group by 1,2 order by 1,2`),
 })
 
 beforeAll(async () => {
   scratch = await createScratchDatabase()
-  t = await startTestApp({ TRUST_PROXY: '1', ...(scratch ? { DATABASE_URL: scratch.url } : {}) }, scratch ? 'postgres' : 'embedded')
-  const link = await t.app.inject({ method: 'POST', url: '/api/v1/links', headers: auth, payload: { url: 'https://example.com/re' } })
+  t = await startTestApp(
+    { TRUST_PROXY: '1', ...(scratch ? { DATABASE_URL: scratch.url } : {}) },
+    scratch ? 'postgres' : 'embedded',
+  )
+  const link = await t.app.inject({
+    method: 'POST',
+    url: '/api/v1/links',
+    headers: auth,
+    payload: { url: 'https://example.com/re' },
+  })
   expect(link.statusCode, link.body).toBe(201)
   const code = link.json().code
   linkId = (await t.app.pg.query('select id from links where code = $1', [code])).rows[0].id
   for (const { ua, ip, ...headers } of visits)
-    expect((await t.app.inject({ url: `/${code}`, headers: { 'user-agent': ua, 'x-forwarded-for': ip, ...headers } })).statusCode).toBe(302)
-  await eventually(async () => Number((await query('select count(*) from clicks where link_id = $1'))[0].count) === visits.length)
+    expect(
+      (await t.app.inject({ url: `/${code}`, headers: { 'user-agent': ua, 'x-forwarded-for': ip, ...headers } }))
+        .statusCode,
+    ).toBe(302)
+  await eventually(
+    async () => Number((await query('select count(*) from clicks where link_id = $1'))[0].count) === visits.length,
+  )
 })
 afterAll(async () => {
   await t?.close()
@@ -84,7 +107,9 @@ describe('reclassify', () => {
     await query(`delete from click_dimensions_daily where link_id = $1`)
     await query(`insert into click_dimensions_daily (link_id, day, dimension, value, clicks)
                  select link_id, (clicked_at at time zone 'UTC')::date, d, 'old', count(*) from clicks, unnest(array['browser','os','device']) d where link_id = $1 group by 1,2,3`)
-    expect(await query(`select distinct kind, browser from labeled_clicks where link_id = $1`)).toEqual([{ kind: 'human', browser: 'old' }])
+    expect(await query(`select distinct kind, browser from labeled_clicks where link_id = $1`)).toEqual([
+      { kind: 'human', browser: 'old' },
+    ])
     const before = await rollupsAndRecount()
     expect(before.hourly).toEqual(before.recount)
 
@@ -92,7 +117,9 @@ describe('reclassify', () => {
     // Ten distinct requests, each with a verdict of old labels in use: ten replaced, ten clicks moved.
     expect(progress).toMatchObject({ verdicts: visits.length, relabelled: visits.length, changed: visits.length })
 
-    const labels = await query(`select kind, medium, app, visibility, user_agent from labeled_clicks where link_id = $1 order by id`)
+    const labels = await query(
+      `select kind, medium, app, visibility, user_agent from labeled_clicks where link_id = $1 order by id`,
+    )
     expect(labels.map(({ kind, medium, app, visibility }) => ({ kind, medium, app, visibility }))).toEqual([
       { kind: 'human', medium: 'direct', app: null, visibility: 'dark' },
       { kind: 'human', medium: 'email', app: 'gmail', visibility: 'dark' },
@@ -113,18 +140,36 @@ describe('reclassify', () => {
 
   it('changes nothing when the labels already match the rules', async () => {
     const before = await rollupsAndRecount()
-    expect(await reclassifyClicks(t.app.pg.pool, classify, { since: new Date(0) })).toMatchObject({ relabelled: 0, changed: 0 })
+    expect(await reclassifyClicks(t.app.pg.pool, classify, { since: new Date(0) })).toMatchObject({
+      relabelled: 0,
+      changed: 0,
+    })
     expect(await rollupsAndRecount()).toEqual(before)
   })
 
   it('picks up the entries of CLASSIFIER_EXTRA for stored clicks', async () => {
-    const extra = compileClassifierExtra({ inAppBrowsers: [{ token: 'AcmeApp', app: 'acme' }], previewFetchers: [], bots: [], referrerHosts: [] })
+    const extra = compileClassifierExtra({
+      inAppBrowsers: [{ token: 'AcmeApp', app: 'acme' }],
+      previewFetchers: [],
+      bots: [],
+      referrerHosts: [],
+    })
     const withExtra = createClickClassifier({ ownHosts: ['umbra.test'], extra })
     const classifyWithExtra = (c: StoredVerdict) =>
-      withExtra({ ua: c.user_agent ?? '', referrer: c.referrer ?? '', headers: c.requested_with ? { 'x-requested-with': c.requested_with } : undefined })
+      withExtra({
+        ua: c.user_agent ?? '',
+        referrer: c.referrer ?? '',
+        headers: c.requested_with ? { 'x-requested-with': c.requested_with } : undefined,
+      })
 
-    expect(await reclassifyClicks(t.app.pg.pool, classifyWithExtra, { since: new Date(0) })).toMatchObject({ relabelled: 1, changed: 1 })
-    const acme = await t.app.pg.query(`select kind, medium, app from labeled_clicks where link_id = $1 and user_agent = $2`, [linkId, ACME_APP])
+    expect(await reclassifyClicks(t.app.pg.pool, classifyWithExtra, { since: new Date(0) })).toMatchObject({
+      relabelled: 1,
+      changed: 1,
+    })
+    const acme = await t.app.pg.query(
+      `select kind, medium, app from labeled_clicks where link_id = $1 and user_agent = $2`,
+      [linkId, ACME_APP],
+    )
     expect(acme.rows).toEqual([{ kind: 'human', medium: 'in_app', app: 'acme' }])
     const after = await rollupsAndRecount()
     expect(after.hourly).toEqual(after.recount)

@@ -1,10 +1,19 @@
 import type pg from 'pg'
 import type { Pool } from '../../infra/database.ts'
 import type { DescribedClassification } from '../classify/classification.ts'
-import { LABEL_FIELDS, ROLLUPS } from '../rollups/rollup-keys.ts'
+import { type LABEL_FIELDS, ROLLUPS } from '../rollups/rollup-keys.ts'
 import {
-  daySql, DIMENSION_VALUE_SQL, dimensionRowsSql, DIMENSIONS_KEY, DIMENSIONS_UPSERT, HOURLY_KEY, HOURLY_UPSERT, hourlyLabelsSql, hourSql,
-  isPersonSql, positions,
+  daySql,
+  DIMENSION_VALUE_SQL,
+  dimensionRowsSql,
+  DIMENSIONS_KEY,
+  DIMENSIONS_UPSERT,
+  HOURLY_KEY,
+  HOURLY_UPSERT,
+  hourlyLabelsSql,
+  hourSql,
+  isPersonSql,
+  positions,
 } from '../rollups/rollup-sql.ts'
 import { VERDICT_COLUMNS } from '../verdicts/click-verdict.ts'
 import { findVerdictChanges, type StoredVerdict } from './verdict-changes.ts'
@@ -28,7 +37,9 @@ from verdicts_in_use u join click_verdicts v using (id) where u.id > $1 order by
 const ADD_VERDICTS = `
 with added as (
   insert into click_verdicts
-  select * from unnest($1::bigint[], ${VERDICT_COLUMNS.slice(1).map((_, i) => `$${i + 2}::text[]`).join(', ')})
+  select * from unnest($1::bigint[], ${VERDICT_COLUMNS.slice(1)
+    .map((_, i) => `$${i + 2}::text[]`)
+    .join(', ')})
   order by 1
   on conflict (id) do nothing
 )
@@ -54,7 +65,9 @@ const APPLY_HOURLY = `
 insert into ${ROLLUPS.hourly.table} as r (${HOURLY_KEY}, clicks)
 select ${HOURLY_KEY}, sum(delta)
 from (
-  select m.link_id, ${hourSql('m.clicked_at')} as hour, ${hourlyLabelsSql('v.').map((sql, i) => `${sql} as ${ROLLUPS.hourly.labels[i]}`).join(', ')},
+  select m.link_id, ${hourSql('m.clicked_at')} as hour, ${hourlyLabelsSql('v.')
+    .map((sql, i) => `${sql} as ${ROLLUPS.hourly.labels[i]}`)
+    .join(', ')},
          case when v.id = m.old_id then -1 else 1 end as delta
   from moved_clicks m join click_verdicts v on v.id in (m.old_id, m.new_id)
 ) d

@@ -86,16 +86,32 @@ function rankLabels(labels: Iterable<RollupLabel>) {
   const hourRank = new Map(hourOrder.map((k, i) => [k, i]))
   const dimRank = new Map(dimOrder.map((k, i) => [k, i]))
   const rankOf = new Map<RollupLabel, { hour: number; dims: number[] | null }>()
-  for (const [l, p] of parts) rankOf.set(l, { hour: hourRank.get(p.hour)!, dims: p.dims && p.dims.map((k) => dimRank.get(k)!) })
+  for (const [l, p] of parts)
+    rankOf.set(l, { hour: hourRank.get(p.hour)!, dims: p.dims && p.dims.map((k) => dimRank.get(k)!) })
   return { rankOf, hourRows: hourOrder.map((k) => hourKeys.get(k)!), dimRows: dimOrder.map((k) => dimKeys.get(k)!) }
 }
 
-function buildColumns(counts: Map<string, Map<number, Map<RollupLabel, number>>>, visitors: Map<string, Map<number, Set<number>>>): RollupColumns {
+function buildColumns(
+  counts: Map<string, Map<number, Map<RollupLabel, number>>>,
+  visitors: Map<string, Map<number, Set<number>>>,
+): RollupColumns {
   const labels = new Set<RollupLabel>()
-  for (const byHour of counts.values()) for (const byLabel of byHour.values()) for (const l of byLabel.keys()) labels.add(l)
+  for (const byHour of counts.values())
+    for (const byLabel of byHour.values()) for (const l of byLabel.keys()) labels.add(l)
   const { rankOf, hourRows, dimRows } = rankLabels(labels)
-  const h = { links: [] as string[], hours: [] as string[], labels: ROLLUPS.hourly.labels.map(() => [] as string[]), n: [] as number[] }
-  const d = { links: [] as string[], days: [] as string[], dims: [] as string[], values: [] as string[], n: [] as number[] }
+  const h = {
+    links: [] as string[],
+    hours: [] as string[],
+    labels: ROLLUPS.hourly.labels.map(() => [] as string[]),
+    n: [] as number[],
+  }
+  const d = {
+    links: [] as string[],
+    days: [] as string[],
+    dims: [] as string[],
+    values: [] as string[],
+    n: [] as number[],
+  }
   const hourCounts = new Float64Array(hourRows.length)
   const dimCounts = new Float64Array(dimRows.length)
   for (const linkId of [...counts.keys()].sort(compareIds)) {
@@ -105,7 +121,11 @@ function buildColumns(counts: Map<string, Map<number, Map<RollupLabel, number>>>
     const flushDay = () => {
       for (let r = 0; r < dimCounts.length; r++)
         if (dimCounts[r] > 0) {
-          d.links.push(linkId), d.days.push(dayIso), d.dims.push(dimRows[r][0]), d.values.push(dimRows[r][1]), d.n.push(dimCounts[r])
+          d.links.push(linkId),
+            d.days.push(dayIso),
+            d.dims.push(dimRows[r][0]),
+            d.values.push(dimRows[r][1]),
+            d.n.push(dimCounts[r])
           dimCounts[r] = 0
         }
     }

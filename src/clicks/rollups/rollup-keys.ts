@@ -21,7 +21,10 @@ export type HourlyLabel = (typeof ROLLUPS.hourly.labels)[number]
 export type Dimension = (typeof ROLLUPS.dimensions.names)[number]
 
 /** Every label a verdict carries that rollups count by. */
-export const LABEL_FIELDS: readonly (HourlyLabel | Dimension)[] = [...ROLLUPS.hourly.labels, ...ROLLUPS.dimensions.names]
+export const LABEL_FIELDS: readonly (HourlyLabel | Dimension)[] = [
+  ...ROLLUPS.hourly.labels,
+  ...ROLLUPS.dimensions.names,
+]
 
 /** The label fields of a click that rollups count by; the classifier hands out one frozen object per verdict. */
 export type RollupLabel = Pick<ClickRecord, HourlyLabel | Dimension>

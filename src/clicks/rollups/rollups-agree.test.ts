@@ -28,14 +28,29 @@ afterAll(async () => {
   await scratch?.drop()
 })
 
-const newLink = async (code: string) => String((await pool.query(`insert into links (code, url) values ($1, 'https://example.com/') returning id`, [code])).rows[0].id)
+const newLink = async (code: string) =>
+  String(
+    (await pool.query(`insert into links (code, url) values ($1, 'https://example.com/') returning id`, [code])).rows[0]
+      .id,
+  )
 
 const labelOf = (c: ClickRecord): DescribedClassification => ({
-  kind: c.kind, medium: c.medium, app: c.app, visibility: c.visibility, reason: '', browser: c.browser!, os: c.os!, device: c.device!,
+  kind: c.kind,
+  medium: c.medium,
+  app: c.app,
+  visibility: c.visibility,
+  reason: '',
+  browser: c.browser!,
+  os: c.os!,
+  device: c.device!,
 })
 
 /** One batch of the clicks, with its rows in memory and its verdicts; `fresh` adds its rollups counted in memory. */
-function batchOf(clicks: readonly ClickRecord[], labels: (c: ClickRecord) => DescribedClassification, fresh: boolean): ClickBatch {
+function batchOf(
+  clicks: readonly ClickRecord[],
+  labels: (c: ClickRecord) => DescribedClassification,
+  fresh: boolean,
+): ClickBatch {
   const rollups = createBatchRollups()
   const rows = Buffer.alloc(COPY_BINARY_HEADER.length + clicks.length * MAX_CLICK_ROW_BYTES)
   let end = COPY_BINARY_HEADER.copy(rows)
@@ -49,24 +64,42 @@ function batchOf(clicks: readonly ClickRecord[], labels: (c: ClickRecord) => Des
     end = writeClickRow(rows, end, c.id, Number(c.linkId), c.at, v.idHigh, v.idLow, c.visitor, c.language, c.country)
     rollups.add(c.linkId, c.at, c.visitor, labelObjects.get(v.id)!)
   }
-  return { rows: { file: null, chunks: [rows.subarray(0, end)] }, verdicts: [...verdicts.values()].join(''), count: clicks.length, losses: [], rollups: fresh ? rollups : null }
+  return {
+    rows: { file: null, chunks: [rows.subarray(0, end)] },
+    verdicts: [...verdicts.values()].join(''),
+    count: clicks.length,
+    losses: [],
+    rollups: fresh ? rollups : null,
+  }
 }
 
 /** Every rollup row of a link, without the link id. */
 async function rollupsOf(linkId: string) {
   const rows = async (sql: string) => (await pool.query(sql, [linkId])).rows
   return {
-    hourly: await rows(`select hour, ${ROLLUPS.hourly.labels.join(', ')}, clicks::int from ${ROLLUPS.hourly.table} where link_id = $1 and clicks <> 0 order by 1, 2, 3, 4, 5`),
-    dimensions: await rows(`select day::text, dimension, value, clicks::int from ${ROLLUPS.dimensions.table} where link_id = $1 and clicks <> 0 order by 1, 2, 3`),
+    hourly: await rows(
+      `select hour, ${ROLLUPS.hourly.labels.join(', ')}, clicks::int from ${ROLLUPS.hourly.table} where link_id = $1 and clicks <> 0 order by 1, 2, 3, 4, 5`,
+    ),
+    dimensions: await rows(
+      `select day::text, dimension, value, clicks::int from ${ROLLUPS.dimensions.table} where link_id = $1 and clicks <> 0 order by 1, 2, 3`,
+    ),
     visitors: await rows(`select day::text, visitor from ${ROLLUPS.visitors.table} where link_id = $1 order by 1, 2`),
-    uniques: await rows(`select day::text, visitors::int from link_uniques_daily where link_id = $1 and visitors <> 0 order by 1`),
+    uniques: await rows(
+      `select day::text, visitors::int from link_uniques_daily where link_id = $1 and visitors <> 0 order by 1`,
+    ),
   }
 }
 
 describe('rollups counted in JS and in SQL', () => {
   it('agree: a fresh batch (in memory), a careful batch (SQL) and a reclassification (SQL deltas) give the same rows', async () => {
     // Over a day boundary, every kind, labels and dimensions missing now and then, one user agent per true label.
-    const base = generateClicks({ linkIds: ['0'], count: 600, fromMs: Date.UTC(2026, 10, 28, 21), toMs: Date.UTC(2026, 10, 29, 3), seed: 14 })
+    const base = generateClicks({
+      linkIds: ['0'],
+      count: 600,
+      fromMs: Date.UTC(2026, 10, 28, 21),
+      toMs: Date.UTC(2026, 10, 29, 3),
+      seed: 14,
+    })
     const agents = new Map<string, DescribedClassification>()
     const clicks = base.map((c, i) => {
       const click = { ...c, browser: i % 7 === 0 ? null : c.browser, device: i % 11 === 0 ? null : c.device }
@@ -82,7 +115,16 @@ describe('rollups counted in JS and in SQL', () => {
     expect(await write(batchOf(on(fresh, 1_000_000), labelOf, true))).toEqual({ inserted: clicks.length })
     expect(await write(batchOf(on(careful, 2_000_000), labelOf, false))).toEqual({ inserted: clicks.length })
     // Stored under labels older rules gave (every click a person, direct, on an 'old' browser), counted in memory…
-    const old = (c: ClickRecord): DescribedClassification => ({ ...labelOf(c), kind: 'human', medium: 'direct', app: null, visibility: 'dark', browser: 'old', os: 'old', device: 'old' })
+    const old = (c: ClickRecord): DescribedClassification => ({
+      ...labelOf(c),
+      kind: 'human',
+      medium: 'direct',
+      app: null,
+      visibility: 'dark',
+      browser: 'old',
+      os: 'old',
+      device: 'old',
+    })
     expect(await write(batchOf(on(relabelled, 3_000_000), old, true))).toEqual({ inserted: clicks.length })
     // …then relabelled by the rules of today.
     const progress = await reclassifyClicks(pool, (v) => agents.get(v.user_agent!)!, { since: new Date(0) })

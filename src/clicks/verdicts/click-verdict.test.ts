@@ -7,13 +7,47 @@ import type { DescribedClassification } from '../classify/classification.ts'
 import { createClickVerdict, VERDICT_COLUMNS } from '../verdicts/click-verdict.ts'
 
 const human = (over: Partial<DescribedClassification> = {}): DescribedClassification =>
-  Object.freeze({ kind: 'human', medium: 'direct', app: null, visibility: 'dark', reason: 'no referrer', browser: 'Chrome', os: 'Windows', device: 'desktop', ...over })
+  Object.freeze({
+    kind: 'human',
+    medium: 'direct',
+    app: null,
+    visibility: 'dark',
+    reason: 'no referrer',
+    browser: 'Chrome',
+    os: 'Windows',
+    device: 'desktop',
+    ...over,
+  })
 
 const VERDICTS = [
   createClickVerdict('Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/124.0', '', '', human()),
-  createClickVerdict('Mozilla/5.0 Chrome/124.0', 'https://mail.google.com/', '', human({ medium: 'email', app: 'gmail' })),
-  createClickVerdict('Mozilla/5.0 (Linux; Android 14; wv)', '', 'com.facebook.katana', human({ medium: 'in_app', app: 'facebook' })),
-  createClickVerdict('WhatsApp/2.24.6.77 A', '', '', Object.freeze({ kind: 'preview', medium: null, app: 'whatsapp', visibility: null, reason: 'preview', browser: 'unknown', os: 'unknown', device: 'bot' })),
+  createClickVerdict(
+    'Mozilla/5.0 Chrome/124.0',
+    'https://mail.google.com/',
+    '',
+    human({ medium: 'email', app: 'gmail' }),
+  ),
+  createClickVerdict(
+    'Mozilla/5.0 (Linux; Android 14; wv)',
+    '',
+    'com.facebook.katana',
+    human({ medium: 'in_app', app: 'facebook' }),
+  ),
+  createClickVerdict(
+    'WhatsApp/2.24.6.77 A',
+    '',
+    '',
+    Object.freeze({
+      kind: 'preview',
+      medium: null,
+      app: 'whatsapp',
+      visibility: null,
+      reason: 'preview',
+      browser: 'unknown',
+      os: 'unknown',
+      device: 'bot',
+    }),
+  ),
   createClickVerdict('', '', '', human()),
   createClickVerdict('odd\tagent\\ with a tab', 'https://t.co/a\tb', '', human()),
   // Header values are Latin-1 strings in Node; Postgres stores them as UTF-8.
@@ -24,7 +58,10 @@ const VERDICTS = [
 async function idsInSql(pool: Pick<Pool, 'query'>) {
   await pool.query(`create temp table v (like click_verdicts)`)
   for (const v of VERDICTS) {
-    const f = v.line.slice(0, -1).split('\t').map((x) => (x === '\\N' ? null : x.replace(/\\(.)/g, (_, c: string) => ({ t: '\t', n: '\n', r: '\r' })[c] ?? c)))
+    const f = v.line
+      .slice(0, -1)
+      .split('\t')
+      .map((x) => (x === '\\N' ? null : x.replace(/\\(.)/g, (_, c: string) => ({ t: '\t', n: '\n', r: '\r' })[c] ?? c)))
     await pool.query(`insert into v values (${VERDICT_COLUMNS.map((_, i) => `$${i + 1}`).join(', ')})`, f)
   }
   const { rows } = await pool.query(
@@ -36,12 +73,15 @@ async function idsInSql(pool: Pick<Pool, 'query'>) {
 describe('a verdict', () => {
   it('is named by its content: the same context and labels give the same id, other labels another', () => {
     expect(createClickVerdict('ua', '', '', human()).id).toBe(createClickVerdict('ua', '', '', human()).id)
-    expect(createClickVerdict('ua', '', '', human({ browser: 'Safari' })).id).not.toBe(createClickVerdict('ua', '', '', human()).id)
+    expect(createClickVerdict('ua', '', '', human({ browser: 'Safari' })).id).not.toBe(
+      createClickVerdict('ua', '', '', human()).id,
+    )
     expect(createClickVerdict('ua', 'r', '', human()).id).not.toBe(createClickVerdict('ua', '', 'r', human()).id)
   })
 
   it('carries its id as decimal text and as the two words of the same 64 bits', () => {
-    for (const v of VERDICTS) expect(BigInt.asIntN(64, (BigInt(v.idHigh) << 32n) | BigInt(v.idLow)).toString()).toBe(v.id)
+    for (const v of VERDICTS)
+      expect(BigInt.asIntN(64, (BigInt(v.idHigh) << 32n) | BigInt(v.idLow)).toString()).toBe(v.id)
   })
 
   it('is written as one COPY text line with every column, empty text as NULL and tabs escaped', () => {

@@ -3,7 +3,17 @@ import type { DescribedClassification } from '../classify/classification.ts'
 
 /** click_verdicts' columns, in the order of a verdict's journal line (migration 013). */
 export const VERDICT_COLUMNS = [
-  'id', 'user_agent', 'referrer', 'requested_with', 'kind', 'medium', 'app', 'visibility', 'browser', 'os', 'device',
+  'id',
+  'user_agent',
+  'referrer',
+  'requested_with',
+  'kind',
+  'medium',
+  'app',
+  'visibility',
+  'browser',
+  'os',
+  'device',
 ] as const
 
 /**
@@ -38,19 +48,43 @@ function copyText(s: string | null): string {
 }
 
 /** The fields a verdict's id is the hash of, in VERDICT_COLUMNS order after the id; '' for none. */
-const contentOf = (ua: string, referrer: string, requestedWith: string, l: DescribedClassification) =>
-  [ua, referrer, requestedWith, l.kind, l.medium ?? '', l.app ?? '', l.visibility ?? '', l.browser ?? '', l.os ?? '', l.device ?? '']
+const contentOf = (ua: string, referrer: string, requestedWith: string, l: DescribedClassification) => [
+  ua,
+  referrer,
+  requestedWith,
+  l.kind,
+  l.medium ?? '',
+  l.app ?? '',
+  l.visibility ?? '',
+  l.browser ?? '',
+  l.os ?? '',
+  l.device ?? '',
+]
 
 /**
  * A verdict named by the first 8 bytes of SHA-256 over its fields joined by \n (which no header value
  * holds), as a signed 64-bit integer: every instance names the same verdict alike without asking
  * Postgres, and click_verdict_id() in migration 013 computes the same id in SQL.
  */
-export function createClickVerdict(userAgent: string, referrer: string, requestedWith: string, label: DescribedClassification): ClickVerdict {
+export function createClickVerdict(
+  userAgent: string,
+  referrer: string,
+  requestedWith: string,
+  label: DescribedClassification,
+): ClickVerdict {
   const content = contentOf(userAgent, referrer, requestedWith, label)
   const digest = hash('sha256', content.join('\n'), 'buffer')
   const id = digest.readBigInt64BE(0).toString()
   // Empty text is stored as NULL, as a click with no referrer always was.
   const line = `${[id, ...content.map((f) => copyText(f || null))].join('\t')}\n`
-  return Object.freeze({ id, idHigh: digest.readUInt32BE(0), idLow: digest.readUInt32BE(4), userAgent, referrer, requestedWith, label, line })
+  return Object.freeze({
+    id,
+    idHigh: digest.readUInt32BE(0),
+    idLow: digest.readUInt32BE(4),
+    userAgent,
+    referrer,
+    requestedWith,
+    label,
+    line,
+  })
 }

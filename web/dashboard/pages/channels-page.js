@@ -18,7 +18,12 @@ export async function channelsPage(view, { signal, query }) {
   const body = h('div', { class: 'stack' }, h('p', { class: 'muted' }, 'Loading…'))
   const csv = h('a', { class: 'button quiet', download: 'channels.csv' }, 'Download as CSV')
   view.append(
-    h('div', { class: 'page-head' }, h('h1', null, 'Channels'), h('div', { class: 'actions' }, rangePicker({ value: range, onChange: (r) => ((range = r), void load()) }), csv)),
+    h(
+      'div',
+      { class: 'page-head' },
+      h('h1', null, 'Channels'),
+      h('div', { class: 'actions' }, rangePicker({ value: range, onChange: (r) => ((range = r), void load()) }), csv),
+    ),
     h('p', { class: 'lead' }, 'Where links were meant to go, against how their clicks really arrived.'),
     body,
   )
@@ -28,7 +33,9 @@ export async function channelsPage(view, { signal, query }) {
     try {
       const report = await api('/api/v1/reports/channels', { query: q, signal })
       /** @type {{ channel: string, clicks: number, dark: number, public: number, byMedium?: Record<string, number>, observed?: Record<string, number> }[]} */
-      const rows = (report.items ?? report.channels ?? []).slice().sort((/** @type {{ clicks: number }} */ a, /** @type {{ clicks: number }} */ b) => b.clicks - a.clicks)
+      const rows = (report.items ?? report.channels ?? [])
+        .slice()
+        .sort((/** @type {{ clicks: number }} */ a, /** @type {{ clicks: number }} */ b) => b.clicks - a.clicks)
       body.replaceChildren(
         h(
           'section',
@@ -41,14 +48,40 @@ export async function channelsPage(view, { signal, query }) {
                 'table',
                 { class: 'ranking responsive' },
                 tableHead(['Channel', 'Dark | public', 'Dark share', 'Clicks'], { numericFrom: 2, barColumn: 1 }),
-                h('tbody', null, rows.map((r) => h('tr', { 'data-channel': r.channel }, h('th', { scope: 'row', 'data-label': 'Channel' }, channelLabel(r.channel)), h('td', { class: 'bar-col', 'data-label': 'Dark | public' }, darkPublicBar(r)), h('td', { class: 'num strong', 'data-label': 'Dark share' }, formatShare(r.clicks ? r.dark / r.clicks : null)), h('td', { class: 'num', 'data-label': 'Clicks' }, formatCount(r.clicks))))),
+                h(
+                  'tbody',
+                  null,
+                  rows.map((r) =>
+                    h(
+                      'tr',
+                      { 'data-channel': r.channel },
+                      h('th', { scope: 'row', 'data-label': 'Channel' }, channelLabel(r.channel)),
+                      h('td', { class: 'bar-col', 'data-label': 'Dark | public' }, darkPublicBar(r)),
+                      h(
+                        'td',
+                        { class: 'num strong', 'data-label': 'Dark share' },
+                        formatShare(r.clicks ? r.dark / r.clicks : null),
+                      ),
+                      h('td', { class: 'num', 'data-label': 'Clicks' }, formatCount(r.clicks)),
+                    ),
+                  ),
+                ),
               ),
         ),
-        declaredObservedTable(rows.map((r) => ({ channel: r.channel, byMedium: r.byMedium ?? r.observed ?? {} })), { caption: 'Declared channel × observed medium' }),
+        declaredObservedTable(
+          rows.map((r) => ({ channel: r.channel, byMedium: r.byMedium ?? r.observed ?? {} })),
+          { caption: 'Declared channel × observed medium' },
+        ),
       )
     } catch (err) {
       if (signal.aborted) return
-      body.replaceChildren(h('p', { class: 'error', role: 'alert' }, `Could not load the channels report: ${err instanceof ApiError ? err.detail : String(err)}`))
+      body.replaceChildren(
+        h(
+          'p',
+          { class: 'error', role: 'alert' },
+          `Could not load the channels report: ${err instanceof ApiError ? err.detail : String(err)}`,
+        ),
+      )
     }
   }
   await load()

@@ -27,7 +27,16 @@ export async function contentPage(view, { signal, params: [id], query }) {
     kit = await api(`/api/v1/shares/${encodeURIComponent(id)}`, { signal })
   } catch (err) {
     if (signal.aborted) return
-    view.append(h('h1', null, 'Content'), h('p', { class: 'error', role: 'alert' }, err instanceof ApiError && err.status === 404 ? 'There is no such content.' : String(/** @type {Error} */ (err).message)))
+    view.append(
+      h('h1', null, 'Content'),
+      h(
+        'p',
+        { class: 'error', role: 'alert' },
+        err instanceof ApiError && err.status === 404
+          ? 'There is no such content.'
+          : String(/** @type {Error} */ (err).message),
+      ),
+    )
     return
   }
   const c = kit.content
@@ -35,12 +44,34 @@ export async function contentPage(view, { signal, params: [id], query }) {
     h(
       'div',
       { class: 'page-head' },
-      h('div', null, h('h1', null, c.title ?? c.url), h('p', { class: 'muted' }, h('a', { href: c.url, target: '_blank', rel: 'noopener noreferrer', class: 'target' }, c.url))),
+      h(
+        'div',
+        null,
+        h('h1', null, c.title ?? c.url),
+        h(
+          'p',
+          { class: 'muted' },
+          h('a', { href: c.url, target: '_blank', rel: 'noopener noreferrer', class: 'target' }, c.url),
+        ),
+      ),
       h('div', { class: 'actions' }, rangePicker({ value: range, onChange: (r) => ((range = r), void load()) })),
     ),
-    c.topics.length ? h('ul', { class: 'chips' }, c.topics.map((/** @type {string} */ t) => h('li', null, h('a', { href: `/dashboard/topics/${encodeURIComponent(t)}` }, t)))) : null,
+    c.topics.length
+      ? h(
+          'ul',
+          { class: 'chips' },
+          c.topics.map((/** @type {string} */ t) =>
+            h('li', null, h('a', { href: `/dashboard/topics/${encodeURIComponent(t)}` }, t)),
+          ),
+        )
+      : null,
     body,
-    h('section', { class: 'card' }, h('h2', null, 'Share kit'), kitTable(kit.links, { caption: 'One short link per channel' })),
+    h(
+      'section',
+      { class: 'card' },
+      h('h2', null, 'Share kit'),
+      kitTable(kit.links, { caption: 'One short link per channel' }),
+    ),
   ])
 
   async function load() {
@@ -50,7 +81,13 @@ export async function contentPage(view, { signal, params: [id], query }) {
       fill(body, reportSections(report, rangeLabel(range)))
     } catch (err) {
       if (signal.aborted) return
-      body.replaceChildren(h('p', { class: 'error', role: 'alert' }, `Could not load the content report: ${err instanceof ApiError ? err.detail : String(err)}`))
+      body.replaceChildren(
+        h(
+          'p',
+          { class: 'error', role: 'alert' },
+          `Could not load the content report: ${err instanceof ApiError ? err.detail : String(err)}`,
+        ),
+      )
     }
   }
   await load()
@@ -71,11 +108,38 @@ function reportSections(report, period) {
           { label: 'Dark', value: formatCount(t.dark), hint: 'private shares', tone: 'dark' },
           { label: 'Public', value: formatCount(t.public), hint: 'social, search, referral', tone: 'public' },
           { label: 'Dark share', value: formatShare(t.darkShare), hint: 'dark ÷ all clicks', tone: 'dark' },
-          ...(typeof (report.totals ?? report).previews === 'number' ? [{ label: 'Shares seen', value: formatCount((report.totals ?? report).previews), hint: 'link previews drawn by apps' }] : []),
-          ...(typeof (report.totals ?? report).uniques === 'number' ? [{ label: 'Uniques', value: formatCount((report.totals ?? report).uniques), hint: 'visitors, counted per day' }] : []),
+          ...(typeof (report.totals ?? report).previews === 'number'
+            ? [
+                {
+                  label: 'Shares seen',
+                  value: formatCount((report.totals ?? report).previews),
+                  hint: 'link previews drawn by apps',
+                },
+              ]
+            : []),
+          ...(typeof (report.totals ?? report).uniques === 'number'
+            ? [
+                {
+                  label: 'Uniques',
+                  value: formatCount((report.totals ?? report).uniques),
+                  hint: 'visitors, counted per day',
+                },
+              ]
+            : []),
         ])
       : null,
-    report.series ? h('section', { class: 'card' }, h('h2', null, 'Clicks over time'), darkPublicLegend(), darkPublicChart(report.series, { caption: `Clicks per ${report.interval ?? 'day'}, all channels`, interval: report.interval ?? 'day' })) : null,
+    report.series
+      ? h(
+          'section',
+          { class: 'card' },
+          h('h2', null, 'Clicks over time'),
+          darkPublicLegend(),
+          darkPublicChart(report.series, {
+            caption: `Clicks per ${report.interval ?? 'day'}, all channels`,
+            interval: report.interval ?? 'day',
+          }),
+        )
+      : null,
     h(
       'section',
       { class: 'card' },
@@ -83,7 +147,10 @@ function reportSections(report, period) {
       h(
         'table',
         { class: 'ranking responsive' },
-        tableHead(['Channel', 'Dark | public', 'Dark share', 'Clicks', 'Shares seen'], { numericFrom: 2, barColumn: 1 }),
+        tableHead(['Channel', 'Dark | public', 'Dark share', 'Clicks', 'Shares seen'], {
+          numericFrom: 2,
+          barColumn: 1,
+        }),
         h(
           'tbody',
           null,
@@ -91,17 +158,47 @@ function reportSections(report, period) {
             h(
               'tr',
               { 'data-channel': r.channel },
-              h('th', { scope: 'row', 'data-label': 'Channel' }, r.code ? h('a', { href: `/dashboard/links/${encodeURIComponent(r.code)}` }, channelLabel(r.channel)) : channelLabel(r.channel)),
+              h(
+                'th',
+                { scope: 'row', 'data-label': 'Channel' },
+                r.code
+                  ? h('a', { href: `/dashboard/links/${encodeURIComponent(r.code)}` }, channelLabel(r.channel))
+                  : channelLabel(r.channel),
+              ),
               h('td', { class: 'bar-col', 'data-label': 'Dark | public' }, darkPublicBar(r)),
-              h('td', { class: 'num strong', 'data-label': 'Dark share' }, formatShare(r.clicks ? r.dark / r.clicks : null)),
+              h(
+                'td',
+                { class: 'num strong', 'data-label': 'Dark share' },
+                formatShare(r.clicks ? r.dark / r.clicks : null),
+              ),
               h('td', { class: 'num', 'data-label': 'Clicks' }, formatCount(r.clicks)),
-              h('td', { class: 'num', 'data-label': 'Shares seen' }, r.previews === undefined ? '—' : formatCount(r.previews)),
+              h(
+                'td',
+                { class: 'num', 'data-label': 'Shares seen' },
+                r.previews === undefined ? '—' : formatCount(r.previews),
+              ),
             ),
           ),
         ),
       ),
     ),
-    channels.some((r) => r.byMedium) ? declaredObservedTable(channels.map((r) => ({ channel: r.channel, byMedium: r.byMedium ?? {} })), { caption: 'Declared channel × observed medium' }) : null,
-    h('p', null, h('a', { class: 'button quiet', href: apiUrl(`/api/v1/reports/content/${encodeURIComponent(report.content?.id ?? '')}`, { format: 'csv' }) }, 'Download this report (CSV)')),
+    channels.some((r) => r.byMedium)
+      ? declaredObservedTable(
+          channels.map((r) => ({ channel: r.channel, byMedium: r.byMedium ?? {} })),
+          { caption: 'Declared channel × observed medium' },
+        )
+      : null,
+    h(
+      'p',
+      null,
+      h(
+        'a',
+        {
+          class: 'button quiet',
+          href: apiUrl(`/api/v1/reports/content/${encodeURIComponent(report.content?.id ?? '')}`, { format: 'csv' }),
+        },
+        'Download this report (CSV)',
+      ),
+    ),
   ]
 }

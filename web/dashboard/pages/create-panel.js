@@ -5,7 +5,14 @@ import { channelLabel } from '../labels.js'
 import { kitTable } from './kit-view.js'
 
 /** "climate, Energy ,," → ['climate', 'energy'] (the server normalises again). */
-export const parseTopics = (/** @type {string} */ text) => [...new Set(text.split(',').map((t) => t.trim().toLowerCase()).filter(Boolean))]
+export const parseTopics = (/** @type {string} */ text) => [
+  ...new Set(
+    text
+      .split(',')
+      .map((t) => t.trim().toLowerCase())
+      .filter(Boolean),
+  ),
+]
 
 /**
  * Create a share kit (one link per channel) or a single link. The result stays on screen with its copy
@@ -16,14 +23,31 @@ export function createPanel({ onCreated }) {
   const result = h('div', { class: 'create-result', 'aria-live': 'polite' })
   const error = h('div', { class: 'error', role: 'alert' })
 
-  const field = (/** @type {string} */ id, /** @type {string} */ label, /** @type {Record<string, unknown>} */ attrs, /** @type {string} */ hint = '') =>
-    h('div', { class: 'field', 'data-field': id }, h('label', { for: id }, label), h('input', { id, name: id, ...attrs, ...(hint ? { 'aria-describedby': `${id}-hint` } : {}) }), hint && h('p', { class: 'hint', id: `${id}-hint` }, hint))
+  const field = (
+    /** @type {string} */ id,
+    /** @type {string} */ label,
+    /** @type {Record<string, unknown>} */ attrs,
+    /** @type {string} */ hint = '',
+  ) =>
+    h(
+      'div',
+      { class: 'field', 'data-field': id },
+      h('label', { for: id }, label),
+      h('input', { id, name: id, ...attrs, ...(hint ? { 'aria-describedby': `${id}-hint` } : {}) }),
+      hint && h('p', { class: 'hint', id: `${id}-hint` }, hint),
+    )
 
   const kind = h(
     'fieldset',
     { class: 'kind' },
     h('legend', null, 'What to create'),
-    h('label', null, h('input', { type: 'radio', name: 'kind', value: 'kit', checked: true }), ' A share kit ', h('span', { class: 'muted' }, '(one link per channel)')),
+    h(
+      'label',
+      null,
+      h('input', { type: 'radio', name: 'kind', value: 'kit', checked: true }),
+      ' A share kit ',
+      h('span', { class: 'muted' }, '(one link per channel)'),
+    ),
     h('label', null, h('input', { type: 'radio', name: 'kind', value: 'link' }), ' A single link'),
   )
   const group = (/** @type {string} */ visibility, /** @type {string} */ title) =>
@@ -35,7 +59,17 @@ export function createPanel({ onCreated }) {
         'div',
         { class: 'checks' },
         CHANNELS.filter((c) => c.visibility === visibility).map((c) =>
-          h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'channels', value: c.id, checked: DEFAULT_KIT_CHANNELS.includes(c.id) }), ` ${channelLabel(c.id)}`),
+          h(
+            'label',
+            { class: 'check' },
+            h('input', {
+              type: 'checkbox',
+              name: 'channels',
+              value: c.id,
+              checked: DEFAULT_KIT_CHANNELS.includes(c.id),
+            }),
+            ` ${channelLabel(c.id)}`,
+          ),
         ),
       ),
     )
@@ -54,9 +88,19 @@ export function createPanel({ onCreated }) {
       'div',
       { class: 'field' },
       h('label', { for: 'new-channel' }, 'Channel'),
-      h('select', { id: 'new-channel', name: 'channel' }, h('option', { value: '' }, 'None'), CHANNELS.map((c) => h('option', { value: c.id }, channelLabel(c.id)))),
+      h(
+        'select',
+        { id: 'new-channel', name: 'channel' },
+        h('option', { value: '' }, 'None'),
+        CHANNELS.map((c) => h('option', { value: c.id }, channelLabel(c.id))),
+      ),
     ),
-    field('new-code', 'Custom code', { type: 'text', maxlength: 64, pattern: '[A-Za-z0-9_-]{3,64}', autocomplete: 'off' }, 'Optional: 3–64 of A–Z a–z 0–9 _ -'),
+    field(
+      'new-code',
+      'Custom code',
+      { type: 'text', maxlength: 64, pattern: '[A-Za-z0-9_-]{3,64}', autocomplete: 'off' },
+      'Optional: 3–64 of A–Z a–z 0–9 _ -',
+    ),
   )
   const submit = h('button', { type: 'submit', class: 'button primary' }, 'Create share kit')
 
@@ -64,7 +108,12 @@ export function createPanel({ onCreated }) {
     'form',
     { class: 'create-form', novalidate: true },
     kind,
-    field('new-url', 'Page URL', { type: 'url', required: true, placeholder: 'https://example.com/article', autocomplete: 'url' }),
+    field('new-url', 'Page URL', {
+      type: 'url',
+      required: true,
+      placeholder: 'https://example.com/article',
+      autocomplete: 'url',
+    }),
     h(
       'div',
       { class: 'row' },
@@ -77,11 +126,13 @@ export function createPanel({ onCreated }) {
     error,
     submit,
   )
-  const value = (/** @type {string} */ name) => /** @type {HTMLInputElement} */ (form.elements.namedItem(name)).value.trim()
+  const value = (/** @type {string} */ name) =>
+    /** @type {HTMLInputElement} */ (form.elements.namedItem(name)).value.trim()
   const isKit = () => /** @type {HTMLInputElement} */ (form.querySelector('input[name=kind]:checked')).value === 'kit'
 
   kind.addEventListener('change', () => {
-    for (const el of form.querySelectorAll('[data-for]')) /** @type {HTMLElement} */ (el).hidden = el.getAttribute('data-for') !== (isKit() ? 'kit' : 'link')
+    for (const el of form.querySelectorAll('[data-for]'))
+      /** @type {HTMLElement} */ (el).hidden = el.getAttribute('data-for') !== (isKit() ? 'kit' : 'link')
     submit.textContent = isKit() ? 'Create share kit' : 'Create link'
   })
 
@@ -91,22 +142,47 @@ export function createPanel({ onCreated }) {
     for (const el of form.querySelectorAll('[aria-invalid]')) el.removeAttribute('aria-invalid')
     const url = value('new-url')
     if (!url) return showErrors([{ field: 'url', message: 'Enter the URL of the page to share.' }])
-    const common = { url, title: value('new-title') || undefined, topics: parseTopics(value('new-topics')), campaign: value('new-campaign') || undefined }
+    const common = {
+      url,
+      title: value('new-title') || undefined,
+      topics: parseTopics(value('new-topics')),
+      campaign: value('new-campaign') || undefined,
+    }
     submit.disabled = true
     try {
       if (isKit()) {
-        const picked = [...form.querySelectorAll('input[name=channels]:checked')].map((el) => /** @type {HTMLInputElement} */ (el).value)
+        const picked = [...form.querySelectorAll('input[name=channels]:checked')].map(
+          (el) => /** @type {HTMLInputElement} */ (el).value,
+        )
         if (picked.length === 0) return showErrors([{ field: 'channels', message: 'Pick at least one channel.' }])
         const kit = await api('/api/v1/shares', { method: 'POST', body: { ...common, channels: picked } })
         fill(
           result,
           h('h3', null, 'Share kit ready: ', kit.content?.title ?? kit.content?.url ?? url),
-          kit.content?.id ? h('p', null, h('a', { href: `/dashboard/content/${encodeURIComponent(kit.content.id)}` }, 'See how this content is shared')) : null,
+          kit.content?.id
+            ? h(
+                'p',
+                null,
+                h(
+                  'a',
+                  { href: `/dashboard/content/${encodeURIComponent(kit.content.id)}` },
+                  'See how this content is shared',
+                ),
+              )
+            : null,
           kitTable(kit.links, { caption: 'One short link per channel' }),
         )
       } else {
-        const link = await api('/api/v1/links', { method: 'POST', body: { ...common, channel: value('channel') || undefined, code: value('new-code') || undefined } })
-        result.replaceChildren(h('h3', null, 'Link ready'), kitTable([{ channel: link.channel ?? 'link', code: link.code, shortUrl: link.shortUrl }], { caption: 'Your short link' }))
+        const link = await api('/api/v1/links', {
+          method: 'POST',
+          body: { ...common, channel: value('channel') || undefined, code: value('new-code') || undefined },
+        })
+        result.replaceChildren(
+          h('h3', null, 'Link ready'),
+          kitTable([{ channel: link.channel ?? 'link', code: link.code, shortUrl: link.shortUrl }], {
+            caption: 'Your short link',
+          }),
+        )
       }
       onCreated()
       // Focus the result, so keyboard and screen-reader users land on the new links.
@@ -124,10 +200,20 @@ export function createPanel({ onCreated }) {
   /** Problem+json field errors, shown beside the form and on the inputs they name. */
   function showErrors(/** @type {{ field: string, message: string }[]} */ errors) {
     submit.disabled = false
-    const ids = /** @type {Record<string, string>} */ ({ url: 'new-url', title: 'new-title', campaign: 'new-campaign', code: 'new-code', channel: 'new-channel' })
+    const ids = /** @type {Record<string, string>} */ ({
+      url: 'new-url',
+      title: 'new-title',
+      campaign: 'new-campaign',
+      code: 'new-code',
+      channel: 'new-channel',
+    })
     error.replaceChildren(
       h('p', null, 'Could not create it:'),
-      h('ul', null, errors.map((e) => h('li', null, e.field ? `${fieldName(e.field)}: ${e.message}` : e.message))),
+      h(
+        'ul',
+        null,
+        errors.map((e) => h('li', null, e.field ? `${fieldName(e.field)}: ${e.message}` : e.message)),
+      ),
     )
     for (const e of errors) {
       const id = ids[e.field.split('.')[0]] ?? (e.field.startsWith('topics') ? 'new-topics' : null)
@@ -135,7 +221,22 @@ export function createPanel({ onCreated }) {
     }
   }
 
-  return h('section', { class: 'card create', 'aria-labelledby': 'create-title' }, h('h2', { id: 'create-title' }, 'Create'), form, result)
+  return h(
+    'section',
+    { class: 'card create', 'aria-labelledby': 'create-title' },
+    h('h2', { id: 'create-title' }, 'Create'),
+    form,
+    result,
+  )
 }
 
-const fieldName = (/** @type {string} */ field) => ({ url: 'URL', title: 'Title', topics: 'Topics', campaign: 'Campaign', channels: 'Channels', code: 'Custom code', channel: 'Channel' })[field.split('.')[0]] ?? field
+const fieldName = (/** @type {string} */ field) =>
+  ({
+    url: 'URL',
+    title: 'Title',
+    topics: 'Topics',
+    campaign: 'Campaign',
+    channels: 'Channels',
+    code: 'Custom code',
+    channel: 'Channel',
+  })[field.split('.')[0]] ?? field

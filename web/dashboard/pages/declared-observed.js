@@ -15,12 +15,17 @@ export function declaredObservedTable(allRows, { caption }) {
   const mediums = MEDIUM_ORDER.filter((m) => rows.some((r) => r.byMedium[m])).concat(
     [...new Set(rows.flatMap((r) => Object.keys(r.byMedium)))].filter((m) => !MEDIUMS[m]),
   )
-  const dark = (/** @type {Record<string, number>} */ c) => Object.entries(c).reduce((n, [m, v]) => n + (MEDIUMS[m]?.dark ? v : 0), 0)
+  const dark = (/** @type {Record<string, number>} */ c) =>
+    Object.entries(c).reduce((n, [m, v]) => n + (MEDIUMS[m]?.dark ? v : 0), 0)
   return h(
     'section',
     { class: 'card', 'aria-labelledby': 'declared-title' },
     h('h2', { id: 'declared-title' }, caption),
-    h('p', { class: 'muted' }, 'Rows: the channel a link was made for. Columns: how its clicks really arrived. Dark columns are private sharing.'),
+    h(
+      'p',
+      { class: 'muted' },
+      'Rows: the channel a link was made for. Columns: how its clicks really arrived. Dark columns are private sharing.',
+    ),
     mediums.length === 0
       ? h('p', { class: 'muted' }, 'No clicks in this period.')
       : h(
@@ -32,7 +37,15 @@ export function declaredObservedTable(allRows, { caption }) {
             h(
               'thead',
               null,
-              h('tr', null, h('th', { scope: 'col' }, 'Declared'), mediums.map((m) => h('th', { scope: 'col', class: `num ${MEDIUMS[m]?.dark ? 'dark' : 'public'}` }, mediumLabel(m))), h('th', { scope: 'col', class: 'num' }, 'Dark share')),
+              h(
+                'tr',
+                null,
+                h('th', { scope: 'col' }, 'Declared'),
+                mediums.map((m) =>
+                  h('th', { scope: 'col', class: `num ${MEDIUMS[m]?.dark ? 'dark' : 'public'}` }, mediumLabel(m)),
+                ),
+                h('th', { scope: 'col', class: 'num' }, 'Dark share'),
+              ),
             ),
             h(
               'tbody',
@@ -42,13 +55,29 @@ export function declaredObservedTable(allRows, { caption }) {
                   'tr',
                   null,
                   h('th', { scope: 'row' }, r.channel ? channelLabel(r.channel) : 'no channel'),
-                  mediums.map((m) => h('td', { class: `num ${r.byMedium[m] ? (MEDIUMS[m]?.dark ? 'dark' : 'public') : 'muted'}` }, formatCount(r.byMedium[m] ?? 0))),
-                  h('td', { class: 'num' }, formatShare(total(r.byMedium) ? dark(r.byMedium) / total(r.byMedium) : null)),
+                  mediums.map((m) =>
+                    h(
+                      'td',
+                      { class: `num ${r.byMedium[m] ? (MEDIUMS[m]?.dark ? 'dark' : 'public') : 'muted'}` },
+                      formatCount(r.byMedium[m] ?? 0),
+                    ),
+                  ),
+                  h(
+                    'td',
+                    { class: 'num' },
+                    formatShare(total(r.byMedium) ? dark(r.byMedium) / total(r.byMedium) : null),
+                  ),
                 ),
               ),
             ),
           ),
         ),
-    idle > 0 && rows.length > 0 ? h('p', { class: 'muted small' }, `${idle} ${idle === 1 ? 'channel' : 'channels'} without clicks in this period ${idle === 1 ? 'is' : 'are'} left out.`) : null,
+    idle > 0 && rows.length > 0
+      ? h(
+          'p',
+          { class: 'muted small' },
+          `${idle} ${idle === 1 ? 'channel' : 'channels'} without clicks in this period ${idle === 1 ? 'is' : 'are'} left out.`,
+        )
+      : null,
   )
 }

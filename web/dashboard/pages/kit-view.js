@@ -17,7 +17,14 @@ export function kitTable(links, { caption }) {
     h(
       'thead',
       null,
-      h('tr', null, h('th', { scope: 'col' }, 'Channel'), h('th', { scope: 'col' }, 'Short link'), h('th', { scope: 'col' }, 'Share intent'), h('th', { scope: 'col' }, 'QR code')),
+      h(
+        'tr',
+        null,
+        h('th', { scope: 'col' }, 'Channel'),
+        h('th', { scope: 'col' }, 'Short link'),
+        h('th', { scope: 'col' }, 'Share intent'),
+        h('th', { scope: 'col' }, 'QR code'),
+      ),
     ),
     h(
       'tbody',
@@ -30,14 +37,37 @@ export function kitTable(links, { caption }) {
         return h(
           'tr',
           { 'data-channel': l.channel },
-          h('th', { scope: 'row', 'data-label': 'Channel' }, h('a', { href: `/dashboard/links/${encodeURIComponent(l.code)}` }, name)),
-          h('td', { 'data-label': 'Short link' }, h('code', { class: 'short' }, l.shortUrl), ' ', copyButton(l.shortUrl, { label: `Copy the ${name} short link` })),
+          h(
+            'th',
+            { scope: 'row', 'data-label': 'Channel' },
+            h('a', { href: `/dashboard/links/${encodeURIComponent(l.code)}` }, name),
+          ),
+          h(
+            'td',
+            { 'data-label': 'Short link' },
+            h('code', { class: 'short' }, l.shortUrl),
+            ' ',
+            copyButton(l.shortUrl, { label: `Copy the ${name} short link` }),
+          ),
           h(
             'td',
             { 'data-label': 'Share intent' },
             intent
-              ? [copyButton(intent, { label: `Copy the ${name} share intent`, visible: 'Copy intent' }), ' ', h('a', { href: openable, target: '_blank', rel: 'noopener noreferrer', class: 'button small quiet' }, 'Open', h('span', { class: 'visually-hidden' }, ` the ${name} share intent (new tab)`))]
-              : h('span', { class: 'muted' }, l.shareMethod === 'qr' ? 'print or show the QR code' : 'paste the short link'),
+              ? [
+                  copyButton(intent, { label: `Copy the ${name} share intent`, visible: 'Copy intent' }),
+                  ' ',
+                  h(
+                    'a',
+                    { href: openable, target: '_blank', rel: 'noopener noreferrer', class: 'button small quiet' },
+                    'Open',
+                    h('span', { class: 'visually-hidden' }, ` the ${name} share intent (new tab)`),
+                  ),
+                ]
+              : h(
+                  'span',
+                  { class: 'muted' },
+                  l.shareMethod === 'qr' ? 'print or show the QR code' : 'paste the short link',
+                ),
           ),
           h('td', { 'data-label': 'QR code' }, qrLinks(l.code, name)),
         )
@@ -51,7 +81,25 @@ export function qrLinks(/** @type {string} */ code, /** @type {string} */ name =
   return h(
     'span',
     { class: 'qr-links' },
-    h('a', { href: apiUrl(`/api/v1/links/${encodeURIComponent(code)}/qr.svg`), download: `${code}.svg`, class: 'button small quiet' }, 'SVG', h('span', { class: 'visually-hidden' }, ` QR code for ${name}`)),
-    h('a', { href: apiUrl(`/api/v1/links/${encodeURIComponent(code)}/qr.png`), download: `${code}.png`, class: 'button small quiet' }, 'PNG', h('span', { class: 'visually-hidden' }, ` QR code for ${name}`)),
+    h(
+      'a',
+      {
+        href: apiUrl(`/api/v1/links/${encodeURIComponent(code)}/qr.svg`),
+        download: `${code}.svg`,
+        class: 'button small quiet',
+      },
+      'SVG',
+      h('span', { class: 'visually-hidden' }, ` QR code for ${name}`),
+    ),
+    h(
+      'a',
+      {
+        href: apiUrl(`/api/v1/links/${encodeURIComponent(code)}/qr.png`),
+        download: `${code}.png`,
+        class: 'button small quiet',
+      },
+      'PNG',
+      h('span', { class: 'visually-hidden' }, ` QR code for ${name}`),
+    ),
   )
 }

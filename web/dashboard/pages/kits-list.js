@@ -11,7 +11,12 @@ const KITS_SHOWN = 20
  */
 export function kitsList({ signal }) {
   const body = h('div', null, h('p', { class: 'muted' }, 'Loading share kits…'))
-  const element = h('section', { class: 'card', 'aria-labelledby': 'kits-title' }, h('h2', { id: 'kits-title' }, 'Share kits'), body)
+  const element = h(
+    'section',
+    { class: 'card', 'aria-labelledby': 'kits-title' },
+    h('h2', { id: 'kits-title' }, 'Share kits'),
+    body,
+  )
 
   // Only the newest of overlapping loads may fill the list (answers can arrive out of order).
   let generation = 0
@@ -20,11 +25,24 @@ export function kitsList({ signal }) {
   async function load(filters) {
     const asked = ++generation
     try {
-      const page = await api('/api/v1/shares', { query: { topic: filters.topic, campaign: filters.campaign, limit: KITS_SHOWN }, signal })
+      const page = await api('/api/v1/shares', {
+        query: { topic: filters.topic, campaign: filters.campaign, limit: KITS_SHOWN },
+        signal,
+      })
       if (asked !== generation) return
       /** @type {{ content: { id: string, url: string, title: string | null, topics: string[], campaign: string | null, createdAt: string }, links: unknown[] }[]} */
       const kits = page.items
-      if (kits.length === 0) return fill(body, h('p', { class: 'muted' }, filters.topic || filters.campaign ? 'No share kit matches the topic and campaign filters.' : 'No share kits yet.'))
+      if (kits.length === 0)
+        return fill(
+          body,
+          h(
+            'p',
+            { class: 'muted' },
+            filters.topic || filters.campaign
+              ? 'No share kit matches the topic and campaign filters.'
+              : 'No share kits yet.',
+          ),
+        )
       fill(
         body,
         h(
@@ -39,8 +57,25 @@ export function kitsList({ signal }) {
               h(
                 'tr',
                 { 'data-content': c.id },
-                h('th', { scope: 'row', 'data-label': 'Content' }, h('a', { href: `/dashboard/content/${encodeURIComponent(c.id)}` }, c.title ?? c.url), h('div', { class: 'target muted' }, c.url)),
-                h('td', { 'data-label': 'Topics' }, c.topics.length ? h('ul', { class: 'chips' }, c.topics.map((t) => h('li', null, h('a', { href: `/dashboard/topics/${encodeURIComponent(t)}` }, t)))) : h('span', { class: 'muted' }, '—')),
+                h(
+                  'th',
+                  { scope: 'row', 'data-label': 'Content' },
+                  h('a', { href: `/dashboard/content/${encodeURIComponent(c.id)}` }, c.title ?? c.url),
+                  h('div', { class: 'target muted' }, c.url),
+                ),
+                h(
+                  'td',
+                  { 'data-label': 'Topics' },
+                  c.topics.length
+                    ? h(
+                        'ul',
+                        { class: 'chips' },
+                        c.topics.map((t) =>
+                          h('li', null, h('a', { href: `/dashboard/topics/${encodeURIComponent(t)}` }, t)),
+                        ),
+                      )
+                    : h('span', { class: 'muted' }, '—'),
+                ),
                 h('td', { 'data-label': 'Campaign' }, c.campaign ?? h('span', { class: 'muted' }, '—')),
                 h('td', { class: 'num', 'data-label': 'Channels' }, String(links.length)),
                 h('td', { class: 'num', 'data-label': 'Created' }, formatDate(c.createdAt)),
@@ -48,11 +83,24 @@ export function kitsList({ signal }) {
             ),
           ),
         ),
-        page.nextCursor ? h('p', { class: 'muted small' }, `The newest ${KITS_SHOWN}; filter by topic or campaign to find older ones.`) : null,
+        page.nextCursor
+          ? h(
+              'p',
+              { class: 'muted small' },
+              `The newest ${KITS_SHOWN}; filter by topic or campaign to find older ones.`,
+            )
+          : null,
       )
     } catch (err) {
       if (signal.aborted) return
-      fill(body, h('p', { class: 'error', role: 'alert' }, `Could not load share kits: ${err instanceof ApiError ? err.detail : String(err)}`))
+      fill(
+        body,
+        h(
+          'p',
+          { class: 'error', role: 'alert' },
+          `Could not load share kits: ${err instanceof ApiError ? err.detail : String(err)}`,
+        ),
+      )
     }
   }
   return { element, load }

@@ -36,7 +36,16 @@ export async function linkPage(view, { signal, params: [code], query }) {
     link = await api(`/api/v1/links/${encodeURIComponent(code)}`, { signal })
   } catch (err) {
     if (signal.aborted) return
-    view.append(h('h1', null, `Link ${code}`), h('p', { class: 'error', role: 'alert' }, err instanceof ApiError && err.status === 404 ? `There is no link with the code “${code}”.` : String(/** @type {Error} */ (err).message)))
+    view.append(
+      h('h1', null, `Link ${code}`),
+      h(
+        'p',
+        { class: 'error', role: 'alert' },
+        err instanceof ApiError && err.status === 404
+          ? `There is no link with the code “${code}”.`
+          : String(/** @type {Error} */ (err).message),
+      ),
+    )
     return
   }
 
@@ -44,18 +53,61 @@ export async function linkPage(view, { signal, params: [code], query }) {
     h(
       'div',
       { class: 'page-head' },
-      h('div', null, h('h1', null, link.title ?? link.code), h('p', { class: 'muted' }, 'Short link ', h('code', null, link.code), link.disabled ? h('span', { class: 'tag' }, 'disabled') : null)),
-      h('div', { class: 'actions' }, rangePicker({ value: range, onChange: (id) => ((range = id), void loadStats()) }), exportLink),
+      h(
+        'div',
+        null,
+        h('h1', null, link.title ?? link.code),
+        h(
+          'p',
+          { class: 'muted' },
+          'Short link ',
+          h('code', null, link.code),
+          link.disabled ? h('span', { class: 'tag' }, 'disabled') : null,
+        ),
+      ),
+      h(
+        'div',
+        { class: 'actions' },
+        rangePicker({ value: range, onChange: (id) => ((range = id), void loadStats()) }),
+        exportLink,
+      ),
     ),
     h(
       'dl',
       { class: 'facts card' },
-      fact('Short link', [h('code', { class: 'short' }, link.shortUrl), ' ', copyButton(link.shortUrl, { label: 'Copy the short link' })]),
-      fact('Goes to', h('a', { href: link.url, target: '_blank', rel: 'noopener noreferrer', class: 'target' }, link.url)),
+      fact('Short link', [
+        h('code', { class: 'short' }, link.shortUrl),
+        ' ',
+        copyButton(link.shortUrl, { label: 'Copy the short link' }),
+      ]),
+      fact(
+        'Goes to',
+        h('a', { href: link.url, target: '_blank', rel: 'noopener noreferrer', class: 'target' }, link.url),
+      ),
       fact('Declared channel', link.channel ? channelLabel(link.channel) : h('span', { class: 'muted' }, 'none')),
-      fact('Topics', link.topics.length ? h('ul', { class: 'chips' }, link.topics.map((/** @type {string} */ t) => h('li', null, h('a', { href: `/dashboard/topics/${encodeURIComponent(t)}` }, t)))) : h('span', { class: 'muted' }, 'none')),
+      fact(
+        'Topics',
+        link.topics.length
+          ? h(
+              'ul',
+              { class: 'chips' },
+              link.topics.map((/** @type {string} */ t) =>
+                h('li', null, h('a', { href: `/dashboard/topics/${encodeURIComponent(t)}` }, t)),
+              ),
+            )
+          : h('span', { class: 'muted' }, 'none'),
+      ),
       link.campaign ? fact('Campaign', link.campaign) : null,
-      link.contentId ? fact('Content', h('a', { href: `/dashboard/content/${encodeURIComponent(link.contentId)}` }, 'All channels of this content')) : null,
+      link.contentId
+        ? fact(
+            'Content',
+            h(
+              'a',
+              { href: `/dashboard/content/${encodeURIComponent(link.contentId)}` },
+              'All channels of this content',
+            ),
+          )
+        : null,
       fact('Created', formatDate(link.createdAt)),
       fact('QR code', qrLinks(link.code)),
     ),
@@ -72,7 +124,13 @@ export async function linkPage(view, { signal, params: [code], query }) {
       body.replaceChildren(...statsSections(stats, link.channel, rangeLabel(range)))
     } catch (err) {
       if (signal.aborted) return
-      body.replaceChildren(h('p', { class: 'error', role: 'alert' }, `Could not load the numbers: ${err instanceof ApiError ? err.detail : String(err)}`))
+      body.replaceChildren(
+        h(
+          'p',
+          { class: 'error', role: 'alert' },
+          `Could not load the numbers: ${err instanceof ApiError ? err.detail : String(err)}`,
+        ),
+      )
     } finally {
       body.removeAttribute('aria-busy')
     }
@@ -80,7 +138,10 @@ export async function linkPage(view, { signal, params: [code], query }) {
   await loadStats()
 }
 
-const fact = (/** @type {string} */ term, /** @type {import('../element.js').Child | import('../element.js').Child[]} */ value) => h('div', null, h('dt', null, term), h('dd', null, value))
+const fact = (
+  /** @type {string} */ term,
+  /** @type {import('../element.js').Child | import('../element.js').Child[]} */ value,
+) => h('div', null, h('dt', null, term), h('dd', null, value))
 
 /**
  * @param {LinkStats} s
@@ -88,31 +149,65 @@ const fact = (/** @type {string} */ term, /** @type {import('../element.js').Chi
  * @param {string} period
  */
 function statsSections(s, declared, period) {
-  const mediumRows = Object.entries(s.byMedium).map(([m, n]) => ({ label: mediumLabel(m), value: n, tone: MEDIUMS[m]?.dark ? 'dark' : 'public', hint: MEDIUMS[m]?.hint }))
+  const mediumRows = Object.entries(s.byMedium).map(([m, n]) => ({
+    label: mediumLabel(m),
+    value: n,
+    tone: MEDIUMS[m]?.dark ? 'dark' : 'public',
+    hint: MEDIUMS[m]?.hint,
+  }))
   const inAppRows = Object.entries(s.byApp).map(([a, n]) => ({ label: appLabel(a), value: n }))
   const previewRows = Object.entries(s.previewsByApp).map(([a, n]) => ({ label: appLabel(a), value: n }))
-  const dimensionRows = (/** @type {Counts} */ c) => Object.entries(c).map(([k, n]) => ({ label: k === k.toLowerCase() ? k.charAt(0).toUpperCase() + k.slice(1) : k, value: n }))
+  const dimensionRows = (/** @type {Counts} */ c) =>
+    Object.entries(c).map(([k, n]) => ({
+      label: k === k.toLowerCase() ? k.charAt(0).toUpperCase() + k.slice(1) : k,
+      value: n,
+    }))
   return [
     statTiles([
       { label: 'Clicks', value: formatCount(s.clicks), hint: `by people, ${period.toLowerCase()}` },
       { label: 'Uniques', value: formatCount(s.uniques), hint: 'visitors, counted per day' },
-      { label: 'Dark', value: formatCount(s.dark), hint: 'private: no referrer, in-app, messaging, email', tone: 'dark' },
+      {
+        label: 'Dark',
+        value: formatCount(s.dark),
+        hint: 'private: no referrer, in-app, messaging, email',
+        tone: 'dark',
+      },
       { label: 'Public', value: formatCount(s.public), hint: 'social, search, referral', tone: 'public' },
       { label: 'Dark share', value: formatShare(s.darkShare), hint: 'dark ÷ all clicks', tone: 'dark' },
       { label: 'Shares seen', value: formatCount(s.previews), hint: 'link previews drawn by apps' },
     ]),
-    h('section', { class: 'card', 'aria-labelledby': 'series-title' }, h('h2', { id: 'series-title' }, 'Clicks over time'), darkPublicLegend(), darkPublicChart(s.series, { caption: `Clicks per ${s.interval}, dark and public, ${period.toLowerCase()}`, interval: s.interval })),
+    h(
+      'section',
+      { class: 'card', 'aria-labelledby': 'series-title' },
+      h('h2', { id: 'series-title' }, 'Clicks over time'),
+      darkPublicLegend(),
+      darkPublicChart(s.series, {
+        caption: `Clicks per ${s.interval}, dark and public, ${period.toLowerCase()}`,
+        interval: s.interval,
+      }),
+    ),
     h(
       'div',
       { class: 'grid' },
       breakdownTable({ caption: 'How they arrived', rows: mediumRows, empty: 'No clicks in this period.' }),
-      breakdownTable({ caption: 'By app (in-app browsers and referrers)', rows: inAppRows, empty: 'No app recognised yet.' }),
-      breakdownTable({ caption: 'Shares seen: link previews by app', rows: previewRows, empty: 'No app has drawn a preview yet.', unit: 'previews' }),
+      breakdownTable({
+        caption: 'By app (in-app browsers and referrers)',
+        rows: inAppRows,
+        empty: 'No app recognised yet.',
+      }),
+      breakdownTable({
+        caption: 'Shares seen: link previews by app',
+        rows: previewRows,
+        empty: 'No app has drawn a preview yet.',
+        unit: 'previews',
+      }),
       breakdownTable({ caption: 'Devices', rows: dimensionRows(s.byDevice), empty: 'No clicks in this period.' }),
       breakdownTable({ caption: 'Browsers', rows: dimensionRows(s.byBrowser), empty: 'No clicks in this period.' }),
       breakdownTable({ caption: 'Operating systems', rows: dimensionRows(s.byOs), empty: 'No clicks in this period.' }),
     ),
-    declaredObservedTable([{ channel: declared, byMedium: s.byMedium }], { caption: 'Declared channel × observed medium' }),
+    declaredObservedTable([{ channel: declared, byMedium: s.byMedium }], {
+      caption: 'Declared channel × observed medium',
+    }),
     lossLedger(s),
   ]
 }

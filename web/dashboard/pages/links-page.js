@@ -26,8 +26,17 @@ export function linksPage(view, { signal, query }) {
   let cursor = null
   const kits = kitsList({ signal })
 
-  const input = (/** @type {string} */ name, /** @type {string} */ label, /** @type {Record<string, unknown>} */ attrs = {}) =>
-    h('div', { class: 'field' }, h('label', { for: `filter-${name}` }, label), h('input', { id: `filter-${name}`, name, type: 'text', value: filters[name], autocomplete: 'off', ...attrs }))
+  const input = (
+    /** @type {string} */ name,
+    /** @type {string} */ label,
+    /** @type {Record<string, unknown>} */ attrs = {},
+  ) =>
+    h(
+      'div',
+      { class: 'field' },
+      h('label', { for: `filter-${name}` }, label),
+      h('input', { id: `filter-${name}`, name, type: 'text', value: filters[name], autocomplete: 'off', ...attrs }),
+    )
   const filterForm = h(
     'form',
     { class: 'filters', role: 'search', 'aria-label': 'Filter links' },
@@ -37,16 +46,27 @@ export function linksPage(view, { signal, query }) {
       'div',
       { class: 'field' },
       h('label', { for: 'filter-channel' }, 'Channel'),
-      h('select', { id: 'filter-channel', name: 'channel' }, h('option', { value: '' }, 'Any'), CHANNELS.map((c) => h('option', { value: c.id, selected: c.id === filters.channel }, channelLabel(c.id)))),
+      h(
+        'select',
+        { id: 'filter-channel', name: 'channel' },
+        h('option', { value: '' }, 'Any'),
+        CHANNELS.map((c) => h('option', { value: c.id, selected: c.id === filters.channel }, channelLabel(c.id))),
+      ),
     ),
     input('campaign', 'Campaign'),
-    h('div', { class: 'filter-actions' }, h('button', { type: 'submit', class: 'button' }, 'Filter'), h('button', { type: 'reset', class: 'button quiet' }, 'Clear')),
+    h(
+      'div',
+      { class: 'filter-actions' },
+      h('button', { type: 'submit', class: 'button' }, 'Filter'),
+      h('button', { type: 'reset', class: 'button quiet' }, 'Clear'),
+    ),
   )
   const exportLink = h('a', { class: 'button quiet', download: true }, 'Export clicks (CSV)')
 
   filterForm.addEventListener('submit', (event) => {
     event.preventDefault()
-    for (const k of FILTERS) filters[k] = /** @type {HTMLInputElement} */ (filterForm.elements.namedItem(k)).value.trim()
+    for (const k of FILTERS)
+      filters[k] = /** @type {HTMLInputElement} */ (filterForm.elements.namedItem(k)).value.trim()
     // The filters live in the address (shareable, survives reload) without re-rendering the page around the form.
     history.replaceState(null, '', apiUrl('/dashboard/', filters))
     void reload()
@@ -80,7 +100,12 @@ export function linksPage(view, { signal, query }) {
       cursor = page.nextCursor
       more.hidden = !cursor
       const n = tbody.children.length
-      status.textContent = n === 0 ? (Object.values(filters).some(Boolean) ? 'No link matches these filters.' : 'No links yet. Create a share kit above.') : `${n}${cursor ? '+' : ''} ${n === 1 ? 'link' : 'links'}`
+      status.textContent =
+        n === 0
+          ? Object.values(filters).some(Boolean)
+            ? 'No link matches these filters.'
+            : 'No links yet. Create a share kit above.'
+          : `${n}${cursor ? '+' : ''} ${n === 1 ? 'link' : 'links'}`
     } catch (err) {
       if (signal.aborted) return
       status.textContent = err instanceof ApiError ? `Could not load links: ${err.detail}` : 'Could not load links.'
@@ -97,7 +122,12 @@ export function linksPage(view, { signal, query }) {
   append(view, [
     h('div', { class: 'page-head' }, h('h1', null, 'Links & kits'), exportLink),
     can('links:write') || can('shares:write') ? createPanel({ onCreated: () => void reload() }) : null,
-    h('section', { class: 'card', 'aria-labelledby': 'filter-title' }, h('h2', { id: 'filter-title' }, 'Find links and kits'), filterForm),
+    h(
+      'section',
+      { class: 'card', 'aria-labelledby': 'filter-title' },
+      h('h2', { id: 'filter-title' }, 'Find links and kits'),
+      filterForm,
+    ),
     kits.element,
     h(
       'section',
@@ -111,7 +141,13 @@ export function linksPage(view, { signal, query }) {
         h(
           'thead',
           null,
-          h('tr', null, ['Short link', 'Destination', 'Channel', 'Topics', 'Created', 'QR code'].map((c) => h('th', { scope: 'col' }, c))),
+          h(
+            'tr',
+            null,
+            ['Short link', 'Destination', 'Channel', 'Topics', 'Created', 'QR code'].map((c) =>
+              h('th', { scope: 'col' }, c),
+            ),
+          ),
         ),
         tbody,
       ),
@@ -132,17 +168,32 @@ function linkRow(/** @type {Link} */ l) {
         'div',
         { class: 'short-line' },
         // The short link without its scheme reads best; it opens the link's numbers, Copy takes the full URL.
-        h('a', { href: `/dashboard/links/${encodeURIComponent(l.code)}`, class: 'code', title: `Numbers for ${l.shortUrl}` }, l.shortUrl.replace(/^https?:\/\//, '')),
+        h(
+          'a',
+          { href: `/dashboard/links/${encodeURIComponent(l.code)}`, class: 'code', title: `Numbers for ${l.shortUrl}` },
+          l.shortUrl.replace(/^https?:\/\//, ''),
+        ),
         copyButton(l.shortUrl, { label: `Copy short link ${l.code}` }),
       ),
       l.disabled ? h('span', { class: 'tag' }, 'disabled') : null,
     ),
-    h('td', { 'data-label': 'Destination' }, l.title ? h('div', { class: 'title' }, l.title) : null, h('a', { href: l.url, class: 'target', target: '_blank', rel: 'noopener noreferrer' }, l.url)),
+    h(
+      'td',
+      { 'data-label': 'Destination' },
+      l.title ? h('div', { class: 'title' }, l.title) : null,
+      h('a', { href: l.url, class: 'target', target: '_blank', rel: 'noopener noreferrer' }, l.url),
+    ),
     h('td', { 'data-label': 'Channel' }, l.channel ? channelLabel(l.channel) : h('span', { class: 'muted' }, '—')),
     h(
       'td',
       { 'data-label': 'Topics' },
-      l.topics.length ? h('ul', { class: 'chips' }, l.topics.map((t) => h('li', null, h('a', { href: `/dashboard/topics/${encodeURIComponent(t)}` }, t)))) : h('span', { class: 'muted' }, '—'),
+      l.topics.length
+        ? h(
+            'ul',
+            { class: 'chips' },
+            l.topics.map((t) => h('li', null, h('a', { href: `/dashboard/topics/${encodeURIComponent(t)}` }, t))),
+          )
+        : h('span', { class: 'muted' }, '—'),
       l.campaign ? h('div', { class: 'muted small' }, `campaign: ${l.campaign}`) : null,
     ),
     h('td', { 'data-label': 'Created' }, formatDate(l.createdAt)),

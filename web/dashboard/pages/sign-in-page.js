@@ -26,7 +26,11 @@ export function signInPage(view, { onSignedIn }) {
     h('h1', null, 'Sign in to Umbra'),
     h('label', { for: 'api-key' }, 'API key'),
     input,
-    h('p', { id: 'api-key-help', class: 'hint' }, 'A secret key (umb_…) or the server’s ADMIN_API_KEY. It is checked once; this browser then keeps only a session cookie.'),
+    h(
+      'p',
+      { id: 'api-key-help', class: 'hint' },
+      'A secret key (umb_…) or the server’s ADMIN_API_KEY. It is checked once; this browser then keeps only a session cookie.',
+    ),
     error,
     button,
   )
@@ -60,7 +64,8 @@ export function signInPage(view, { onSignedIn }) {
 
 function signInMessage(/** @type {unknown} */ err) {
   if (!(err instanceof ApiError)) return 'Something went wrong. Try again.'
-  if (err.status === 401) return 'That API key is not valid. Check that you pasted all of it, and that it has not been revoked or expired.'
+  if (err.status === 401)
+    return 'That API key is not valid. Check that you pasted all of it, and that it has not been revoked or expired.'
   if (err.status === 403) return err.detail
   if (err.status === 429) return 'Too many attempts. Wait a minute and try again.'
   return err.detail

@@ -18,7 +18,12 @@ export async function topicPage(view, { signal, params: [topic], query }) {
   const csv = h('a', { class: 'button quiet', download: `clicks-${topic}.csv` }, 'Export clicks (CSV)')
   view.append(
     h('p', { class: 'crumbs' }, h('a', { href: '/dashboard/topics' }, '← Topics')),
-    h('div', { class: 'page-head' }, h('h1', null, `Topic: ${topic}`), h('div', { class: 'actions' }, rangePicker({ value: range, onChange: (id) => ((range = id), void load()) }), csv)),
+    h(
+      'div',
+      { class: 'page-head' },
+      h('h1', null, `Topic: ${topic}`),
+      h('div', { class: 'actions' }, rangePicker({ value: range, onChange: (id) => ((range = id), void load()) }), csv),
+    ),
     body,
   )
 
@@ -33,7 +38,9 @@ export async function topicPage(view, { signal, params: [topic], query }) {
       ])
       const row = report.topics.find((/** @type {{ topic: string }} */ r) => r.topic === topic)
       const contentStats = await Promise.all(
-        kits.items.map((/** @type {{ content: { id: string } }} */ k) => api(`/api/v1/reports/content/${encodeURIComponent(k.content.id)}`, { query: q, signal }).catch(() => null)),
+        kits.items.map((/** @type {{ content: { id: string } }} */ k) =>
+          api(`/api/v1/reports/content/${encodeURIComponent(k.content.id)}`, { query: q, signal }).catch(() => null),
+        ),
       )
       body.replaceChildren(
         row
@@ -42,8 +49,12 @@ export async function topicPage(view, { signal, params: [topic], query }) {
               { label: 'Dark', value: formatCount(row.dark), hint: 'private shares', tone: 'dark' },
               { label: 'Public', value: formatCount(row.public), hint: 'social, search, referral', tone: 'public' },
               { label: 'Dark share', value: formatShare(row.darkShare), hint: 'dark ÷ all clicks', tone: 'dark' },
-              ...(row.uniques === undefined ? [] : [{ label: 'Uniques', value: formatCount(row.uniques), hint: 'visitors, counted per day' }]),
-              ...(row.previews === undefined ? [] : [{ label: 'Shares seen', value: formatCount(row.previews), hint: 'link previews drawn by apps' }]),
+              ...(row.uniques === undefined
+                ? []
+                : [{ label: 'Uniques', value: formatCount(row.uniques), hint: 'visitors, counted per day' }]),
+              ...(row.previews === undefined
+                ? []
+                : [{ label: 'Shares seen', value: formatCount(row.previews), hint: 'link previews drawn by apps' }]),
             ])
           : h('p', { class: 'muted' }, 'No clicks on this topic in this period.'),
         contentsTable(kits.items, contentStats),
@@ -55,8 +66,19 @@ export async function topicPage(view, { signal, params: [topic], query }) {
             ? h(
                 'ul',
                 { class: 'link-list' },
-                links.items.map((/** @type {{ code: string, title: string | null, url: string, channel: string | null }} */ l) =>
-                  h('li', null, h('a', { href: `/dashboard/links/${encodeURIComponent(l.code)}` }, [l.channel ? channelLabel(l.channel) : null, l.title ?? l.url].filter(Boolean).join(': ')), ' ', h('code', { class: 'muted' }, l.code)),
+                links.items.map(
+                  (/** @type {{ code: string, title: string | null, url: string, channel: string | null }} */ l) =>
+                    h(
+                      'li',
+                      null,
+                      h(
+                        'a',
+                        { href: `/dashboard/links/${encodeURIComponent(l.code)}` },
+                        [l.channel ? channelLabel(l.channel) : null, l.title ?? l.url].filter(Boolean).join(': '),
+                      ),
+                      ' ',
+                      h('code', { class: 'muted' }, l.code),
+                    ),
                 ),
               )
             : h('p', { class: 'muted' }, 'No links.'),
@@ -64,7 +86,13 @@ export async function topicPage(view, { signal, params: [topic], query }) {
       )
     } catch (err) {
       if (signal.aborted) return
-      body.replaceChildren(h('p', { class: 'error', role: 'alert' }, `Could not load this topic: ${err instanceof ApiError ? err.detail : String(err)}`))
+      body.replaceChildren(
+        h(
+          'p',
+          { class: 'error', role: 'alert' },
+          `Could not load this topic: ${err instanceof ApiError ? err.detail : String(err)}`,
+        ),
+      )
     }
   }
   await load()
@@ -86,7 +114,10 @@ function contentsTable(kits, stats) {
           h(
             'table',
             { class: 'ranking responsive' },
-            tableHead(['Content', 'Dark | public', 'Dark share', 'Clicks', 'Channels', 'Created'], { numericFrom: 2, barColumn: 1 }),
+            tableHead(['Content', 'Dark | public', 'Dark share', 'Clicks', 'Channels', 'Created'], {
+              numericFrom: 2,
+              barColumn: 1,
+            }),
             h(
               'tbody',
               null,
@@ -95,7 +126,15 @@ function contentsTable(kits, stats) {
                 return h(
                   'tr',
                   { 'data-content': k.content.id },
-                  h('th', { scope: 'row', 'data-label': 'Content' }, h('a', { href: `/dashboard/content/${encodeURIComponent(k.content.id)}` }, k.content.title ?? k.content.url)),
+                  h(
+                    'th',
+                    { scope: 'row', 'data-label': 'Content' },
+                    h(
+                      'a',
+                      { href: `/dashboard/content/${encodeURIComponent(k.content.id)}` },
+                      k.content.title ?? k.content.url,
+                    ),
+                  ),
                   h('td', { class: 'bar-col', 'data-label': 'Dark | public' }, s ? darkPublicBar(s) : '—'),
                   h('td', { class: 'num strong', 'data-label': 'Dark share' }, formatShare(s?.darkShare)),
                   h('td', { class: 'num', 'data-label': 'Clicks' }, s ? formatCount(s.clicks) : '—'),
@@ -114,5 +153,10 @@ export function totals(/** @type {any} */ report) {
   if (!report) return null
   const t = report.totals ?? report
   if (typeof t.clicks !== 'number') return null
-  return { clicks: t.clicks, dark: t.dark, public: t.public, darkShare: t.darkShare ?? (t.clicks ? t.dark / t.clicks : null) }
+  return {
+    clicks: t.clicks,
+    dark: t.dark,
+    public: t.public,
+    darkShare: t.darkShare ?? (t.clicks ? t.dark / t.clicks : null),
+  }
 }

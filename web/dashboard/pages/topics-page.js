@@ -23,8 +23,17 @@ export async function topicsPage(view, { signal, query }) {
   const body = h('div', { class: 'stack' }, h('p', { class: 'muted' }, 'Loading…'))
   const csv = h('a', { class: 'button quiet' }, 'Download as CSV')
   view.append(
-    h('div', { class: 'page-head' }, h('h1', null, 'Topics'), h('div', { class: 'actions' }, rangePicker({ value: range, onChange: (id) => ((range = id), void load()) }), csv)),
-    h('p', { class: 'lead' }, 'Which topics circulate in private (WhatsApp, email, SMS, in-app browsers) rather than in public. Ranked by dark share.'),
+    h(
+      'div',
+      { class: 'page-head' },
+      h('h1', null, 'Topics'),
+      h('div', { class: 'actions' }, rangePicker({ value: range, onChange: (id) => ((range = id), void load()) }), csv),
+    ),
+    h(
+      'p',
+      { class: 'lead' },
+      'Which topics circulate in private (WhatsApp, email, SMS, in-app browsers) rather than in public. Ranked by dark share.',
+    ),
     body,
   )
 
@@ -39,7 +48,13 @@ export async function topicsPage(view, { signal, query }) {
       body.replaceChildren(topicChart(rows, rangeLabel(range)))
     } catch (err) {
       if (signal.aborted) return
-      body.replaceChildren(h('p', { class: 'error', role: 'alert' }, `Could not load the topics report: ${err instanceof ApiError ? err.detail : String(err)}`))
+      body.replaceChildren(
+        h(
+          'p',
+          { class: 'error', role: 'alert' },
+          `Could not load the topics report: ${err instanceof ApiError ? err.detail : String(err)}`,
+        ),
+      )
     }
   }
   await load()
@@ -51,7 +66,8 @@ export async function topicsPage(view, { signal, query }) {
  * @param {string} period
  */
 function topicChart(rows, period) {
-  if (rows.length === 0) return h('p', { class: 'muted' }, 'No topics yet: give your links and share kits topics when you create them.')
+  if (rows.length === 0)
+    return h('p', { class: 'muted' }, 'No topics yet: give your links and share kits topics when you create them.')
   return h(
     'section',
     { class: 'card' },
@@ -61,7 +77,10 @@ function topicChart(rows, period) {
       'table',
       { class: 'ranking responsive' },
       h('caption', { class: 'visually-hidden' }, 'Topics ranked by dark share'),
-      tableHead(['Topic', 'Dark | public', 'Dark share', 'Clicks', 'Uniques', 'Shares seen'], { numericFrom: 2, barColumn: 1 }),
+      tableHead(['Topic', 'Dark | public', 'Dark share', 'Clicks', 'Uniques', 'Shares seen'], {
+        numericFrom: 2,
+        barColumn: 1,
+      }),
       h(
         'tbody',
         null,
@@ -69,12 +88,25 @@ function topicChart(rows, period) {
           h(
             'tr',
             { 'data-topic': r.topic },
-            h('th', { scope: 'row', 'data-label': 'Topic' }, h('a', { href: `/dashboard/topics/${encodeURIComponent(r.topic)}` }, r.topic)),
-            h('td', { class: 'bar-col', 'data-label': 'Dark | public' }, darkPublicBar(r), h('span', { class: 'visually-hidden' }, `${formatCount(r.dark)} dark, ${formatCount(r.public)} public`)),
+            h(
+              'th',
+              { scope: 'row', 'data-label': 'Topic' },
+              h('a', { href: `/dashboard/topics/${encodeURIComponent(r.topic)}` }, r.topic),
+            ),
+            h(
+              'td',
+              { class: 'bar-col', 'data-label': 'Dark | public' },
+              darkPublicBar(r),
+              h('span', { class: 'visually-hidden' }, `${formatCount(r.dark)} dark, ${formatCount(r.public)} public`),
+            ),
             h('td', { class: 'num strong', 'data-label': 'Dark share' }, formatShare(r.darkShare)),
             h('td', { class: 'num', 'data-label': 'Clicks' }, formatCount(r.clicks)),
             h('td', { class: 'num', 'data-label': 'Uniques' }, r.uniques === undefined ? '—' : formatCount(r.uniques)),
-            h('td', { class: 'num', 'data-label': 'Shares seen' }, r.previews === undefined ? '—' : formatCount(r.previews)),
+            h(
+              'td',
+              { class: 'num', 'data-label': 'Shares seen' },
+              r.previews === undefined ? '—' : formatCount(r.previews),
+            ),
           ),
         ),
       ),
