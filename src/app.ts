@@ -11,6 +11,9 @@ import { pageSecurityPlugin } from './api/security-headers.ts'
 import { classifyRoutes } from './clicks/classify/classify-routes.ts'
 import { clicksPlugin } from './clicks/clicks-plugin.ts'
 import type { Config } from './config.ts'
+import { createDomainRegistry, splitLinkKey } from './domains/domain-registry.ts'
+import { domainsPlugin } from './domains/domains-plugin.ts'
+import { domainsRoutes } from './domains/domains-routes.ts'
 import { dashboardRoutes } from './dashboard/dashboard-routes.ts'
 import { dashboardSessionsPlugin } from './dashboard/dashboard-sessions-plugin.ts'
 import { funnelPlugin } from './funnel/funnel-plugin.ts'
@@ -88,15 +91,19 @@ async function assembleApp(
     ...config.apiKeys,
   })
   await app.register(rateLimitsPlugin, { limits: config.rateLimits })
-  await app.register(clicksPlugin, { config })
+  // The served domains: which Host is which domain, our own hosts for the URL policy and the classifier.
+  const domains = createDomainRegistry(config.publicUrl)
+  await app.register(domainsPlugin, { registry: domains, configured: config.domains })
+  await app.register(clicksPlugin, { config, ownHosts: domains.ownHosts })
   await app.register(funnelPlugin, { config })
 
   // Features
-  const urlPolicy = { ownHosts: [new URL(config.publicUrl).host], blockedDomains: config.blockedDomains }
+  const urlPolicy = { ownHosts: domains.ownHosts, blockedDomains: config.blockedDomains }
   const linkCache = createLinkCache({
     ...config.linkCache,
-    load: async (code) => {
-      const row = await findLinkByCode(app.pg, code)
+    load: async (key) => {
+      const { domain, code } = splitLinkKey(key)
+      const row = await findLinkByCode(app.pg, code, domain)
       return row && toResolvedLink(row)
     },
   })
@@ -107,7 +114,8 @@ async function assembleApp(
       // JSON only: text/plain (Fastify's other default) would reach handlers as a string; 415 instead.
       api.removeContentTypeParser('text/plain')
       await api.register(keysRoutes)
-      await api.register(linksRoutes, { publicUrl: config.publicUrl, urlPolicy, linkCache })
+      await api.register(domainsRoutes, { registry: domains, reload: app.reloadDomains })
+      await api.register(linksRoutes, { domains, urlPolicy, linkCache })
       await api.register(importsRoutes, { publicUrl: config.publicUrl, urlPolicy, linkCache })
       await api.register(statsRoutes)
       await api.register(classifyRoutes, { publicUrl: config.publicUrl, classifierExtra: config.classifierExtra })
@@ -133,13 +141,17 @@ async function assembleApp(
   await app.register(widgetScriptRoutes)
   await app.register(redirectRoutes, {
     linkCache,
+    domains,
     proxyTrust,
     countryHeader: config.countryHeader,
     fastPath: config.redirectFastPath,
   })
 
   // A visitor who opens the bare domain lands somewhere useful rather than on a 404 page.
-  app.get('/', { schema: { hide: true } }, (_request, reply) => reply.redirect(config.rootRedirect))
+  // On another short domain, that domain's root redirect when it has one.
+  app.get('/', { schema: { hide: true } }, (request, reply) =>
+    reply.redirect(domains.settingsOf(domains.domainOfHost(request.headers.host))?.rootRedirect ?? config.rootRedirect),
+  )
 
   app.setNotFoundHandler((request, reply) =>
     request.url.startsWith('/api/')

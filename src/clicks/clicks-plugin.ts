@@ -24,7 +24,7 @@ declare module 'fastify' {
 
 /** From request to rows: classifier, visitor hash, click ids, journal and the batch writer; flushed on close. */
 export const clicksPlugin = fp(
-  async (app, { config }: { config: Config }) => {
+  async (app, { config, ownHosts }: { config: Config; ownHosts?: readonly string[] }) => {
     const pool = app.pg.pool
     const log = app.log.child({ component: 'clicks' })
     const minter = await createClickIdMinter(pool)
@@ -43,7 +43,7 @@ export const clicksPlugin = fp(
       onBatch: (rows, seconds) => metrics?.observeBatch(rows, seconds),
     })
     if (app.hasDecorator('metrics')) metrics = registerClickMetrics(app.metrics.registry, writer.stats)
-    const classify = createClickLabeler(classifyContextFor(config))
+    const classify = createClickLabeler(classifyContextFor({ ...config, ownHosts }))
     const capture = createClickCapture({
       classify,
       visitors,

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { normalizeHost } from '../domains/host-name.ts'
 import { pageLimit } from '../infra/page-limit.ts'
 import { MAX_URL_LENGTH } from './url-policy.ts'
 
@@ -22,11 +23,19 @@ const NO_CONTROL_CHARS = /^[^\u0000-\u001f\u007f]*$/
 export const Campaign = z.string().trim().min(1).max(100).regex(NO_CONTROL_CHARS, 'must not contain control characters')
 export const Title = z.string().trim().min(1).max(300).regex(NO_CONTROL_CHARS, 'must not contain control characters')
 export const Code = z.string().min(1).max(64)
+/** A short domain named in the API (GET /api/v1/domains); whether it is served is checked by the route. */
+export const DomainName = z
+  .string()
+  .min(1)
+  .max(253)
+  .transform(normalizeHost)
+  .describe("a domain this server serves; PUBLIC_URL's host when omitted")
 
 export const CreateLink = z
   .strictObject({
     url: z.string().max(MAX_URL_LENGTH, `must be at most ${MAX_URL_LENGTH} characters`),
     code: z.string().max(64).optional(),
+    domain: DomainName.optional(),
     title: Title.optional(),
     channel: ChannelId.optional(),
     topics: Topics.optional(),
@@ -69,10 +78,13 @@ export const UpdateLink = z
 export type UpdateLink = z.infer<typeof UpdateLink>
 
 export const LinkParams = z.strictObject({ code: Code })
+/** Which domain's code a link route means: the same code may live on several domains. */
+export const LinkDomainQuery = z.strictObject({ domain: DomainName.optional() })
 
 export const ListLinksQuery = z.strictObject({
   limit: pageLimit(50),
   cursor: z.string().max(64).optional(),
+  domain: DomainName.optional(),
   topic: Topic.optional(),
   channel: ChannelId.optional(),
   campaign: Campaign.optional(),
@@ -83,6 +95,7 @@ export type ListLinksQuery = z.infer<typeof ListLinksQuery>
 export const LinkView = z
   .object({
     code: z.string(),
+    domain: z.string().describe('the host of the short URL'),
     shortUrl: z.string(),
     url: z.string(),
     title: z.string().nullable(),
@@ -99,6 +112,7 @@ export const LinkView = z
     examples: [
       {
         code: 'spring-sale',
+        domain: 'umbra.example',
         shortUrl: 'https://umbra.example/spring-sale',
         url: 'https://example.com/article',
         title: null,
