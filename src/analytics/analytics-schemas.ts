@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { Campaign, Code, Topic } from '../links/link-schemas.ts'
+import { Campaign, Code, DomainName, Topic } from '../links/link-schemas.ts'
 
 // The analytics API's queries and views: link stats, reports and the click export.
 const Counts = z.record(z.string(), z.number())
@@ -9,6 +9,9 @@ export const StatsQuery = z.strictObject({
   to: z.iso.datetime({ offset: true }).optional(),
   interval: z.enum(['hour', 'day']).optional(),
 })
+
+/** A link's stats: the range, and which domain's code (the default domain when omitted). */
+export const LinkStatsQuery = StatsQuery.extend({ domain: DomainName.optional() })
 
 export const LinkStatsView = z.object({
   code: z.string(),
