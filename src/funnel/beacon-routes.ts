@@ -101,7 +101,7 @@ export const beaconRoutes: FastifyPluginAsync<BeaconRoutesOptions> = async (app,
     const label = classify({
       ua: (request.headers['user-agent'] ?? '').slice(0, MAX_USER_AGENT),
       referrer: beacon.referrer,
-      headers: { 'x-requested-with': first(request.headers['x-requested-with'])?.slice(0, MAX_REQUESTED_WITH) },
+      requestedWith: first(request.headers['x-requested-with'])?.slice(0, MAX_REQUESTED_WITH),
     })
     const viaLinkId = beacon.via ? await opts.lookups.kitLinkOf(beacon.via, contentId) : null
     return arrivalOf(beacon, label, viaLinkId, { id: opts.mintId(), contentId, at })
