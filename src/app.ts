@@ -10,6 +10,7 @@ import { rateLimitsPlugin } from './api/rate-limits.ts'
 import { pageSecurityPlugin } from './api/security-headers.ts'
 import { classifyRoutes } from './clicks/classify/classify-routes.ts'
 import { clicksPlugin } from './clicks/clicks-plugin.ts'
+import { openPlaceLookup } from './clicks/capture/country-lookup.ts'
 import type { Config } from './config.ts'
 import { createDomainRegistry, splitLinkKey } from './domains/domain-registry.ts'
 import { domainsPlugin } from './domains/domains-plugin.ts'
@@ -142,6 +143,7 @@ async function assembleApp(
   await app.register(redirectRoutes, {
     linkCache,
     domains,
+    placeOf: await openPlaceLookup(config.geoipDb),
     proxyTrust,
     countryHeader: config.countryHeader,
     fastPath: config.redirectFastPath,

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs'
 import { domainToASCII } from 'node:url'
 import { z } from 'zod'
 import { loadClassifierExtra } from './clicks/classify/classifier-extra.ts'
@@ -154,6 +155,16 @@ const SETTINGS = {
       .string()
       .regex(/^[a-z0-9-]+$/i)
       .transform((h) => h.toLowerCase())
+      .optional(),
+  ),
+  // The IP database a click's country (and with a GeoLite2-City file, region and city) is read from when
+  // COUNTRY_HEADER gives none: unset, the bundled open country database; a path, that MaxMind DB file; 'off', none.
+  geoipDb: env(
+    'GEOIP_DB',
+    z
+      .string()
+      .min(1)
+      .refine((path) => path === 'off' || existsSync(path), 'no such file (a MaxMind DB file, or off)')
       .optional(),
   ),
   linkCache: {

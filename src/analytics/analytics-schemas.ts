@@ -32,6 +32,7 @@ export const LinkStatsView = z.object({
   byBrowser: Counts,
   byOs: Counts,
   byDevice: Counts,
+  byCountry: Counts.describe("human clicks by the visitor's country (ISO 3166-1 alpha-2; 'unknown' when not found)"),
   lossLedger: z.object({ preview: z.number(), bot: z.number(), head: z.number(), prefetch: z.number() }),
   series: z.array(z.object({ t: z.string(), clicks: z.number(), dark: z.number(), public: z.number() })),
   importedClicks: z

@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import { clientKey } from '../api/rate-limits.ts'
 import { type DomainRegistry, linkKeyOf } from '../domains/domain-registry.ts'
+import type { PlaceLookup } from '../clicks/capture/country-lookup.ts'
 import type { ProxyTrust } from '../infra/client-address.ts'
 import type { LinkCache, ResolvedLink } from '../links/link-cache.ts'
 import { sendGonePage, sendNotFoundPage, sendTooManyPage, sendUnavailablePage } from './pages.ts'
@@ -16,6 +17,8 @@ export type RedirectRoutesOptions = {
   proxyTrust?: ProxyTrust | null
   /** COUNTRY_HEADER: the header a proxy puts the visitor's country in. */
   countryHeader?: string
+  /** The IP database (GEOIP_DB) for a request without COUNTRY_HEADER. */
+  placeOf?: PlaceLookup | null
   /** Answer cached live links ahead of Fastify (redirect-fast-path.ts); the route below answers the rest. */
   fastPath?: boolean
 }
@@ -28,10 +31,10 @@ const sendRedirect = (reply: FastifyReply, url: string) => void reply.redirect(u
  */
 export const redirectRoutes: FastifyPluginAsync<RedirectRoutesOptions> = async (
   app,
-  { linkCache, domains, proxyTrust = null, countryHeader, fastPath = false },
+  { linkCache, domains, proxyTrust = null, countryHeader, placeOf = null, fastPath = false },
 ) => {
   const { capture, writer } = app.clicks
-  const readRequest = captureRequestReader({ proxyTrust, countryHeader })
+  const readRequest = captureRequestReader({ proxyTrust, countryHeader, placeOf })
   const missPages = app.missPages
   const answered = noAnswers()
   if (app.hasDecorator('metrics')) registerRedirectMetrics(app.metrics.registry, answered, linkCache.stats)
