@@ -122,13 +122,14 @@ async function assembleApp(
       await api.register(classifyRoutes, { publicUrl: config.publicUrl, classifierExtra: config.classifierExtra })
       const kitOptions = {
         publicUrl: config.publicUrl,
+        baseUrlOf: domains.baseUrlOf,
         facebookAppId: config.facebookAppId,
         urlPolicy,
         linkCache,
         widgetMintsPerDay: config.rateLimits.widgetMintsPerDay,
       }
       await api.register(sharesRoutes, kitOptions)
-      await api.register(qrRoutes, { publicUrl: config.publicUrl })
+      await api.register(qrRoutes, { domains })
       await api.register(reportsRoutes)
       await api.register(exportsRoutes)
       await api.register(widgetKitRoutes, kitOptions)

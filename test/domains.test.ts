@@ -163,4 +163,18 @@ describe('short domains', () => {
     expect((await api(a, 'DELETE', `/domains/${empty}`)).statusCode).toBe(204)
     expect((await api(a, 'POST', '/links', { url: 'https://example.com/e', domain: empty })).statusCode).toBe(400)
   })
+  it('counts referrers from any of our domains as internal, the API-added ones too', async () => {
+    const link = (await api(a, 'POST', '/links', { url: 'https://example.com/ref', domain: OTHER })).json()
+    for (const from of [
+      `https://${BRAND}/page`,
+      `https://${OTHER}/x`,
+      'https://umbra.test/',
+      'https://elsewhere.example/',
+    ])
+      await a.app.inject({ url: `/${link.code}`, headers: { host: OTHER, 'user-agent': CHROME, referer: from } })
+    await eventually(async () => {
+      const stats = (await api(a, 'GET', `/links/${link.code}/stats?domain=${OTHER}`)).json()
+      return stats.byMedium.internal === 3 && stats.byMedium.referral === 1
+    }, 5_000)
+  })
 })
