@@ -132,6 +132,8 @@ beforeAll(async () => {
     get('/api/v1/reports/funnel?content=999999'),
     get('/api/v1/reports/funnel'),
     get('/api/v1/reports/topics'),
+    get('/api/v1/reports/topics?domain=not-served.example'),
+    get('/api/v1/reports/channels?domain=go.docs.example'),
     get('/api/v1/reports/topics?format=csv'),
     get('/api/v1/reports/channels'),
     { method: 'GET', url: '/api/v1/reports/channels', headers: { ...auth, accept: 'text/csv' } },

@@ -120,6 +120,16 @@ describe('short domains', () => {
     const statsOn = async (domain?: string) =>
       (await api(a, 'GET', `/links/${CODE}/stats${domain ? `?domain=${domain}` : ''}`)).json()
     await eventually(async () => (await statsOn(BRAND)).clicks === 5 && (await statsOn()).clicks === 4, 5_000)
+    // Reports keep to one domain when asked: the branded link's topic counts only its clicks there.
+    await api(a, 'PATCH', `/links/${CODE}?domain=${BRAND}`, { topics: [`t-${run}`] })
+    await api(a, 'PATCH', `/links/${CODE}`, { topics: [`t-${run}`] })
+    const topicClicks = async (query: string) =>
+      (await api(a, 'GET', `/reports/topics${query}`))
+        .json()
+        .topics.find((t: { topic: string }) => t.topic === `t-${run}`)?.clicks
+    expect(await topicClicks('')).toBe(9)
+    expect(await topicClicks(`?domain=${BRAND}`)).toBe(5)
+    expect(await topicClicks('?domain=umbra.test')).toBe(4)
   })
 
   it('answers a domain’s root and unknown codes with its own URLs, the default domain with its own', async () => {

@@ -45,6 +45,7 @@ export const LinkStatsView = z.object({
 export const Format = z.enum(['json', 'csv']).optional().describe('csv, or send Accept: text/csv')
 export const TopicReportQuery = StatsQuery.omit({ interval: true }).extend({
   campaign: Campaign.optional(),
+  domain: DomainName.optional().describe('links of this short domain only'),
   format: Format,
 })
 export const ChannelReportQuery = TopicReportQuery.extend({ topic: Topic.optional() })

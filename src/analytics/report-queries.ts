@@ -2,7 +2,8 @@ import type { Queryable } from '../infra/pool.ts'
 import type { LabelRow } from './link-stats.ts'
 
 export type ReportRange = { from: Date; to: Date }
-export type ReportFilter = ReportRange & { topic?: string; campaign?: string }
+/** `domain`: links of one short domain only, as stored ('' for the default domain). */
+export type ReportFilter = ReportRange & { topic?: string; campaign?: string; domain?: string }
 
 const utcDay = (d: Date) => d.toISOString().slice(0, 10)
 /** The UTC days a range touches, for the daily tables. */
@@ -20,8 +21,9 @@ export async function sumLabelsByTopic(db: Queryable, f: ReportFilter): Promise<
      cross join lateral unnest(l.topics) as t(topic)
      where r.hour >= date_trunc('hour', $1::timestamptz) and r.hour < $2
        and ($3::text is null or l.campaign = $3)
+       and ($4::text is null or l.domain = $4)
      group by 1, 2, 3, 4, 5`,
-    [f.from, f.to, f.campaign ?? null],
+    [f.from, f.to, f.campaign ?? null, f.domain ?? null],
   )
   return rows
 }
@@ -39,8 +41,9 @@ export async function countUniquesByTopic(
      cross join lateral unnest(l.topics) as t(topic)
      where v.day >= $1::date and v.day <= $2::date
        and ($3::text is null or l.campaign = $3)
+       and ($4::text is null or l.domain = $4)
      group by 1`,
-    [fromDay, toDay, f.campaign ?? null],
+    [fromDay, toDay, f.campaign ?? null, f.domain ?? null],
   )
   return rows
 }
@@ -57,8 +60,9 @@ export async function sumLabelsByChannel(db: Queryable, f: ReportFilter): Promis
        and l.channel is not null
        and ($3::text is null or $3 = any(l.topics))
        and ($4::text is null or l.campaign = $4)
+       and ($5::text is null or l.domain = $5)
      group by 1, 2, 3, 4, 5`,
-    [f.from, f.to, f.topic ?? null, f.campaign ?? null],
+    [f.from, f.to, f.topic ?? null, f.campaign ?? null, f.domain ?? null],
   )
   return rows
 }
