@@ -99,5 +99,6 @@ export const ContentReportView = z.object({
 
 export const ExportQuery = StatsQuery.omit({ interval: true }).extend({
   link: Code.optional(),
+  domain: DomainName.optional().describe("the short domain of `link` (PUBLIC_URL's host when omitted)"),
   topic: Topic.optional(),
 })
