@@ -132,8 +132,10 @@ export function createPanel({ onCreated }) {
   const isKit = () => /** @type {HTMLInputElement} */ (form.querySelector('input[name=kind]:checked')).value === 'kit'
 
   kind.addEventListener('change', () => {
-    /** @type {HTMLElement} */ for (const el of form.querySelectorAll('[data-for]'))
-      (el).hidden = el.getAttribute('data-for') !== (isKit() ? 'kit' : 'link')
+    for (const el of form.querySelectorAll('[data-for]')) {
+      const section = /** @type {HTMLElement} */ (el)
+      section.hidden = el.getAttribute('data-for') !== (isKit() ? 'kit' : 'link')
+    }
     submit.textContent = isKit() ? 'Create share kit' : 'Create link'
   })
 
