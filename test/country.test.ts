@@ -1,6 +1,10 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { isDeepStrictEqual } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { auth, eventually, startTestApp, type TestApp } from './support/test-app.ts'
+import { writeMmdb } from './support/mmdb-writer.ts'
+import { auth, eventually, startTestApp, testConfig, type TestApp } from './support/test-app.ts'
 
 // A click's country from the bundled open IP database, read from the client address that TRUST_PROXY names,
 // through the fast path and the route; COUNTRY_HEADER wins when the proxy sends it. The addresses are in
@@ -66,5 +70,36 @@ describe('country of a click', () => {
        where concat_ws(' ', c.*::text) ~ '(8\\.8\\.8\\.8|193\\.51\\.224\\.1|133\\.242\\.0\\.1)'`,
     )
     expect(rows[0].n).toBe(0)
+  })
+})
+
+describe('GEOIP_DB: a MaxMind file of your own instead of the bundled database', () => {
+  let own: Started
+  const dir = mkdtempSync(join(tmpdir(), 'umbra-geoip-'))
+  beforeAll(async () => {
+    const file = join(dir, 'GeoLite2-City-test.mmdb')
+    const city = (country: string, name: string) => ({ country: { iso_code: country }, city: { names: { en: name } } })
+    writeFileSync(
+      file,
+      writeMmdb([
+        { network: '203.0.113.0/24', record: city('BR', 'São Paulo') },
+        { network: '198.51.100.0/24', record: city('CA', 'Montréal') },
+      ]),
+    )
+    own = await start({ TRUST_PROXY: '1', GEOIP_DB: file })
+  })
+  afterAll(async () => {
+    await own?.t.close()
+    rmSync(dir, { recursive: true, force: true })
+  })
+
+  it('reads the country from that file only', async () => {
+    for (const ip of ['203.0.113.9', '198.51.100.9', '198.51.100.10', US])
+      expect((await click(own, { 'x-forwarded-for': ip })).status).toBe(302)
+    await eventually(async () => isDeepStrictEqual(await byCountry(own), { BR: 1, CA: 2, unknown: 1 }), 5_000)
+  })
+
+  it('refuses to start on a file that is not there, naming the setting', () => {
+    expect(() => testConfig({ GEOIP_DB: join(dir, 'missing.mmdb') })).toThrow(/GEOIP_DB/)
   })
 })
