@@ -57,6 +57,30 @@ describe('country of a click', () => {
     expect(await byCountry(one)).toEqual(expected)
   })
 
+  it('reports clicks by country over a topic, in JSON and CSV', async () => {
+    const topic = `geo-${Date.now().toString(36)}`
+    await one.t.app.inject({
+      method: 'PATCH',
+      url: `/api/v1/links/${one.code}`,
+      headers: auth,
+      payload: { topics: [topic] },
+    })
+    const report = async (format = '') =>
+      one.t.app.inject({ url: `/api/v1/reports/countries?topic=${topic}${format}`, headers: auth })
+    const answer = await report()
+    expect(answer.statusCode, answer.body).toBe(200)
+    expect(answer.json().countries).toEqual([
+      { country: 'FR', clicks: 2 },
+      { country: 'JP', clicks: 2 },
+      { country: 'DE', clicks: 1 },
+      { country: 'US', clicks: 1 },
+      { country: 'unknown', clicks: 1 },
+    ])
+    const csv = await report('&format=csv')
+    expect(csv.headers['content-type']).toMatch(/^text\/csv/)
+    expect(csv.body.split('\r\n').slice(0, 3)).toEqual(['country,clicks', 'FR,2', 'JP,2'])
+  })
+
   it('walks X-Forwarded-For past the trusted proxy addresses of TRUST_PROXY=127.0.0.1', async () => {
     for (const forwardedFor of [FR, `${US}, ${FR}`, `${FR}, ${US}`])
       expect((await click(listed, { 'x-forwarded-for': forwardedFor })).status).toBe(302)

@@ -78,6 +78,16 @@ export const ChannelReportView = z.object({
     }),
   ),
 })
+export const CountryReportView = z.object({
+  from: z.string(),
+  to: z.string(),
+  countries: z.array(
+    z.object({
+      country: z.string().describe("ISO 3166-1 alpha-2, or 'unknown'"),
+      clicks: z.number().describe('human clicks, counted by UTC day'),
+    }),
+  ),
+})
 export const ContentReportView = z.object({
   content: z.object({
     id: z.string(),

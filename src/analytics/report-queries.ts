@@ -111,3 +111,25 @@ export async function countUniquesOfContent(db: Queryable, r: ContentRange): Pro
   )
   return rows[0].uniques
 }
+
+/** Human clicks per visitor country over the links the filter keeps, most first (click_dimensions_daily). */
+export async function sumClicksByCountry(
+  db: Queryable,
+  f: ReportFilter,
+): Promise<{ country: string; clicks: number }[]> {
+  const [fromDay, toDay] = dayRange(f)
+  const { rows } = await db.query(
+    `select d.value as country, sum(d.clicks)::float8 as clicks
+     from click_dimensions_daily d
+     join links l on l.id = d.link_id
+     where d.dimension = 'country' and d.day >= $1::date and d.day <= $2::date
+       and ($3::text is null or $3 = any(l.topics))
+       and ($4::text is null or l.campaign = $4)
+       and ($5::text is null or l.domain = $5)
+     group by 1
+     having sum(d.clicks) > 0
+     order by 2 desc, d.value collate "C"`,
+    [fromDay, toDay, f.topic ?? null, f.campaign ?? null, f.domain ?? null],
+  )
+  return rows
+}

@@ -12,14 +12,16 @@ import {
   ChannelReportView,
   ContentReportQuery,
   ContentReportView,
+  CountryReportView,
   TopicReportQuery,
   TopicReportView,
 } from './analytics-schemas.ts'
-import { channelReportCsv, contentReportCsv, topicReportCsv } from './report-csv.ts'
+import { channelReportCsv, contentReportCsv, countryReportCsv, topicReportCsv } from './report-csv.ts'
 import {
   countUniquesByTopic,
   countUniquesOfContent,
   humanSeriesOfContent,
+  sumClicksByCountry,
   sumLabelsByChannel,
   sumLabelsByTopic,
   sumLabelsOfContent,
@@ -94,6 +96,35 @@ export const reportsRoutes: FastifyPluginAsync<{ domains: Pick<DomainRegistry, '
       const labels = await sumLabelsByChannel(db, { ...range, topic, campaign, domain })
       const report = buildChannelReport({ fromMs, toMs, labels })
       return wantsCsv(request, request.query.format) ? sendCsv(reply, 'channels', channelReportCsv(report)) : report
+    },
+  )
+
+  api.get(
+    '/reports/countries',
+    {
+      config: { scope: 'stats:read' },
+      schema: {
+        tags: ['reports'],
+        summary: "Human clicks by the visitor's country (ISO codes), over every link or a topic, campaign or domain",
+        querystring: ChannelReportQuery,
+        response: {
+          200: jsonOrCsvAnswer('human clicks per country, most first', CountryReportView),
+          ...problemResponses(400),
+        },
+      },
+    },
+    async (request, reply) => {
+      const { fromMs, toMs } = parseRange(request.query)
+      const { topic, campaign } = request.query
+      const range = { from: new Date(fromMs), to: new Date(toMs) }
+      const countries = await sumClicksByCountry(db, {
+        ...range,
+        topic,
+        campaign,
+        domain: domainOf(request.query.domain),
+      })
+      const report = { from: range.from.toISOString(), to: range.to.toISOString(), countries }
+      return wantsCsv(request, request.query.format) ? sendCsv(reply, 'countries', countryReportCsv(report)) : report
     },
   )
 
