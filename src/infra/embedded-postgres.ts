@@ -89,7 +89,9 @@ async function ensureCluster(dataDir: string, pgdata: string, options: EmbeddedO
       tcpPort: options.tcpPort,
       settings: options.settings,
     })
-    const url = connectionUrl(readPostmasterPid(pgdata)!)
+    const started = readPostmasterPid(pgdata)
+    if (!started) throw new Error(`the embedded Postgres started but left no postmaster.pid in ${pgdata}`)
+    const url = connectionUrl(started)
     await ensureDatabase(url)
     // Its watchdog goes with it (it would notice within a second anyway), unless another process took it over.
     return { url, owner: true, stop: async () => void ((await stopOwned(dataDir, pid)) && stopWatchdog()) }
