@@ -62,7 +62,10 @@ export function createClickCapture(d: ClickCaptureDeps) {
   return function captureClick(request: CaptureRequest, link: Pick<ResolvedLink, 'id' | 'numericId'>): void {
     const at = Date.now()
     const drop = dropReason(request)
-    if (drop) return d.recordLoss(link.id, at, drop)
+    if (drop) {
+      d.recordLoss(link.id, at, drop)
+      return
+    }
 
     const entry = verdictOf(
       (request.userAgent ?? '').slice(0, MAX_USER_AGENT),

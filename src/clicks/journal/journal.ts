@@ -152,10 +152,11 @@ function wholeLines(text: string, fields: number): { lines: string; discarded: n
   let lines = ''
   let discarded = 0
   let start = 0
-  for (let end = text.indexOf('\n'); end !== -1; end = text.indexOf('\n', (start = end + 1))) {
+  for (let end = text.indexOf('\n'); end !== -1; end = text.indexOf('\n', start)) {
     const line = text.slice(start, end + 1)
     if (line.split('\t').length === fields) lines += line
     else discarded++
+    start = end + 1
   }
   if (start < text.length) discarded++
   return { lines, discarded }
@@ -163,8 +164,8 @@ function wholeLines(text: string, fields: number): { lines: string; discarded: n
 
 /** A segment file's (run, sequence); (0, 0) for a name that is not a segment's. */
 function segmentOrder(name: string): [number, number] {
-  const [, run, seq] = SEGMENT.exec(name) ?? [, '0', '0']
-  return [Number(run), Number(seq)]
+  const match = SEGMENT.exec(name)
+  return match ? [Number(match[1]), Number(match[2])] : [0, 0]
 }
 
 function bySegmentOrder(a: string, b: string) {
