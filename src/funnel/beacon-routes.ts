@@ -10,6 +10,7 @@ import { Beacon, BeaconQuery } from './beacon-schemas.ts'
 import { arrivalOf, type FunnelEvent } from './funnel-event.ts'
 import type { FunnelLookups } from './funnel-lookups.ts'
 import type { FunnelRecorder } from './funnel-recorder.ts'
+import { callerOf } from '../api/principal.ts'
 
 // One beacon is a few hundred bytes; anything bigger is not the page tag.
 const BEACON_BODY_BYTES = 4096
@@ -74,7 +75,7 @@ export const beaconRoutes: FastifyPluginAsync<BeaconRoutesOptions> = async (app,
     },
     async (request, reply) => {
       const beacon = request.body
-      const principal = request.principal!
+      const principal = callerOf(request)
       const origin = request.headers.origin
       const refusal =
         publishableKeyRefusal(principal, beacon.url, origin) ?? publishableKeyRefusal(principal, beacon.page, origin)

@@ -48,7 +48,7 @@ export function readRawCaptureRequest(
   placeOf: PlaceLookup | null = null,
 ): CaptureRequest {
   const r: CaptureRequest = {
-    method: req.method!,
+    method: req.method ?? 'GET',
     ip: '',
     userAgent: undefined,
     referer: undefined,
