@@ -73,7 +73,10 @@ describe.skipIf(!hasChromium)('domains and countries on the dashboard', () => {
         const req = request(
           `${base}/${code}`,
           { headers: { host: BRAND, 'user-agent': CHROME, 'x-forwarded-for': ip } },
-          (res) => (res.resume(), resolve(res.statusCode!)),
+          (res) => {
+            res.resume()
+            resolve(res.statusCode!)
+          },
         )
         req.on('error', reject).end()
       })

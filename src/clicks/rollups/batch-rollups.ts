@@ -29,9 +29,15 @@ export function createBatchRollups() {
   const placed = new Map<RollupLabel, Map<string | null, PlacedLabel>>()
   const placedOf = (label: RollupLabel, country: string | null): PlacedLabel => {
     let byCountry = placed.get(label)
-    if (byCountry === undefined) placed.set(label, (byCountry = new Map()))
+    if (byCountry === undefined) {
+      byCountry = new Map()
+      placed.set(label, byCountry)
+    }
     let p = byCountry.get(country)
-    if (p === undefined) byCountry.set(country, (p = Object.freeze({ ...label, country })))
+    if (p === undefined) {
+      p = Object.freeze({ ...label, country })
+      byCountry.set(country, p)
+    }
     return p
   }
   // link → day → visitor hashes
