@@ -139,6 +139,11 @@ describe('short domains', () => {
     expect(missing.statusCode).toBe(302)
     expect(missing.headers.location).toBe('https://brand.example/missing')
     expect((await routeVisit(a, `/nothing-${run}`, OTHER)).statusCode).toBe(404)
+    // The DOMAINS one gets its own root redirect; every instance applies it.
+    const patched = await api(a, 'PATCH', `/domains/${OTHER}`, { rootRedirect: 'https://other.example/' })
+    expect(patched.json()).toMatchObject({ host: OTHER, rootRedirect: 'https://other.example/', notFoundUrl: null })
+    expect((await routeVisit(a, '/', OTHER)).headers.location).toBe('https://other.example/')
+    await eventually(async () => (await routeVisit(b, '/', OTHER)).headers.location === 'https://other.example/', 3_000)
   })
 
   it('drops a changed link from every instance’s cache on its domain only', async () => {

@@ -23,6 +23,29 @@ export async function insertDomain(db: Queryable, d: DomainSettings): Promise<Do
   return rows[0] ?? null
 }
 
+/** Changes a domain's root redirect and not-found URL (undefined: unchanged, null: cleared); null when missing. */
+export async function updateDomain(
+  db: Queryable,
+  host: string,
+  patch: { rootRedirect?: string | null; notFoundUrl?: string | null },
+): Promise<DomainRow | null> {
+  const { rows } = await db.query(
+    `update domains d set
+       root_redirect = case when $2 then $3 else root_redirect end,
+       not_found_url = case when $4 then $5 else not_found_url end
+     where host = $1
+     returning ${COLUMNS}`,
+    [
+      host,
+      patch.rootRedirect !== undefined,
+      patch.rootRedirect ?? null,
+      patch.notFoundUrl !== undefined,
+      patch.notFoundUrl ?? null,
+    ],
+  )
+  return rows[0] ?? null
+}
+
 /** The hosts of DOMAINS, added at start when missing (a domain added by the API keeps its settings). */
 export async function ensureDomains(db: Queryable, hosts: readonly string[]): Promise<void> {
   if (hosts.length === 0) return

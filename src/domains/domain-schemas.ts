@@ -19,6 +19,14 @@ export const CreateDomain = z
   })
 export type CreateDomain = z.infer<typeof CreateDomain>
 
+export const UpdateDomain = z
+  .strictObject({
+    rootRedirect: RedirectTarget.describe('where / on this host sends a visitor; null: ROOT_REDIRECT'),
+    notFoundUrl: RedirectTarget.describe('where an unknown code on this host sends a visitor; null: the 404 page'),
+  })
+  .meta({ examples: [{ rootRedirect: 'https://brand.com/', notFoundUrl: null }] })
+export type UpdateDomain = z.infer<typeof UpdateDomain>
+
 export const DomainParams = z.strictObject({ host: z.string().min(1).max(300) })
 
 export const DomainView = z

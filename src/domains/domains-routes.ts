@@ -3,8 +3,8 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { Problem, problemResponses } from '../infra/problem.ts'
 import type { DomainRegistry } from './domain-registry.ts'
-import { deleteEmptyDomain, insertDomain, listDomains, type DomainRow } from './domain-repository.ts'
-import { CreateDomain, DomainList, DomainParams, DomainView } from './domain-schemas.ts'
+import { deleteEmptyDomain, insertDomain, listDomains, updateDomain, type DomainRow } from './domain-repository.ts'
+import { CreateDomain, DomainList, DomainParams, DomainView, UpdateDomain } from './domain-schemas.ts'
 import { hostNameProblem, normalizeHost } from './host-name.ts'
 
 export type DomainsRoutesOptions = { registry: DomainRegistry; reload: () => Promise<void> }
@@ -75,6 +75,29 @@ export const domainsRoutes: FastifyPluginAsync<DomainsRoutesOptions> = async (ap
       if (!row) throw Problem.conflict(`${host} is served already`, 'host')
       await reload()
       return reply.code(201).send(toDomainView(row))
+    },
+  )
+
+  api.patch(
+    '/domains/:host',
+    {
+      config: { scope: 'keys:admin' },
+      schema: {
+        tags: ['domains'],
+        summary: "Change a domain's root redirect and not-found URL (null clears one)",
+        params: DomainParams,
+        body: UpdateDomain,
+        response: { 200: DomainView, ...problemResponses(400, 404, 409) },
+      },
+    },
+    async (request) => {
+      const host = normalizeHost(request.params.host)
+      if (host === registry.defaultHost)
+        throw Problem.conflict(`${host} is the default domain: ROOT_REDIRECT applies to it`)
+      const row = await updateDomain(db, host, request.body)
+      if (!row) throw Problem.notFound(`domain ${host}`)
+      await reload()
+      return toDomainView(row)
     },
   )
 
