@@ -95,7 +95,11 @@ async function assembleApp(
   // The served domains: which Host is which domain, our own hosts for the URL policy and the classifier.
   const domains = createDomainRegistry(config.publicUrl)
   await app.register(domainsPlugin, { registry: domains, configured: config.domains })
-  await app.register(clicksPlugin, { config, ownHosts: domains.ownHosts })
+  await app.register(clicksPlugin, {
+    config,
+    ownHosts: domains.ownHosts,
+    ownHostsVersion: domains.ownHostsVersion,
+  })
   await app.register(funnelPlugin, { config })
 
   // Features

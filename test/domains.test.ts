@@ -191,5 +191,19 @@ describe('short domains', () => {
       const stats = (await api(a, 'GET', `/links/${link.code}/stats?domain=${OTHER}`)).json()
       return stats.byMedium.internal === 3 && stats.byMedium.referral === 1
     }, 5_000)
+    // A referrer seen before its host became one of ours was a referral; the same request after is internal.
+    const later = `later-${run}.test`
+    const again = () =>
+      a.app.inject({
+        url: `/${link.code}`,
+        headers: { host: OTHER, 'user-agent': CHROME, referer: `https://${later}/` },
+      })
+    await again()
+    expect((await api(a, 'POST', '/domains', { host: later })).statusCode).toBe(201)
+    await again()
+    await eventually(async () => {
+      const stats = (await api(a, 'GET', `/links/${link.code}/stats?domain=${OTHER}`)).json()
+      return stats.byMedium.internal === 4 && stats.byMedium.referral === 2
+    }, 5_000)
   })
 })

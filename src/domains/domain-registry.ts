@@ -32,6 +32,7 @@ export function createDomainRegistry(publicUrl: string) {
   let served = new Map<string, DomainSettings>()
   // One array, changed in place: the URL policy and the click classifier hold it.
   const ownHosts: string[] = [new URL(publicUrl).host]
+  let ownHostsVersion = 0
   // Host header as sent → domain: a redirect does one Map lookup instead of lower-casing and cutting the port.
   const memo = new Map<string, string>()
 
@@ -71,6 +72,8 @@ export function createDomainRegistry(publicUrl: string) {
 
     /** PUBLIC_URL's host (with its port) and every served domain: no link may target them; referrers from them are internal. */
     ownHosts: ownHosts as readonly string[],
+    /** Changes whenever ownHosts does, so memoised verdicts made under the old list are dropped. */
+    ownHostsVersion: () => ownHostsVersion,
 
     /** Every served domain besides the default. */
     list: (): DomainSettings[] => [...served.values()],
@@ -78,7 +81,11 @@ export function createDomainRegistry(publicUrl: string) {
     replace(domains: readonly DomainSettings[]) {
       served = new Map(domains.filter((d) => d.host !== defaultHost).map((d) => [d.host, d]))
       memo.clear()
-      ownHosts.splice(1, ownHosts.length - 1, ...served.keys())
+      const next = [...served.keys()]
+      if (next.join() !== ownHosts.slice(1).join()) {
+        ownHosts.splice(1, ownHosts.length - 1, ...next)
+        ownHostsVersion++
+      }
     },
   }
 }
