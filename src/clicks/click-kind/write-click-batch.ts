@@ -82,7 +82,7 @@ const BATCH_TIME_RANGE = `select min(clicked_at)::text as first, max(clicked_at)
 const HOURLY_COLUMNS = 2 + ROLLUPS.hourly.labels.length
 const LABEL_FIELDS_SQL = LABEL_FIELDS.map((f) => `v.${f}`).join(', ')
 // The dimensions a click row carries itself (its country), beside its verdict's labels.
-const CLICK_DIMENSIONS_SQL = ROLLUPS.dimensions.clickNames.join(', ')
+const CLICK_DIMENSIONS_SQL = ROLLUPS.clickDimensions.join(', ')
 const INSERT_FROM_STAGING = `
 with inserted as (
   insert into clicks (${COLUMNS})

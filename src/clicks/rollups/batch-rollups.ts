@@ -66,7 +66,7 @@ export function createBatchRollups() {
   }
 }
 
-const DIMENSION_NAMES = [...ROLLUPS.dimensions.names, ...ROLLUPS.dimensions.clickNames]
+const DIMENSION_NAMES = [...ROLLUPS.dimensions.names, ...ROLLUPS.clickDimensions]
 
 /**
  * The labels of a batch, ranked once: each label's hourly key (kind, medium, app, visibility) and its three

@@ -9,16 +9,13 @@ import type { ClickRecord } from '../click-record.ts'
 export const ROLLUPS = {
   /** click_rollups_hourly (link_id, hour, …labels) → clicks: every click; a missing label is stored as ''. */
   hourly: { table: 'click_rollups_hourly', labels: ['kind', 'medium', 'app', 'visibility'], missing: '' },
+  /** click_dimensions_daily (link_id, day, dimension, value) → clicks: clicks of people only; a missing value is 'unknown'. */
+  dimensions: { table: 'click_dimensions_daily', names: ['browser', 'os', 'device'], missing: 'unknown' },
   /**
-   * click_dimensions_daily (link_id, day, dimension, value) → clicks: clicks of people only; a missing value is
-   * 'unknown'. `names` are read from the click's verdict, `clickNames` from the click row itself (where it came from).
+   * More click_dimensions_daily dimensions, whose value is a column of the click row itself rather than of its
+   * verdict: clicks of people only; a missing value is 'unknown' as above. `country`: where the visitor was.
    */
-  dimensions: {
-    table: 'click_dimensions_daily',
-    names: ['browser', 'os', 'device'],
-    clickNames: ['country'],
-    missing: 'unknown',
-  },
+  clickDimensions: ['country'],
   /** link_visitors_daily (link_id, day, visitor): people with a visitor hash. */
   visitors: { table: 'link_visitors_daily' },
   /** The kind of click that counts in dimensions and visitors. */
@@ -27,7 +24,7 @@ export const ROLLUPS = {
 
 export type HourlyLabel = (typeof ROLLUPS.hourly.labels)[number]
 export type Dimension = (typeof ROLLUPS.dimensions.names)[number]
-export type ClickDimension = (typeof ROLLUPS.dimensions.clickNames)[number]
+export type ClickDimension = (typeof ROLLUPS.clickDimensions)[number]
 
 /** Every label a verdict carries that rollups count by. */
 export const LABEL_FIELDS: readonly (HourlyLabel | Dimension)[] = [

@@ -1,7 +1,7 @@
 import { ROLLUPS } from './rollup-keys.ts'
 
 // SQL fragments of the rollup keys in rollup-keys.ts, for the statements that write rollups.
-const { hourly, dimensions, person } = ROLLUPS
+const { hourly, dimensions, clickDimensions, person } = ROLLUPS
 
 /** The hour and UTC day of a timestamptz expression, as hourOf and dayOf bucket epoch ms. */
 export const hourSql = (t: string) => `date_trunc('hour', ${t})`
@@ -28,7 +28,7 @@ export const DIMENSIONS_UPSERT = `on conflict (${DIMENSIONS_KEY}) do update set 
 export const dimensionRowsSql = (prefix = '', clickPrefix = prefix) =>
   `lateral (values ${[
     ...dimensions.names.map((d) => `('${d}', ${prefix}${d})`),
-    ...dimensions.clickNames.map((d) => `('${d}', ${clickPrefix}${d})`),
+    ...clickDimensions.map((d) => `('${d}', ${clickPrefix}${d})`),
   ].join(', ')}) as dim(name, value)`
 export const DIMENSION_VALUE_SQL = `coalesce(dim.value, '${dimensions.missing}')`
 
