@@ -1,3 +1,5 @@
+import { domainToASCII } from 'node:url'
+
 // Host names as Umbra stores and compares them: lower case, no port, no trailing dot.
 
 const LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/
@@ -14,8 +16,12 @@ export function hostNameProblem(host: string): string | null {
   return null
 }
 
-/** A user's host as stored: trimmed, lower-cased, without a trailing dot (IDNs must be given in punycode). */
-export const normalizeHost = (host: string) => host.trim().toLowerCase().replace(/\.$/, '')
+/** A user's host as stored and as browsers send it in Host: trimmed, lower-cased, no trailing dot, IDNs in punycode. */
+export function normalizeHost(host: string): string {
+  const plain = host.trim().toLowerCase().replace(/\.$/, '')
+  // domainToASCII answers '' for what is no domain; the host name check then says why.
+  return /^[\x00-\x7f]*$/.test(plain) ? plain : domainToASCII(plain) || plain
+}
 
 /**
  * The host of a Host header, as compared with the served domains: lower-cased, without its port or a
