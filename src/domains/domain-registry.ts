@@ -75,9 +75,6 @@ export function createDomainRegistry(publicUrl: string) {
     /** Changes whenever ownHosts does, so memoised verdicts made under the old list are dropped. */
     ownHostsVersion: () => ownHostsVersion,
 
-    /** Every served domain besides the default. */
-    list: (): DomainSettings[] => [...served.values()],
-
     replace(domains: readonly DomainSettings[]) {
       served = new Map(domains.filter((d) => d.host !== defaultHost).map((d) => [d.host, d]))
       memo.clear()
