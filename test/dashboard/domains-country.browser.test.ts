@@ -61,6 +61,7 @@ describe.skipIf(!hasChromium)('domains and countries on the dashboard', () => {
     await picker.waitFor()
     expect(await picker.locator('option').allTextContents()).toEqual(['umbra.test', BRAND])
     await picker.selectOption({ label: BRAND })
+    await create.screenshot({ path: `${SHOTS}/8-create-on-branded-domain.png` })
     await create.getByRole('button', { name: 'Create link' }).click()
     const short = await page.locator('.create-result code.short').textContent()
     expect(short).toMatch(new RegExp(`^http://${BRAND.replaceAll('.', '\\.')}/[A-Za-z0-9_-]+$`))
