@@ -101,8 +101,8 @@ export type ListLinksQuery = z.infer<typeof ListLinksQuery>
 export const LinkView = z
   .object({
     code: z.string(),
-    domain: z.string().describe('the host of the short URL'),
     shortUrl: z.string(),
+    domain: z.string().describe('the host of the short URL'),
     url: z.string(),
     title: z.string().nullable(),
     channel: z.string().nullable(),
@@ -118,8 +118,8 @@ export const LinkView = z
     examples: [
       {
         code: 'spring-sale',
-        domain: 'umbra.example',
         shortUrl: 'https://umbra.example/spring-sale',
+        domain: 'umbra.example',
         url: 'https://example.com/article',
         title: null,
         channel: 'whatsapp',

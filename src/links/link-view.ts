@@ -9,8 +9,8 @@ export type ShortUrls = Pick<DomainRegistry, 'baseUrlOf' | 'hostOf'>
 export function toLinkView(row: LinkRow, urls: ShortUrls): LinkView {
   return {
     code: row.code,
-    domain: urls.hostOf(row.domain),
     shortUrl: `${urls.baseUrlOf(row.domain)}/${row.code}`,
+    domain: urls.hostOf(row.domain),
     url: row.url,
     title: row.title,
     channel: row.channel,
