@@ -27,6 +27,7 @@ import { createLinkCache } from './links/link-cache.ts'
 import { linkChangesPlugin } from './links/link-change-listener.ts'
 import { findLinkByCode } from './links/link-repository.ts'
 import { linksRoutes } from './links/links-routes.ts'
+import { instanceHosts } from './links/url-policy.ts'
 import { toResolvedLink } from './links/link-view.ts'
 import { sendNotFoundPage } from './redirect/pages.ts'
 import { qrRoutes } from './shares/qr-routes.ts'
@@ -92,7 +93,7 @@ async function assembleApp(
   await app.register(funnelPlugin, { config })
 
   // Features
-  const urlPolicy = { ownHosts: [new URL(config.publicUrl).host], blockedDomains: config.blockedDomains }
+  const urlPolicy = { ownHosts: instanceHosts(config.publicUrl, config.host), blockedDomains: config.blockedDomains }
   const linkCache = createLinkCache({
     ...config.linkCache,
     load: async (code) => {

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { pageLimit } from '../infra/page-limit.ts'
+import { PLAIN_TEXT, PLAIN_TEXT_MESSAGE } from '../infra/plain-text.ts'
 import { MAX_URL_LENGTH } from './url-policy.ts'
 
 export const Topic = z
@@ -17,11 +18,10 @@ export const Topics = z
   .max(20)
   .transform((t) => [...new Set(t)])
 export const ChannelId = z.string().regex(/^[a-z][a-z0-9_-]{0,31}$/, 'must be a lower-case channel id such as whatsapp')
-// Postgres text cannot hold NUL (the insert would fail as a 500), and no label needs a control character.
-const NO_CONTROL_CHARS = /^[^\u0000-\u001f\u007f]*$/
-export const Campaign = z.string().trim().min(1).max(100).regex(NO_CONTROL_CHARS, 'must not contain control characters')
-export const Title = z.string().trim().min(1).max(300).regex(NO_CONTROL_CHARS, 'must not contain control characters')
-export const Code = z.string().min(1).max(64)
+export const Campaign = z.string().trim().min(1).max(100).regex(PLAIN_TEXT, PLAIN_TEXT_MESSAGE)
+export const Title = z.string().trim().min(1).max(300).regex(PLAIN_TEXT, PLAIN_TEXT_MESSAGE)
+// A code read from a path or query: no code holds a control character, and NUL would fail in Postgres.
+export const Code = z.string().min(1).max(64).regex(PLAIN_TEXT, PLAIN_TEXT_MESSAGE)
 
 export const CreateLink = z
   .strictObject({
@@ -76,7 +76,7 @@ export const ListLinksQuery = z.strictObject({
   topic: Topic.optional(),
   channel: ChannelId.optional(),
   campaign: Campaign.optional(),
-  q: z.string().trim().min(1).max(200).optional(),
+  q: z.string().trim().min(1).max(200).regex(PLAIN_TEXT, PLAIN_TEXT_MESSAGE).optional(),
 })
 export type ListLinksQuery = z.infer<typeof ListLinksQuery>
 
