@@ -76,11 +76,11 @@ async function assembleApp(
 
   // Infrastructure
   await app.register(problemPlugin)
-  await app.register(metricsPlugin)
+  await app.register(metricsPlugin, { token: config.metricsToken })
   await app.register(openApiPlugin)
   await app.register(pageSecurityPlugin)
   await app.register(databasePlugin, { config, kind: database.kind })
-  await app.register(healthPlugin, { logLevel: config.logLevel })
+  await app.register(healthPlugin, { logLevel: config.logLevel, metricsToken: config.metricsToken })
   // Before auth: the dashboard's session cookie is an alternative to Authorization: Bearer.
   await app.register(dashboardSessionsPlugin, { publicUrl: config.publicUrl })
   await app.register(authPlugin, {
