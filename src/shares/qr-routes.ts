@@ -1,14 +1,33 @@
 import type { FastifyPluginAsync } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
+import { LRUCache } from 'lru-cache'
 import QRCode from 'qrcode'
 import { fileAnswer } from '../infra/documented-answers.ts'
 import { Problem, problemResponses } from '../infra/problem.ts'
 import { findLinkByCode } from '../links/link-repository.ts'
 import { LinkParams } from '../links/link-schemas.ts'
+import { encodeQrPng } from './qr-png.ts'
 import { QrQuery } from './share-schemas.ts'
 
 // M recovers from ~15% damage: enough for print and screens, and keeps short links at a small version.
 const QR_OPTIONS = { errorCorrectionLevel: 'M', margin: 2 } as const
+// Rendered codes by short URL and size: a poster tool asking again (or 16 times at once) costs nothing.
+const QR_CACHE_BYTES = 16 * 1024 * 1024
+
+/**
+ * Codes rendered once per short URL and format: concurrent requests for the same one share one rendering,
+ * and the PNG's compression runs off the event loop (qr-png.ts).
+ */
+function createQrCache() {
+  return new LRUCache<string, Buffer, { url: string; size: number | null }>({
+    maxSize: QR_CACHE_BYTES,
+    sizeCalculation: (b) => b.length,
+    fetchMethod: async (_key, _stale, { context: { url, size } }) =>
+      size === null
+        ? Buffer.from(await QRCode.toString(url, { ...QR_OPTIONS, type: 'svg' }))
+        : encodeQrPng(QRCode.create(url, QR_OPTIONS).modules, size, QR_OPTIONS.margin),
+  })
+}
 
 /**
  * The QR code of a link's short URL, for the qr channel (posters, print, slides). Behind links:read:
@@ -16,6 +35,9 @@ const QR_OPTIONS = { errorCorrectionLevel: 'M', margin: 2 } as const
  */
 export const qrRoutes: FastifyPluginAsync<{ publicUrl: string }> = async (app, { publicUrl }) => {
   const api = app.withTypeProvider<ZodTypeProvider>()
+  const rendered = createQrCache()
+  const render = async (url: string, size: number | null) =>
+    (await rendered.fetch(`${size ?? 'svg'} ${url}`, { context: { url, size } })) as Buffer
 
   async function shortUrlOf(code: string) {
     const link = await findLinkByCode(app.pg, code)
@@ -35,7 +57,7 @@ export const qrRoutes: FastifyPluginAsync<{ publicUrl: string }> = async (app, {
       },
     },
     async (request, reply) => {
-      const svg = await QRCode.toString(await shortUrlOf(request.params.code), { ...QR_OPTIONS, type: 'svg' })
+      const svg = await render(await shortUrlOf(request.params.code), null)
       return reply.type('image/svg+xml; charset=utf-8').header('cache-control', 'private, max-age=3600').send(svg)
     },
   )
@@ -53,11 +75,7 @@ export const qrRoutes: FastifyPluginAsync<{ publicUrl: string }> = async (app, {
       },
     },
     async (request, reply) => {
-      const png = await QRCode.toBuffer(await shortUrlOf(request.params.code), {
-        ...QR_OPTIONS,
-        type: 'png',
-        width: request.query.size,
-      })
+      const png = await render(await shortUrlOf(request.params.code), request.query.size)
       return reply.type('image/png').header('cache-control', 'private, max-age=3600').send(png)
     },
   )
