@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
+import { setImmediate as nextTurn } from 'node:timers/promises'
 import { LRUCache } from 'lru-cache'
 import QRCode from 'qrcode'
 import { fileAnswer } from '../infra/documented-answers.ts'
@@ -14,6 +15,17 @@ const QR_OPTIONS = { errorCorrectionLevel: 'M', margin: 2 } as const
 // Rendered codes by short URL and size: a poster tool asking again (or 16 times at once) costs nothing.
 const QR_CACHE_BYTES = 16 * 1024 * 1024
 
+let lastTurn: Promise<unknown> = Promise.resolve()
+/**
+ * Runs `draw` in an event-loop turn of its own, after the drawings queued before it: requests whose lookups
+ * finish together would otherwise draw back to back in one turn (16 codes: ~50 ms of held loop).
+ */
+function inTurnOfItsOwn<T>(draw: () => T): Promise<T> {
+  const drawn = lastTurn.then(() => nextTurn()).then(draw)
+  lastTurn = drawn.catch(() => {})
+  return drawn
+}
+
 /**
  * Codes rendered once per short URL and format: concurrent requests for the same one share one rendering,
  * and the PNG's compression runs off the event loop (qr-png.ts).
@@ -22,10 +34,16 @@ function createQrCache() {
   return new LRUCache<string, Buffer, { url: string; size: number | null }>({
     maxSize: QR_CACHE_BYTES,
     sizeCalculation: (b) => b.length,
-    fetchMethod: async (_key, _stale, { context: { url, size } }) =>
-      size === null
-        ? Buffer.from(await QRCode.toString(url, { ...QR_OPTIONS, type: 'svg' }))
-        : encodeQrPng(QRCode.create(url, QR_OPTIONS).modules, size, QR_OPTIONS.margin),
+    fetchMethod: async (_key, _stale, { context: { url, size } }) => {
+      // The drawing (a few ms) in a turn of its own; a PNG's compression then goes on off the loop.
+      if (size === null)
+        return Buffer.from(await inTurnOfItsOwn(() => QRCode.toString(url, { ...QR_OPTIONS, type: 'svg' })))
+      // Wrapped, so the turn ends once the code is drawn, not once it is compressed.
+      const drawn = await inTurnOfItsOwn(() => ({
+        png: encodeQrPng(QRCode.create(url, QR_OPTIONS).modules, size, QR_OPTIONS.margin),
+      }))
+      return drawn.png
+    },
   })
 }
 
