@@ -3,6 +3,20 @@ import { Worker } from 'node:worker_threads'
 const ENTRY = new URL('./ts-worker.mjs', import.meta.url)
 // A runaway task (a hostile upload) fails alone instead of growing the server's heap.
 const WORKER_HEAP_MB = 512
+// Tasks beyond this wait their turn: a key sending many uploads at once gets them done one after another,
+// not a thread (and a heap) each.
+const MAX_RUNNING = 2
+let running = 0
+const waiting: (() => void)[] = []
+
+async function slot(): Promise<() => void> {
+  if (running >= MAX_RUNNING) await new Promise<void>((resolve) => waiting.push(resolve))
+  running++
+  return () => {
+    running--
+    waiting.shift()?.()
+  }
+}
 
 /** A worker task: gets the input, sends its results to the parent in slices with `emit`. */
 export type WorkerTask<I, M> = (input: I, emit: (message: M) => Promise<void>) => Promise<void>
@@ -23,7 +37,21 @@ export class WorkerTaskError extends Error {
  * `onMessage` in a turn of its own, and the task waits for it to be taken before sending the next: the
  * parent never decodes more than one slice at a time. Rejects with WorkerTaskError when the task throws.
  */
-export function runWorkerTask<I, M>(
+export async function runWorkerTask<I, M>(
+  moduleUrl: URL,
+  exportName: string,
+  input: I,
+  onMessage: (message: M) => void,
+): Promise<void> {
+  const release = await slot()
+  try {
+    await runInNewWorker(moduleUrl, exportName, input, onMessage)
+  } finally {
+    release()
+  }
+}
+
+function runInNewWorker<I, M>(
   moduleUrl: URL,
   exportName: string,
   input: I,
