@@ -1,10 +1,10 @@
 import type { Pool } from '../infra/database.ts'
-import { NOT_PLAIN_TEXT, PLAIN_TEXT_MESSAGE } from '../infra/plain-text.ts'
 import { Problem } from '../infra/problem.ts'
 import { insertApiKey, type ApiKeyRow } from './api-key-repository.ts'
 import { mintKeySecret, type KeyKind } from './api-key-secret.ts'
 import type { Scope } from './principal.ts'
 import { parseKeyOrigin } from './key-origins.ts'
+import { UNSAFE_TEXT_CHARS, UNSAFE_TEXT_MESSAGE } from '../links/unsafe-text.ts'
 
 export type ApiKeyRequest = {
   kind: KeyKind
@@ -35,7 +35,7 @@ export async function createApiKey(
 ): Promise<CreatedApiKey> {
   const name = input.name.trim()
   if (!name || name.length > 100) throw Problem.field('name', 'must be 1 to 100 characters')
-  if (NOT_PLAIN_TEXT.test(name)) throw Problem.field('name', PLAIN_TEXT_MESSAGE)
+  if (UNSAFE_TEXT_CHARS.test(name)) throw Problem.field('name', UNSAFE_TEXT_MESSAGE)
   const expiresAt = input.expiresAt ? new Date(input.expiresAt) : null
   if (expiresAt && Number.isNaN(expiresAt.getTime())) throw Problem.field('expiresAt', 'is not a date')
   if (expiresAt && expiresAt.getTime() <= now) throw Problem.field('expiresAt', 'must be in the future')

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { RowId } from '../infra/id-cursor.ts'
 import { pageLimit } from '../infra/page-limit.ts'
-import { PLAIN_TEXT, PLAIN_TEXT_MESSAGE } from '../infra/plain-text.ts'
+import { UNSAFE_TEXT_CHARS, UNSAFE_TEXT_MESSAGE } from '../links/unsafe-text.ts'
 import { SCOPES } from './principal.ts'
 
 export const ScopeName = z.enum(SCOPES)
@@ -13,7 +13,7 @@ export const CreateKey = z
       .trim()
       .min(1)
       .max(100)
-      .regex(PLAIN_TEXT, PLAIN_TEXT_MESSAGE)
+      .refine((s) => !UNSAFE_TEXT_CHARS.test(s), UNSAFE_TEXT_MESSAGE)
       .describe('what the key is for, e.g. "cms"'),
     kind: z
       .enum(['secret', 'publishable'])

@@ -1,7 +1,7 @@
 import { domainToASCII } from 'node:url'
-import { toPlainText } from '../infra/plain-text.ts'
 import { customCodeProblem, RESERVED_CODES } from '../links/link-code.ts'
 import { Title, Topic } from '../links/link-schemas.ts'
+import { toSafeText } from '../links/unsafe-text.ts'
 import { checkTargetUrl, type UrlPolicy } from '../links/url-policy.ts'
 import type { ImportRecord } from './import-record.ts'
 
@@ -115,7 +115,7 @@ export function createPlanner(options: PlanOptions) {
 
     let title: string | null = null
     if (r.title) {
-      const cleaned = toPlainText(r.title).trim()
+      const cleaned = toSafeText(r.title).trim()
       if (cleaned.length > 300) warn('title: cut to 300 characters')
       title = Title.safeParse(cleaned.slice(0, 300)).data ?? null
     }

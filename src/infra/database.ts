@@ -63,23 +63,17 @@ export async function openDatabase(
     if (role === 'server') makePrivateDir(config.dataDir)
     return { url: config.databaseUrl, kind: 'postgres', release: async () => {} }
   }
-  let unclaim = () => {}
-  if (role === 'server') {
-    mkdirSync(config.dataDir, { recursive: true, mode: PRIVATE_DIR_MODE })
-    unclaim = claimDirectory(
-      config.dataDir,
-      'umbra.pid',
-      (pid) =>
-        `DATA_DIR ${config.dataDir} is in use by another Umbra server (process ${pid}): stop it, or give this one its own DATA_DIR`,
-    )
-  }
+  const unclaim = role === 'server' ? claimDataDir(config.dataDir) : () => {}
   try {
     const cluster = await openEmbeddedPostgres(config.dataDir, { role })
-    const release = async () => {
-      await cluster.release()
-      unclaim()
+    return {
+      url: cluster.url,
+      kind: 'embedded',
+      release: async () => {
+        await cluster.release()
+        unclaim()
+      },
     }
-    return { url: cluster.url, kind: 'embedded', release }
   } catch (err) {
     unclaim()
     throw err
@@ -96,11 +90,22 @@ export async function createPool(config: Pick<Config, 'databaseUrl' | 'dataDir'>
   const pool = new pg.Pool(poolOptions(database.url))
   pool.on('error', () => {})
   const end = pool.end.bind(pool)
-  const endAll = async () => {
+  const endBoth = async () => {
     await end()
     await database.release()
   }
-  return Object.assign(pool, { end: endAll }) as Pool
+  return Object.assign(pool, { end: endBoth }) as Pool
+}
+
+/** One server per DATA_DIR: made private if new, and claimed until released. */
+function claimDataDir(dataDir: string) {
+  mkdirSync(dataDir, { recursive: true, mode: PRIVATE_DIR_MODE })
+  return claimDirectory(
+    dataDir,
+    'umbra.pid',
+    (pid) =>
+      `DATA_DIR ${dataDir} is in use by another Umbra server (process ${pid}): stop it, or give this one its own DATA_DIR`,
+  )
 }
 
 /** Registers @fastify/postgres on the resolved database URL (see openDatabase) and applies migrations before anything else runs. */

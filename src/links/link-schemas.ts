@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { pageLimit } from '../infra/page-limit.ts'
-import { PLAIN_TEXT, PLAIN_TEXT_MESSAGE } from '../infra/plain-text.ts'
 import { MAX_URL_LENGTH } from './url-policy.ts'
+import { UNSAFE_TEXT_CHARS, UNSAFE_TEXT_MESSAGE } from './unsafe-text.ts'
 
 export const Topic = z
   .string()
@@ -18,10 +18,21 @@ export const Topics = z
   .max(20)
   .transform((t) => [...new Set(t)])
 export const ChannelId = z.string().regex(/^[a-z][a-z0-9_-]{0,31}$/, 'must be a lower-case channel id such as whatsapp')
-export const Campaign = z.string().trim().min(1).max(100).regex(PLAIN_TEXT, PLAIN_TEXT_MESSAGE)
-export const Title = z.string().trim().min(1).max(300).regex(PLAIN_TEXT, PLAIN_TEXT_MESSAGE)
-// A code read from a path or query: no code holds a control character, and NUL would fail in Postgres.
-export const Code = z.string().min(1).max(64).regex(PLAIN_TEXT, PLAIN_TEXT_MESSAGE)
+const safeText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .max(max)
+    .refine((s) => !UNSAFE_TEXT_CHARS.test(s), UNSAFE_TEXT_MESSAGE)
+export const Campaign = safeText(100)
+export const Title = safeText(300)
+// A code read from a path or query: no code holds such a character, and NUL would fail in Postgres.
+export const Code = z
+  .string()
+  .min(1)
+  .max(64)
+  .refine((s) => !UNSAFE_TEXT_CHARS.test(s), UNSAFE_TEXT_MESSAGE)
 
 export const CreateLink = z
   .strictObject({
@@ -76,7 +87,13 @@ export const ListLinksQuery = z.strictObject({
   topic: Topic.optional(),
   channel: ChannelId.optional(),
   campaign: Campaign.optional(),
-  q: z.string().trim().min(1).max(200).regex(PLAIN_TEXT, PLAIN_TEXT_MESSAGE).optional(),
+  q: z
+    .string()
+    .trim()
+    .min(1)
+    .max(200)
+    .refine((s) => !UNSAFE_TEXT_CHARS.test(s), UNSAFE_TEXT_MESSAGE)
+    .optional(),
 })
 export type ListLinksQuery = z.infer<typeof ListLinksQuery>
 

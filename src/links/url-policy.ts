@@ -1,5 +1,5 @@
 import { BlockList, isIP } from 'node:net'
-import { NOT_PLAIN_TEXT } from '../infra/plain-text.ts'
+import { UNSAFE_TEXT_CHARS, UNSAFE_TEXT_MESSAGE } from './unsafe-text.ts'
 
 export const MAX_URL_LENGTH = 2048
 const MAX_HOST_LENGTH = 253
@@ -53,7 +53,7 @@ export function instanceHosts(publicUrl: string, listenHost: string, others: rea
  */
 export function checkTargetUrl(raw: string, policy: UrlPolicy): UrlVerdict {
   if (raw.length > MAX_URL_LENGTH) return { ok: false, reason: `must be at most ${MAX_URL_LENGTH} characters` }
-  if (NOT_PLAIN_TEXT.test(raw)) return { ok: false, reason: 'must not contain control characters' }
+  if (UNSAFE_TEXT_CHARS.test(raw)) return { ok: false, reason: UNSAFE_TEXT_MESSAGE }
   if (!/^https?:\/\//i.test(raw)) return { ok: false, reason: 'must be an absolute http or https URL' }
   let url: URL
   try {
