@@ -67,6 +67,11 @@ describe('URL policy: no target that leads back to this machine or this instance
     ['10.0.0.1', '10.0.0.1'],
   ])('hostnameOf(%s) is %s', (host, name) => expect(hostnameOf(host)).toBe(name))
 
+  it('names a bare IPv6 listen address as URLs write it', () => {
+    const v6 = { ownHosts: instanceHosts('https://sho.rt', '2001:db8::5'), blockedDomains: [] }
+    expect(checkTargetUrl('http://[2001:db8::5]:8080/x', v6).ok).toBe(false)
+  })
+
   it('names PUBLIC_URL, the listen host and the configured hosts once each', () => {
     expect(instanceHosts('http://umbra.test:8080', 'umbra.test', ['Other.example'])).toEqual([
       'umbra.test',

@@ -44,7 +44,9 @@ export type UrlVerdict = { ok: true; url: string } | { ok: false; reason: string
  * (`0.0.0.0` and `::` are loopback-refused anyway), plus any other instance hosts configured.
  */
 export function instanceHosts(publicUrl: string, listenHost: string, others: readonly string[] = []): string[] {
-  return [...new Set([new URL(publicUrl).host, listenHost, ...others].map(hostnameOf).filter(Boolean))]
+  // A bare IPv6 listen address (2001:db8::5) is written [2001:db8::5] in a URL's host.
+  const listen = isIP(listenHost) === 6 ? `[${listenHost}]` : listenHost
+  return [...new Set([new URL(publicUrl).host, listen, ...others].map(hostnameOf).filter(Boolean))]
 }
 
 /**
