@@ -31,6 +31,7 @@ import { createLinkCache } from './links/link-cache.ts'
 import { linkChangesPlugin } from './links/link-change-listener.ts'
 import { findLinkByCode } from './links/link-repository.ts'
 import { linksRoutes } from './links/links-routes.ts'
+import { instanceHosts } from './links/url-policy.ts'
 import { toResolvedLink } from './links/link-view.ts'
 import { sendNotFoundPage } from './redirect/pages.ts'
 import { qrRoutes } from './shares/qr-routes.ts'
@@ -79,11 +80,11 @@ async function assembleApp(
 
   // Infrastructure
   await app.register(problemPlugin)
-  await app.register(metricsPlugin)
+  await app.register(metricsPlugin, { token: config.metricsToken })
   await app.register(openApiPlugin)
   await app.register(pageSecurityPlugin)
   await app.register(databasePlugin, { config, kind: database.kind })
-  await app.register(healthPlugin, { logLevel: config.logLevel })
+  await app.register(healthPlugin, { logLevel: config.logLevel, metricsToken: config.metricsToken })
   // Before auth: the dashboard's session cookie is an alternative to Authorization: Bearer.
   await app.register(dashboardSessionsPlugin, { publicUrl: config.publicUrl })
   await app.register(authPlugin, {
@@ -103,7 +104,14 @@ async function assembleApp(
   await app.register(funnelPlugin, { config })
 
   // Features
-  const urlPolicy = { ownHosts: domains.ownHosts, blockedDomains: config.blockedDomains }
+  const instanceOwnHosts = instanceHosts(config.publicUrl, config.host)
+  const urlPolicy = {
+    // The short domains served join as they are added or removed (the registry changes its list in place).
+    get ownHosts() {
+      return [...instanceOwnHosts, ...domains.ownHosts]
+    },
+    blockedDomains: config.blockedDomains,
+  }
   const linkCache = createLinkCache({
     ...config.linkCache,
     load: async (key) => {

@@ -146,6 +146,11 @@ const SETTINGS = {
     'SECRET_KEY',
     z.string().min(32, 'must be at least 32 characters').regex(/^\S+$/, 'must not contain whitespace').optional(),
   ),
+  // Protects /metrics and the traffic numbers of /readyz (Authorization: Bearer <token>); unset: both open.
+  metricsToken: env(
+    'METRICS_TOKEN',
+    z.string().min(32, 'must be at least 32 characters').regex(/^\S+$/, 'must not contain whitespace').optional(),
+  ),
   logLevel: env('LOG_LEVEL', z.enum(LOG_LEVELS).default('info')),
   /** The proxies in front whose X-Forwarded-For is believed (src/infra/client-address.ts). */
   trustProxy: env('TRUST_PROXY', trustProxySetting.default(false)),

@@ -21,7 +21,8 @@ const json = (payload: object) => ({ payload, headers: { 'content-type': 'applic
 const ROUTES: Record<string, Row> = {
   'POST /api/v1/keys': {
     scope: 'keys:admin',
-    request: { url: '/api/v1/keys', ...json({ name: 'matrix', scopes: ['links:read'] }) },
+    // keys:admin itself: a key grants only scopes it holds (keys-api.test.ts tests that rule).
+    request: { url: '/api/v1/keys', ...json({ name: 'matrix', scopes: ['keys:admin'] }) },
   },
   'GET /api/v1/keys': { scope: 'keys:admin', request: { url: '/api/v1/keys' } },
   'DELETE /api/v1/keys/:id': { scope: 'keys:admin', request: { url: '/api/v1/keys/999999999' } },

@@ -28,7 +28,12 @@ const safeText = (max: number) =>
     .refine((s) => !UNSAFE_TEXT_CHARS.test(s), UNSAFE_TEXT_MESSAGE)
 export const Campaign = safeText(100)
 export const Title = safeText(300)
-export const Code = z.string().min(1).max(64)
+// A code read from a path or query: no code holds such a character, and NUL would fail in Postgres.
+export const Code = z
+  .string()
+  .min(1)
+  .max(64)
+  .refine((s) => !UNSAFE_TEXT_CHARS.test(s), UNSAFE_TEXT_MESSAGE)
 /** A short domain named in the API (GET /api/v1/domains); whether it is served is checked by the route. */
 export const DomainName = z
   .string()
@@ -94,7 +99,13 @@ export const ListLinksQuery = z.strictObject({
   topic: Topic.optional(),
   channel: ChannelId.optional(),
   campaign: Campaign.optional(),
-  q: z.string().trim().min(1).max(200).optional(),
+  q: z
+    .string()
+    .trim()
+    .min(1)
+    .max(200)
+    .refine((s) => !UNSAFE_TEXT_CHARS.test(s), UNSAFE_TEXT_MESSAGE)
+    .optional(),
 })
 export type ListLinksQuery = z.infer<typeof ListLinksQuery>
 
