@@ -20,7 +20,7 @@ export function hostNameProblem(host: string): string | null {
 export function normalizeHost(host: string): string {
   const plain = host.trim().toLowerCase().replace(/\.$/, '')
   // domainToASCII answers '' for what is no domain; the host name check then says why.
-  return /^[\x00-\x7f]*$/.test(plain) ? plain : domainToASCII(plain) || plain
+  return /^[ -~]*$/.test(plain) ? plain : domainToASCII(plain) || plain
 }
 
 /**
