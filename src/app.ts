@@ -104,11 +104,11 @@ async function assembleApp(
   await app.register(funnelPlugin, { config })
 
   // Features
-  const instanceOwnHosts = instanceHosts(config.publicUrl, config.host)
+  // Targets never loop back: every served domain (they change at run time) and the listen address.
+  const listenHosts = instanceHosts(config.publicUrl, config.host)
   const urlPolicy = {
-    // The short domains served join as they are added or removed (the registry changes its list in place).
     get ownHosts() {
-      return [...instanceOwnHosts, ...domains.ownHosts]
+      return [...domains.ownHosts, ...listenHosts]
     },
     blockedDomains: config.blockedDomains,
   }
