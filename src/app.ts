@@ -129,7 +129,7 @@ async function assembleApp(
       await api.register(keysRoutes)
       await api.register(domainsRoutes, { registry: domains, reload: app.reloadDomains })
       await api.register(linksRoutes, { domains, urlPolicy, linkCache })
-      await api.register(importsRoutes, { publicUrl: config.publicUrl, urlPolicy, linkCache })
+      await api.register(importsRoutes, { domains, urlPolicy, linkCache })
       await api.register(statsRoutes, { domains })
       await api.register(classifyRoutes, { publicUrl: config.publicUrl, classifierExtra: config.classifierExtra })
       const kitOptions = {
