@@ -10,6 +10,7 @@ import { rateLimitsPlugin } from './api/rate-limits.ts'
 import { pageSecurityPlugin } from './api/security-headers.ts'
 import { classifyRoutes } from './clicks/classify/classify-routes.ts'
 import { clicksPlugin } from './clicks/clicks-plugin.ts'
+import { retentionPlugin } from './clicks/retention/retention-plugin.ts'
 import type { Config } from './config.ts'
 import { dashboardRoutes } from './dashboard/dashboard-routes.ts'
 import { dashboardSessionsPlugin } from './dashboard/dashboard-sessions-plugin.ts'
@@ -90,6 +91,7 @@ async function assembleApp(
   await app.register(rateLimitsPlugin, { limits: config.rateLimits })
   await app.register(clicksPlugin, { config })
   await app.register(funnelPlugin, { config })
+  await app.register(retentionPlugin, { config })
 
   // Features
   const urlPolicy = { ownHosts: [new URL(config.publicUrl).host], blockedDomains: config.blockedDomains }

@@ -85,6 +85,13 @@ const classifierExtraFile = z
     }
   })
 
+// RAW_CLICK_RETENTION: how long raw clicks (and funnel events) are kept, in days ("400d"); unset: forever.
+const retentionDays = z
+  .string()
+  .regex(/^\d+d$/, 'must be a number of days, like 400d')
+  .transform((s) => Number.parseInt(s, 10))
+  .refine((days) => days >= 7, 'must be at least 7d (raw months are dropped whole, after the last day has passed)')
+
 /** One setting: the environment variable it is read from and its schema (what it accepts, its default). */
 type Setting<S extends z.ZodType = z.ZodType> = { readonly env: string; readonly schema: S }
 const env = <S extends z.ZodType>(name: string, schema: S): Setting<S> => ({ env: name, schema })
@@ -200,6 +207,10 @@ const SETTINGS = {
     // Share kits one publishable key may create or complete per UTC day, counted in Postgres (all instances).
     widgetMintsPerDay: env('WIDGET_MINTS_PER_DAY', z.coerce.number().int().min(1).default(500)),
   },
+  // Raw clicks and funnel events older than this are dropped by the month; rollups stay (README "Retention").
+  rawClickRetentionDays: env('RAW_CLICK_RETENTION', retentionDays.optional()),
+  // A streaming replica for stats, reports and exports; writes, the link cache and migrations use DATABASE_URL.
+  readDatabaseUrl: env('READ_DATABASE_URL', z.url({ protocol: /^postgres(ql)?$/ }).optional()),
   /** Extra in-app tokens, preview fetchers, bots and referrer hosts (README "Classification"). */
   classifierExtra: env('CLASSIFIER_EXTRA', classifierExtraFile.optional()),
 } satisfies Settings
