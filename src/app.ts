@@ -19,6 +19,7 @@ import { funnelRoutes } from './funnel/funnel-routes.ts'
 import { proxyTrustOf } from './infra/client-address.ts'
 import { databasePlugin, openDatabase, type OpenDatabase } from './infra/database.ts'
 import { healthPlugin } from './infra/health-routes.ts'
+import { readDatabasePlugin } from './infra/read-database.ts'
 import { importsRoutes } from './imports/imports-routes.ts'
 import { loggerOptions, type LogStream } from './infra/logger.ts'
 import { metricsPlugin } from './infra/metrics.ts'
@@ -81,6 +82,7 @@ async function assembleApp(
   await app.register(pageSecurityPlugin)
   await app.register(databasePlugin, { config, kind: database.kind })
   await app.register(healthPlugin, { logLevel: config.logLevel })
+  await app.register(readDatabasePlugin, { readDatabaseUrl: config.readDatabaseUrl })
   // Before auth: the dashboard's session cookie is an alternative to Authorization: Bearer.
   await app.register(dashboardSessionsPlugin, { publicUrl: config.publicUrl })
   await app.register(authPlugin, {

@@ -38,7 +38,8 @@ function sendCsv(reply: FastifyReply, name: string, csv: string) {
 /** Topic, channel and content reports, read from rollups only; JSON, or CSV for spreadsheets. */
 export const reportsRoutes: FastifyPluginAsync = async (app) => {
   const api = app.withTypeProvider<ZodTypeProvider>()
-  const db = app.pg
+  // The read replica when there is one (READ_DATABASE_URL), else the primary.
+  const db = app.reads
 
   api.get(
     '/reports/topics',
@@ -97,7 +98,7 @@ export const reportsRoutes: FastifyPluginAsync = async (app) => {
     },
     async (request, reply) => {
       const { fromMs, toMs, interval } = parseRange(request.query)
-      const content = await findContent(db, request.params.id)
+      const content = await findContent(app.pg, request.params.id)
       if (!content) throw Problem.notFound(`content ${request.params.id}`)
       const range = { contentId: content.id, from: new Date(fromMs), to: new Date(toMs) }
       const [links, labels, series, uniques] = await Promise.all([
@@ -110,7 +111,7 @@ export const reportsRoutes: FastifyPluginAsync = async (app) => {
         fromMs,
         toMs,
         interval,
-        links: links.map((l) => ({ id: l.id, code: l.code, channel: l.channel! })),
+        links: links.map((l) => ({ id: l.id, code: l.code, channel: l.channel as string })),
         labels,
         series,
         uniques,

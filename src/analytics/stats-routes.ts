@@ -10,7 +10,8 @@ import { parseRange } from './series.ts'
 import { countUniques, humanSeries, sumDimensions, sumLabels } from './stats-queries.ts'
 
 export const statsRoutes: FastifyPluginAsync = async (app) => {
-  const db = app.pg
+  // Aggregates from the read replica when there is one; the link itself from the primary (just created: the replica may lag).
+  const db = app.reads
 
   app.withTypeProvider<ZodTypeProvider>().get(
     '/links/:code/stats',
@@ -26,7 +27,7 @@ export const statsRoutes: FastifyPluginAsync = async (app) => {
     },
     async (request) => {
       const { fromMs, toMs, interval } = parseRange(request.query)
-      const link = await findLinkByCode(db, request.params.code)
+      const link = await findLinkByCode(app.pg, request.params.code)
       if (!link) throw Problem.notFound(`link ${request.params.code}`)
       const range = { linkId: link.id, from: new Date(fromMs), to: new Date(toMs) }
       const [labels, series, dimensions, uniques, imported] = await Promise.all([
