@@ -41,5 +41,6 @@ if (!only || only === 'beacons')
   passed =
     (await onFreshDatabase((d) => runBeaconsBench({ databaseUrl: d.url, databaseName: d.name, rounds, durationS }))) &&
     passed
+if (only === 'memory') await import('./memory-bench.ts')
 console.log(passed ? 'bench: all bars PASS' : 'bench: some bars FAIL')
 process.exitCode = passed ? 0 : 1

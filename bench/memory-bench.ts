@@ -1,0 +1,98 @@
+// The app and its embedded Postgres, resident: after a first start on an empty DATA_DIR, and under the
+// redirect load (autocannon -c 50). Summed over the node process and every process of the cluster, as RSS
+// (shared pages counted once per process: an overcount) and as PSS (shared pages split between the
+// processes that map them: the honest sum), from /proc/<pid>/smaps_rollup.
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { autocannon, freePort, SERVER_CORE, spawnPinned, waitForHttp } from './bench-processes.ts'
+
+const ADMIN = 'memory-bench-admin-key-0123456789'
+const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 15)
+
+/** RSS and PSS of one process in MB (0 when it is gone). */
+function memoryOf(pid: number): { rss: number; pss: number } {
+  try {
+    const text = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8')
+    const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? 0)
+    return { rss: kb('Rss') / 1024, pss: kb('Pss') / 1024 }
+  } catch {
+    return { rss: 0, pss: 0 }
+  }
+}
+
+/** The postmaster (from postmaster.pid) and its children. */
+function clusterPids(dataDir: string): number[] {
+  const postmaster = Number(readFileSync(join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0])
+  const children = readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .filter((d) => {
+      try {
+        const stat = readFileSync(`/proc/${d}/stat`, 'utf8')
+        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === postmaster
+      } catch {
+        return false
+      }
+    })
+    .map(Number)
+  return [postmaster, ...children]
+}
+
+function total(appPid: number, dataDir: string) {
+  const pids = [appPid, ...clusterPids(dataDir)]
+  const each = pids.map(memoryOf)
+  return {
+    processes: pids.length,
+    app: memoryOf(appPid),
+    rss: each.reduce((s, m) => s + m.rss, 0),
+    pss: each.reduce((s, m) => s + m.pss, 0),
+  }
+}
+
+const fmt = (t: ReturnType<typeof total>) =>
+  `PSS ${t.pss.toFixed(0)} MB, RSS summed ${t.rss.toFixed(0)} MB (app PSS ${t.app.pss.toFixed(0)} MB, ` +
+  `${t.processes} processes)`
+
+async function main() {
+  const dataDir = mkdtempSync(join(tmpdir(), 'umbra-memory-'))
+  const port = await freePort()
+  const base = `http://127.0.0.1:${port}`
+  const server = spawnPinned(SERVER_CORE, 'src/server.ts', {
+    DATA_DIR: dataDir,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    ADMIN_API_KEY: ADMIN,
+    LOG_LEVEL: 'warn',
+    DATABASE_URL: '',
+  })
+  try {
+    await waitForHttp(`${base}/healthz`, 120_000)
+    await new Promise((r) => setTimeout(r, 3_000))
+    const started = total(server.pid, dataDir)
+    console.log(`after the first start: ${fmt(started)}`)
+    const res = await fetch(`${base}/api/v1/links`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ url: 'https://example.org/memory' }),
+    })
+    const { code } = (await res.json()) as { code: string }
+    let peak = started
+    const timer = setInterval(() => {
+      const t = total(server.pid, dataDir)
+      if (t.pss > peak.pss) peak = t
+    }, 250)
+    const load = await autocannon(`${base}/${code}`, {
+      connections: 50,
+      durationS: DURATION_S,
+      headers: { 'user-agent': 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/120.0 Safari/537.36' },
+    })
+    clearInterval(timer)
+    console.log(`under the redirect load (${load.reqPerSec.toFixed(0)} req/s, -c 50, ${DURATION_S} s): peak ${fmt(peak)}`)
+    console.log(`after the load: ${fmt(total(server.pid, dataDir))}`)
+  } finally {
+    await server.stop('SIGTERM')
+    rmSync(dataDir, { recursive: true, force: true })
+  }
+}
+
+await main()
