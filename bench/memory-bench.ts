@@ -5,7 +5,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { autocannon, freePort, SERVER_CORE, spawnPinned, waitForHttp } from './bench-processes.ts'
+import { autocannon, freePort, SERVER_CORE, spawnPinned, verdict, waitForHttp } from './bench-processes.ts'
 
 const ADMIN = 'memory-bench-admin-key-0123456789'
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 15)
@@ -53,7 +53,8 @@ const fmt = (t: ReturnType<typeof total>) =>
   `PSS ${t.pss.toFixed(0)} MB, RSS summed ${t.rss.toFixed(0)} MB (app PSS ${t.app.pss.toFixed(0)} MB, ` +
   `${t.processes} processes)`
 
-async function main() {
+/** npm run bench -- memory: the embedded default started fresh, then under redirect load; true when both bars pass. */
+export async function runMemoryBench(): Promise<boolean> {
   const dataDir = mkdtempSync(join(tmpdir(), 'umbra-memory-'))
   const port = await freePort()
   const base = `http://127.0.0.1:${port}`
@@ -87,12 +88,18 @@ async function main() {
       headers: { 'user-agent': 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/120.0 Safari/537.36' },
     })
     clearInterval(timer)
-    console.log(`under the redirect load (${load.reqPerSec.toFixed(0)} req/s, -c 50, ${DURATION_S} s): peak ${fmt(peak)}`)
+    console.log(
+      `under the redirect load (${load.reqPerSec.toFixed(0)} req/s, -c 50, ${DURATION_S} s): peak ${fmt(peak)}`,
+    )
     console.log(`after the load: ${fmt(total(server.pid, dataDir))}`)
+    const bars = [
+      [`PSS ≤ 200 MB after the first start (${started.pss.toFixed(0)} MB)`, started.pss <= 200],
+      [`PSS ≤ 200 MB under the redirect load (peak ${peak.pss.toFixed(0)} MB)`, peak.pss <= 200],
+    ] as const
+    for (const [what, ok] of bars) console.log(`${verdict(ok)}  ${what}`)
+    return bars.every(([, ok]) => ok)
   } finally {
     await server.stop('SIGTERM')
     rmSync(dataDir, { recursive: true, force: true })
   }
 }
-
-await main()
