@@ -166,6 +166,38 @@ describe('RAW_CLICK_RETENTION on real Postgres', () => {
     ).toEqual([])
   })
 
+  it('postpones a drop the clicks table is too busy for, rather than holding up the writer', async () => {
+    await sql(`select ensure_click_partitions(to_timestamp($1 / 1000.0), 1)`, [monthsAgo(28)])
+    const partition = `clicks_${monthName(monthsAgo(28))}`
+    // A long reader of clicks (an export, say) holds the table: the drop gives up after its lock timeout.
+    const reader = await scratch.pool(1).connect()
+    try {
+      await reader.query('begin')
+      await reader.query('select count(*) from clicks')
+      const run = await t.app.retention.run()
+      expect(run?.dropped?.postponed).toContain(partition)
+      expect(run?.dropped?.partitions.map((p) => p.name)).not.toContain(partition)
+      // The writer is not left queued behind a drop still waiting for the table.
+      await recordClicks(
+        t.app,
+        generateClicks({
+          linkIds: [linkId],
+          count: 5,
+          fromMs: Date.now(),
+          toMs: Date.now() + 1,
+          seed: 4,
+          firstId: 2 ** 50 + 6000,
+        }),
+      )
+    } finally {
+      await reader.query('commit')
+      reader.release()
+    }
+    const again = await t.app.retention.run()
+    expect(again?.dropped?.partitions.map((p) => p.name)).toContain(partition)
+    expect(again?.dropped?.postponed).toEqual([])
+  })
+
   it('is skipped while another instance holds its lock', async () => {
     const other = scratch.pool(1)
     const client = await other.connect()
