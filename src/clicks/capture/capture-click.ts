@@ -25,7 +25,7 @@ export type ClickCaptureDeps = {
 /** Requests that got a redirect but are not clicks: the browser or a crawler asking ahead, not a person following. */
 export function dropReason(request: Pick<CaptureRequest, 'method' | 'purpose'>): LossReason | null {
   if (request.method === 'HEAD') return 'head'
-  if (request.purpose !== undefined && request.purpose.includes('prefetch')) return 'prefetch'
+  if (request.purpose?.includes('prefetch')) return 'prefetch'
   return null
 }
 
@@ -62,7 +62,10 @@ export function createClickCapture(d: ClickCaptureDeps) {
   return function captureClick(request: CaptureRequest, link: Pick<ResolvedLink, 'id' | 'numericId'>): void {
     const at = Date.now()
     const drop = dropReason(request)
-    if (drop) return d.recordLoss(link.id, at, drop)
+    if (drop) {
+      d.recordLoss(link.id, at, drop)
+      return
+    }
 
     const entry = verdictOf(
       (request.userAgent ?? '').slice(0, MAX_USER_AGENT),
