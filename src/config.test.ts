@@ -145,6 +145,8 @@ describe('loadConfig: growth settings', () => {
   it('takes READ_DATABASE_URL as a postgres URL only', () => {
     const url = 'postgres://umbra@replica:5432/umbra'
     expect(loadConfig({ ...PG, READ_DATABASE_URL: url }).readDatabaseUrl).toBe(url)
-    expect(() => loadConfig({ READ_DATABASE_URL: 'mysql://replica/umbra' })).toThrow(/READ_DATABASE_URL/)
+    expect(() => loadConfig({ ...PG, READ_DATABASE_URL: 'mysql://replica/umbra' })).toThrow(/READ_DATABASE_URL/)
+    // The embedded database has no replica.
+    expect(() => loadConfig({ READ_DATABASE_URL: url })).toThrow(/READ_DATABASE_URL: needs DATABASE_URL/)
   })
 })

@@ -264,5 +264,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     const issue = parsed.error.issues[0]
     throw new ConfigError(`invalid configuration: ${issue.path.join('.')}: ${issue.message}`)
   }
-  return deepFreeze(withDerivedDefaults(shape(SETTINGS, parsed.data) as ParsedConfig))
+  const config = withDerivedDefaults(shape(SETTINGS, parsed.data) as ParsedConfig)
+  // The embedded database has no replicas: a read URL beside it would read another database's data.
+  if (config.readDatabaseUrl && !config.databaseUrl)
+    throw new ConfigError('invalid configuration: READ_DATABASE_URL: needs DATABASE_URL (the replica of that server)')
+  return deepFreeze(config)
 }
