@@ -2,52 +2,16 @@
 // redirect load (autocannon -c 50). Summed over the node process and every process of the cluster, as RSS
 // (shared pages counted once per process: an overcount) and as PSS (shared pages split between the
 // processes that map them: the honest sum), from /proc/<pid>/smaps_rollup.
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { appAndClusterMemory } from '../test/support/process-memory.ts'
 import { autocannon, freePort, SERVER_CORE, spawnPinned, verdict, waitForHttp } from './bench-processes.ts'
 
 const ADMIN = 'memory-bench-admin-key-0123456789'
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 15)
 
-/** RSS and PSS of one process in MB (0 when it is gone). */
-function memoryOf(pid: number): { rss: number; pss: number } {
-  try {
-    const text = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8')
-    const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? 0)
-    return { rss: kb('Rss') / 1024, pss: kb('Pss') / 1024 }
-  } catch {
-    return { rss: 0, pss: 0 }
-  }
-}
-
-/** The postmaster (from postmaster.pid) and its children. */
-function clusterPids(dataDir: string): number[] {
-  const postmaster = Number(readFileSync(join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0])
-  const children = readdirSync('/proc')
-    .filter((d) => /^\d+$/.test(d))
-    .filter((d) => {
-      try {
-        const stat = readFileSync(`/proc/${d}/stat`, 'utf8')
-        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === postmaster
-      } catch {
-        return false
-      }
-    })
-    .map(Number)
-  return [postmaster, ...children]
-}
-
-function total(appPid: number, dataDir: string) {
-  const pids = [appPid, ...clusterPids(dataDir)]
-  const each = pids.map(memoryOf)
-  return {
-    processes: pids.length,
-    app: memoryOf(appPid),
-    rss: each.reduce((s, m) => s + m.rss, 0),
-    pss: each.reduce((s, m) => s + m.pss, 0),
-  }
-}
+const total = appAndClusterMemory
 
 const fmt = (t: ReturnType<typeof total>) =>
   `PSS ${t.pss.toFixed(0)} MB, RSS summed ${t.rss.toFixed(0)} MB (app PSS ${t.app.pss.toFixed(0)} MB, ` +
