@@ -1,7 +1,7 @@
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startReplicatedCluster } from './support/replica-cluster.ts'
-import { auth, eventually, startTestApp, type TestApp } from './support/test-app.ts'
+import { auth, createScratchDatabase, eventually, startTestApp, type TestApp } from './support/test-app.ts'
 
 // A real primary and streaming replica (initdb + pg_basebackup -R) started here; reads move to the replica,
 // fall back to the primary while the replica is gone, and come back when it returns.
@@ -119,5 +119,31 @@ describe('READ_DATABASE_URL: stats, reports and exports from a streaming replica
     expect(await total()).toBe(6)
     await replicaSql('select pg_wal_replay_resume()')
     await eventually(async () => (await total()) === 7)
+  })
+})
+
+describe('READ_DATABASE_URL that is not a replica', () => {
+  it('is not read from (it would never see this primary’s writes): reads stay on the primary', async () => {
+    const other = await createScratchDatabase()
+    if (!other) throw new Error('this test needs the real Postgres')
+    const t = await startTestApp({ READ_DATABASE_URL: other.url })
+    try {
+      expect((await t.app.inject({ url: '/readyz' })).json().readReplica).toEqual({
+        state: 'down',
+        lagSeconds: null,
+        lagBytes: null,
+      })
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/links',
+        headers: auth,
+        payload: { url: 'https://example.org/not-a-replica' },
+      })
+      const stats = await t.app.inject({ url: `/api/v1/links/${res.json().code}/stats`, headers: auth })
+      expect(stats.statusCode).toBe(200)
+    } finally {
+      await t.close()
+      await other.drop()
+    }
   })
 })

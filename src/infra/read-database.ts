@@ -8,6 +8,15 @@ import type { Queryable } from './pool.ts'
 const CHECK_EVERY_MS = 1_000
 // A replica that does not answer is given up on quickly: the primary can answer instead.
 const CONNECT_TIMEOUT_MS = 1_000
+const CHECK_TIMEOUT_MS = 2_000
+// SQLSTATE of a query on a hot standby cancelled because the WAL it must replay removes rows the query reads.
+const RECOVERY_CONFLICT = '40001'
+
+const withTimeout = <T>(p: Promise<T>, ms: number): Promise<T> =>
+  new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms)
+    p.then(resolve, reject).finally(() => clearTimeout(timer))
+  })
 
 // Seconds since the last transaction replayed, or 0 when everything received is replayed (an idle primary
 // sends nothing, and the replica is then not behind however old its last transaction is).
@@ -57,23 +66,26 @@ export const readDatabasePlugin = fp(
     }
     async function check() {
       try {
-        const { rows } = await replica.query(REPLICA_LAG)
+        const { rows } = await withTimeout(replica.query(REPLICA_LAG), CHECK_TIMEOUT_MS)
         const r = rows[0]
         if (!r.recovering) throw new Error('READ_DATABASE_URL is not a replica (not in recovery)')
-        const behind = await primary.query(
-          'select pg_wal_lsn_diff(pg_current_wal_lsn(), $1::pg_lsn)::float8 as bytes',
-          [r.replayed],
-        )
         if (state.state === 'down') log.info('read replica up: stats, reports and exports read from it')
-        Object.assign(state, { state: 'up', lagSeconds: r.lag_seconds, lagBytes: Math.max(0, behind.rows[0].bytes) })
+        Object.assign(state, { state: 'up', lagSeconds: r.lag_seconds, lagBytes: await bytesBehind(r.replayed) })
       } catch (err) {
         markDown(err)
       }
     }
-    let checking = check()
+    // WAL the primary has written that the replica has not replayed; unknown (null) while the primary is down.
+    const bytesBehind = (replayed: string) =>
+      primary.query('select pg_wal_lsn_diff(pg_current_wal_lsn(), $1::pg_lsn)::float8 as bytes', [replayed]).then(
+        (r) => Math.max(0, r.rows[0].bytes) as number,
+        () => null,
+      )
+    let checking: Promise<void> = check()
     await checking
     const timer = setInterval(() => {
-      checking = check()
+      // One check at a time: a replica slow to answer is not asked again until it has.
+      checking = checking.then(check)
     }, CHECK_EVERY_MS).unref()
 
     const reads: Queryable = {
@@ -82,8 +94,9 @@ export const readDatabasePlugin = fp(
           try {
             return await (replica.query as (...a: unknown[]) => Promise<unknown>)(...args)
           } catch (err) {
-            if (!isDatabaseUnavailable(err)) throw err
-            markDown(err)
+            // A query the replica's recovery cancelled (rows it read were vacuumed on the primary) is asked there.
+            if (isDatabaseUnavailable(err)) markDown(err)
+            else if ((err as { code?: string }).code !== RECOVERY_CONFLICT) throw err
           }
         }
         fallbacks++
