@@ -56,6 +56,11 @@ export const qrRoutes: FastifyPluginAsync<{ publicUrl: string }> = async (app, {
   const rendered = createQrCache()
   const render = async (url: string, size: number | null) =>
     (await rendered.fetch(`${size ?? 'svg'} ${url}`, { context: { url, size } })) as Buffer
+  // The first drawing compiles qrcode's code paths (~80 ms on a busy machine): done before serving, not in a request.
+  app.addHook('onReady', async () => {
+    QRCode.create(`${publicUrl}/warm-up`, QR_OPTIONS)
+    await QRCode.toString(`${publicUrl}/warm-up`, { ...QR_OPTIONS, type: 'svg' })
+  })
 
   async function shortUrlOf(code: string) {
     const link = await findLinkByCode(app.pg, code)
