@@ -90,6 +90,15 @@ const ROUTES: Record<string, Row> = {
   },
   'GET /api/v1/reports/funnel': { scope: 'stats:read', request: { url: '/api/v1/reports/funnel?topic=matrix' } },
   'GET /api/v1/exports/clicks.csv': { scope: 'stats:read', request: { url: '/api/v1/exports/clicks.csv' } },
+  'GET /api/v1/domains': { scope: 'links:read', request: { url: '/api/v1/domains' } },
+  'GET /api/v1/reports/countries': { scope: 'stats:read', request: { url: '/api/v1/reports/countries' } },
+  // A bad host: 400 for every caller that passes auth (nothing is added).
+  'POST /api/v1/domains': { scope: 'keys:admin', request: { url: '/api/v1/domains', ...json({ host: 'no_dots' }) } },
+  'PATCH /api/v1/domains/:host': {
+    scope: 'keys:admin',
+    request: { url: '/api/v1/domains/matrix.invalid', ...json({ rootRedirect: null }) },
+  },
+  'DELETE /api/v1/domains/:host': { scope: 'keys:admin', request: { url: '/api/v1/domains/matrix.invalid' } },
 }
 
 type Caller = {

@@ -5,8 +5,10 @@ import { LRUCache } from 'lru-cache'
 import QRCode from 'qrcode'
 import { fileAnswer } from '../infra/documented-answers.ts'
 import { Problem, problemResponses } from '../infra/problem.ts'
+import type { DomainRegistry } from '../domains/domain-registry.ts'
+import { storedDomainOrNotFound } from '../links/link-domain.ts'
 import { findLinkByCode } from '../links/link-repository.ts'
-import { LinkParams } from '../links/link-schemas.ts'
+import { LinkDomainQuery, LinkParams } from '../links/link-schemas.ts'
 import { encodeQrPng } from './qr-png.ts'
 import { QrQuery } from './share-schemas.ts'
 
@@ -51,7 +53,10 @@ function createQrCache() {
  * The QR code of a link's short URL, for the qr channel (posters, print, slides). Behind links:read:
  * the widget has no QR button, so no public QR endpoint is needed.
  */
-export const qrRoutes: FastifyPluginAsync<{ publicUrl: string }> = async (app, { publicUrl }) => {
+export const qrRoutes: FastifyPluginAsync<{ domains: Pick<DomainRegistry, 'storedDomainOf' | 'baseUrlOf'> }> = async (
+  app,
+  { domains },
+) => {
   const api = app.withTypeProvider<ZodTypeProvider>()
   const rendered = createQrCache()
   const render = async (url: string, size: number | null) =>
@@ -62,10 +67,11 @@ export const qrRoutes: FastifyPluginAsync<{ publicUrl: string }> = async (app, {
     await QRCode.toString(`${publicUrl}/warm-up`, { ...QR_OPTIONS, type: 'svg' })
   })
 
-  async function shortUrlOf(code: string) {
-    const link = await findLinkByCode(app.pg, code)
+  /** The short URL on the link's own domain (`?domain=`, the default when omitted). */
+  async function shortUrlOf(code: string, host: string | undefined) {
+    const link = await findLinkByCode(app.pg, code, storedDomainOrNotFound(domains, code, host))
     if (!link) throw Problem.notFound(`link ${code}`)
-    return `${publicUrl}/${link.code}`
+    return `${domains.baseUrlOf(link.domain)}/${link.code}`
   }
 
   api.get(
@@ -76,11 +82,12 @@ export const qrRoutes: FastifyPluginAsync<{ publicUrl: string }> = async (app, {
         tags: ['links'],
         summary: "QR code of the link's short URL, as SVG",
         params: LinkParams,
+        querystring: LinkDomainQuery,
         response: { 200: fileAnswer('the QR code', 'image/svg+xml'), ...problemResponses(404) },
       },
     },
     async (request, reply) => {
-      const svg = await render(await shortUrlOf(request.params.code), null)
+      const svg = await render(await shortUrlOf(request.params.code, request.query.domain), null)
       return reply.type('image/svg+xml; charset=utf-8').header('cache-control', 'private, max-age=3600').send(svg)
     },
   )
@@ -98,7 +105,7 @@ export const qrRoutes: FastifyPluginAsync<{ publicUrl: string }> = async (app, {
       },
     },
     async (request, reply) => {
-      const png = await render(await shortUrlOf(request.params.code), request.query.size)
+      const png = await render(await shortUrlOf(request.params.code, request.query.domain), request.query.size)
       return reply.type('image/png').header('cache-control', 'private, max-age=3600').send(png)
     },
   )
