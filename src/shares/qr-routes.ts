@@ -63,8 +63,8 @@ export const qrRoutes: FastifyPluginAsync<{ domains: Pick<DomainRegistry, 'store
     (await rendered.fetch(`${size ?? 'svg'} ${url}`, { context: { url, size } })) as Buffer
   // The first drawing compiles qrcode's code paths (~80 ms on a busy machine): done before serving, not in a request.
   app.addHook('onReady', async () => {
-    QRCode.create(`${publicUrl}/warm-up`, QR_OPTIONS)
-    await QRCode.toString(`${publicUrl}/warm-up`, { ...QR_OPTIONS, type: 'svg' })
+    QRCode.create('https://warm-up.invalid/code', QR_OPTIONS)
+    await QRCode.toString('https://warm-up.invalid/code', { ...QR_OPTIONS, type: 'svg' })
   })
 
   /** The short URL on the link's own domain (`?domain=`, the default when omitted). */
