@@ -96,3 +96,22 @@ export const ExportQuery = StatsQuery.omit({ interval: true }).extend({
   link: Code.optional(),
   topic: Topic.optional(),
 })
+
+/** The most codes one GET /reports/links asks for: a page of the links list. */
+export const MAX_LINK_CODES = 200
+export const LinkTotalsQuery = StatsQuery.omit({ interval: true }).extend({
+  codes: z
+    .string()
+    .min(1)
+    .max(MAX_LINK_CODES * 65)
+    .transform((s) => [...new Set(s.split(','))])
+    .pipe(z.array(Code).max(MAX_LINK_CODES, `must name at most ${MAX_LINK_CODES} codes`))
+    .describe(`short link codes, comma-separated (at most ${MAX_LINK_CODES})`),
+})
+export const LinkTotalsView = z.object({
+  from: z.string(),
+  to: z.string(),
+  links: z.array(
+    z.object({ code: z.string(), clicks: z.number(), dark: z.number(), public: z.number(), previews: z.number() }),
+  ),
+})

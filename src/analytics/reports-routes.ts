@@ -13,6 +13,7 @@ import {
   TopicReportQuery,
   TopicReportView,
 } from './analytics-schemas.ts'
+import { linkTotalsRoutes } from './link-totals-routes.ts'
 import { channelReportCsv, contentReportCsv, topicReportCsv } from './report-csv.ts'
 import {
   countUniquesByTopic,
@@ -39,6 +40,7 @@ function sendCsv(reply: FastifyReply, name: string, csv: string) {
 export const reportsRoutes: FastifyPluginAsync = async (app) => {
   const api = app.withTypeProvider<ZodTypeProvider>()
   const db = app.pg
+  await app.register(linkTotalsRoutes)
 
   api.get(
     '/reports/topics',
@@ -110,7 +112,7 @@ export const reportsRoutes: FastifyPluginAsync = async (app) => {
         fromMs,
         toMs,
         interval,
-        links: links.map((l) => ({ id: l.id, code: l.code, channel: l.channel! })),
+        links: links.map((l) => ({ id: l.id, code: l.code, channel: l.channel ?? '' })),
         labels,
         series,
         uniques,

@@ -301,7 +301,12 @@ describe('GET /api/v1/exports/clicks.csv', () => {
     const res = await get(`/api/v1/exports/clicks.csv?${range}&topic=${topics[1]}`)
     expect(res.statusCode).toBe(200)
     expect(res.headers['content-type']).toBe('text/csv; charset=utf-8')
-    expect(res.headers['content-disposition']).toBe('attachment; filename="clicks.csv"')
+    // Named after what it holds, so two downloads do not overwrite each other.
+    expect(res.headers['content-disposition']).toMatch(
+      new RegExp(
+        `^attachment; filename="clicks-topic-${topics[1]}-\\d{4}-\\d\\d-\\d\\d-to-\\d{4}-\\d\\d-\\d\\d\\.csv"$`,
+      ),
+    )
     const { names, rows } = parse(res.body)
     expect(names).toEqual([
       'clicked_at',

@@ -80,7 +80,7 @@ describe('GET /api/v1/reports/funnel', () => {
       headers: { ...auth, accept: 'text/csv' },
     })
     expect(res.headers['content-type']).toBe('text/csv; charset=utf-8')
-    expect(res.headers['content-disposition']).toBe(`attachment; filename="funnel-content-${contentId}.csv"`)
+    expect(res.headers['content-disposition']).toBe(`attachment; filename="funnel-content-${contentId}-2026-11-20-to-2026-11-20.csv"`)
     expect(res.body.split('\r\n')).toEqual(
       expect.arrayContaining(['shares,total,5', 'addressBar.byGeneration,2,1', 'virality,,1.4']),
     )
