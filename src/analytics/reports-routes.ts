@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
+import { channelFunnels, sumFunnelByChannel, sumFunnelByTopic, topicFunnels } from '../funnel/funnel-totals.ts'
 import { jsonOrCsvAnswer } from '../infra/documented-answers.ts'
 import { Problem, problemResponses } from '../infra/problem.ts'
 import { allLinksOfContent, findContent } from '../shares/content-repository.ts'
@@ -48,7 +49,8 @@ export const reportsRoutes: FastifyPluginAsync = async (app) => {
       config: { scope: 'stats:read' },
       schema: {
         tags: ['reports'],
-        summary: 'Per topic: human clicks, dark vs public, dark share, uniques, previews by app',
+        summary:
+          'Per topic: human clicks, dark vs public, dark share, uniques, previews by app, and the share funnel totals',
         querystring: TopicReportQuery,
         response: { 200: jsonOrCsvAnswer('the report per topic', TopicReportView) },
       },
@@ -56,8 +58,12 @@ export const reportsRoutes: FastifyPluginAsync = async (app) => {
     async (request, reply) => {
       const { fromMs, toMs } = parseRange(request.query)
       const filter = { from: new Date(fromMs), to: new Date(toMs), campaign: request.query.campaign }
-      const [labels, uniques] = await Promise.all([sumLabelsByTopic(db, filter), countUniquesByTopic(db, filter)])
-      const report = buildTopicReport({ fromMs, toMs, labels, uniques })
+      const [labels, uniques, funnel] = await Promise.all([
+        sumLabelsByTopic(db, filter),
+        countUniquesByTopic(db, filter),
+        sumFunnelByTopic(db, filter),
+      ])
+      const report = buildTopicReport({ fromMs, toMs, labels, uniques, funnels: topicFunnels(funnel) })
       return wantsCsv(request, request.query.format) ? sendCsv(reply, 'topics', topicReportCsv(report)) : report
     },
   )
@@ -68,7 +74,7 @@ export const reportsRoutes: FastifyPluginAsync = async (app) => {
       config: { scope: 'stats:read' },
       schema: {
         tags: ['reports'],
-        summary: 'Per declared channel: human clicks and the observed medium mix (declared × observed)',
+        summary: 'Per declared channel: human clicks, the observed medium mix (declared × observed) and share actions',
         querystring: ChannelReportQuery,
         response: { 200: jsonOrCsvAnswer('the report per declared channel', ChannelReportView) },
       },
@@ -76,8 +82,9 @@ export const reportsRoutes: FastifyPluginAsync = async (app) => {
     async (request, reply) => {
       const { fromMs, toMs } = parseRange(request.query)
       const { topic, campaign } = request.query
-      const labels = await sumLabelsByChannel(db, { from: new Date(fromMs), to: new Date(toMs), topic, campaign })
-      const report = buildChannelReport({ fromMs, toMs, labels })
+      const filter = { from: new Date(fromMs), to: new Date(toMs), topic, campaign }
+      const [labels, funnel] = await Promise.all([sumLabelsByChannel(db, filter), sumFunnelByChannel(db, filter)])
+      const report = buildChannelReport({ fromMs, toMs, labels, funnels: channelFunnels(funnel) })
       return wantsCsv(request, request.query.format) ? sendCsv(reply, 'channels', channelReportCsv(report)) : report
     },
   )
