@@ -1,6 +1,8 @@
+import { existsSync } from 'node:fs'
 import { domainToASCII } from 'node:url'
 import { z } from 'zod'
 import { loadClassifierExtra } from './clicks/classify/classifier-extra.ts'
+import { hostNameProblem, normalizeHost } from './domains/host-name.ts'
 import { proxyTrustOf, type TrustProxySetting } from './infra/client-address.ts'
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
@@ -85,6 +87,16 @@ const classifierExtraFile = z
     }
   })
 
+/** DOMAINS: host names separated by commas, each checked as POST /api/v1/domains checks it. */
+const servedDomainList = z.string().transform((s, ctx) => {
+  const hosts = s.split(',').map(normalizeHost).filter(Boolean)
+  for (const host of hosts) {
+    const problem = hostNameProblem(host)
+    if (problem) ctx.addIssue({ code: 'custom', message: `${host}: ${problem}` })
+  }
+  return [...new Set(hosts)]
+})
+
 /** One setting: the environment variable it is read from and its schema (what it accepts, its default). */
 type Setting<S extends z.ZodType = z.ZodType> = { readonly env: string; readonly schema: S }
 const env = <S extends z.ZodType>(name: string, schema: S): Setting<S> => ({ env: name, schema })
@@ -100,6 +112,8 @@ const SETTINGS = {
   host: env('HOST', z.string().min(1).default('0.0.0.0')),
   port: env('PORT', z.coerce.number().int().min(0).max(65535).default(8080)),
   publicUrl: env('PUBLIC_URL', z.url({ protocol: /^https?$/ }).optional()),
+  // Short domains served besides PUBLIC_URL's host, added at start (as POST /api/v1/domains does).
+  domains: env('DOMAINS', servedDomainList.default([])),
   // Where `/` sends a visitor: a path on this server or an absolute URL (say, the marketing site).
   rootRedirect: env(
     'ROOT_REDIRECT',
@@ -132,6 +146,11 @@ const SETTINGS = {
     'SECRET_KEY',
     z.string().min(32, 'must be at least 32 characters').regex(/^\S+$/, 'must not contain whitespace').optional(),
   ),
+  // Protects /metrics and the traffic numbers of /readyz (Authorization: Bearer <token>); unset: both open.
+  metricsToken: env(
+    'METRICS_TOKEN',
+    z.string().min(32, 'must be at least 32 characters').regex(/^\S+$/, 'must not contain whitespace').optional(),
+  ),
   logLevel: env('LOG_LEVEL', z.enum(LOG_LEVELS).default('info')),
   /** The proxies in front whose X-Forwarded-For is believed (src/infra/client-address.ts). */
   trustProxy: env('TRUST_PROXY', trustProxySetting.default(false)),
@@ -141,6 +160,16 @@ const SETTINGS = {
       .string()
       .regex(/^[a-z0-9-]+$/i)
       .transform((h) => h.toLowerCase())
+      .optional(),
+  ),
+  // The IP database a click's country (and with a GeoLite2-City file, region and city) is read from when
+  // COUNTRY_HEADER gives none: unset, the bundled open country database; a path, that MaxMind DB file; 'off', none.
+  geoipDb: env(
+    'GEOIP_DB',
+    z
+      .string()
+      .min(1)
+      .refine((path) => path === 'off' || existsSync(path), 'no such file (a MaxMind DB file, or off)')
       .optional(),
   ),
   linkCache: {

@@ -77,7 +77,7 @@ function freshBatch(clicks: ClickRecord[]): ClickBatch {
     const v = verdictOf(c)
     verdicts.set(v.id, v.line)
     end = writeClickRow(rows, end, c.id, Number(c.linkId), c.at, v.idHigh, v.idLow, c.visitor, c.language, c.country)
-    rollups.add(c.linkId, c.at, c.visitor, c)
+    rollups.add(c.linkId, c.at, c.visitor, c, c.country)
   }
   const file = join(dir, `seg-${clicks[0].id}.bin`)
   writeFileSync(file, rows.subarray(0, end))

@@ -81,14 +81,16 @@ on conflict do nothing`
 const BATCH_TIME_RANGE = `select min(clicked_at)::text as first, max(clicked_at)::text as last from click_batch`
 const HOURLY_COLUMNS = 2 + ROLLUPS.hourly.labels.length
 const LABEL_FIELDS_SQL = LABEL_FIELDS.map((f) => `v.${f}`).join(', ')
+// The dimensions a click row carries itself (its country), beside its verdict's labels.
+const CLICK_DIMENSIONS_SQL = ROLLUPS.clickDimensions.join(', ')
 const INSERT_FROM_STAGING = `
 with inserted as (
   insert into clicks (${COLUMNS})
   select distinct on (b.id) ${CLICK_COLUMNS.map((c) => `b.${c}`).join(', ')} from click_batch b
   where not exists (select 1 from clicks c where c.clicked_at between $1 and $2 and c.id = b.id and c.clicked_at = b.clicked_at)
-  returning link_id, clicked_at, verdict_id, visitor
+  returning link_id, clicked_at, verdict_id, visitor, ${CLICK_DIMENSIONS_SQL}
 ), labeled as (
-  select i.link_id, i.clicked_at, i.visitor, ${LABEL_FIELDS_SQL}
+  select i.link_id, i.clicked_at, i.visitor, ${LABEL_FIELDS_SQL}, ${CLICK_DIMENSIONS_SQL}
   from inserted i join click_verdicts v on v.id = i.verdict_id
 ), rollups as (
   insert into ${ROLLUPS.hourly.table} as r (${HOURLY_KEY}, clicks)
@@ -157,7 +159,7 @@ export function createClickBatchWriter(pool: Pick<Pool, 'connect'>): WriteClickB
       if (visitors) clients.push((await pool.connect()) as pg.PoolClient)
       const [client, side] = clients
       await client.query('begin')
-      const visitorRows = side && insertVisitorsAlone(side, visitors!)
+      const visitorRows = side && visitors && insertVisitorsAlone(side, visitors)
       // Both settle before anything else goes on either connection: a rollback sent while the clicks'
       // statements still run would leave the rest of them to commit on their own.
       const [clicks, visitorsDone] = await Promise.allSettled([
