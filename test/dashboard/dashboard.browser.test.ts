@@ -336,6 +336,15 @@ describe.skipIf(!hasChromium)('dashboard in headless Chromium', () => {
     await beacon({ ...arrival, parent: 'BBBBBBBB', token: 'EEEEEEEE', generation: 2 }, INSTAGRAM)
     await beacon(arrival) // dark, seen by nothing: unattributed
     await beacon({ ...arrival, referrer: 'https://www.google.com/' }, ANDROID_FIREFOX) // public
+    // A phone's page tag adds the native share sheet's link; WhatsApp fetches its preview: Share… resolved to WhatsApp.
+    const phoneKit = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/widget/kit',
+      headers: { authorization: `Bearer ${pk}`, origin: SITE },
+      payload: { url: article, channels: ['native'] },
+    })
+    const nativeCode = phoneKit.json().links.find((l: { channel: string }) => l.channel === 'native').code
+    await follow(nativeCode, WHATSAPP_PREVIEW)
     // A stand-alone link of the topic (no kit): its click belongs to the topic's tiles and to its table.
     const single = await t.app.inject({
       method: 'POST',
@@ -366,7 +375,16 @@ describe.skipIf(!hasChromium)('dashboard in headless Chromium', () => {
     const funnel = page.locator('section.funnel')
     const stage = (key: string) => funnel.locator(`[data-stage="${key}"] .funnel-value`)
     await poll(() => stage('shares').textContent()).toBe('5')
-    expect(await stage('seen').textContent()).toBe('2') // the WhatsApp and Telegram preview cards
+    await poll(() => stage('seen').textContent()).toBe('3') // WhatsApp and Telegram cards, and the native link's
+    const resolved = funnel.locator('section.breakdown', {
+      has: page.getByRole('heading', { name: 'Share… resolved to apps' }),
+    })
+    expect(
+      await resolved
+        .getByRole('row', { name: /WhatsApp/ })
+        .locator('.bar-value')
+        .textContent(),
+    ).toBe('1')
     expect(await stage('clicks').textContent()).toBe('7') // WhatsApp 5, email 1, X 1
     expect(await stage('reshares').textContent()).toBe('3') // two first-generation address-bar arrivals, one second
     const byChannel = funnel.locator('section.breakdown', {

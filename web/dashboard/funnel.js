@@ -107,6 +107,14 @@ export function funnelSection(report, { query, subject, note = true }) {
               rows: entries(report.sharesSeen.byApp).map(([id, n]) => ({ label: appLabel(id), value: n })),
               empty: 'No link preview drawn.',
             }),
+            // The phone's share sheet never says which app was picked; its link's preview fetches do.
+            entries(report.sharesSeen.nativeByApp).length
+              ? breakdownTable({
+                  caption: 'Share… resolved to apps',
+                  unit: 'previews',
+                  rows: entries(report.sharesSeen.nativeByApp).map(([id, n]) => ({ label: appLabel(id), value: n })),
+                })
+              : null,
             breakdownTable({
               caption: 'Clicks by medium',
               rows: entries(report.clicks.byMedium).map(([id, n]) => ({
