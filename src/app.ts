@@ -11,6 +11,7 @@ import { pageSecurityPlugin } from './api/security-headers.ts'
 import { classifyRoutes } from './clicks/classify/classify-routes.ts'
 import { clicksPlugin } from './clicks/clicks-plugin.ts'
 import { openPlaceLookup } from './clicks/capture/country-lookup.ts'
+import { retentionPlugin } from './clicks/retention/retention-plugin.ts'
 import type { Config } from './config.ts'
 import { createDomainRegistry, splitLinkKey } from './domains/domain-registry.ts'
 import { domainsPlugin } from './domains/domains-plugin.ts'
@@ -22,6 +23,7 @@ import { funnelRoutes } from './funnel/funnel-routes.ts'
 import { proxyTrustOf } from './infra/client-address.ts'
 import { databasePlugin, openDatabase, type OpenDatabase } from './infra/database.ts'
 import { healthPlugin } from './infra/health-routes.ts'
+import { readDatabasePlugin } from './infra/read-database.ts'
 import { importsRoutes } from './imports/imports-routes.ts'
 import { loggerOptions, type LogStream } from './infra/logger.ts'
 import { metricsPlugin } from './infra/metrics.ts'
@@ -85,6 +87,7 @@ async function assembleApp(
   await app.register(pageSecurityPlugin)
   await app.register(databasePlugin, { config, kind: database.kind })
   await app.register(healthPlugin, { logLevel: config.logLevel, metricsToken: config.metricsToken })
+  await app.register(readDatabasePlugin, { readDatabaseUrl: config.readDatabaseUrl })
   // Before auth: the dashboard's session cookie is an alternative to Authorization: Bearer.
   await app.register(dashboardSessionsPlugin, { publicUrl: config.publicUrl })
   await app.register(authPlugin, {
@@ -102,6 +105,7 @@ async function assembleApp(
     ownHostsVersion: domains.ownHostsVersion,
   })
   await app.register(funnelPlugin, { config })
+  await app.register(retentionPlugin, { config })
 
   // Features
   // Targets never loop back: every served domain (they change at run time) and the listen address.

@@ -40,7 +40,7 @@ export const exportsRoutes: FastifyPluginAsync<{
         if (!row) throw Problem.notFound(`link ${link}`)
         linkId = row.id
       }
-      const chunks = clickCsvChunks(app.pg, { from: new Date(fromMs), to: new Date(toMs), linkId, topic }, batchSize)
+      const chunks = clickCsvChunks(app.reads, { from: new Date(fromMs), to: new Date(toMs), linkId, topic }, batchSize)
       return reply
         .type('text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename="${exportName(link, topic, fromMs, toMs)}"`)

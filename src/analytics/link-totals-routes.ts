@@ -39,7 +39,7 @@ export const linkTotalsRoutes: FastifyPluginAsync = async (app) => {
     async (request) => {
       const { fromMs, toMs } = parseRange(request.query)
       const { codes } = request.query
-      const rows = await sumClicksOfCodes(app.pg, codes, { from: new Date(fromMs), to: new Date(toMs) })
+      const rows = await sumClicksOfCodes(app.reads, codes, { from: new Date(fromMs), to: new Date(toMs) })
       return { from: new Date(fromMs).toISOString(), to: new Date(toMs).toISOString(), links: linkTotals(codes, rows) }
     },
   )

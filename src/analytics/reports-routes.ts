@@ -49,7 +49,8 @@ export const reportsRoutes: FastifyPluginAsync<{ domains: Pick<DomainRegistry, '
   /** `?domain=` as stored; a domain not served is a 400. */
   const domainOf = (host: string | undefined) => (host === undefined ? undefined : servedDomainField(domains, host))
   const api = app.withTypeProvider<ZodTypeProvider>()
-  const db = app.pg
+  // The read replica when there is one (READ_DATABASE_URL), else the primary.
+  const db = app.reads
   await app.register(linkTotalsRoutes)
 
   api.get(
@@ -153,7 +154,7 @@ export const reportsRoutes: FastifyPluginAsync<{ domains: Pick<DomainRegistry, '
     },
     async (request, reply) => {
       const { fromMs, toMs, interval } = parseRange(request.query)
-      const content = await findContent(db, request.params.id)
+      const content = await findContent(app.pg, request.params.id)
       if (!content) throw Problem.notFound(`content ${request.params.id}`)
       const range = { contentId: content.id, from: new Date(fromMs), to: new Date(toMs) }
       const [links, labels, series, uniques] = await Promise.all([

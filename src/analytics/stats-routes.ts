@@ -15,7 +15,8 @@ export const statsRoutes: FastifyPluginAsync<{ domains: Pick<DomainRegistry, 'st
   app,
   { domains },
 ) => {
-  const db = app.pg
+  // Aggregates from the read replica when there is one; the link itself from the primary (just created: the replica may lag).
+  const db = app.reads
 
   app.withTypeProvider<ZodTypeProvider>().get(
     '/links/:code/stats',
@@ -32,7 +33,7 @@ export const statsRoutes: FastifyPluginAsync<{ domains: Pick<DomainRegistry, 'st
     async (request) => {
       const { fromMs, toMs, interval } = parseRange(request.query)
       const { code } = request.params
-      const link = await findLinkByCode(db, code, storedDomainOrNotFound(domains, code, request.query.domain))
+      const link = await findLinkByCode(app.pg, code, storedDomainOrNotFound(domains, code, request.query.domain))
       if (!link) throw Problem.notFound(`link ${code}`)
       const range = { linkId: link.id, from: new Date(fromMs), to: new Date(toMs) }
       const [labels, series, dimensions, uniques, imported] = await Promise.all([

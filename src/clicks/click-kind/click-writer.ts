@@ -65,7 +65,7 @@ export function createClickWriter(o: ClickWriterOptions) {
         country,
       )
       let line = ''
-      if (ledger.mustList(verdict, batch.number)) {
+      if (ledger.mustList(verdict, batch.number, at)) {
         batch.kept.verdicts.push(verdict)
         line = verdict.line
       }
