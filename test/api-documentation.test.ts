@@ -135,6 +135,8 @@ beforeAll(async () => {
     get('/api/v1/reports/funnel?topic=climate&format=csv'),
     get('/api/v1/reports/funnel?content=999999'),
     get('/api/v1/reports/funnel'),
+    get('/api/v1/reports/links?codes=a,b'),
+    get('/api/v1/reports/links'),
     get('/api/v1/reports/topics'),
     get('/api/v1/reports/topics?domain=not-served.example'),
     get('/api/v1/reports/channels?domain=go.docs.example'),

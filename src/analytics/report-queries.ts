@@ -112,6 +112,22 @@ export async function countUniquesOfContent(db: Queryable, r: ContentRange): Pro
   return rows[0].uniques
 }
 
+export type LinkTotalsRow = { code: string; kind: string; visibility: string; clicks: number }
+
+/** Human clicks (by visibility) and previews of the links with these codes; codes without clicks have no row. */
+export async function sumClicksOfCodes(db: Queryable, codes: string[], r: ReportRange): Promise<LinkTotalsRow[]> {
+  const { rows } = await db.query(
+    `select l.code, r.kind, coalesce(r.visibility, '') as visibility, sum(r.clicks)::float8 as clicks
+     from links l
+     join click_rollups_hourly r on r.link_id = l.id
+     where l.code = any($1::text[]) and r.kind in ('human', 'preview')
+       and r.hour >= date_trunc('hour', $2::timestamptz) and r.hour < $3
+     group by 1, 2, 3`,
+    [codes, r.from, r.to],
+  )
+  return rows
+}
+
 /** Human clicks per visitor country over the links the filter keeps, most first (click_dimensions_daily). */
 export async function sumClicksByCountry(
   db: Queryable,

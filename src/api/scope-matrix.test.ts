@@ -89,6 +89,7 @@ const ROUTES: Record<string, Row> = {
     },
   },
   'GET /api/v1/reports/funnel': { scope: 'stats:read', request: { url: '/api/v1/reports/funnel?topic=matrix' } },
+  'GET /api/v1/reports/links': { scope: 'stats:read', request: { url: '/api/v1/reports/links?codes=matrix' } },
   'GET /api/v1/exports/clicks.csv': { scope: 'stats:read', request: { url: '/api/v1/exports/clicks.csv' } },
   'GET /api/v1/domains': { scope: 'links:read', request: { url: '/api/v1/domains' } },
   'GET /api/v1/reports/countries': { scope: 'stats:read', request: { url: '/api/v1/reports/countries' } },

@@ -8,6 +8,7 @@ import { classifyContextFor, createClickLabeler } from './classify/create-click-
 import { clickKindCodec } from './click-kind/click-kind.ts'
 import { createClickWriter, type ClickWriter } from './click-kind/click-writer.ts'
 import { createClickBatchWriter } from './click-kind/write-click-batch.ts'
+import { startPipelineReadiness } from './batches/pipeline-readiness.ts'
 import { registerClickMetrics } from './click-metrics.ts'
 import { openJournal } from './journal/journal.ts'
 import { createVisitorHasher } from './visitor-hash.ts'
@@ -61,23 +62,7 @@ export const clicksPlugin = fp(
       contextVersion: ownHostsVersion,
     })
     app.decorate('clicks', { capture, writer })
-    // Replay what an earlier run left in the journal, without delaying start.
-    if (writer.hasBacklogFromEarlierRuns()) void writer.flush()
-    // Not ready while the backlog is beyond what memory holds or batches wait on disk only.
-    app.readiness.add('clicks', () => {
-      const s = writer.stats()
-      const spooledBatches = writer.spooledBatches()
-      return {
-        ready: s.backlog < config.clickWriter.bufferMax && spooledBatches === 0,
-        report: {
-          backlog: s.backlog,
-          onDisk: s.spooled,
-          spooledBatches,
-          written: s.written,
-          databaseHealthy: s.databaseHealthy,
-        },
-      }
-    })
+    startPipelineReadiness(app, 'clicks', writer, config.clickWriter.bufferMax)
 
     app.addHook('onClose', async () => {
       clearInterval(partitionTimer)

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
+import { csvFileName } from '../analytics/csv.ts'
 import { parseRange } from '../analytics/series.ts'
 import { jsonOrCsvAnswer } from '../infra/documented-answers.ts'
 import { Problem, problemResponses } from '../infra/problem.ts'
@@ -41,10 +42,18 @@ export const funnelReportRoutes: FastifyPluginAsync = async (app) => {
       const report = buildFunnelReport(fromMs, toMs, inputs)
       const csv = format === 'csv' || (format === undefined && /\btext\/csv\b/.test(request.headers.accept ?? ''))
       if (!csv) return report
-      const name = content ? `funnel-content-${content}` : topic ? 'funnel-topic' : 'funnel-campaign'
+      const name = csvFileName(
+        content
+          ? ['funnel', 'content', content]
+          : topic
+            ? ['funnel', 'topic', topic]
+            : ['funnel', 'campaign', campaign ?? ''],
+        fromMs,
+        toMs,
+      )
       return reply
         .type('text/csv; charset=utf-8')
-        .header('content-disposition', `attachment; filename="${name}.csv"`)
+        .header('content-disposition', `attachment; filename="${name}"`)
         .send(funnelReportCsv(report) as never)
     },
   )
