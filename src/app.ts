@@ -25,7 +25,7 @@ import { Problem, problemPlugin, sendProblem, writeClientErrorProblem } from './
 import { loadServerSecret } from './infra/server-secret.ts'
 import { createLinkCache } from './links/link-cache.ts'
 import { linkChangesPlugin } from './links/link-change-listener.ts'
-import { findLinkByCode } from './links/link-repository.ts'
+import { findLinksByCodes } from './links/link-repository.ts'
 import { linksRoutes } from './links/links-routes.ts'
 import { toResolvedLink } from './links/link-view.ts'
 import { sendNotFoundPage } from './redirect/pages.ts'
@@ -95,10 +95,8 @@ async function assembleApp(
   const urlPolicy = { ownHosts: [new URL(config.publicUrl).host], blockedDomains: config.blockedDomains }
   const linkCache = createLinkCache({
     ...config.linkCache,
-    load: async (code) => {
-      const row = await findLinkByCode(app.pg, code)
-      return row && toResolvedLink(row)
-    },
+    load: async (codes) =>
+      new Map((await findLinksByCodes(app.pg, codes)).map((row) => [row.code, toResolvedLink(row)])),
   })
   // Every instance drops a changed link from its cache (Postgres LISTEN/NOTIFY, migration 005).
   await app.register(linkChangesPlugin, { config, linkCache })

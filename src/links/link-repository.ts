@@ -69,6 +69,12 @@ export async function findLinkByCode(db: Queryable, code: string): Promise<LinkR
   return rows[0] ?? null
 }
 
+/** The links of many codes in one query (the link cache loads a turn's misses this way); unknown codes are absent. */
+export async function findLinksByCodes(db: Queryable, codes: readonly string[]): Promise<LinkRow[]> {
+  const { rows } = await db.query(`select ${COLUMNS} from links where code = any($1::text[])`, [codes])
+  return rows
+}
+
 /** Newest first; keyset pagination on id so pages stay stable while links are created. */
 export async function listLinks(db: Queryable, f: LinkFilter): Promise<LinkRow[]> {
   const { rows } = await db.query(
