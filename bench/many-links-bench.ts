@@ -99,7 +99,9 @@ async function zipfLoad(o: ZipfLoadOptions): Promise<LoadResult> {
 }
 
 async function cacheCounters(base: string) {
-  const text = await (await fetch(`${base}/metrics`)).text()
+  const res = await fetch(`${base}/metrics`)
+  if (res.status !== 200) throw new Error(`/metrics answered ${res.status}`)
+  const text = await res.text()
   const n = (result: string) =>
     Number(new RegExp(`^umbra_link_cache_lookups_total\\{result="${result}"\\} (\\d+)`, 'm').exec(text)?.[1] ?? 0)
   return { hits: n('hit'), misses: n('miss') }
