@@ -2,8 +2,8 @@
 export type ResolvedLink = { id: string; numericId: number; url: string; expiresAtMs: number | null; disabled: boolean }
 
 /**
- * What the cache is keyed by: a link's code today. Everything below treats it as an opaque string, so a
- * key naming (domain, code) changes only the callers that build keys and the loader that reads them.
+ * What the cache is keyed by: a code on the default domain, `host/code` on another (linkKeyOf in
+ * src/domains/domain-registry.ts). The cache treats it as an opaque string; the loader splits it.
  */
 export type LinkCacheKey = string
 
