@@ -13,7 +13,7 @@ import { clicksPlugin } from './clicks/clicks-plugin.ts'
 import { openPlaceLookup } from './clicks/capture/country-lookup.ts'
 import { retentionPlugin } from './clicks/retention/retention-plugin.ts'
 import type { Config } from './config.ts'
-import { createDomainRegistry, splitLinkKey } from './domains/domain-registry.ts'
+import { createDomainRegistry, linkKeyOf, splitLinkKey } from './domains/domain-registry.ts'
 import { domainsPlugin } from './domains/domains-plugin.ts'
 import { domainsRoutes } from './domains/domains-routes.ts'
 import { dashboardRoutes } from './dashboard/dashboard-routes.ts'
@@ -31,7 +31,7 @@ import { Problem, problemPlugin, sendProblem, writeClientErrorProblem } from './
 import { loadServerSecret } from './infra/server-secret.ts'
 import { createLinkCache } from './links/link-cache.ts'
 import { linkChangesPlugin } from './links/link-change-listener.ts'
-import { findLinkByCode } from './links/link-repository.ts'
+import { findLinksByCodes } from './links/link-repository.ts'
 import { linksRoutes } from './links/links-routes.ts'
 import { instanceHosts } from './links/url-policy.ts'
 import { toResolvedLink } from './links/link-view.ts'
@@ -118,11 +118,13 @@ async function assembleApp(
   }
   const linkCache = createLinkCache({
     ...config.linkCache,
-    load: async (key) => {
-      const { domain, code } = splitLinkKey(key)
-      const row = await findLinkByCode(app.pg, code, domain)
-      return row && toResolvedLink(row)
-    },
+    load: async (keys) =>
+      new Map(
+        (await findLinksByCodes(app.pg, keys.map(splitLinkKey))).map((row) => [
+          linkKeyOf(row.domain, row.code),
+          toResolvedLink(row),
+        ]),
+      ),
   })
   // Every instance drops a changed link from its cache (Postgres LISTEN/NOTIFY, migration 005).
   await app.register(linkChangesPlugin, { config, linkCache })

@@ -35,13 +35,18 @@ export async function countUniquesByTopic(
 ): Promise<{ topic: string; uniques: number }[]> {
   const [fromDay, toDay] = dayRange(f)
   const { rows } = await db.query(
-    `select t.topic, count(distinct (v.day, v.visitor))::float8 as uniques
-     from link_visitors_daily v
-     join links l on l.id = v.link_id
-     cross join lateral unnest(l.topics) as t(topic)
-     where v.day >= $1::date and v.day <= $2::date
-       and ($3::text is null or l.campaign = $3)
-       and ($4::text is null or l.domain = $4)
+    // distinct in a subquery, not count(distinct …): Postgres may hash it rather than sort every row.
+    // The range's days are read through the BRIN index on day (migration 036), not the whole table.
+    `select topic, count(*)::float8 as uniques
+     from (
+       select distinct t.topic, v.day, v.visitor
+       from link_visitors_daily v
+       join links l on l.id = v.link_id
+       cross join lateral unnest(l.topics) as t(topic)
+       where v.day >= $1::date and v.day <= $2::date
+         and ($3::text is null or l.campaign = $3)
+         and ($4::text is null or l.domain = $4)
+     ) topic_visitors
      group by 1`,
     [fromDay, toDay, f.campaign ?? null, f.domain ?? null],
   )

@@ -81,6 +81,19 @@ export async function findLinkByCode(db: Queryable, code: string, domain = ''): 
   return rows[0] ?? null
 }
 
+/** The links of many (domain, code) pairs in one query (the link cache loads a turn's misses this way); unknown ones are absent. */
+export async function findLinksByCodes(
+  db: Queryable,
+  keys: readonly { domain: string; code: string }[],
+): Promise<LinkRow[]> {
+  const { rows } = await db.query(
+    `select ${COLUMNS} from links
+     where (domain, code) in (select * from unnest($1::text[], $2::text[]))`,
+    [keys.map((k) => k.domain), keys.map((k) => k.code)],
+  )
+  return rows
+}
+
 /** Newest first; keyset pagination on id so pages stay stable while links are created. */
 export async function listLinks(db: Queryable, f: LinkFilter): Promise<LinkRow[]> {
   const { rows } = await db.query(
