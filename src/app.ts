@@ -27,6 +27,9 @@ import { createLinkCache } from './links/link-cache.ts'
 import { linkChangesPlugin } from './links/link-change-listener.ts'
 import { findLinkByCode } from './links/link-repository.ts'
 import { linksRoutes } from './links/links-routes.ts'
+import { accountRoutes } from './people/account-routes.ts'
+import { membersRoutes } from './people/members-routes.ts'
+import { peoplePlugin } from './people/people-plugin.ts'
 import { toResolvedLink } from './links/link-view.ts'
 import { sendNotFoundPage } from './redirect/pages.ts'
 import { qrRoutes } from './shares/qr-routes.ts'
@@ -88,6 +91,13 @@ async function assembleApp(
     ...config.apiKeys,
   })
   await app.register(rateLimitsPlugin, { limits: config.rateLimits })
+  await app.register(peoplePlugin, {
+    publicUrl: config.publicUrl,
+    adminApiKey: config.adminApiKey,
+    smtpUrl: config.people.smtpUrl,
+    mailFrom: config.people.mailFrom,
+    accountFailures: { max: config.people.accountFailures, windowMs: config.rateLimits.windowMs },
+  })
   await app.register(clicksPlugin, { config })
   await app.register(funnelPlugin, { config })
 
@@ -107,6 +117,7 @@ async function assembleApp(
       // JSON only: text/plain (Fastify's other default) would reach handlers as a string; 415 instead.
       api.removeContentTypeParser('text/plain')
       await api.register(keysRoutes)
+      await api.register(membersRoutes)
       await api.register(linksRoutes, { publicUrl: config.publicUrl, urlPolicy, linkCache })
       await api.register(importsRoutes, { publicUrl: config.publicUrl, urlPolicy, linkCache })
       await api.register(statsRoutes)
@@ -130,6 +141,7 @@ async function assembleApp(
   await app.register(dashboardRoutes, {
     signInLimit: { max: config.rateLimits.missPages, windowMs: config.rateLimits.windowMs },
   })
+  await app.register(accountRoutes, { ssoEnabled: false })
   await app.register(widgetScriptRoutes)
   await app.register(redirectRoutes, {
     linkCache,

@@ -11,6 +11,8 @@ export type ApiKeyRequest = {
   scopes?: readonly Scope[]
   origins?: readonly string[]
   expiresAt?: string | Date | null
+  /** The person creating it, if a person is. */
+  createdBy?: string | null
 }
 
 export type CreatedApiKey = { row: ApiKeyRow; secret: string }
@@ -60,6 +62,7 @@ export async function createApiKey(
     scopes: input.kind === 'publishable' ? PUBLISHABLE_SCOPES : scopes,
     origins,
     expiresAt,
+    createdBy: input.createdBy ?? null,
   })
   return { row, secret: minted.secret }
 }
