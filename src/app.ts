@@ -4,6 +4,7 @@ import { exportsRoutes } from './analytics/exports-routes.ts'
 import { reportsRoutes } from './analytics/reports-routes.ts'
 import { statsRoutes } from './analytics/stats-routes.ts'
 import { authPlugin } from './api/auth.ts'
+import { auditRoutes } from './audit/audit-routes.ts'
 import { keysRoutes } from './api/keys-routes.ts'
 import { openApiPlugin } from './api/openapi.ts'
 import { rateLimitsPlugin } from './api/rate-limits.ts'
@@ -118,6 +119,7 @@ async function assembleApp(
       api.removeContentTypeParser('text/plain')
       await api.register(keysRoutes)
       await api.register(membersRoutes)
+      await api.register(auditRoutes)
       await api.register(linksRoutes, { publicUrl: config.publicUrl, urlPolicy, linkCache })
       await api.register(importsRoutes, { publicUrl: config.publicUrl, urlPolicy, linkCache })
       await api.register(statsRoutes)

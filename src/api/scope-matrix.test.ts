@@ -43,6 +43,8 @@ const ROUTES: Record<string, Row> = {
     scope: 'members:admin',
     request: { url: '/api/v1/members/999999999/password-link' },
   },
+  'GET /api/v1/audit': { scope: 'audit:read', request: { url: '/api/v1/audit?entity=link' } },
+  'GET /api/v1/history/:entity/:id': { scope: 'links:read', request: { url: `/api/v1/history/link/${CODE}` } },
   'POST /api/v1/links': {
     scope: 'links:write',
     request: { url: '/api/v1/links', ...json({ url: 'https://example.com/matrix' }) },

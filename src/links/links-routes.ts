@@ -1,14 +1,18 @@
-import type { FastifyPluginAsync } from 'fastify'
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { decodeIdCursor, encodeIdCursor } from '../infra/id-cursor.ts'
+import { actorOf, changedFields, recordAudit } from '../audit/record-audit.ts'
 import { Problem, problemResponses } from '../infra/problem.ts'
+import { inTransaction } from '../infra/transaction.ts'
 import type { LinkCache } from './link-cache.ts'
-import { findLinkByCode, listLinks, updateLink } from './link-repository.ts'
+import { findLinkByCode, listLinks, updateLink, type LinkRow } from './link-repository.ts'
 import { CreateLink, LinkList, LinkParams, LinkView, ListLinksQuery, UpdateLink } from './link-schemas.ts'
 import { toLinkView } from './link-view.ts'
 import { acceptTargetUrl, mintLink } from './mint-link.ts'
 import type { UrlPolicy } from './url-policy.ts'
+
+type Principal = FastifyRequest['principal']
 
 export type LinksRoutesOptions = { publicUrl: string; urlPolicy: UrlPolicy; linkCache: LinkCache }
 
@@ -19,10 +23,32 @@ function refuseSecondKitLink(err: unknown): never {
   throw err
 }
 
+/** The fields of a link the audit log keeps. */
+const audited = (r: LinkRow) => ({
+  url: r.url,
+  title: r.title,
+  channel: r.channel,
+  topics: r.topics,
+  campaign: r.campaign,
+  expiresAt: r.expires_at,
+  disabled: r.disabled_at !== null,
+})
+
 /** The links API: create, list, read, change and disable short links. */
 export const linksRoutes: FastifyPluginAsync<LinksRoutesOptions> = async (app, { publicUrl, urlPolicy, linkCache }) => {
   const api = app.withTypeProvider<ZodTypeProvider>()
   const db = app.pg
+
+  /** Changes a link and records the changed fields, in one transaction. */
+  const changeLink = (code: string, patch: Parameters<typeof updateLink>[2], action: string, who: Principal | null) =>
+    inTransaction(db.pool, async (client) => {
+      const before = await findLinkByCode(client, code)
+      const row = before && (await updateLink(client, code, patch).catch(refuseSecondKitLink))
+      if (!before || !row) throw Problem.notFound(`link ${code}`)
+      const change = changedFields(audited(before), audited(row))
+      await recordAudit(client, { actor: actorOf(who), entity: 'link', entityId: code, action, ...change })
+      return row
+    })
 
   api.post(
     '/links',
@@ -36,7 +62,17 @@ export const linksRoutes: FastifyPluginAsync<LinksRoutesOptions> = async (app, {
       },
     },
     async (request, reply) => {
-      const row = await mintLink(db, request.body, urlPolicy)
+      const row = await inTransaction(db.pool, async (client) => {
+        const made = await mintLink(client, request.body, urlPolicy)
+        const entry = {
+          entity: 'link',
+          entityId: made.code,
+          action: 'create',
+          after: { code: made.code, ...audited(made) },
+        }
+        await recordAudit(client, { actor: actorOf(request.principal), ...entry })
+        return made
+      })
       linkCache.invalidate(row.code) // a cached "unknown" for this custom code must not outlive it
       return reply.code(201).send(toLinkView(row, publicUrl))
     },
@@ -103,8 +139,7 @@ export const linksRoutes: FastifyPluginAsync<LinksRoutesOptions> = async (app, {
       if (patch.url !== undefined) patch.url = acceptTargetUrl(patch.url, urlPolicy)
       if (patch.expiresAt && Date.parse(patch.expiresAt) <= Date.now())
         throw Problem.field('expiresAt', 'must be in the future')
-      const row = await updateLink(db, request.params.code, patch).catch(refuseSecondKitLink)
-      if (!row) throw Problem.notFound(`link ${request.params.code}`)
+      const row = await changeLink(request.params.code, patch, 'update', request.principal)
       linkCache.invalidate(row.code)
       return toLinkView(row, publicUrl)
     },
@@ -122,8 +157,7 @@ export const linksRoutes: FastifyPluginAsync<LinksRoutesOptions> = async (app, {
       },
     },
     async (request, reply) => {
-      const row = await updateLink(db, request.params.code, { disabled: true })
-      if (!row) throw Problem.notFound(`link ${request.params.code}`)
+      const row = await changeLink(request.params.code, { disabled: true }, 'disable', request.principal)
       linkCache.invalidate(row.code)
       return reply.code(204).send(null)
     },

@@ -66,6 +66,11 @@ export async function peopleTour(app: FastifyInstance): Promise<void> {
   await call({ method: 'DELETE', url: `/api/v1/members/${member}`, headers: auth })
   await call({ method: 'DELETE', url: `/api/v1/members/${member}`, headers: auth })
   await call({ url: '/dashboard/sign-in-options' })
+  await call({ url: '/api/v1/audit?entity=member&limit=5', headers: auth })
+  await call({ url: '/api/v1/audit?format=csv', headers: auth })
+  await call({ url: '/api/v1/audit?from=yesterday', headers: auth })
+  await call({ url: '/api/v1/history/link/docs-tour', headers: auth })
+  await call({ url: '/api/v1/history/domain/x', headers: auth })
   await call(json('POST', '/dashboard/setup', { token: 'x'.repeat(43), email, password: TEST_PASSWORD }, noJson))
   await call(json('POST', '/dashboard/setup', { token: 'x'.repeat(43), email, password: 'short' }, noJson))
 }
