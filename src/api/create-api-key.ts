@@ -4,6 +4,7 @@ import { insertApiKey, type ApiKeyRow } from './api-key-repository.ts'
 import { mintKeySecret, type KeyKind } from './api-key-secret.ts'
 import type { Scope } from './principal.ts'
 import { parseKeyOrigin } from './key-origins.ts'
+import { UNSAFE_TEXT_CHARS, UNSAFE_TEXT_MESSAGE } from '../links/unsafe-text.ts'
 
 export type ApiKeyRequest = {
   kind: KeyKind
@@ -13,6 +14,11 @@ export type ApiKeyRequest = {
   expiresAt?: string | Date | null
   /** The person creating it, if a person is. */
   createdBy?: string | null
+  /**
+   * The scopes of the key asking (POST /keys): a key grants only what it holds, so keys:admin alone cannot
+   * mint a links:write key. Unset for the command line, which runs with the database's own rights.
+   */
+  grantedBy?: readonly Scope[]
 }
 
 export type CreatedApiKey = { row: ApiKeyRow; secret: string }
@@ -31,7 +37,7 @@ export async function createApiKey(
 ): Promise<CreatedApiKey> {
   const name = input.name.trim()
   if (!name || name.length > 100) throw Problem.field('name', 'must be 1 to 100 characters')
-  if (/[\u0000-\u001f\u007f]/.test(name)) throw Problem.field('name', 'must not contain control characters')
+  if (UNSAFE_TEXT_CHARS.test(name)) throw Problem.field('name', UNSAFE_TEXT_MESSAGE)
   const expiresAt = input.expiresAt ? new Date(input.expiresAt) : null
   if (expiresAt && Number.isNaN(expiresAt.getTime())) throw Problem.field('expiresAt', 'is not a date')
   if (expiresAt && expiresAt.getTime() <= now) throw Problem.field('expiresAt', 'must be in the future')
@@ -53,13 +59,18 @@ export async function createApiKey(
     if (origins.length > 0) throw Problem.field('origins', 'only publishable keys have origins')
   }
 
+  const granted = input.kind === 'publishable' ? PUBLISHABLE_SCOPES : scopes
+  const notHeld = input.grantedBy && granted.filter((s) => !input.grantedBy?.includes(s))
+  if (notHeld?.length)
+    throw Problem.forbidden(`a key can only grant scopes it holds itself; this one lacks ${notHeld.join(', ')}`)
+
   const minted = mintKeySecret(input.kind)
   const row = await insertApiKey(db, {
     kind: input.kind,
     name,
     prefix: minted.prefix,
     secretHash: minted.hash,
-    scopes: input.kind === 'publishable' ? PUBLISHABLE_SCOPES : scopes,
+    scopes: granted,
     origins,
     expiresAt,
     createdBy: input.createdBy ?? null,

@@ -26,3 +26,9 @@ export type Principal = {
   /** Set for kind 'person'. */
   person?: PersonRef
 }
+
+/** The caller of a scoped route: auth.ts sets one on every route that declares a scope, or answers 401. */
+export function callerOf(request: { principal: Principal | null }): Principal {
+  if (!request.principal) throw new Error('no principal: the route declares no scope (see src/api/auth.ts)')
+  return request.principal
+}

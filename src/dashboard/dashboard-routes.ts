@@ -167,7 +167,7 @@ export const dashboardRoutes: FastifyPluginAsync<DashboardRoutesOptions> = async
           : await authenticator.authenticateSession((session as { keyRef: Buffer }).keyRef)
       if ('failure' in outcome) {
         failures.count(client)
-        await sessions.close(token!)
+        await sessions.close(token)
         reply.clearCookie(cookieName, cookieOptions)
         throw Problem.unauthorized(
           person === null ? 'your account was suspended or removed' : `${FAILURES[outcome.failure]}; sign in again`,

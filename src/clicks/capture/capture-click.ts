@@ -20,12 +20,14 @@ export type ClickCaptureDeps = {
   recordLoss: (linkId: string, at: number, reason: LossReason) => void
   /** HONOR_DNT: a visitor sending DNT: 1 or Sec-GPC: 1 is counted as a click but never hashed. */
   honorDnt?: boolean
+  /** Changes when the classifier's context does (our own hosts): memoised verdicts are then forgotten. */
+  contextVersion?: () => number
 }
 
 /** Requests that got a redirect but are not clicks: the browser or a crawler asking ahead, not a person following. */
 export function dropReason(request: Pick<CaptureRequest, 'method' | 'purpose'>): LossReason | null {
   if (request.method === 'HEAD') return 'head'
-  if (request.purpose !== undefined && request.purpose.includes('prefetch')) return 'prefetch'
+  if (request.purpose?.includes('prefetch')) return 'prefetch'
   return null
 }
 
@@ -57,12 +59,15 @@ function memoFirstLanguage(header: string | undefined): string | null {
  * few bytes written into the writer's buffer.
  */
 export function createClickCapture(d: ClickCaptureDeps) {
-  const verdictOf = createVerdictMemo(d.classify)
+  const verdictOf = createVerdictMemo(d.classify, undefined, d.contextVersion)
 
   return function captureClick(request: CaptureRequest, link: Pick<ResolvedLink, 'id' | 'numericId'>): void {
     const at = Date.now()
     const drop = dropReason(request)
-    if (drop) return d.recordLoss(link.id, at, drop)
+    if (drop) {
+      d.recordLoss(link.id, at, drop)
+      return
+    }
 
     const entry = verdictOf(
       (request.userAgent ?? '').slice(0, MAX_USER_AGENT),
