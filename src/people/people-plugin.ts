@@ -80,7 +80,8 @@ export const peoplePlugin = fp(
         setupToken = null
         return true
       },
-      linkTo: (page, token) => `${opts.publicUrl}/dashboard/${page}?token=${token}`,
+      // The invitation page is /dashboard/join: GET /dashboard/invitation is the JSON answer it reads.
+      linkTo: (page, token) => `${opts.publicUrl}/dashboard/${page === 'invitation' ? 'join' : page}?token=${token}`,
       mailer,
     } satisfies People)
 
