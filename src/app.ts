@@ -14,6 +14,7 @@ import { clicksPlugin } from './clicks/clicks-plugin.ts'
 import { openPlaceLookup } from './clicks/capture/country-lookup.ts'
 import { retentionPlugin } from './clicks/retention/retention-plugin.ts'
 import type { Config } from './config.ts'
+import { ssoRoutes } from './sso/sso-routes.ts'
 import { createDomainRegistry, splitLinkKey } from './domains/domain-registry.ts'
 import { domainsPlugin } from './domains/domains-plugin.ts'
 import { domainsRoutes } from './domains/domains-routes.ts'
@@ -94,9 +95,10 @@ async function assembleApp(
   await app.register(readDatabasePlugin, { readDatabaseUrl: config.readDatabaseUrl })
   // Before auth: the dashboard's session cookie is an alternative to Authorization: Bearer.
   await app.register(dashboardSessionsPlugin, { publicUrl: config.publicUrl })
+  const serverSecret = loadServerSecret(config)
   await app.register(authPlugin, {
     adminApiKey: config.adminApiKey,
-    serverSecret: loadServerSecret(config),
+    serverSecret,
     ...config.apiKeys,
   })
   await app.register(rateLimitsPlugin, { limits: config.rateLimits })
@@ -169,7 +171,16 @@ async function assembleApp(
   await app.register(dashboardRoutes, {
     signInLimit: { max: config.rateLimits.missPages, windowMs: config.rateLimits.windowMs },
   })
-  await app.register(accountRoutes, { ssoEnabled: false })
+  const oidc = config.oidc
+  if (oidc.issuer && !(oidc.clientId && oidc.clientSecret))
+    throw new Error('OIDC_ISSUER is set: set OIDC_CLIENT_ID and OIDC_CLIENT_SECRET too')
+  await app.register(accountRoutes, { ssoEnabled: Boolean(oidc.issuer) })
+  if (oidc.issuer && oidc.clientId && oidc.clientSecret)
+    await app.register(ssoRoutes, {
+      settings: { ...oidc, issuer: oidc.issuer, clientId: oidc.clientId, clientSecret: oidc.clientSecret },
+      publicUrl: config.publicUrl,
+      secret: serverSecret,
+    })
   await app.register(widgetScriptRoutes)
   await app.register(redirectRoutes, {
     linkCache,

@@ -13,6 +13,8 @@ export function signInPage(view, { onSignedIn }) {
   const email = field('email', 'Email', { type: 'email', required: true, autocomplete: 'username' })
   const password = field('password', 'Password', { type: 'password', required: true, autocomplete: 'current-password' })
   const personError = alertBox('person-error')
+  // Back from single sign-on with a refusal: say why.
+  personError.textContent = new URLSearchParams(location.search).get('sso_error') ?? ''
   const personButton = h('button', { type: 'submit', class: 'button primary' }, 'Sign in')
   const personForm = h(
     'form',
@@ -36,7 +38,11 @@ export function signInPage(view, { onSignedIn }) {
   const sso = h(
     'p',
     { class: 'sso', hidden: true },
-    h('a', { class: 'button', href: '/dashboard/sso/start' }, 'Sign in with single sign-on'),
+    h(
+      'a',
+      { class: 'button', href: '/dashboard/sso/start', target: '_self' }, // a server route: the router leaves it alone
+      'Sign in with single sign-on',
+    ),
   )
   const firstRun = h(
     'p',
