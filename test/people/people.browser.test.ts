@@ -15,7 +15,8 @@ import { createScratchDatabase, testConfig } from '../support/test-app.ts'
 const SHOTS = 'test-output/people'
 const hasChromium = chromiumAvailable('people accounts')
 
-describe.skipIf(!hasChromium)('people in headless Chromium', () => {
+// The newcomer's path on both engines: the embedded default and a Postgres server.
+describe.skipIf(!hasChromium).each(['embedded', 'postgres'] as const)('people in headless Chromium (%s)', (engine) => {
   let app: Awaited<ReturnType<typeof buildApp>>
   let base: string
   let browser: Browser
@@ -24,7 +25,7 @@ describe.skipIf(!hasChromium)('people in headless Chromium', () => {
   const invitations: Record<string, string> = {}
   const owner = { email: uniqueEmail('owner'), password: TEST_PASSWORD }
 
-  const shot = (p: Page, name: string) => p.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true })
+  const shot = (p: Page, name: string) => p.screenshot({ path: `${SHOTS}/${engine}-${name}.png`, fullPage: true })
   const newPage = async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' })
     const page = await context.newPage()
@@ -39,7 +40,7 @@ describe.skipIf(!hasChromium)('people in headless Chromium', () => {
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true })
     // A database without accounts, a server without ADMIN_API_KEY: a first start.
-    scratch = await createScratchDatabase()
+    scratch = engine === 'postgres' ? await createScratchDatabase() : null
     const config = testConfig(
       { ADMIN_API_KEY: '', PUBLIC_URL: 'http://127.0.0.1:0', ...(scratch ? { DATABASE_URL: scratch.url } : {}) },
       scratch ? 'postgres' : 'embedded',
