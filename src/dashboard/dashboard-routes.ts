@@ -115,7 +115,7 @@ export const dashboardRoutes: FastifyPluginAsync<DashboardRoutesOptions> = async
       const previous = request.cookies[cookieName]
       if ('email' in body) {
         const person = await app.people.checkPassword(request, body.email, body.password)
-        const principal = (await app.personPrincipal(person.id))!
+        const principal = (await app.personPrincipal(person.id)) as Principal
         if (previous) await sessions.close(previous)
         const opened = await sessions.open({ personId: person.id })
         reply.setCookie(cookieName, opened.token, { ...cookieOptions, expires: opened.expiresAt })

@@ -72,7 +72,7 @@ export function createDashboardSessions(opts: { db: Queryable; ttlMs: number; no
         id: Buffer.from(r.id_hash).subarray(0, 8).toString('hex'),
         createdAt: r.created_at,
         expiresAt: r.expires_at,
-        current: mine !== null && mine.equals(r.id_hash),
+        current: mine?.equals(r.id_hash) ?? false,
       }))
     },
 

@@ -6,7 +6,8 @@ import { forgeableWriteProblem } from '../dashboard/session-cookie.ts'
 import { Problem, problemResponses } from '../infra/problem.ts'
 import { inTransaction } from '../infra/transaction.ts'
 import { passwordWeakness, hashPassword, verifyPassword } from './passwords.ts'
-import { countPeople, insertPerson, updatePerson } from './people-repository.ts'
+import { countPeople, insertPerson, type PersonRow, updatePerson } from './people-repository.ts'
+import type { Role } from './roles.ts'
 import {
   AcceptInvitation,
   ChangePassword,
@@ -71,7 +72,7 @@ export const accountRoutes: FastifyPluginAsync<{ ssoEnabled: boolean }> = async 
       const owner = await inTransaction(db.pool, async (client) => {
         await client.query("select pg_advisory_xact_lock(hashtext('umbra people setup'))")
         if ((await countPeople(client)) > 0) throw Problem.conflict('an account exists already: sign in')
-        const row = (await insertPerson(client, { email, name, role: 'owner', passwordHash }))!
+        const row = (await insertPerson(client, { email, name, role: 'owner', passwordHash })) as PersonRow
         const actor = { kind: 'person' as const, id: row.id, name: row.email }
         await recordAudit(client, {
           actor,
@@ -101,7 +102,7 @@ export const accountRoutes: FastifyPluginAsync<{ ssoEnabled: boolean }> = async 
     async (request) => {
       const invitation = await peekToken(db, request.query.token, 'invitation')
       if (!invitation) throw Problem.notFound(DEAD_LINK.replace('this link is not valid: ', 'the invitation: '))
-      return { email: invitation.email, role: invitation.role!, expiresAt: invitation.expires_at.toISOString() }
+      return { email: invitation.email, role: invitation.role as Role, expiresAt: invitation.expires_at.toISOString() }
     },
   )
 
@@ -129,7 +130,7 @@ export const accountRoutes: FastifyPluginAsync<{ ssoEnabled: boolean }> = async 
         const row = await insertPerson(client, {
           email,
           name,
-          role: role!,
+          role: role as Role,
           passwordHash,
           createdBy: invitation.created_by,
         })
@@ -163,7 +164,7 @@ export const accountRoutes: FastifyPluginAsync<{ ssoEnabled: boolean }> = async 
       const person = await inTransaction(db.pool, async (client) => {
         const link = await consumeToken(client, token, 'password')
         if (!link) throw Problem.forbidden(DEAD_LINK)
-        const row = await updatePerson(client, link.person_id!, { passwordHash })
+        const row = await updatePerson(client, String(link.person_id), { passwordHash })
         if (!row || row.suspended_at) throw Problem.forbidden(DEAD_LINK)
         await retirePasswordLinks(client, row.id)
         await app.dashboardSessions.closeAllOfPerson(row.id, client)

@@ -5,7 +5,14 @@ import { actorOf, changedFields, recordAudit } from '../audit/record-audit.ts'
 import { Problem, problemResponses } from '../infra/problem.ts'
 import { inTransaction } from '../infra/transaction.ts'
 import { inviteMember, passwordLinkFor } from './invite-member.ts'
-import { countActiveOwners, deletePerson, findPersonById, listPeople, updatePerson } from './people-repository.ts'
+import {
+  countActiveOwners,
+  deletePerson,
+  findPersonById,
+  listPeople,
+  type PersonRow,
+  updatePerson,
+} from './people-repository.ts'
 import {
   CreatedInvitation,
   InviteBody,
@@ -28,7 +35,7 @@ const roleOf = (request: FastifyRequest): Role => (request.principal?.person?.ro
 const invitationView = (t: TokenRow) => ({
   id: t.id,
   email: t.email,
-  role: t.role!,
+  role: t.role as Role,
   expiresAt: t.expires_at.toISOString(),
   invitedBy: t.created_by,
 })
@@ -132,7 +139,7 @@ export const membersRoutes: FastifyPluginAsync = async (app) => {
         const losesOwner = before.role === 'owner' && ((patch.role && patch.role !== 'owner') || patch.suspended)
         if (losesOwner && (await countActiveOwners(client)) <= 1)
           throw Problem.conflict('the last active owner cannot be demoted or suspended: make another owner first')
-        const after = (await updatePerson(client, id, patch))!
+        const after = (await updatePerson(client, id, patch)) as PersonRow
         if (patch.suspended) await app.dashboardSessions.closeAllOfPerson(id, client)
         const change = changedFields(
           { role: before.role, suspended: before.suspended_at !== null },
