@@ -80,3 +80,21 @@ describe('the audit log', () => {
     )
   })
 })
+
+describe('the audit log of an import', () => {
+  it('records one entry naming the links an import created, in its transaction', async () => {
+    const code = `audit-import-${Date.now().toString(36)}`
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/imports?format=csv',
+      headers: { ...auth, 'content-type': 'text/csv' },
+      payload: `code,url\n${code},https://example.com/imported\n`,
+    })
+    expect(res.statusCode).toBe(200)
+    const { rows } = await t.app.pg.query(
+      "select actor_kind, after from audit_log where entity = 'import' and after->'codes' ? $1",
+      [code],
+    )
+    expect(rows).toEqual([{ actor_kind: 'admin', after: { format: 'csv', created: 1, codes: [code] } }])
+  })
+})

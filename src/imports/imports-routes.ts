@@ -9,6 +9,7 @@ import { checkImportDomain } from './import-domain.ts'
 import { ImportQuery, ImportSummaryView } from './import-schemas.ts'
 import { ImportFormatError } from './import-record.ts'
 import { runImport } from './run-import.ts'
+import { actorOf, recordAudit } from '../audit/record-audit.ts'
 
 export type ImportsRoutesOptions = { publicUrl: string; urlPolicy: UrlPolicy; linkCache: LinkCache }
 
@@ -97,6 +98,11 @@ export const importsRoutes: FastifyPluginAsync<ImportsRoutesOptions> = async (
           dryRun,
           urlPolicy,
           domain: onlyDomain,
+          beforeCommit: async (client, codes) => {
+            const after = { format, created: codes.length, codes: codes.slice(0, 1000) }
+            const entry = { entity: 'import', entityId: format, action: 'import', after }
+            await recordAudit(client, { actor: actorOf(request.principal), ...entry })
+          },
         })
         for (const code of createdCodes) linkCache.invalidate(code) // a cached "unknown" must not outlive the new link
         return summary

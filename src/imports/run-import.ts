@@ -1,4 +1,5 @@
 import type pg from 'pg'
+import type { Queryable } from '../infra/pool.ts'
 import type { Pool } from '../infra/database.ts'
 import { findLinkByCode, insertLink } from '../links/link-repository.ts'
 import type { UrlPolicy } from '../links/url-policy.ts'
@@ -26,6 +27,8 @@ export type ImportRequest = {
   dryRun: boolean
   urlPolicy: UrlPolicy
   domain?: string | null
+  /** Runs in the import's transaction before it commits (the audit log's entry), with the codes created. */
+  beforeCommit?: (client: Queryable, createdCodes: string[]) => Promise<void>
 }
 
 /** The SQL half: which codes are taken already, and by which target. */
@@ -47,7 +50,8 @@ const takenReason = (url: string) => `code: already used here for another target
  */
 export async function runImport(pool: Pick<Pool, 'query' | 'connect'>, request: ImportRequest) {
   // Parsing and checking a large export is CPU work: a worker thread does it, redirects go on meanwhile.
-  const plan = await planInWorker(request)
+  const { beforeCommit: _hook, ...planInput } = request // a function cannot cross to the worker
+  const plan = await planInWorker(planInput)
   const conflicts = [...plan.conflicts]
   const items: ImportItem[] = plan.conflicts.map((c) => ({ ...c, action: 'conflict' }))
   const existing = await existingTargets(
@@ -72,7 +76,7 @@ export async function runImport(pool: Pick<Pool, 'query' | 'connect'>, request: 
 
   let created: Candidate[] = toCreate
   if (!request.dryRun && toCreate.length) {
-    const outcome = await createLinks(pool, toCreate, request.format)
+    const outcome = await createLinks(pool, toCreate, request.format, request.beforeCommit)
     created = outcome.created
     unchanged += outcome.unchanged.length
     for (const c of outcome.unchanged) items.push({ line: c.line, code: c.code, action: 'unchanged', url: c.url })
@@ -97,7 +101,12 @@ export async function runImport(pool: Pick<Pool, 'query' | 'connect'>, request: 
 }
 
 /** Inserts through the link repository, then stamps the export's dates and totals on the new rows; all or nothing. */
-async function createLinks(pool: Pick<Pool, 'connect'>, candidates: Candidate[], source: ImportFormat) {
+async function createLinks(
+  pool: Pick<Pool, 'connect'>,
+  candidates: Candidate[],
+  source: ImportFormat,
+  beforeCommit?: ImportRequest['beforeCommit'],
+) {
   const client = (await pool.connect()) as pg.PoolClient
   const created: (Candidate & { id: string })[] = []
   const unchanged: Candidate[] = []
@@ -134,6 +143,11 @@ async function createLinks(pool: Pick<Pool, 'connect'>, candidates: Candidate[],
         [source, created.map((c) => c.id), created.map((c) => c.clicks)],
       )
     }
+    if (created.length)
+      await beforeCommit?.(
+        client,
+        created.map((c) => c.code),
+      )
     await client.query('commit')
   } catch (err) {
     await client.query('rollback').catch(() => {})
