@@ -57,8 +57,9 @@ declare module 'fastify' {
   }
 }
 
+// People sign in with accounts (the first-run setup link); keys are for machines, so their absence is only news.
 export const FIRST_KEY_HINT =
-  'no API key exists yet: create one with ./bin/umbra keys create --scope links:read,links:write,stats:read,shares:write,keys:admin --name admin, or start with ADMIN_API_KEY set'
+  "no API key exists yet (people sign in with accounts; keys are for machines): make one on the dashboard's Keys page or with ./bin/umbra keys create --scope links:read,links:write,stats:read,shares:write --name cms"
 
 const FAILURE_DETAIL: Record<AuthFailure | 'session', string> = {
   unknown: 'the API key is not valid',
@@ -196,7 +197,7 @@ export const authPlugin = fp(
     })
 
     app.addHook('onReady', async () => {
-      if (!opts.adminApiKey && (await countUsableApiKeys(app.pg)) === 0) app.log.warn(FIRST_KEY_HINT)
+      if (!opts.adminApiKey && (await countUsableApiKeys(app.pg)) === 0) app.log.info(FIRST_KEY_HINT)
     })
   },
   { name: 'auth', dependencies: ['database'] },
