@@ -156,5 +156,13 @@ describe.skipIf(!hasChromium).each(['embedded', 'postgres'] as const)('people in
     expect(text).toContain('invite invitation')
     expect(text).toContain('join member')
     await shot(page, '7-audit')
+
+    // Keys for machines, from the dashboard: the secret once, then the list with who made it.
+    await page.getByRole('link', { name: 'Keys' }).click()
+    await page.getByLabel('What the key is for').fill('cms')
+    await page.getByRole('button', { name: 'Create key' }).click()
+    await poll(() => page.getByText('The secret, shown this once').textContent()).toMatch(/umb_[\w-]{43}/)
+    await poll(() => page.locator('table').textContent()).toContain(owner.email)
+    await shot(page, '8-keys')
   })
 })
