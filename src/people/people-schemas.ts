@@ -16,11 +16,44 @@ const Email = z
 const Name = z.string().trim().max(100)
 export const RoleName = z.enum(ROLES)
 
-export const SetupBody = z.strictObject({ token: Token, email: Email, password: Password, name: Name.optional() })
+export const SetupBody = z
+  .strictObject({ token: Token, email: Email, password: Password, name: Name.optional() })
+  .meta({
+    'x-examples': {
+      'the owner': {
+        value: {
+          token: 'Qm3vX9pL2mR8sT4uV6wY1zA3bC5dE7fG9hJ0kL2nP4q',
+          email: 'ada@example.com',
+          password: 'violet-harbour-lamp',
+          name: 'Ada',
+        },
+      },
+    },
+  })
 export const InvitationQuery = z.strictObject({ token: Token })
-export const AcceptInvitation = z.strictObject({ token: Token, password: Password, name: Name.optional() })
-export const SetPassword = z.strictObject({ token: Token, password: Password })
-export const ChangePassword = z.strictObject({ currentPassword: Password, newPassword: Password })
+export const AcceptInvitation = z
+  .strictObject({ token: Token, password: Password, name: Name.optional() })
+  .meta({
+    'x-examples': {
+      joining: {
+        value: { token: 'Qm3vX9pL2mR8sT4uV6wY1zA3bC5dE7fG9hJ0kL2nP4q', password: 'violet-harbour-lamp', name: 'Ben' },
+      },
+    },
+  })
+export const SetPassword = z
+  .strictObject({ token: Token, password: Password })
+  .meta({
+    'x-examples': {
+      'a new password': {
+        value: { token: 'Qm3vX9pL2mR8sT4uV6wY1zA3bC5dE7fG9hJ0kL2nP4q', password: 'violet-harbour-lamp' },
+      },
+    },
+  })
+export const ChangePassword = z.strictObject({ currentPassword: Password, newPassword: Password }).meta({
+  'x-examples': {
+    'a change': { value: { currentPassword: 'violet-harbour-lamp', newPassword: 'lantern-orchard-quiet-9' } },
+  },
+})
 
 export const PersonView = z
   .object({
