@@ -31,24 +31,20 @@ export const SetupBody = z
     },
   })
 export const InvitationQuery = z.strictObject({ token: Token })
-export const AcceptInvitation = z
-  .strictObject({ token: Token, password: Password, name: Name.optional() })
-  .meta({
-    'x-examples': {
-      joining: {
-        value: { token: 'Qm3vX9pL2mR8sT4uV6wY1zA3bC5dE7fG9hJ0kL2nP4q', password: 'violet-harbour-lamp', name: 'Ben' },
-      },
+export const AcceptInvitation = z.strictObject({ token: Token, password: Password, name: Name.optional() }).meta({
+  'x-examples': {
+    joining: {
+      value: { token: 'Qm3vX9pL2mR8sT4uV6wY1zA3bC5dE7fG9hJ0kL2nP4q', password: 'violet-harbour-lamp', name: 'Ben' },
     },
-  })
-export const SetPassword = z
-  .strictObject({ token: Token, password: Password })
-  .meta({
-    'x-examples': {
-      'a new password': {
-        value: { token: 'Qm3vX9pL2mR8sT4uV6wY1zA3bC5dE7fG9hJ0kL2nP4q', password: 'violet-harbour-lamp' },
-      },
+  },
+})
+export const SetPassword = z.strictObject({ token: Token, password: Password }).meta({
+  'x-examples': {
+    'a new password': {
+      value: { token: 'Qm3vX9pL2mR8sT4uV6wY1zA3bC5dE7fG9hJ0kL2nP4q', password: 'violet-harbour-lamp' },
     },
-  })
+  },
+})
 export const ChangePassword = z.strictObject({ currentPassword: Password, newPassword: Password }).meta({
   'x-examples': {
     'a change': { value: { currentPassword: 'violet-harbour-lamp', newPassword: 'lantern-orchard-quiet-9' } },
