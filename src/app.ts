@@ -4,6 +4,7 @@ import { exportsRoutes } from './analytics/exports-routes.ts'
 import { reportsRoutes } from './analytics/reports-routes.ts'
 import { statsRoutes } from './analytics/stats-routes.ts'
 import { authPlugin } from './api/auth.ts'
+import { auditRoutes } from './audit/audit-routes.ts'
 import { keysRoutes } from './api/keys-routes.ts'
 import { openApiPlugin } from './api/openapi.ts'
 import { rateLimitsPlugin } from './api/rate-limits.ts'
@@ -13,6 +14,7 @@ import { clicksPlugin } from './clicks/clicks-plugin.ts'
 import { openPlaceLookup } from './clicks/capture/country-lookup.ts'
 import { retentionPlugin } from './clicks/retention/retention-plugin.ts'
 import type { Config } from './config.ts'
+import { ssoRoutes } from './sso/sso-routes.ts'
 import { createDomainRegistry, linkKeyOf, splitLinkKey } from './domains/domain-registry.ts'
 import { domainsPlugin } from './domains/domains-plugin.ts'
 import { domainsRoutes } from './domains/domains-routes.ts'
@@ -33,6 +35,9 @@ import { createLinkCache } from './links/link-cache.ts'
 import { linkChangesPlugin } from './links/link-change-listener.ts'
 import { findLinksByCodes } from './links/link-repository.ts'
 import { linksRoutes } from './links/links-routes.ts'
+import { accountRoutes } from './people/account-routes.ts'
+import { membersRoutes } from './people/members-routes.ts'
+import { peoplePlugin } from './people/people-plugin.ts'
 import { instanceHosts } from './links/url-policy.ts'
 import { toResolvedLink } from './links/link-view.ts'
 import { sendNotFoundPage } from './redirect/pages.ts'
@@ -90,12 +95,20 @@ async function assembleApp(
   await app.register(readDatabasePlugin, { readDatabaseUrl: config.readDatabaseUrl })
   // Before auth: the dashboard's session cookie is an alternative to Authorization: Bearer.
   await app.register(dashboardSessionsPlugin, { publicUrl: config.publicUrl })
+  const serverSecret = loadServerSecret(config)
   await app.register(authPlugin, {
     adminApiKey: config.adminApiKey,
-    serverSecret: loadServerSecret(config),
+    serverSecret,
     ...config.apiKeys,
   })
   await app.register(rateLimitsPlugin, { limits: config.rateLimits })
+  await app.register(peoplePlugin, {
+    publicUrl: config.publicUrl,
+    adminApiKey: config.adminApiKey,
+    smtpUrl: config.people.smtpUrl,
+    mailFrom: config.people.mailFrom,
+    accountFailures: { max: config.people.accountFailures, windowMs: config.rateLimits.windowMs },
+  })
   // The served domains: which Host is which domain, our own hosts for the URL policy and the classifier.
   const domains = createDomainRegistry(config.publicUrl)
   await app.register(domainsPlugin, { registry: domains, configured: config.domains })
@@ -133,6 +146,8 @@ async function assembleApp(
       // JSON only: text/plain (Fastify's other default) would reach handlers as a string; 415 instead.
       api.removeContentTypeParser('text/plain')
       await api.register(keysRoutes)
+      await api.register(membersRoutes)
+      await api.register(auditRoutes)
       await api.register(domainsRoutes, { registry: domains, reload: app.reloadDomains })
       await api.register(linksRoutes, { domains, urlPolicy, linkCache })
       await api.register(importsRoutes, { domains, urlPolicy, linkCache })
@@ -158,6 +173,16 @@ async function assembleApp(
   await app.register(dashboardRoutes, {
     signInLimit: { max: config.rateLimits.missPages, windowMs: config.rateLimits.windowMs },
   })
+  const oidc = config.oidc
+  if (oidc.issuer && !(oidc.clientId && oidc.clientSecret))
+    throw new Error('OIDC_ISSUER is set: set OIDC_CLIENT_ID and OIDC_CLIENT_SECRET too')
+  await app.register(accountRoutes, { ssoEnabled: Boolean(oidc.issuer) })
+  if (oidc.issuer && oidc.clientId && oidc.clientSecret)
+    await app.register(ssoRoutes, {
+      settings: { ...oidc, issuer: oidc.issuer, clientId: oidc.clientId, clientSecret: oidc.clientSecret },
+      publicUrl: config.publicUrl,
+      secret: serverSecret,
+    })
   await app.register(widgetScriptRoutes)
   await app.register(redirectRoutes, {
     linkCache,

@@ -9,6 +9,7 @@ import {
   classifierExtraFile,
   servedDomainList,
   retentionDays,
+  groupRoleList,
 } from './setting-schemas.ts'
 
 /** One setting: the environment variable it is read from and its schema (what it accepts, its default). */
@@ -142,6 +143,25 @@ const SETTINGS = {
     widget: env('RATE_LIMIT_WIDGET', z.coerce.number().int().min(1).default(60)),
     // Share kits one publishable key may create or complete per UTC day, counted in Postgres (all instances).
     widgetMintsPerDay: env('WIDGET_MINTS_PER_DAY', z.coerce.number().int().min(1).default(500)),
+  },
+  people: {
+    // Invitations and password links are also mailed when set (smtp:// or smtps://user:pass@host:port).
+    smtpUrl: env('SMTP_URL', z.url({ protocol: /^smtps?$/ }).optional()),
+    mailFrom: env('SMTP_FROM', z.string().min(3).default('Umbra <umbra@localhost>')),
+    // Failed sign-ins per account per RATE_LIMIT_WINDOW_MS; past it every attempt on the account gets 429.
+    accountFailures: env('SIGN_IN_FAILURES_PER_ACCOUNT', z.coerce.number().int().min(1).default(10)),
+  },
+  /** Single sign-on with OpenID Connect (src/sso/): on when OIDC_ISSUER is set. */
+  oidc: {
+    issuer: env('OIDC_ISSUER', z.url({ protocol: /^https?$/ }).optional()),
+    clientId: env('OIDC_CLIENT_ID', z.string().min(1).optional()),
+    clientSecret: env('OIDC_CLIENT_SECRET', z.string().min(1).optional()),
+    // Only these email domains may sign in (and become members); empty: any verified email.
+    allowedDomains: env('OIDC_ALLOWED_DOMAINS', domainList.default([])),
+    defaultRole: env('OIDC_DEFAULT_ROLE', z.enum(['admin', 'editor', 'viewer']).default('viewer')),
+    groupsClaim: env('OIDC_GROUPS_CLAIM', z.string().min(1).default('groups')),
+    // "marketing-leads=admin,marketing=editor": the first group of the list a person is in gives their role.
+    groupRoles: env('OIDC_GROUP_ROLES', groupRoleList.default([])),
   },
   // Raw clicks and funnel events older than this are dropped by the month; rollups stay (README "Retention").
   rawClickRetentionDays: env('RAW_CLICK_RETENTION', retentionDays.optional()),

@@ -1,8 +1,9 @@
-import type { InjectOptions } from 'fastify'
+import type { FastifyReply, FastifyRequest, InjectOptions } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildApp } from '../src/app.ts'
 import { createTestKey } from './support/api-keys.ts'
-import { ADMIN_KEY, auth, testConfig, type TestApp } from './support/test-app.ts'
+import { peopleTour, setupTour } from './support/people-tour.ts'
+import { ADMIN_KEY, auth, createScratchDatabase, testConfig, type TestApp } from './support/test-app.ts'
 import { rmSync } from 'node:fs'
 
 /**
@@ -17,8 +18,29 @@ type Operation = {
   responses: Record<string, { description: string; content?: Record<string, unknown> }>
 }
 
+// The dashboard's own JSON routes (the rest of /dashboard/ is pages and files, left out of the document).
+const DASHBOARD_API = [
+  '/dashboard/session',
+  '/dashboard/setup',
+  '/dashboard/invitation',
+  '/dashboard/password',
+  '/dashboard/profile',
+  '/dashboard/sign-in-options',
+]
+
 let t: TestApp
 const answers: Answer[] = []
+const recordAnswer = async (request: FastifyRequest, reply: FastifyReply) => {
+  const url = request.routeOptions.url
+  if (!url?.startsWith('/api/') && !DASHBOARD_API.some((prefix) => url?.startsWith(prefix))) return
+  const type = reply.getHeader('content-type')
+  answers.push({
+    route: `${request.method} ${url}`,
+    status: reply.statusCode,
+    media: type ? String(type).split(';')[0].trim() : null,
+  })
+}
+
 let doc: { paths: Record<string, Record<string, Operation>> }
 
 const SITE = 'https://docs-tour.example'
@@ -38,16 +60,7 @@ const get = (url: string, headers: Record<string, string> = auth): InjectOptions
 beforeAll(async () => {
   const config = testConfig()
   const app = await buildApp(config)
-  app.addHook('onResponse', async (request, reply) => {
-    const url = request.routeOptions.url
-    if (!url?.startsWith('/api/') && !url?.startsWith('/dashboard/session')) return
-    const type = reply.getHeader('content-type')
-    answers.push({
-      route: `${request.method} ${url}`,
-      status: reply.statusCode,
-      media: type ? String(type).split(';')[0].trim() : null,
-    })
-  })
+  app.addHook('onResponse', recordAnswer)
   await app.ready()
   t = {
     app,
@@ -160,6 +173,22 @@ beforeAll(async () => {
   const signIn = await app.inject(
     json('POST', '/dashboard/session', { key: ADMIN_KEY }, { 'sec-fetch-site': 'same-origin' }),
   )
+  await peopleTour(app)
+  // First-run setup needs a database without accounts and a server without ADMIN_API_KEY.
+  const scratch = await createScratchDatabase()
+  const fresh = await buildApp(
+    testConfig(
+      { ADMIN_API_KEY: '', ...(scratch ? { DATABASE_URL: scratch.url } : {}) },
+      scratch ? 'postgres' : 'embedded',
+    ),
+  )
+  fresh.addHook('onResponse', recordAnswer)
+  try {
+    await setupTour(fresh)
+  } finally {
+    await fresh.close()
+    await scratch?.drop()
+  }
   const cookie = signIn.cookies.map((c) => `${c.name}=${c.value}`).join('; ')
   await app.inject({ method: 'GET', url: '/dashboard/session', headers: { cookie } })
   await app.inject({

@@ -26,6 +26,26 @@ const ROUTES: Record<string, Row> = {
   },
   'GET /api/v1/keys': { scope: 'keys:admin', request: { url: '/api/v1/keys' } },
   'DELETE /api/v1/keys/:id': { scope: 'keys:admin', request: { url: '/api/v1/keys/999999999' } },
+  'GET /api/v1/members': { scope: 'members:admin', request: { url: '/api/v1/members' } },
+  'POST /api/v1/members/invitations': {
+    scope: 'members:admin',
+    request: { url: '/api/v1/members/invitations', ...json({ email: 'matrix@people.example', role: 'viewer' }) },
+  },
+  'DELETE /api/v1/members/invitations/:id': {
+    scope: 'members:admin',
+    request: { url: '/api/v1/members/invitations/999999999' },
+  },
+  'PATCH /api/v1/members/:id': {
+    scope: 'members:admin',
+    request: { url: '/api/v1/members/999999999', ...json({ role: 'viewer' }) },
+  },
+  'DELETE /api/v1/members/:id': { scope: 'members:admin', request: { url: '/api/v1/members/999999999' } },
+  'POST /api/v1/members/:id/password-link': {
+    scope: 'members:admin',
+    request: { url: '/api/v1/members/999999999/password-link' },
+  },
+  'GET /api/v1/audit': { scope: 'audit:read', request: { url: '/api/v1/audit?entity=link' } },
+  'GET /api/v1/history/:entity/:id': { scope: 'links:read', request: { url: `/api/v1/history/link/${CODE}` } },
   'POST /api/v1/links': {
     scope: 'links:write',
     request: { url: '/api/v1/links', ...json({ url: 'https://example.com/matrix' }) },

@@ -10,6 +10,7 @@ import { ImportQuery, ImportSummaryView } from './import-schemas.ts'
 import { ImportFormatError } from './import-record.ts'
 import { runImport } from './run-import.ts'
 import { type DomainRegistry, linkKeyOf } from '../domains/domain-registry.ts'
+import { actorOf, recordAudit } from '../audit/record-audit.ts'
 
 export type ImportsRoutesOptions = {
   domains: Pick<DomainRegistry, 'storedDomainOf'>
@@ -103,6 +104,11 @@ export const importsRoutes: FastifyPluginAsync<ImportsRoutesOptions> = async (
           urlPolicy,
           domain: onlyDomain?.host,
           into: onlyDomain?.stored,
+          beforeCommit: async (client, codes) => {
+            const after = { format, created: codes.length, codes: codes.slice(0, 1000) }
+            const entry = { entity: 'import', entityId: format, action: 'import', after }
+            await recordAudit(client, { actor: actorOf(request.principal), ...entry })
+          },
         })
         // A cached "unknown" must not outlive the new link.
         for (const code of createdCodes) linkCache.invalidate(linkKeyOf(onlyDomain?.stored ?? '', code))

@@ -1,4 +1,5 @@
 import type pg from 'pg'
+import type { Queryable } from '../infra/pool.ts'
 import type { Pool } from '../infra/database.ts'
 import { findLinkByCode, insertLink } from '../links/link-repository.ts'
 import type { UrlPolicy } from '../links/url-policy.ts'
@@ -29,6 +30,8 @@ export type ImportRequest = {
   domain?: string | null
   /** The Umbra domain the links are made on, as stored ('' or omitted: PUBLIC_URL's). */
   into?: string
+  /** Runs in the import's transaction before it commits (the audit log's entry), with the codes created. */
+  beforeCommit?: (client: Queryable, createdCodes: string[]) => Promise<void>
 }
 
 /** The SQL half: which codes are taken already, and by which target. */
@@ -82,7 +85,7 @@ export async function runImport(pool: Pick<Pool, 'query' | 'connect'>, request: 
 
   let created: Candidate[] = toCreate
   if (!request.dryRun && toCreate.length) {
-    const outcome = await createLinks(pool, toCreate, request.format, into)
+    const outcome = await createLinks(pool, toCreate, request.format, into, request.beforeCommit)
     created = outcome.created
     unchanged += outcome.unchanged.length
     for (const c of outcome.unchanged) items.push({ line: c.line, code: c.code, action: 'unchanged', url: c.url })
@@ -112,7 +115,13 @@ export async function runImport(pool: Pick<Pool, 'query' | 'connect'>, request: 
 }
 
 /** Inserts through the link repository, then stamps the export's dates and totals on the new rows; all or nothing. */
-async function createLinks(pool: Pick<Pool, 'connect'>, candidates: Candidate[], source: ImportFormat, domain: string) {
+async function createLinks(
+  pool: Pick<Pool, 'connect'>,
+  candidates: Candidate[],
+  source: ImportFormat,
+  domain: string,
+  beforeCommit?: ImportRequest['beforeCommit'],
+) {
   const client = (await pool.connect()) as pg.PoolClient
   const created: (Candidate & { id: string })[] = []
   const unchanged: Candidate[] = []
@@ -150,6 +159,11 @@ async function createLinks(pool: Pick<Pool, 'connect'>, candidates: Candidate[],
         [source, created.map((c) => c.id), created.map((c) => c.clicks)],
       )
     }
+    if (created.length)
+      await beforeCommit?.(
+        client,
+        created.map((c) => c.code),
+      )
     await client.query('commit')
   } catch (err) {
     await client.query('rollback').catch(() => {})

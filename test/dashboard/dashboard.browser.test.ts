@@ -91,7 +91,7 @@ describe.skipIf(!hasChromium)('dashboard in headless Chromium', () => {
 
   it('says clearly when the key is wrong', async () => {
     await page.getByLabel('API key').fill('umb_this-is-not-a-real-key')
-    await page.getByRole('button', { name: 'Sign in' }).click()
+    await page.getByRole('button', { name: 'Sign in with the key' }).click()
     await poll(() => page.getByRole('alert').textContent()).toContain('That API key is not valid')
     expect(await page.getByLabel('API key').getAttribute('aria-invalid')).toBe('true')
     await shot('1-sign-in-wrong-key')
@@ -100,7 +100,7 @@ describe.skipIf(!hasChromium)('dashboard in headless Chromium', () => {
 
   it('signs in with a key and holds only an httpOnly, SameSite=Strict cookie', async () => {
     await page.getByLabel('API key').fill(ADMIN_KEY)
-    await page.getByRole('button', { name: 'Sign in' }).click()
+    await page.getByRole('button', { name: 'Sign in with the key' }).click()
     await page.getByRole('heading', { name: 'Links & kits' }).waitFor()
     expect(new URL(page.url()).pathname).toBe('/dashboard/')
     const [cookie] = (await context.cookies()).filter((c) => c.name === 'umbra_session')

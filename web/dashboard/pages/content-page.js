@@ -1,3 +1,4 @@
+import { historyNote } from './people-pages.js'
 import { api, apiUrl, ApiError } from '../api.js'
 import { darkPublicBar, darkPublicLegend } from '../breakdown.js'
 import { darkPublicChart } from '../charts.js'
@@ -42,6 +43,7 @@ export async function contentPage(view, { signal, params: [id], query }) {
   }
   const c = kit.content
   append(view, [
+    historyNote('kit', String(c.id), signal),
     h(
       'div',
       { class: 'page-head' },

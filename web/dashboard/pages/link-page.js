@@ -2,6 +2,7 @@ import { api, apiUrl, ApiError } from '../api.js'
 import { breakdownTable, darkPublicLegend } from '../breakdown.js'
 import { darkPublicChart } from '../charts.js'
 import { copyButton } from '../copy-button.js'
+import { historyNote } from './people-pages.js'
 import { h } from '../element.js'
 import { formatCount, formatDate, formatShare } from '../format.js'
 import { lossLedger } from '../loss-ledger.js'
@@ -52,6 +53,7 @@ export async function linkPage(view, { signal, params: [code], query }) {
   }
 
   view.append(
+    historyNote('link', link.code, signal),
     h(
       'div',
       { class: 'page-head' },
