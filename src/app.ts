@@ -33,6 +33,9 @@ import { qrRoutes } from './shares/qr-routes.ts'
 import { sharesRoutes } from './shares/shares-routes.ts'
 import { widgetKitRoutes, widgetScriptRoutes } from './shares/widget-routes.ts'
 import { redirectRoutes } from './redirect/redirect-routes.ts'
+import { clickEventsObserver } from './webhooks/click-events.ts'
+import { webhooksPlugin } from './webhooks/webhooks-plugin.ts'
+import { webhooksRoutes } from './webhooks/webhooks-routes.ts'
 
 export type BuildOptions = { /** Where log lines go instead of stdout (tests read them). */ logStream?: LogStream }
 
@@ -88,7 +91,9 @@ async function assembleApp(
     ...config.apiKeys,
   })
   await app.register(rateLimitsPlugin, { limits: config.rateLimits })
-  await app.register(clicksPlugin, { config })
+  // Click batches record `click` webhook events in their own transaction while some webhook wants them.
+  await app.register(clicksPlugin, { config, batchObserver: clickEventsObserver(config.webhooks.clickBatch) })
+  await app.register(webhooksPlugin, { config })
   await app.register(funnelPlugin, { config })
 
   // Features
@@ -124,6 +129,7 @@ async function assembleApp(
       await api.register(exportsRoutes)
       await api.register(widgetKitRoutes, kitOptions)
       await api.register(funnelRoutes, { publicUrl: config.publicUrl, classifierExtra: config.classifierExtra })
+      await api.register(webhooksRoutes, { allowPrivate: config.webhooks.allowPrivate, secrets: app.webhooks.secrets })
     },
     { prefix: '/api/v1' },
   )

@@ -200,6 +200,27 @@ const SETTINGS = {
     // Share kits one publishable key may create or complete per UTC day, counted in Postgres (all instances).
     widgetMintsPerDay: env('WIDGET_MINTS_PER_DAY', z.coerce.number().int().min(1).default(500)),
   },
+  webhooks: {
+    // Private, loopback and link-local targets (and plain http) refused unless set: for local setups and tests.
+    allowPrivate: env('WEBHOOK_ALLOW_PRIVATE', booleanFlag.default(false)),
+    timeoutMs: env('WEBHOOK_TIMEOUT_MS', z.coerce.number().int().min(100).max(60_000).default(10_000)),
+    // Retry delays double from the base up to the cap (with jitter); an endpoint failing longer than
+    // WEBHOOK_DISABLE_AFTER_HOURS is disabled with its backlog kept.
+    retryBaseMs: env('WEBHOOK_RETRY_BASE_MS', z.coerce.number().int().min(10).default(5_000)),
+    retryMaxMs: env('WEBHOOK_RETRY_MAX_MS', z.coerce.number().int().min(10).default(3_600_000)),
+    disableAfterHours: env('WEBHOOK_DISABLE_AFTER_HOURS', z.coerce.number().positive().default(72)),
+    pollMs: env('WEBHOOK_POLL_MS', z.coerce.number().int().min(10).max(60_000).default(1_000)),
+    // Clicks per `click` delivery at most.
+    clickBatch: env('WEBHOOK_CLICK_BATCH', z.coerce.number().int().min(1).max(1_000).default(100)),
+  },
+  /** The query parameter a conversion-tracking link's redirect adds its click reference as. */
+  conversionParam: env(
+    'CONVERSION_PARAM',
+    z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]{1,40}$/)
+      .default('umb_click'),
+  ),
   /** Extra in-app tokens, preview fetchers, bots and referrer hosts (README "Classification"). */
   classifierExtra: env('CLASSIFIER_EXTRA', classifierExtraFile.optional()),
 } satisfies Settings

@@ -36,7 +36,7 @@ const json = (
 const get = (url: string, headers: Record<string, string> = auth): InjectOptions => ({ method: 'GET', url, headers })
 
 beforeAll(async () => {
-  const config = testConfig()
+  const config = testConfig({ WEBHOOK_ALLOW_PRIVATE: 'true' })
   const app = await buildApp(config)
   app.addHook('onResponse', async (request, reply) => {
     const url = request.routeOptions.url
@@ -134,6 +134,26 @@ beforeAll(async () => {
     { method: 'DELETE', url: '/api/v1/links/docs-tour', headers: auth },
     get('/dashboard/session', {}),
   ]
+  // An inactive webhook (nothing is delivered to it; other test files share this database).
+  const hook = await app.inject(
+    json('POST', '/api/v1/webhooks', { url: 'http://127.0.0.1:9/docs', events: ['conversion'], active: false }),
+  )
+  const hookUrl = `/api/v1/webhooks/${hook.json().id}`
+  calls.push(
+    json('POST', '/api/v1/webhooks', { url: 'ftp://example.com', events: ['click'] }),
+    get('/api/v1/webhooks'),
+    get('/api/v1/webhooks?cursor=nope'),
+    get(hookUrl),
+    get('/api/v1/webhooks/999999999'),
+    json('PATCH', hookUrl, { description: 'docs tour' }),
+    json('PATCH', '/api/v1/webhooks/999999999', { description: 'docs tour' }),
+    get(`${hookUrl}/deliveries`),
+    get('/api/v1/webhooks/999999999/deliveries'),
+    json('POST', `${hookUrl}/replay`, { from: '2026-01-01T00:00:00Z' }),
+    json('POST', '/api/v1/webhooks/999999999/replay', { eventId: '1' }),
+    { method: 'DELETE', url: hookUrl, headers: auth },
+    { method: 'DELETE', url: hookUrl, headers: auth },
+  )
   for (const call of calls) await app.inject(call)
   const signIn = await app.inject(
     json('POST', '/dashboard/session', { key: ADMIN_KEY }, { 'sec-fetch-site': 'same-origin' }),

@@ -1,4 +1,13 @@
-export const SCOPES = ['links:read', 'links:write', 'stats:read', 'shares:write', 'keys:admin'] as const
+export const SCOPES = [
+  'links:read',
+  'links:write',
+  'stats:read',
+  'shares:write',
+  'keys:admin',
+  'webhooks:read',
+  'webhooks:write',
+  'conversions:write',
+] as const
 export type Scope = (typeof SCOPES)[number]
 
 /**

@@ -89,6 +89,26 @@ const ROUTES: Record<string, Row> = {
   },
   'GET /api/v1/reports/funnel': { scope: 'stats:read', request: { url: '/api/v1/reports/funnel?topic=matrix' } },
   'GET /api/v1/exports/clicks.csv': { scope: 'stats:read', request: { url: '/api/v1/exports/clicks.csv' } },
+  // https to a name that does not resolve: 400 for every caller that passes auth (nothing is kept).
+  'POST /api/v1/webhooks': {
+    scope: 'webhooks:write',
+    request: { url: '/api/v1/webhooks', ...json({ url: 'https://matrix.invalid/hook', events: ['click'] }) },
+  },
+  'GET /api/v1/webhooks': { scope: 'webhooks:read', request: { url: '/api/v1/webhooks' } },
+  'GET /api/v1/webhooks/:id': { scope: 'webhooks:read', request: { url: '/api/v1/webhooks/999999999' } },
+  'PATCH /api/v1/webhooks/:id': {
+    scope: 'webhooks:write',
+    request: { url: '/api/v1/webhooks/999999999', ...json({ active: false }) },
+  },
+  'DELETE /api/v1/webhooks/:id': { scope: 'webhooks:write', request: { url: '/api/v1/webhooks/999999999' } },
+  'GET /api/v1/webhooks/:id/deliveries': {
+    scope: 'webhooks:read',
+    request: { url: '/api/v1/webhooks/999999999/deliveries' },
+  },
+  'POST /api/v1/webhooks/:id/replay': {
+    scope: 'webhooks:write',
+    request: { url: '/api/v1/webhooks/999999999/replay', ...json({ eventId: '1' }) },
+  },
 }
 
 type Caller = {
