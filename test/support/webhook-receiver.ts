@@ -17,13 +17,16 @@ export type Received = { id: string; headers: IncomingHttpHeaders; raw: string; 
 export async function startWebhookReceiver() {
   const received: Received[] = []
   const open = new Map<string, number>()
-  const state = { mode: 'up' as 'up' | 'down' | 'hang', overlaps: 0, holdMs: 0 }
+  const state = { mode: 'up' as 'up' | 'down' | 'hang', overlaps: 0, holdMs: 0, hung: 0 }
   const server = createServer((req, res) => {
     const chunks: Buffer[] = []
     req.on('data', (c) => chunks.push(c))
     req.on('end', () => {
       const id = String(req.headers['webhook-id'])
-      if (state.mode === 'hang') return
+      if (state.mode === 'hang') {
+        state.hung++
+        return
+      }
       if (state.mode === 'down') {
         res.writeHead(503).end('down for maintenance')
         return
