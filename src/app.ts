@@ -33,6 +33,8 @@ import { qrRoutes } from './shares/qr-routes.ts'
 import { sharesRoutes } from './shares/shares-routes.ts'
 import { widgetKitRoutes, widgetScriptRoutes } from './shares/widget-routes.ts'
 import { redirectRoutes } from './redirect/redirect-routes.ts'
+import { createClickReferences, withClickReference } from './conversions/click-reference.ts'
+import { conversionsRoutes } from './conversions/conversions-routes.ts'
 import { clickEventsObserver } from './webhooks/click-events.ts'
 import { webhooksPlugin } from './webhooks/webhooks-plugin.ts'
 import { webhooksRoutes } from './webhooks/webhooks-routes.ts'
@@ -97,6 +99,7 @@ async function assembleApp(
   await app.register(funnelPlugin, { config })
 
   // Features
+  const clickReferences = createClickReferences(loadServerSecret(config))
   const urlPolicy = { ownHosts: [new URL(config.publicUrl).host], blockedDomains: config.blockedDomains }
   const linkCache = createLinkCache({
     ...config.linkCache,
@@ -129,6 +132,7 @@ async function assembleApp(
       await api.register(exportsRoutes)
       await api.register(widgetKitRoutes, kitOptions)
       await api.register(funnelRoutes, { publicUrl: config.publicUrl, classifierExtra: config.classifierExtra })
+      await api.register(conversionsRoutes, { references: clickReferences })
       await api.register(webhooksRoutes, { allowPrivate: config.webhooks.allowPrivate, secrets: app.webhooks.secrets })
     },
     { prefix: '/api/v1' },
@@ -142,6 +146,8 @@ async function assembleApp(
     proxyTrust,
     countryHeader: config.countryHeader,
     fastPath: config.redirectFastPath,
+    referencer: (url, clickId, atMs) =>
+      withClickReference(url, config.conversionParam, clickReferences.encode(clickId, atMs)),
   })
 
   // A visitor who opens the bare domain lands somewhere useful rather than on a 404 page.

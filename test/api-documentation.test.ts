@@ -1,6 +1,8 @@
-import type { InjectOptions } from 'fastify'
+import type { FastifyInstance, InjectOptions } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildApp } from '../src/app.ts'
+import { createClickReferences } from '../src/conversions/click-reference.ts'
+import { loadServerSecret } from '../src/infra/server-secret.ts'
 import { createTestKey } from './support/api-keys.ts'
 import { ADMIN_KEY, auth, testConfig, type TestApp } from './support/test-app.ts'
 import { rmSync } from 'node:fs'
@@ -153,6 +155,7 @@ beforeAll(async () => {
     json('POST', '/api/v1/webhooks/999999999/replay', { eventId: '1' }),
     { method: 'DELETE', url: hookUrl, headers: auth },
     { method: 'DELETE', url: hookUrl, headers: auth },
+    ...(await conversionTour(app)),
   )
   for (const call of calls) await app.inject(call)
   const signIn = await app.inject(
@@ -167,6 +170,31 @@ beforeAll(async () => {
   })
 })
 afterAll(() => t.close())
+
+/** A conversion-tracking link's click and its conversion (201, then 200 for the retry), bad references, the report. */
+async function conversionTour(app: FastifyInstance): Promise<InjectOptions[]> {
+  await app.inject(
+    json('POST', '/api/v1/links', { url: 'https://example.com/shop', code: 'docs-conv', conversionTracking: true }),
+  )
+  const res = await app.inject({
+    url: '/docs-conv',
+    headers: { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0' },
+  })
+  const click = new URL(String(res.headers.location)).searchParams.get('umb_click')
+  await app.clicks.writer.flush()
+  const refs = createClickReferences(loadServerSecret(t.config))
+  const sale = { click, event: 'sale', value: 9.5, currency: 'EUR', externalId: `docs-${Date.now()}` }
+  return [
+    json('POST', '/api/v1/conversions', sale),
+    json('POST', '/api/v1/conversions', sale),
+    json('POST', '/api/v1/conversions', { click: 'nope', event: 'lead' }),
+    json('POST', '/api/v1/conversions', { click: refs.encode(1, Date.now() - 86_400_000), event: 'lead' }),
+    json('POST', '/api/v1/conversions', { click: refs.encode(1, Date.now()), event: 'lead' }),
+    get('/api/v1/reports/conversions'),
+    get('/api/v1/reports/conversions?format=csv'),
+    get('/api/v1/reports/conversions?from=nope'),
+  ]
+}
 
 /** The page tag's beacons: a bot's page view (answered, not counted), a URL without a kit, a wrong key, bad JSON. */
 function beaconTour(pk: string): InjectOptions[] {

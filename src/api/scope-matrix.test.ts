@@ -94,6 +94,12 @@ const ROUTES: Record<string, Row> = {
     scope: 'webhooks:write',
     request: { url: '/api/v1/webhooks', ...json({ url: 'https://matrix.invalid/hook', events: ['click'] }) },
   },
+  // A reference this server never issued: 400 for every caller that passes auth (nothing is kept).
+  'POST /api/v1/conversions': {
+    scope: 'conversions:write',
+    request: { url: '/api/v1/conversions', ...json({ click: 'A'.repeat(22), event: 'lead' }) },
+  },
+  'GET /api/v1/reports/conversions': { scope: 'stats:read', request: { url: '/api/v1/reports/conversions' } },
   'GET /api/v1/webhooks': { scope: 'webhooks:read', request: { url: '/api/v1/webhooks' } },
   'GET /api/v1/webhooks/:id': { scope: 'webhooks:read', request: { url: '/api/v1/webhooks/999999999' } },
   'PATCH /api/v1/webhooks/:id': {

@@ -1,6 +1,14 @@
 /** What the redirect needs to know about a code. */
 /** A link as the redirect needs it; `numericId` is `id` as a number, for binary click rows. */
-export type ResolvedLink = { id: string; numericId: number; url: string; expiresAtMs: number | null; disabled: boolean }
+export type ResolvedLink = {
+  id: string
+  numericId: number
+  url: string
+  expiresAtMs: number | null
+  disabled: boolean
+  /** Its redirect adds the click reference to the target (conversion tracking). */
+  conversionTracking?: boolean
+}
 
 export type LinkCache = ReturnType<typeof createLinkCache>
 

@@ -12,6 +12,7 @@ export type LinkRow = {
   content_id: string | null
   expires_at: Date | null
   disabled_at: Date | null
+  conversion_tracking: boolean
   created_at: Date
   updated_at: Date
 }
@@ -25,6 +26,7 @@ export type NewLink = {
   campaign?: string | null
   expiresAt?: string | null
   contentId?: string | null
+  conversionTracking?: boolean
 }
 
 export type LinkPatch = Partial<Omit<NewLink, 'code'>> & { disabled?: boolean }
@@ -39,15 +41,15 @@ export type LinkFilter = {
 }
 
 const COLUMNS =
-  'id, code, url, title, channel, topics, campaign, content_id, expires_at, disabled_at, created_at, updated_at'
+  'id, code, url, title, channel, topics, campaign, content_id, expires_at, disabled_at, conversion_tracking, created_at, updated_at'
 /** Every column of a LinkRow, for other repositories that read links. */
 export const LINK_COLUMNS = COLUMNS
 
 /** Inserts a link; returns null when the code is taken (the caller decides: retry or 409). */
 export async function insertLink(db: Queryable, link: NewLink): Promise<LinkRow | null> {
   const { rows } = await db.query(
-    `insert into links (code, url, title, channel, topics, campaign, expires_at, content_id)
-     values ($1, $2, $3, $4, $5, $6, $7, $8)
+    `insert into links (code, url, title, channel, topics, campaign, expires_at, content_id, conversion_tracking)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
      on conflict (code) do nothing
      returning ${COLUMNS}`,
     [
@@ -59,6 +61,7 @@ export async function insertLink(db: Queryable, link: NewLink): Promise<LinkRow 
       link.campaign ?? null,
       link.expiresAt ?? null,
       link.contentId ?? null,
+      link.conversionTracking ?? false,
     ],
   )
   return rows[0] ?? null
@@ -97,6 +100,7 @@ export async function updateLink(db: Queryable, code: string, patch: LinkPatch):
        campaign = case when $10 then $11 else campaign end,
        expires_at = case when $12 then $13::timestamptz else expires_at end,
        disabled_at = case when $14 then (case when $15 then coalesce(disabled_at, now()) else null end) else disabled_at end,
+       conversion_tracking = coalesce($16, conversion_tracking),
        updated_at = now()
      where code = $1
      returning ${COLUMNS}`,
@@ -116,6 +120,7 @@ export async function updateLink(db: Queryable, code: string, patch: LinkPatch):
       patch.expiresAt ?? null,
       has('disabled'),
       patch.disabled ?? false,
+      patch.conversionTracking ?? null,
     ],
   )
   return rows[0] ?? null

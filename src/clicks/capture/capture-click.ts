@@ -59,10 +59,14 @@ function memoFirstLanguage(header: string | undefined): string | null {
 export function createClickCapture(d: ClickCaptureDeps) {
   const verdictOf = createVerdictMemo(d.classify)
 
-  return function captureClick(request: CaptureRequest, link: Pick<ResolvedLink, 'id' | 'numericId'>): void {
+  /** Returns the click's id, or null for a request that is not a click. */
+  return function captureClick(request: CaptureRequest, link: Pick<ResolvedLink, 'id' | 'numericId'>): number | null {
     const at = Date.now()
     const drop = dropReason(request)
-    if (drop) return d.recordLoss(link.id, at, drop)
+    if (drop) {
+      d.recordLoss(link.id, at, drop)
+      return null
+    }
 
     const entry = verdictOf(
       (request.userAgent ?? '').slice(0, MAX_USER_AGENT),
@@ -78,15 +82,8 @@ export function createClickCapture(d: ClickCaptureDeps) {
     }
     const country =
       request.country !== undefined && /^[A-Za-z]{2}$/.test(request.country) ? request.country.toUpperCase() : null
-    d.recordClick(
-      d.mintId(),
-      link.id,
-      link.numericId,
-      at,
-      v,
-      visitor,
-      memoFirstLanguage(request.acceptLanguage),
-      country,
-    )
+    const id = d.mintId()
+    d.recordClick(id, link.id, link.numericId, at, v, visitor, memoFirstLanguage(request.acceptLanguage), country)
+    return id
   }
 }
