@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { Webhook } from 'standardwebhooks'
 import { describe, expect, it } from 'vitest'
 import { isPublicAddress } from './public-address.ts'
@@ -85,5 +88,31 @@ describe('signing', () => {
     const sealed = box.seal(secret)
     expect(box.open(sealed)).toBe(secret)
     expect(() => createSecretBox(Buffer.from('b'.repeat(64))).open(sealed)).toThrow()
+  })
+})
+
+describe("the README's verification snippet", () => {
+  it('accepts what Umbra signs and refuses a changed body, an old timestamp or another secret', async () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8')
+    const snippet = /these lines of Node:\n\n```js\n([\s\S]*?)\n```/.exec(readme)?.[1]
+    expect(snippet).toBeDefined()
+    const dir = mkdtempSync(join(tmpdir(), 'umbra-snippet-'))
+    try {
+      writeFileSync(join(dir, 'verify.mjs'), snippet ?? '')
+      const { verifyUmbraWebhook } = await import(join(dir, 'verify.mjs'))
+      const secret = newWebhookSecret()
+      const body = JSON.stringify({ type: 'conversion', timestamp: new Date().toISOString(), data: { event: 'sale' } })
+      const now = Math.floor(Date.now() / 1000)
+      expect(verifyUmbraWebhook(secret, signedHeaders(secret, 'msg_1', now, body), body)).toBe(true)
+      // The reference library signs the same way the snippet checks.
+      const reference = new Webhook(secret).sign('msg_2', new Date(now * 1000), body).split(' ')[0]
+      const headers = { 'webhook-id': 'msg_2', 'webhook-timestamp': String(now), 'webhook-signature': reference }
+      expect(verifyUmbraWebhook(secret, headers, body)).toBe(true)
+      expect(verifyUmbraWebhook(secret, signedHeaders(secret, 'msg_1', now, body), `${body} `)).toBe(false)
+      expect(verifyUmbraWebhook(secret, signedHeaders(secret, 'msg_1', now - 3600, body), body)).toBe(false)
+      expect(verifyUmbraWebhook(newWebhookSecret(), signedHeaders(secret, 'msg_1', now, body), body)).toBe(false)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })
