@@ -1,0 +1,99 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type pg from 'pg'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createScratchDatabase, requireRealDatabaseUrl } from '../../test/support/test-app.ts'
+import { COPY_BINARY_HEADER, MAX_CLICK_ROW_BYTES, writeClickRow } from '../clicks/click-kind/click-row.ts'
+import { type ClickBatch, createClickBatchWriter } from '../clicks/click-kind/write-click-batch.ts'
+import { createBatchRollups } from '../clicks/rollups/batch-rollups.ts'
+import { createClickVerdict } from '../clicks/verdicts/click-verdict.ts'
+import { runMigrations } from '../infra/migrate.ts'
+import { clickEventsObserver } from './click-events.ts'
+
+let scratch: Awaited<ReturnType<typeof createScratchDatabase>>
+let pool: pg.Pool
+let dir: string
+let linkId: string
+
+beforeAll(async () => {
+  requireRealDatabaseUrl()
+  scratch = await createScratchDatabase()
+  if (!scratch) throw new Error('needs the real Postgres')
+  pool = scratch.pool(4)
+  await runMigrations(pool)
+  linkId = String(
+    (
+      await pool.query(
+        `insert into links (code, url, channel, topics) values ('observed', 'https://example.com/', 'whatsapp', '{shoes}') returning id`,
+      )
+    ).rows[0].id,
+  )
+  dir = mkdtempSync(join(tmpdir(), 'umbra-click-events-'))
+})
+afterAll(async () => {
+  await scratch?.drop()
+  rmSync(dir, { recursive: true, force: true })
+})
+
+const HUMAN = { kind: 'human', medium: 'in_app', app: 'instagram', visibility: 'dark' } as const
+const BOT = { kind: 'bot', medium: null, app: null, visibility: null } as const
+const verdicts = {
+  human: createClickVerdict('Instagram UA', '', '', { ...HUMAN, reason: '', browser: 'x', os: 'y', device: 'z' }),
+  bot: createClickVerdict('Bot UA', '', '', { ...BOT, reason: '', browser: 'x', os: 'y', device: 'z' }),
+}
+
+/** A batch of clicks (ids, each a person unless listed as a bot): fresh (rollups counted) or the careful way. */
+function batch(ids: number[], fresh: boolean, bots: number[] = []): ClickBatch {
+  const rollups = createBatchRollups()
+  const rows = Buffer.alloc(COPY_BINARY_HEADER.length + ids.length * MAX_CLICK_ROW_BYTES)
+  let end = COPY_BINARY_HEADER.copy(rows)
+  for (const id of ids) {
+    const v = bots.includes(id) ? verdicts.bot : verdicts.human
+    const at = Date.parse('2026-11-29T10:15:00Z') + id
+    end = writeClickRow(rows, end, id, Number(linkId), at, v.idHigh, v.idLow, null, null, 'FR')
+    rollups.add(linkId, at, null, v.label)
+  }
+  const file = join(dir, `seg-${ids[0]}-${fresh}.bin`)
+  writeFileSync(file, rows.subarray(0, end))
+  return {
+    rows: { file, chunks: [] },
+    verdicts: verdicts.human.line + verdicts.bot.line,
+    count: ids.length,
+    losses: [],
+    rollups: fresh ? rollups : null,
+  }
+}
+
+const clickEvents = async () =>
+  (await pool.query(`select data from webhook_events where type = 'click' order by id`)).rows.map(
+    (r) => r.data.clicks as { id: string; code: string; medium: string; country: string; channel: string }[],
+  )
+
+describe('click events in the click batch transaction', () => {
+  const write = (b: ClickBatch) => createClickBatchWriter(pool, clickEventsObserver(2))(b)
+  const ids = (events: { id: string }[][]) => events.flat().map((c) => Number(c.id))
+
+  it('records nothing while no webhook subscribes to clicks', async () => {
+    await write(batch([1, 2], true))
+    expect(await clickEvents()).toEqual([])
+  })
+
+  it("records a fresh batch's human clicks, at most 2 an event, with their labels", async () => {
+    await pool.query(
+      `insert into webhooks (url, events, secret_sealed) values ('https://crm.example/h', '{click}', '\\x00')`,
+    )
+    await write(batch([10, 11, 12, 13, 14], true, [12]))
+    const events = await clickEvents()
+    expect(events.map((e) => e.length)).toEqual([2, 2])
+    expect(ids(events)).toEqual([10, 11, 13, 14])
+    expect(events[0][0]).toMatchObject({ code: 'observed', channel: 'whatsapp', medium: 'in_app', country: 'FR' })
+  })
+
+  it('records a batch written again the careful way only for the clicks it adds', async () => {
+    expect((await write(batch([10, 11, 12, 13, 14], false, [12]))).inserted).toBe(0)
+    expect((await clickEvents()).length).toBe(2)
+    expect((await write(batch([14, 15, 16], false))).inserted).toBe(2)
+    expect(ids((await clickEvents()).slice(2))).toEqual([15, 16])
+  })
+})
