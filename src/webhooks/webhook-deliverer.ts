@@ -14,6 +14,7 @@ export type DelivererOptions = PostPolicy & {
   retryMaxMs: number
   disableAfterHours: number
   pollMs: number
+  retentionDays: number
   /** Deliveries in flight at once per instance. */
   concurrency?: number
 }
@@ -57,6 +58,18 @@ with delivery as (
   where id = $2
 )
 insert into webhook_attempts (webhook_id, event_id, status, latency_ms, response, error) values ($2, $3, $4, $5, $6, $9)`
+
+// Delivered events past the retention, and their log; an event with a delivery still pending stays.
+const SWEEP = `
+with attempts as (
+  delete from webhook_attempts where attempted_at < now() - make_interval(days => $1)
+), delivered as (
+  delete from webhook_deliveries where state = 'delivered' and delivered_at < now() - make_interval(days => $1)
+)
+delete from webhook_events e
+where e.occurred_at < now() - make_interval(days => $1)
+  and not exists (select 1 from webhook_deliveries d where d.event_id = e.id and d.state = 'pending')`
+const SWEEP_EVERY_MS = 3_600_000
 
 type Claimed = {
   id: string
@@ -110,8 +123,14 @@ export function createWebhookDeliverer(o: DelivererOptions) {
     }
   }
 
-  /** Claims and delivers until nothing is due. */
+  let sweptAt = 0
+
+  /** Claims and delivers until nothing is due; sweeps old events once an hour. */
   async function round() {
+    if (Date.now() - sweptAt > SWEEP_EVERY_MS) {
+      sweptAt = Date.now()
+      await o.pool.query(SWEEP, [o.retentionDays])
+    }
     for (;;) {
       if (stopped) return
       const { rows } = await o.pool.query<Claimed>(CLAIM, [concurrency, leaseSeconds])

@@ -219,4 +219,27 @@ describe('webhooks', () => {
       await hooks.close()
     }
   })
+
+  it('sweeps delivered events past the retention, keeping undelivered ones', async () => {
+    const old = async (state: string) =>
+      (
+        await a.app.pg.query(
+          `with e as (insert into webhook_events (type, occurred_at, data) values ('link.created', now() - interval '40 days', '{}') returning id),
+           d as (insert into webhook_deliveries (webhook_id, event_id, state, delivered_at, next_attempt_at)
+                 select $1, id, $2, case when $2 = 'delivered' then now() - interval '40 days' end, now() + interval '1 day' from e)
+           select id from e`,
+          [hookId, state],
+        )
+      ).rows[0].id
+    const [delivered, pending] = [await old('delivered'), await old('pending')]
+    const sweeper = await startTestApp({ ...FAST, DATABASE_URL: scratch.url })
+    try {
+      const exists = async (id: string) =>
+        (await a.app.pg.query('select 1 from webhook_events where id = $1', [id])).rowCount === 1
+      await eventually(async () => !(await exists(delivered)))
+      expect(await exists(pending)).toBe(true)
+    } finally {
+      await sweeper.close()
+    }
+  })
 })
