@@ -80,6 +80,12 @@ export async function conversionsOfLink(
   return rows
 }
 
+/** Conversions grouped by their labels, for a condition of the caller's over `c` (conversions) and `l` (links). */
+export async function conversionsWhere(db: Queryable, where: string, params: unknown[]): Promise<ConversionRow[]> {
+  const { rows } = await db.query(`${GROUP} where ${where} ${GROUP_BY}`, params)
+  return rows
+}
+
 export type ConversionFilter = { from: Date; to: Date; topic?: string; campaign?: string; contentId?: string }
 
 export async function conversionsOf(db: Queryable, f: ConversionFilter): Promise<ConversionRow[]> {

@@ -77,6 +77,18 @@ export const ConversionReportQuery = z.strictObject({
   format: z.enum(['json', 'csv']).optional().describe('csv, or send Accept: text/csv'),
 })
 
+export const FunnelConversionsView = z
+  .object({
+    total: z.number().int(),
+    dark: z.number().int(),
+    public: z.number().int(),
+    byMedium: Counts,
+    value: Counts,
+    darkValue: Counts,
+    rate: z.number().nullable().describe('conversions per human click'),
+  })
+  .describe("conversions reported with the funnel's click references")
+
 const Share = z.number().nullable().describe('0–1, null when there is nothing to share')
 
 export const ConversionReportView = z.object({

@@ -105,3 +105,28 @@ export function buildConversionReport(input: {
 }
 
 export type ConversionReport = ReturnType<typeof buildConversionReport>
+
+/** The funnel's last step: conversions of the funnel's clicks, dark vs public, value, and per human click. */
+export function funnelConversions(rows: readonly ConversionRow[], humanClicks: number) {
+  const out = { total: 0, dark: 0, public: 0, byMedium: {} as Counts, value: {} as Counts, darkValue: {} as Counts }
+  for (const r of rows) {
+    out.total += r.conversions
+    if (r.visibility === 'dark') {
+      out.dark += r.conversions
+      addValue(out.darkValue, r)
+    } else out.public += r.conversions
+    add(out.byMedium, named(r.medium, 'unknown'), r.conversions)
+    addValue(out.value, r)
+  }
+  return { ...out, rate: share(out.total, humanClicks) }
+}
+
+/** The funnel CSV's conversion lines, as `section,key,value` rows like the rest of it. */
+export function funnelConversionRows(c: ReturnType<typeof funnelConversions>): [string, string, number | null][] {
+  const rows: [string, string, number | null][] = []
+  for (const key of ['total', 'dark', 'public', 'rate'] as const) rows.push(['conversions', key, c[key]])
+  for (const key of ['byMedium', 'value', 'darkValue'] as const)
+    for (const [k, n] of Object.entries(c[key]).sort(([a], [b]) => a.localeCompare(b)))
+      rows.push([`conversions.${key}`, k, n])
+  return rows
+}

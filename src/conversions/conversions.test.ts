@@ -188,6 +188,22 @@ describe('conversions', () => {
       const { location, ref } = await click(link.code, { 'user-agent': CHROME })
       expect(ref, location).toMatch(/^[A-Za-z0-9_-]{22}$/)
       expect(location).toContain(`#umb=${link.code}`)
+      await t.app.clicks.writer.flush()
+      expect((await convert({ click: ref, event: 'sale', value: 10, currency: 'USD' })).statusCode).toBe(201)
     }
+    // The share funnel of the kit ends with its conversions.
+    const id = kit.json().content.id
+    const funnel = (await t.app.inject({ url: `/api/v1/reports/funnel?content=${id}`, headers: auth })).json()
+    expect(funnel.clicks.total).toBe(2)
+    expect(funnel.conversions).toMatchObject({
+      total: 2,
+      public: 2,
+      dark: 0,
+      value: { USD: 20 },
+      darkValue: {},
+      rate: 1,
+    })
+    const funnelCsv = await t.app.inject({ url: `/api/v1/reports/funnel?content=${id}&format=csv`, headers: auth })
+    expect(funnelCsv.body).toContain('conversions.value,USD,20\r\n')
   })
 })
