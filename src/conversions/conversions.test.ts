@@ -197,10 +197,10 @@ describe('conversions', () => {
     expect(funnel.clicks.total).toBe(2)
     expect(funnel.conversions).toMatchObject({
       total: 2,
-      public: 2,
-      dark: 0,
+      public: 0,
+      dark: 2,
       value: { USD: 20 },
-      darkValue: {},
+      darkValue: { USD: 20 },
       rate: 1,
     })
     const funnelCsv = await t.app.inject({ url: `/api/v1/reports/funnel?content=${id}&format=csv`, headers: auth })
