@@ -1,5 +1,6 @@
 import { api, apiUrl, ApiError } from '../api.js'
 import { darkPublicBar, darkPublicLegend } from '../breakdown.js'
+import { conversionReportSection } from '../conversions.js'
 import { h } from '../element.js'
 import { formatCount, formatShare } from '../format.js'
 import { channelLabel } from '../labels.js'
@@ -31,7 +32,10 @@ export async function channelsPage(view, { signal, query }) {
     const q = rangeQuery(range)
     csv.href = apiUrl('/api/v1/reports/channels', { ...q, format: 'csv' })
     try {
-      const report = await api('/api/v1/reports/channels', { query: q, signal })
+      const [report, conversions] = await Promise.all([
+        api('/api/v1/reports/channels', { query: q, signal }),
+        api('/api/v1/reports/conversions', { query: q, signal }),
+      ])
       /** @type {{ channel: string, clicks: number, dark: number, public: number, byMedium?: Record<string, number>, observed?: Record<string, number> }[]} */
       const rows = (report.items ?? report.channels ?? [])
         .slice()
@@ -72,6 +76,7 @@ export async function channelsPage(view, { signal, query }) {
           rows.map((r) => ({ channel: r.channel, byMedium: r.byMedium ?? r.observed ?? {} })),
           { caption: 'Declared channel × observed medium' },
         ),
+        conversionReportSection(conversions, apiUrl('/api/v1/reports/conversions', { ...q, format: 'csv' })),
       )
     } catch (err) {
       if (signal.aborted) return
