@@ -97,6 +97,19 @@ describe('webhooks', () => {
     expect(() => verify({ ...createdEvent, raw: createdEvent.raw.replace('hooked', 'hacked') })).toThrow()
   })
 
+  it('sends link.created for imported links too', async () => {
+    const res = await a.app.inject({
+      method: 'POST',
+      url: '/api/v1/imports?format=csv',
+      headers: { ...auth, 'content-type': 'text/csv' },
+      payload: 'code,url,tags\nimported-1,https://example.com/i1,shoes\nimported-2,https://example.com/i2,\n',
+    })
+    expect(res.statusCode, res.body).toBe(200)
+    const imported = () => receiver.ofType('link.created').filter((r) => r.body.data.code?.startsWith('imported-'))
+    await eventually(async () => imported().length === 2)
+    expect(imported().find((r) => r.body.data.code === 'imported-1')?.body.data.topics).toEqual(['shoes'])
+  })
+
   it('delivers human clicks in batches with their labels, never one request per click', async () => {
     await post(a, '/api/v1/links', { url: 'https://example.com/clicked', code: 'clicked', channel: 'whatsapp' })
     await Promise.all(
