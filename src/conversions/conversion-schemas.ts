@@ -1,8 +1,6 @@
 import { z } from 'zod'
 import { Campaign, Topic } from '../links/link-schemas.ts'
-
-// Postgres text cannot hold NUL, and no id needs a control character.
-const hasNoControlChars = (s: string) => ![...s].some((c) => c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127)
+import { UNSAFE_TEXT_CHARS, UNSAFE_TEXT_MESSAGE } from '../links/unsafe-text.ts'
 
 export const RecordConversion = z
   .strictObject({
@@ -20,7 +18,7 @@ export const RecordConversion = z
       .string()
       .min(1)
       .max(200)
-      .refine(hasNoControlChars, 'must not contain control characters')
+      .refine((s) => !UNSAFE_TEXT_CHARS.test(s), UNSAFE_TEXT_MESSAGE)
       .optional()
       .describe('your id for this conversion: a retry with the same one is counted once'),
   })

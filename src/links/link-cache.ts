@@ -47,7 +47,8 @@ export function createLinkCache(opts: {
 
   function store(code: string, link: ResolvedLink | null) {
     entries.delete(code)
-    if (entries.size >= max) entries.delete(entries.keys().next().value!)
+    const oldest = entries.keys().next()
+    if (entries.size >= max && !oldest.done) entries.delete(oldest.value)
     entries.set(code, { link, freshUntil: Date.now() + opts.ttlMs })
   }
 
