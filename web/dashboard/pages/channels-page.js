@@ -23,7 +23,18 @@ export async function channelsPage(view, { signal, query }) {
       'div',
       { class: 'page-head' },
       h('h1', null, 'Channels'),
-      h('div', { class: 'actions' }, rangePicker({ value: range, onChange: (r) => ((range = r), void load()) }), csv),
+      h(
+        'div',
+        { class: 'actions' },
+        rangePicker({
+          value: range,
+          onChange: (r) => {
+            range = r
+            void load()
+          },
+        }),
+        csv,
+      ),
     ),
     h('p', { class: 'lead' }, 'Where links were meant to go, against how their clicks really arrived.'),
     body,

@@ -70,7 +70,13 @@ export async function linkPage(view, { signal, params: [code], query }) {
       h(
         'div',
         { class: 'actions' },
-        rangePicker({ value: range, onChange: (id) => ((range = id), void loadStats()) }),
+        rangePicker({
+          value: range,
+          onChange: (id) => {
+            range = id
+            void loadStats()
+          },
+        }),
         exportLink,
       ),
     ),
