@@ -211,7 +211,7 @@ const SETTINGS = {
     disableAfterHours: env('WEBHOOK_DISABLE_AFTER_HOURS', z.coerce.number().positive().default(72)),
     pollMs: env('WEBHOOK_POLL_MS', z.coerce.number().int().min(10).max(60_000).default(1_000)),
     // Clicks per `click` delivery at most.
-    clickBatch: env('WEBHOOK_CLICK_BATCH', z.coerce.number().int().min(1).max(1_000).default(100)),
+    clickBatch: env('WEBHOOK_CLICK_BATCH', z.coerce.number().int().min(1).max(1_000).default(500)),
     // Delivered events and the delivery log are kept this long (for replays); undelivered ones until delivered.
     retentionDays: env('WEBHOOK_RETENTION_DAYS', z.coerce.number().int().min(1).max(3650).default(30)),
   },

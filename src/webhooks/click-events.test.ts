@@ -65,35 +65,44 @@ function batch(ids: number[], fresh: boolean, bots: number[] = []): ClickBatch {
   }
 }
 
+/** The click events recorded, each as its clicks' ids, countries and link ids. */
 const clickEvents = async () =>
-  (await pool.query(`select data from webhook_events where type = 'click' order by id`)).rows.map(
-    (r) => r.data.clicks as { id: string; code: string; medium: string; country: string; channel: string }[],
+  (
+    await pool.query(
+      `select click_ids, click_countries, click_link_ids from webhook_events where type = 'click' order by id`,
+    )
+  ).rows.map((r) =>
+    (r.click_ids as string[]).map((id, i) => ({ id, country: r.click_countries[i], link: r.click_link_ids[i] })),
   )
 
 describe('click events in the click batch transaction', () => {
   const write = (b: ClickBatch) => createClickBatchWriter(pool, clickEventsObserver(2))(b)
-  const ids = (events: { id: string }[][]) => events.flat().map((c) => Number(c.id))
+  const ids = (events: { id: string }[][]) =>
+    events
+      .flat()
+      .map((c) => Number(c.id))
+      .sort((a, b) => a - b)
 
   it('records nothing while no webhook subscribes to clicks', async () => {
     await write(batch([1, 2], true))
     expect(await clickEvents()).toEqual([])
   })
 
-  it("records a fresh batch's human clicks, at most 2 an event, with their labels", async () => {
+  it("records a fresh batch's human clicks, at most 2 an event, with their links and countries", async () => {
     await pool.query(
       `insert into webhooks (url, events, secret_sealed) values ('https://crm.example/h', '{click}', '\\x00')`,
     )
     await write(batch([10, 11, 12, 13, 14], true, [12]))
     const events = await clickEvents()
-    expect(events.map((e) => e.length)).toEqual([2, 2])
-    expect(ids(events)).toEqual([10, 11, 13, 14])
-    expect(events[0][0]).toMatchObject({ code: 'observed', channel: 'whatsapp', medium: 'in_app', country: 'FR' })
+    // Grouped by id / 2: {10, 11}, {13} (12 is a bot), {14}.
+    expect(events.map((e) => e.map((c) => Number(c.id)).sort())).toEqual([[10, 11], [13], [14]])
+    expect(events[0][0]).toMatchObject({ country: 'FR', link: linkId })
   })
 
   it('records a batch written again the careful way only for the clicks it adds', async () => {
     expect((await write(batch([10, 11, 12, 13, 14], false, [12]))).inserted).toBe(0)
-    expect((await clickEvents()).length).toBe(2)
+    expect((await clickEvents()).length).toBe(3)
     expect((await write(batch([14, 15, 16], false))).inserted).toBe(2)
-    expect(ids((await clickEvents()).slice(2))).toEqual([15, 16])
+    expect(ids((await clickEvents()).slice(3))).toEqual([15, 16])
   })
 })

@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify'
 import type { Pool } from '../infra/database.ts'
+import { clickEventData, clickLabels, type StoredClicks } from './click-delivery.ts'
 import { retryDelayMs } from './retry-delay.ts'
 import { postWebhook, type PostOutcome, type PostPolicy } from './webhook-post.ts'
 import type { SecretBox } from './webhook-secret.ts'
@@ -34,7 +35,8 @@ update webhook_deliveries d
 set next_attempt_at = now() + make_interval(secs => $2), attempts = d.attempts + 1
 from due, webhooks w, webhook_events e
 where d.id = due.id and w.id = d.webhook_id and e.id = d.event_id
-returning d.id, d.webhook_id, d.event_id, d.attempts, w.url, w.secret_sealed, e.type, e.occurred_at, e.data`
+returning d.id, d.webhook_id, d.event_id, d.attempts, w.url, w.secret_sealed, e.type, e.occurred_at, e.data,
+  e.click_ids, e.click_link_ids, e.click_verdict_ids, e.click_times_ms, e.click_countries`
 
 const DELIVERED = `
 with delivery as (
@@ -71,7 +73,7 @@ where e.occurred_at < now() - make_interval(days => $1)
   and not exists (select 1 from webhook_deliveries d where d.event_id = e.id and d.state = 'pending')`
 const SWEEP_EVERY_MS = 3_600_000
 
-type Claimed = {
+type Claimed = StoredClicks & {
   id: string
   webhook_id: string
   event_id: string
@@ -105,9 +107,10 @@ export function createWebhookDeliverer(o: DelivererOptions) {
   let running: Promise<void> | null = null
 
   async function deliver(d: Claimed) {
-    const body = deliveryBody(d.type, d.occurred_at, d.data, o.publicUrl)
     let outcome: PostOutcome
     try {
+      const data = d.type === 'click' ? clickEventData(d, await clickLabels(o.pool, d)) : d.data
+      const body = deliveryBody(d.type, d.occurred_at, data, o.publicUrl)
       const headers = signedHeaders(o.secrets.open(d.secret_sealed), webhookIdOf(d.event_id), nowSeconds(), body)
       outcome = await postWebhook(d.url, headers, body, o)
     } catch (err) {
