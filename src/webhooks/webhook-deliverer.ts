@@ -1,6 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify'
 import type { Pool } from '../infra/database.ts'
-import { clickEventData, clickLabels, type StoredClicks } from './click-delivery.ts'
+import { clickEventBody, STORED_CLICK_COLUMNS, type StoredClicks } from './click-delivery.ts'
 import { retryDelayMs } from './retry-delay.ts'
 import { postWebhook, type PostOutcome, type PostPolicy } from './webhook-post.ts'
 import type { SecretBox } from './webhook-secret.ts'
@@ -36,7 +36,7 @@ set next_attempt_at = now() + make_interval(secs => $2), attempts = d.attempts +
 from due, webhooks w, webhook_events e
 where d.id = due.id and w.id = d.webhook_id and e.id = d.event_id
 returning d.id, d.webhook_id, d.event_id, d.attempts, w.url, w.secret_sealed, e.type, e.occurred_at, e.data,
-  e.click_ids, e.click_link_ids, e.click_verdict_ids, e.click_times_ms, e.click_countries`
+  ${STORED_CLICK_COLUMNS}`
 
 const DELIVERED = `
 with delivery as (
@@ -109,8 +109,10 @@ export function createWebhookDeliverer(o: DelivererOptions) {
   async function deliver(d: Claimed) {
     let outcome: PostOutcome
     try {
-      const data = d.type === 'click' ? clickEventData(d, await clickLabels(o.pool, d)) : d.data
-      const body = deliveryBody(d.type, d.occurred_at, data, o.publicUrl)
+      const body =
+        d.type === 'click'
+          ? await clickEventBody(o.pool, d.occurred_at, d)
+          : deliveryBody(d.type, d.occurred_at, d.data, o.publicUrl)
       const headers = signedHeaders(o.secrets.open(d.secret_sealed), webhookIdOf(d.event_id), nowSeconds(), body)
       outcome = await postWebhook(d.url, headers, body, o)
     } catch (err) {
