@@ -56,8 +56,8 @@ for each row execute function webhook_conversion_created();
 create or replace function webhook_link_json(l links) returns jsonb
 language sql stable as $$
   select jsonb_build_object(
-    'code', l.code, 'url', l.url, 'title', l.title, 'channel', l.channel, 'topics', to_jsonb(l.topics),
-    'campaign', l.campaign, 'contentId', l.content_id::text, 'expiresAt', l.expires_at,
+    'code', l.code, 'domain', l.domain, 'url', l.url, 'title', l.title, 'channel', l.channel,
+    'topics', to_jsonb(l.topics), 'campaign', l.campaign, 'contentId', l.content_id::text, 'expiresAt', l.expires_at,
     'disabled', l.disabled_at is not null, 'conversionTracking', l.conversion_tracking,
     'createdAt', l.created_at, 'updatedAt', l.updated_at)
 $$;

@@ -25,7 +25,20 @@ declare module 'fastify' {
 
 /** From request to rows: classifier, visitor hash, click ids, journal and the batch writer; flushed on close. */
 export const clicksPlugin = fp(
-  async (app, { config, batchObserver = null }: { config: Config; batchObserver?: ClickBatchObserver | null }) => {
+  async (
+    app,
+    {
+      config,
+      ownHosts,
+      ownHostsVersion,
+      batchObserver = null,
+    }: {
+      config: Config
+      ownHosts?: readonly string[]
+      ownHostsVersion?: () => number
+      batchObserver?: ClickBatchObserver | null
+    },
+  ) => {
     const pool = app.pg.pool
     const log = app.log.child({ component: 'clicks' })
     const minter = await createClickIdMinter(pool)
@@ -44,7 +57,7 @@ export const clicksPlugin = fp(
       onBatch: (rows, seconds) => metrics?.observeBatch(rows, seconds),
     })
     if (app.hasDecorator('metrics')) metrics = registerClickMetrics(app.metrics.registry, writer.stats)
-    const classify = createClickLabeler(classifyContextFor(config))
+    const classify = createClickLabeler(classifyContextFor({ ...config, ownHosts }))
     const capture = createClickCapture({
       classify,
       visitors,
@@ -52,6 +65,7 @@ export const clicksPlugin = fp(
       recordClick: writer.recordClick,
       recordLoss: writer.recordLoss,
       honorDnt: config.honorDnt,
+      contextVersion: ownHostsVersion,
     })
     app.decorate('clicks', { capture, writer })
     // Replay what an earlier run left in the journal, without delaying start.

@@ -35,8 +35,8 @@ export const funnelReportRoutes: FastifyPluginAsync = async (app) => {
       if (content && !(await findContent(app.pg, content))) throw Problem.notFound(`content ${content}`)
       const filter = { contentId: content, topic, campaign, from: new Date(fromMs), to: new Date(toMs) }
       const [inputs, conversionRows] = await Promise.all([
-        readFunnelInputs(app.pg, filter),
-        readFunnelConversions(app.pg, filter),
+        readFunnelInputs(app.reads, filter),
+        readFunnelConversions(app.reads, filter),
       ])
       const funnel = buildFunnelReport(fromMs, toMs, inputs)
       const report = { ...funnel, conversions: funnelConversions(conversionRows, funnel.clicks.total) }

@@ -1,5 +1,7 @@
 import type { FastifyBaseLogger, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import { clientKey } from '../api/rate-limits.ts'
+import { type DomainRegistry, linkKeyOf } from '../domains/domain-registry.ts'
+import type { PlaceLookup } from '../clicks/capture/country-lookup.ts'
 import type { ProxyTrust } from '../infra/client-address.ts'
 import type { LinkCache, ResolvedLink } from '../links/link-cache.ts'
 import { sendGonePage, sendNotFoundPage, sendTooManyPage, sendUnavailablePage } from './pages.ts'
@@ -17,10 +19,14 @@ import { noAnswers, registerRedirectMetrics } from './redirect-metrics.ts'
 
 export type RedirectRoutesOptions = {
   linkCache: LinkCache
+  /** Which domain a Host header names: the cache key of a code is per domain. */
+  domains: Pick<DomainRegistry, 'domainOfHost' | 'settingsOf' | 'hasOthers'>
   /** The trust function Fastify was given (src/infra/client-address.ts), for the fast path's raw reader. */
   proxyTrust?: ProxyTrust | null
   /** COUNTRY_HEADER: the header a proxy puts the visitor's country in. */
   countryHeader?: string
+  /** The IP database (GEOIP_DB) for a request without COUNTRY_HEADER. */
+  placeOf?: PlaceLookup | null
   /** Answer cached live links ahead of Fastify (redirect-fast-path.ts); the route below answers the rest. */
   fastPath?: boolean
   /** Adds the click reference to a conversion-tracking link's target. */
@@ -35,10 +41,10 @@ const sendRedirect = (reply: FastifyReply, url: string) => void reply.redirect(u
  */
 export const redirectRoutes: FastifyPluginAsync<RedirectRoutesOptions> = async (
   app,
-  { linkCache, proxyTrust = null, countryHeader, fastPath = false, referencer },
+  { linkCache, domains, proxyTrust = null, countryHeader, placeOf = null, fastPath = false, referencer },
 ) => {
   const { capture, writer } = app.clicks
-  const readRequest = captureRequestReader({ proxyTrust, countryHeader })
+  const readRequest = captureRequestReader({ proxyTrust, countryHeader, placeOf })
   const missPages = app.missPages
   const answered = noAnswers()
   if (app.hasDecorator('metrics')) registerRedirectMetrics(app.metrics.registry, answered, linkCache.stats)
@@ -47,10 +53,10 @@ export const redirectRoutes: FastifyPluginAsync<RedirectRoutesOptions> = async (
   // request" / "request completed" pair per click); LOG_LEVEL=debug brings those back.
   const log = app.log.child({ component: 'redirect' }, { level: app.log.level === 'info' ? 'warn' : app.log.level })
 
-  function answer(request: FastifyRequest, reply: FastifyReply, link: ResolvedLink | null) {
+  function answer(request: FastifyRequest, reply: FastifyReply, link: ResolvedLink | null, domain: string) {
     if (!link) {
       answered[404]++
-      return sendNotFoundPage(reply)
+      return sendNotFoundPage(reply, domains.settingsOf(domain)?.notFoundUrl)
     }
     if (!isLive(link, Date.now())) {
       answered[410]++
@@ -83,14 +89,16 @@ export const redirectRoutes: FastifyPluginAsync<RedirectRoutesOptions> = async (
         }
       }
       const code = request.params.code
+      const domain = domains.domainOfHost(request.headers.host)
       if (!ANY_CODE.test(code)) {
         answered[404]++
-        return sendNotFoundPage(reply)
+        return sendNotFoundPage(reply, domains.settingsOf(domain)?.notFoundUrl)
       }
-      const hit = linkCache.peek(code)
-      if (hit !== undefined) return answer(request, reply, hit)
-      linkCache.resolve(code).then(
-        (link) => answer(request, reply, link),
+      const key = linkKeyOf(domain, code)
+      const hit = linkCache.peek(key)
+      if (hit !== undefined) return answer(request, reply, hit, domain)
+      linkCache.resolve(key).then(
+        (link) => answer(request, reply, link, domain),
         (err) => {
           log.warn({ err, code }, 'link lookup failed')
           answered[503]++
@@ -103,6 +111,7 @@ export const redirectRoutes: FastifyPluginAsync<RedirectRoutesOptions> = async (
   if (fastPath)
     installRedirectFastPath(app, {
       linkCache,
+      domains,
       capture,
       referencer,
       afterWrite: writer.afterWrite,

@@ -52,7 +52,7 @@ function batch(ids: number[], fresh: boolean, bots: number[] = []): ClickBatch {
     const v = bots.includes(id) ? verdicts.bot : verdicts.human
     const at = Date.parse('2026-11-29T10:15:00Z') + id
     end = writeClickRow(rows, end, id, Number(linkId), at, v.idHigh, v.idLow, null, null, 'FR')
-    rollups.add(linkId, at, null, v.label)
+    rollups.add(linkId, at, null, v.label, 'FR')
   }
   const file = join(dir, `seg-${ids[0]}-${fresh}.bin`)
   writeFileSync(file, rows.subarray(0, end))

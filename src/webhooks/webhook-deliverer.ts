@@ -85,9 +85,13 @@ type Claimed = StoredClicks & {
   data: Record<string, unknown>
 }
 
-/** What a receiver gets: link events carry the short URL too. */
+/** What a receiver gets: link events carry the short URL too (on the link's own short domain, if any). */
 export function deliveryBody(type: string, occurredAt: Date, data: Record<string, unknown>, publicUrl: string) {
-  const withShortUrl = (l: Record<string, unknown>) => ({ ...l, shortUrl: `${publicUrl}/${l.code}` })
+  const protocol = new URL(publicUrl).protocol
+  const withShortUrl = (l: Record<string, unknown>) => ({
+    ...l,
+    shortUrl: `${l.domain ? `${protocol}//${l.domain}` : publicUrl}/${l.code}`,
+  })
   let shown = data
   if (type.startsWith('link.')) shown = withShortUrl(data)
   else if (type === 'share.created')

@@ -33,12 +33,19 @@ export const CreateWebhook = z
     },
   })
 
-export const UpdateWebhook = z.strictObject({
-  url: WebhookUrl.optional(),
-  events: Events.optional(),
-  active: z.boolean().optional().describe('true re-activates an endpoint disabled for failing; its backlog goes out'),
-  description: Description.optional(),
-})
+export const UpdateWebhook = z
+  .strictObject({
+    url: WebhookUrl.optional(),
+    events: Events.optional(),
+    active: z.boolean().optional().describe('true re-activates an endpoint disabled for failing; its backlog goes out'),
+    description: Description.optional(),
+  })
+  .meta({
+    'x-examples': {
+      're-activate after an outage': { value: { active: true } },
+      'also conversions': { value: { events: ['click', 'conversion'] } },
+    },
+  })
 
 export const WebhookParams = z.object({ id: z.string().regex(/^[1-9]\d{0,18}$/, 'must be a webhook id') })
 
@@ -86,5 +93,11 @@ export const Replay = z
     to: z.iso.datetime({ offset: true }).optional(),
   })
   .refine((r) => r.eventId !== undefined || r.from !== undefined, 'give eventId, or a time range from (and to)')
+  .meta({
+    'x-examples': {
+      'one event': { value: { eventId: '42' } },
+      'a day': { value: { from: '2026-12-01T00:00:00Z', to: '2026-12-02T00:00:00Z' } },
+    },
+  })
 
 export const ReplayAnswer = z.object({ replayed: z.number().int() })

@@ -19,7 +19,7 @@ export async function rollupMismatches(db: Queryable, linkIds: readonly string[]
        where link_id = any($1::bigint[]) and kind in ('human', 'preview', 'bot') and clicks <> 0),
      dims_recount as (
        select link_id, (clicked_at at time zone 'UTC')::date as day, d.dimension, coalesce(d.value, 'unknown') as value, count(*)::bigint as clicks
-       from c, lateral (values ('browser', browser), ('os', os), ('device', device)) as d(dimension, value)
+       from c, lateral (values ('browser', browser), ('os', os), ('device', device), ('country', country)) as d(dimension, value)
        where kind = 'human' group by 1, 2, 3, 4),
      dims as (select link_id, day, dimension, value, clicks from click_dimensions_daily where link_id = any($1::bigint[]) and clicks <> 0),
      visitors_recount as (

@@ -20,6 +20,8 @@ export type ClickCaptureDeps = {
   recordLoss: (linkId: string, at: number, reason: LossReason) => void
   /** HONOR_DNT: a visitor sending DNT: 1 or Sec-GPC: 1 is counted as a click but never hashed. */
   honorDnt?: boolean
+  /** Changes when the classifier's context does (our own hosts): memoised verdicts are then forgotten. */
+  contextVersion?: () => number
 }
 
 /** Requests that got a redirect but are not clicks: the browser or a crawler asking ahead, not a person following. */
@@ -57,7 +59,7 @@ function memoFirstLanguage(header: string | undefined): string | null {
  * few bytes written into the writer's buffer.
  */
 export function createClickCapture(d: ClickCaptureDeps) {
-  const verdictOf = createVerdictMemo(d.classify)
+  const verdictOf = createVerdictMemo(d.classify, undefined, d.contextVersion)
 
   /** Returns the click's id, or null for a request that is not a click. */
   return function captureClick(request: CaptureRequest, link: Pick<ResolvedLink, 'id' | 'numericId'>): number | null {

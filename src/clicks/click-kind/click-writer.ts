@@ -65,11 +65,11 @@ export function createClickWriter(o: ClickWriterOptions) {
         country,
       )
       let line = ''
-      if (ledger.mustList(verdict, batch.number)) {
+      if (ledger.mustList(verdict, batch.number, at)) {
         batch.kept.verdicts.push(verdict)
         line = verdict.line
       }
-      batch.summary.add(linkId, at, visitor, verdict.label)
+      batch.summary.add(linkId, at, visitor, verdict.label, country)
       gate.append(end, line)
     },
     /** Calls send(a, b) once the clicks recorded so far are in the journal (the redirect's 302). */

@@ -1,4 +1,4 @@
-import { dayOf, hourOf, ROLLUPS, type RollupLabel } from './rollup-keys.ts'
+import { dayOf, hourOf, type PlacedLabel, ROLLUPS, type RollupLabel } from './rollup-keys.ts'
 
 export type { RollupLabel }
 
@@ -23,8 +23,23 @@ export type BatchRollups = ReturnType<typeof createBatchRollups>
  * array encoding of ~60k values cost as much again as building them).
  */
 export function createBatchRollups() {
-  // link → hour → label → clicks
-  const counts = new Map<string, Map<number, Map<RollupLabel, number>>>()
+  // link → hour → label with the click's dimensions → clicks
+  const counts = new Map<string, Map<number, Map<PlacedLabel, number>>>()
+  // label → country → the one placed label of that pair: counting stays keyed by identity
+  const placed = new Map<RollupLabel, Map<string | null, PlacedLabel>>()
+  const placedOf = (label: RollupLabel, country: string | null): PlacedLabel => {
+    let byCountry = placed.get(label)
+    if (byCountry === undefined) {
+      byCountry = new Map()
+      placed.set(label, byCountry)
+    }
+    let p = byCountry.get(country)
+    if (p === undefined) {
+      p = Object.freeze({ ...label, country })
+      byCountry.set(country, p)
+    }
+    return p
+  }
   // link → day → visitor hashes
   const visitors = new Map<string, Map<number, Set<number>>>()
   let built: RollupColumns | null = null
@@ -33,8 +48,9 @@ export function createBatchRollups() {
     /** Whether any human click of the batch carried a visitor hash (so there are visitor-day rows to write). */
     hasVisitors: () => visitors.size > 0,
 
-    /** One click: its link, time (epoch ms), visitor hash (humans only) and label. */
-    add(linkId: string, at: number, visitor: number | null, label: RollupLabel) {
+    /** One click: its link, time (epoch ms), visitor hash (humans only), label and country. */
+    add(linkId: string, at: number, visitor: number | null, verdictLabel: RollupLabel, country: string | null) {
+      const label = placedOf(verdictLabel, country)
       const hour = hourOf(at)
       const byLabel = entryOf(entryOf(counts, linkId, newHours), hour, newLabels)
       byLabel.set(label, (byLabel.get(label) ?? 0) + 1)
@@ -50,15 +66,17 @@ export function createBatchRollups() {
   }
 }
 
+const DIMENSION_NAMES = [...ROLLUPS.dimensions.names, ...ROLLUPS.clickDimensions]
+
 /**
  * The labels of a batch, ranked once: each label's hourly key (kind, medium, app, visibility) and its three
  * dimension values get a rank in primary-key order, so rows are accumulated in small arrays indexed by
  * rank and come out sorted, with no string building or sorting per row.
  */
-function rankLabels(labels: Iterable<RollupLabel>) {
+function rankLabels(labels: Iterable<PlacedLabel>) {
   const hourKeys = new Map<string, string[]>()
   const dimKeys = new Map<string, string[]>()
-  const parts = new Map<RollupLabel, { hour: string; dims: string[] | null }>()
+  const parts = new Map<PlacedLabel, { hour: string; dims: string[] | null }>()
   for (const l of labels) {
     if (parts.has(l)) continue
     // The keys and defaults of rollup-keys.ts, as the SQL rollups use them.
@@ -67,7 +85,7 @@ function rankLabels(labels: Iterable<RollupLabel>) {
     hourKeys.set(hour, hourParts)
     let dims: string[] | null = null
     if (l.kind === ROLLUPS.person) {
-      dims = ROLLUPS.dimensions.names.map((dim) => `${dim}\0${l[dim] ?? ROLLUPS.dimensions.missing}`)
+      dims = DIMENSION_NAMES.map((dim) => `${dim}\0${l[dim] ?? ROLLUPS.dimensions.missing}`)
       for (const k of dims) dimKeys.set(k, k.split('\0').map(quoted))
     }
     parts.set(l, { hour, dims })
@@ -76,7 +94,7 @@ function rankLabels(labels: Iterable<RollupLabel>) {
   const dimOrder = [...dimKeys.keys()].sort()
   const hourRank = new Map(hourOrder.map((k, i) => [k, i]))
   const dimRank = new Map(dimOrder.map((k, i) => [k, i]))
-  const rankOf = new Map<RollupLabel, { hour: number; dims: number[] | null }>()
+  const rankOf = new Map<PlacedLabel, { hour: number; dims: number[] | null }>()
   for (const [l, p] of parts)
     rankOf.set(l, { hour: rankIn(hourRank, p.hour), dims: p.dims?.map((k) => rankIn(dimRank, k)) ?? null })
   const rowsOf = (order: string[], keys: Map<string, string[]>) => order.map((k) => keys.get(k) ?? [])
@@ -84,10 +102,10 @@ function rankLabels(labels: Iterable<RollupLabel>) {
 }
 
 function buildColumns(
-  counts: Map<string, Map<number, Map<RollupLabel, number>>>,
+  counts: Map<string, Map<number, Map<PlacedLabel, number>>>,
   visitors: Map<string, Map<number, Set<number>>>,
 ): RollupColumns {
-  const labels = new Set<RollupLabel>()
+  const labels = new Set<PlacedLabel>()
   for (const byHour of counts.values())
     for (const byLabel of byHour.values()) for (const l of byLabel.keys()) labels.add(l)
   const { rankOf, hourRows, dimRows } = rankLabels(labels)

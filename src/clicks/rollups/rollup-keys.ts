@@ -11,6 +11,11 @@ export const ROLLUPS = {
   hourly: { table: 'click_rollups_hourly', labels: ['kind', 'medium', 'app', 'visibility'], missing: '' },
   /** click_dimensions_daily (link_id, day, dimension, value) → clicks: clicks of people only; a missing value is 'unknown'. */
   dimensions: { table: 'click_dimensions_daily', names: ['browser', 'os', 'device'], missing: 'unknown' },
+  /**
+   * More click_dimensions_daily dimensions, whose value is a column of the click row itself rather than of its
+   * verdict: clicks of people only; a missing value is 'unknown' as above. `country`: where the visitor was.
+   */
+  clickDimensions: ['country'],
   /** link_visitors_daily (link_id, day, visitor): people with a visitor hash. */
   visitors: { table: 'link_visitors_daily' },
   /** The kind of click that counts in dimensions and visitors. */
@@ -19,6 +24,7 @@ export const ROLLUPS = {
 
 export type HourlyLabel = (typeof ROLLUPS.hourly.labels)[number]
 export type Dimension = (typeof ROLLUPS.dimensions.names)[number]
+export type ClickDimension = (typeof ROLLUPS.clickDimensions)[number]
 
 /** Every label a verdict carries that rollups count by. */
 export const LABEL_FIELDS: readonly (HourlyLabel | Dimension)[] = [
@@ -28,6 +34,9 @@ export const LABEL_FIELDS: readonly (HourlyLabel | Dimension)[] = [
 
 /** The label fields of a click that rollups count by; the classifier hands out one frozen object per verdict. */
 export type RollupLabel = Pick<ClickRecord, HourlyLabel | Dimension>
+
+/** A verdict's label with the click's own dimensions: one object per (label, country) in a batch. */
+export type PlacedLabel = RollupLabel & Pick<ClickRecord, ClickDimension>
 
 export const HOUR_MS = 3_600_000
 export const DAY_MS = 86_400_000

@@ -62,7 +62,7 @@ function batchOf(
     // As the memo hands them out: one label object per verdict.
     if (!labelObjects.has(v.id)) labelObjects.set(v.id, v.label)
     end = writeClickRow(rows, end, c.id, Number(c.linkId), c.at, v.idHigh, v.idLow, c.visitor, c.language, c.country)
-    rollups.add(c.linkId, c.at, c.visitor, labelObjects.get(v.id)!)
+    rollups.add(c.linkId, c.at, c.visitor, labelObjects.get(v.id)!, c.country)
   }
   return {
     rows: { file: null, chunks: [rows.subarray(0, end)] },
@@ -133,6 +133,9 @@ describe('rollups counted in JS and in SQL', () => {
     const inMemory = await rollupsOf(fresh)
     expect(inMemory.hourly.map((r) => r.kind)).toEqual(expect.arrayContaining(['human', 'preview', 'bot']))
     expect(inMemory.dimensions.map((r) => r.value)).toContain('unknown')
+    // Countries come from the click rows, not their verdicts: counted per country, 'unknown' when none.
+    const countries = inMemory.dimensions.filter((r) => r.dimension === 'country').map((r) => r.value)
+    expect(countries).toEqual(expect.arrayContaining(['FR', 'DE', 'unknown']))
     expect(inMemory.dimensions.map((r) => r.day)).toEqual(expect.arrayContaining(['2026-11-28', '2026-11-29']))
     expect(inMemory.visitors.length).toBeGreaterThan(0)
     expect(await rollupsOf(careful)).toEqual(inMemory)

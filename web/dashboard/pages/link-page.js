@@ -15,7 +15,7 @@ import { qrLinks } from './kit-view.js'
 /**
  * @typedef {Record<string, number>} Counts
  * @typedef {{ code: string, clicks: number, uniques: number, dark: number, public: number, darkShare: number | null, previews: number, bots: number,
- *   byMedium: Counts, byApp: Counts, byVisibility: Counts, previewsByApp: Counts, byBrowser: Counts, byOs: Counts, byDevice: Counts,
+ *   byMedium: Counts, byApp: Counts, byVisibility: Counts, previewsByApp: Counts, byBrowser: Counts, byOs: Counts, byDevice: Counts, byCountry: Counts,
  *   lossLedger: { preview: number, bot: number, head: number, prefetch: number }, interval: 'hour' | 'day',
  *   series: { t: string, clicks: number, dark: number, public: number }[],
  *   conversions?: import('../conversions.js').LinkConversions }} LinkStats
@@ -28,6 +28,8 @@ import { qrLinks } from './kit-view.js'
  */
 export async function linkPage(view, { signal, params: [code], query }) {
   let range = rangeFrom(query)
+  // The same code may live on several short domains: ?domain= says which one (the default when absent).
+  const onDomain = query.get('domain') ? { domain: /** @type {string} */ (query.get('domain')) } : {}
   const body = h('div', { class: 'stack' }, h('p', { class: 'muted' }, 'Loading…'))
   const exportLink = h('a', { class: 'button quiet', download: `clicks-${code}.csv` }, 'Export clicks (CSV)')
   view.append(h('p', { class: 'crumbs' }, h('a', { href: '/dashboard/' }, '← Links & kits')))
@@ -35,7 +37,7 @@ export async function linkPage(view, { signal, params: [code], query }) {
   /** @type {import('./links-page.js').Link & { contentId?: string, conversionTracking?: boolean }} */
   let link
   try {
-    link = await api(`/api/v1/links/${encodeURIComponent(code)}`, { signal })
+    link = await api(`/api/v1/links/${encodeURIComponent(code)}`, { query: onDomain, signal })
   } catch (err) {
     if (signal.aborted) return
     view.append(
@@ -118,18 +120,22 @@ export async function linkPage(view, { signal, params: [code], query }) {
         : null,
       fact('Conversion tracking', link.conversionTracking ? 'on: its redirect adds umb_click to the target' : 'off'),
       fact('Created', formatDate(link.createdAt)),
-      fact('QR code', qrLinks(link.code)),
+      fact('Domain', link.domain),
+      fact('QR code', qrLinks(link.code, link.code, onDomain.domain)),
     ),
     body,
   )
 
   async function loadStats() {
     const q = rangeQuery(range)
-    exportLink.href = apiUrl('/api/v1/exports/clicks.csv', { link: code, ...q })
+    exportLink.href = apiUrl('/api/v1/exports/clicks.csv', { link: code, ...onDomain, ...q })
     body.setAttribute('aria-busy', 'true')
     try {
       /** @type {LinkStats} */
-      const stats = await api(`/api/v1/links/${encodeURIComponent(code)}/stats`, { query: q, signal })
+      const stats = await api(`/api/v1/links/${encodeURIComponent(code)}/stats`, {
+        query: { ...q, ...onDomain },
+        signal,
+      })
       body.replaceChildren(...statsSections(stats, link.channel, rangeLabel(range)))
       if (stats.conversions && (link.conversionTracking || stats.conversions.total > 0))
         body.append(linkConversions(stats.conversions, rangeLabel(range)))
@@ -147,6 +153,14 @@ export async function linkPage(view, { signal, params: [code], query }) {
     }
   }
   await loadStats()
+}
+
+const regionNames = new Intl.DisplayNames(['en'], { type: 'region' })
+/** "France (FR)" for an ISO code; 'unknown' as the API says it. */
+const countryName = (/** @type {string} */ code) => {
+  if (!/^[A-Z]{2}$/.test(code)) return code === 'unknown' ? 'Unknown' : code
+  const name = regionNames.of(code)
+  return name && name !== code ? `${name} (${code})` : code
 }
 
 const fact = (
@@ -215,6 +229,15 @@ function statsSections(s, declared, period) {
       breakdownTable({ caption: 'Devices', rows: dimensionRows(s.byDevice), empty: 'No clicks in this period.' }),
       breakdownTable({ caption: 'Browsers', rows: dimensionRows(s.byBrowser), empty: 'No clicks in this period.' }),
       breakdownTable({ caption: 'Operating systems', rows: dimensionRows(s.byOs), empty: 'No clicks in this period.' }),
+    ),
+    h(
+      'div',
+      { class: 'grid' },
+      breakdownTable({
+        caption: 'Countries',
+        rows: Object.entries(s.byCountry).map(([c, n]) => ({ label: countryName(c), value: n, hint: c })),
+        empty: 'No clicks in this period.',
+      }),
     ),
     declaredObservedTable([{ channel: declared, byMedium: s.byMedium }], {
       caption: 'Declared channel × observed medium',
