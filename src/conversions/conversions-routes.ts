@@ -88,7 +88,10 @@ export const conversionsRoutes: FastifyPluginAsync<ConversionsRoutesOptions> = a
       const { fromMs, toMs } = parseRange(request.query)
       const { topic, campaign } = request.query
       const filter = { from: new Date(fromMs), to: new Date(toMs), topic, campaign }
-      const [rows, clicksByChannel] = await Promise.all([conversionsOf(app.reads, filter), humanClicksByChannel(app.reads, filter)])
+      const [rows, clicksByChannel] = await Promise.all([
+        conversionsOf(app.reads, filter),
+        humanClicksByChannel(app.reads, filter),
+      ])
       const report = buildConversionReport({ fromMs, toMs, rows, clicksByChannel })
       return wantsCsv(request, request.query.format) ? sendCsv(reply, conversionReportCsv(report)) : report
     },
