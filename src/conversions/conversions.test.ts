@@ -9,7 +9,7 @@ const CHROME =
 const INSTAGRAM =
   'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 Instagram 329.0.0.40.100 (iPhone14,2; iOS 17_4; en_US; en; scale=3.00; 1170x2532; 602012345)'
 
-let scratch: NonNullable<Awaited<ReturnType<typeof createScratchDatabase>>>
+let scratch: Awaited<ReturnType<typeof createScratchDatabase>>
 let t: TestApp
 let receiver: Awaited<ReturnType<typeof startWebhookReceiver>>
 
@@ -25,15 +25,10 @@ async function click(code: string, headers: Record<string, string>) {
 }
 
 beforeAll(async () => {
-  const db = await createScratchDatabase()
-  if (!db) throw new Error('conversion tests need the real Postgres')
-  scratch = db
-  t = await startTestApp({
-    DATABASE_URL: scratch.url,
-    SECRET_KEY,
-    WEBHOOK_ALLOW_PRIVATE: 'true',
-    WEBHOOK_POLL_MS: '30',
-  })
+  // A database of its own on the real Postgres; the embedded one (UMBRA_TEST_DATABASE=embedded) is isolated anyway.
+  scratch = await createScratchDatabase()
+  const env = { SECRET_KEY, WEBHOOK_ALLOW_PRIVATE: 'true', WEBHOOK_POLL_MS: '30' }
+  t = scratch ? await startTestApp({ ...env, DATABASE_URL: scratch.url }) : await startTestApp(env, 'embedded')
   receiver = await startWebhookReceiver()
   expect((await post('/api/v1/webhooks', { url: receiver.url, events: ['conversion'] })).statusCode).toBe(201)
   const tracked = {
