@@ -146,6 +146,8 @@ const SETTINGS = {
   webhooks: {
     // Private, loopback and link-local targets (and plain http) refused unless set: for local setups and tests.
     allowPrivate: env('WEBHOOK_ALLOW_PRIVATE', booleanFlag.default(false)),
+    // false: this instance records events but sends none (redirect nodes; another instance delivers).
+    deliver: env('WEBHOOK_DELIVERY', booleanFlag.default(true)),
     timeoutMs: env('WEBHOOK_TIMEOUT_MS', z.coerce.number().int().min(100).max(60_000).default(10_000)),
     // Retry delays double from the base up to the cap (with jitter); an endpoint failing longer than
     // WEBHOOK_DISABLE_AFTER_HOURS is disabled with its backlog kept.

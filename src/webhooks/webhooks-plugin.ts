@@ -21,7 +21,7 @@ export const webhooksPlugin = fp(
       publicUrl: config.publicUrl,
       ...config.webhooks,
     })
-    deliverer.start()
+    if (config.webhooks.deliver) deliverer.start()
     app.decorate('webhooks', { secrets, deliverDue: deliverer.deliverDue })
     // Before the pool closes: an attempt in flight finishes and is recorded.
     app.addHook('preClose', () => deliverer.stop())

@@ -255,4 +255,23 @@ describe('webhooks', () => {
       await sweeper.close()
     }
   })
+
+  it('records but does not send on an instance with WEBHOOK_DELIVERY=false', async () => {
+    const quiet = await createScratchDatabase()
+    if (!quiet) throw new Error('webhook tests need the real Postgres')
+    const node = await startTestApp({ ...FAST, WEBHOOK_DELIVERY: 'false', DATABASE_URL: quiet.url })
+    try {
+      const hook = await post(node, '/api/v1/webhooks', { url: receiver.url, events: ['link.created'] })
+      expect(hook.statusCode).toBe(201)
+      await post(node, '/api/v1/links', { url: 'https://example.com/quiet', code: 'quiet-node' })
+      const sent = () => receiver.ofType('link.created').some((r) => r.body.data.code === 'quiet-node')
+      await new Promise((r) => setTimeout(r, 300)) // ten poll intervals of the other instances' setting
+      expect(sent()).toBe(false)
+      await node.app.webhooks.deliverDue()
+      expect(sent()).toBe(true)
+    } finally {
+      await node.close()
+      await quiet.drop()
+    }
+  })
 })
