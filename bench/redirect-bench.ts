@@ -26,7 +26,8 @@ const CHROME =
 const CONNECTIONS = 50
 // BENCH_CONVERSIONS=1: each round also measures a conversion-tracking link (its 302 carries umb_click).
 const CONVERSIONS = process.env.BENCH_CONVERSIONS === '1'
-// BENCH_WEBHOOK_CLICKS=1: a webhook subscribed to clicks, delivered to a receiver in this process.
+// BENCH_WEBHOOK_CLICKS=1: each round also measures the plain link while a webhook is subscribed to clicks
+// (delivered to a receiver in this process); the webhook is inactive during the other measurements.
 const WEBHOOK_CLICKS = process.env.BENCH_WEBHOOK_CLICKS === '1'
 
 /** A webhook receiver answering 200 and counting the clicks delivered to it. */
@@ -62,13 +63,14 @@ const line = (name: string, r: Measured) =>
   `cpu ${r.cpuUsPerRequest.toFixed(1)} µs/req${r.postgresUsPerRequest ? ` (+ Postgres ${r.postgresUsPerRequest.toFixed(1)} µs)` : ''}  302s ${r.status['302'] ?? 0}` +
   (r.errors || r.timeouts ? `  errors ${r.errors} timeouts ${r.timeouts}` : '')
 
-async function postJson(base: string, path: string, body: object) {
+async function postJson(base: string, path: string, body: object, method = 'POST') {
   const res = await fetch(`${base}${path}`, {
-    method: 'POST',
+    method,
     headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
     body: JSON.stringify(body),
   })
-  if (res.status !== 201) throw new Error(`POST ${path} answered ${res.status}: ${await res.text()}`)
+  if (res.status >= 300) throw new Error(`${method} ${path} answered ${res.status}: ${await res.text()}`)
+  return (await res.json()) as { id?: string }
 }
 const createLink = (base: string, code: string, conversionTracking = false) =>
   postJson(base, '/api/v1/links', { url: 'https://example.com/article?ref=bench', code, conversionTracking })
@@ -111,7 +113,10 @@ export async function runRedirectBench(o: RedirectBenchOptions) {
     await createLink(umbraBase, 'bench-hot')
     await createLink(umbraBase, 'bench-exact')
     if (CONVERSIONS) await createLink(umbraBase, 'bench-conv', true)
-    if (receiver) await postJson(umbraBase, '/api/v1/webhooks', { url: receiver.url, events: ['click'] })
+    const hookId = receiver
+      ? (await postJson(umbraBase, '/api/v1/webhooks', { url: receiver.url, events: ['click'], active: false })).id
+      : null
+    const subscribe = (active: boolean) => postJson(umbraBase, `/api/v1/webhooks/${hookId}`, { active }, 'PATCH')
     const load = (
       base: string,
       code: string,
@@ -142,6 +147,8 @@ export async function runRedirectBench(o: RedirectBenchOptions) {
     const rounds: { bare: Measured; umbra: Measured; rssMb: number }[] = []
     const conversionRatios: number[] = []
     let conversion302s = 0
+    const hooked: { ratio: number; cpu: number; plainCpu: number }[] = []
+    let hooked302s = 0
     console.log(
       `redirect: ${o.rounds} rounds of autocannon -c ${CONNECTIONS} -d ${o.durationS}, servers on core ${SERVER_CORE}, ` +
         `autocannon and the bench database's Postgres backends on core ${LOAD_CORE}`,
@@ -172,6 +179,16 @@ export async function runRedirectBench(o: RedirectBenchOptions) {
         conversion302s += c.status['302'] ?? 0
         conversionRatios.push(c.reqPerSec / b.reqPerSec)
         console.log(`${line('conv', c)}  ratio ${(c.reqPerSec / b.reqPerSec).toFixed(2)} (conversion-tracking link)`)
+      }
+      if (receiver) {
+        await subscribe(true)
+        const w = await measure(umbra.pid, umbraBase, true)
+        await subscribe(false)
+        hooked302s += w.status['302'] ?? 0
+        hooked.push({ ratio: w.reqPerSec / b.reqPerSec, cpu: w.cpuUsPerRequest, plainCpu: u.r.cpuUsPerRequest })
+        console.log(
+          `${line('hooked', w)}  ratio ${(w.reqPerSec / b.reqPerSec).toFixed(2)} (webhook subscribed to clicks)`,
+        )
       }
     }
 
@@ -207,7 +224,7 @@ export async function runRedirectBench(o: RedirectBenchOptions) {
     const exact302s = exact.status['302'] ?? 0
     // -d rounds end by destroying sockets: a request in flight at that moment was answered (and counted) by the
     // server but never seen by autocannon, at most one per connection per run.
-    const inFlightSlack = CONNECTIONS * (rounds.length + conversionRatios.length + 1)
+    const inFlightSlack = CONNECTIONS * (rounds.length + conversionRatios.length + hooked.length + 1)
     const results = [
       [
         `Umbra ≥ 0.8× bare Fastify (median ratio ${summary.ratio.toFixed(2)}, rounds ${summary.ratioRange.map((x) => x.toFixed(2)).join('–')})`,
@@ -223,12 +240,13 @@ export async function runRedirectBench(o: RedirectBenchOptions) {
         exactClicks === exact302s,
       ],
       [
-        `clicks in Postgres == 302s answered, timed rounds: ${hotClicks} clicks, autocannon saw ${umbra302s + conversion302s} 302s` +
+        `clicks in Postgres == 302s answered, timed rounds: ${hotClicks} clicks, autocannon saw ${umbra302s + conversion302s + hooked302s} 302s` +
           (Number.isNaN(umbraRedirectsAnswered) ? '' : `, the server answered ${umbraRedirectsAnswered - exact302s}`) +
           ` (autocannon misses ≤ ${inFlightSlack} in flight at its stops)`,
         Number.isNaN(umbraRedirectsAnswered)
-          ? hotClicks >= umbra302s + conversion302s && hotClicks <= umbra302s + conversion302s + inFlightSlack
-          : hotClicks === umbraRedirectsAnswered - exact302s && hotClicks >= umbra302s + conversion302s,
+          ? hotClicks >= umbra302s + conversion302s + hooked302s &&
+            hotClicks <= umbra302s + conversion302s + hooked302s + inFlightSlack
+          : hotClicks === umbraRedirectsAnswered - exact302s && hotClicks >= umbra302s + conversion302s + hooked302s,
       ],
     ] as const
     console.log(
@@ -242,12 +260,15 @@ export async function runRedirectBench(o: RedirectBenchOptions) {
           `(plain link ${summary.ratio.toFixed(2)}), ${conversion302s} 302s`,
       )
     if (receiver) {
+      // Its backlog goes out once it is active again.
+      await subscribe(true)
       const deadline = Date.now() + 60_000
-      while (receiver.seen.clicks < hotClicks + exactClicks && Date.now() < deadline)
-        await new Promise((r) => setTimeout(r, 200))
+      while (receiver.seen.clicks < hooked302s && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200))
       console.log(
-        `webhook subscribed to clicks: ${receiver.seen.clicks} clicks in ${receiver.seen.deliveries} deliveries ` +
-          `(of ${hotClicks + exactClicks} clicks written)`,
+        `webhook subscribed to clicks: median ratio ${median(hooked.map((h) => h.ratio)).toFixed(2)} vs bare ` +
+          `(plain link unsubscribed ${summary.ratio.toFixed(2)}); server CPU per request ` +
+          `${median(hooked.map((h) => h.cpu)).toFixed(1)} µs vs ${median(hooked.map((h) => h.plainCpu)).toFixed(1)} µs; ` +
+          `${receiver.seen.clicks} clicks received in ${receiver.seen.deliveries} deliveries (autocannon saw ${hooked302s} 302s while subscribed)`,
       )
     }
     for (const [what, ok] of results) console.log(`${verdict(ok)}  ${what}`)
