@@ -45,6 +45,11 @@ import { qrRoutes } from './shares/qr-routes.ts'
 import { sharesRoutes } from './shares/shares-routes.ts'
 import { widgetKitRoutes, widgetScriptRoutes } from './shares/widget-routes.ts'
 import { redirectRoutes } from './redirect/redirect-routes.ts'
+import { createClickReferences, withClickReference } from './conversions/click-reference.ts'
+import { conversionsRoutes } from './conversions/conversions-routes.ts'
+import { clickEventsObserver } from './webhooks/click-events.ts'
+import { webhooksPlugin } from './webhooks/webhooks-plugin.ts'
+import { webhooksRoutes } from './webhooks/webhooks-routes.ts'
 
 export type BuildOptions = { /** Where log lines go instead of stdout (tests read them). */ logStream?: LogStream }
 
@@ -116,11 +121,15 @@ async function assembleApp(
     config,
     ownHosts: domains.ownHosts,
     ownHostsVersion: domains.ownHostsVersion,
+    // Click batches record `click` webhook events in their own transaction while some webhook wants them.
+    batchObserver: clickEventsObserver(config.webhooks.clickBatch),
   })
+  await app.register(webhooksPlugin, { config })
   await app.register(funnelPlugin, { config })
   await app.register(retentionPlugin, { config })
 
   // Features
+  const clickReferences = createClickReferences(loadServerSecret(config))
   // Targets never loop back: every served domain (they change at run time) and the listen address.
   const listenHosts = instanceHosts(config.publicUrl, config.host)
   const urlPolicy = {
@@ -167,6 +176,8 @@ async function assembleApp(
       await api.register(exportsRoutes, { domains })
       await api.register(widgetKitRoutes, kitOptions)
       await api.register(funnelRoutes, { publicUrl: config.publicUrl, classifierExtra: config.classifierExtra })
+      await api.register(conversionsRoutes, { references: clickReferences })
+      await api.register(webhooksRoutes, { allowPrivate: config.webhooks.allowPrivate, secrets: app.webhooks.secrets })
     },
     { prefix: '/api/v1' },
   )
@@ -191,6 +202,8 @@ async function assembleApp(
     proxyTrust,
     countryHeader: config.countryHeader,
     fastPath: config.redirectFastPath,
+    referencer: (url, clickId, atMs) =>
+      withClickReference(url, config.conversionParam, clickReferences.encode(clickId, atMs)),
   })
 
   // A visitor who opens the bare domain lands somewhere useful rather than on a 404 page.

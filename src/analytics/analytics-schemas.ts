@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { ConversionStatsView } from '../conversions/conversion-schemas.ts'
 import { Campaign, Code, DomainName, Topic } from '../links/link-schemas.ts'
 
 // The analytics API's queries and views: link stats, reports and the click export.
@@ -40,6 +41,7 @@ export const LinkStatsView = z.object({
     .nullable()
     .describe('the click total of the tool this link was imported from (apart from clicks: it has no time or labels)'),
   importedFrom: z.string().nullable().describe('bitly, shlink, yourls, kutt or csv: where the link was imported from'),
+  conversions: ConversionStatsView.describe("conversions reported in the range with this link's click references"),
 })
 
 export const Format = z.enum(['json', 'csv']).optional().describe('csv, or send Accept: text/csv')

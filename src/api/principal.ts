@@ -6,6 +6,9 @@ export const SCOPES = [
   'keys:admin',
   'members:admin',
   'audit:read',
+  'webhooks:read',
+  'webhooks:write',
+  'conversions:write',
 ] as const
 export type Scope = (typeof SCOPES)[number]
 

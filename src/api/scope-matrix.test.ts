@@ -111,6 +111,32 @@ const ROUTES: Record<string, Row> = {
   'GET /api/v1/reports/funnel': { scope: 'stats:read', request: { url: '/api/v1/reports/funnel?topic=matrix' } },
   'GET /api/v1/reports/links': { scope: 'stats:read', request: { url: '/api/v1/reports/links?codes=matrix' } },
   'GET /api/v1/exports/clicks.csv': { scope: 'stats:read', request: { url: '/api/v1/exports/clicks.csv' } },
+  // https to a name that does not resolve: 400 for every caller that passes auth (nothing is kept).
+  'POST /api/v1/webhooks': {
+    scope: 'webhooks:write',
+    request: { url: '/api/v1/webhooks', ...json({ url: 'https://matrix.invalid/hook', events: ['click'] }) },
+  },
+  // A reference this server never issued: 400 for every caller that passes auth (nothing is kept).
+  'POST /api/v1/conversions': {
+    scope: 'conversions:write',
+    request: { url: '/api/v1/conversions', ...json({ click: 'A'.repeat(22), event: 'lead' }) },
+  },
+  'GET /api/v1/reports/conversions': { scope: 'stats:read', request: { url: '/api/v1/reports/conversions' } },
+  'GET /api/v1/webhooks': { scope: 'webhooks:read', request: { url: '/api/v1/webhooks' } },
+  'GET /api/v1/webhooks/:id': { scope: 'webhooks:read', request: { url: '/api/v1/webhooks/999999999' } },
+  'PATCH /api/v1/webhooks/:id': {
+    scope: 'webhooks:write',
+    request: { url: '/api/v1/webhooks/999999999', ...json({ active: false }) },
+  },
+  'DELETE /api/v1/webhooks/:id': { scope: 'webhooks:write', request: { url: '/api/v1/webhooks/999999999' } },
+  'GET /api/v1/webhooks/:id/deliveries': {
+    scope: 'webhooks:read',
+    request: { url: '/api/v1/webhooks/999999999/deliveries' },
+  },
+  'POST /api/v1/webhooks/:id/replay': {
+    scope: 'webhooks:write',
+    request: { url: '/api/v1/webhooks/999999999/replay', ...json({ eventId: '1' }) },
+  },
   'GET /api/v1/domains': { scope: 'links:read', request: { url: '/api/v1/domains' } },
   'GET /api/v1/reports/countries': { scope: 'stats:read', request: { url: '/api/v1/reports/countries' } },
   // A bad host: 400 for every caller that passes auth (nothing is added).

@@ -5,6 +5,7 @@ import { loadServerSecret } from '../infra/server-secret.ts'
 import { createClickCapture } from './capture/capture-click.ts'
 import { createClickIdMinter } from './capture/click-id-minter.ts'
 import { classifyContextFor, createClickLabeler } from './classify/create-click-classifier.ts'
+import type { ClickBatchObserver } from './click-kind/click-batch-observer.ts'
 import { clickKindCodec } from './click-kind/click-kind.ts'
 import { createClickWriter, type ClickWriter } from './click-kind/click-writer.ts'
 import { createClickBatchWriter } from './click-kind/write-click-batch.ts'
@@ -31,7 +32,13 @@ export const clicksPlugin = fp(
       config,
       ownHosts,
       ownHostsVersion,
-    }: { config: Config; ownHosts?: readonly string[]; ownHostsVersion?: () => number },
+      batchObserver = null,
+    }: {
+      config: Config
+      ownHosts?: readonly string[]
+      ownHostsVersion?: () => number
+      batchObserver?: ClickBatchObserver | null
+    },
   ) => {
     const pool = app.pg.pool
     const log = app.log.child({ component: 'clicks' })
@@ -44,7 +51,7 @@ export const clicksPlugin = fp(
     let metrics: ReturnType<typeof registerClickMetrics> | undefined
     const writer = createClickWriter({
       journal: openJournal(join(config.dataDir, 'journal'), clickKindCodec),
-      writeBatch: createClickBatchWriter(pool),
+      writeBatch: createClickBatchWriter(pool, batchObserver),
       log,
       ...config.clickWriter,
       afterWrite: minter.prepare,

@@ -65,6 +65,7 @@ describe('GET /api/v1/reports/funnel', () => {
       byApp: { instagram: 1, google: 4 },
     },
     virality: (3 + 4) / 5,
+    conversions: { total: 0, dark: 0, public: 0, byMedium: {}, value: {}, darkValue: {}, rate: 0 },
   }
 
   it.each(['content', 'topic', 'campaign'])('answers the funnel of a %s from the rollups of its range', async (by) => {

@@ -1,5 +1,13 @@
 /** A link as the redirect needs it; `numericId` is `id` as a number, for binary click rows. */
-export type ResolvedLink = { id: string; numericId: number; url: string; expiresAtMs: number | null; disabled: boolean }
+export type ResolvedLink = {
+  id: string
+  numericId: number
+  url: string
+  expiresAtMs: number | null
+  disabled: boolean
+  /** Its redirect adds the click reference to the target (conversion tracking). */
+  conversionTracking?: boolean
+}
 
 /**
  * What the cache is keyed by: a code on the default domain, `host/code` on another (linkKeyOf in

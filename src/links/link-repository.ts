@@ -14,6 +14,7 @@ export type LinkRow = {
   content_id: string | null
   expires_at: Date | null
   disabled_at: Date | null
+  conversion_tracking: boolean
   created_at: Date
   updated_at: Date
 }
@@ -29,6 +30,7 @@ export type NewLink = {
   campaign?: string | null
   expiresAt?: string | null
   contentId?: string | null
+  conversionTracking?: boolean
 }
 
 export type LinkPatch = Partial<Omit<NewLink, 'code' | 'domain'>> & { disabled?: boolean }
@@ -44,7 +46,7 @@ export type LinkFilter = {
 }
 
 const COLUMNS =
-  'id, domain, code, url, title, channel, topics, campaign, content_id, expires_at, disabled_at, created_at, updated_at'
+  'id, domain, code, url, title, channel, topics, campaign, content_id, expires_at, disabled_at, conversion_tracking, created_at, updated_at'
 /** Every column of a LinkRow, for other repositories that read links. */
 export const LINK_COLUMNS = COLUMNS
 
@@ -55,8 +57,8 @@ export const LINK_COLUMNS = COLUMNS
  */
 export async function insertLink(db: Queryable, link: NewLink): Promise<LinkRow | null> {
   const { rows } = await db.query(
-    `insert into links (code, url, title, channel, topics, campaign, expires_at, content_id, domain)
-     select $1, $2, $3, $4, $5, $6, $7, $8, $9
+    `insert into links (code, url, title, channel, topics, campaign, expires_at, content_id, domain, conversion_tracking)
+     select $1, $2, $3, $4, $5, $6, $7, $8, $9, $10
      where $9 = '' or exists (select 1 from domains where host = $9 for key share)
      on conflict (domain, code) do nothing
      returning ${COLUMNS}`,
@@ -70,6 +72,7 @@ export async function insertLink(db: Queryable, link: NewLink): Promise<LinkRow 
       link.expiresAt ?? null,
       link.contentId ?? null,
       link.domain ?? '',
+      link.conversionTracking ?? false,
     ],
   )
   return rows[0] ?? null
@@ -131,6 +134,7 @@ export async function updateLink(db: Queryable, code: string, patch: LinkPatch, 
        campaign = case when $10 then $11 else campaign end,
        expires_at = case when $12 then $13::timestamptz else expires_at end,
        disabled_at = case when $14 then (case when $15 then coalesce(disabled_at, now()) else null end) else disabled_at end,
+       conversion_tracking = coalesce($17, conversion_tracking),
        updated_at = now()
      where code = $1 and domain = $16
      returning ${COLUMNS}`,
@@ -151,6 +155,7 @@ export async function updateLink(db: Queryable, code: string, patch: LinkPatch, 
       has('disabled'),
       patch.disabled ?? false,
       domain,
+      patch.conversionTracking ?? null,
     ],
   )
   return rows[0] ?? null

@@ -52,6 +52,10 @@ export const CreateLink = z
     topics: Topics.optional(),
     campaign: Campaign.optional(),
     expiresAt: z.iso.datetime({ offset: true }).optional(),
+    conversionTracking: z
+      .boolean()
+      .optional()
+      .describe('the redirect adds a click reference (umb_click) to the target, for conversions'),
     // x-examples, not examples: zod drops `examples` from the input schema of anything with a transform (topics).
   })
   .meta({
@@ -79,6 +83,10 @@ export const UpdateLink = z
     campaign: Campaign.nullable().optional(),
     expiresAt: z.iso.datetime({ offset: true }).nullable().optional(),
     disabled: z.boolean().optional(),
+    conversionTracking: z
+      .boolean()
+      .optional()
+      .describe('the redirect adds a click reference (umb_click) to the target, for conversions'),
   })
   .meta({
     'x-examples': {
@@ -122,6 +130,7 @@ export const LinkView = z
     contentId: z.string().nullable().describe('the share kit content this link belongs to, if any'),
     expiresAt: z.string().nullable(),
     disabled: z.boolean(),
+    conversionTracking: z.boolean(),
     createdAt: z.string(),
     updatedAt: z.string(),
   })
@@ -139,6 +148,7 @@ export const LinkView = z
         contentId: '42',
         expiresAt: null,
         disabled: false,
+        conversionTracking: false,
         createdAt: '2026-11-29T08:00:00.000Z',
         updatedAt: '2026-11-29T08:00:00.000Z',
       },

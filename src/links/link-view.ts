@@ -19,6 +19,7 @@ export function toLinkView(row: LinkRow, urls: ShortUrls): LinkView {
     contentId: row.content_id,
     expiresAt: row.expires_at?.toISOString() ?? null,
     disabled: row.disabled_at !== null,
+    conversionTracking: row.conversion_tracking,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
   }
@@ -39,5 +40,6 @@ export function toResolvedLink(row: LinkRow): ResolvedLink {
     url: redirectTargetOf(row),
     expiresAtMs: row.expires_at?.getTime() ?? null,
     disabled: row.disabled_at !== null,
+    conversionTracking: row.conversion_tracking,
   }
 }

@@ -1,13 +1,15 @@
-import type { Scope } from '../api/principal.ts'
+import { SCOPES, type Scope } from '../api/principal.ts'
 
 export const ROLES = ['owner', 'admin', 'editor', 'viewer'] as const
 export type Role = (typeof ROLES)[number]
 
 /** What each role may do, in API scopes: a person's session carries these, and keys they mint stay within them. */
 export const ROLE_SCOPES: Readonly<Record<Role, readonly Scope[]>> = {
-  owner: ['links:read', 'links:write', 'stats:read', 'shares:write', 'keys:admin', 'members:admin', 'audit:read'],
-  admin: ['links:read', 'links:write', 'stats:read', 'shares:write', 'keys:admin', 'members:admin', 'audit:read'],
-  editor: ['links:read', 'links:write', 'stats:read', 'shares:write'],
+  // Owners hold every scope there is, new ones included; admins every one too (they differ on members).
+  owner: SCOPES,
+  admin: SCOPES,
+  // Editors run campaigns: they may read webhooks and make the key a landing site reports conversions with.
+  editor: ['links:read', 'links:write', 'stats:read', 'shares:write', 'webhooks:read', 'conversions:write'],
   viewer: ['links:read', 'stats:read'],
 }
 

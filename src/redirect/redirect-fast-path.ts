@@ -5,7 +5,14 @@ import { clientKey } from '../api/rate-limits.ts'
 import type { CaptureRequest } from '../clicks/capture/capture-request.ts'
 import { type DomainRegistry, linkKeyOf } from '../domains/domain-registry.ts'
 import type { LinkCache, ResolvedLink } from '../links/link-cache.ts'
-import { CODE_PATH, isLive, REDIRECT_STATUS, redirectHeaderList } from './redirect-answer.ts'
+import {
+  type ClickReferencer,
+  CODE_PATH,
+  isLive,
+  locationOf,
+  REDIRECT_STATUS,
+  redirectHeaderList,
+} from './redirect-answer.ts'
 import type { RedirectAnswers } from './redirect-metrics.ts'
 
 const STATIC_MEMO_MAX = 10_000
@@ -13,7 +20,9 @@ const STATIC_MEMO_MAX = 10_000
 export type RedirectFastPathOptions = {
   linkCache: LinkCache
   domains: Pick<DomainRegistry, 'domainOfHost' | 'hasOthers'>
-  capture: (request: CaptureRequest, link: ResolvedLink) => void
+  capture: (request: CaptureRequest, link: ResolvedLink) => number | null
+  /** Adds the click reference to a conversion-tracking link's target. */
+  referencer?: ClickReferencer
   afterWrite: <A, B>(send: (a: A, b: B) => void, a: A, b: B) => void
   answered: RedirectAnswers
   readRequest: (req: IncomingMessage) => CaptureRequest
@@ -86,13 +95,14 @@ export function installRedirectFastPath(app: FastifyInstance, o: RedirectFastPat
     // Empty unless some client has spent its 404/410 budget: only then is the client's key worked out.
     if (blocked.size !== 0 && o.missPages.isBlocked(clientKey(request.ip))) return false
     o.linkCache.countHit()
+    let clickId: number | null = null
     try {
-      o.capture(request, link)
+      clickId = o.capture(request, link)
     } catch (err) {
       o.onCaptureError(err)
     }
     o.answered[302]++
-    o.afterWrite(sendRedirect, res, link.url)
+    o.afterWrite(sendRedirect, res, link.conversionTracking ? locationOf(link, clickId, o.referencer) : link.url)
     return true
   }
 

@@ -5,7 +5,15 @@ import type { PlaceLookup } from '../clicks/capture/country-lookup.ts'
 import type { ProxyTrust } from '../infra/client-address.ts'
 import type { LinkCache, ResolvedLink } from '../links/link-cache.ts'
 import { sendGonePage, sendNotFoundPage, sendTooManyPage, sendUnavailablePage } from './pages.ts'
-import { ANY_CODE, captureRequestReader, isLive, REDIRECT_HEADERS, REDIRECT_STATUS } from './redirect-answer.ts'
+import {
+  ANY_CODE,
+  captureRequestReader,
+  type ClickReferencer,
+  isLive,
+  locationOf,
+  REDIRECT_HEADERS,
+  REDIRECT_STATUS,
+} from './redirect-answer.ts'
 import { installRedirectFastPath } from './redirect-fast-path.ts'
 import { noAnswers, registerRedirectMetrics } from './redirect-metrics.ts'
 
@@ -21,6 +29,8 @@ export type RedirectRoutesOptions = {
   placeOf?: PlaceLookup | null
   /** Answer cached live links ahead of Fastify (redirect-fast-path.ts); the route below answers the rest. */
   fastPath?: boolean
+  /** Adds the click reference to a conversion-tracking link's target. */
+  referencer?: ClickReferencer
 }
 
 const sendRedirect = (reply: FastifyReply, url: string) => void reply.redirect(url, REDIRECT_STATUS)
@@ -31,7 +41,7 @@ const sendRedirect = (reply: FastifyReply, url: string) => void reply.redirect(u
  */
 export const redirectRoutes: FastifyPluginAsync<RedirectRoutesOptions> = async (
   app,
-  { linkCache, domains, proxyTrust = null, countryHeader, placeOf = null, fastPath = false },
+  { linkCache, domains, proxyTrust = null, countryHeader, placeOf = null, fastPath = false, referencer },
 ) => {
   const { capture, writer } = app.clicks
   const readRequest = captureRequestReader({ proxyTrust, countryHeader, placeOf })
@@ -52,8 +62,9 @@ export const redirectRoutes: FastifyPluginAsync<RedirectRoutesOptions> = async (
       answered[410]++
       return sendGonePage(reply)
     }
+    let clickId: number | null = null
     try {
-      capture(readRequest(request.raw), link)
+      clickId = capture(readRequest(request.raw), link)
     } catch (err) {
       log.error({ err }, 'click capture failed')
     }
@@ -61,7 +72,7 @@ export const redirectRoutes: FastifyPluginAsync<RedirectRoutesOptions> = async (
     reply.headers(REDIRECT_HEADERS)
     // The click's journal line is written once per turn of the event loop for every request of that
     // turn; the 302 leaves right after, so a redirect that got out always has its click on disk.
-    writer.afterWrite(sendRedirect, reply, link.url)
+    writer.afterWrite(sendRedirect, reply, locationOf(link, clickId, referencer))
   }
 
   app.get<{ Params: { code: string } }>(
@@ -102,6 +113,7 @@ export const redirectRoutes: FastifyPluginAsync<RedirectRoutesOptions> = async (
       linkCache,
       domains,
       capture,
+      referencer,
       afterWrite: writer.afterWrite,
       answered,
       readRequest,

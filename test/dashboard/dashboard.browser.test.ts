@@ -467,6 +467,29 @@ describe.skipIf(!hasChromium)('dashboard in headless Chromium', () => {
     await shot('12-lists-with-clicks')
   })
 
+  it('shows conversions on the link page and by channel', async () => {
+    const post = (url: string, payload: object) => t.app.inject({ method: 'POST', url, headers: auth, payload })
+    const link = { url: 'https://shop.example/boots', code: 'boots', channel: 'whatsapp', conversionTracking: true }
+    expect((await post('/api/v1/links', link)).statusCode).toBe(201)
+    const res = await fetch(`${base}/boots`, { redirect: 'manual', headers: { 'user-agent': INSTAGRAM } })
+    const click = new URL(String(res.headers.get('location'))).searchParams.get('umb_click')
+    await t.app.clicks.writer.flush()
+    const sale = { click, event: 'sale', value: 42.5, currency: 'EUR' }
+    expect((await post('/api/v1/conversions', sale)).statusCode).toBe(201)
+
+    await page.goto(`${base}/dashboard/links/boots`)
+    const section = page.getByRole('region', { name: 'Conversions' })
+    await section.waitFor()
+    await poll(() => section.locator('.tiles').textContent()).toContain('€42.50')
+    await shot('13-link-conversions')
+
+    await page.getByRole('link', { name: 'Channels', exact: true }).click()
+    const row = page.getByRole('region', { name: 'Conversions by channel' }).locator('tr[data-channel="whatsapp"]')
+    await row.waitFor()
+    expect(await row.textContent()).toContain('€42.50')
+    await shot('14-conversions-by-channel')
+  })
+
   it('is usable from the keyboard: a skip link, then the navigation', async () => {
     await page.goto(`${base}/dashboard/`)
     await page.getByRole('heading', { name: 'Links & kits' }).waitFor()

@@ -61,12 +61,13 @@ function memoFirstLanguage(header: string | undefined): string | null {
 export function createClickCapture(d: ClickCaptureDeps) {
   const verdictOf = createVerdictMemo(d.classify, undefined, d.contextVersion)
 
-  return function captureClick(request: CaptureRequest, link: Pick<ResolvedLink, 'id' | 'numericId'>): void {
+  /** Returns the click's id, or null for a request that is not a click. */
+  return function captureClick(request: CaptureRequest, link: Pick<ResolvedLink, 'id' | 'numericId'>): number | null {
     const at = Date.now()
     const drop = dropReason(request)
     if (drop) {
       d.recordLoss(link.id, at, drop)
-      return
+      return null
     }
 
     const entry = verdictOf(
@@ -83,15 +84,8 @@ export function createClickCapture(d: ClickCaptureDeps) {
     }
     const country =
       request.country !== undefined && /^[A-Za-z]{2}$/.test(request.country) ? request.country.toUpperCase() : null
-    d.recordClick(
-      d.mintId(),
-      link.id,
-      link.numericId,
-      at,
-      v,
-      visitor,
-      memoFirstLanguage(request.acceptLanguage),
-      country,
-    )
+    const id = d.mintId()
+    d.recordClick(id, link.id, link.numericId, at, v, visitor, memoFirstLanguage(request.acceptLanguage), country)
+    return id
   }
 }
