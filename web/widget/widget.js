@@ -7,11 +7,11 @@
  * No dependencies, no cookies, no storage; DNT or Global Privacy Control: nothing is sent. */
 ;(() => {
   var script = document.currentScript
-  if (!script || !script.dataset || script.getAttribute('data-umbra-done')) return
+  if (!script?.dataset || script.getAttribute('data-umbra-done')) return
   script.setAttribute('data-umbra-done', '')
   var data = script.dataset
   var warn = (m) => {
-    if (window.console) console.warn('[umbra] ' + m)
+    if (window.console) console.warn(`[umbra] ${m}`)
   }
   if (!data.key) return warn('the page tag needs data-key="pk_…"')
   var api = new URL(script.src, location.href).origin
@@ -34,20 +34,20 @@
   // view's address bar); anything else belongs to the page and is left alone.
   var TOKEN = /^#u=([0-9A-Za-z]{8})\.(\d{1,2})$/
   var MARK = /^#umb=([A-Za-z0-9_-]{1,64})$/
-  var nav = performance.getEntriesByType && performance.getEntriesByType('navigation')[0]
+  var nav = performance.getEntriesByType?.('navigation')[0]
   var revisit = !!nav && (nav.type === 'reload' || nav.type === 'back_forward')
   var hash = location.hash
   var via = MARK.exec(hash)
   var parent = TOKEN.exec(hash)
-  via = via && via[1]
+  via = via ? via[1] : null
   // A reload or history step shows this reader's own token again: not a reshare, not an arrival.
   if (revisit) parent = null
-  var view = { parent: parent && parent[1], gen: parent ? Math.min(+parent[2] + 1, 99) : 0, token: null }
+  var view = { parent: parent ? parent[1] : null, gen: parent ? Math.min(+parent[2] + 1, 99) : 0, token: null }
   if (via || (parent && !revisit)) setHash('')
   if (!optedOut && on('addressBar') && !revisit) giveToken()
 
   var canonical = document.querySelector('link[rel="canonical"]')
-  var contentUrl = data.url || (canonical && canonical.href) || pageUrl()
+  var contentUrl = data.url || canonical?.href || pageUrl()
   var title = data.title || document.title || undefined
   var mobile = /Android|iPhone|iPad|iPod|Mobile/i.test(navigator.userAgent)
   var root = null
@@ -57,17 +57,17 @@
     root.setAttribute('role', 'group')
     root.setAttribute('aria-label', data.label || 'Share this page')
     root.setAttribute('data-state', 'loading')
-    var target = data.target && document.querySelector(data.target)
+    const target = data.target && document.querySelector(data.target)
     if (target) target.appendChild(root)
     else script.parentNode.insertBefore(root, script.nextSibling)
     addStyle()
   } else if (optedOut || (off('arrivals') && !on('copyCapture'))) return
 
-  fetch(api + '/api/v1/widget/kit', {
+  fetch(`${api}/api/v1/widget/kit`, {
     method: 'POST',
     mode: 'cors',
     credentials: 'omit',
-    headers: { authorization: 'Bearer ' + data.key, 'content-type': 'application/json' },
+    headers: { authorization: `Bearer ${data.key}`, 'content-type': 'application/json' },
     body: JSON.stringify({
       url: contentUrl,
       title: title,
@@ -83,12 +83,12 @@
           throw new Error(p.detail || p.title)
         },
         () => {
-          throw new Error('HTTP ' + res.status)
+          throw new Error(`HTTP ${res.status}`)
         },
       )
     })
     .then(start, (err) => {
-      warn('share kit refused: ' + err.message)
+      warn(`share kit refused: ${err.message}`)
       if (!root) return
       root.setAttribute('data-state', 'error')
       var status = statusEl()
@@ -143,12 +143,12 @@
         !/^(https?|mailto|sms):/.test(link.shareUrl)
       if (link.shareMethod === 'intent' && !appOnly) root.appendChild(intentLink(link))
       else if (link.shareMethod === 'copy' || appOnly) {
-        var copyOnly = link.channel === 'copy'
+        const copyOnly = link.channel === 'copy'
         root.appendChild(
           button(
             copyOnly ? 'Copy link' : link.label,
             link.channel,
-            copyOnly ? 'Copy link' : 'Copy link for ' + link.label,
+            copyOnly ? 'Copy link' : `Copy link for ${link.label}`,
             () => {
               copy(link.shortUrl, status)
             },
@@ -166,20 +166,20 @@
   }
 
   function beacon(body) {
-    var url = api + '/api/v1/beacons?key=' + encodeURIComponent(data.key)
+    var url = `${api}/api/v1/beacons?key=${encodeURIComponent(data.key)}`
     var text = JSON.stringify(body)
     // A string body goes as text/plain: no preflight. The key is in the URL: beacons carry no headers.
-    if (navigator.sendBeacon && navigator.sendBeacon(url, text)) return
+    if (navigator.sendBeacon?.(url, text)) return
     fetch(url, { method: 'POST', body: text, keepalive: true, mode: 'no-cors', credentials: 'omit' }).catch(() => {})
   }
 
   function captureCopies(shortUrl) {
     document.addEventListener('copy', (e) => {
       var node = e.target
-      if (!e.clipboardData || (node && /^(INPUT|TEXTAREA)$/.test(node.tagName)) || (root && root.contains(node))) return
+      if (!e.clipboardData || (node && /^(INPUT|TEXTAREA)$/.test(node.tagName)) || root?.contains(node)) return
       var text = String(window.getSelection())
       if (text.trim().split(/\s+/).length < 7) return
-      e.clipboardData.setData('text/plain', text + '\n\nRead more: ' + shortUrl)
+      e.clipboardData.setData('text/plain', `${text}\n\nRead more: ${shortUrl}`)
       e.preventDefault()
       beacon({ type: 'share', url: content, page: pageUrl(), channel: 'copy_text' })
     })
@@ -190,12 +190,12 @@
     if (location.hash || !pathAllowed(location.pathname)) return
     var bytes = crypto.getRandomValues(new Uint8Array(16))
     var token = ''
-    for (var i = 0; i < bytes.length && token.length < 8; i++)
+    for (let i = 0; i < bytes.length && token.length < 8; i++)
       if (bytes[i] < 248)
         token += '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'.charAt(bytes[i] % 62)
     if (token.length < 8) return
     view.token = token
-    setHash('#u=' + token + '.' + view.gen)
+    setHash(`#u=${token}.${view.gen}`)
   }
 
   // A single-page app's navigation is a new page view of the same reader: a new token, generation 0.
@@ -208,8 +208,8 @@
       view = { parent: null, gen: 0, token: null }
       giveToken()
     }
-    history.pushState = function () {
-      var r = push.apply(this, arguments)
+    history.pushState = function (...args) {
+      var r = push.apply(this, args)
       moved()
       return r
     }
@@ -243,13 +243,10 @@
 
   function intentLink(link) {
     var href = !mobile && link.desktopShareUrl ? link.desktopShareUrl : link.shareUrl
-    var a = el('a', 'umbra-share__button umbra-share__button--' + link.channel)
+    var a = el('a', `umbra-share__button umbra-share__button--${link.channel}`)
     a.href = href
     a.textContent = link.label
-    a.setAttribute(
-      'aria-label',
-      'Share on ' + link.label + ' (opens ' + (/^https?:/.test(href) ? 'a new window' : 'an app') + ')',
-    )
+    a.setAttribute('aria-label', `Share on ${link.label} (opens ${/^https?:/.test(href) ? 'a new window' : 'an app'})`)
     a.setAttribute('data-channel', link.channel)
     a.addEventListener('click', () => {
       shared(link.channel)
@@ -263,7 +260,7 @@
   }
 
   function button(text, channel, name, onClick) {
-    var b = el('button', 'umbra-share__button umbra-share__button--' + channel)
+    var b = el('button', `umbra-share__button umbra-share__button--${channel}`)
     b.type = 'button'
     b.textContent = text
     b.setAttribute('aria-label', name)
@@ -296,11 +293,11 @@
       var ok = false
       try {
         ok = document.execCommand('copy')
-      } catch (e) {}
+      } catch (_e) {}
       document.body.removeChild(area)
-      say(status, ok ? 'Link copied' : 'Copy this link: ' + text)
+      say(status, ok ? 'Link copied' : `Copy this link: ${text}`)
     }
-    if (navigator.clipboard && navigator.clipboard.writeText) navigator.clipboard.writeText(text).then(done, fallback)
+    if (navigator.clipboard?.writeText) navigator.clipboard.writeText(text).then(done, fallback)
     else fallback()
   }
 
@@ -328,12 +325,12 @@
       '.umbra-share__button:focus-visible{outline:3px solid #2563eb;outline-offset:2px}' +
       '.umbra-share__status{font-size:.9em;min-height:1em}'
     try {
-      var sheet = new CSSStyleSheet()
+      const sheet = new CSSStyleSheet()
       sheet.replaceSync(css)
       document.adoptedStyleSheets = document.adoptedStyleSheets.concat(sheet)
       window.umbraShareStyle = sheet
-    } catch (e) {
-      var style = el('style', '')
+    } catch (_e) {
+      const style = el('style', '')
       style.id = 'umbra-share-style'
       style.textContent = css
       document.head.appendChild(style)

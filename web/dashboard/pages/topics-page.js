@@ -27,7 +27,18 @@ export async function topicsPage(view, { signal, query }) {
       'div',
       { class: 'page-head' },
       h('h1', null, 'Topics'),
-      h('div', { class: 'actions' }, rangePicker({ value: range, onChange: (id) => ((range = id), void load()) }), csv),
+      h(
+        'div',
+        { class: 'actions' },
+        rangePicker({
+          value: range,
+          onChange: (id) => {
+            range = id
+            void load()
+          },
+        }),
+        csv,
+      ),
     ),
     h(
       'p',
