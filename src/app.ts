@@ -25,7 +25,7 @@ import { Problem, problemPlugin, sendProblem, writeClientErrorProblem } from './
 import { loadServerSecret } from './infra/server-secret.ts'
 import { createLinkCache } from './links/link-cache.ts'
 import { linkChangesPlugin } from './links/link-change-listener.ts'
-import { findLinkByCode } from './links/link-repository.ts'
+import { countHumanClicks, findLinkByCode } from './links/link-repository.ts'
 import { linksRoutes } from './links/links-routes.ts'
 import { toResolvedLink } from './links/link-view.ts'
 import { sendNotFoundPage } from './redirect/pages.ts'
@@ -97,7 +97,9 @@ async function assembleApp(
     ...config.linkCache,
     load: async (code) => {
       const row = await findLinkByCode(app.pg, code)
-      return row && toResolvedLink(row)
+      if (!row) return null
+      // A click limit counts on from the human clicks the rollups hold when the link is loaded.
+      return toResolvedLink(row, row.max_clicks === null ? 0 : await countHumanClicks(app.pg, row.id))
     },
   })
   // Every instance drops a changed link from its cache (Postgres LISTEN/NOTIFY, migration 005).
@@ -136,6 +138,7 @@ async function assembleApp(
     proxyTrust,
     countryHeader: config.countryHeader,
     fastPath: config.redirectFastPath,
+    passwordAttempts: { max: config.rateLimits.passwordAttempts, windowMs: config.rateLimits.windowMs },
   })
 
   // A visitor who opens the bare domain lands somewhere useful rather than on a 404 page.

@@ -7,6 +7,7 @@ const link = (id: string, url = `https://example.com/${id}`): ResolvedLink => ({
   url,
   expiresAtMs: null,
   disabled: false,
+  routing: null,
 })
 const settle = () => new Promise((r) => setImmediate(r))
 

@@ -1,6 +1,17 @@
-/** What the redirect needs to know about a code. */
-/** A link as the redirect needs it; `numericId` is `id` as a number, for binary click rows. */
-export type ResolvedLink = { id: string; numericId: number; url: string; expiresAtMs: number | null; disabled: boolean }
+import type { LinkRouting } from './link-routing.ts'
+
+/**
+ * A link as the redirect needs it; `numericId` is `id` as a number, for binary click rows. `routing` is null
+ * for a plain link (url answers every click), else its rules, app targets, password, limit and fallback.
+ */
+export type ResolvedLink = {
+  id: string
+  numericId: number
+  url: string
+  expiresAtMs: number | null
+  disabled: boolean
+  routing: LinkRouting | null
+}
 
 export type LinkCache = ReturnType<typeof createLinkCache>
 

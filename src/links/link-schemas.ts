@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { pageLimit } from '../infra/page-limit.ts'
+import { CreateRouting, RoutingView, UpdateRouting } from './link-routing-schemas.ts'
 import { MAX_URL_LENGTH } from './url-policy.ts'
 
 export const Topic = z
@@ -32,6 +33,7 @@ export const CreateLink = z
     topics: Topics.optional(),
     campaign: Campaign.optional(),
     expiresAt: z.iso.datetime({ offset: true }).optional(),
+    ...CreateRouting,
     // x-examples, not examples: zod drops `examples` from the input schema of anything with a transform (topics).
   })
   .meta({
@@ -46,6 +48,24 @@ export const CreateLink = z
         },
       },
       'random code, expiring': { value: { url: 'https://example.com/pricing', expiresAt: '2027-01-01T00:00:00Z' } },
+      'rules: iPhones to the App Store, French readers to the French page, out of Instagram': {
+        value: {
+          url: 'https://example.com/app',
+          rules: [
+            { if: { device: 'ios' }, url: 'https://apps.apple.com/app/id000000000' },
+            { if: { language: ['fr'] }, url: 'https://example.com/fr/app' },
+          ],
+          inAppEscape: true,
+        },
+      },
+      'password, click limit and fallback': {
+        value: {
+          url: 'https://example.com/preview',
+          password: 'open sesame',
+          maxClicks: 100,
+          fallbackUrl: 'https://example.com/',
+        },
+      },
     },
   })
 export type CreateLink = z.infer<typeof CreateLink>
@@ -59,6 +79,7 @@ export const UpdateLink = z
     campaign: Campaign.nullable().optional(),
     expiresAt: z.iso.datetime({ offset: true }).nullable().optional(),
     disabled: z.boolean().optional(),
+    ...UpdateRouting,
   })
   .meta({
     'x-examples': {
@@ -94,6 +115,7 @@ export const LinkView = z
     disabled: z.boolean(),
     createdAt: z.string(),
     updatedAt: z.string(),
+    ...RoutingView,
   })
   .meta({
     examples: [
@@ -110,6 +132,12 @@ export const LinkView = z
         disabled: false,
         createdAt: '2026-11-29T08:00:00.000Z',
         updatedAt: '2026-11-29T08:00:00.000Z',
+        rules: [{ if: { device: 'ios' }, url: 'https://apps.apple.com/app/id000000000' }],
+        deepLinks: null,
+        inAppEscape: false,
+        passwordProtected: false,
+        maxClicks: null,
+        fallbackUrl: null,
       },
     ],
   })

@@ -7,6 +7,7 @@ import type { LinkCache } from './link-cache.ts'
 import { findLinkByCode, listLinks, updateLink } from './link-repository.ts'
 import { CreateLink, LinkList, LinkParams, LinkView, ListLinksQuery, UpdateLink } from './link-schemas.ts'
 import { toLinkView } from './link-view.ts'
+import { acceptRouting } from './link-routing.ts'
 import { acceptTargetUrl, mintLink } from './mint-link.ts'
 import type { UrlPolicy } from './url-policy.ts'
 
@@ -99,10 +100,15 @@ export const linksRoutes: FastifyPluginAsync<LinksRoutesOptions> = async (app, {
       },
     },
     async (request) => {
-      const patch = { ...request.body }
-      if (patch.url !== undefined) patch.url = acceptTargetUrl(patch.url, urlPolicy)
-      if (patch.expiresAt && Date.parse(patch.expiresAt) <= Date.now())
+      const { rules, deepLinks, inAppEscape, password, maxClicks, fallbackUrl, ...fields } = request.body
+      if (fields.url !== undefined) fields.url = acceptTargetUrl(fields.url, urlPolicy)
+      if (fields.expiresAt && Date.parse(fields.expiresAt) <= Date.now())
         throw Problem.field('expiresAt', 'must be in the future')
+      const routing = await acceptRouting(
+        { rules, deepLinks, inAppEscape, password, maxClicks, fallbackUrl },
+        urlPolicy,
+      )
+      const patch = { ...fields, ...routing }
       const row = await updateLink(db, request.params.code, patch).catch(refuseSecondKitLink)
       if (!row) throw Problem.notFound(`link ${request.params.code}`)
       linkCache.invalidate(row.code)

@@ -2,16 +2,27 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { FastifyInstance } from 'fastify'
 import type { FailureLimiter } from '../api/failure-limiter.ts'
 import { clientKey } from '../api/rate-limits.ts'
+import type { CaptureOutcome } from '../clicks/capture/capture-click.ts'
 import type { CaptureRequest } from '../clicks/capture/capture-request.ts'
 import type { LinkCache, ResolvedLink } from '../links/link-cache.ts'
-import { CODE_PATH, isLive, REDIRECT_STATUS, redirectHeaderList } from './redirect-answer.ts'
+import {
+  answerOf,
+  CODE_PATH,
+  fallbackOf,
+  isLive,
+  needsPassword,
+  type PageAnswer,
+  pageHeaderList,
+  REDIRECT_STATUS,
+  redirectHeaderList,
+} from './redirect-answer.ts'
 import type { RedirectAnswers } from './redirect-metrics.ts'
 
 const STATIC_MEMO_MAX = 10_000
 
 export type RedirectFastPathOptions = {
   linkCache: LinkCache
-  capture: (request: CaptureRequest, link: ResolvedLink) => void
+  capture: (request: CaptureRequest, link: ResolvedLink) => CaptureOutcome
   afterWrite: <A, B>(send: (a: A, b: B) => void, a: A, b: B) => void
   answered: RedirectAnswers
   readRequest: (req: IncomingMessage) => CaptureRequest
@@ -24,6 +35,12 @@ export type RedirectFastPathOptions = {
 function sendRedirect(res: ServerResponse, url: string) {
   res.writeHead(REDIRECT_STATUS, redirectHeaderList(url))
   res.end()
+}
+
+/** A routed link's page (in-app escape, app opener): 200 with the pages' security headers. */
+function sendPage(res: ServerResponse, page: { headers: string[]; html: string }) {
+  res.writeHead(200, page.headers)
+  res.end(page.html)
 }
 
 /**
@@ -44,6 +61,7 @@ export function installRedirectFastPath(app: FastifyInstance, o: RedirectFastPat
   const handle = fastify[0]
   let open = true
   const blocked = o.missPages.blocked
+  const pageSecurity = app.pageSecurityHeaders
   app.addHook('preClose', async () => {
     open = false
   })
@@ -67,18 +85,30 @@ export function installRedirectFastPath(app: FastifyInstance, o: RedirectFastPat
     if (match === null) return false
     const code = match[1]
     const link: ResolvedLink | null | undefined = o.linkCache.cached(code)
-    if (!link || !isLive(link, Date.now()) || isRoutePath(code)) return false
+    if (!link) return false
+    // Expired or out of clicks: its fallback, if it has one (else the route's 410 page); a password: the route.
+    const live = isLive(link, Date.now())
+    const fallback = live ? null : fallbackOf(link)
+    if ((!live && fallback === null) || isRoutePath(code)) return false
+    if (live && needsPassword(link)) return false
     const request = o.readRequest(req)
     // Empty unless some client has spent its 404/410 budget: only then is the client's key worked out.
     if (blocked.size !== 0 && o.missPages.isBlocked(clientKey(request.ip))) return false
     o.linkCache.countHit()
+    let answer: string | PageAnswer = fallback ?? link.url
     try {
-      o.capture(request, link)
+      const outcome = o.capture(request, fallback === null ? link : { ...link, routing: null })
+      if (fallback === null) answer = answerOf(link, outcome)
     } catch (err) {
       o.onCaptureError(err)
     }
-    o.answered[302]++
-    o.afterWrite(sendRedirect, res, link.url)
+    if (typeof answer === 'string') {
+      o.answered[302]++
+      o.afterWrite(sendRedirect, res, answer)
+    } else {
+      o.answered[200]++
+      o.afterWrite(sendPage, res, { headers: pageHeaderList(pageSecurity, answer), html: answer.html })
+    }
     return true
   }
 

@@ -1,4 +1,6 @@
 import type { ResolvedLink } from '../../links/link-cache.ts'
+import { ruleFor } from '../../links/link-rules.ts'
+import type { DescribedClassification } from '../classify/classification.ts'
 import type { ClickClassifier } from '../classify/create-click-classifier.ts'
 import type { LossReason } from '../click-record.ts'
 import type { ClickWriter } from '../click-kind/click-writer.ts'
@@ -21,6 +23,17 @@ export type ClickCaptureDeps = {
   /** HONOR_DNT: a visitor sending DNT: 1 or Sec-GPC: 1 is counted as a click but never hashed. */
   honorDnt?: boolean
 }
+
+/**
+ * What capture learnt that the answer needs: the click's labels and the rule that answered it (1-based; 0 for
+ * none). A plain link (no routing) gets PLAIN_OUTCOME: its url answers, whatever the labels.
+ */
+export type CaptureOutcome = { readonly label: DescribedClassification | null; readonly rule: number }
+export const PLAIN_OUTCOME: CaptureOutcome = Object.freeze({ label: null, rule: 0 })
+
+/** The click's country as capture knows it: COUNTRY_HEADER's value today (a geo lookup may fill it later). */
+const countryOf = (request: Pick<CaptureRequest, 'country'>) =>
+  request.country !== undefined && /^[A-Za-z]{2}$/.test(request.country) ? request.country.toUpperCase() : null
 
 /** Requests that got a redirect but are not clicks: the browser or a crawler asking ahead, not a person following. */
 export function dropReason(request: Pick<CaptureRequest, 'method' | 'purpose'>): LossReason | null {
@@ -59,34 +72,44 @@ function memoFirstLanguage(header: string | undefined): string | null {
 export function createClickCapture(d: ClickCaptureDeps) {
   const verdictOf = createVerdictMemo(d.classify)
 
-  return function captureClick(request: CaptureRequest, link: Pick<ResolvedLink, 'id' | 'numericId'>): void {
-    const at = Date.now()
-    const drop = dropReason(request)
-    if (drop) return d.recordLoss(link.id, at, drop)
-
-    const entry = verdictOf(
+  const entryOf = (request: CaptureRequest) =>
+    verdictOf(
       (request.userAgent ?? '').slice(0, MAX_USER_AGENT),
       (request.referer ?? '').slice(0, MAX_REFERRER),
       (request.requestedWith ?? '').slice(0, MAX_REQUESTED_WITH),
     )
-    // Only humans are counted as visitors; the IP goes into the hash and nowhere else.
+
+  return function captureClick(
+    request: CaptureRequest,
+    link: Pick<ResolvedLink, 'id' | 'numericId' | 'routing'>,
+  ): CaptureOutcome {
+    const at = Date.now()
+    const routing = link.routing
+    const drop = dropReason(request)
+    if (drop) {
+      d.recordLoss(link.id, at, drop)
+      // Not a click, but a HEAD of a routed link is answered as its GET would be.
+      if (routing === null) return PLAIN_OUTCOME
+    }
+
+    const entry = entryOf(request)
     const v = entry.verdict
+    const language = memoFirstLanguage(request.acceptLanguage)
+    const country = countryOf(request)
+    let rule: number | null = null
+    if (routing !== null && routing.rules.length > 0)
+      rule = ruleFor(routing.rules, { os: v.label.os, device: v.label.device, app: v.label.app, language, country })
+    const outcome = routing === null ? PLAIN_OUTCOME : { label: v.label, rule: rule ?? 0 }
+    if (drop) return outcome
+    if (routing !== null && v.label.kind === 'human') routing.humanClicks++
+
+    // Only humans are counted as visitors; the IP goes into the hash and nowhere else.
     let visitor: number | null = null
     if (v.label.kind === 'human' && !(d.honorDnt && request.optsOut)) {
       entry.visitorPrefix = d.visitors.prefix(v.userAgent, at, entry.visitorPrefix)
       visitor = d.visitors.finish(entry.visitorPrefix, request.ip)
     }
-    const country =
-      request.country !== undefined && /^[A-Za-z]{2}$/.test(request.country) ? request.country.toUpperCase() : null
-    d.recordClick(
-      d.mintId(),
-      link.id,
-      link.numericId,
-      at,
-      v,
-      visitor,
-      memoFirstLanguage(request.acceptLanguage),
-      country,
-    )
+    d.recordClick(d.mintId(), link.id, link.numericId, at, v, visitor, language, country, rule)
+    return outcome
   }
 }

@@ -7,14 +7,29 @@ export { COPY_BINARY_HEADER }
  * rows and the writer streams them to Postgres as they are: a click is encoded once, at capture, with no
  * text to build (ids, times and hashes go as 8-byte integers Postgres does not parse).
  */
-export const CLICK_COLUMNS = ['id', 'link_id', 'clicked_at', 'verdict_id', 'visitor', 'language', 'country'] as const
+export const CLICK_COLUMNS = [
+  'id',
+  'link_id',
+  'clicked_at',
+  'verdict_id',
+  'visitor',
+  'language',
+  'country',
+  'rule',
+] as const
+/**
+ * The columns of rows journalled before clicks had a rule (migration 026): a segment left by an older
+ * process is COPYed with these, and its clicks have no rule.
+ */
+export const CLICK_COLUMNS_BEFORE_RULES = CLICK_COLUMNS.slice(0, 7)
 
 /** Longest language tag kept (RFC 5646's minimum buffer size); capture drops longer ones. */
 export const MAX_LANGUAGE = 35
-/** A row's bytes at most: field count, five 8-byte fields with their lengths, language and country with theirs. */
-export const MAX_CLICK_ROW_BYTES = 2 + 5 * 12 + 4 + MAX_LANGUAGE + 4 + 2
+/** A row's bytes at most: field count, five 8-byte fields, language, country and rule, each with its length. */
+export const MAX_CLICK_ROW_BYTES = 2 + 5 * 12 + 4 + MAX_LANGUAGE + 4 + 2 + 4 + 2
 
 const FIELDS = CLICK_COLUMNS.length
+const FIELDS_BEFORE_RULES = CLICK_COLUMNS_BEFORE_RULES.length
 const POSTGRES_EPOCH_MS = 946_684_800_000
 const TWO_32 = 4294967296
 
@@ -57,6 +72,7 @@ export function writeClickRow(
   visitor: number | null,
   language: string | null,
   country: string | null,
+  rule: number | null = null,
 ): number {
   buf[at] = 0
   buf[at + 1] = FIELDS
@@ -73,8 +89,20 @@ export function writeClickRow(
     at += 4
   } else at = int8Field(buf, at, visitor)
   at = asciiField(buf, at, language)
-  return asciiField(buf, at, country)
+  at = asciiField(buf, at, country)
+  if (rule === null) {
+    u32(buf, at, 0xffffffff)
+    return at + 4
+  }
+  u32(buf, at, 2)
+  buf[at + 4] = rule >>> 8
+  buf[at + 5] = rule
+  return at + 6
 }
+
+/** The field count of the first row of binary COPY data from `from`: 7 for a segment journalled before rules. */
+export const fieldCountAt = (buf: Buffer, from = COPY_BINARY_HEADER.length) =>
+  buf.length >= from + 2 ? buf.readInt16BE(from) : FIELDS
 
 export type DecodedClickRow = {
   id: number
@@ -85,6 +113,8 @@ export type DecodedClickRow = {
   visitor: number | null
   language: string | null
   country: string | null
+  /** Null for a link without rules, and in rows journalled before rules. */
+  rule: number | null
 }
 
 // The lengths each field may have (-1 is NULL): id, link, time and verdict, then visitor, language, country.
@@ -96,14 +126,17 @@ const FIELD_FITS: ((length: number) => boolean)[] = [
   (n) => n === 8 || n === -1,
   (n) => n >= -1 && n <= MAX_LANGUAGE,
   (n) => n === 2 || n === -1,
+  (n) => n === 2 || n === -1,
 ]
 
 /** Where the click row starting at `at` ends, or -1 when no whole click row starts there. */
 function rowEnd(buf: Buffer, start: number): number {
   let at = start
-  if (at + 2 > buf.length || buf.readInt16BE(at) !== FIELDS) return -1
+  if (at + 2 > buf.length) return -1
+  const fields = buf.readInt16BE(at)
+  if (fields !== FIELDS && fields !== FIELDS_BEFORE_RULES) return -1
   at += 2
-  for (let i = 0; i < FIELDS; i++) {
+  for (let i = 0; i < fields; i++) {
     if (at + 4 > buf.length) return -1
     const length = buf.readInt32BE(at)
     at += 4
@@ -134,12 +167,13 @@ export function decodeClickRows(
   let at = from
   for (let end = rowEnd(buf, at); end !== -1; end = rowEnd(buf, at)) {
     const fields: (Buffer | null)[] = []
-    for (let f = at + 2, i = 0; i < FIELDS; i++) {
+    const count = buf.readInt16BE(at)
+    for (let f = at + 2, i = 0; i < count; i++) {
       const length = buf.readInt32BE(f)
       fields.push(length === -1 ? null : buf.subarray(f + 4, f + 4 + length))
       f += 4 + Math.max(0, length)
     }
-    const [id, linkId, clickedAt, verdictId, visitor, language, country] = fields
+    const [id, linkId, clickedAt, verdictId, visitor, language, country, rule] = fields
     const int8 = (field: Buffer) => Number(field.readBigInt64BE(0))
     rows.push({
       id: int8(id!),
@@ -149,6 +183,7 @@ export function decodeClickRows(
       visitor: visitor && int8(visitor),
       language: language && language.toString('latin1'),
       country: country && country.toString('latin1'),
+      rule: rule ? rule.readInt16BE(0) : null,
     })
     at = end
   }

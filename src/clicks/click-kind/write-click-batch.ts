@@ -6,6 +6,7 @@ import type { LossRecord } from '../click-record.ts'
 import { hourOf, LABEL_FIELDS, ROLLUPS } from '../rollups/rollup-keys.ts'
 import {
   daySql,
+  DIMENSION_PRESENT_SQL,
   DIMENSION_VALUE_SQL,
   dimensionRowsSql,
   DIMENSIONS_KEY,
@@ -19,9 +20,18 @@ import {
   isPersonSql,
   positions,
 } from '../rollups/rollup-sql.ts'
-import { CLICK_COLUMNS } from './click-row.ts'
+import { CLICK_COLUMNS, CLICK_COLUMNS_BEFORE_RULES, fieldCountAt } from './click-row.ts'
 
 const COLUMNS = CLICK_COLUMNS.join(', ')
+const CLICK_FIELDS = ROLLUPS.clickDimensions.map((c) => `i.${c}`).join(', ')
+
+/** The columns a batch's rows carry: a segment journalled before rules (replayed after an upgrade) has fewer. */
+function columnsOf(rows: CopyPayload): readonly string[] {
+  const first = rows.chunks[0]
+  return rows.file === null && Buffer.isBuffer(first) && fieldCountAt(first) === CLICK_COLUMNS_BEFORE_RULES.length
+    ? CLICK_COLUMNS_BEFORE_RULES
+    : CLICK_COLUMNS
+}
 
 /**
  * One sealed batch: its clicks as binary COPY data (a journal segment sent straight from disk, and/or rows
@@ -86,9 +96,9 @@ with inserted as (
   insert into clicks (${COLUMNS})
   select distinct on (b.id) ${CLICK_COLUMNS.map((c) => `b.${c}`).join(', ')} from click_batch b
   where not exists (select 1 from clicks c where c.clicked_at between $1 and $2 and c.id = b.id and c.clicked_at = b.clicked_at)
-  returning link_id, clicked_at, verdict_id, visitor
+  returning link_id, clicked_at, verdict_id, visitor, ${ROLLUPS.clickDimensions.join(', ')}
 ), labeled as (
-  select i.link_id, i.clicked_at, i.visitor, ${LABEL_FIELDS_SQL}
+  select i.link_id, i.clicked_at, i.visitor, ${CLICK_FIELDS}, ${LABEL_FIELDS_SQL}
   from inserted i join click_verdicts v on v.id = i.verdict_id
 ), rollups as (
   insert into ${ROLLUPS.hourly.table} as r (${HOURLY_KEY}, clicks)
@@ -101,7 +111,7 @@ with inserted as (
   insert into ${ROLLUPS.dimensions.table} as d (${DIMENSIONS_KEY}, clicks)
   select link_id, ${daySql('clicked_at')}, dim.name, ${DIMENSION_VALUE_SQL}, count(*)
   from labeled, ${dimensionRowsSql()}
-  where ${isPersonSql()}
+  where ${isPersonSql()} and ${DIMENSION_PRESENT_SQL}
   group by 1, 2, 3, 4
   order by 1, 2, 3, 4
   ${DIMENSIONS_UPSERT}
@@ -143,7 +153,7 @@ export function createClickBatchWriter(pool: Pick<Pool, 'connect'>): WriteClickB
       await client.query(UPSERT_ROLLUPS, [...r.hourly, ...r.dimensions])
       return inserted
     }
-    await copyFrom(client, 'click_batch', 'binary', batch.rows)
+    await copyFrom(client, `click_batch (${columnsOf(batch.rows).join(', ')})`, 'binary', batch.rows)
     const { first, last } = (await client.query(BATCH_TIME_RANGE)).rows[0]
     if (first === null) return 0
     return (await client.query(INSERT_FROM_STAGING, [first, last])).rows[0].inserted

@@ -5,6 +5,7 @@ import { type LABEL_FIELDS, ROLLUPS } from '../rollups/rollup-keys.ts'
 import {
   daySql,
   DIMENSION_VALUE_SQL,
+  DIMENSION_PRESENT_SQL,
   dimensionRowsSql,
   DIMENSIONS_KEY,
   DIMENSIONS_UPSERT,
@@ -25,7 +26,8 @@ const DAY_MS = 86_400_000
 const CREATE_WORK_TABLES = `
 create temp table if not exists verdicts_in_use (id bigint primary key);
 create temp table if not exists verdict_moves (old_id bigint primary key, new_id bigint not null);
-create temp table if not exists moved_clicks (link_id bigint, clicked_at timestamptz, visitor bigint, old_id bigint, new_id bigint)
+create temp table if not exists moved_clicks (link_id bigint, clicked_at timestamptz, visitor bigint, old_id bigint, new_id bigint,
+  ${ROLLUPS.clickDimensions.map((c) => `${c} smallint`).join(', ')})
   on commit delete rows;
 truncate verdicts_in_use, verdict_moves`
 const FIND_VERDICTS_IN_USE = `insert into verdicts_in_use select distinct verdict_id from clicks where clicked_at >= $1`
@@ -55,7 +57,7 @@ with moved as (
   update clicks c set verdict_id = m.new_id
   from verdict_moves m
   where c.verdict_id = m.old_id and c.clicked_at >= $1 and c.clicked_at < $2 and c.clicked_at >= $3
-  returning c.link_id, c.clicked_at, c.visitor, m.old_id, m.new_id
+  returning c.link_id, c.clicked_at, c.visitor, m.old_id, m.new_id, ${ROLLUPS.clickDimensions.map((c) => `c.${c}`).join(', ')}
 )
 insert into moved_clicks select * from moved`
 
@@ -83,8 +85,8 @@ from (
   select m.link_id, ${daySql('m.clicked_at')} as day, dim.name as dimension, ${DIMENSION_VALUE_SQL} as value,
          case when v.id = m.old_id then -1 else 1 end as delta
   from moved_clicks m join click_verdicts v on v.id in (m.old_id, m.new_id),
-       ${dimensionRowsSql('v.')}
-  where ${isPersonSql('v.')}
+       ${dimensionRowsSql('v.', 'm.')}
+  where ${isPersonSql('v.')} and ${DIMENSION_PRESENT_SQL}
 ) x
 group by 1, 2, 3, 4
 having sum(delta) <> 0

@@ -2,6 +2,9 @@ import { dayOf, hourOf, ROLLUPS, type RollupLabel } from './rollup-keys.ts'
 
 export type { RollupLabel }
 
+/** The one click dimension (rollup-keys.ts): which rule answered. */
+const [RULE] = ROLLUPS.clickDimensions
+
 /**
  * Rollup rows of one batch as Postgres array literals (one per column, ready for unnest), sorted by
  * primary key so that concurrent writers lock rows in one order.
@@ -27,20 +30,30 @@ export function createBatchRollups() {
   const counts = new Map<string, Map<number, Map<RollupLabel, number>>>()
   // link → day → visitor hashes
   const visitors = new Map<string, Map<number, Set<number>>>()
+  // link → day → rule → clicks of people (ROLLUPS.clickDimensions)
+  const rules = new Map<string, Map<number, Map<number, number>>>()
   let built: RollupColumns | null = null
 
   return {
     /** Whether any human click of the batch carried a visitor hash (so there are visitor-day rows to write). */
     hasVisitors: () => visitors.size > 0,
 
-    /** One click: its link, time (epoch ms), visitor hash (humans only) and label. */
-    add(linkId: string, at: number, visitor: number | null, label: RollupLabel) {
+    /** One click: its link, time (epoch ms), visitor hash (humans only), label and rule (null: its link has none). */
+    add(linkId: string, at: number, visitor: number | null, label: RollupLabel, rule: number | null = null) {
       const hour = hourOf(at)
       let byHour = counts.get(linkId)
       if (byHour === undefined) counts.set(linkId, (byHour = new Map()))
       let byLabel = byHour.get(hour)
       if (byLabel === undefined) byHour.set(hour, (byLabel = new Map()))
       byLabel.set(label, (byLabel.get(label) ?? 0) + 1)
+      if (rule !== null && label.kind === ROLLUPS.person) {
+        const day = dayOf(at)
+        const byDay = rules.get(linkId) ?? new Map<number, Map<number, number>>()
+        rules.set(linkId, byDay)
+        const byRule = byDay.get(day) ?? new Map<number, number>()
+        byDay.set(day, byRule)
+        byRule.set(rule, (byRule.get(rule) ?? 0) + 1)
+      }
       if (visitor !== null && label.kind === ROLLUPS.person) {
         const day = dayOf(at)
         let byDay = visitors.get(linkId)
@@ -53,7 +66,7 @@ export function createBatchRollups() {
 
     /** The rows, built once (the writer may build them ahead, while Postgres writes the batch before). */
     columns(): RollupColumns {
-      built ??= buildColumns(counts, visitors)
+      built ??= buildColumns(counts, visitors, rules)
       return built
     },
   }
@@ -88,17 +101,23 @@ function rankLabels(labels: Iterable<RollupLabel>) {
   const rankOf = new Map<RollupLabel, { hour: number; dims: number[] | null }>()
   for (const [l, p] of parts)
     rankOf.set(l, { hour: hourRank.get(p.hour)!, dims: p.dims && p.dims.map((k) => dimRank.get(k)!) })
-  return { rankOf, hourRows: hourOrder.map((k) => hourKeys.get(k)!), dimRows: dimOrder.map((k) => dimKeys.get(k)!) }
+  return {
+    rankOf,
+    hourRows: hourOrder.map((k) => hourKeys.get(k)!),
+    dimRows: dimOrder.map((k) => dimKeys.get(k)!),
+    dimKeyOrder: dimOrder,
+  }
 }
 
 function buildColumns(
   counts: Map<string, Map<number, Map<RollupLabel, number>>>,
   visitors: Map<string, Map<number, Set<number>>>,
+  rules: Map<string, Map<number, Map<number, number>>>,
 ): RollupColumns {
   const labels = new Set<RollupLabel>()
   for (const byHour of counts.values())
     for (const byLabel of byHour.values()) for (const l of byLabel.keys()) labels.add(l)
-  const { rankOf, hourRows, dimRows } = rankLabels(labels)
+  const { rankOf, hourRows, dimRows, dimKeyOrder } = rankLabels(labels)
   const h = {
     links: [] as string[],
     hours: [] as string[],
@@ -116,18 +135,29 @@ function buildColumns(
   const dimCounts = new Float64Array(dimRows.length)
   for (const linkId of [...counts.keys()].sort(compareIds)) {
     const byHour = counts.get(linkId)!
+    const rulesByDay = rules.get(linkId)
     let day = -1
     let dayIso = ''
     const flushDay = () => {
+      // The day's verdict dimensions come sorted by rank; its click dimensions (rules) are merged in key order.
+      const dayRows: [key: string, dim: string, value: string, n: number][] = []
       for (let r = 0; r < dimCounts.length; r++)
         if (dimCounts[r] > 0) {
-          d.links.push(linkId),
-            d.days.push(dayIso),
-            d.dims.push(dimRows[r][0]),
-            d.values.push(dimRows[r][1]),
-            d.n.push(dimCounts[r])
+          dayRows.push([dimKeyOrder[r], dimRows[r][0], dimRows[r][1], dimCounts[r]])
           dimCounts[r] = 0
         }
+      const byRule = rulesByDay?.get(day)
+      if (byRule !== undefined) {
+        for (const [rule, n] of byRule) dayRows.push([`${RULE}\0${rule}`, quoted(RULE), quoted(String(rule)), n])
+        dayRows.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+      }
+      for (const [, dim, value, n] of dayRows) {
+        d.links.push(linkId)
+        d.days.push(dayIso)
+        d.dims.push(dim)
+        d.values.push(value)
+        d.n.push(n)
+      }
     }
     for (const hour of [...byHour.keys()].sort((a, b) => a - b)) {
       const hourIso = new Date(hour).toISOString()

@@ -11,6 +11,12 @@ export const ROLLUPS = {
   hourly: { table: 'click_rollups_hourly', labels: ['kind', 'medium', 'app', 'visibility'], missing: '' },
   /** click_dimensions_daily (link_id, day, dimension, value) → clicks: clicks of people only; a missing value is 'unknown'. */
   dimensions: { table: 'click_dimensions_daily', names: ['browser', 'os', 'device'], missing: 'unknown' },
+  /**
+   * More click_dimensions_daily dimensions, whose value is a column of the click itself rather than of its
+   * verdict (as text: `column::text` in SQL, String(value) in JS): clicks of people only, and a click whose
+   * column is null adds no row. `rule`: which of its link's rules answered (0: none, the link's url).
+   */
+  clickDimensions: ['rule'],
   /** link_visitors_daily (link_id, day, visitor): people with a visitor hash. */
   visitors: { table: 'link_visitors_daily' },
   /** The kind of click that counts in dimensions and visitors. */
@@ -19,6 +25,7 @@ export const ROLLUPS = {
 
 export type HourlyLabel = (typeof ROLLUPS.hourly.labels)[number]
 export type Dimension = (typeof ROLLUPS.dimensions.names)[number]
+export type ClickDimension = (typeof ROLLUPS.clickDimensions)[number]
 
 /** Every label a verdict carries that rollups count by. */
 export const LABEL_FIELDS: readonly (HourlyLabel | Dimension)[] = [

@@ -1,7 +1,7 @@
 import { ROLLUPS } from './rollup-keys.ts'
 
 // SQL fragments of the rollup keys in rollup-keys.ts, for the statements that write rollups.
-const { hourly, dimensions, person } = ROLLUPS
+const { hourly, dimensions, clickDimensions, person } = ROLLUPS
 
 /** The hour and UTC day of a timestamptz expression, as hourOf and dayOf bucket epoch ms. */
 export const hourSql = (t: string) => `date_trunc('hour', ${t})`
@@ -21,10 +21,18 @@ export const HOURLY_PARAMS = hourly.labels.length + 3
 export const DIMENSIONS_KEY = 'link_id, day, dimension, value'
 /** Adds to a dimensions row (the target aliased `d`). */
 export const DIMENSIONS_UPSERT = `on conflict (${DIMENSIONS_KEY}) do update set clicks = d.clicks + excluded.clicks`
-/** One row per dimension of a row with label columns (`prefix` e.g. 'v.'): `dim.name`, and `dimensionValueSql` its stored value. */
-export const dimensionRowsSql = (prefix = '') =>
-  `lateral (values ${dimensions.names.map((d) => `('${d}', ${prefix}${d})`).join(', ')}) as dim(name, value)`
-export const DIMENSION_VALUE_SQL = `coalesce(dim.value, '${dimensions.missing}')`
+/**
+ * One row per dimension of a row with label columns (`prefix` e.g. 'v.') and click columns (`clickPrefix`,
+ * e.g. 'c.'): `dim.name` and `dim.value`, its stored value; null for a click dimension the click has not
+ * (DIMENSION_PRESENT_SQL leaves those out).
+ */
+export const dimensionRowsSql = (prefix = '', clickPrefix = '') =>
+  `lateral (values ${[
+    ...dimensions.names.map((d) => `('${d}', coalesce(${prefix}${d}, '${dimensions.missing}'))`),
+    ...clickDimensions.map((d) => `('${d}', ${clickPrefix}${d}::text)`),
+  ].join(', ')}) as dim(name, value)`
+export const DIMENSION_VALUE_SQL = 'dim.value'
+export const DIMENSION_PRESENT_SQL = 'dim.value is not null'
 
 /** Whether a row with a `kind` column (`prefix` e.g. 'v.') counts in dimensions and visitors. */
 export const isPersonSql = (prefix = '') => `${prefix}kind = '${person}'`
