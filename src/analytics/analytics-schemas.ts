@@ -29,6 +29,9 @@ export const LinkStatsView = z.object({
   byBrowser: Counts,
   byOs: Counts,
   byDevice: Counts,
+  byRule: Counts.describe(
+    "human clicks by the rule that answered them: '1' for the link's first rule, '0' when none matched (its url)",
+  ),
   lossLedger: z.object({ preview: z.number(), bot: z.number(), head: z.number(), prefetch: z.number() }),
   series: z.array(z.object({ t: z.string(), clicks: z.number(), dark: z.number(), public: z.number() })),
   importedClicks: z

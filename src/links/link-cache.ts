@@ -48,6 +48,19 @@ export function createLinkCache(opts: {
   let misses = 0
   let invalidations = 0
 
+  // The last object handed out for each link with a click limit, which capture counts human clicks on. A load
+  // reads the rollups, which lag by a batch, so the count carries over to the new object (it only grows).
+  const limited = new Map<string, ResolvedLink>()
+  function carryCount(code: string, link: ResolvedLink | null) {
+    const routing = link?.routing
+    if (!routing || routing.maxClicks === null) return
+    const before = limited.get(code)?.routing?.humanClicks ?? 0
+    routing.humanClicks = Math.max(routing.humanClicks, before)
+    limited.delete(code)
+    if (limited.size >= max) limited.delete(limited.keys().next().value!)
+    limited.set(code, link!)
+  }
+
   function store(code: string, link: ResolvedLink | null) {
     entries.delete(code)
     if (entries.size >= max) entries.delete(entries.keys().next().value!)
@@ -66,6 +79,7 @@ export function createLinkCache(opts: {
         .load(code)
         .then(
           (link) => {
+            carryCount(code, link)
             // Invalidated while loading: this answer may predate the change, so it is not kept.
             if (loading.get(code) === load) store(code, link)
             return link
