@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net'
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CHROMIUM, CHROMIUM_ARGS, chromiumAvailable } from './support/chromium.ts'
-import { auth, eventually, startTestApp, type TestApp } from './support/test-app.ts'
+import { ADMIN_KEY, auth, eventually, startTestApp, type TestApp } from './support/test-app.ts'
 import { UA } from './support/user-agents.ts'
 
 const SCREENSHOTS = new URL('../test-output/', import.meta.url).pathname
@@ -100,9 +100,10 @@ describe.skipIf(!hasChromium)('routed link pages in headless Chromium', () => {
       /^intent:\/\/127\.0\.0\.1:\d+\/story#Intent;scheme=http;/,
     )
     await page.screenshot({ path: `${SCREENSHOTS}in-app-escape-android.png` })
-    // Chromium on a desktop has nothing to hand intent: to; the page stays, with its plain link.
-    await page.getByRole('link', { name: `${siteUrl}/story` }).click()
-    await page.waitForURL(`${siteUrl}/story`)
+    // Chromium on a desktop has nothing to hand intent: to; the page stays, with its plain link to the target.
+    await expect(page.getByRole('link', { name: `${siteUrl}/story` }).getAttribute('href')).resolves.toBe(
+      `${siteUrl}/story`,
+    )
     expect(errors.filter((e) => /Content Security Policy/i.test(e))).toEqual([])
     await eventually(async () => {
       const s = await statsOf(link.code)
@@ -137,6 +138,74 @@ describe.skipIf(!hasChromium)('routed link pages in headless Chromium', () => {
     // No app takes umbratestapp: here, so the page is still in front after 1.5 s and the script goes on.
     await page.waitForURL(`${siteUrl}/store`, { timeout: 10_000 })
     expect(errors.filter((e) => /Content Security Policy/i.test(e))).toEqual([])
+    await context.close()
+  })
+
+  it('dashboard: a single link with rules, an escape and a click limit, then clicks by rule on its page', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 1000 }, locale: 'en-US' })
+    const { page, errors } = await open(context)
+    await page.goto(`${base}/dashboard/`)
+    await page.getByLabel('API key').fill(ADMIN_KEY)
+    await page.getByRole('button', { name: 'Sign in' }).click()
+    await page.getByRole('heading', { name: 'Links & kits' }).waitFor()
+    errors.length = 0 // the signed-out session check's 401 came before
+    await page.getByLabel('A single link').check()
+    await page.getByLabel('Page URL').fill(`${siteUrl}/en`)
+    await page.getByRole('button', { name: 'Add a rule' }).click()
+    await page.getByRole('button', { name: 'Add a rule' }).click()
+    const rules = page.locator('li.rule')
+    await rules.nth(0).getByLabel('Device').selectOption('ios')
+    await rules.nth(0).getByPlaceholder('https://…').fill(`${siteUrl}/app-store`)
+    await rules.nth(1).getByPlaceholder('fr, de').fill('fr')
+    await rules.nth(1).getByPlaceholder('https://…').fill(`${siteUrl}/fr`)
+    await page.getByLabel(/Open in the system browser/).check()
+    await page.getByLabel('Stop after (human clicks)').fill('100')
+    await page.screenshot({ path: `${SCREENSHOTS}dashboard-routing-create.png`, fullPage: true })
+    await page.getByRole('button', { name: 'Create link' }).click()
+    await page.getByRole('heading', { name: 'Link ready' }).waitFor()
+    const shortUrl = (await page.locator('.create-result code').first().textContent())!.trim()
+    const code = shortUrl.split('/').pop()!
+    const stored = (await t.app.inject({ url: `/api/v1/links/${code}`, headers: auth })).json()
+    expect(stored).toMatchObject({
+      rules: [
+        { if: { device: 'ios' }, url: `${siteUrl}/app-store` },
+        { if: { language: ['fr'] }, url: `${siteUrl}/fr` },
+      ],
+      inAppEscape: true,
+      maxClicks: 100,
+    })
+
+    const follow = (ua: string, language: string) =>
+      fetch(`${base}/${code}`, { redirect: 'manual', headers: { 'user-agent': ua, 'accept-language': language } })
+    for (const [ua, language] of [
+      [UA.iphone, 'en'],
+      [UA.desktop, 'fr-FR'],
+      [UA.desktop, 'fr'],
+      [UA.desktop, 'de'],
+    ])
+      expect((await follow(ua, language)).status).toBe(302)
+    await eventually(async () => (await statsOf(code)).clicks === 4, 5_000)
+    await page.goto(`${base}/dashboard/links/${code}`)
+    const byRule = page.locator('section.breakdown', { has: page.getByRole('heading', { name: 'Clicks by rule' }) })
+    await byRule.locator('table').waitFor()
+    const rows = await byRule
+      .locator('tbody tr')
+      .evaluateAll((trs) => trs.map((tr) => [tr.querySelector('th')?.textContent, tr.querySelector('td')?.textContent]))
+    expect(rows.sort()).toEqual([
+      ['No rule matched (the link’s URL)', '1'],
+      [`Rule 1 → ${siteUrl}/app-store`, '1'],
+      [`Rule 2 → ${siteUrl}/fr`, '2'],
+    ])
+    await page.screenshot({ path: `${SCREENSHOTS}dashboard-routing-link-page.png`, fullPage: true })
+
+    // Edit in place: drop the first rule, save, and the server keeps one rule.
+    await page.getByRole('button', { name: 'Remove this rule' }).first().click()
+    await page.getByRole('button', { name: 'Save routing' }).click()
+    await eventually(async () => {
+      const now = (await t.app.inject({ url: `/api/v1/links/${code}`, headers: auth })).json()
+      return now.rules.length === 1 && now.rules[0].url === `${siteUrl}/fr`
+    }, 5_000)
+    expect(errors).toEqual([])
     await context.close()
   })
 })

@@ -3,6 +3,7 @@ import { CHANNELS, DEFAULT_KIT_CHANNELS } from '../channels.js'
 import { fill, h } from '../element.js'
 import { channelLabel } from '../labels.js'
 import { kitTable } from './kit-view.js'
+import { routingEditor } from './routing-editor.js'
 
 /** "climate, Energy ,," → ['climate', 'energy'] (the server normalises again). */
 export const parseTopics = (/** @type {string} */ text) => [
@@ -102,6 +103,8 @@ export function createPanel({ onCreated }) {
       'Optional: 3–64 of A–Z a–z 0–9 _ -',
     ),
   )
+  const routing = routingEditor({ idPrefix: 'new-routing' })
+  const routingBox = h('div', { 'data-for': 'link', hidden: true }, routing.element)
   const submit = h('button', { type: 'submit', class: 'button primary' }, 'Create share kit')
 
   const form = h(
@@ -123,6 +126,7 @@ export function createPanel({ onCreated }) {
     ),
     channels,
     single,
+    routingBox,
     error,
     submit,
   )
@@ -131,8 +135,10 @@ export function createPanel({ onCreated }) {
   const isKit = () => /** @type {HTMLInputElement} */ (form.querySelector('input[name=kind]:checked')).value === 'kit'
 
   kind.addEventListener('change', () => {
-    for (const el of form.querySelectorAll('[data-for]'))
-      /** @type {HTMLElement} */ (el).hidden = el.getAttribute('data-for') !== (isKit() ? 'kit' : 'link')
+    for (const el of form.querySelectorAll('[data-for]')) {
+      const section = /** @type {HTMLElement} */ (el)
+      section.hidden = el.getAttribute('data-for') !== (isKit() ? 'kit' : 'link')
+    }
     submit.textContent = isKit() ? 'Create share kit' : 'Create link'
   })
 
@@ -175,7 +181,12 @@ export function createPanel({ onCreated }) {
       } else {
         const link = await api('/api/v1/links', {
           method: 'POST',
-          body: { ...common, channel: value('channel') || undefined, code: value('new-code') || undefined },
+          body: {
+            ...common,
+            channel: value('channel') || undefined,
+            code: value('new-code') || undefined,
+            ...routing.value(),
+          },
         })
         result.replaceChildren(
           h('h3', null, 'Link ready'),
