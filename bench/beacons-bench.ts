@@ -28,14 +28,17 @@ const line = (name: string, r: LoadResult & { cpuUs: number }) =>
   `  ${name.padEnd(6)} ${Math.round(r.reqPerSec).toString().padStart(7)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms  cpu ${r.cpuUs.toFixed(1)} µs/req  204s ${r.status['204'] ?? 0}` +
   (r.errors || r.timeouts ? `  errors ${r.errors} timeouts ${r.timeouts}` : '')
 
-async function post(base: string, path: string, body: object): Promise<any> {
+/** What the bench reads of the answers it gets: a key's secret, a kit's content id. */
+type Answer = { secret?: string; content: { id: string } }
+
+async function post(base: string, path: string, body: object): Promise<Answer> {
   const res = await fetch(`${base}${path}`, {
     method: 'POST',
     headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
     body: JSON.stringify(body),
   })
   if (res.status >= 300) throw new Error(`${path} answered ${res.status}: ${await res.text()}`)
-  return res.json()
+  return (await res.json()) as Answer
 }
 
 /**
@@ -81,6 +84,7 @@ export async function runBeaconsBench(o: BeaconsBenchOptions) {
       )
       return { ...r, cpuUs: ((cpuSeconds(pid) - cpu) * 1e6) / requests }
     }
+    type Measured = Awaited<ReturnType<typeof measure>>
 
     await load(bareUrl, { durationS: 3 })
     await load(umbraUrl, { durationS: 3 })
@@ -91,7 +95,8 @@ export async function runBeaconsBench(o: BeaconsBenchOptions) {
     for (let i = 0; i < o.rounds; i++) {
       const runBare = () => measure(bare.pid, bareUrl, false)
       const runUmbra = () => measure(umbra.pid, umbraUrl, true)
-      let b, u
+      let b: Measured
+      let u: Measured
       if (i % 2 === 0) {
         b = await runBare()
         u = await runUmbra()

@@ -49,15 +49,17 @@ export function spawnPinned(
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let stderr = ''
-  child.stderr!.on('data', (d) => (stderr = (stderr + d).slice(-4000)))
-  child.stdout!.resume()
+  child.stderr.on('data', (d) => {
+    stderr = (stderr + d).slice(-4000)
+  })
+  child.stdout.resume()
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
   child.once('exit', (code, signal) => {
     if (code && signal === null) process.stderr.write(`${script} exited ${code}:\n${stderr}\n`)
   })
   return {
     child,
-    pid: child.pid!,
+    pid: child.pid ?? -1,
     stop: async (signal = 'SIGTERM') => {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal)
       return exited
@@ -103,7 +105,12 @@ export function watchRss(pid: number, intervalMs = 200) {
       // the process has exited
     }
   }, intervalMs)
-  return { stop: () => (clearInterval(timer), peak) }
+  return {
+    stop: () => {
+      clearInterval(timer)
+      return peak
+    },
+  }
 }
 
 export type LoadResult = {

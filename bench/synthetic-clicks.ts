@@ -58,7 +58,8 @@ export function* syntheticClicks(
         os: DEVICES[d][1],
         device: DEVICES[d][2],
       })
-      verdicts.set(key, (verdict = createClickVerdict(UAS[d], referrer ?? '', '', label)))
+      verdict = createClickVerdict(UAS[d], referrer ?? '', '', label)
+      verdicts.set(key, verdict)
     }
     return verdict
   }

@@ -22,7 +22,7 @@ const sourceFiles = (dir: string): string[] =>
 const IMPORT = /(?:\bfrom\s*|\bimport\s*\(?\s*)['"](\.{1,2}\/[^'"]+)['"]/g
 
 /** Each source file (relative to src/) with the source files it imports. */
-export function importGraph(files = sourceFiles(SRC)): Map<string, string[]> {
+function importGraph(files = sourceFiles(SRC)): Map<string, string[]> {
   const graph = new Map<string, string[]>()
   for (const file of files) {
     const text = readFileSync(file, 'utf8')
@@ -36,7 +36,7 @@ export function importGraph(files = sourceFiles(SRC)): Map<string, string[]> {
 }
 
 /** Every import circle, each as the files around it (found by depth-first search; one report per back edge). */
-export function importCircles(graph: Map<string, string[]>): string[][] {
+function importCircles(graph: Map<string, string[]>): string[][] {
   const circles: string[][] = []
   const state = new Map<string, 'open' | 'done'>()
   const path: string[] = []

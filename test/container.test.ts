@@ -1,12 +1,13 @@
 import { spawn, spawnSync } from 'node:child_process'
-import { chownSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { chownSync, mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { afterAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { NPM_START_NODE_ARGS } from './support/npm-start.ts'
 import { eventually } from './support/test-app.ts'
 import { freePort } from './faults/fault-harness.ts'
+import { removedAfterAll } from './support/temp-dirs.ts'
 
 // Docker is not available where these tests run: what can be checked without it is checked here, the
 // image's own start and health commands included, run as an unprivileged user on the embedded default.
@@ -17,8 +18,7 @@ const compose = readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8')
 const instruction = (name: string) => [...dockerfile.matchAll(new RegExp(`^${name} (.+)$`, 'gm'))].map((m) => m[1])
 const execForm = (text: string): string[] => JSON.parse(text.slice(text.indexOf('[')))
 
-const dirs: string[] = []
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })))
+const dirs = removedAfterAll()
 
 describe('the Dockerfile', () => {
   it('builds in stages, installs at build time, runs unprivileged under tini, and checks /readyz', () => {

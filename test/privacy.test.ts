@@ -30,7 +30,12 @@ async function startLogged(env: Record<string, string>): Promise<Running> {
     scratch ? 'postgres' : 'embedded',
   )
   const logs: string[] = []
-  const logStream = new Writable({ write: (chunk, _enc, done) => (logs.push(String(chunk)), done()) })
+  const logStream = new Writable({
+    write: (chunk, _enc, done) => {
+      logs.push(String(chunk))
+      done()
+    },
+  })
   const app = await buildApp(config, { logStream })
   // A careless component logging whole headers, or a secret by name: redaction must still hold.
   app.get('/test/log-headers', async (request) => {
@@ -38,7 +43,15 @@ async function startLogged(env: Record<string, string>): Promise<Running> {
     return { ok: true }
   })
   await app.ready()
-  return { app, dataDir: config.dataDir, logs, close: async () => (await app.close(), await scratch?.drop()) }
+  return {
+    app,
+    dataDir: config.dataDir,
+    logs,
+    close: async () => {
+      await app.close()
+      await scratch?.drop()
+    },
+  }
 }
 
 const filesUnder = (dir: string): string[] =>

@@ -1,18 +1,18 @@
 import { spawn } from 'node:child_process'
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { afterAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { freePort } from './faults/fault-harness.ts'
+import { removedAfterAll } from './support/temp-dirs.ts'
 
 // The README's curl session, pasted into a shell as a newcomer would: on the embedded default, through
 // npm start, only the port changed (8080 may be taken here).
 const ROOT = fileURLToPath(new URL('../', import.meta.url))
 const readme = readFileSync(join(ROOT, 'README.md'), 'utf8')
 const session = /## A session with curl\n+```sh\n([\s\S]*?)\n```/.exec(readme)![1]
-const dirs: string[] = []
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })))
+const dirs = removedAfterAll()
 
 const processesUsing = (dir: string) =>
   readdirSync('/proc').filter(

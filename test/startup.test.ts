@@ -1,17 +1,17 @@
 import { spawn } from 'node:child_process'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { afterAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { NPM_START_NODE_ARGS } from './support/npm-start.ts'
 import { eventually, requireRealDatabaseUrl } from './support/test-app.ts'
 import { freePort } from './faults/fault-harness.ts'
+import { removedAfterAll } from './support/temp-dirs.ts'
 
 // The server as an operator first meets it: what it says when it starts, and when it cannot.
 const ROOT = fileURLToPath(new URL('../', import.meta.url))
-const dirs: string[] = []
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })))
+const dirs = removedAfterAll()
 
 function tempDir() {
   const dir = mkdtempSync(join(tmpdir(), 'umbra-start-'))

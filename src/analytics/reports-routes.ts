@@ -110,7 +110,8 @@ export const reportsRoutes: FastifyPluginAsync = async (app) => {
         fromMs,
         toMs,
         interval,
-        links: links.map((l) => ({ id: l.id, code: l.code, channel: l.channel! })),
+        // A kit's links all have a channel (shares/create-share-kit.ts).
+        links: links.flatMap((l) => (l.channel ? [{ id: l.id, code: l.code, channel: l.channel }] : [])),
         labels,
         series,
         uniques,

@@ -77,9 +77,12 @@ const tallyColumns = `
 const inRange = `c.clicked_at >= '${FROM}' and c.clicked_at < '${TO}'`
 
 /** {key: {sub: n}} from rows of (key, sub, n). */
-function nest(rows: Record<string, any>[], key: string, sub: string) {
+function nest(rows: Record<string, string | number>[], key: string, sub: string) {
   const out: Record<string, Record<string, number>> = {}
-  for (const r of rows) (out[r[key]] ??= {})[r[sub]] = r.n
+  for (const r of rows) {
+    out[r[key]] ??= {}
+    out[r[key]][r[sub]] = Number(r.n)
+  }
   return out
 }
 

@@ -4,6 +4,7 @@ import { insertApiKey, type ApiKeyRow } from './api-key-repository.ts'
 import { mintKeySecret, type KeyKind } from './api-key-secret.ts'
 import type { Scope } from './principal.ts'
 import { parseKeyOrigin } from './key-origins.ts'
+import { UNSAFE_TEXT_CHARS, UNSAFE_TEXT_MESSAGE } from '../links/unsafe-text.ts'
 
 export type ApiKeyRequest = {
   kind: KeyKind
@@ -29,7 +30,7 @@ export async function createApiKey(
 ): Promise<CreatedApiKey> {
   const name = input.name.trim()
   if (!name || name.length > 100) throw Problem.field('name', 'must be 1 to 100 characters')
-  if (/[\u0000-\u001f\u007f]/.test(name)) throw Problem.field('name', 'must not contain control characters')
+  if (UNSAFE_TEXT_CHARS.test(name)) throw Problem.field('name', UNSAFE_TEXT_MESSAGE)
   const expiresAt = input.expiresAt ? new Date(input.expiresAt) : null
   if (expiresAt && Number.isNaN(expiresAt.getTime())) throw Problem.field('expiresAt', 'is not a date')
   if (expiresAt && expiresAt.getTime() <= now) throw Problem.field('expiresAt', 'must be in the future')

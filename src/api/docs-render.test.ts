@@ -38,11 +38,11 @@ describe.skipIf(!hasChromium)('/docs in headless Chromium', () => {
     expect(response?.status()).toBe(200)
     await page.waitForSelector('.swagger-ui .opblock', { timeout: 15_000 })
     await expect.poll(() => page.locator('.swagger-ui .opblock').count(), { timeout: 15_000 }).toBe(operationCount)
-    expect(await page.locator('.swagger-ui .info .title').innerText()).toContain('Umbra API')
+    expect(await page.locator('.swagger-ui .info .title').textContent()).toContain('Umbra API')
     // Open one operation: its problem responses render from the shared Problem schema.
     await page.locator('#operations-keys-post_api_v1_keys').click()
     await page.waitForSelector('#operations-keys-post_api_v1_keys .responses-table')
-    const responses = await page.locator('#operations-keys-post_api_v1_keys .responses-table').first().innerText()
+    const responses = await page.locator('#operations-keys-post_api_v1_keys .responses-table').first().textContent()
     for (const status of ['201', '400', '401', '403', '429']) expect(responses).toContain(status)
     await page.screenshot({ path: `${process.env.DOCS_SCREENSHOT ?? `${t.config.dataDir}/docs.png`}`, fullPage: false })
     expect(problems).toEqual([])

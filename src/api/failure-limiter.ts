@@ -73,7 +73,8 @@ export class FailureLimiter {
     if (!this.blocked.has(clientKey) && this.blocked.size >= this.capacity) {
       this.sweep()
       // Still full: the oldest block (first inserted, first to lapse) goes.
-      if (this.blocked.size >= this.capacity) this.blocked.delete(this.blocked.keys().next().value!)
+      const oldest = this.blocked.keys().next()
+      if (this.blocked.size >= this.capacity && !oldest.done) this.blocked.delete(oldest.value)
     }
     this.blocked.delete(clientKey)
     this.blocked.set(clientKey, Math.max(until, now + 1))

@@ -243,7 +243,12 @@ describe('first start', () => {
   const startCapturingLogs = async (env: Record<string, string>) => {
     const scratch = await createScratchDatabase()
     const lines: string[] = []
-    const logStream = new Writable({ write: (chunk, _enc, done) => (lines.push(String(chunk)), done()) })
+    const logStream = new Writable({
+      write: (chunk, _enc, done) => {
+        lines.push(String(chunk))
+        done()
+      },
+    })
     const config = testConfig(
       { LOG_LEVEL: 'info', ...(scratch ? { DATABASE_URL: scratch.url } : {}), ...env },
       scratch ? 'postgres' : 'embedded',

@@ -13,3 +13,9 @@ export type Principal = {
   /** Allowed origins (https://www.example.com) of a publishable key; empty for the others. */
   origins: readonly string[]
 }
+
+/** The caller of a scoped route: auth.ts sets one on every route that declares a scope, or answers 401. */
+export function callerOf(request: { principal: Principal | null }): Principal {
+  if (!request.principal) throw new Error('no principal: the route declares no scope (see src/api/auth.ts)')
+  return request.principal
+}

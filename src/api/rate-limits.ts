@@ -99,7 +99,10 @@ export const rateLimitsPlugin = fp(
     const failedAuth = new FailureLimiter(limits.missPages, timeWindow, MAX_COUNTERS)
     app.decorate('missPages', missPages)
     app.decorate('failedAuth', failedAuth)
-    const sweeper = setInterval(() => (missPages.sweep(), failedAuth.sweep()), timeWindow).unref()
+    const sweeper = setInterval(() => {
+      missPages.sweep()
+      failedAuth.sweep()
+    }, timeWindow).unref()
     app.addHook('onClose', async () => clearInterval(sweeper))
   },
   { name: 'rate-limits', dependencies: ['auth'] },

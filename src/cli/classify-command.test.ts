@@ -39,7 +39,7 @@ describe('umbra classify', () => {
       { ua: CHROME, referrer: '', headers: { 'X-Requested-With': 'com.instagram.android' } },
       { ua: 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)', referrer: '' },
     ]
-    const run = await umbra(['classify'], input.map((click) => JSON.stringify(click)).join('\n') + '\n')
+    const run = await umbra(['classify'], `${input.map((click) => JSON.stringify(click)).join('\n')}\n`)
     expect(run).toMatchObject({ code: 0, stderr: '' })
     expect(lines(run.stdout)).toEqual([
       { kind: 'preview', medium: null, app: 'whatsapp', visibility: null, reason: 'WhatsApp link-preview fetch' },

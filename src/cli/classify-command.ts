@@ -1,7 +1,7 @@
 import { once } from 'node:events'
 import { createInterface } from 'node:readline'
 import type { Readable, Writable } from 'node:stream'
-import type { ClickInput } from '../clicks/classify/classification.ts'
+import { type ClickInput, clickInputOf } from '../clicks/classify/classification.ts'
 import {
   classifyContextFor,
   createClickClassifier,
@@ -62,7 +62,7 @@ export function parseClickLine(line: string): ClickInput | string {
   if (referrer !== undefined && referrer !== null && typeof referrer !== 'string') return '"referrer" must be a string'
   const readHeaders = parseHeaders(headers)
   if (typeof readHeaders === 'string') return readHeaders
-  return { ua, referrer: referrer ?? '', headers: readHeaders }
+  return clickInputOf(ua, referrer ?? '', readHeaders)
 }
 
 function parseHeaders(headers: unknown): Record<string, string> | undefined | string {

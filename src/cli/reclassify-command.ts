@@ -39,7 +39,7 @@ export default async function reclassify(argv: string[]) {
       classifier({
         ua: c.user_agent ?? '',
         referrer: c.referrer ?? '',
-        headers: c.requested_with ? { 'x-requested-with': c.requested_with } : undefined,
+        requestedWith: c.requested_with ?? '',
       })
     const started = Date.now()
     const result = await reclassifyClicks(pool, classify, {

@@ -35,58 +35,96 @@ export function sipInit(key: Uint8Array): SipState {
   )
 }
 
-/** `rounds` SipRounds over v0..v3 of the state, in place. */
+/** `rounds` SipRounds over v0..v3 of the state, in place. Each 64-bit add carries from the low half. */
 function sipRounds(st: SipState, rounds: number): void {
-  let v0l = st[0],
-    v0h = st[1],
-    v1l = st[2],
-    v1h = st[3],
-    v2l = st[4],
-    v2h = st[5],
-    v3l = st[6],
-    v3h = st[7]
+  let v0l = st[0]
+  let v0h = st[1]
+  let v1l = st[2]
+  let v1h = st[3]
+  let v2l = st[4]
+  let v2h = st[5]
+  let v3l = st[6]
+  let v3h = st[7]
+  let l: number
+  let h: number
   for (let r = 0; r < rounds; r++) {
-    let l, h
-    ;(l = (v0l + v1l) | 0), (v0h = (v0h + v1h + (l >>> 0 < v0l >>> 0 ? 1 : 0)) | 0), (v0l = l)
-    ;(h = (v1h << 13) | (v1l >>> 19)), (l = (v1l << 13) | (v1h >>> 19)), (v1h = h ^ v0h), (v1l = l ^ v0l)
-    ;(h = v0l), (v0l = v0h), (v0h = h)
-    ;(l = (v2l + v3l) | 0), (v2h = (v2h + v3h + (l >>> 0 < v2l >>> 0 ? 1 : 0)) | 0), (v2l = l)
-    ;(h = (v3h << 16) | (v3l >>> 16)), (l = (v3l << 16) | (v3h >>> 16)), (v3h = h ^ v2h), (v3l = l ^ v2l)
-    ;(l = (v0l + v3l) | 0), (v0h = (v0h + v3h + (l >>> 0 < v0l >>> 0 ? 1 : 0)) | 0), (v0l = l)
-    ;(h = (v3h << 21) | (v3l >>> 11)), (l = (v3l << 21) | (v3h >>> 11)), (v3h = h ^ v0h), (v3l = l ^ v0l)
-    ;(l = (v2l + v1l) | 0), (v2h = (v2h + v1h + (l >>> 0 < v2l >>> 0 ? 1 : 0)) | 0), (v2l = l)
-    ;(h = (v1h << 17) | (v1l >>> 15)), (l = (v1l << 17) | (v1h >>> 15)), (v1h = h ^ v2h), (v1l = l ^ v2l)
-    ;(h = v2l), (v2l = v2h), (v2h = h)
+    // v0 += v1; v1 = rotl(v1, 13) ^ v0; v0 = rotl(v0, 32)
+    l = (v0l + v1l) | 0
+    v0h = (v0h + v1h + (l >>> 0 < v0l >>> 0 ? 1 : 0)) | 0
+    v0l = l
+    h = (v1h << 13) | (v1l >>> 19)
+    l = (v1l << 13) | (v1h >>> 19)
+    v1h = h ^ v0h
+    v1l = l ^ v0l
+    h = v0l
+    v0l = v0h
+    v0h = h
+    // v2 += v3; v3 = rotl(v3, 16) ^ v2
+    l = (v2l + v3l) | 0
+    v2h = (v2h + v3h + (l >>> 0 < v2l >>> 0 ? 1 : 0)) | 0
+    v2l = l
+    h = (v3h << 16) | (v3l >>> 16)
+    l = (v3l << 16) | (v3h >>> 16)
+    v3h = h ^ v2h
+    v3l = l ^ v2l
+    // v0 += v3; v3 = rotl(v3, 21) ^ v0
+    l = (v0l + v3l) | 0
+    v0h = (v0h + v3h + (l >>> 0 < v0l >>> 0 ? 1 : 0)) | 0
+    v0l = l
+    h = (v3h << 21) | (v3l >>> 11)
+    l = (v3l << 21) | (v3h >>> 11)
+    v3h = h ^ v0h
+    v3l = l ^ v0l
+    // v2 += v1; v1 = rotl(v1, 17) ^ v2; v2 = rotl(v2, 32)
+    l = (v2l + v1l) | 0
+    v2h = (v2h + v1h + (l >>> 0 < v2l >>> 0 ? 1 : 0)) | 0
+    v2l = l
+    h = (v1h << 17) | (v1l >>> 15)
+    l = (v1l << 17) | (v1h >>> 15)
+    v1h = h ^ v2h
+    v1l = l ^ v2l
+    h = v2l
+    v2l = v2h
+    v2h = h
   }
-  ;(st[0] = v0l),
-    (st[1] = v0h),
-    (st[2] = v1l),
-    (st[3] = v1h),
-    (st[4] = v2l),
-    (st[5] = v2h),
-    (st[6] = v3l),
-    (st[7] = v3h)
+  st[0] = v0l
+  st[1] = v0h
+  st[2] = v1l
+  st[3] = v1h
+  st[4] = v2l
+  st[5] = v2h
+  st[6] = v3l
+  st[7] = v3h
 }
 
 /** Compresses one 64-bit message word (low, high) into the state: two rounds, as in SipHash-2-4. */
 function compress(st: SipState, ml: number, mh: number): void {
-  ;(st[6] ^= ml), (st[7] ^= mh)
+  st[6] ^= ml
+  st[7] ^= mh
   sipRounds(st, 2)
-  ;(st[0] ^= ml), (st[1] ^= mh)
+  st[0] ^= ml
+  st[1] ^= mh
 }
 
 /** Absorbs a string's bytes into the state (in place). */
 export function sipAbsorb(st: SipState, s: string): void {
-  let ml = st[8],
-    mh = st[9],
-    n = st[10]
-  for (let i = 0; i < s.length; i++, n++) {
+  let ml = st[8]
+  let mh = st[9]
+  let n = st[10]
+  for (let i = 0; i < s.length; i++) {
     const at = n & 7
     if (at < 4) ml |= (s.charCodeAt(i) & 0xff) << (at << 3)
     else mh |= (s.charCodeAt(i) & 0xff) << ((at - 4) << 3)
-    if (at === 7) compress(st, ml, mh), (ml = 0), (mh = 0)
+    if (at === 7) {
+      compress(st, ml, mh)
+      ml = 0
+      mh = 0
+    }
+    n++
   }
-  ;(st[8] = ml), (st[9] = mh), (st[10] = n)
+  st[8] = ml
+  st[9] = mh
+  st[10] = n
 }
 
 /** The 64-bit SipHash-2-4 of everything absorbed into `digest` (low, high): the state is finished in place. */

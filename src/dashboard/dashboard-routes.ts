@@ -155,7 +155,7 @@ export const dashboardRoutes: FastifyPluginAsync<DashboardRoutesOptions> = async
       const outcome = await authenticator.authenticateSession(session.keyRef)
       if ('failure' in outcome) {
         failures.count(client)
-        await sessions.close(token!)
+        await sessions.close(token)
         reply.clearCookie(cookieName, cookieOptions)
         throw Problem.unauthorized(`${FAILURES[outcome.failure]}; sign in again`)
       }

@@ -59,14 +59,14 @@ describe('POST /api/v1/beacons', () => {
     {
       name: 'a secret key in the URL',
       body: () => share(),
-      o: { key: 'umb_' + 'A'.repeat(43) },
+      o: { key: `umb_${'A'.repeat(43)}` },
       status: 401,
       detail: /only a publishable key/,
     },
     {
       name: 'an unknown publishable key',
       body: () => share(),
-      o: { key: 'pk_' + 'A'.repeat(43) },
+      o: { key: `pk_${'A'.repeat(43)}` },
       status: 401,
       detail: /not valid/,
     },

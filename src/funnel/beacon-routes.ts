@@ -10,6 +10,7 @@ import { Beacon, BeaconQuery } from './beacon-schemas.ts'
 import { arrivalOf, type FunnelEvent } from './funnel-event.ts'
 import type { FunnelLookups } from './funnel-lookups.ts'
 import type { FunnelRecorder } from './funnel-recorder.ts'
+import { callerOf } from '../api/principal.ts'
 
 // One beacon is a few hundred bytes; anything bigger is not the page tag.
 const BEACON_BODY_BYTES = 4096
@@ -74,7 +75,7 @@ export const beaconRoutes: FastifyPluginAsync<BeaconRoutesOptions> = async (app,
     },
     async (request, reply) => {
       const beacon = request.body
-      const principal = request.principal!
+      const principal = callerOf(request)
       const origin = request.headers.origin
       const refusal =
         publishableKeyRefusal(principal, beacon.url, origin) ?? publishableKeyRefusal(principal, beacon.page, origin)
@@ -101,7 +102,7 @@ export const beaconRoutes: FastifyPluginAsync<BeaconRoutesOptions> = async (app,
     const label = classify({
       ua: (request.headers['user-agent'] ?? '').slice(0, MAX_USER_AGENT),
       referrer: beacon.referrer,
-      headers: { 'x-requested-with': first(request.headers['x-requested-with'])?.slice(0, MAX_REQUESTED_WITH) },
+      requestedWith: first(request.headers['x-requested-with'])?.slice(0, MAX_REQUESTED_WITH),
     })
     const viaLinkId = beacon.via ? await opts.lookups.kitLinkOf(beacon.via, contentId) : null
     return arrivalOf(beacon, label, viaLinkId, { id: opts.mintId(), contentId, at })

@@ -133,6 +133,9 @@ function rowEnd(buf: Buffer, start: number): number {
 export function scanFunnelRows(buf: Buffer, from = COPY_BINARY_HEADER.length): { count: number; end: number } {
   let count = 0
   let at = from
-  for (let end = rowEnd(buf, at); end !== -1; end = rowEnd(buf, at)) count++, (at = end)
+  for (let end = rowEnd(buf, at); end !== -1; end = rowEnd(buf, at)) {
+    count++
+    at = end
+  }
   return { count, end: at }
 }

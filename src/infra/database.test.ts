@@ -94,7 +94,10 @@ describe('telling an unreachable database from a failing query', () => {
       const held = await pool.connect()
       try {
         const err = await pool.connect().then(
-          (c) => (c.release(), null),
+          (c) => {
+            c.release()
+            return null
+          },
           (e: unknown) => e,
         )
         expect(isDatabaseUnavailable(err)).toBe(true)

@@ -57,19 +57,17 @@ export async function openDatabase(
   role: 'server' | 'client',
 ): Promise<OpenDatabase> {
   if (config.databaseUrl) return { url: config.databaseUrl, kind: 'postgres', release: async () => {} }
-  const unclaim =
-    role === 'server'
-      ? (mkdirSync(config.dataDir, { recursive: true, mode: 0o700 }),
-        claimDirectory(
-          config.dataDir,
-          'umbra.pid',
-          (pid) =>
-            `DATA_DIR ${config.dataDir} is in use by another Umbra server (process ${pid}): stop it, or give this one its own DATA_DIR`,
-        ))
-      : () => {}
+  const unclaim = role === 'server' ? claimDataDir(config.dataDir) : () => {}
   try {
     const cluster = await openEmbeddedPostgres(config.dataDir, { role })
-    return { url: cluster.url, kind: 'embedded', release: async () => (await cluster.release(), unclaim()) }
+    return {
+      url: cluster.url,
+      kind: 'embedded',
+      release: async () => {
+        await cluster.release()
+        unclaim()
+      },
+    }
   } catch (err) {
     unclaim()
     throw err
@@ -86,7 +84,22 @@ export async function createPool(config: Pick<Config, 'databaseUrl' | 'dataDir'>
   const pool = new pg.Pool(poolOptions(database.url))
   pool.on('error', () => {})
   const end = pool.end.bind(pool)
-  return Object.assign(pool, { end: async () => (await end(), await database.release()) }) as Pool
+  const endBoth = async () => {
+    await end()
+    await database.release()
+  }
+  return Object.assign(pool, { end: endBoth }) as Pool
+}
+
+/** One server per DATA_DIR: made private if new, and claimed until released. */
+function claimDataDir(dataDir: string) {
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 })
+  return claimDirectory(
+    dataDir,
+    'umbra.pid',
+    (pid) =>
+      `DATA_DIR ${dataDir} is in use by another Umbra server (process ${pid}): stop it, or give this one its own DATA_DIR`,
+  )
 }
 
 /** Registers @fastify/postgres on the resolved database URL (see openDatabase) and applies migrations before anything else runs. */

@@ -6,13 +6,11 @@ import { z } from 'zod'
 
 // Any payload to TypeScript (a string, a Buffer or a stream is sent as it is), a string to OpenAPI.
 const body = (encoding: 'text' | 'binary', description: string) =>
-  z
-    .any()
-    .meta({
-      type: 'string',
-      description,
-      ...(encoding === 'binary' ? { contentMediaType: 'application/octet-stream' } : {}),
-    })
+  z.any().meta({
+    type: 'string',
+    description,
+    ...(encoding === 'binary' ? { contentMediaType: 'application/octet-stream' } : {}),
+  })
 
 /** A JSON answer and what it means (needed where a route has two success statuses, e.g. 200 vs 201). */
 export const jsonAnswer = (description: string, schema: z.ZodType) => ({

@@ -108,7 +108,8 @@ export async function runEmbeddedPostgres(o: RunOptions): Promise<{ pid: number;
       watchdog?.kill('SIGKILL')
       throw new Error(`the embedded Postgres did not start (${exited}): ${lastLogLine(o.logFile, startedAt)}`)
     }
-    if (isReady(o.pgdata, child.pid!)) return { pid: child.pid!, stopWatchdog: () => watchdog?.kill('SIGKILL') }
+    const pid = child.pid ?? -1
+    if (isReady(o.pgdata, pid)) return { pid, stopWatchdog: () => watchdog?.kill('SIGKILL') }
     if (Date.now() > deadline) {
       child.kill('SIGQUIT')
       throw new Error(`the embedded Postgres did not become ready within a minute; see ${o.logFile}`)

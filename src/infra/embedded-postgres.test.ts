@@ -8,7 +8,9 @@ import { openEmbeddedPostgres } from './embedded-postgres.ts'
 import { isAlive } from './pid-files.ts'
 
 const dirs: string[] = []
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })))
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true })
+})
 const tempDir = () => {
   const dir = mkdtempSync(join(tmpdir(), 'umbra-embedded-'))
   dirs.push(dir)

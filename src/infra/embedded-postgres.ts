@@ -89,7 +89,7 @@ async function ensureCluster(dataDir: string, pgdata: string, options: EmbeddedO
       tcpPort: options.tcpPort,
       settings: options.settings,
     })
-    const url = connectionUrl(readPostmasterPid(pgdata)!)
+    const url = connectionUrl(readPostmasterPid(pgdata))
     await ensureDatabase(url)
     // Its watchdog goes with it (it would notice within a second anyway), unless another process took it over.
     return { url, owner: true, stop: async () => void ((await stopOwned(dataDir, pid)) && stopWatchdog()) }
@@ -199,7 +199,8 @@ function readPostmasterPid(pgdata: string): Postmaster | null {
   }
 }
 
-function connectionUrl(pm: Postmaster, database = EMBEDDED_DATABASE): string {
+function connectionUrl(pm: Postmaster | null, database = EMBEDDED_DATABASE): string {
+  if (!pm) throw new Error('the embedded Postgres is running but left no postmaster.pid to connect by')
   if (pm.tcpHost && pm.tcpHost !== '*') return `postgres://postgres@${pm.tcpHost}:${pm.port}/${database}`
   return `postgres://postgres@localhost:${pm.port}/${database}?host=${encodeURIComponent(pm.socketDir)}`
 }

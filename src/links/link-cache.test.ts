@@ -32,8 +32,13 @@ function cacheOver(db: Map<string, ResolvedLink>, o: { ttlMs?: number; size?: nu
     fail: (on: boolean) => (failing = on),
     hold: () => {
       let release!: () => void
-      gate = new Promise((r) => (release = r))
-      return () => ((gate = null), release())
+      gate = new Promise((r) => {
+        release = r
+      })
+      return () => {
+        gate = null
+        release()
+      }
     },
   }
 }

@@ -52,18 +52,19 @@ export function createLinkCache(opts: {
   // reads the rollups, which lag by a batch, so the count carries over to the new object (it only grows).
   const limited = new Map<string, ResolvedLink>()
   function carryCount(code: string, link: ResolvedLink | null) {
-    const routing = link?.routing
-    if (!routing || routing.maxClicks === null) return
+    if (!link?.routing || link.routing.maxClicks === null) return
     const before = limited.get(code)?.routing?.humanClicks ?? 0
-    routing.humanClicks = Math.max(routing.humanClicks, before)
+    link.routing.humanClicks = Math.max(link.routing.humanClicks, before)
     limited.delete(code)
-    if (limited.size >= max) limited.delete(limited.keys().next().value!)
-    limited.set(code, link!)
+    const oldest = limited.keys().next()
+    if (limited.size >= max && !oldest.done) limited.delete(oldest.value)
+    limited.set(code, link)
   }
 
   function store(code: string, link: ResolvedLink | null) {
     entries.delete(code)
-    if (entries.size >= max) entries.delete(entries.keys().next().value!)
+    const oldest = entries.keys().next()
+    if (entries.size >= max && !oldest.done) entries.delete(oldest.value)
     entries.set(code, { link, freshUntil: Date.now() + opts.ttlMs })
   }
 

@@ -2,6 +2,7 @@ import { Problem } from '../infra/problem.ts'
 import { type CompiledRule, compileRules, type LinkRule } from './link-rules.ts'
 import type { DeepLinks } from './link-routing-schemas.ts'
 import { hashPassword } from './password-hash.ts'
+import { UNSAFE_TEXT_CHARS, UNSAFE_TEXT_MESSAGE } from './unsafe-text.ts'
 import { checkTargetUrl, type UrlPolicy } from './url-policy.ts'
 
 /** The routing fields of a create or update, as the API took them (null clears, undefined leaves as is). */
@@ -28,10 +29,12 @@ function target(raw: string, policy: UrlPolicy, field: string): string {
 
 /** An app URL: a custom scheme (myapp://…) or an http(s) link that passes the URL policy. */
 function appUrl(raw: string, policy: UrlPolicy, field: string): string {
-  const scheme = /^[a-zA-Z][a-zA-Z0-9+.-]*:/.exec(raw)![0].toLowerCase()
+  const scheme = /^[a-zA-Z][a-zA-Z0-9+.-]*:/.exec(raw)?.[0].toLowerCase()
+  if (scheme === undefined) throw Problem.field(field, 'must be an absolute URL such as myapp://item/42')
   if (scheme === 'http:' || scheme === 'https:') return target(raw, policy, field)
   if (UNSAFE_APP_SCHEMES.has(scheme) || scheme === 'intent:') throw Problem.field(field, `${scheme} is not an app URL`)
-  if (/[\u0000-\u0020\u007f-\u009f"'<>`]/.test(raw)) throw Problem.field(field, 'must not contain spaces or quotes')
+  if (UNSAFE_TEXT_CHARS.test(raw)) throw Problem.field(field, UNSAFE_TEXT_MESSAGE)
+  if (/[\s"'<>`]/.test(raw)) throw Problem.field(field, 'must not contain spaces or quotes')
   return raw
 }
 

@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { pageLimit } from '../infra/page-limit.ts'
 import { CreateRouting, RoutingView, UpdateRouting } from './link-routing-schemas.ts'
 import { MAX_URL_LENGTH } from './url-policy.ts'
+import { UNSAFE_TEXT_CHARS, UNSAFE_TEXT_MESSAGE } from './unsafe-text.ts'
 
 export const Topic = z
   .string()
@@ -18,10 +19,15 @@ export const Topics = z
   .max(20)
   .transform((t) => [...new Set(t)])
 export const ChannelId = z.string().regex(/^[a-z][a-z0-9_-]{0,31}$/, 'must be a lower-case channel id such as whatsapp')
-// Postgres text cannot hold NUL (the insert would fail as a 500), and no label needs a control character.
-const NO_CONTROL_CHARS = /^[^\u0000-\u001f\u007f]*$/
-export const Campaign = z.string().trim().min(1).max(100).regex(NO_CONTROL_CHARS, 'must not contain control characters')
-export const Title = z.string().trim().min(1).max(300).regex(NO_CONTROL_CHARS, 'must not contain control characters')
+const safeText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .max(max)
+    .refine((s) => !UNSAFE_TEXT_CHARS.test(s), UNSAFE_TEXT_MESSAGE)
+export const Campaign = safeText(100)
+export const Title = safeText(300)
 export const Code = z.string().min(1).max(64)
 
 export const CreateLink = z

@@ -1,7 +1,6 @@
+import { UNSAFE_TEXT_CHARS, UNSAFE_TEXT_MESSAGE } from './unsafe-text.ts'
 export const MAX_URL_LENGTH = 2048
 const MAX_HOST_LENGTH = 253
-// C0 controls, DEL, C1 controls and the bidi overrides that disguise a URL's real target.
-const FORBIDDEN_CHARS = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/
 
 export type UrlPolicy = { ownHosts: readonly string[]; blockedDomains: readonly string[] }
 export type UrlVerdict = { ok: true; url: string } | { ok: false; reason: string }
@@ -12,7 +11,7 @@ export type UrlVerdict = { ok: true; url: string } | { ok: false; reason: string
  */
 export function checkTargetUrl(raw: string, policy: UrlPolicy): UrlVerdict {
   if (raw.length > MAX_URL_LENGTH) return { ok: false, reason: `must be at most ${MAX_URL_LENGTH} characters` }
-  if (FORBIDDEN_CHARS.test(raw)) return { ok: false, reason: 'must not contain control characters' }
+  if (UNSAFE_TEXT_CHARS.test(raw)) return { ok: false, reason: UNSAFE_TEXT_MESSAGE }
   if (!/^https?:\/\//i.test(raw)) return { ok: false, reason: 'must be an absolute http or https URL' }
   let url: URL
   try {

@@ -79,9 +79,9 @@ export function installRedirectFastPath(app: FastifyInstance, o: RedirectFastPat
   }
 
   function redirectFast(req: IncomingMessage, res: ServerResponse): boolean {
-    const method = req.method!
+    const method = req.method
     if (!open || (method !== 'GET' && method !== 'HEAD')) return false
-    const match = CODE_PATH.exec(req.url!)
+    const match = CODE_PATH.exec(req.url ?? '')
     if (match === null) return false
     const code = match[1]
     const link: ResolvedLink | null | undefined = o.linkCache.cached(code)

@@ -73,15 +73,18 @@ export const redirectRoutes: FastifyPluginAsync<RedirectRoutesOptions> = async (
   app.addHook('onClose', async () => clearInterval(sweeper))
 
   /** 404, 410, or the fallback of an expired or spent link (null: the link is live). */
-  function refuse(reply: FastifyReply, link: ResolvedLink | null): { fallback: string | null } | null {
+  function refuse(
+    reply: FastifyReply,
+    link: ResolvedLink | null,
+  ): { link: ResolvedLink; fallback: string | null } | null {
     if (!link) {
       answered[404]++
       sendNotFoundPage(reply)
       return null
     }
-    if (isLive(link, Date.now())) return { fallback: null }
+    if (isLive(link, Date.now())) return { link, fallback: null }
     const fallback = fallbackOf(link)
-    if (fallback !== null) return { fallback }
+    if (fallback !== null) return { link, fallback }
     answered[410]++
     sendGonePage(reply)
     return null
@@ -107,19 +110,24 @@ export const redirectRoutes: FastifyPluginAsync<RedirectRoutesOptions> = async (
     writer.afterWrite(sendRedirect, reply, target)
   }
 
-  function answer(request: FastifyRequest, reply: FastifyReply, link: ResolvedLink | null) {
-    const state = refuse(reply, link)
+  function answer(request: FastifyRequest, reply: FastifyReply, found: ResolvedLink | null) {
+    const state = refuse(reply, found)
     if (state === null) return
     // A password-protected link answers its form; the click is counted when the right password is posted.
-    if (state.fallback === null && needsPassword(link!)) {
+    if (state.fallback === null && needsPassword(state.link)) {
       answered[200]++
       return sendHtml(reply, 200, passwordPage(false), FORM_PAGE_CSP)
     }
-    redirect(request, reply, link!, state.fallback)
+    redirect(request, reply, state.link, state.fallback)
   }
 
   /** POST /:code with the password form: the redirect on the right password, the form again (401) otherwise. */
-  async function answerPassword(request: FastifyRequest<{ Body: unknown }>, reply: FastifyReply, link: ResolvedLink) {
+  async function answerPassword(
+    request: FastifyRequest<{ Body: unknown }>,
+    reply: FastifyReply,
+    link: ResolvedLink,
+    passwordHash: string,
+  ) {
     const client = clientKey(request.ip)
     const refused = wrongPasswords.refusal(client)
     if (refused) {
@@ -128,8 +136,7 @@ export const redirectRoutes: FastifyPluginAsync<RedirectRoutesOptions> = async (
     }
     const body = request.body as { password?: unknown } | null
     const password = typeof body?.password === 'string' ? body.password : ''
-    if (password !== '' && (await verifyPassword(password, link.routing!.passwordHash!)))
-      return redirect(request, reply, link, null)
+    if (password !== '' && (await verifyPassword(password, passwordHash))) return redirect(request, reply, link, null)
     const verdict = wrongPasswords.count(client)
     if (verdict.exceeded) {
       answered[429]++
@@ -196,8 +203,9 @@ export const redirectRoutes: FastifyPluginAsync<RedirectRoutesOptions> = async (
       }
       const state = refuse(reply, link)
       if (state === null) return reply
-      if (state.fallback === null && needsPassword(link!)) await answerPassword(request, reply, link!)
-      else redirect(request, reply, link!, state.fallback)
+      const passwordHash = state.fallback === null ? (state.link.routing?.passwordHash ?? null) : null
+      if (passwordHash !== null) await answerPassword(request, reply, state.link, passwordHash)
+      else redirect(request, reply, state.link, state.fallback)
       return reply
     },
   )

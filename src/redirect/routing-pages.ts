@@ -16,8 +16,8 @@ export const SCRIPTED_PAGE_CSP = `${CSP_BASE}; script-src ${SCRIPT_HASH}; form-a
 // A form's redirect is checked against form-action too, and the password form's redirect leaves for the target.
 export const FORM_PAGE_CSP = `${CSP_BASE}; form-action 'self' https: http:`
 
-const escapeHtml = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!)
+const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c)
 
 const STYLE = `body{font:17px/1.5 system-ui,sans-serif;max-width:30rem;margin:12vh auto;padding:0 1.2rem;color:#222}
 h1{font-size:1.35rem}a.button,button{display:block;box-sizing:border-box;width:100%;margin:.8rem 0;padding:.8rem 1rem;
@@ -92,7 +92,7 @@ export function appAnswer(os: 'iOS' | 'Android', deep: DeepLinks, webUrl: string
   const app = os === 'iOS' ? deep.ios : deep.android
   if (!app) return null
   if (isWebUrl(app.url)) return app.url
-  const open = os === 'Android' ? appIntent(deep.android!) : app.url
+  const open = os === 'Android' && deep.android ? appIntent(deep.android) : app.url
   const fallback =
     os === 'iOS' ? `<a class="plain" data-fallback href="${escapeHtml(app.fallbackUrl)}">Get the app</a>` : ''
   return {

@@ -103,10 +103,13 @@ export async function createShareKit(
     if (!content) throw new Error(`content ${request.url} vanished between insert and lock`)
     if (confirming && !content.text_confirmed) {
       const text = { title: request.title ?? null, topics: request.topics ?? [], campaign: request.campaign ?? null }
-      content = (await updateContent(client, content.id, text))!
+      const updated = await updateContent(client, content.id, text)
+      if (!updated) throw new Error(`content ${content.id} vanished while locked`)
+      content = updated
     }
 
-    const byChannel = new Map((await liveLinksOfContents(client, [content.id])).map((l) => [l.channel!, l]))
+    // A kit's links all have a channel (channelLink below).
+    const byChannel = new Map((await liveLinksOfContents(client, [content.id])).map((l) => [l.channel ?? '', l]))
     const missing = channels.filter((c) => !byChannel.has(c))
     if (
       missing.length &&
@@ -125,8 +128,8 @@ export async function createShareKit(
       await settleIdempotencyKey(client, opts.idempotency.keyId, opts.idempotency.key, content.id, status)
     await client.query('commit')
     // The whole kit, not only the channels named: a CMS that stores the answer as "the kit" keeps every link.
-    const named = channels.map((c) => byChannel.get(c)!)
-    const others = [...byChannel.values()].filter((l) => !channels.includes(l.channel!))
+    const named = channels.flatMap((c) => byChannel.get(c) ?? [])
+    const others = [...byChannel].filter(([channel]) => !channels.includes(channel)).map(([, l]) => l)
     return { content, links: [...named, ...others], status, mintedCodes }
   } catch (err) {
     await client.query('rollback').catch(() => {})

@@ -20,6 +20,7 @@ import {
   UpdateShareKit,
 } from './share-schemas.ts'
 import { toShareKitView, type KitUrls } from './share-kit-view.ts'
+import { callerOf } from '../api/principal.ts'
 
 export type SharesRoutesOptions = KitUrls & {
   urlPolicy: UrlPolicy
@@ -38,7 +39,7 @@ export async function shareKitFor(
   opts: SharesRoutesOptions & { idempotencyKey?: string },
 ) {
   const url = acceptTargetUrl(kit.url, opts.urlPolicy)
-  const principal = request.principal!
+  const principal = callerOf(request)
   const refusal = publishableKeyRefusal(principal, url, request.headers.origin)
   if (refusal) throw Problem.forbidden(refusal)
   const idempotency = opts.idempotencyKey ? { keyId: principal.keyId, key: opts.idempotencyKey } : undefined
@@ -151,7 +152,7 @@ export const sharesRoutes: FastifyPluginAsync<SharesRoutesOptions> = async (app,
         page.map((c) => c.id),
       )
       const byContent = new Map<string, LinkRow[]>()
-      for (const l of links) byContent.set(l.content_id!, [...(byContent.get(l.content_id!) ?? []), l])
+      for (const l of links) if (l.content_id) byContent.set(l.content_id, [...(byContent.get(l.content_id) ?? []), l])
       return {
         items: page.map((c) => toShareKitView(c, byContent.get(c.id) ?? [], opts)),
         nextCursor: rows.length > limit ? encodeIdCursor(page[page.length - 1].id) : null,

@@ -9,6 +9,7 @@ import { ShareKitView, WidgetKitRequest } from './share-schemas.ts'
 import { toShareKitView } from './share-kit-view.ts'
 import { shareKitFor, type SharesRoutesOptions } from './shares-routes.ts'
 import { corsGrant, refusalCors, preflightAnswer } from './widget-cors.ts'
+import { callerOf } from '../api/principal.ts'
 
 export const WIDGET_SOURCE = new URL('../../web/widget/widget.js', import.meta.url)
 
@@ -72,7 +73,8 @@ export const widgetKitRoutes: FastifyPluginAsync<SharesRoutesOptions> = async (a
       const made = await shareKitFor(request, request.body, opts)
       // Secret keys work here too, from servers; only a publishable key's page gets CORS, its origin checked above.
       reply.header('vary', 'Origin')
-      if (request.principal!.kind === 'publishable') reply.headers(corsGrant(request.headers.origin!))
+      const origin = request.headers.origin
+      if (callerOf(request).kind === 'publishable' && origin) reply.headers(corsGrant(origin))
       return reply.code(made.status).send(toShareKitView(made.content, made.links, opts))
     },
   )

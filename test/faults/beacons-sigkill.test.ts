@@ -1,13 +1,13 @@
-import { readdirSync, rmSync, statSync } from 'node:fs'
+import { readdirSync, statSync } from 'node:fs'
 import { request } from 'node:http'
 import { join } from 'node:path'
-import { afterAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { ADMIN_KEY, realDatabaseUrl } from '../support/test-app.ts'
 import { connect, readiness, startUmbra, tempDataDir } from './fault-harness.ts'
+import { removedAfterAll } from '../support/temp-dirs.ts'
 
 const url = realDatabaseUrl()
-const dirs: string[] = []
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })))
+const dirs = removedAfterAll()
 const SITE = 'https://kill.example'
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 

@@ -1,5 +1,4 @@
-import { rmSync } from 'node:fs'
-import { afterAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import {
   canRunOwnPostgres,
   connect,
@@ -13,10 +12,10 @@ import {
   waitUntilDrained,
   type Readiness,
 } from './fault-harness.ts'
+import { removedAfterAll } from '../support/temp-dirs.ts'
 
 const OUTAGE_MS = 4_000
-const dirs: string[] = []
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })))
+const dirs = removedAfterAll()
 
 // In CI the machine must be able to run a Postgres of the test's own: failing beats a silent skip there.
 describe.skipIf(!canRunOwnPostgres() && process.env.CI !== 'true')(

@@ -1,17 +1,17 @@
 import { spawn, spawnSync } from 'node:child_process'
-import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { afterAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { auth, eventually } from '../support/test-app.ts'
 import { createLink, freePort, startUmbra, tempDataDir } from './fault-harness.ts'
+import { removedAfterAll } from '../support/temp-dirs.ts'
 
 // The embedded default as an operator runs it: a real Postgres under DATA_DIR that the server starts,
 // shares with the CLI, and never leaves behind, however the server ends.
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 const EMBEDDED = { DATABASE_URL: '' } // empty is unset: the embedded database
-const dirs: string[] = []
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })))
+const dirs = removedAfterAll()
 
 function dataDir() {
   const dir = tempDataDir()

@@ -162,7 +162,10 @@ export function startLoad(o: {
     /** Resolves once n redirects have been answered (or the load ran out). */
     until302s: (n: number) =>
       Promise.race([
-        new Promise<void>((resolve) => (waiters.push({ n, resolve }), notify())),
+        new Promise<void>((resolve) => {
+          waiters.push({ n, resolve })
+          notify()
+        }),
         done.then(() => undefined),
       ]),
     async stop(): Promise<LoadOutcome> {

@@ -1,6 +1,6 @@
-import { readdirSync, readFileSync, rmSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { realDatabaseUrl } from '../support/test-app.ts'
 import {
   connect,
@@ -11,10 +11,10 @@ import {
   tempDataDir,
   waitUntilDrained,
 } from './fault-harness.ts'
+import { removedAfterAll } from '../support/temp-dirs.ts'
 
 const url = realDatabaseUrl()
-const dirs: string[] = []
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })))
+const dirs = removedAfterAll()
 
 const journaledLines = (dataDir: string) =>
   readdirSync(join(dataDir, 'journal'))

@@ -1,5 +1,4 @@
-import { rmSync } from 'node:fs'
-import { afterAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { realDatabaseUrl } from '../support/test-app.ts'
 import {
   connect,
@@ -9,10 +8,10 @@ import {
   startUmbra,
   tempDataDir,
 } from './fault-harness.ts'
+import { removedAfterAll } from '../support/temp-dirs.ts'
 
 const url = realDatabaseUrl()
-const dirs: string[] = []
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })))
+const dirs = removedAfterAll()
 
 describe.skipIf(!url)('two instances on one database', () => {
   it('count every click once while both write the same hot links’ rollups', async () => {

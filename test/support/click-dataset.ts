@@ -107,7 +107,8 @@ export function clickRecorder(writer: Pick<ClickWriter, 'recordClick'>) {
         os: c.os ?? 'unknown',
         device: c.device ?? 'unknown',
       })
-      verdicts.set(key, (v = createClickVerdict(c.userAgent ?? '', c.referrer ?? '', c.requestedWith ?? '', label)))
+      v = createClickVerdict(c.userAgent ?? '', c.referrer ?? '', c.requestedWith ?? '', label)
+      verdicts.set(key, v)
     }
     return v
   }

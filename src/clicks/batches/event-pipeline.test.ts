@@ -17,8 +17,10 @@ const tickCodec: RowCodec = {
   scanRows(buf, from) {
     let count = 0
     let at = from
-    while (at + ROW_BYTES <= buf.length && buf.readInt16BE(at) === 1 && buf.readInt32BE(at + 2) === 8)
-      count++, (at += ROW_BYTES)
+    while (at + ROW_BYTES <= buf.length && buf.readInt16BE(at) === 1 && buf.readInt32BE(at + 2) === 8) {
+      count++
+      at += ROW_BYTES
+    }
     return { count, end: at }
   },
 }

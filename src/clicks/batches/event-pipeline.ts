@@ -50,7 +50,8 @@ export function createEventPipeline<S, K>(kind: EventKind<S, K>, o: EventPipelin
     journalWrites++
     if (refused) {
       unjournaled += count
-      ;(open.unjournaled ??= []).push(refused)
+      open.unjournaled ??= []
+      open.unjournaled.push(refused)
       // A failed write may have left part of a row: the next rows go to a new segment, not after it.
       seal(true)
     }

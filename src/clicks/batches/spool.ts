@@ -78,8 +78,8 @@ export function createSpool<S, K>(
     head: (): SealedBatch<S, K> | undefined => sealed[0],
     /** The head batch is done with: committed, or set aside. */
     shift() {
-      const batch = sealed.shift()!
-      careful(batch)
+      const batch = sealed.shift()
+      if (batch) careful(batch)
     },
     get length() {
       return sealed.length

@@ -38,7 +38,7 @@ const countryOf = (request: Pick<CaptureRequest, 'country'>) =>
 /** Requests that got a redirect but are not clicks: the browser or a crawler asking ahead, not a person following. */
 export function dropReason(request: Pick<CaptureRequest, 'method' | 'purpose'>): LossReason | null {
   if (request.method === 'HEAD') return 'head'
-  if (request.purpose !== undefined && request.purpose.includes('prefetch')) return 'prefetch'
+  if (request.purpose?.includes('prefetch')) return 'prefetch'
   return null
 }
 

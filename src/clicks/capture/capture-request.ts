@@ -42,7 +42,7 @@ export function readRawCaptureRequest(
   proxyTrust: ProxyTrust | null,
 ): CaptureRequest {
   const r: CaptureRequest = {
-    method: req.method!,
+    method: req.method ?? 'GET',
     ip: '',
     userAgent: undefined,
     referer: undefined,

@@ -22,12 +22,23 @@ export type Classification = {
   reason: string
 }
 
-/** What the classifier reads from a request. Header names are lower-case (e.g. 'x-requested-with'). */
+/** What the classifier reads from a request: User-Agent, Referer and X-Requested-With ('' or absent when not sent). */
 export type ClickInput = {
   ua: string
   referrer: string
-  headers?: Record<string, string | undefined>
+  requestedWith?: string
 }
+
+/** The ClickInput of a request described with a lower-case header object, as the classify API and CLI take it. */
+export const clickInputOf = (
+  ua: string,
+  referrer: string,
+  headers?: Record<string, string | undefined>,
+): ClickInput => ({
+  ua,
+  referrer,
+  requestedWith: headers?.['x-requested-with'],
+})
 
 /**
  * Deployment facts the rules need: the hosts of PUBLIC_URL, whose referrers are our own pages, and the

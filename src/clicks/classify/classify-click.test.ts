@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { classifyClick } from './classify-click.ts'
+import { clickInputOf } from './classification.ts'
 
 const context = { ownHosts: ['sho.rt'] }
 const CHROME_WINDOWS =
@@ -8,7 +9,7 @@ const ANDROID_WEBVIEW =
   'Mozilla/5.0 (Linux; Android 12; moto g22 Build/STAS32.79-77-28-50; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/121.0.6167.178 Mobile Safari/537.36'
 
 const classify = (ua: string, referrer = '', headers?: Record<string, string>) =>
-  classifyClick({ ua, referrer, headers }, context)
+  classifyClick(clickInputOf(ua, referrer, headers), context)
 
 describe('link-preview fetchers', () => {
   it.each([

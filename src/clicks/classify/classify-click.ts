@@ -50,7 +50,7 @@ export function classifyClick(input: ClickInput, context: ClassifyContext): Clas
   const click: Click = {
     ua: input.ua.trim(),
     referrer: input.referrer,
-    requestedWith: input.headers?.['x-requested-with']?.trim() ?? '',
+    requestedWith: input.requestedWith?.trim() ?? '',
     ownHosts: context.ownHosts,
     extra: context.extra,
   }

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import type { ClassifierExtra } from './classifier-extra.ts'
+import { clickInputOf } from './classification.ts'
 import { ClassifyBody, ClassifyView } from './classify-schemas.ts'
 import { classifyContextFor, createClickClassifier } from './create-click-classifier.ts'
 
@@ -22,6 +23,6 @@ export const classifyRoutes: FastifyPluginAsync<{ publicUrl: string; classifierE
         response: { 200: ClassifyView },
       },
     },
-    async (request) => classify(request.body),
+    async ({ body }) => classify(clickInputOf(body.ua, body.referrer, body.headers)),
   )
 }

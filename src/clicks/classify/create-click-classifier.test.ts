@@ -32,9 +32,10 @@ describe('createClickClassifier', () => {
     const classify = createClickClassifier({ ownHosts: ['sho.rt'] })
     expect(classify({ ua: CHROME_ANDROID, referrer: '' }).medium).toBe('direct')
     expect(classify({ ua: CHROME_ANDROID, referrer: 'https://mail.google.com/' }).medium).toBe('email')
-    expect(
-      classify({ ua: CHROME_ANDROID, referrer: '', headers: { 'x-requested-with': 'com.facebook.orca' } }),
-    ).toMatchObject({ medium: 'in_app', app: 'messenger' })
+    expect(classify({ ua: CHROME_ANDROID, referrer: '', requestedWith: 'com.facebook.orca' })).toMatchObject({
+      medium: 'in_app',
+      app: 'messenger',
+    })
   })
 
   it('stays correct when the cache is smaller than the traffic', () => {

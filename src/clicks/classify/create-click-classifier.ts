@@ -60,7 +60,7 @@ export function createClickClassifier(context: ClassifyContext, options: ClickCl
   const verdicts = createTwoGenerationMemo<string, DescribedClassification>(options.cacheSize ?? 20_000)
 
   return function classify(input) {
-    const key = verdictKey(input.ua, input.referrer, input.headers?.['x-requested-with'] ?? '')
+    const key = verdictKey(input.ua, input.referrer, input.requestedWith ?? '')
     let verdict = verdicts.get(key)
     if (verdict === undefined) {
       verdict = label(input)

@@ -154,7 +154,10 @@ function rowEnd(buf: Buffer, start: number): number {
 export function scanClickRows(buf: Buffer, from = COPY_BINARY_HEADER.length): { count: number; end: number } {
   let count = 0
   let at = from
-  for (let end = rowEnd(buf, at); end !== -1; end = rowEnd(buf, at)) count++, (at = end)
+  for (let end = rowEnd(buf, at); end !== -1; end = rowEnd(buf, at)) {
+    count++
+    at = end
+  }
   return { count, end: at }
 }
 
@@ -174,15 +177,18 @@ export function decodeClickRows(
       f += 4 + Math.max(0, length)
     }
     const [id, linkId, clickedAt, verdictId, visitor, language, country, rule] = fields
-    const int8 = (field: Buffer) => Number(field.readBigInt64BE(0))
+    const int8 = (field: Buffer | null) => {
+      if (!field) throw new Error('a click row without its id, link, time or verdict')
+      return field.readBigInt64BE(0)
+    }
     rows.push({
-      id: int8(id!),
-      linkId: int8(linkId!),
-      at: int8(clickedAt!) / 1000 + POSTGRES_EPOCH_MS,
-      verdictId: verdictId!.readBigInt64BE(0).toString(),
-      visitor: visitor && int8(visitor),
-      language: language && language.toString('latin1'),
-      country: country && country.toString('latin1'),
+      id: Number(int8(id)),
+      linkId: Number(int8(linkId)),
+      at: Number(int8(clickedAt)) / 1000 + POSTGRES_EPOCH_MS,
+      verdictId: int8(verdictId).toString(),
+      visitor: visitor && Number(int8(visitor)),
+      language: language?.toString('latin1') ?? null,
+      country: country?.toString('latin1') ?? null,
       rule: rule ? rule.readInt16BE(0) : null,
     })
     at = end

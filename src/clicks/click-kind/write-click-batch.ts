@@ -167,7 +167,7 @@ export function createClickBatchWriter(pool: Pick<Pool, 'connect'>): WriteClickB
       if (visitors) clients.push((await pool.connect()) as pg.PoolClient)
       const [client, side] = clients
       await client.query('begin')
-      const visitorRows = side && insertVisitorsAlone(side, visitors!)
+      const visitorRows = side && visitors && insertVisitorsAlone(side, visitors)
       // Both settle before anything else goes on either connection: a rollback sent while the clicks'
       // statements still run would leave the rest of them to commit on their own.
       const [clicks, visitorsDone] = await Promise.allSettled([

@@ -3,7 +3,7 @@ import type { Journal } from './journal.ts'
 
 const TURN_BUFFER_BYTES = 64 * 1024
 
-type Release = (a: any, b: any) => void
+type Release = (a: unknown, b: unknown) => void
 
 /** What the disk refused of a turn (disk full, I/O error): kept in memory until its batch commits. */
 export type Unjournaled = { rows: Buffer; side: string }

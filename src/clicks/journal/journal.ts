@@ -53,7 +53,7 @@ export function openJournal(dir: string, codec: RowCodec) {
     .sort(bySegmentOrder)
   const leftOver: Segment[] = leftOverFiles.map((f) => join(dir, f.slice(0, -'.bin'.length)))
   // This run's segments sort after, and never share a name with, those of the run before (even in the same millisecond).
-  const lastRun = leftOverFiles.length ? Number(SEGMENT.exec(leftOverFiles.at(-1)!)![1]) : 0
+  const lastRun = segmentOrder(leftOverFiles.at(-1) ?? '')[0]
   const runId = Math.max(Date.now(), lastRun + 1)
   let seq = 0
   let current = ''
@@ -152,17 +152,24 @@ function wholeLines(text: string, fields: number): { lines: string; discarded: n
   let lines = ''
   let discarded = 0
   let start = 0
-  for (let end = text.indexOf('\n'); end !== -1; end = text.indexOf('\n', (start = end + 1))) {
+  for (let end = text.indexOf('\n'); end !== -1; end = text.indexOf('\n', start)) {
     const line = text.slice(start, end + 1)
     if (line.split('\t').length === fields) lines += line
     else discarded++
+    start = end + 1
   }
   if (start < text.length) discarded++
   return { lines, discarded }
 }
 
+/** A segment file's (run, sequence); (0, 0) for a name that is not a segment's. */
+function segmentOrder(name: string): [number, number] {
+  const match = SEGMENT.exec(name)
+  return match ? [Number(match[1]), Number(match[2])] : [0, 0]
+}
+
 function bySegmentOrder(a: string, b: string) {
-  const [, ra, sa] = SEGMENT.exec(a)!
-  const [, rb, sb] = SEGMENT.exec(b)!
-  return Number(ra) - Number(rb) || Number(sa) - Number(sb)
+  const [ra, sa] = segmentOrder(a)
+  const [rb, sb] = segmentOrder(b)
+  return ra - rb || sa - sb
 }

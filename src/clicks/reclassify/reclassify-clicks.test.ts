@@ -39,7 +39,7 @@ const classify = (c: StoredVerdict) =>
   classifier({
     ua: c.user_agent ?? '',
     referrer: c.referrer ?? '',
-    headers: c.requested_with ? { 'x-requested-with': c.requested_with } : undefined,
+    requestedWith: c.requested_with ?? '',
   })
 
 const query = async (sql: string) => (await t.app.pg.query(sql, [linkId])).rows
@@ -159,7 +159,7 @@ describe('reclassify', () => {
       withExtra({
         ua: c.user_agent ?? '',
         referrer: c.referrer ?? '',
-        headers: c.requested_with ? { 'x-requested-with': c.requested_with } : undefined,
+        requestedWith: c.requested_with ?? '',
       })
 
     expect(await reclassifyClicks(t.app.pg.pool, classifyWithExtra, { since: new Date(0) })).toMatchObject({

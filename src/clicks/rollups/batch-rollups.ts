@@ -41,27 +41,14 @@ export function createBatchRollups() {
     /** One click: its link, time (epoch ms), visitor hash (humans only), label and rule (null: its link has none). */
     add(linkId: string, at: number, visitor: number | null, label: RollupLabel, rule: number | null = null) {
       const hour = hourOf(at)
-      let byHour = counts.get(linkId)
-      if (byHour === undefined) counts.set(linkId, (byHour = new Map()))
-      let byLabel = byHour.get(hour)
-      if (byLabel === undefined) byHour.set(hour, (byLabel = new Map()))
+      const byLabel = entryOf(entryOf(counts, linkId, newHours), hour, newLabels)
       byLabel.set(label, (byLabel.get(label) ?? 0) + 1)
       if (rule !== null && label.kind === ROLLUPS.person) {
-        const day = dayOf(at)
-        const byDay = rules.get(linkId) ?? new Map<number, Map<number, number>>()
-        rules.set(linkId, byDay)
-        const byRule = byDay.get(day) ?? new Map<number, number>()
-        byDay.set(day, byRule)
+        const byRule = entryOf(entryOf(rules, linkId, newRuleDays), dayOf(at), newRuleCounts)
         byRule.set(rule, (byRule.get(rule) ?? 0) + 1)
       }
-      if (visitor !== null && label.kind === ROLLUPS.person) {
-        const day = dayOf(at)
-        let byDay = visitors.get(linkId)
-        if (byDay === undefined) visitors.set(linkId, (byDay = new Map()))
-        let set = byDay.get(day)
-        if (set === undefined) byDay.set(day, (set = new Set()))
-        set.add(visitor)
-      }
+      if (visitor !== null && label.kind === ROLLUPS.person)
+        entryOf(entryOf(visitors, linkId, newDays), dayOf(at), newVisitors).add(visitor)
     },
 
     /** The rows, built once (the writer may build them ahead, while Postgres writes the batch before). */
@@ -100,13 +87,9 @@ function rankLabels(labels: Iterable<RollupLabel>) {
   const dimRank = new Map(dimOrder.map((k, i) => [k, i]))
   const rankOf = new Map<RollupLabel, { hour: number; dims: number[] | null }>()
   for (const [l, p] of parts)
-    rankOf.set(l, { hour: hourRank.get(p.hour)!, dims: p.dims && p.dims.map((k) => dimRank.get(k)!) })
-  return {
-    rankOf,
-    hourRows: hourOrder.map((k) => hourKeys.get(k)!),
-    dimRows: dimOrder.map((k) => dimKeys.get(k)!),
-    dimKeyOrder: dimOrder,
-  }
+    rankOf.set(l, { hour: rankIn(hourRank, p.hour), dims: p.dims?.map((k) => rankIn(dimRank, k)) ?? null })
+  const rowsOf = (order: string[], keys: Map<string, string[]>) => order.map((k) => keys.get(k) ?? [])
+  return { rankOf, hourRows: rowsOf(hourOrder, hourKeys), dimRows: rowsOf(dimOrder, dimKeys), dimKeyOrder: dimOrder }
 }
 
 function buildColumns(
@@ -133,8 +116,7 @@ function buildColumns(
   }
   const hourCounts = new Float64Array(hourRows.length)
   const dimCounts = new Float64Array(dimRows.length)
-  for (const linkId of [...counts.keys()].sort(compareIds)) {
-    const byHour = counts.get(linkId)!
+  for (const [linkId, byHour] of [...counts].sort(([a], [b]) => compareIds(a, b))) {
     const rulesByDay = rules.get(linkId)
     let day = -1
     let dayIso = ''
@@ -159,7 +141,7 @@ function buildColumns(
         d.n.push(n)
       }
     }
-    for (const hour of [...byHour.keys()].sort((a, b) => a - b)) {
+    for (const [hour, byLabel] of [...byHour].sort(([a], [b]) => a - b)) {
       const hourIso = new Date(hour).toISOString()
       const hourDay = dayOf(hour)
       if (hourDay !== day) {
@@ -167,14 +149,17 @@ function buildColumns(
         day = hourDay
         dayIso = hourIso.slice(0, 10)
       }
-      for (const [l, n] of byHour.get(hour)!) {
-        const rank = rankOf.get(l)!
+      for (const [l, n] of byLabel) {
+        const rank = rankOf.get(l)
+        if (!rank) continue
         hourCounts[rank.hour] += n
         if (rank.dims) for (const r of rank.dims) dimCounts[r] += n
       }
       for (let r = 0; r < hourCounts.length; r++)
         if (hourCounts[r] > 0) {
-          h.links.push(linkId), h.hours.push(hourIso), h.n.push(hourCounts[r])
+          h.links.push(linkId)
+          h.hours.push(hourIso)
+          h.n.push(hourCounts[r])
           for (let c = 0; c < h.labels.length; c++) h.labels[c].push(hourRows[r][c])
           hourCounts[r] = 0
         }
@@ -183,11 +168,10 @@ function buildColumns(
   }
   // Visitors come in runs of one link and day: each run is one repeat() of its link and of its day.
   const v = { links: [] as string[], days: [] as string[], visitors: [] as string[] }
-  for (const linkId of [...visitors.keys()].sort(compareIds)) {
-    const byDay = visitors.get(linkId)!
-    for (const day of [...byDay.keys()].sort((a, b) => a - b)) {
+  for (const [linkId, byDay] of [...visitors].sort(([a], [b]) => compareIds(a, b))) {
+    for (const [day, set] of [...byDay].sort(([a], [b]) => a - b)) {
       const dayIso = new Date(day).toISOString().slice(0, 10)
-      const sorted = Float64Array.from(byDay.get(day)!).sort()
+      const sorted = Float64Array.from(set).sort()
       v.links.push(`${linkId},`.repeat(sorted.length - 1) + linkId)
       v.days.push(`${dayIso},`.repeat(sorted.length - 1) + dayIso)
       v.visitors.push(sorted.join(','))
@@ -208,3 +192,27 @@ const quoted = (s: string) => `"${s.replace(/["\\]/g, '\\$&')}"`
 
 /** Decimal id strings in numeric order. */
 const compareIds = (a: string, b: string) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0)
+
+const newHours = () => new Map<number, Map<RollupLabel, number>>()
+const newLabels = () => new Map<RollupLabel, number>()
+const newDays = () => new Map<number, Set<number>>()
+const newVisitors = () => new Set<number>()
+const newRuleDays = () => new Map<number, Map<number, number>>()
+const newRuleCounts = () => new Map<number, number>()
+
+/** The value under `key`, made by `make` and stored first if there is none. */
+function entryOf<K, V>(map: Map<K, V>, key: K, make: () => V): V {
+  let value = map.get(key)
+  if (value === undefined) {
+    value = make()
+    map.set(key, value)
+  }
+  return value
+}
+
+/** A key's rank; every key was ranked when the ranks were made (rankLabels). */
+function rankIn(ranks: Map<string, number>, key: string): number {
+  const rank = ranks.get(key)
+  if (rank === undefined) throw new Error(`unranked rollup key ${JSON.stringify(key)}`)
+  return rank
+}

@@ -20,7 +20,7 @@ export function createVerdictMemo(label: ClickClassifier, max = VERDICT_MEMO_MAX
     const key = verdictKey(ua, referrer, requestedWith)
     let entry = memo.get(key)
     if (entry === undefined) {
-      const labels = label({ ua, referrer, headers: requestedWith ? { 'x-requested-with': requestedWith } : undefined })
+      const labels = label({ ua, referrer, requestedWith })
       entry = { verdict: createClickVerdict(ua, referrer, requestedWith, labels), visitorPrefix: null }
       memo.set(key, entry)
     }
