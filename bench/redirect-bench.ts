@@ -29,7 +29,18 @@ export type RedirectBenchOptions = {
   rounds: number
   durationS: number
   env?: Record<string, string>
+  /** Also measure, each round, a link carrying five rules (the fifth answers the bench's desktop Chrome). */
+  withRules?: boolean
 }
+
+// Every condition kind, none of the first four holding for desktop Chrome: a click is tested against all five.
+const FIVE_RULES = [
+  { if: { device: 'ios' }, url: 'https://apps.apple.com/app/id1' },
+  { if: { device: 'android' }, url: 'https://play.google.com/store/apps/details?id=com.example' },
+  { if: { country: ['FR', 'BE'], language: ['fr'] }, url: 'https://example.com/fr' },
+  { if: { app: ['instagram', 'facebook', 'tiktok'] }, url: 'https://example.com/social' },
+  { if: { os: ['Windows', 'Mac OS'], device: 'desktop' }, url: 'https://example.com/desktop' },
+]
 
 type Measured = LoadResult & { cpuUsPerRequest: number; postgresUsPerRequest: number }
 
@@ -38,11 +49,11 @@ const line = (name: string, r: Measured) =>
   `cpu ${r.cpuUsPerRequest.toFixed(1)} µs/req${r.postgresUsPerRequest ? ` (+ Postgres ${r.postgresUsPerRequest.toFixed(1)} µs)` : ''}  302s ${r.status['302'] ?? 0}` +
   (r.errors || r.timeouts ? `  errors ${r.errors} timeouts ${r.timeouts}` : '')
 
-async function createLink(base: string, code: string) {
+async function createLink(base: string, code: string, extra: object = {}) {
   const res = await fetch(`${base}/api/v1/links`, {
     method: 'POST',
     headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ url: 'https://example.com/article', code }),
+    body: JSON.stringify({ url: 'https://example.com/article', code, ...extra }),
   })
   if (res.status !== 201) throw new Error(`creating the bench link answered ${res.status}: ${await res.text()}`)
 }
@@ -82,16 +93,17 @@ export async function runRedirectBench(o: RedirectBenchOptions) {
     await db.connect()
     await createLink(umbraBase, 'bench-hot')
     await createLink(umbraBase, 'bench-exact')
+    if (o.withRules) await createLink(umbraBase, 'bench-rules', { rules: FIVE_RULES })
     const load = (
       base: string,
       code: string,
       extra: { durationS?: number; amount?: number } = { durationS: o.durationS },
     ) => autocannon(`${base}/${code}`, { connections: CONNECTIONS, headers: { 'user-agent': CHROME }, ...extra })
     // The server's own CPU time per answered request: what the pinned core spends, whatever else the machine runs.
-    const measure = async (pid: number, base: string, writesClicks: boolean): Promise<Measured> => {
+    const measure = async (pid: number, base: string, writesClicks: boolean, code = 'bench-hot'): Promise<Measured> => {
       if (writesClicks) pinPostgresBackends(o.databaseName, LOAD_CORE)
       const [cpu, pgCpu] = [cpuSeconds(pid), writesClicks ? postgresCpuSeconds(o.databaseName) : 0]
-      const r = await load(base, 'bench-hot')
+      const r = await load(base, code)
       const requests = Math.max(
         1,
         Object.values(r.status).reduce((a, b) => a + b, 0),
@@ -108,8 +120,10 @@ export async function runRedirectBench(o: RedirectBenchOptions) {
     let umbraRedirectsAnswered = 0
     await load(bareBase, 'bench-hot', { durationS: 3 })
     umbra302s += (await load(umbraBase, 'bench-hot', { durationS: 3 })).status['302'] ?? 0
+    let rules302s = 0
+    if (o.withRules) rules302s += (await load(umbraBase, 'bench-rules', { durationS: 3 })).status['302'] ?? 0
 
-    const rounds: { bare: Measured; umbra: Measured; rssMb: number }[] = []
+    const rounds: { bare: Measured; umbra: Measured; rssMb: number; rules: Measured | null }[] = []
     console.log(
       `redirect: ${o.rounds} rounds of autocannon -c ${CONNECTIONS} -d ${o.durationS}, servers on core ${SERVER_CORE}, ` +
         `autocannon and the bench database's Postgres backends on core ${LOAD_CORE}`,
@@ -131,9 +145,13 @@ export async function runRedirectBench(o: RedirectBenchOptions) {
         b = await runBare()
       }
       umbra302s += u.r.status['302'] ?? 0
-      rounds.push({ bare: b, umbra: u.r, rssMb: u.rss })
+      // The rules link right after, against the same round's bare Fastify.
+      const rules = o.withRules ? await measure(umbra.pid, umbraBase, true, 'bench-rules') : null
+      rules302s += rules?.status['302'] ?? 0
+      rounds.push({ bare: b, umbra: u.r, rssMb: u.rss, rules })
       console.log(
-        `round ${i + 1}\n${line('bare', b)}\n${line('umbra', u.r)}  rss ${u.rss.toFixed(0)} MB  ratio ${(u.r.reqPerSec / b.reqPerSec).toFixed(2)}`,
+        `round ${i + 1}\n${line('bare', b)}\n${line('umbra', u.r)}  rss ${u.rss.toFixed(0)} MB  ratio ${(u.r.reqPerSec / b.reqPerSec).toFixed(2)}` +
+          (rules ? `\n${line('rules', rules)}  ratio ${(rules.reqPerSec / b.reqPerSec).toFixed(2)}` : ''),
       )
     }
 
@@ -147,9 +165,11 @@ export async function runRedirectBench(o: RedirectBenchOptions) {
           .rows[0].count,
       )
     const [hotClicks, exactClicks] = [await count('bench-hot'), await count('bench-exact')]
+    const rulesClicks = o.withRules ? await count('bench-rules') : 0
     const metrics = await (await fetch(`${umbraBase}/metrics`)).text().catch(() => '')
     const m = /^umbra_redirects_total\{[^}]*status="302"[^}]*\} (\d+)/m.exec(metrics)
-    umbraRedirectsAnswered = m ? Number(m[1]) : NaN
+    // The server's count covers every link: the rules link's clicks (checked on their own below) are not the hot link's.
+    umbraRedirectsAnswered = m ? Number(m[1]) - rulesClicks : NaN
 
     const ratios = rounds.map((r) => r.umbra.reqPerSec / r.bare.reqPerSec)
     const summary = {
@@ -164,6 +184,7 @@ export async function runRedirectBench(o: RedirectBenchOptions) {
       bareCpuUs: median(rounds.map((r) => r.bare.cpuUsPerRequest)),
       umbraCpuUs: median(rounds.map((r) => r.umbra.cpuUsPerRequest)),
     }
+    const rulesRatios = rounds.flatMap((r) => (r.rules ? [r.rules.reqPerSec / r.bare.reqPerSec] : []))
     const exact302s = exact.status['302'] ?? 0
     // -d rounds end by destroying sockets: a request in flight at that moment was answered (and counted) by the
     // server but never seen by autocannon, at most one per connection per run.
@@ -190,6 +211,19 @@ export async function runRedirectBench(o: RedirectBenchOptions) {
           ? hotClicks >= umbra302s && hotClicks <= umbra302s + inFlightSlack
           : hotClicks === umbraRedirectsAnswered - exact302s && hotClicks >= umbra302s,
       ],
+      ...(o.withRules
+        ? ([
+            [
+              `a link with five rules ≥ 0.75× bare Fastify (median ratio ${median(rulesRatios).toFixed(2)}, rounds ` +
+                `${Math.min(...rulesRatios).toFixed(2)}–${Math.max(...rulesRatios).toFixed(2)}; plain link ${summary.ratio.toFixed(2)})`,
+              median(rulesRatios) >= 0.75,
+            ],
+            [
+              `clicks in Postgres == 302s answered, rules link: ${rulesClicks} clicks, autocannon saw ${rules302s} 302s`,
+              rulesClicks >= rules302s && rulesClicks <= rules302s + inFlightSlack,
+            ],
+          ] as const)
+        : []),
     ] as const
     console.log(
       `redirect medians: bare ${Math.round(summary.bareReqPerSec)} req/s, umbra ${Math.round(summary.umbraReqPerSec)} req/s ` +

@@ -21,10 +21,12 @@ async function onFreshDatabase(bench: (database: { url: string; name: string }) 
 }
 
 let passed = true
-if (!only || only === 'redirect')
+// `rules`: the redirect bench with a round for a link carrying five rules in each round.
+if (!only || only === 'redirect' || only === 'rules')
   passed =
-    (await onFreshDatabase((d) => runRedirectBench({ databaseUrl: d.url, databaseName: d.name, rounds, durationS }))) &&
-    passed
+    (await onFreshDatabase((d) =>
+      runRedirectBench({ databaseUrl: d.url, databaseName: d.name, rounds, durationS, withRules: only === 'rules' }),
+    )) && passed
 if (!only || only === 'ingest')
   passed =
     (await onFreshDatabase((d) =>
