@@ -103,4 +103,33 @@ describe('the link cache', () => {
     expect(t.cache.peek('a')).toBeUndefined()
     expect(t.cache.peek('c')).toBeNull()
   })
+
+  it("carries a limited link's human clicks over a reload, which reads a stored total that lags behind", async () => {
+    let stored = 0
+    const cache = createLinkCache({
+      size: 10,
+      ttlMs: 60_000,
+      // A fresh object per load, as from Postgres: the stored total, counted on by capture.
+      load: async () => ({
+        ...link('1'),
+        routing: {
+          rules: [],
+          deepLinks: null,
+          inAppEscape: false,
+          passwordHash: null,
+          maxClicks: 5,
+          humanClicks: stored,
+          fallbackUrl: null,
+        },
+      }),
+    })
+    const first = await cache.resolve('a')
+    if (!first?.routing) throw new Error('no routing')
+    first.routing.humanClicks += 3 // captured here, not yet in the rollups
+    cache.invalidate('a')
+    expect((await cache.resolve('a'))?.routing?.humanClicks).toBe(3)
+    stored = 4 // the rollups caught up, and another instance counted one more
+    cache.invalidate('a')
+    expect((await cache.resolve('a'))?.routing?.humanClicks).toBe(4)
+  })
 })

@@ -1,3 +1,4 @@
+import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { auth, eventually, startTestApp, type TestApp } from '../../test/support/test-app.ts'
 import { UA } from '../../test/support/user-agents.ts'
@@ -190,6 +191,22 @@ describe('passwords', () => {
     expect([right.status, right.headers.get('location')]).toEqual([303, 'https://example.com/secret'])
     await eventually(async () => (await statsOf(link.code)).clicks === 1, 5_000)
     expect((await statsOf(link.code)).clicks).toBe(1)
+  })
+
+  it('never send the hash to other instances: the link-change notification carries the code alone', async () => {
+    const listener = new pg.Client({ connectionString: t.config.databaseUrl })
+    await listener.connect()
+    const payloads: string[] = []
+    listener.on('notification', (n) => payloads.push(n.payload ?? ''))
+    await listener.query('listen umbra_link_changed')
+    try {
+      const link = await create({ url: 'https://example.com/hushed', password: 'hush' })
+      await api('PATCH', `/links/${link.code}`, { password: 'hush again' })
+      await eventually(async () => payloads.filter((p) => p === link.code).length >= 2, 5_000)
+      expect(payloads.every((p) => !p.includes('scrypt') && !p.includes('hush'))).toBe(true)
+    } finally {
+      await listener.end()
+    }
   })
 
   it('refuse a client past its wrong passwords (429), the right one too, until the window ends', async () => {
