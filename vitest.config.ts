@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config'
+import LoadSensitiveLast from './test/support/load-sensitive-last.ts'
 
 export default defineConfig({
   test: {
@@ -6,5 +7,6 @@ export default defineConfig({
     globalSetup: ['test/support/global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    sequence: { sequencer: LoadSensitiveLast },
   },
 })

@@ -76,6 +76,7 @@ export async function runIngestBench(o: IngestBenchOptions) {
       `ingest: ${stats.written} clicks over ${o.links} links in ${seconds.toFixed(1)} s = ${Math.round(rate)} clicks/s, ` +
         `${stats.batches} batches of ≤ ${o.clickWriter.batchSize} (${stats.spilled} clicks spilled to the careful path); CPU per click: Postgres ${pgUs.toFixed(1)} µs, writer (encode, journal, rollups, COPY) ${nodeUs.toFixed(1)} µs`,
     )
+    console.log(`disk per million clicks: ${await diskPerMillion(pool, o.clicks)}`)
     const results = [
       [`ingest ≥ 150,000 clicks/s written including rollups (${Math.round(rate)} clicks/s)`, rate >= 150_000],
       [
@@ -95,4 +96,18 @@ export async function runIngestBench(o: IngestBenchOptions) {
     await pool.end()
     rmSync(dataDir, { recursive: true, force: true })
   }
+}
+
+// On-disk size (tables, indexes, TOAST) of the raw clicks, their verdicts and the rollups, per million clicks.
+const SIZES = `
+select (select coalesce(sum(pg_total_relation_size(inhrelid)), 0) from pg_inherits where inhparent = 'clicks'::regclass)::float8 as raw,
+       pg_total_relation_size('click_verdicts')::float8 as verdicts,
+       (pg_total_relation_size('click_rollups_hourly') + pg_total_relation_size('click_dimensions_daily'))::float8 as rollups,
+       (pg_total_relation_size('link_visitors_daily') + pg_total_relation_size('link_uniques_daily'))::float8 as visitors`
+
+async function diskPerMillion(pool: pg.Pool, clicks: number): Promise<string> {
+  await pool.query('checkpoint')
+  const r = (await pool.query(SIZES)).rows[0]
+  const mb = (bytes: number) => `${((bytes / 1024 / 1024) * (1_000_000 / clicks)).toFixed(0)} MB`
+  return `raw clicks ${mb(r.raw)}, verdicts ${mb(r.verdicts)}, rollups ${mb(r.rollups)}, visitor-days ${mb(r.visitors)}`
 }

@@ -4,6 +4,7 @@ import { loadConfig } from '../src/config.ts'
 import { createBenchDatabase } from './bench-database.ts'
 import { runBeaconsBench } from './beacons-bench.ts'
 import { runIngestBench } from './ingest-bench.ts'
+import { runMemoryBench } from './memory-bench.ts'
 import { runRedirectBench } from './redirect-bench.ts'
 
 const rounds = Number(process.env.BENCH_ROUNDS ?? 5)
@@ -43,5 +44,6 @@ if (!only || only === 'beacons')
   passed =
     (await onFreshDatabase((d) => runBeaconsBench({ databaseUrl: d.url, databaseName: d.name, rounds, durationS }))) &&
     passed
+if (only === 'memory') passed = (await runMemoryBench()) && passed
 console.log(passed ? 'bench: all bars PASS' : 'bench: some bars FAIL')
 process.exitCode = passed ? 0 : 1

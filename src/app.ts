@@ -10,7 +10,12 @@ import { rateLimitsPlugin } from './api/rate-limits.ts'
 import { pageSecurityPlugin } from './api/security-headers.ts'
 import { classifyRoutes } from './clicks/classify/classify-routes.ts'
 import { clicksPlugin } from './clicks/clicks-plugin.ts'
+import { openPlaceLookup } from './clicks/capture/country-lookup.ts'
+import { retentionPlugin } from './clicks/retention/retention-plugin.ts'
 import type { Config } from './config.ts'
+import { createDomainRegistry, splitLinkKey } from './domains/domain-registry.ts'
+import { domainsPlugin } from './domains/domains-plugin.ts'
+import { domainsRoutes } from './domains/domains-routes.ts'
 import { dashboardRoutes } from './dashboard/dashboard-routes.ts'
 import { dashboardSessionsPlugin } from './dashboard/dashboard-sessions-plugin.ts'
 import { funnelPlugin } from './funnel/funnel-plugin.ts'
@@ -18,6 +23,7 @@ import { funnelRoutes } from './funnel/funnel-routes.ts'
 import { proxyTrustOf } from './infra/client-address.ts'
 import { databasePlugin, openDatabase, type OpenDatabase } from './infra/database.ts'
 import { healthPlugin } from './infra/health-routes.ts'
+import { readDatabasePlugin } from './infra/read-database.ts'
 import { importsRoutes } from './imports/imports-routes.ts'
 import { loggerOptions, type LogStream } from './infra/logger.ts'
 import { metricsPlugin } from './infra/metrics.ts'
@@ -27,6 +33,7 @@ import { createLinkCache } from './links/link-cache.ts'
 import { linkChangesPlugin } from './links/link-change-listener.ts'
 import { countHumanClicks, findLinkByCode } from './links/link-repository.ts'
 import { linksRoutes } from './links/links-routes.ts'
+import { instanceHosts } from './links/url-policy.ts'
 import { toResolvedLink } from './links/link-view.ts'
 import { sendNotFoundPage } from './redirect/pages.ts'
 import { qrRoutes } from './shares/qr-routes.ts'
@@ -75,11 +82,12 @@ async function assembleApp(
 
   // Infrastructure
   await app.register(problemPlugin)
-  await app.register(metricsPlugin)
+  await app.register(metricsPlugin, { token: config.metricsToken })
   await app.register(openApiPlugin)
   await app.register(pageSecurityPlugin)
   await app.register(databasePlugin, { config, kind: database.kind })
-  await app.register(healthPlugin, { logLevel: config.logLevel })
+  await app.register(healthPlugin, { logLevel: config.logLevel, metricsToken: config.metricsToken })
+  await app.register(readDatabasePlugin, { readDatabaseUrl: config.readDatabaseUrl })
   // Before auth: the dashboard's session cookie is an alternative to Authorization: Bearer.
   await app.register(dashboardSessionsPlugin, { publicUrl: config.publicUrl })
   await app.register(authPlugin, {
@@ -88,15 +96,31 @@ async function assembleApp(
     ...config.apiKeys,
   })
   await app.register(rateLimitsPlugin, { limits: config.rateLimits })
-  await app.register(clicksPlugin, { config })
+  // The served domains: which Host is which domain, our own hosts for the URL policy and the classifier.
+  const domains = createDomainRegistry(config.publicUrl)
+  await app.register(domainsPlugin, { registry: domains, configured: config.domains })
+  await app.register(clicksPlugin, {
+    config,
+    ownHosts: domains.ownHosts,
+    ownHostsVersion: domains.ownHostsVersion,
+  })
   await app.register(funnelPlugin, { config })
+  await app.register(retentionPlugin, { config })
 
   // Features
-  const urlPolicy = { ownHosts: [new URL(config.publicUrl).host], blockedDomains: config.blockedDomains }
+  // Targets never loop back: every served domain (they change at run time) and the listen address.
+  const listenHosts = instanceHosts(config.publicUrl, config.host)
+  const urlPolicy = {
+    get ownHosts() {
+      return [...domains.ownHosts, ...listenHosts]
+    },
+    blockedDomains: config.blockedDomains,
+  }
   const linkCache = createLinkCache({
     ...config.linkCache,
-    load: async (code) => {
-      const row = await findLinkByCode(app.pg, code)
+    load: async (key) => {
+      const { domain, code } = splitLinkKey(key)
+      const row = await findLinkByCode(app.pg, code, domain)
       if (!row) return null
       // A click limit counts on from the human clicks the rollups hold when the link is loaded.
       return toResolvedLink(row, row.max_clicks === null ? 0 : await countHumanClicks(app.pg, row.id))
@@ -109,21 +133,23 @@ async function assembleApp(
       // JSON only: text/plain (Fastify's other default) would reach handlers as a string; 415 instead.
       api.removeContentTypeParser('text/plain')
       await api.register(keysRoutes)
-      await api.register(linksRoutes, { publicUrl: config.publicUrl, urlPolicy, linkCache })
+      await api.register(domainsRoutes, { registry: domains, reload: app.reloadDomains })
+      await api.register(linksRoutes, { domains, urlPolicy, linkCache })
       await api.register(importsRoutes, { publicUrl: config.publicUrl, urlPolicy, linkCache })
-      await api.register(statsRoutes)
+      await api.register(statsRoutes, { domains })
       await api.register(classifyRoutes, { publicUrl: config.publicUrl, classifierExtra: config.classifierExtra })
       const kitOptions = {
         publicUrl: config.publicUrl,
+        baseUrlOf: domains.baseUrlOf,
         facebookAppId: config.facebookAppId,
         urlPolicy,
         linkCache,
         widgetMintsPerDay: config.rateLimits.widgetMintsPerDay,
       }
       await api.register(sharesRoutes, kitOptions)
-      await api.register(qrRoutes, { publicUrl: config.publicUrl })
-      await api.register(reportsRoutes)
-      await api.register(exportsRoutes)
+      await api.register(qrRoutes, { domains })
+      await api.register(reportsRoutes, { domains })
+      await api.register(exportsRoutes, { domains })
       await api.register(widgetKitRoutes, kitOptions)
       await api.register(funnelRoutes, { publicUrl: config.publicUrl, classifierExtra: config.classifierExtra })
     },
@@ -135,6 +161,8 @@ async function assembleApp(
   await app.register(widgetScriptRoutes)
   await app.register(redirectRoutes, {
     linkCache,
+    domains,
+    placeOf: await openPlaceLookup(config.geoipDb),
     proxyTrust,
     countryHeader: config.countryHeader,
     fastPath: config.redirectFastPath,
@@ -142,7 +170,10 @@ async function assembleApp(
   })
 
   // A visitor who opens the bare domain lands somewhere useful rather than on a 404 page.
-  app.get('/', { schema: { hide: true } }, (_request, reply) => reply.redirect(config.rootRedirect))
+  // On another short domain, that domain's root redirect when it has one.
+  app.get('/', { schema: { hide: true } }, (request, reply) =>
+    reply.redirect(domains.settingsOf(domains.domainOfHost(request.headers.host))?.rootRedirect ?? config.rootRedirect),
+  )
 
   app.setNotFoundHandler((request, reply) =>
     request.url.startsWith('/api/')

@@ -124,3 +124,29 @@ describe('loadConfig: SECRET_KEY', () => {
     expect(() => loadConfig({ SECRET_KEY: value })).toThrow(/SECRET_KEY/)
   })
 })
+
+describe('loadConfig: growth settings', () => {
+  it('keeps raw clicks forever and reads from the primary by default', () => {
+    expect(loadConfig({}).rawClickRetentionDays).toBeUndefined()
+    expect(loadConfig({}).readDatabaseUrl).toBeUndefined()
+  })
+
+  it.each([
+    ['400d', 400],
+    ['7d', 7],
+  ])('takes RAW_CLICK_RETENTION=%s as %i days', (value, days) => {
+    expect(loadConfig({ RAW_CLICK_RETENTION: value }).rawClickRetentionDays).toBe(days)
+  })
+
+  it.each([['400'], ['6d'], ['13m'], ['1.5d'], ['forever']])('refuses RAW_CLICK_RETENTION=%s, naming it', (value) => {
+    expect(() => loadConfig({ RAW_CLICK_RETENTION: value })).toThrow(/RAW_CLICK_RETENTION/)
+  })
+
+  it('takes READ_DATABASE_URL as a postgres URL only', () => {
+    const url = 'postgres://umbra@replica:5432/umbra'
+    expect(loadConfig({ ...PG, READ_DATABASE_URL: url }).readDatabaseUrl).toBe(url)
+    expect(() => loadConfig({ ...PG, READ_DATABASE_URL: 'mysql://replica/umbra' })).toThrow(/READ_DATABASE_URL/)
+    // The embedded database has no replica.
+    expect(() => loadConfig({ READ_DATABASE_URL: url })).toThrow(/READ_DATABASE_URL: needs DATABASE_URL/)
+  })
+})

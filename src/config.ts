@@ -1,89 +1,15 @@
-import { domainToASCII } from 'node:url'
+import { existsSync } from 'node:fs'
 import { z } from 'zod'
-import { loadClassifierExtra } from './clicks/classify/classifier-extra.ts'
-import { proxyTrustOf, type TrustProxySetting } from './infra/client-address.ts'
-
-const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
-
-const booleanFlag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1')
-
-// "example.com, evil.example" → ['example.com', 'evil.example'], IDNs as punycode so they compare with URL hosts.
-const domainList = z
-  .string()
-  .transform((s) =>
-    s
-      .split(',')
-      .map((d) =>
-        d
-          .trim()
-          .toLowerCase()
-          .replace(/^\*?\./, '')
-          .replace(/\.$/, ''),
-      )
-      .filter(Boolean),
-  )
-  .transform((domains) => domains.map((d) => domainToASCII(d) || `!${d}`))
-  .refine(
-    (domains) => domains.every((d) => /^[a-z0-9-]+(\.[a-z0-9-]+)*$/.test(d)),
-    'must be comma-separated domain names',
-  )
-
-/**
- * Why ADMIN_API_KEY is too weak to guess-proof, or null: it is a human-chosen string (not minted like umb_
- * keys) that opens every scope, so it must be long and varied.
- */
-export function adminKeyWeakness(key: string): string | null {
-  if (/\s/.test(key)) return 'must not contain whitespace'
-  if (key.length < 24) return 'must be at least 24 characters'
-  if (/(.)\1{3}/su.test(key)) return 'must not repeat a character 4 or more times in a row'
-  const classes = [/[a-z]/, /[A-Z]/, /[0-9]/, /[^a-zA-Z0-9]/].filter((c) => c.test(key)).length
-  if (classes < 3 && key.length < 32)
-    return 'must mix at least 3 of lower-case letters, upper-case letters, digits and symbols (or be at least 32 characters)'
-  return null
-}
-
-// TRUST_PROXY: how many proxies stand in front, or which addresses/CIDRs they have. `true` (trust every hop)
-// would take the leftmost X-Forwarded-For, which any client can write, as its address: every per-IP limit gone.
-const trustProxySetting = z.string().transform((value, ctx): TrustProxySetting => {
-  const v = value.trim().toLowerCase()
-  if (v === 'false' || v === '0') return false
-  if (v === 'true') {
-    ctx.addIssue({
-      code: 'custom',
-      message:
-        'true would trust every X-Forwarded-For hop, letting any client pick its own address and escape every per-IP limit; set the number of proxies in front (e.g. 1) or their addresses/CIDRs (e.g. 10.0.0.0/8)',
-    })
-    return z.NEVER
-  }
-  if (/^\d+$/.test(v)) return Number(v)
-  const list = value
-    .split(',')
-    .map((a) => a.trim())
-    .filter(Boolean)
-  try {
-    proxyTrustOf(list)
-  } catch (err) {
-    ctx.addIssue({
-      code: 'custom',
-      message: `must be false, a number of proxies, or comma-separated proxy addresses/CIDRs (${(err as Error).message})`,
-    })
-    return z.NEVER
-  }
-  return Object.freeze(list)
-})
-
-// CLASSIFIER_EXTRA: a JSON file read and validated at start; its error is one line naming the file and the entry.
-const classifierExtraFile = z
-  .string()
-  .min(1)
-  .transform((path, ctx) => {
-    try {
-      return loadClassifierExtra(path)
-    } catch (error) {
-      ctx.addIssue({ code: 'custom', message: (error as Error).message })
-      return z.NEVER
-    }
-  })
+import {
+  LOG_LEVELS,
+  booleanFlag,
+  domainList,
+  adminKeyWeakness,
+  trustProxySetting,
+  classifierExtraFile,
+  servedDomainList,
+  retentionDays,
+} from './setting-schemas.ts'
 
 /** One setting: the environment variable it is read from and its schema (what it accepts, its default). */
 type Setting<S extends z.ZodType = z.ZodType> = { readonly env: string; readonly schema: S }
@@ -100,6 +26,8 @@ const SETTINGS = {
   host: env('HOST', z.string().min(1).default('0.0.0.0')),
   port: env('PORT', z.coerce.number().int().min(0).max(65535).default(8080)),
   publicUrl: env('PUBLIC_URL', z.url({ protocol: /^https?$/ }).optional()),
+  // Short domains served besides PUBLIC_URL's host, added at start (as POST /api/v1/domains does).
+  domains: env('DOMAINS', servedDomainList.default([])),
   // Where `/` sends a visitor: a path on this server or an absolute URL (say, the marketing site).
   rootRedirect: env(
     'ROOT_REDIRECT',
@@ -132,6 +60,11 @@ const SETTINGS = {
     'SECRET_KEY',
     z.string().min(32, 'must be at least 32 characters').regex(/^\S+$/, 'must not contain whitespace').optional(),
   ),
+  // Protects /metrics and the traffic numbers of /readyz (Authorization: Bearer <token>); unset: both open.
+  metricsToken: env(
+    'METRICS_TOKEN',
+    z.string().min(32, 'must be at least 32 characters').regex(/^\S+$/, 'must not contain whitespace').optional(),
+  ),
   logLevel: env('LOG_LEVEL', z.enum(LOG_LEVELS).default('info')),
   /** The proxies in front whose X-Forwarded-For is believed (src/infra/client-address.ts). */
   trustProxy: env('TRUST_PROXY', trustProxySetting.default(false)),
@@ -141,6 +74,16 @@ const SETTINGS = {
       .string()
       .regex(/^[a-z0-9-]+$/i)
       .transform((h) => h.toLowerCase())
+      .optional(),
+  ),
+  // The IP database a click's country (and with a GeoLite2-City file, region and city) is read from when
+  // COUNTRY_HEADER gives none: unset, the bundled open country database; a path, that MaxMind DB file; 'off', none.
+  geoipDb: env(
+    'GEOIP_DB',
+    z
+      .string()
+      .min(1)
+      .refine((path) => path === 'off' || existsSync(path), 'no such file (a MaxMind DB file, or off)')
       .optional(),
   ),
   linkCache: {
@@ -202,6 +145,10 @@ const SETTINGS = {
     // Share kits one publishable key may create or complete per UTC day, counted in Postgres (all instances).
     widgetMintsPerDay: env('WIDGET_MINTS_PER_DAY', z.coerce.number().int().min(1).default(500)),
   },
+  // Raw clicks and funnel events older than this are dropped by the month; rollups stay (README "Retention").
+  rawClickRetentionDays: env('RAW_CLICK_RETENTION', retentionDays.optional()),
+  // A streaming replica for stats, reports and exports; writes, the link cache and migrations use DATABASE_URL.
+  readDatabaseUrl: env('READ_DATABASE_URL', z.url({ protocol: /^postgres(ql)?$/ }).optional()),
   /** Extra in-app tokens, preview fetchers, bots and referrer hosts (README "Classification"). */
   classifierExtra: env('CLASSIFIER_EXTRA', classifierExtraFile.optional()),
 } satisfies Settings
@@ -255,5 +202,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     const issue = parsed.error.issues[0]
     throw new ConfigError(`invalid configuration: ${issue.path.join('.')}: ${issue.message}`)
   }
-  return deepFreeze(withDerivedDefaults(shape(SETTINGS, parsed.data) as ParsedConfig))
+  const config = withDerivedDefaults(shape(SETTINGS, parsed.data) as ParsedConfig)
+  // The embedded database has no replicas: a read URL beside it would read another database's data.
+  if (config.readDatabaseUrl && !config.databaseUrl)
+    throw new ConfigError('invalid configuration: READ_DATABASE_URL: needs DATABASE_URL (the replica of that server)')
+  return deepFreeze(config)
 }

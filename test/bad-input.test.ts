@@ -570,7 +570,83 @@ const reads: Case[] = [
   },
 ]
 
-const CASES = [...links, ...linkChanges, ...keys, ...shares, ...reads]
+// Issue 13 (8): what Postgres cannot take (NUL in text, ids past int8) is a 400 naming the field, never a 500.
+const INT8_PAST_MAX = '9223372036854775808'
+const nulAndBigIds: Case[] = [
+  { name: 'search with a NUL byte', method: 'GET', url: `${LINK}?q=a%00b`, status: 400, field: 'q' },
+  { name: 'link code with a NUL byte', method: 'GET', url: `${LINK}/a%00b`, status: 400, field: 'code' },
+  { name: 'stats of a code with a NUL byte', method: 'GET', url: `${LINK}/a%00b/stats`, status: 400, field: 'code' },
+  {
+    name: 'export of a link code with a NUL byte',
+    method: 'GET',
+    url: '/api/v1/exports/clicks.csv?link=a%00b',
+    status: 400,
+    field: 'link',
+  },
+  {
+    name: 'revoke a 19-digit key id past int8',
+    method: 'DELETE',
+    url: `${KEYS}/${INT8_PAST_MAX}`,
+    status: 400,
+    field: 'id',
+  },
+  {
+    name: 'retag a 19-digit kit id past int8',
+    method: 'PATCH',
+    url: `${SHARES}/9999999999999999999`,
+    body: { title: 'x' },
+    status: 400,
+    field: 'id',
+  },
+  {
+    name: 'content report of an id past int8',
+    method: 'GET',
+    url: `/api/v1/reports/content/${INT8_PAST_MAX}`,
+    status: 400,
+    field: 'id',
+  },
+  {
+    name: 'funnel report of a content id past int8',
+    method: 'GET',
+    url: `/api/v1/reports/funnel?content=${INT8_PAST_MAX}`,
+    status: 400,
+    field: 'content',
+  },
+  {
+    name: 'list with a cursor past int8',
+    method: 'GET',
+    url: `${LINK}?cursor=${Buffer.from(INT8_PAST_MAX).toString('base64url')}`,
+    status: 400,
+    field: 'cursor',
+  },
+  {
+    name: 'kit list with a cursor past int8',
+    method: 'GET',
+    url: `${SHARES}?cursor=${Buffer.from('9999999999999999999').toString('base64url')}`,
+    status: 400,
+    field: 'cursor',
+  },
+]
+
+// Bidi controls reorder what a reader sees (a share text, a key list): refused like in URLs.
+const bidi: Case[] = [
+  {
+    name: 'share kit title with a right-to-left mark',
+    url: SHARES,
+    body: { url: 'https://example.com/a', title: 'a\u200Fb' },
+    status: 400,
+    field: 'title',
+  },
+  {
+    name: 'key name with a left-to-right embedding',
+    url: KEYS,
+    body: { name: 'cms\u202A', scopes: ['links:read'] },
+    status: 400,
+    field: 'name',
+  },
+]
+
+const CASES = [...links, ...linkChanges, ...keys, ...shares, ...reads, ...nulAndBigIds, ...bidi]
 
 let t: TestApp
 let scratch: Awaited<ReturnType<typeof createScratchDatabase>>

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestKey } from './support/api-keys.ts'
-import { CHROMIUM, CHROMIUM_ARGS, chromiumAvailable } from './support/chromium.ts'
+import { CHROMIUM, chromiumArgsForSites, chromiumAvailable } from './support/chromium.ts'
 import { auth, startTestApp, type TestApp } from './support/test-app.ts'
 
 const hasChromium = chromiumAvailable('the share funnel page tag')
@@ -59,9 +59,10 @@ describe.skipIf(!hasChromium)('the page tag on a publisher page, in headless Chr
       res.end(publisherPage(apiBase, key, `${siteOrigin}${path}`))
     })
     await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve))
-    siteOrigin = `http://127.0.0.1:${(site.address() as AddressInfo).port}`
+    const sitePort = (site.address() as AddressInfo).port
+    siteOrigin = `http://site.test:${sitePort}`
     key = (await createTestKey(t.app, { kind: 'publishable', origins: [siteOrigin] })).secret
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS })
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: chromiumArgsForSites(sitePort, ['site.test']) })
   }, 60_000)
 
   afterAll(async () => {

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { CHROMIUM, CHROMIUM_ARGS, chromiumAvailable } from './support/chromium.ts'
+import { CHROMIUM, chromiumArgsForSites, chromiumAvailable } from './support/chromium.ts'
 import { ADMIN_KEY, auth, eventually, startTestApp, type TestApp } from './support/test-app.ts'
 import { UA } from './support/user-agents.ts'
 
@@ -46,8 +46,10 @@ describe.skipIf(!hasChromium)('routed link pages in headless Chromium', () => {
       res.end(`<!doctype html><title>target</title><h1>Arrived at ${req.url}</h1>`)
     })
     await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve))
-    siteUrl = `http://127.0.0.1:${(site.address() as AddressInfo).port}`
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS })
+    // Reached by a name: Umbra refuses loopback targets; Chromium maps site.test to 127.0.0.1.
+    const sitePort = (site.address() as AddressInfo).port
+    siteUrl = `http://site.test:${sitePort}`
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: chromiumArgsForSites(sitePort, ['site.test']) })
   }, 60_000)
 
   afterAll(async () => {
@@ -96,9 +98,7 @@ describe.skipIf(!hasChromium)('routed link pages in headless Chromium', () => {
     // (a request's URL has no fragment: the button below shows the whole intent)
     expect((await intent).url()).toBe(`intent://${siteUrl.slice('http://'.length)}/story`)
     const button = page.getByRole('link', { name: 'Open in browser' })
-    await expect(button.getAttribute('href')).resolves.toMatch(
-      /^intent:\/\/127\.0\.0\.1:\d+\/story#Intent;scheme=http;/,
-    )
+    await expect(button.getAttribute('href')).resolves.toMatch(/^intent:\/\/site\.test:\d+\/story#Intent;scheme=http;/)
     await page.screenshot({ path: `${SCREENSHOTS}in-app-escape-android.png` })
     // Chromium on a desktop has nothing to hand intent: to; the page stays, with its plain link to the target.
     await expect(page.getByRole('link', { name: `${siteUrl}/story` }).getAttribute('href')).resolves.toBe(

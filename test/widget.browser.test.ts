@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestKey } from './support/api-keys.ts'
-import { CHROMIUM, CHROMIUM_ARGS, chromiumAvailable } from './support/chromium.ts'
+import { CHROMIUM, chromiumArgsForSites, chromiumAvailable } from './support/chromium.ts'
 import { auth, startTestApp, type TestApp } from './support/test-app.ts'
 
 const SCREENSHOTS = new URL('../test-output/', import.meta.url).pathname
@@ -37,14 +37,17 @@ describe.skipIf(!hasChromium)('share widget in headless Chromium', () => {
     t = await startTestApp({ RATE_LIMIT_WIDGET: '100000', FACEBOOK_APP_ID })
     apiBase = await t.app.listen({ host: '127.0.0.1', port: 0 })
     site = createServer((req, res) => {
-      // The page's own URL is always the 127.0.0.1 one: the key allows it, whichever host the browser used.
-      const pageUrl = `http://127.0.0.1:${sitePort}${req.url}`
+      // The page's own URL is always the site.test one: the key allows it, whichever host the browser used.
+      const pageUrl = `http://site.test:${sitePort}${req.url}`
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(articlePage(apiBase, pageUrl, key))
     })
     await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve))
     sitePort = (site.address() as AddressInfo).port
-    key = (await createTestKey(t.app, { kind: 'publishable', origins: [`http://127.0.0.1:${sitePort}`] })).secret
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS })
+    key = (await createTestKey(t.app, { kind: 'publishable', origins: [`http://site.test:${sitePort}`] })).secret
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: chromiumArgsForSites(sitePort, ['site.test', 'other.test']),
+    })
   }, 60_000)
 
   afterAll(async () => {
@@ -67,7 +70,7 @@ describe.skipIf(!hasChromium)('share widget in headless Chromium', () => {
   }
 
   it('renders accessible share buttons with the kit’s intents, and copy-link copies the short link', async () => {
-    const pageOrigin = `http://127.0.0.1:${sitePort}`
+    const pageOrigin = `http://site.test:${sitePort}`
     const page = await openArticle(pageOrigin, '/article')
     expect(await page.getAttribute('.umbra-share', 'data-state')).toBe('ready')
 
@@ -152,7 +155,7 @@ describe.skipIf(!hasChromium)('share widget in headless Chromium', () => {
   }, 60_000)
 
   it('offers the native share sheet where the browser has one, with the native channel’s own link', async () => {
-    const pageOrigin = `http://127.0.0.1:${sitePort}`
+    const pageOrigin = `http://site.test:${sitePort}`
     const context = await browser.newContext()
     // Desktop Chromium on Linux has no navigator.share: stand in for a phone's share sheet.
     await context.addInitScript('navigator.share = (data) => { window.sharedWith = data; return Promise.resolve() }')
@@ -174,9 +177,9 @@ describe.skipIf(!hasChromium)('share widget in headless Chromium', () => {
   }, 60_000)
 
   it('is refused on a page whose origin the key does not allow', async () => {
-    // localhost and 127.0.0.1 are different origins: the key allows only the latter.
+    // other.test and site.test are different origins (one server): the key allows only the latter.
     const warnings: string[] = []
-    const page = await openArticle(`http://localhost:${sitePort}`, '/refused-article', (p) =>
+    const page = await openArticle(`http://other.test:${sitePort}`, '/refused-article', (p) =>
       p.on('console', (m) => m.type() === 'warning' && warnings.push(m.text())),
     )
     expect(await page.getAttribute('.umbra-share', 'data-state')).toBe('error')
@@ -197,17 +200,17 @@ describe.skipIf(!hasChromium)('share widget in headless Chromium', () => {
         })
         return { status: res.status, detail: ((await res.json()) as { detail: string }).detail }
       },
-      [apiBase, key, `http://127.0.0.1:${sitePort}/refused-article`],
+      [apiBase, key, `http://site.test:${sitePort}/refused-article`],
     )
     expect(direct).toEqual({
       status: 403,
-      detail: `this publishable key is not allowed on pages of http://localhost:${sitePort}`,
+      detail: `this publishable key is not allowed on pages of http://other.test:${sitePort}`,
     })
     expect(
       warnings.some((w) => w.includes('[umbra] share kit refused: this publishable key is not allowed on pages of')),
     ).toBe(true)
     const { rows } = await t.app.pg.query('select count(*)::int as n from contents where url = $1', [
-      `http://127.0.0.1:${sitePort}/refused-article`,
+      `http://site.test:${sitePort}/refused-article`,
     ])
     expect(rows[0].n).toBe(0)
     await page.screenshot({ path: `${SCREENSHOTS}widget-refused-origin.png` })

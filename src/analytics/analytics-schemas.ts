@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { Campaign, Code, Topic } from '../links/link-schemas.ts'
+import { Campaign, Code, DomainName, Topic } from '../links/link-schemas.ts'
 
 // The analytics API's queries and views: link stats, reports and the click export.
 const Counts = z.record(z.string(), z.number())
@@ -9,6 +9,9 @@ export const StatsQuery = z.strictObject({
   to: z.iso.datetime({ offset: true }).optional(),
   interval: z.enum(['hour', 'day']).optional(),
 })
+
+/** A link's stats: the range, and which domain's code (the default domain when omitted). */
+export const LinkStatsQuery = StatsQuery.extend({ domain: DomainName.optional() })
 
 export const LinkStatsView = z.object({
   code: z.string(),
@@ -29,6 +32,7 @@ export const LinkStatsView = z.object({
   byBrowser: Counts,
   byOs: Counts,
   byDevice: Counts,
+  byCountry: Counts.describe("human clicks by the visitor's country (ISO 3166-1 alpha-2; 'unknown' when not found)"),
   byRule: Counts.describe(
     "human clicks by the rule that answered them: '1' for the link's first rule, '0' when none matched (its url)",
   ),
@@ -44,6 +48,7 @@ export const LinkStatsView = z.object({
 export const Format = z.enum(['json', 'csv']).optional().describe('csv, or send Accept: text/csv')
 export const TopicReportQuery = StatsQuery.omit({ interval: true }).extend({
   campaign: Campaign.optional(),
+  domain: DomainName.optional().describe('links of this short domain only'),
   format: Format,
 })
 export const ChannelReportQuery = TopicReportQuery.extend({ topic: Topic.optional() })
@@ -76,6 +81,16 @@ export const ChannelReportView = z.object({
     }),
   ),
 })
+export const CountryReportView = z.object({
+  from: z.string(),
+  to: z.string(),
+  countries: z.array(
+    z.object({
+      country: z.string().describe("ISO 3166-1 alpha-2, or 'unknown'"),
+      clicks: z.number().describe('human clicks, counted by UTC day'),
+    }),
+  ),
+})
 export const ContentReportView = z.object({
   content: z.object({
     id: z.string(),
@@ -97,5 +112,6 @@ export const ContentReportView = z.object({
 
 export const ExportQuery = StatsQuery.omit({ interval: true }).extend({
   link: Code.optional(),
+  domain: DomainName.optional().describe("the short domain of `link` (PUBLIC_URL's host when omitted)"),
   topic: Topic.optional(),
 })

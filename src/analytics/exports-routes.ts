@@ -3,13 +3,18 @@ import type { FastifyPluginAsync } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { fileAnswer } from '../infra/documented-answers.ts'
 import { Problem, problemResponses } from '../infra/problem.ts'
+import type { DomainRegistry } from '../domains/domain-registry.ts'
+import { storedDomainOrNotFound } from '../links/link-domain.ts'
 import { findLinkByCode } from '../links/link-repository.ts'
 import { ExportQuery } from './analytics-schemas.ts'
 import { clickCsvChunks } from './click-export.ts'
 import { parseRange } from './series.ts'
 
 /** Raw clicks as CSV, streamed: the only read of the clicks table, for people who want every row. */
-export const exportsRoutes: FastifyPluginAsync<{ batchSize?: number }> = async (app, { batchSize }) => {
+export const exportsRoutes: FastifyPluginAsync<{
+  batchSize?: number
+  domains: Pick<DomainRegistry, 'storedDomainOf'>
+}> = async (app, { batchSize, domains }) => {
   app.withTypeProvider<ZodTypeProvider>().get(
     '/exports/clicks.csv',
     {
@@ -30,11 +35,11 @@ export const exportsRoutes: FastifyPluginAsync<{ batchSize?: number }> = async (
       const { link, topic } = request.query
       let linkId: string | undefined
       if (link) {
-        const row = await findLinkByCode(app.pg, link)
+        const row = await findLinkByCode(app.pg, link, storedDomainOrNotFound(domains, link, request.query.domain))
         if (!row) throw Problem.notFound(`link ${link}`)
         linkId = row.id
       }
-      const chunks = clickCsvChunks(app.pg, { from: new Date(fromMs), to: new Date(toMs), linkId, topic }, batchSize)
+      const chunks = clickCsvChunks(app.reads, { from: new Date(fromMs), to: new Date(toMs), linkId, topic }, batchSize)
       return reply
         .type('text/csv; charset=utf-8')
         .header('content-disposition', 'attachment; filename="clicks.csv"')

@@ -24,6 +24,7 @@ export type LinkStats = {
   byBrowser: Record<string, number>
   byOs: Record<string, number>
   byDevice: Record<string, number>
+  byCountry: Record<string, number>
   byRule: Record<string, number>
   lossLedger: { preview: number; bot: number; head: number; prefetch: number }
   series: SeriesPoint[]
@@ -53,7 +54,7 @@ export function buildLinkStats(input: {
       if (r.app) addTo(byApp, r.app, r.clicks)
     } else if (r.kind in lossLedger) lossLedger[r.kind as keyof LinkStats['lossLedger']] += r.clicks
   })
-  const byDimension: Record<string, Record<string, number>> = { browser: {}, os: {}, device: {}, rule: {} }
+  const byDimension: Record<string, Record<string, number>> = { browser: {}, os: {}, device: {}, country: {}, rule: {} }
   for (const d of input.dimensions) if (byDimension[d.dimension]) addTo(byDimension[d.dimension], d.value, d.clicks)
   return {
     code: input.code,
@@ -74,6 +75,7 @@ export function buildLinkStats(input: {
     byBrowser: byDimension.browser,
     byOs: byDimension.os,
     byDevice: byDimension.device,
+    byCountry: byDimension.country,
     byRule: byDimension.rule,
     lossLedger,
     series: zeroFilledSeries(input, input.series, () => ({})),

@@ -1,6 +1,6 @@
 import type { Medium } from '../clicks/classify/classification.ts'
 import { countsCell, csvLine } from './csv.ts'
-import type { ChannelReport, ContentReport, TopicReport } from './reports.ts'
+import type { ChannelReport, ContentReport, CountryReport, TopicReport } from './reports.ts'
 
 // Every medium gets its own column, zeros included, so a spreadsheet can chart the mix directly.
 const MEDIUMS = [
@@ -89,4 +89,8 @@ export function contentReportCsv(report: ContentReport): string {
       .map((p) => csvLine([p.t, p.clicks, p.dark, p.public, ...channels.map((c) => p.byChannel[c] ?? 0)]))
       .join('')
   )
+}
+
+export function countryReportCsv(report: CountryReport): string {
+  return [csvLine(['country', 'clicks']), ...report.countries.map((c) => csvLine([c.country, c.clicks]))].join('')
 }

@@ -2,7 +2,8 @@ import type { Queryable } from '../infra/pool.ts'
 import type { LabelRow } from './link-stats.ts'
 
 export type ReportRange = { from: Date; to: Date }
-export type ReportFilter = ReportRange & { topic?: string; campaign?: string }
+/** `domain`: links of one short domain only, as stored ('' for the default domain). */
+export type ReportFilter = ReportRange & { topic?: string; campaign?: string; domain?: string }
 
 const utcDay = (d: Date) => d.toISOString().slice(0, 10)
 /** The UTC days a range touches, for the daily tables. */
@@ -20,8 +21,9 @@ export async function sumLabelsByTopic(db: Queryable, f: ReportFilter): Promise<
      cross join lateral unnest(l.topics) as t(topic)
      where r.hour >= date_trunc('hour', $1::timestamptz) and r.hour < $2
        and ($3::text is null or l.campaign = $3)
+       and ($4::text is null or l.domain = $4)
      group by 1, 2, 3, 4, 5`,
-    [f.from, f.to, f.campaign ?? null],
+    [f.from, f.to, f.campaign ?? null, f.domain ?? null],
   )
   return rows
 }
@@ -39,8 +41,9 @@ export async function countUniquesByTopic(
      cross join lateral unnest(l.topics) as t(topic)
      where v.day >= $1::date and v.day <= $2::date
        and ($3::text is null or l.campaign = $3)
+       and ($4::text is null or l.domain = $4)
      group by 1`,
-    [fromDay, toDay, f.campaign ?? null],
+    [fromDay, toDay, f.campaign ?? null, f.domain ?? null],
   )
   return rows
 }
@@ -57,8 +60,9 @@ export async function sumLabelsByChannel(db: Queryable, f: ReportFilter): Promis
        and l.channel is not null
        and ($3::text is null or $3 = any(l.topics))
        and ($4::text is null or l.campaign = $4)
+       and ($5::text is null or l.domain = $5)
      group by 1, 2, 3, 4, 5`,
-    [f.from, f.to, f.topic ?? null, f.campaign ?? null],
+    [f.from, f.to, f.topic ?? null, f.campaign ?? null, f.domain ?? null],
   )
   return rows
 }
@@ -106,4 +110,26 @@ export async function countUniquesOfContent(db: Queryable, r: ContentRange): Pro
     [r.contentId, fromDay, toDay],
   )
   return rows[0].uniques
+}
+
+/** Human clicks per visitor country over the links the filter keeps, most first (click_dimensions_daily). */
+export async function sumClicksByCountry(
+  db: Queryable,
+  f: ReportFilter,
+): Promise<{ country: string; clicks: number }[]> {
+  const [fromDay, toDay] = dayRange(f)
+  const { rows } = await db.query(
+    `select d.value as country, sum(d.clicks)::float8 as clicks
+     from click_dimensions_daily d
+     join links l on l.id = d.link_id
+     where d.dimension = 'country' and d.day >= $1::date and d.day <= $2::date
+       and ($3::text is null or $3 = any(l.topics))
+       and ($4::text is null or l.campaign = $4)
+       and ($5::text is null or l.domain = $5)
+     group by 1
+     having sum(d.clicks) > 0
+     order by 2 desc, d.value collate "C"`,
+    [fromDay, toDay, f.topic ?? null, f.campaign ?? null, f.domain ?? null],
+  )
+  return rows
 }

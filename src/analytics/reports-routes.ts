@@ -1,6 +1,8 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
+import type { DomainRegistry } from '../domains/domain-registry.ts'
 import { jsonOrCsvAnswer } from '../infra/documented-answers.ts'
+import { servedDomainField } from '../links/link-domain.ts'
 import { Problem, problemResponses } from '../infra/problem.ts'
 import { allLinksOfContent, findContent } from '../shares/content-repository.ts'
 import { ShareParams } from '../shares/share-schemas.ts'
@@ -10,14 +12,16 @@ import {
   ChannelReportView,
   ContentReportQuery,
   ContentReportView,
+  CountryReportView,
   TopicReportQuery,
   TopicReportView,
 } from './analytics-schemas.ts'
-import { channelReportCsv, contentReportCsv, topicReportCsv } from './report-csv.ts'
+import { channelReportCsv, contentReportCsv, countryReportCsv, topicReportCsv } from './report-csv.ts'
 import {
   countUniquesByTopic,
   countUniquesOfContent,
   humanSeriesOfContent,
+  sumClicksByCountry,
   sumLabelsByChannel,
   sumLabelsByTopic,
   sumLabelsOfContent,
@@ -36,9 +40,15 @@ function sendCsv(reply: FastifyReply, name: string, csv: string) {
 }
 
 /** Topic, channel and content reports, read from rollups only; JSON, or CSV for spreadsheets. */
-export const reportsRoutes: FastifyPluginAsync = async (app) => {
+export const reportsRoutes: FastifyPluginAsync<{ domains: Pick<DomainRegistry, 'storedDomainOf'> }> = async (
+  app,
+  { domains },
+) => {
+  /** `?domain=` as stored; a domain not served is a 400. */
+  const domainOf = (host: string | undefined) => (host === undefined ? undefined : servedDomainField(domains, host))
   const api = app.withTypeProvider<ZodTypeProvider>()
-  const db = app.pg
+  // The read replica when there is one (READ_DATABASE_URL), else the primary.
+  const db = app.reads
 
   api.get(
     '/reports/topics',
@@ -48,12 +58,17 @@ export const reportsRoutes: FastifyPluginAsync = async (app) => {
         tags: ['reports'],
         summary: 'Per topic: human clicks, dark vs public, dark share, uniques, previews by app',
         querystring: TopicReportQuery,
-        response: { 200: jsonOrCsvAnswer('the report per topic', TopicReportView) },
+        response: { 200: jsonOrCsvAnswer('the report per topic', TopicReportView), ...problemResponses(400) },
       },
     },
     async (request, reply) => {
       const { fromMs, toMs } = parseRange(request.query)
-      const filter = { from: new Date(fromMs), to: new Date(toMs), campaign: request.query.campaign }
+      const filter = {
+        from: new Date(fromMs),
+        to: new Date(toMs),
+        campaign: request.query.campaign,
+        domain: domainOf(request.query.domain),
+      }
       const [labels, uniques] = await Promise.all([sumLabelsByTopic(db, filter), countUniquesByTopic(db, filter)])
       const report = buildTopicReport({ fromMs, toMs, labels, uniques })
       return wantsCsv(request, request.query.format) ? sendCsv(reply, 'topics', topicReportCsv(report)) : report
@@ -68,15 +83,49 @@ export const reportsRoutes: FastifyPluginAsync = async (app) => {
         tags: ['reports'],
         summary: 'Per declared channel: human clicks and the observed medium mix (declared × observed)',
         querystring: ChannelReportQuery,
-        response: { 200: jsonOrCsvAnswer('the report per declared channel', ChannelReportView) },
+        response: {
+          200: jsonOrCsvAnswer('the report per declared channel', ChannelReportView),
+          ...problemResponses(400),
+        },
       },
     },
     async (request, reply) => {
       const { fromMs, toMs } = parseRange(request.query)
       const { topic, campaign } = request.query
-      const labels = await sumLabelsByChannel(db, { from: new Date(fromMs), to: new Date(toMs), topic, campaign })
+      const domain = domainOf(request.query.domain)
+      const range = { from: new Date(fromMs), to: new Date(toMs) }
+      const labels = await sumLabelsByChannel(db, { ...range, topic, campaign, domain })
       const report = buildChannelReport({ fromMs, toMs, labels })
       return wantsCsv(request, request.query.format) ? sendCsv(reply, 'channels', channelReportCsv(report)) : report
+    },
+  )
+
+  api.get(
+    '/reports/countries',
+    {
+      config: { scope: 'stats:read' },
+      schema: {
+        tags: ['reports'],
+        summary: "Human clicks by the visitor's country (ISO codes), over every link or a topic, campaign or domain",
+        querystring: ChannelReportQuery,
+        response: {
+          200: jsonOrCsvAnswer('human clicks per country, most first', CountryReportView),
+          ...problemResponses(400),
+        },
+      },
+    },
+    async (request, reply) => {
+      const { fromMs, toMs } = parseRange(request.query)
+      const { topic, campaign } = request.query
+      const range = { from: new Date(fromMs), to: new Date(toMs) }
+      const countries = await sumClicksByCountry(db, {
+        ...range,
+        topic,
+        campaign,
+        domain: domainOf(request.query.domain),
+      })
+      const report = { from: range.from.toISOString(), to: range.to.toISOString(), countries }
+      return wantsCsv(request, request.query.format) ? sendCsv(reply, 'countries', countryReportCsv(report)) : report
     },
   )
 
@@ -97,7 +146,7 @@ export const reportsRoutes: FastifyPluginAsync = async (app) => {
     },
     async (request, reply) => {
       const { fromMs, toMs, interval } = parseRange(request.query)
-      const content = await findContent(db, request.params.id)
+      const content = await findContent(app.pg, request.params.id)
       if (!content) throw Problem.notFound(`content ${request.params.id}`)
       const range = { contentId: content.id, from: new Date(fromMs), to: new Date(toMs) }
       const [links, labels, series, uniques] = await Promise.all([

@@ -28,6 +28,9 @@ export function buildTopicReport(input: {
   return { ...span(input.fromMs, input.toMs), topics: topics.sort(byClicksThenName((t) => t.topic)) }
 }
 
+/** Human clicks per country of the visitor, most first. */
+export type CountryReport = Span & { countries: { country: string; clicks: number }[] }
+
 export type ChannelReportRow = LabelTally & {
   channel: string
   label: string

@@ -1,16 +1,22 @@
 import type { FastifyPluginAsync } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
-import { Problem } from '../infra/problem.ts'
+import type { DomainRegistry } from '../domains/domain-registry.ts'
+import { Problem, problemResponses } from '../infra/problem.ts'
+import { storedDomainOrNotFound } from '../links/link-domain.ts'
 import { findImportedTotal } from '../imports/imported-totals.ts'
 import { findLinkByCode } from '../links/link-repository.ts'
 import { LinkParams } from '../links/link-schemas.ts'
-import { LinkStatsView, StatsQuery } from './analytics-schemas.ts'
+import { LinkStatsQuery, LinkStatsView } from './analytics-schemas.ts'
 import { buildLinkStats } from './link-stats.ts'
 import { parseRange } from './series.ts'
 import { countUniques, humanSeries, sumDimensions, sumLabels } from './stats-queries.ts'
 
-export const statsRoutes: FastifyPluginAsync = async (app) => {
-  const db = app.pg
+export const statsRoutes: FastifyPluginAsync<{ domains: Pick<DomainRegistry, 'storedDomainOf'> }> = async (
+  app,
+  { domains },
+) => {
+  // Aggregates from the read replica when there is one; the link itself from the primary (just created: the replica may lag).
+  const db = app.reads
 
   app.withTypeProvider<ZodTypeProvider>().get(
     '/links/:code/stats',
@@ -20,14 +26,15 @@ export const statsRoutes: FastifyPluginAsync = async (app) => {
         tags: ['stats'],
         summary: 'Clicks of one link, split dark vs public, by medium, app, browser, OS and device',
         params: LinkParams,
-        querystring: StatsQuery,
-        response: { 200: LinkStatsView },
+        querystring: LinkStatsQuery,
+        response: { 200: LinkStatsView, ...problemResponses(404) },
       },
     },
     async (request) => {
       const { fromMs, toMs, interval } = parseRange(request.query)
-      const link = await findLinkByCode(db, request.params.code)
-      if (!link) throw Problem.notFound(`link ${request.params.code}`)
+      const { code } = request.params
+      const link = await findLinkByCode(app.pg, code, storedDomainOrNotFound(domains, code, request.query.domain))
+      if (!link) throw Problem.notFound(`link ${code}`)
       const range = { linkId: link.id, from: new Date(fromMs), to: new Date(toMs) }
       const [labels, series, dimensions, uniques, imported] = await Promise.all([
         sumLabels(db, range),

@@ -12,6 +12,11 @@ export type ApiKeyRequest = {
   scopes?: readonly Scope[]
   origins?: readonly string[]
   expiresAt?: string | Date | null
+  /**
+   * The scopes of the key asking (POST /keys): a key grants only what it holds, so keys:admin alone cannot
+   * mint a links:write key. Unset for the command line, which runs with the database's own rights.
+   */
+  grantedBy?: readonly Scope[]
 }
 
 export type CreatedApiKey = { row: ApiKeyRow; secret: string }
@@ -52,13 +57,18 @@ export async function createApiKey(
     if (origins.length > 0) throw Problem.field('origins', 'only publishable keys have origins')
   }
 
+  const granted = input.kind === 'publishable' ? PUBLISHABLE_SCOPES : scopes
+  const notHeld = input.grantedBy && granted.filter((s) => !input.grantedBy?.includes(s))
+  if (notHeld?.length)
+    throw Problem.forbidden(`a key can only grant scopes it holds itself; this one lacks ${notHeld.join(', ')}`)
+
   const minted = mintKeySecret(input.kind)
   const row = await insertApiKey(db, {
     kind: input.kind,
     name,
     prefix: minted.prefix,
     secretHash: minted.hash,
-    scopes: input.kind === 'publishable' ? PUBLISHABLE_SCOPES : scopes,
+    scopes: granted,
     origins,
     expiresAt,
   })

@@ -1,12 +1,20 @@
 import { z } from 'zod'
+import { RowId } from '../infra/id-cursor.ts'
 import { pageLimit } from '../infra/page-limit.ts'
+import { UNSAFE_TEXT_CHARS, UNSAFE_TEXT_MESSAGE } from '../links/unsafe-text.ts'
 import { SCOPES } from './principal.ts'
 
 export const ScopeName = z.enum(SCOPES)
 
 export const CreateKey = z
   .strictObject({
-    name: z.string().trim().min(1).max(100).describe('what the key is for, e.g. "cms"'),
+    name: z
+      .string()
+      .trim()
+      .min(1)
+      .max(100)
+      .refine((s) => !UNSAFE_TEXT_CHARS.test(s), UNSAFE_TEXT_MESSAGE)
+      .describe('what the key is for, e.g. "cms"'),
     kind: z
       .enum(['secret', 'publishable'])
       .default('secret')
@@ -83,4 +91,4 @@ export const ListKeysQuery = z.strictObject({
     .transform((v) => v === 'true'),
 })
 
-export const KeyParams = z.strictObject({ id: z.string().regex(/^[1-9]\d{0,18}$/, 'must be a key id such as 12') })
+export const KeyParams = z.strictObject({ id: RowId('a key id such as 12') })

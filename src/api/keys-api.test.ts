@@ -56,6 +56,27 @@ describe('API keys', () => {
     expect((await listLinks(bearer(key.secret))).statusCode).toBe(200)
   })
 
+  it('lets a keys:admin key grant only the scopes it holds itself (ADMIN_API_KEY holds them all)', async () => {
+    const keyAdmin = await createTestKey(t.app, { scopes: ['keys:admin', 'links:read'] })
+    const before = Number((await t.app.pg.query('select count(*) from api_keys')).rows[0].count)
+    for (const scopes of [['links:write'], ['links:read', 'stats:read'], ['keys:admin', 'shares:write']]) {
+      const refused = await createKey({ name: 'escalation', scopes }, keyAdmin.headers)
+      expect(refused.statusCode, JSON.stringify(scopes)).toBe(403)
+      expect(refused.json().detail).toMatch(/scopes it holds/)
+    }
+    const publishable = await createKey(
+      { name: 'escalation', kind: 'publishable', origins: ['https://a.example'] },
+      keyAdmin.headers,
+    )
+    expect(publishable.statusCode).toBe(403)
+    expect(Number((await t.app.pg.query('select count(*) from api_keys')).rows[0].count)).toBe(before)
+
+    const narrower = await createKey({ name: 'reader', scopes: ['links:read'] }, keyAdmin.headers)
+    expect(narrower.statusCode).toBe(201)
+    const all = ['links:read', 'links:write', 'stats:read', 'shares:write', 'keys:admin']
+    expect((await createKey({ name: 'root-made', scopes: all })).statusCode).toBe(201)
+  })
+
   it('makes publishable keys with normalised origins and shares:write only', async () => {
     const res = await createKey({
       name: 'widget',
@@ -202,7 +223,7 @@ describe('when a key was last used', () => {
 
     const second = Date.now()
     await listLinks(used.headers)
-    await eventually(async () => Date.parse((await lastUsed(used.id))!) >= second, 3_000)
+    await eventually(async () => Date.parse((await lastUsed(used.id)) ?? '') >= second, 3_000)
   })
 
   // Two instances need one database server to share.
@@ -234,7 +255,7 @@ describe('when a key was last used', () => {
     } finally {
       await other.close()
     }
-    expect(Date.parse((await lastUsed(key.id))!)).toBeGreaterThanOrEqual(before)
+    expect(Date.parse((await lastUsed(key.id)) ?? '')).toBeGreaterThanOrEqual(before)
   })
 })
 
@@ -282,20 +303,20 @@ describe('umbra keys', () => {
       ['create', '--scope', 'links:write,stats:read', '--name', 'cli-cms', '--expires', '2099-01-01'],
       (l) => out.push(l),
     )
-    const secret = /secret \(shown this once, store it now\): (umb_\S+)/.exec(out.join('\n'))?.[1]
-    expect(secret).toBeDefined()
-    expect((await t.app.inject({ url: '/api/v1/links/x/stats', headers: bearer(secret!) })).statusCode).toBe(404)
+    const secret = /secret \(shown this once, store it now\): (umb_\S+)/.exec(out.join('\n'))?.[1] ?? ''
+    expect(secret).not.toBe('')
+    expect((await t.app.inject({ url: '/api/v1/links/x/stats', headers: bearer(secret) })).statusCode).toBe(404)
 
     out.length = 0
     await runKeysCommand(t.app.pg, ['list'], (l) => out.push(l))
-    const line = out.find((l) => l.includes('cli-cms'))!
+    const line = out.find((l) => l.includes('cli-cms'))
     expect(line).toContain('[links:write,stats:read]')
     expect(line).toContain('expires 2099-01-01')
-    expect(out.join('\n')).not.toContain(secret!.slice(12))
+    expect(out.join('\n')).not.toContain(secret.slice(12))
 
-    await runKeysCommand(t.app.pg, ['revoke', secret!.slice(0, 12)], (l) => out.push(l))
+    await runKeysCommand(t.app.pg, ['revoke', secret.slice(0, 12)], (l) => out.push(l))
     t.app.apiKeys.clear() // the CLI is another process: this instance would see it within the cache TTL
-    expect((await t.app.inject({ url: '/api/v1/links/x/stats', headers: bearer(secret!) })).statusCode).toBe(401)
+    expect((await t.app.inject({ url: '/api/v1/links/x/stats', headers: bearer(secret) })).statusCode).toBe(401)
   })
 
   // On the embedded database too: test/faults/embedded-service.test.ts runs it beside a running server.
@@ -305,9 +326,9 @@ describe('umbra keys', () => {
         env: { ...process.env, DATABASE_URL: requireRealDatabaseUrl(), DATA_DIR: t.config.dataDir },
       })
     const created = await umbra(['create', '--scope', 'links:read', '--name', 'spawned'])
-    const secret = /(umb_[A-Za-z0-9_-]{43})/.exec(created.stdout)?.[1]
-    expect(secret).toBeDefined()
-    expect((await listLinks(bearer(secret!))).statusCode).toBe(200)
+    const secret = /(umb_[A-Za-z0-9_-]{43})/.exec(created.stdout)?.[1] ?? ''
+    expect(secret).not.toBe('')
+    expect((await listLinks(bearer(secret))).statusCode).toBe(200)
     await expect(umbra(['create', '--name', 'x', '--scope', 'nope'])).rejects.toMatchObject({
       code: 1,
       stderr: expect.stringContaining('--scope: "nope"'),

@@ -42,7 +42,7 @@ export const keysRoutes: FastifyPluginAsync = async (app) => {
       },
     },
     async (request, reply) => {
-      const { row, secret } = await createApiKey(db, request.body)
+      const { row, secret } = await createApiKey(db, { ...request.body, grantedBy: request.principal?.scopes ?? [] })
       log.info(
         { keyId: row.id, prefix: row.prefix, kind: row.kind, scopes: row.scopes, by: request.principal?.keyId },
         'api key created',

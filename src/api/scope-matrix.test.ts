@@ -21,7 +21,8 @@ const json = (payload: object) => ({ payload, headers: { 'content-type': 'applic
 const ROUTES: Record<string, Row> = {
   'POST /api/v1/keys': {
     scope: 'keys:admin',
-    request: { url: '/api/v1/keys', ...json({ name: 'matrix', scopes: ['links:read'] }) },
+    // keys:admin itself: a key grants only scopes it holds (keys-api.test.ts tests that rule).
+    request: { url: '/api/v1/keys', ...json({ name: 'matrix', scopes: ['keys:admin'] }) },
   },
   'GET /api/v1/keys': { scope: 'keys:admin', request: { url: '/api/v1/keys' } },
   'DELETE /api/v1/keys/:id': { scope: 'keys:admin', request: { url: '/api/v1/keys/999999999' } },
@@ -89,6 +90,15 @@ const ROUTES: Record<string, Row> = {
   },
   'GET /api/v1/reports/funnel': { scope: 'stats:read', request: { url: '/api/v1/reports/funnel?topic=matrix' } },
   'GET /api/v1/exports/clicks.csv': { scope: 'stats:read', request: { url: '/api/v1/exports/clicks.csv' } },
+  'GET /api/v1/domains': { scope: 'links:read', request: { url: '/api/v1/domains' } },
+  'GET /api/v1/reports/countries': { scope: 'stats:read', request: { url: '/api/v1/reports/countries' } },
+  // A bad host: 400 for every caller that passes auth (nothing is added).
+  'POST /api/v1/domains': { scope: 'keys:admin', request: { url: '/api/v1/domains', ...json({ host: 'no_dots' }) } },
+  'PATCH /api/v1/domains/:host': {
+    scope: 'keys:admin',
+    request: { url: '/api/v1/domains/matrix.invalid', ...json({ rootRedirect: null }) },
+  },
+  'DELETE /api/v1/domains/:host': { scope: 'keys:admin', request: { url: '/api/v1/domains/matrix.invalid' } },
 }
 
 type Caller = {

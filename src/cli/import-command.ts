@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises'
+import { instanceHosts } from '../links/url-policy.ts'
 import { parseArgs } from 'node:util'
 import { loadConfig, type Config } from '../config.ts'
 import { createPool, type Pool } from '../infra/database.ts'
@@ -18,7 +19,7 @@ const USAGE = `usage: umbra import <${IMPORT_FORMATS.join('|')}> FILE [--domain 
 A link whose code is already here with the same target is left as it is: running the same file again changes nothing.`
 
 type Print = (line: string) => void
-type ImportContext = Pick<Config, 'publicUrl' | 'blockedDomains'>
+type ImportContext = Pick<Config, 'publicUrl' | 'host' | 'blockedDomains'>
 
 const describeItem = (item: ImportItem, dryRun: boolean) =>
   item.action === 'create'
@@ -46,7 +47,7 @@ export async function runImportCommand(
   const domain = checkImportDomain(values.domain, context.publicUrl)
   const input = await readFile(file, 'utf8')
   const dryRun = values['dry-run'] ?? false
-  const urlPolicy = { ownHosts: [new URL(context.publicUrl).host], blockedDomains: context.blockedDomains }
+  const urlPolicy = { ownHosts: instanceHosts(context.publicUrl, context.host), blockedDomains: context.blockedDomains }
   let outcome: Awaited<ReturnType<typeof runImport>>
   try {
     outcome = await runImport(db, { format: format as ImportFormat, input, dryRun, urlPolicy, domain })

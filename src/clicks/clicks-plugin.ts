@@ -24,7 +24,14 @@ declare module 'fastify' {
 
 /** From request to rows: classifier, visitor hash, click ids, journal and the batch writer; flushed on close. */
 export const clicksPlugin = fp(
-  async (app, { config }: { config: Config }) => {
+  async (
+    app,
+    {
+      config,
+      ownHosts,
+      ownHostsVersion,
+    }: { config: Config; ownHosts?: readonly string[]; ownHostsVersion?: () => number },
+  ) => {
     const pool = app.pg.pool
     const log = app.log.child({ component: 'clicks' })
     const minter = await createClickIdMinter(pool)
@@ -43,7 +50,7 @@ export const clicksPlugin = fp(
       onBatch: (rows, seconds) => metrics?.observeBatch(rows, seconds),
     })
     if (app.hasDecorator('metrics')) metrics = registerClickMetrics(app.metrics.registry, writer.stats)
-    const classify = createClickLabeler(classifyContextFor(config))
+    const classify = createClickLabeler(classifyContextFor({ ...config, ownHosts }))
     const capture = createClickCapture({
       classify,
       visitors,
@@ -51,6 +58,7 @@ export const clicksPlugin = fp(
       recordClick: writer.recordClick,
       recordLoss: writer.recordLoss,
       honorDnt: config.honorDnt,
+      contextVersion: ownHostsVersion,
     })
     app.decorate('clicks', { capture, writer })
     // Replay what an earlier run left in the journal, without delaying start.

@@ -31,7 +31,7 @@ export const funnelReportRoutes: FastifyPluginAsync = async (app) => {
       const { fromMs, toMs } = parseRange(request.query)
       const { content, topic, campaign, format } = request.query
       if (content && !(await findContent(app.pg, content))) throw Problem.notFound(`content ${content}`)
-      const inputs = await readFunnelInputs(app.pg, {
+      const inputs = await readFunnelInputs(app.reads, {
         contentId: content,
         topic,
         campaign,

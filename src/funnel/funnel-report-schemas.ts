@@ -1,14 +1,12 @@
 import { z } from 'zod'
 import { StatsQuery } from '../analytics/analytics-schemas.ts'
+import { RowId } from '../infra/id-cursor.ts'
 import { Campaign, Topic } from '../links/link-schemas.ts'
 
 // GET /reports/funnel's query and answer (funnel-report-routes.ts).
 export const FunnelQuery = StatsQuery.omit({ interval: true })
   .extend({
-    content: z
-      .string()
-      .regex(/^[1-9]\d{0,18}$/, 'must be a content id')
-      .optional(),
+    content: RowId('a content id').optional(),
     topic: Topic.optional(),
     campaign: Campaign.optional(),
     format: z.enum(['json', 'csv']).optional().describe('csv, or send Accept: text/csv'),

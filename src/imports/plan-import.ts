@@ -1,6 +1,7 @@
 import { domainToASCII } from 'node:url'
 import { customCodeProblem, RESERVED_CODES } from '../links/link-code.ts'
 import { Title, Topic } from '../links/link-schemas.ts'
+import { toSafeText } from '../links/unsafe-text.ts'
 import { checkTargetUrl, type UrlPolicy } from '../links/url-policy.ts'
 import type { ImportRecord } from './import-record.ts'
 
@@ -114,8 +115,7 @@ export function createPlanner(options: PlanOptions) {
 
     let title: string | null = null
     if (r.title) {
-      // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it takes out
-      const cleaned = r.title.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim()
+      const cleaned = toSafeText(r.title).trim()
       if (cleaned.length > 300) warn('title: cut to 300 characters')
       title = Title.safeParse(cleaned.slice(0, 300)).data ?? null
     }

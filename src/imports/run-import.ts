@@ -3,9 +3,8 @@ import type { Pool } from '../infra/database.ts'
 import { findLinkByCode, insertLink } from '../links/link-repository.ts'
 import type { UrlPolicy } from '../links/url-policy.ts'
 import type { ImportFormat } from './import-record.ts'
-import { PARSERS } from './parsers.ts'
-import { setImmediate as nextTurn } from 'node:timers/promises'
-import { createPlanner, type Candidate, type Conflict, type Warning } from './plan-import.ts'
+import type { Candidate, Conflict, Warning } from './plan-import.ts'
+import { planInWorker } from './plan-worker.ts'
 
 export type ImportAction = 'create' | 'unchanged' | 'conflict'
 export type ImportItem = { line: number; code: string | null; action: ImportAction; url?: string; reason?: string }
@@ -39,8 +38,6 @@ async function existingTargets(db: Pick<Pool, 'query'>, codes: string[]): Promis
   return new Map(rows.map((r) => [r.code, r.url]))
 }
 
-const PLAN_SLICE = 500
-
 const takenReason = (url: string) => `code: already used here for another target (${url})`
 
 /**
@@ -49,14 +46,8 @@ const takenReason = (url: string) => `code: already used here for another target
  * same target is left as it is, so a second run changes nothing. A dry run stops before the transaction.
  */
 export async function runImport(pool: Pick<Pool, 'query' | 'connect'>, request: ImportRequest) {
-  const records = PARSERS[request.format](request.input)
-  const planner = createPlanner({ urlPolicy: request.urlPolicy, domain: request.domain })
-  for (let i = 0; i < records.length; i++) {
-    planner.add(records[i])
-    // URL checks of a large export add up: other requests (redirects) are served between slices.
-    if (i % PLAN_SLICE === PLAN_SLICE - 1) await nextTurn()
-  }
-  const plan = planner.plan
+  // Parsing and checking a large export is CPU work: a worker thread does it, redirects go on meanwhile.
+  const plan = await planInWorker(request)
   const conflicts = [...plan.conflicts]
   const items: ImportItem[] = plan.conflicts.map((c) => ({ ...c, action: 'conflict' }))
   const existing = await existingTargets(

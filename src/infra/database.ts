@@ -4,6 +4,7 @@ import fp from 'fastify-plugin'
 import pg from 'pg'
 import type { Config } from '../config.ts'
 import { claimDirectory } from './directory-lock.ts'
+import { makePrivateDir, PRIVATE_DIR_MODE } from './private-files.ts'
 import { openEmbeddedPostgres } from './embedded-postgres.ts'
 import { runMigrations } from './migrate.ts'
 import type { Pool } from './pool.ts'
@@ -56,7 +57,12 @@ export async function openDatabase(
   config: Pick<Config, 'databaseUrl' | 'dataDir'>,
   role: 'server' | 'client',
 ): Promise<OpenDatabase> {
-  if (config.databaseUrl) return { url: config.databaseUrl, kind: 'postgres', release: async () => {} }
+  if (config.databaseUrl) {
+    // The journal and the secret live in DATA_DIR whichever database is used; the embedded one sets its mode itself
+    // (as root, 0710: the postgres user passes through to its cluster).
+    if (role === 'server') makePrivateDir(config.dataDir)
+    return { url: config.databaseUrl, kind: 'postgres', release: async () => {} }
+  }
   const unclaim = role === 'server' ? claimDataDir(config.dataDir) : () => {}
   try {
     const cluster = await openEmbeddedPostgres(config.dataDir, { role })
@@ -93,7 +99,7 @@ export async function createPool(config: Pick<Config, 'databaseUrl' | 'dataDir'>
 
 /** One server per DATA_DIR: made private if new, and claimed until released. */
 function claimDataDir(dataDir: string) {
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 })
+  mkdirSync(dataDir, { recursive: true, mode: PRIVATE_DIR_MODE })
   return claimDirectory(
     dataDir,
     'umbra.pid',

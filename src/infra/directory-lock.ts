@@ -1,5 +1,6 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { PRIVATE_FILE_MODE } from './private-files.ts'
 
 /**
  * Claims a directory for this process with a pid file; throws `inUse(pid)` when a live process holds it.
@@ -13,7 +14,7 @@ export function claimDirectory(dir: string, lockName: string, inUse: (pid: numbe
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
   }
-  writeFileSync(lock, String(process.pid))
+  writeFileSync(lock, String(process.pid), { mode: PRIVATE_FILE_MODE })
   return () => rmSync(lock, { force: true })
 }
 

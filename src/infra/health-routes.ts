@@ -1,5 +1,6 @@
 import fp from 'fastify-plugin'
 import type { Config } from '../config.ts'
+import { carriesBearer } from './operator-token.ts'
 
 const READY_TIMEOUT_MS = 2_000
 const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const
@@ -24,9 +25,13 @@ declare module 'fastify' {
   }
 }
 
-/** /healthz: the process is up. /readyz: the database answers and every registered check is ready. */
+/**
+ * /healthz: the process is up. /readyz: the database answers and every registered check is ready. With
+ * METRICS_TOKEN (`metricsToken`) set, the checks' reports (backlogs, rows written: traffic volumes) are
+ * shown to a caller sending `Authorization: Bearer <token>` only; the status code and `status` to anyone.
+ */
 export const healthPlugin = fp(
-  async (app, { logLevel }: { logLevel: Config['logLevel'] }) => {
+  async (app, { logLevel, metricsToken }: { logLevel: Config['logLevel']; metricsToken?: string }) => {
     const checks = new Map<string, ReadinessCheck>()
     app.decorate('readiness', {
       add(name: string, check: ReadinessCheck) {
@@ -39,7 +44,7 @@ export const healthPlugin = fp(
     const probe = { schema: { hide: true }, logLevel: probeLogLevel(logLevel) }
     app.get('/healthz', probe, async () => ({ status: 'ok' }))
 
-    app.get('/readyz', probe, async (_request, reply) => {
+    app.get('/readyz', probe, async (request, reply) => {
       const database = await Promise.race([
         app.pg.query('select 1').then(
           () => 'up',
@@ -54,7 +59,9 @@ export const healthPlugin = fp(
         ready &&= c.ready
         reports[name] = c.report
       }
-      return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', database, ...reports })
+      const status = ready ? 'ready' : 'not ready'
+      const detailed = !metricsToken || carriesBearer(request.headers.authorization, metricsToken)
+      return reply.code(ready ? 200 : 503).send(detailed ? { status, database, ...reports } : { status, database })
     })
   },
   { name: 'health', dependencies: ['database'] },

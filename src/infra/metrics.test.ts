@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { auth, eventually, startTestApp } from '../../test/support/test-app.ts'
+import { auth, eventually, startTestApp, testConfig } from '../../test/support/test-app.ts'
 
 const value = (text: string, series: string) =>
   Number(new RegExp(`^${series.replace(/[{}"]/g, '\\$&')} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN)
@@ -42,5 +42,44 @@ describe('GET /metrics', () => {
     } finally {
       await t.close()
     }
+  })
+})
+
+describe('METRICS_TOKEN', () => {
+  const token = 'metrics-token-0123456789abcdefghijkl'
+
+  it('keeps /metrics and the traffic numbers of /readyz for a caller with the token', async () => {
+    const t = await startTestApp({ METRICS_TOKEN: token })
+    try {
+      for (const headers of [{}, { authorization: 'Bearer wrong' }, { authorization: `Bearer ${token}x` }]) {
+        const res = await t.app.inject({ url: '/metrics', headers })
+        expect(res.statusCode).toBe(401)
+        expect(res.headers['content-type']).toMatch(/^application\/problem\+json/)
+        expect(res.body).not.toMatch(/umbra_/)
+      }
+      const scraped = await t.app.inject({ url: '/metrics', headers: { authorization: `Bearer ${token}` } })
+      expect(scraped.statusCode).toBe(200)
+      expect(scraped.body).toMatch(/^umbra_process_resident_memory_bytes \d+$/m)
+
+      // A load balancer still reads readiness from the status; the numbers behind it need the token.
+      const open = await t.app.inject('/readyz')
+      expect(open.statusCode).toBe(200)
+      expect(open.json()).toEqual({ status: 'ready', database: 'up' })
+      const full = await t.app.inject({ url: '/readyz', headers: { authorization: `Bearer ${token}` } })
+      expect(full.json()).toMatchObject({ status: 'ready', clicks: { written: expect.any(Number) } })
+    } finally {
+      await t.close()
+    }
+  })
+
+  it('leaves both open without the setting, and refuses a short token at start', async () => {
+    const t = await startTestApp()
+    try {
+      expect((await t.app.inject('/metrics')).statusCode).toBe(200)
+      expect((await t.app.inject('/readyz')).json()).toMatchObject({ clicks: { written: expect.any(Number) } })
+    } finally {
+      await t.close()
+    }
+    expect(() => testConfig({ METRICS_TOKEN: 'short' })).toThrow(/METRICS_TOKEN: must be at least 32 characters/)
   })
 })

@@ -1,5 +1,7 @@
 import fp from 'fastify-plugin'
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client'
+import { carriesBearer } from './operator-token.ts'
+import { Problem, sendProblem } from './problem.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -49,13 +51,19 @@ export function gaugeFrom(registry: Registry, name: string, help: string, read: 
   })
 }
 
-/** GET /metrics in Prometheus text: process metrics (RSS, event loop delay, GC) and what each feature registers. */
+/**
+ * GET /metrics in Prometheus text: process metrics (RSS, event loop delay, GC) and what each feature registers.
+ * With METRICS_TOKEN (`token`) set, only a scraper sending `Authorization: Bearer <token>` reads it: the
+ * counters tell traffic volumes.
+ */
 export const metricsPlugin = fp(
-  async (app) => {
+  async (app, { token }: { token?: string }) => {
     const registry = new Registry()
     collectDefaultMetrics({ register: registry, prefix: 'umbra_' })
     app.decorate('metrics', { registry })
-    app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+    app.get('/metrics', { schema: { hide: true } }, async (request, reply) => {
+      if (token && !carriesBearer(request.headers.authorization, token))
+        return sendProblem(reply, Problem.unauthorized('/metrics needs Authorization: Bearer <METRICS_TOKEN>'))
       const text = await registry.metrics()
       return reply.type(registry.contentType).send(text)
     })

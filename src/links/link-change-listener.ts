@@ -5,8 +5,10 @@ import type { Config } from '../config.ts'
 import { databaseKind } from '../infra/database.ts'
 import type { LinkCache } from './link-cache.ts'
 
-/** The channel migration 005 announces changed codes on. */
+/** The channel migration 005 announces changed links on (their cache keys since migration 029). */
 export const LINK_CHANGED_CHANNEL = 'umbra_link_changed'
+/** The channel migration 029 announces changed domains on. */
+export const DOMAIN_CHANGED_CHANNEL = 'umbra_domain_changed'
 
 const MAX_RECONNECT_DELAY_MS = 10_000
 const LISTEN_WAIT_MS = 2_000
@@ -21,6 +23,8 @@ export function listenForLinkChanges(o: {
   databaseUrl: string
   linkCache: Pick<LinkCache, 'invalidate' | 'clear'>
   log: FastifyBaseLogger
+  /** A domain was added, changed or removed somewhere (or notifications may have been missed): reload them. */
+  onDomainsChanged?: () => void
 }) {
   let client: pg.Client | null = null
   let stopped = false
@@ -49,6 +53,7 @@ export function listenForLinkChanges(o: {
     client = c
     c.on('notification', (msg) => {
       if (msg.channel === LINK_CHANGED_CHANNEL && msg.payload) o.linkCache.invalidate(msg.payload)
+      else if (msg.channel === DOMAIN_CHANGED_CHANNEL) o.onDomainsChanged?.()
     })
     c.on('error', (err) => {
       o.log.warn({ err }, 'link change listener lost its connection; reconnecting')
@@ -60,7 +65,7 @@ export function listenForLinkChanges(o: {
     })
     try {
       await c.connect()
-      await c.query(`listen ${LINK_CHANGED_CHANNEL}`)
+      await c.query(`listen ${LINK_CHANGED_CHANNEL}; listen ${DOMAIN_CHANGED_CHANNEL}`)
     } catch (err) {
       void c.end().catch(() => {})
       if (!stopped) {
@@ -73,6 +78,7 @@ export function listenForLinkChanges(o: {
     // Changes made while we were not listening were announced to nobody: forget everything cached.
     if (connectedOnce) {
       o.linkCache.clear()
+      o.onDomainsChanged?.()
       o.log.info('link change listener reconnected; link cache cleared')
     }
     connectedOnce = true
@@ -95,15 +101,18 @@ export function listenForLinkChanges(o: {
 /** Registers the listener; buildApp hands every plugin the resolved database URL, the embedded one included. */
 export const linkChangesPlugin = fp<{ config: Config; linkCache: LinkCache }>(
   async (app, { config, linkCache }) => {
+    const reloadDomains = () =>
+      void app.reloadDomains().catch((err) => app.log.warn({ err }, 'reloading the served domains failed'))
     if (databaseKind(config) !== 'postgres' || !config.databaseUrl) return
     const listener = listenForLinkChanges({
       databaseUrl: config.databaseUrl,
       linkCache,
       log: app.log.child({ component: 'link-changes' }),
+      onDomainsChanged: reloadDomains,
     })
     app.addHook('onClose', () => listener.close())
     // Start serving once changes are heard (or after a short wait: the listener keeps trying on its own).
     await Promise.race([listener.listening, new Promise((resolve) => setTimeout(resolve, LISTEN_WAIT_MS).unref())])
   },
-  { name: 'link-changes', dependencies: ['database'] },
+  { name: 'link-changes', dependencies: ['database', 'domains'] },
 )

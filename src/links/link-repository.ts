@@ -3,6 +3,8 @@ import type { RoutingColumns, RoutingRow } from './link-routing.ts'
 
 export type LinkRow = RoutingRow & {
   id: string
+  /** '' on the default domain (PUBLIC_URL's host), else the host (src/domains). */
+  domain: string
   code: string
   url: string
   title: string | null
@@ -19,6 +21,8 @@ export type LinkRow = RoutingRow & {
 
 export type NewLink = {
   code: string
+  /** A served domain ('' or omitted: the default). */
+  domain?: string
   url: string
   title?: string | null
   channel?: string | null
@@ -28,9 +32,10 @@ export type NewLink = {
   contentId?: string | null
 } & RoutingColumns
 
-export type LinkPatch = Partial<Omit<NewLink, 'code'>> & { disabled?: boolean }
+export type LinkPatch = Partial<Omit<NewLink, 'code' | 'domain'>> & { disabled?: boolean }
 
 export type LinkFilter = {
+  domain?: string
   topic?: string
   channel?: string
   campaign?: string
@@ -40,18 +45,23 @@ export type LinkFilter = {
 }
 
 const COLUMNS =
-  'id, code, url, title, channel, topics, campaign, content_id, expires_at, disabled_at, created_at, updated_at, ' +
+  'id, domain, code, url, title, channel, topics, campaign, content_id, expires_at, disabled_at, created_at, updated_at, ' +
   'rules, app_targets, in_app_escape, password_hash, max_clicks, fallback_url'
 /** Every column of a LinkRow, for other repositories that read links. */
 export const LINK_COLUMNS = COLUMNS
 
-/** Inserts a link; returns null when the code is taken (the caller decides: retry or 409). */
+/**
+ * Inserts a link; returns null when the code is taken on its domain, or the domain is no longer served (the
+ * caller decides: retry or 409). The domain row is key-share locked, so a concurrent delete of the domain
+ * waits and then sees the link.
+ */
 export async function insertLink(db: Queryable, link: NewLink): Promise<LinkRow | null> {
   const { rows } = await db.query(
-    `insert into links (code, url, title, channel, topics, campaign, expires_at, content_id,
+    `insert into links (code, url, title, channel, topics, campaign, expires_at, content_id, domain,
                         rules, app_targets, in_app_escape, password_hash, max_clicks, fallback_url)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
-     on conflict (code) do nothing
+     select $1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11::jsonb, $12, $13, $14::bigint, $15
+     where $9 = '' or exists (select 1 from domains where host = $9 for key share)
+     on conflict (domain, code) do nothing
      returning ${COLUMNS}`,
     [
       link.code,
@@ -62,6 +72,7 @@ export async function insertLink(db: Queryable, link: NewLink): Promise<LinkRow 
       link.campaign ?? null,
       link.expiresAt ?? null,
       link.contentId ?? null,
+      link.domain ?? '',
       link.rules?.length ? JSON.stringify(link.rules) : null,
       link.deepLinks ? JSON.stringify(link.deepLinks) : null,
       link.inAppEscape ?? false,
@@ -73,8 +84,9 @@ export async function insertLink(db: Queryable, link: NewLink): Promise<LinkRow 
   return rows[0] ?? null
 }
 
-export async function findLinkByCode(db: Queryable, code: string): Promise<LinkRow | null> {
-  const { rows } = await db.query(`select ${COLUMNS} from links where code = $1`, [code])
+/** The link of a code on a domain ('', the default domain, when not given). */
+export async function findLinkByCode(db: Queryable, code: string, domain = ''): Promise<LinkRow | null> {
+  const { rows } = await db.query(`select ${COLUMNS} from links where domain = $2 and code = $1`, [code, domain])
   return rows[0] ?? null
 }
 
@@ -87,15 +99,24 @@ export async function listLinks(db: Queryable, f: LinkFilter): Promise<LinkRow[]
        and ($3::text is null or campaign = $3)
        and ($4::text is null or code ilike '%' || $4 || '%' or url ilike '%' || $4 || '%' or title ilike '%' || $4 || '%')
        and ($5::bigint is null or id < $5)
+       and ($7::text is null or domain = $7)
      order by id desc
      limit $6`,
-    [f.topic ?? null, f.channel ?? null, f.campaign ?? null, f.q ? escapeLike(f.q) : null, f.afterId ?? null, f.limit],
+    [
+      f.topic ?? null,
+      f.channel ?? null,
+      f.campaign ?? null,
+      f.q ? escapeLike(f.q) : null,
+      f.afterId ?? null,
+      f.limit,
+      f.domain ?? null,
+    ],
   )
   return rows
 }
 
 /** Applies only the fields present in the patch; null clears a field. */
-export async function updateLink(db: Queryable, code: string, patch: LinkPatch): Promise<LinkRow | null> {
+export async function updateLink(db: Queryable, code: string, patch: LinkPatch, domain = ''): Promise<LinkRow | null> {
   const has = (k: keyof LinkPatch) => patch[k] !== undefined
   const { rows } = await db.query(
     `update links set
@@ -106,14 +127,14 @@ export async function updateLink(db: Queryable, code: string, patch: LinkPatch):
        campaign = case when $10 then $11 else campaign end,
        expires_at = case when $12 then $13::timestamptz else expires_at end,
        disabled_at = case when $14 then (case when $15 then coalesce(disabled_at, now()) else null end) else disabled_at end,
-       rules = case when $16 then $17::jsonb else rules end,
-       app_targets = case when $18 then $19::jsonb else app_targets end,
-       in_app_escape = case when $20 then $21 else in_app_escape end,
-       password_hash = case when $22 then $23 else password_hash end,
-       max_clicks = case when $24 then $25::bigint else max_clicks end,
-       fallback_url = case when $26 then $27 else fallback_url end,
+       rules = case when $17 then $18::jsonb else rules end,
+       app_targets = case when $19 then $20::jsonb else app_targets end,
+       in_app_escape = case when $21 then $22 else in_app_escape end,
+       password_hash = case when $23 then $24 else password_hash end,
+       max_clicks = case when $25 then $26::bigint else max_clicks end,
+       fallback_url = case when $27 then $28 else fallback_url end,
        updated_at = now()
-     where code = $1
+     where code = $1 and domain = $16
      returning ${COLUMNS}`,
     [
       code,
@@ -131,6 +152,7 @@ export async function updateLink(db: Queryable, code: string, patch: LinkPatch):
       patch.expiresAt ?? null,
       has('disabled'),
       patch.disabled ?? false,
+      domain,
       has('rules'),
       patch.rules?.length ? JSON.stringify(patch.rules) : null,
       has('deepLinks'),

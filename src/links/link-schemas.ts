@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { normalizeHost } from '../domains/host-name.ts'
 import { pageLimit } from '../infra/page-limit.ts'
 import { CreateRouting, RoutingView, UpdateRouting } from './link-routing-schemas.ts'
 import { MAX_URL_LENGTH } from './url-policy.ts'
@@ -28,12 +29,25 @@ const safeText = (max: number) =>
     .refine((s) => !UNSAFE_TEXT_CHARS.test(s), UNSAFE_TEXT_MESSAGE)
 export const Campaign = safeText(100)
 export const Title = safeText(300)
-export const Code = z.string().min(1).max(64)
+// A code read from a path or query: no code holds such a character, and NUL would fail in Postgres.
+export const Code = z
+  .string()
+  .min(1)
+  .max(64)
+  .refine((s) => !UNSAFE_TEXT_CHARS.test(s), UNSAFE_TEXT_MESSAGE)
+/** A short domain named in the API (GET /api/v1/domains); whether it is served is checked by the route. */
+export const DomainName = z
+  .string()
+  .min(1)
+  .max(253)
+  .transform(normalizeHost)
+  .describe("a domain this server serves; PUBLIC_URL's host when omitted")
 
 export const CreateLink = z
   .strictObject({
     url: z.string().max(MAX_URL_LENGTH, `must be at most ${MAX_URL_LENGTH} characters`),
     code: z.string().max(64).optional(),
+    domain: DomainName.optional(),
     title: Title.optional(),
     channel: ChannelId.optional(),
     topics: Topics.optional(),
@@ -96,14 +110,23 @@ export const UpdateLink = z
 export type UpdateLink = z.infer<typeof UpdateLink>
 
 export const LinkParams = z.strictObject({ code: Code })
+/** Which domain's code a link route means: the same code may live on several domains. */
+export const LinkDomainQuery = z.strictObject({ domain: DomainName.optional() })
 
 export const ListLinksQuery = z.strictObject({
   limit: pageLimit(50),
   cursor: z.string().max(64).optional(),
+  domain: DomainName.optional(),
   topic: Topic.optional(),
   channel: ChannelId.optional(),
   campaign: Campaign.optional(),
-  q: z.string().trim().min(1).max(200).optional(),
+  q: z
+    .string()
+    .trim()
+    .min(1)
+    .max(200)
+    .refine((s) => !UNSAFE_TEXT_CHARS.test(s), UNSAFE_TEXT_MESSAGE)
+    .optional(),
 })
 export type ListLinksQuery = z.infer<typeof ListLinksQuery>
 
@@ -111,6 +134,7 @@ export const LinkView = z
   .object({
     code: z.string(),
     shortUrl: z.string(),
+    domain: z.string().describe('the host of the short URL'),
     url: z.string(),
     title: z.string().nullable(),
     channel: z.string().nullable(),
@@ -128,6 +152,7 @@ export const LinkView = z
       {
         code: 'spring-sale',
         shortUrl: 'https://umbra.example/spring-sale',
+        domain: 'umbra.example',
         url: 'https://example.com/article',
         title: null,
         channel: 'whatsapp',

@@ -1,12 +1,17 @@
+import type { DomainRegistry } from '../domains/domain-registry.ts'
 import type { LinkRow } from './link-repository.ts'
 import type { LinkView } from './link-schemas.ts'
 import type { ResolvedLink } from './link-cache.ts'
 import { routingOf } from './link-routing.ts'
 
-export function toLinkView(row: LinkRow, publicUrl: string): LinkView {
+/** Where short URLs start and what their host is called, per domain. */
+export type ShortUrls = Pick<DomainRegistry, 'baseUrlOf' | 'hostOf'>
+
+export function toLinkView(row: LinkRow, urls: ShortUrls): LinkView {
   return {
     code: row.code,
-    shortUrl: `${publicUrl}/${row.code}`,
+    shortUrl: `${urls.baseUrlOf(row.domain)}/${row.code}`,
+    domain: urls.hostOf(row.domain),
     url: row.url,
     title: row.title,
     channel: row.channel,

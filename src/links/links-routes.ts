@@ -1,17 +1,27 @@
 import type { FastifyPluginAsync } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
+import type { DomainRegistry } from '../domains/domain-registry.ts'
 import { decodeIdCursor, encodeIdCursor } from '../infra/id-cursor.ts'
 import { Problem, problemResponses } from '../infra/problem.ts'
 import type { LinkCache } from './link-cache.ts'
 import { findLinkByCode, listLinks, updateLink } from './link-repository.ts'
-import { CreateLink, LinkList, LinkParams, LinkView, ListLinksQuery, UpdateLink } from './link-schemas.ts'
+import {
+  CreateLink,
+  LinkDomainQuery,
+  LinkList,
+  LinkParams,
+  LinkView,
+  ListLinksQuery,
+  UpdateLink,
+} from './link-schemas.ts'
+import { linkCacheKeyOf, servedDomainField, storedDomainOrNotFound } from './link-domain.ts'
 import { toLinkView } from './link-view.ts'
 import { acceptRouting } from './link-routing.ts'
 import { acceptTargetUrl, mintLink } from './mint-link.ts'
 import type { UrlPolicy } from './url-policy.ts'
 
-export type LinksRoutesOptions = { publicUrl: string; urlPolicy: UrlPolicy; linkCache: LinkCache }
+export type LinksRoutesOptions = { domains: DomainRegistry; urlPolicy: UrlPolicy; linkCache: LinkCache }
 
 /** A share kit has one live link per channel (index links_content_channel_key): a change that would make two is a 409. */
 function refuseSecondKitLink(err: unknown): never {
@@ -21,7 +31,7 @@ function refuseSecondKitLink(err: unknown): never {
 }
 
 /** The links API: create, list, read, change and disable short links. */
-export const linksRoutes: FastifyPluginAsync<LinksRoutesOptions> = async (app, { publicUrl, urlPolicy, linkCache }) => {
+export const linksRoutes: FastifyPluginAsync<LinksRoutesOptions> = async (app, { domains, urlPolicy, linkCache }) => {
   const api = app.withTypeProvider<ZodTypeProvider>()
   const db = app.pg
 
@@ -37,9 +47,10 @@ export const linksRoutes: FastifyPluginAsync<LinksRoutesOptions> = async (app, {
       },
     },
     async (request, reply) => {
-      const row = await mintLink(db, request.body, urlPolicy)
-      linkCache.invalidate(row.code) // a cached "unknown" for this custom code must not outlive it
-      return reply.code(201).send(toLinkView(row, publicUrl))
+      const domain = servedDomainField(domains, request.body.domain)
+      const row = await mintLink(db, { ...request.body, domain }, urlPolicy)
+      linkCache.invalidate(linkCacheKeyOf(row)) // a cached "unknown" for this custom code must not outlive it
+      return reply.code(201).send(toLinkView(row, domains))
     },
   )
 
@@ -51,19 +62,20 @@ export const linksRoutes: FastifyPluginAsync<LinksRoutesOptions> = async (app, {
         tags: ['links'],
         summary: 'List links, newest first',
         querystring: ListLinksQuery,
-        response: { 200: LinkList },
+        response: { 200: LinkList, ...problemResponses(400) },
       },
     },
     async (request) => {
-      const { limit, cursor, ...filter } = request.query
+      const { limit, cursor, domain, ...filter } = request.query
       const rows = await listLinks(db, {
         ...filter,
+        domain: domain === undefined ? undefined : servedDomainField(domains, domain),
         limit: limit + 1,
         afterId: cursor ? decodeIdCursor(cursor) : undefined,
       })
       const page = rows.slice(0, limit)
       return {
-        items: page.map((r) => toLinkView(r, publicUrl)),
+        items: page.map((r) => toLinkView(r, domains)),
         nextCursor: rows.length > limit ? encodeIdCursor(page[page.length - 1].id) : null,
       }
     },
@@ -77,13 +89,15 @@ export const linksRoutes: FastifyPluginAsync<LinksRoutesOptions> = async (app, {
         tags: ['links'],
         summary: 'Read one link',
         params: LinkParams,
+        querystring: LinkDomainQuery,
         response: { 200: LinkView, ...problemResponses(404) },
       },
     },
     async (request) => {
-      const row = await findLinkByCode(db, request.params.code)
-      if (!row) throw Problem.notFound(`link ${request.params.code}`)
-      return toLinkView(row, publicUrl)
+      const { code } = request.params
+      const row = await findLinkByCode(db, code, storedDomainOrNotFound(domains, code, request.query.domain))
+      if (!row) throw Problem.notFound(`link ${code}`)
+      return toLinkView(row, domains)
     },
   )
 
@@ -95,6 +109,7 @@ export const linksRoutes: FastifyPluginAsync<LinksRoutesOptions> = async (app, {
         tags: ['links'],
         summary: 'Change a link',
         params: LinkParams,
+        querystring: LinkDomainQuery,
         body: UpdateLink,
         response: { 200: LinkView, ...problemResponses(400, 404, 409) },
       },
@@ -104,15 +119,17 @@ export const linksRoutes: FastifyPluginAsync<LinksRoutesOptions> = async (app, {
       if (fields.url !== undefined) fields.url = acceptTargetUrl(fields.url, urlPolicy)
       if (fields.expiresAt && Date.parse(fields.expiresAt) <= Date.now())
         throw Problem.field('expiresAt', 'must be in the future')
+      const { code } = request.params
+      const domain = storedDomainOrNotFound(domains, code, request.query.domain)
       const routing = await acceptRouting(
         { rules, deepLinks, inAppEscape, password, maxClicks, fallbackUrl },
         urlPolicy,
       )
       const patch = { ...fields, ...routing }
-      const row = await updateLink(db, request.params.code, patch).catch(refuseSecondKitLink)
-      if (!row) throw Problem.notFound(`link ${request.params.code}`)
-      linkCache.invalidate(row.code)
-      return toLinkView(row, publicUrl)
+      const row = await updateLink(db, code, patch, domain).catch(refuseSecondKitLink)
+      if (!row) throw Problem.notFound(`link ${code}`)
+      linkCache.invalidate(linkCacheKeyOf(row))
+      return toLinkView(row, domains)
     },
   )
 
@@ -124,13 +141,16 @@ export const linksRoutes: FastifyPluginAsync<LinksRoutesOptions> = async (app, {
         tags: ['links'],
         summary: 'Disable a link (its code is never reused; its redirect answers 410)',
         params: LinkParams,
+        querystring: LinkDomainQuery,
         response: { 204: z.null(), ...problemResponses(404) },
       },
     },
     async (request, reply) => {
-      const row = await updateLink(db, request.params.code, { disabled: true })
-      if (!row) throw Problem.notFound(`link ${request.params.code}`)
-      linkCache.invalidate(row.code)
+      const { code } = request.params
+      const domain = storedDomainOrNotFound(domains, code, request.query.domain)
+      const row = await updateLink(db, code, { disabled: true }, domain)
+      if (!row) throw Problem.notFound(`link ${code}`)
+      linkCache.invalidate(linkCacheKeyOf(row))
       return reply.code(204).send(null)
     },
   )

@@ -38,15 +38,20 @@ const rateHeaders = (reply: FastifyReply, verdict: RateVerdict) =>
 export const sendTooManyPage = (reply: FastifyReply, verdict: RateVerdict) =>
   send(rateHeaders(reply, verdict).header('retry-after', verdict.resetSeconds), 429, TOO_MANY)
 
-/** 404 and 410 answers are counted per client, so codes cannot be enumerated; past the budget, 429. */
-function sendMissPage(reply: FastifyReply, status: number, html: string) {
+/**
+ * 404 and 410 answers are counted per client, so codes cannot be enumerated; past the budget, 429. A domain
+ * with a not-found URL sends unknown codes there instead of the page (counted alike).
+ */
+function sendMissPage(reply: FastifyReply, status: number, html: string, elsewhere?: string | null) {
   const limiter = reply.server.missPages
   const client = clientKey(reply.request.ip)
   const verdict = limiter.refusal(client) ?? limiter.count(client)
   if (verdict.exceeded) return sendTooManyPage(reply, verdict)
+  if (elsewhere) return rateHeaders(reply, verdict).header('cache-control', 'no-store').redirect(elsewhere, 302)
   return send(rateHeaders(reply, verdict), status, html)
 }
 
-export const sendNotFoundPage = (reply: FastifyReply) => sendMissPage(reply, 404, NOT_FOUND)
+export const sendNotFoundPage = (reply: FastifyReply, notFoundUrl?: string | null) =>
+  sendMissPage(reply, 404, NOT_FOUND, notFoundUrl)
 export const sendGonePage = (reply: FastifyReply) => sendMissPage(reply, 410, GONE)
 export const sendUnavailablePage = (reply: FastifyReply) => send(reply.header('retry-after', '5'), 503, UNAVAILABLE)

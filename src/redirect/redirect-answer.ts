@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http'
 import type { CaptureOutcome } from '../clicks/capture/capture-click.ts'
 import { readRawCaptureRequest, type CaptureRequest } from '../clicks/capture/capture-request.ts'
+import type { PlaceLookup } from '../clicks/capture/country-lookup.ts'
 import type { ProxyTrust } from '../infra/client-address.ts'
 import type { ResolvedLink } from '../links/link-cache.ts'
 import { CODE_CHARACTERS, MAX_CODE_LENGTH } from '../links/link-code.ts'
@@ -88,8 +89,8 @@ export const redirectHeaderList = (url: string) => [
   '0',
 ]
 
-/** Reads what capture needs from a request's raw headers, as configured (TRUST_PROXY, COUNTRY_HEADER). */
+/** Reads what capture needs from a request's raw headers, as configured (TRUST_PROXY, COUNTRY_HEADER, GEOIP_DB). */
 export const captureRequestReader =
-  (o: { proxyTrust: ProxyTrust | null; countryHeader: string | undefined }) =>
+  (o: { proxyTrust: ProxyTrust | null; countryHeader: string | undefined; placeOf?: PlaceLookup | null }) =>
   (req: IncomingMessage): CaptureRequest =>
-    readRawCaptureRequest(req, o.countryHeader, o.proxyTrust)
+    readRawCaptureRequest(req, o.countryHeader, o.proxyTrust, o.placeOf ?? null)

@@ -4,6 +4,7 @@ import type { FailureLimiter } from '../api/failure-limiter.ts'
 import { clientKey } from '../api/rate-limits.ts'
 import type { CaptureOutcome } from '../clicks/capture/capture-click.ts'
 import type { CaptureRequest } from '../clicks/capture/capture-request.ts'
+import { type DomainRegistry, linkKeyOf } from '../domains/domain-registry.ts'
 import type { LinkCache, ResolvedLink } from '../links/link-cache.ts'
 import {
   answerOf,
@@ -22,6 +23,7 @@ const STATIC_MEMO_MAX = 10_000
 
 export type RedirectFastPathOptions = {
   linkCache: LinkCache
+  domains: Pick<DomainRegistry, 'domainOfHost' | 'hasOthers'>
   capture: (request: CaptureRequest, link: ResolvedLink) => CaptureOutcome
   afterWrite: <A, B>(send: (a: A, b: B) => void, a: A, b: B) => void
   answered: RedirectAnswers
@@ -30,6 +32,16 @@ export type RedirectFastPathOptions = {
   missPages: FailureLimiter
   /** A capture (or fast-path) failure: logged; the redirect goes out anyway. */
   onCaptureError: (err: unknown) => void
+}
+
+/** The Host header from the raw header list (Node builds req.headers only when it is read). */
+function rawHost(req: IncomingMessage): string | undefined {
+  const raw = req.rawHeaders
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]
+    if (name.length === 4 && (name === 'Host' || name === 'host' || name.toLowerCase() === 'host')) return raw[i + 1]
+  }
+  return undefined
 }
 
 function sendRedirect(res: ServerResponse, url: string) {
@@ -84,7 +96,9 @@ export function installRedirectFastPath(app: FastifyInstance, o: RedirectFastPat
     const match = CODE_PATH.exec(req.url ?? '')
     if (match === null) return false
     const code = match[1]
-    const link: ResolvedLink | null | undefined = o.linkCache.cached(code)
+    // With one domain every request is on it: no Host to read.
+    const key = o.domains.hasOthers() ? linkKeyOf(o.domains.domainOfHost(rawHost(req)), code) : code
+    const link: ResolvedLink | null | undefined = o.linkCache.cached(key)
     if (!link) return false
     // Expired or out of clicks: its fallback, if it has one (else the route's 410 page); a password: the route.
     const live = isLive(link, Date.now())

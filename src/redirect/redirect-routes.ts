@@ -1,6 +1,8 @@
 import type { FastifyBaseLogger, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import { FailureLimiter } from '../api/failure-limiter.ts'
 import { clientKey } from '../api/rate-limits.ts'
+import type { PlaceLookup } from '../clicks/capture/country-lookup.ts'
+import { type DomainRegistry, linkKeyOf } from '../domains/domain-registry.ts'
 import type { ProxyTrust } from '../infra/client-address.ts'
 import type { LinkCache, ResolvedLink } from '../links/link-cache.ts'
 import { verifyPassword } from '../links/password-hash.ts'
@@ -22,10 +24,14 @@ import { noAnswers, registerRedirectMetrics } from './redirect-metrics.ts'
 
 export type RedirectRoutesOptions = {
   linkCache: LinkCache
+  /** Which domain a Host header names: the cache key of a code is per domain. */
+  domains: Pick<DomainRegistry, 'domainOfHost' | 'settingsOf' | 'hasOthers'>
   /** The trust function Fastify was given (src/infra/client-address.ts), for the fast path's raw reader. */
   proxyTrust?: ProxyTrust | null
   /** COUNTRY_HEADER: the header a proxy puts the visitor's country in. */
   countryHeader?: string
+  /** The IP database (GEOIP_DB) for a request without COUNTRY_HEADER. */
+  placeOf?: PlaceLookup | null
   /** Answer cached live links ahead of Fastify (redirect-fast-path.ts); the route below answers the rest. */
   fastPath?: boolean
   /** Wrong passwords per client and window (RATE_LIMIT_PASSWORDS, RATE_LIMIT_WINDOW_MS). */
@@ -56,10 +62,18 @@ const sendPage = (reply: FastifyReply, page: PageAnswer) => sendHtml(reply, 200,
  */
 export const redirectRoutes: FastifyPluginAsync<RedirectRoutesOptions> = async (
   app,
-  { linkCache, proxyTrust = null, countryHeader, fastPath = false, passwordAttempts = { max: 10, windowMs: 60_000 } },
+  {
+    linkCache,
+    domains,
+    proxyTrust = null,
+    countryHeader,
+    placeOf = null,
+    fastPath = false,
+    passwordAttempts = { max: 10, windowMs: 60_000 },
+  },
 ) => {
   const { capture, writer } = app.clicks
-  const readRequest = captureRequestReader({ proxyTrust, countryHeader })
+  const readRequest = captureRequestReader({ proxyTrust, countryHeader, placeOf })
   const missPages = app.missPages
   const answered = noAnswers()
   if (app.hasDecorator('metrics')) registerRedirectMetrics(app.metrics.registry, answered, linkCache.stats)
@@ -76,10 +90,11 @@ export const redirectRoutes: FastifyPluginAsync<RedirectRoutesOptions> = async (
   function refuse(
     reply: FastifyReply,
     link: ResolvedLink | null,
+    domain: string,
   ): { link: ResolvedLink; fallback: string | null } | null {
     if (!link) {
       answered[404]++
-      sendNotFoundPage(reply)
+      sendNotFoundPage(reply, domains.settingsOf(domain)?.notFoundUrl)
       return null
     }
     if (isLive(link, Date.now())) return { link, fallback: null }
@@ -110,8 +125,8 @@ export const redirectRoutes: FastifyPluginAsync<RedirectRoutesOptions> = async (
     writer.afterWrite(sendRedirect, reply, target)
   }
 
-  function answer(request: FastifyRequest, reply: FastifyReply, found: ResolvedLink | null) {
-    const state = refuse(reply, found)
+  function answer(request: FastifyRequest, reply: FastifyReply, found: ResolvedLink | null, domain: string) {
+    const state = refuse(reply, found, domain)
     if (state === null) return
     // A password-protected link answers its form; the click is counted when the right password is posted.
     if (state.fallback === null && needsPassword(state.link)) {
@@ -160,14 +175,16 @@ export const redirectRoutes: FastifyPluginAsync<RedirectRoutesOptions> = async (
         }
       }
       const code = request.params.code
+      const domain = domains.domainOfHost(request.headers.host)
       if (!ANY_CODE.test(code)) {
         answered[404]++
-        return sendNotFoundPage(reply)
+        return sendNotFoundPage(reply, domains.settingsOf(domain)?.notFoundUrl)
       }
-      const hit = linkCache.peek(code)
-      if (hit !== undefined) return answer(request, reply, hit)
-      linkCache.resolve(code).then(
-        (link) => answer(request, reply, link),
+      const key = linkKeyOf(domain, code)
+      const hit = linkCache.peek(key)
+      if (hit !== undefined) return answer(request, reply, hit, domain)
+      linkCache.resolve(key).then(
+        (link) => answer(request, reply, link, domain),
         (err) => {
           log.warn({ err, code }, 'link lookup failed')
           answered[503]++
@@ -188,20 +205,22 @@ export const redirectRoutes: FastifyPluginAsync<RedirectRoutesOptions> = async (
     { childLoggerFactory: () => log as FastifyBaseLogger, bodyLimit: 4096 },
     async (request, reply) => {
       const code = request.params.code
+      const domain = domains.domainOfHost(request.headers.host)
       if (!ANY_CODE.test(code)) {
         answered[404]++
-        return sendNotFoundPage(reply)
+        return sendNotFoundPage(reply, domains.settingsOf(domain)?.notFoundUrl)
       }
+      const key = linkKeyOf(domain, code)
       let link: ResolvedLink | null
       try {
-        const hit = linkCache.peek(code)
-        link = hit !== undefined ? hit : await linkCache.resolve(code)
+        const hit = linkCache.peek(key)
+        link = hit !== undefined ? hit : await linkCache.resolve(key)
       } catch (err) {
         log.warn({ err, code }, 'link lookup failed')
         answered[503]++
         return sendUnavailablePage(reply)
       }
-      const state = refuse(reply, link)
+      const state = refuse(reply, link, domain)
       if (state === null) return reply
       const passwordHash = state.fallback === null ? (state.link.routing?.passwordHash ?? null) : null
       if (passwordHash !== null) await answerPassword(request, reply, state.link, passwordHash)
@@ -213,6 +232,7 @@ export const redirectRoutes: FastifyPluginAsync<RedirectRoutesOptions> = async (
   if (fastPath)
     installRedirectFastPath(app, {
       linkCache,
+      domains,
       capture,
       afterWrite: writer.afterWrite,
       answered,

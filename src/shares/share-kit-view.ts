@@ -16,14 +16,22 @@ export function toContentView(row: ContentRow): ContentView {
   }
 }
 
-export const qrUrlOf = (publicUrl: string, code: string) =>
-  `${publicUrl}/api/v1/links/${encodeURIComponent(code)}/qr.svg`
+/** The QR code's API URL of a link's short URL; `host` names a domain other than the default. */
+export const qrUrlOf = (publicUrl: string, code: string, host?: string) =>
+  `${publicUrl}/api/v1/links/${encodeURIComponent(code)}/qr.svg${host ? `?domain=${encodeURIComponent(host)}` : ''}`
 
-/** Where kits' links point: the public base URL of short links, and the settings some intents need. */
-export type KitUrls = { publicUrl: string } & IntentSettings
+/**
+ * Where kits' links point: the public base URL, the base URL of each short domain (a link on another domain
+ * shares that domain's short URL), and the settings some intents need.
+ */
+export type KitUrls = { publicUrl: string; baseUrlOf?: (domain: string) => string } & IntentSettings
 
 /** `confirmed`: whether the kit's title is its owner's (a secret key's); an unconfirmed one stays out of the intents. */
-export function toKitLinkView(row: LinkRow, { publicUrl, facebookAppId }: KitUrls, confirmed: boolean): KitLinkView {
+export function toKitLinkView(
+  row: LinkRow,
+  { publicUrl, baseUrlOf, facebookAppId }: KitUrls,
+  confirmed: boolean,
+): KitLinkView {
   const channel = findChannel(row.channel ?? '') ?? {
     id: row.channel ?? '',
     label: row.channel ?? '',
@@ -32,7 +40,8 @@ export function toKitLinkView(row: LinkRow, { publicUrl, facebookAppId }: KitUrl
     intent: null,
     utmMedium: 'share',
   }
-  const shortUrl = `${publicUrl}/${row.code}`
+  const onOtherDomain = row.domain !== '' && baseUrlOf !== undefined
+  const shortUrl = `${onOtherDomain ? baseUrlOf(row.domain) : publicUrl}/${row.code}`
   return {
     channel: channel.id,
     label: channel.label,
@@ -44,7 +53,7 @@ export function toKitLinkView(row: LinkRow, { publicUrl, facebookAppId }: KitUrl
     ...shareUrlsFor(
       channel,
       { shortUrl, title: confirmed ? row.title : null, page: row.url },
-      qrUrlOf(publicUrl, row.code),
+      qrUrlOf(publicUrl, row.code, onOtherDomain ? row.domain : undefined),
       { facebookAppId },
     ),
   }

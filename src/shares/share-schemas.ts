@@ -1,6 +1,7 @@
 import { z } from 'zod'
+import { RowId } from '../infra/id-cursor.ts'
 import { pageLimit } from '../infra/page-limit.ts'
-import { Campaign, Title, Topic, Topics } from '../links/link-schemas.ts'
+import { Campaign, DomainName, Title, Topic, Topics } from '../links/link-schemas.ts'
 import { MAX_URL_LENGTH } from '../links/url-policy.ts'
 import { CHANNEL_IDS } from './channels.ts'
 
@@ -113,7 +114,7 @@ export const UpdateShareKit = z
   })
 export type UpdateShareKit = z.infer<typeof UpdateShareKit>
 
-export const ShareParams = z.strictObject({ id: z.string().regex(/^[1-9]\d{0,18}$/, 'must be a content id') })
+export const ShareParams = z.strictObject({ id: RowId('a content id') })
 
 export const ListSharesQuery = z.strictObject({
   limit: pageLimit(20),
@@ -127,5 +128,6 @@ export const KitHeaders = z.looseObject({ 'idempotency-key': IdempotencyKeyHeade
 
 /** GET /links/:code/qr (qr-routes.ts). */
 export const QrQuery = z.strictObject({
+  domain: DomainName.optional(),
   size: z.coerce.number().int().min(64).max(2048).default(512).describe('PNG width and height in pixels'),
 })

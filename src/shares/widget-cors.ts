@@ -32,11 +32,15 @@ export function preflightAnswer(p: PreflightRequest): Record<string, string> | n
   }
 }
 
-/** CORS headers for a kit answered to a page whose origin its publishable key allows. */
-export const corsGrant = (origin: string): Record<string, string> => ({
-  'access-control-allow-origin': origin,
-  vary: 'Origin',
-})
+/**
+ * CORS headers for a kit answered to a page whose origin its publishable key allows: the origin as
+ * normalised (`HTTPS://Blog.Example:443` → `https://blog.example`), never the raw header, so what is granted
+ * is exactly what was checked; nothing for a header that is not an http(s) origin.
+ */
+export function corsGrant(originHeader: string): Record<string, string> {
+  const origin = originOf(originHeader)
+  return origin ? { 'access-control-allow-origin': origin, vary: 'Origin' } : { vary: 'Origin' }
+}
 
 /**
  * A refusal (401, 403, 429, 4xx) is readable by the page that asked, whatever its origin: the page's

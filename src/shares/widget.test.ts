@@ -104,6 +104,12 @@ describe('widget routes', () => {
     expect(res.json().links.map((l: { channel: string }) => l.channel)).toEqual(['whatsapp', 'copy'])
   })
 
+  it('grants the normalised origin, never the raw Origin header', async () => {
+    const res = await kit({ authorization: `Bearer ${pk}`, origin: 'HTTPS://Blog.Example.COM:443' })
+    expect(res.statusCode).toBeLessThan(300)
+    expect(res.headers['access-control-allow-origin']).toBe(site)
+  })
+
   it.each([
     { name: 'a page on another site', origin: 'https://copycat.example', url: undefined },
     { name: 'a page of its site asking for another site’s URL', origin: site, url: 'https://copycat.example/post' },

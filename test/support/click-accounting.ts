@@ -20,7 +20,8 @@ export async function rollupMismatches(db: Queryable, linkIds: readonly string[]
      dims_recount as (
        select link_id, (clicked_at at time zone 'UTC')::date as day, d.dimension, coalesce(d.value, 'unknown') as value, count(*)::bigint as clicks
        from c, lateral (values ('browser', coalesce(browser, 'unknown')), ('os', coalesce(os, 'unknown')),
-                               ('device', coalesce(device, 'unknown')), ('rule', rule::text)) as d(dimension, value)
+                               ('device', coalesce(device, 'unknown')), ('country', coalesce(country, 'unknown')),
+                               ('rule', rule::text)) as d(dimension, value)
        where kind = 'human' and d.value is not null group by 1, 2, 3, 4),
      dims as (select link_id, day, dimension, value, clicks from click_dimensions_daily where link_id = any($1::bigint[]) and clicks <> 0),
      visitors_recount as (

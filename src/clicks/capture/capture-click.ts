@@ -22,6 +22,8 @@ export type ClickCaptureDeps = {
   recordLoss: (linkId: string, at: number, reason: LossReason) => void
   /** HONOR_DNT: a visitor sending DNT: 1 or Sec-GPC: 1 is counted as a click but never hashed. */
   honorDnt?: boolean
+  /** Changes when the classifier's context does (our own hosts): memoised verdicts are then forgotten. */
+  contextVersion?: () => number
 }
 
 /**
@@ -31,7 +33,7 @@ export type ClickCaptureDeps = {
 export type CaptureOutcome = { readonly label: DescribedClassification | null; readonly rule: number }
 export const PLAIN_OUTCOME: CaptureOutcome = Object.freeze({ label: null, rule: 0 })
 
-/** The click's country as capture knows it: COUNTRY_HEADER's value today (a geo lookup may fill it later). */
+/** The click's country as capture knows it (CaptureRequest.country: COUNTRY_HEADER, else the IP lookup). */
 const countryOf = (request: Pick<CaptureRequest, 'country'>) =>
   request.country !== undefined && /^[A-Za-z]{2}$/.test(request.country) ? request.country.toUpperCase() : null
 
@@ -70,7 +72,7 @@ function memoFirstLanguage(header: string | undefined): string | null {
  * few bytes written into the writer's buffer.
  */
 export function createClickCapture(d: ClickCaptureDeps) {
-  const verdictOf = createVerdictMemo(d.classify)
+  const verdictOf = createVerdictMemo(d.classify, undefined, d.contextVersion)
 
   const entryOf = (request: CaptureRequest) =>
     verdictOf(

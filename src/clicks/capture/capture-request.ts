@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http'
 import { clientAddress, type ProxyTrust } from '../../infra/client-address.ts'
+import type { PlaceLookup } from './country-lookup.ts'
 
 /**
  * What capture reads from a request: method, client address and a few headers (the first value of each),
@@ -16,7 +17,11 @@ export type CaptureRequest = {
   purpose: string | undefined
   /** DNT: 1 or Sec-GPC: 1. */
   optsOut: boolean
-  /** The value of COUNTRY_HEADER, when one is configured. */
+  /**
+   * The visitor's country, the one country field of a captured click (link rules read it too): COUNTRY_HEADER's
+   * value when the proxy sent one, else the IP database's answer for the client address (GEOIP_DB), else none.
+   * The address is looked up and never kept.
+   */
   country: string | undefined
 }
 
@@ -40,6 +45,7 @@ export function readRawCaptureRequest(
   req: IncomingMessage,
   countryHeader: string | undefined,
   proxyTrust: ProxyTrust | null,
+  placeOf: PlaceLookup | null = null,
 ): CaptureRequest {
   const r: CaptureRequest = {
     method: req.method ?? 'GET',
@@ -91,5 +97,6 @@ export function readRawCaptureRequest(
   }
   r.purpose = secPurpose ?? purpose ?? xMoz
   r.ip = clientAddress(req.socket.remoteAddress ?? '', forwardedFor, proxyTrust)
+  if (r.country === undefined && placeOf !== null) r.country = placeOf(r.ip)?.country
   return r
 }

@@ -16,9 +16,17 @@ export const verdictKey = (ua: string, referrer: string, requestedWith: string) 
 
 export type ClickClassifier = (input: ClickInput) => DescribedClassification
 
-/** The context every classifier of a deployment shares: PUBLIC_URL's host and CLASSIFIER_EXTRA's entries. */
-export function classifyContextFor(config: { publicUrl: string; classifierExtra?: ClassifierExtra }): ClassifyContext {
-  const ownHosts = [new URL(config.publicUrl).host]
+/**
+ * The context every classifier of a deployment shares: its own hosts (PUBLIC_URL's and the DOMAINS setting's,
+ * or `ownHosts`, the served domains' live list) and CLASSIFIER_EXTRA's entries.
+ */
+export function classifyContextFor(config: {
+  publicUrl: string
+  domains?: readonly string[]
+  ownHosts?: readonly string[]
+  classifierExtra?: ClassifierExtra
+}): ClassifyContext {
+  const ownHosts = config.ownHosts ?? [new URL(config.publicUrl).host, ...(config.domains ?? [])]
   return config.classifierExtra ? { ownHosts, extra: compileClassifierExtra(config.classifierExtra) } : { ownHosts }
 }
 

@@ -67,11 +67,11 @@ export function createClickWriter(o: ClickWriterOptions) {
         rule,
       )
       let line = ''
-      if (ledger.mustList(verdict, batch.number)) {
+      if (ledger.mustList(verdict, batch.number, at)) {
         batch.kept.verdicts.push(verdict)
         line = verdict.line
       }
-      batch.summary.add(linkId, at, visitor, verdict.label, rule)
+      batch.summary.add(linkId, at, visitor, verdict.label, country, rule)
       gate.append(end, line)
     },
     /** Calls send(a, b) once the clicks recorded so far are in the journal (the redirect's 302). */

@@ -10,7 +10,7 @@ import { copyFrom } from '../../infra/pg-copy-from.ts'
 import { createBatchRollups } from '../rollups/batch-rollups.ts'
 import type { ClickRecord } from '../click-record.ts'
 import { COPY_BINARY_HEADER, MAX_CLICK_ROW_BYTES, writeClickRow } from './click-row.ts'
-import { createClickVerdict } from '../verdicts/click-verdict.ts'
+import { createClickVerdict, VERDICT_COLUMNS } from '../verdicts/click-verdict.ts'
 import { createClickBatchWriter, type ClickBatch } from './write-click-batch.ts'
 
 // A database of its own: the test adds a trigger that makes commits fail on purpose.
@@ -21,7 +21,9 @@ let linkId: string
 
 beforeAll(async () => {
   requireRealDatabaseUrl()
-  scratch = (await createScratchDatabase())!
+  const db = await createScratchDatabase()
+  if (!db) throw new Error('no real Postgres for this run')
+  scratch = db
   pool = scratch.pool(8)
   await runMigrations(pool)
   // Fails the COMMIT of a transaction that wrote to a table named in fail_commits (deferred constraint
@@ -62,9 +64,9 @@ const verdictOf = (c: ClickRecord) =>
     app: c.app,
     visibility: c.visibility,
     reason: '',
-    browser: c.browser!,
-    os: c.os!,
-    device: c.device!,
+    browser: c.browser ?? 'unknown',
+    os: c.os ?? 'unknown',
+    device: c.device ?? 'unknown',
   })
 
 /** Which rule answered a click: none on odd ids (a link without rules), 0 or 1 on the others. */
@@ -93,7 +95,7 @@ function freshBatch(clicks: ClickRecord[]): ClickBatch {
       c.country,
       rule,
     )
-    rollups.add(c.linkId, c.at, c.visitor, c, rule)
+    rollups.add(c.linkId, c.at, c.visitor, c, c.country, rule)
   }
   const file = join(dir, `seg-${clicks[0].id}.bin`)
   writeFileSync(file, rows.subarray(0, end))
@@ -137,11 +139,11 @@ const lockWaiters = async (count: number) =>
 
 /** Whether a session sits in a transaction whose last statement inserted visitors. */
 const visitorsHeld = async () =>
-  (
+  ((
     await pool.query(
       `select 1 from pg_stat_activity where datname = current_database() and state = 'idle in transaction' and query like '%into link_visitors_daily%'`,
     )
-  ).rowCount! > 0
+  ).rowCount ?? 0) > 0
 
 const uniques = async () =>
   Number(
@@ -271,7 +273,10 @@ describe('createClickBatchWriter on Postgres', () => {
     const holder = await pool.connect()
     try {
       await holder.query('begin')
-      await copyFrom(holder, 'click_verdicts', 'text', { file: null, chunks: [verdictOf(c).line] })
+      await copyFrom(holder, `click_verdicts (${VERDICT_COLUMNS.join(', ')})`, 'text', {
+        file: null,
+        chunks: [verdictOf(c).line],
+      })
       const [one, two] = [createClickBatchWriter(pool), createClickBatchWriter(pool)]
       const before = await uniques()
       const first = one(freshBatch([a, c]))
@@ -320,7 +325,7 @@ describe('createClickBatchWriter on Postgres', () => {
   it('fails, rather than waits, when the journal segment of a batch cannot be read', async () => {
     const write = createClickBatchWriter(pool)
     const batch = freshBatch([click(41, 50)])
-    rmSync(batch.rows.file!)
+    rmSync(batch.rows.file ?? '')
     await expect(write(batch)).rejects.toThrow(/payload not sent: ENOENT/)
     expect((await clickCounts(pool, [linkId])).clicks).toBe(0)
     // Its visitor row committed on its own, as it may whenever the clicks fail: the retry does not count it twice.

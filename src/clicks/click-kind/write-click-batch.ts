@@ -20,10 +20,10 @@ import {
   isPersonSql,
   positions,
 } from '../rollups/rollup-sql.ts'
+import { VERDICT_COLUMNS } from '../verdicts/click-verdict.ts'
 import { CLICK_COLUMNS, CLICK_COLUMNS_BEFORE_RULES, fieldCountAt } from './click-row.ts'
 
 const COLUMNS = CLICK_COLUMNS.join(', ')
-const CLICK_FIELDS = ROLLUPS.clickDimensions.map((c) => `i.${c}`).join(', ')
 
 /** The columns a batch's rows carry: a segment journalled before rules (replayed after an upgrade) has fewer. */
 function columnsOf(rows: CopyPayload): readonly string[] {
@@ -51,10 +51,18 @@ export type WriteClickBatch = (batch: ClickBatch) => Promise<{ inserted: number 
 // Session-local staging tables (no WAL, emptied at commit): verdicts are moved into click_verdicts skipping
 // those already there; a batch written the careful way is moved into clicks skipping clicks already there.
 const CREATE_STAGING = `
-create temp table if not exists verdict_batch (like click_verdicts) on commit delete rows;
+create temp table if not exists verdict_batch (like click_verdicts including defaults) on commit delete rows;
 create temp table if not exists click_batch (like clicks) on commit delete rows`
-// In id order: two instances inserting the same new verdicts wait for each other in one order, never in a cycle.
-const INSERT_VERDICTS = `insert into click_verdicts select * from verdict_batch order by id on conflict (id) do nothing`
+// The batch's verdicts are marked listed today ($1) before the new ones are inserted: a verdict the collector
+// deletes concurrently is either kept (its row is locked here first) or gone before the insert, which adds it
+// again. In id order: two instances listing the same verdicts wait for each other in one order, never in a cycle.
+const VERDICT_FIELDS = VERDICT_COLUMNS.join(', ')
+const MARK_VERDICTS_LISTED = `
+update click_verdicts v set listed_on = $1::date where v.id in (
+  select c.id from click_verdicts c join verdict_batch b using (id) where c.listed_on < $1::date order by c.id for update of c)`
+const INSERT_VERDICTS = `
+insert into click_verdicts (${VERDICT_FIELDS}, listed_on) select ${VERDICT_FIELDS}, $1::date from verdict_batch
+order by id on conflict (id) do nothing`
 
 // A fresh batch (ids minted by this process, never sent before) cannot hold a click Postgres already has:
 // its rows are COPYed straight into clicks, and its rollups, counted in memory, upserted from arrays.
@@ -91,14 +99,16 @@ on conflict do nothing`
 const BATCH_TIME_RANGE = `select min(clicked_at)::text as first, max(clicked_at)::text as last from click_batch`
 const HOURLY_COLUMNS = 2 + ROLLUPS.hourly.labels.length
 const LABEL_FIELDS_SQL = LABEL_FIELDS.map((f) => `v.${f}`).join(', ')
+// The dimensions a click row carries itself (its country), beside its verdict's labels.
+const CLICK_DIMENSIONS_SQL = ROLLUPS.clickDimensions.join(', ')
 const INSERT_FROM_STAGING = `
 with inserted as (
   insert into clicks (${COLUMNS})
   select distinct on (b.id) ${CLICK_COLUMNS.map((c) => `b.${c}`).join(', ')} from click_batch b
   where not exists (select 1 from clicks c where c.clicked_at between $1 and $2 and c.id = b.id and c.clicked_at = b.clicked_at)
-  returning link_id, clicked_at, verdict_id, visitor, ${ROLLUPS.clickDimensions.join(', ')}
+  returning link_id, clicked_at, verdict_id, visitor, ${CLICK_DIMENSIONS_SQL}
 ), labeled as (
-  select i.link_id, i.clicked_at, i.visitor, ${CLICK_FIELDS}, ${LABEL_FIELDS_SQL}
+  select i.link_id, i.clicked_at, i.visitor, ${LABEL_FIELDS_SQL}, ${CLICK_DIMENSIONS_SQL}
   from inserted i join click_verdicts v on v.id = i.verdict_id
 ), rollups as (
   insert into ${ROLLUPS.hourly.table} as r (${HOURLY_KEY}, clicks)
@@ -144,8 +154,10 @@ export function createClickBatchWriter(pool: Pick<Pool, 'connect'>): WriteClickB
       staged.add(client)
     }
     if (batch.verdicts) {
-      await copyFrom(client, 'verdict_batch', 'text', { file: null, chunks: [batch.verdicts] })
-      await client.query(INSERT_VERDICTS)
+      await copyFrom(client, `verdict_batch (${VERDICT_FIELDS})`, 'text', { file: null, chunks: [batch.verdicts] })
+      const today = new Date().toISOString().slice(0, 10)
+      await client.query(MARK_VERDICTS_LISTED, [today])
+      await client.query(INSERT_VERDICTS, [today])
     }
     if (batch.rollups) {
       const inserted = await copyFrom(client, `clicks (${COLUMNS})`, 'binary', batch.rows)

@@ -1,7 +1,6 @@
 import {
   closeSync,
   existsSync,
-  mkdirSync,
   openSync,
   readdirSync,
   readFileSync,
@@ -12,6 +11,7 @@ import {
 } from 'node:fs'
 import { basename, join } from 'node:path'
 import { claimDirectory } from '../../infra/directory-lock.ts'
+import { makePrivateDir, PRIVATE_FILE_MODE } from '../../infra/private-files.ts'
 import { COPY_BINARY_HEADER, type RowCodec } from './row-codec.ts'
 
 const SEGMENT = /^seg-(\d+)-(\d+)\.bin$/
@@ -40,7 +40,7 @@ const rowsOf = (segment: Segment) => `${segment}.bin`
  * process, not a power cut of the machine.
  */
 export function openJournal(dir: string, codec: RowCodec) {
-  mkdirSync(dir, { recursive: true })
+  makePrivateDir(dir)
   // Two live processes must not share a journal: each would replay the other's unfinished batches.
   const release = claimDirectory(
     dir,
@@ -61,7 +61,7 @@ export function openJournal(dir: string, codec: RowCodec) {
   let sideFd = -1
   const openNext = () => {
     current = join(dir, `seg-${runId}-${String(++seq).padStart(9, '0')}`)
-    rowsFd = openSync(rowsOf(current), 'a')
+    rowsFd = openSync(rowsOf(current), 'a', PRIVATE_FILE_MODE)
     writeSync(rowsFd, COPY_BINARY_HEADER)
     sideFd = -1
   }
@@ -76,7 +76,7 @@ export function openJournal(dir: string, codec: RowCodec) {
      */
     write(rows: Uint8Array, length: number, side: string) {
       if (side) {
-        if (sideFd === -1) sideFd = openSync(sideOf(current), 'a')
+        if (sideFd === -1) sideFd = openSync(sideOf(current), 'a', PRIVATE_FILE_MODE)
         writeAll(sideFd, Buffer.from(side))
       }
       if (length > 0) writeAll(rowsFd, rows.subarray(0, length))
@@ -118,7 +118,7 @@ export function openJournal(dir: string, codec: RowCodec) {
     /** Moves a segment Postgres refuses (bad data, not an outage) aside, so it cannot block the ones behind it. */
     quarantine(segment: Segment): string {
       const rejected = join(dir, 'rejected')
-      mkdirSync(rejected, { recursive: true })
+      makePrivateDir(rejected)
       for (const file of [rowsOf(segment), sideOf(segment)])
         if (existsSync(file)) renameSync(file, join(rejected, basename(file)))
       return join(rejected, basename(segment))

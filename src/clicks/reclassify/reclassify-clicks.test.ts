@@ -57,7 +57,7 @@ const rollupsAndRecount = async () => ({
   ),
   dimensionRecount:
     await query(`select d.name as dimension, coalesce(d.value, 'unknown') as value, count(*)::int as clicks
-                       from labeled_clicks, lateral (values ('browser', browser), ('os', os), ('device', device)) d(name, value)
+                       from labeled_clicks, lateral (values ('browser', browser), ('os', os), ('device', device), ('country', country)) d(name, value)
                        where link_id = $1 and kind = 'human' group by 1,2 order by 1,2`),
 })
 
@@ -107,6 +107,8 @@ describe('reclassify', () => {
     await query(`delete from click_dimensions_daily where link_id = $1`)
     await query(`insert into click_dimensions_daily (link_id, day, dimension, value, clicks)
                  select link_id, (clicked_at at time zone 'UTC')::date, d, 'old', count(*) from clicks, unnest(array['browser','os','device']) d where link_id = $1 group by 1,2,3`)
+    await query(`insert into click_dimensions_daily (link_id, day, dimension, value, clicks)
+                 select link_id, (clicked_at at time zone 'UTC')::date, 'country', coalesce(country, 'unknown'), count(*) from clicks where link_id = $1 group by 1,2,4`)
     expect(await query(`select distinct kind, browser from labeled_clicks where link_id = $1`)).toEqual([
       { kind: 'human', browser: 'old' },
     ])

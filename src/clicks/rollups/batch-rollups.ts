@@ -1,9 +1,6 @@
-import { dayOf, hourOf, ROLLUPS, type RollupLabel } from './rollup-keys.ts'
+import { dayOf, hourOf, type PlacedLabel, ROLLUPS, type RollupLabel } from './rollup-keys.ts'
 
 export type { RollupLabel }
-
-/** The one click dimension (rollup-keys.ts): which rule answered. */
-const [RULE] = ROLLUPS.clickDimensions
 
 /**
  * Rollup rows of one batch as Postgres array literals (one per column, ready for unnest), sorted by
@@ -26,34 +23,47 @@ export type BatchRollups = ReturnType<typeof createBatchRollups>
  * array encoding of ~60k values cost as much again as building them).
  */
 export function createBatchRollups() {
-  // link → hour → label → clicks
-  const counts = new Map<string, Map<number, Map<RollupLabel, number>>>()
+  // link → hour → label with the click's dimensions → clicks
+  const counts = new Map<string, Map<number, Map<PlacedLabel, number>>>()
+  // label → country → rule → the one placed label of that triple: counting stays keyed by identity
+  const placed = new Map<RollupLabel, Map<string | null, Map<number | null, PlacedLabel>>>()
+  const placedOf = (label: RollupLabel, country: string | null, rule: number | null): PlacedLabel => {
+    const byRule = entryOf(entryOf(placed, label, newPlacedCountries), country, newPlacedRules)
+    let p = byRule.get(rule)
+    if (p === undefined) {
+      p = Object.freeze({ ...label, country, rule })
+      byRule.set(rule, p)
+    }
+    return p
+  }
   // link → day → visitor hashes
   const visitors = new Map<string, Map<number, Set<number>>>()
-  // link → day → rule → clicks of people (ROLLUPS.clickDimensions)
-  const rules = new Map<string, Map<number, Map<number, number>>>()
   let built: RollupColumns | null = null
 
   return {
     /** Whether any human click of the batch carried a visitor hash (so there are visitor-day rows to write). */
     hasVisitors: () => visitors.size > 0,
 
-    /** One click: its link, time (epoch ms), visitor hash (humans only), label and rule (null: its link has none). */
-    add(linkId: string, at: number, visitor: number | null, label: RollupLabel, rule: number | null = null) {
+    /** One click: its link, time (epoch ms), visitor hash (humans only), label, country and rule (null: none). */
+    add(
+      linkId: string,
+      at: number,
+      visitor: number | null,
+      verdictLabel: RollupLabel,
+      country: string | null,
+      rule: number | null = null,
+    ) {
+      const label = placedOf(verdictLabel, country, rule)
       const hour = hourOf(at)
       const byLabel = entryOf(entryOf(counts, linkId, newHours), hour, newLabels)
       byLabel.set(label, (byLabel.get(label) ?? 0) + 1)
-      if (rule !== null && label.kind === ROLLUPS.person) {
-        const byRule = entryOf(entryOf(rules, linkId, newRuleDays), dayOf(at), newRuleCounts)
-        byRule.set(rule, (byRule.get(rule) ?? 0) + 1)
-      }
       if (visitor !== null && label.kind === ROLLUPS.person)
         entryOf(entryOf(visitors, linkId, newDays), dayOf(at), newVisitors).add(visitor)
     },
 
     /** The rows, built once (the writer may build them ahead, while Postgres writes the batch before). */
     columns(): RollupColumns {
-      built ??= buildColumns(counts, visitors, rules)
+      built ??= buildColumns(counts, visitors)
       return built
     },
   }
@@ -64,10 +74,10 @@ export function createBatchRollups() {
  * dimension values get a rank in primary-key order, so rows are accumulated in small arrays indexed by
  * rank and come out sorted, with no string building or sorting per row.
  */
-function rankLabels(labels: Iterable<RollupLabel>) {
+function rankLabels(labels: Iterable<PlacedLabel>) {
   const hourKeys = new Map<string, string[]>()
   const dimKeys = new Map<string, string[]>()
-  const parts = new Map<RollupLabel, { hour: string; dims: string[] | null }>()
+  const parts = new Map<PlacedLabel, { hour: string; dims: string[] | null }>()
   for (const l of labels) {
     if (parts.has(l)) continue
     // The keys and defaults of rollup-keys.ts, as the SQL rollups use them.
@@ -76,7 +86,13 @@ function rankLabels(labels: Iterable<RollupLabel>) {
     hourKeys.set(hour, hourParts)
     let dims: string[] | null = null
     if (l.kind === ROLLUPS.person) {
-      dims = ROLLUPS.dimensions.names.map((dim) => `${dim}\0${l[dim] ?? ROLLUPS.dimensions.missing}`)
+      dims = []
+      for (const dim of ROLLUPS.dimensions.names) dims.push(`${dim}\0${l[dim] ?? ROLLUPS.dimensions.missing}`)
+      for (const dim of ROLLUPS.clickDimensions) {
+        // A click dimension whose missing value is null (rule) adds no row for a click without one.
+        const value = l[dim] ?? ROLLUPS.clickMissing[dim]
+        if (value !== null) dims.push(`${dim}\0${value}`)
+      }
       for (const k of dims) dimKeys.set(k, k.split('\0').map(quoted))
     }
     parts.set(l, { hour, dims })
@@ -85,22 +101,21 @@ function rankLabels(labels: Iterable<RollupLabel>) {
   const dimOrder = [...dimKeys.keys()].sort()
   const hourRank = new Map(hourOrder.map((k, i) => [k, i]))
   const dimRank = new Map(dimOrder.map((k, i) => [k, i]))
-  const rankOf = new Map<RollupLabel, { hour: number; dims: number[] | null }>()
+  const rankOf = new Map<PlacedLabel, { hour: number; dims: number[] | null }>()
   for (const [l, p] of parts)
     rankOf.set(l, { hour: rankIn(hourRank, p.hour), dims: p.dims?.map((k) => rankIn(dimRank, k)) ?? null })
   const rowsOf = (order: string[], keys: Map<string, string[]>) => order.map((k) => keys.get(k) ?? [])
-  return { rankOf, hourRows: rowsOf(hourOrder, hourKeys), dimRows: rowsOf(dimOrder, dimKeys), dimKeyOrder: dimOrder }
+  return { rankOf, hourRows: rowsOf(hourOrder, hourKeys), dimRows: rowsOf(dimOrder, dimKeys) }
 }
 
 function buildColumns(
-  counts: Map<string, Map<number, Map<RollupLabel, number>>>,
+  counts: Map<string, Map<number, Map<PlacedLabel, number>>>,
   visitors: Map<string, Map<number, Set<number>>>,
-  rules: Map<string, Map<number, Map<number, number>>>,
 ): RollupColumns {
-  const labels = new Set<RollupLabel>()
+  const labels = new Set<PlacedLabel>()
   for (const byHour of counts.values())
     for (const byLabel of byHour.values()) for (const l of byLabel.keys()) labels.add(l)
-  const { rankOf, hourRows, dimRows, dimKeyOrder } = rankLabels(labels)
+  const { rankOf, hourRows, dimRows } = rankLabels(labels)
   const h = {
     links: [] as string[],
     hours: [] as string[],
@@ -117,29 +132,18 @@ function buildColumns(
   const hourCounts = new Float64Array(hourRows.length)
   const dimCounts = new Float64Array(dimRows.length)
   for (const [linkId, byHour] of [...counts].sort(([a], [b]) => compareIds(a, b))) {
-    const rulesByDay = rules.get(linkId)
     let day = -1
     let dayIso = ''
     const flushDay = () => {
-      // The day's verdict dimensions come sorted by rank; its click dimensions (rules) are merged in key order.
-      const dayRows: [key: string, dim: string, value: string, n: number][] = []
       for (let r = 0; r < dimCounts.length; r++)
         if (dimCounts[r] > 0) {
-          dayRows.push([dimKeyOrder[r], dimRows[r][0], dimRows[r][1], dimCounts[r]])
+          d.links.push(linkId)
+          d.days.push(dayIso)
+          d.dims.push(dimRows[r][0])
+          d.values.push(dimRows[r][1])
+          d.n.push(dimCounts[r])
           dimCounts[r] = 0
         }
-      const byRule = rulesByDay?.get(day)
-      if (byRule !== undefined) {
-        for (const [rule, n] of byRule) dayRows.push([`${RULE}\0${rule}`, quoted(RULE), quoted(String(rule)), n])
-        dayRows.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
-      }
-      for (const [, dim, value, n] of dayRows) {
-        d.links.push(linkId)
-        d.days.push(dayIso)
-        d.dims.push(dim)
-        d.values.push(value)
-        d.n.push(n)
-      }
     }
     for (const [hour, byLabel] of [...byHour].sort(([a], [b]) => a - b)) {
       const hourIso = new Date(hour).toISOString()
@@ -197,8 +201,8 @@ const newHours = () => new Map<number, Map<RollupLabel, number>>()
 const newLabels = () => new Map<RollupLabel, number>()
 const newDays = () => new Map<number, Set<number>>()
 const newVisitors = () => new Set<number>()
-const newRuleDays = () => new Map<number, Map<number, number>>()
-const newRuleCounts = () => new Map<number, number>()
+const newPlacedCountries = () => new Map<string | null, Map<number | null, PlacedLabel>>()
+const newPlacedRules = () => new Map<number | null, PlacedLabel>()
 
 /** The value under `key`, made by `make` and stored first if there is none. */
 function entryOf<K, V>(map: Map<K, V>, key: K, make: () => V): V {

@@ -12,11 +12,13 @@ export const ROLLUPS = {
   /** click_dimensions_daily (link_id, day, dimension, value) → clicks: clicks of people only; a missing value is 'unknown'. */
   dimensions: { table: 'click_dimensions_daily', names: ['browser', 'os', 'device'], missing: 'unknown' },
   /**
-   * More click_dimensions_daily dimensions, whose value is a column of the click itself rather than of its
-   * verdict (as text: `column::text` in SQL, String(value) in JS): clicks of people only, and a click whose
-   * column is null adds no row. `rule`: which of its link's rules answered (0: none, the link's url).
+   * More click_dimensions_daily dimensions, whose value is a column of the click row itself rather than of its
+   * verdict (as text): clicks of people only. `country`: where the visitor was ('unknown' when not known).
+   * `rule`: which of its link's rules answered (1 for the first, 0 for none: the link's url); a click of a
+   * link without rules adds no row (its missing value is null).
    */
-  clickDimensions: ['rule'],
+  clickDimensions: ['country', 'rule'],
+  clickMissing: { country: 'unknown', rule: null },
   /** link_visitors_daily (link_id, day, visitor): people with a visitor hash. */
   visitors: { table: 'link_visitors_daily' },
   /** The kind of click that counts in dimensions and visitors. */
@@ -35,6 +37,12 @@ export const LABEL_FIELDS: readonly (HourlyLabel | Dimension)[] = [
 
 /** The label fields of a click that rollups count by; the classifier hands out one frozen object per verdict. */
 export type RollupLabel = Pick<ClickRecord, HourlyLabel | Dimension>
+
+/** The click's own dimension values (ROLLUPS.clickDimensions). */
+export type ClickDimensionValues = { country: string | null; rule: number | null }
+
+/** A verdict's label with the click's own dimensions: one object per (label, country, rule) in a batch. */
+export type PlacedLabel = RollupLabel & { readonly [D in ClickDimension]: ClickDimensionValues[D] }
 
 export const HOUR_MS = 3_600_000
 export const DAY_MS = 86_400_000

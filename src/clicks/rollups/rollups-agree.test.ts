@@ -74,7 +74,7 @@ function batchOf(
       c.country,
       c.rule,
     )
-    rollups.add(c.linkId, c.at, c.visitor, labelObjects.get(v.id)!, c.rule)
+    rollups.add(c.linkId, c.at, c.visitor, labelObjects.get(v.id)!, c.country, c.rule)
   }
   return {
     rows: { file: null, chunks: [rows.subarray(0, end)] },
@@ -146,6 +146,9 @@ describe('rollups counted in JS and in SQL', () => {
     const inMemory = await rollupsOf(fresh)
     expect(inMemory.hourly.map((r) => r.kind)).toEqual(expect.arrayContaining(['human', 'preview', 'bot']))
     expect(inMemory.dimensions.map((r) => r.value)).toContain('unknown')
+    // Countries come from the click rows, not their verdicts: counted per country, 'unknown' when none.
+    const countries = inMemory.dimensions.filter((r) => r.dimension === 'country').map((r) => r.value)
+    expect(countries).toEqual(expect.arrayContaining(['FR', 'DE', 'unknown']))
     expect(inMemory.dimensions.filter((r) => r.dimension === 'rule').map((r) => r.value)).toEqual(
       expect.arrayContaining(['0', '1', '2']),
     )

@@ -56,13 +56,16 @@ const VERDICTS = [
 
 /** The verdicts' lines stored as click_verdicts rows, then click_verdict_id() over each stored row. */
 async function idsInSql(pool: Pick<Pool, 'query'>) {
-  await pool.query(`create temp table v (like click_verdicts)`)
+  await pool.query(`create temp table v (like click_verdicts including defaults)`)
   for (const v of VERDICTS) {
     const f = v.line
       .slice(0, -1)
       .split('\t')
       .map((x) => (x === '\\N' ? null : x.replace(/\\(.)/g, (_, c: string) => ({ t: '\t', n: '\n', r: '\r' })[c] ?? c)))
-    await pool.query(`insert into v values (${VERDICT_COLUMNS.map((_, i) => `$${i + 1}`).join(', ')})`, f)
+    await pool.query(
+      `insert into v (${VERDICT_COLUMNS.join(', ')}) values (${VERDICT_COLUMNS.map((_, i) => `$${i + 1}`).join(', ')})`,
+      f,
+    )
   }
   const { rows } = await pool.query(
     `select id::text, click_verdict_id(user_agent, referrer, requested_with, kind, medium, app, visibility, browser, os, device)::text as sql_id from v order by id`,

@@ -14,9 +14,15 @@ export type VerdictEntry = { readonly verdict: ClickVerdict; visitorPrefix: Visi
  * cut to their maximum lengths) → its verdict, labelled and named once. User agents repeat, so a
  * repeated context costs one lookup.
  */
-export function createVerdictMemo(label: ClickClassifier, max = VERDICT_MEMO_MAX) {
-  const memo = createTwoGenerationMemo<string, VerdictEntry>(max)
+export function createVerdictMemo(label: ClickClassifier, max = VERDICT_MEMO_MAX, contextVersion?: () => number) {
+  let memo = createTwoGenerationMemo<string, VerdictEntry>(max)
+  let version = contextVersion?.() ?? 0
   return function verdictOf(ua: string, referrer: string, requestedWith: string): VerdictEntry {
+    // The classifier's context changed (a short domain added or removed: which referrers are internal).
+    if (contextVersion !== undefined && contextVersion() !== version) {
+      version = contextVersion()
+      memo = createTwoGenerationMemo<string, VerdictEntry>(max)
+    }
     const key = verdictKey(ua, referrer, requestedWith)
     let entry = memo.get(key)
     if (entry === undefined) {

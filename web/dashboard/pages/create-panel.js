@@ -96,6 +96,7 @@ export function createPanel({ onCreated }) {
         CHANNELS.map((c) => h('option', { value: c.id }, channelLabel(c.id))),
       ),
     ),
+    domainPicker(),
     field(
       'new-code',
       'Custom code',
@@ -185,6 +186,7 @@ export function createPanel({ onCreated }) {
             ...common,
             channel: value('channel') || undefined,
             code: value('new-code') || undefined,
+            domain: value('domain') || undefined,
             ...routing.value(),
           },
         })
@@ -217,6 +219,7 @@ export function createPanel({ onCreated }) {
       campaign: 'new-campaign',
       code: 'new-code',
       channel: 'new-channel',
+      domain: 'new-domain',
     })
     error.replaceChildren(
       h('p', null, 'Could not create it:'),
@@ -250,4 +253,22 @@ const fieldName = (/** @type {string} */ field) =>
     channels: 'Channels',
     code: 'Custom code',
     channel: 'Channel',
+    domain: 'Domain',
   })[field.split('.')[0]] ?? field
+
+/**
+ * The short domain of a new link: PUBLIC_URL's host first (the default), then the others the server serves.
+ * Shown only when there is more than one; filled once GET /api/v1/domains answers.
+ */
+function domainPicker() {
+  const select = h('select', { id: 'new-domain', name: 'domain' })
+  const wrap = h('div', { class: 'field', hidden: true }, h('label', { for: 'new-domain' }, 'Domain'), select)
+  api('/api/v1/domains').then(
+    (/** @type {{ items: { host: string, default: boolean }[] }} */ list) => {
+      select.replaceChildren(...list.items.map((d) => h('option', { value: d.default ? '' : d.host }, d.host)))
+      wrap.hidden = list.items.length < 2
+    },
+    () => {},
+  )
+  return wrap
+}

@@ -77,14 +77,19 @@ export function kitTable(links, { caption }) {
 }
 
 /** SVG and PNG downloads of a link's QR code (the API renders them; the session cookie authorises the GET). */
-export function qrLinks(/** @type {string} */ code, /** @type {string} */ name = code) {
+export function qrLinks(
+  /** @type {string} */ code,
+  /** @type {string} */ name = code,
+  /** @type {string | undefined} */ domain = undefined,
+) {
+  const onDomain = domain ? { domain } : {}
   return h(
     'span',
     { class: 'qr-links' },
     h(
       'a',
       {
-        href: apiUrl(`/api/v1/links/${encodeURIComponent(code)}/qr.svg`),
+        href: apiUrl(`/api/v1/links/${encodeURIComponent(code)}/qr.svg`, onDomain),
         download: `${code}.svg`,
         class: 'button small quiet',
       },
@@ -94,7 +99,7 @@ export function qrLinks(/** @type {string} */ code, /** @type {string} */ name =
     h(
       'a',
       {
-        href: apiUrl(`/api/v1/links/${encodeURIComponent(code)}/qr.png`),
+        href: apiUrl(`/api/v1/links/${encodeURIComponent(code)}/qr.png`, onDomain),
         download: `${code}.png`,
         class: 'button small quiet',
       },

@@ -15,7 +15,7 @@ import { routingEditor, ruleRows } from './routing-editor.js'
 /**
  * @typedef {Record<string, number>} Counts
  * @typedef {{ code: string, clicks: number, uniques: number, dark: number, public: number, darkShare: number | null, previews: number, bots: number,
- *   byMedium: Counts, byApp: Counts, byVisibility: Counts, previewsByApp: Counts, byBrowser: Counts, byOs: Counts, byDevice: Counts,
+ *   byMedium: Counts, byApp: Counts, byVisibility: Counts, previewsByApp: Counts, byBrowser: Counts, byOs: Counts, byDevice: Counts, byCountry: Counts,
  *   byRule: Counts, lossLedger: { preview: number, bot: number, head: number, prefetch: number }, interval: 'hour' | 'day',
  *   series: { t: string, clicks: number, dark: number, public: number }[] }} LinkStats
  */
@@ -27,6 +27,8 @@ import { routingEditor, ruleRows } from './routing-editor.js'
  */
 export async function linkPage(view, { signal, params: [code], query }) {
   let range = rangeFrom(query)
+  // The same code may live on several short domains: ?domain= says which one (the default when absent).
+  const onDomain = query.get('domain') ? { domain: /** @type {string} */ (query.get('domain')) } : {}
   const body = h('div', { class: 'stack' }, h('p', { class: 'muted' }, 'Loading…'))
   const exportLink = h('a', { class: 'button quiet', download: `clicks-${code}.csv` }, 'Export clicks (CSV)')
   view.append(h('p', { class: 'crumbs' }, h('a', { href: '/dashboard/' }, '← Links & kits')))
@@ -34,7 +36,7 @@ export async function linkPage(view, { signal, params: [code], query }) {
   /** @type {import('./links-page.js').Link & import('./routing-editor.js').Routing & { contentId?: string }} */
   let link
   try {
-    link = await api(`/api/v1/links/${encodeURIComponent(code)}`, { signal })
+    link = await api(`/api/v1/links/${encodeURIComponent(code)}`, { query: onDomain, signal })
   } catch (err) {
     if (signal.aborted) return
     view.append(
@@ -69,7 +71,13 @@ export async function linkPage(view, { signal, params: [code], query }) {
       h(
         'div',
         { class: 'actions' },
-        rangePicker({ value: range, onChange: (id) => ((range = id), void loadStats()) }),
+        rangePicker({
+          value: range,
+          onChange: (id) => {
+            range = id
+            void loadStats()
+          },
+        }),
         exportLink,
       ),
     ),
@@ -110,7 +118,8 @@ export async function linkPage(view, { signal, params: [code], query }) {
           )
         : null,
       fact('Created', formatDate(link.createdAt)),
-      fact('QR code', qrLinks(link.code)),
+      fact('Domain', link.domain),
+      fact('QR code', qrLinks(link.code, link.code, onDomain.domain)),
     ),
     routingCard(),
     body,
@@ -126,7 +135,11 @@ export async function linkPage(view, { signal, params: [code], query }) {
       event.preventDefault()
       save.disabled = true
       try {
-        link = await api(`/api/v1/links/${encodeURIComponent(code)}`, { method: 'PATCH', body: editor.value() })
+        link = await api(`/api/v1/links/${encodeURIComponent(code)}`, {
+          method: 'PATCH',
+          query: onDomain,
+          body: editor.value(),
+        })
         status.textContent = 'Saved.'
         form.replaceWith(routingCard())
       } catch (err) {
@@ -144,11 +157,14 @@ export async function linkPage(view, { signal, params: [code], query }) {
 
   async function loadStats() {
     const q = rangeQuery(range)
-    exportLink.href = apiUrl('/api/v1/exports/clicks.csv', { link: code, ...q })
+    exportLink.href = apiUrl('/api/v1/exports/clicks.csv', { link: code, ...onDomain, ...q })
     body.setAttribute('aria-busy', 'true')
     try {
       /** @type {LinkStats} */
-      const stats = await api(`/api/v1/links/${encodeURIComponent(code)}/stats`, { query: q, signal })
+      const stats = await api(`/api/v1/links/${encodeURIComponent(code)}/stats`, {
+        query: { ...q, ...onDomain },
+        signal,
+      })
       body.replaceChildren(...statsSections(stats, link.channel, rangeLabel(range), link.rules))
     } catch (err) {
       if (signal.aborted) return
@@ -164,6 +180,14 @@ export async function linkPage(view, { signal, params: [code], query }) {
     }
   }
   await loadStats()
+}
+
+const regionNames = new Intl.DisplayNames(['en'], { type: 'region' })
+/** "France (FR)" for an ISO code; 'unknown' as the API says it. */
+const countryName = (/** @type {string} */ code) => {
+  if (!/^[A-Z]{2}$/.test(code)) return code === 'unknown' ? 'Unknown' : code
+  const name = regionNames.of(code)
+  return name && name !== code ? `${name} (${code})` : code
 }
 
 const fact = (
@@ -240,6 +264,15 @@ function statsSections(s, declared, period, rules) {
             empty: 'No clicks in this period.',
           })
         : null,
+    ),
+    h(
+      'div',
+      { class: 'grid' },
+      breakdownTable({
+        caption: 'Countries',
+        rows: Object.entries(s.byCountry).map(([c, n]) => ({ label: countryName(c), value: n, hint: c })),
+        empty: 'No clicks in this period.',
+      }),
     ),
     declaredObservedTable([{ channel: declared, byMedium: s.byMedium }], {
       caption: 'Declared channel × observed medium',

@@ -13,7 +13,7 @@ const FILTERS = /** @type {const} */ (['q', 'topic', 'channel', 'campaign'])
 const PAGE_SIZE = 50
 
 /**
- * @typedef {{ code: string, shortUrl: string, url: string, title: string | null, channel: string | null, topics: string[], campaign: string | null, disabled: boolean, createdAt: string }} Link
+ * @typedef {{ code: string, domain: string, shortUrl: string, url: string, title: string | null, channel: string | null, topics: string[], campaign: string | null, disabled: boolean, createdAt: string }} Link
  * @param {HTMLElement} view
  * @param {import('../router.js').RouteContext} ctx
  */
@@ -170,7 +170,11 @@ function linkRow(/** @type {Link} */ l) {
         // The short link without its scheme reads best; it opens the link's numbers, Copy takes the full URL.
         h(
           'a',
-          { href: `/dashboard/links/${encodeURIComponent(l.code)}`, class: 'code', title: `Numbers for ${l.shortUrl}` },
+          {
+            href: `/dashboard/links/${encodeURIComponent(l.code)}?domain=${encodeURIComponent(l.domain)}`,
+            class: 'code',
+            title: `Numbers for ${l.shortUrl}`,
+          },
           l.shortUrl.replace(/^https?:\/\//, ''),
         ),
         copyButton(l.shortUrl, { label: `Copy short link ${l.code}` }),
