@@ -15,7 +15,7 @@ export type LinkRule = { if: RuleConditions; url: string }
 /**
  * What a rule can test about one click. `os`, `device` and `app` are the click's labels (ua-parser-js names,
  * the classifier's app id); `language` the first Accept-Language tag; `country` the click's ISO country as
- * capture knows it (CaptureRequest.country: COUNTRY_HEADER today, the geo lookup when there is one).
+ * capture knows it (CaptureRequest.country: COUNTRY_HEADER when set, else the IP database).
  */
 export type RuleFacts = {
   os: string | null
