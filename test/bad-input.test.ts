@@ -628,6 +628,41 @@ const nulAndBigIds: Case[] = [
   },
 ]
 
+// Issue 13 (9): other names of this machine or this instance would loop, or send visitors to their own machine.
+const loops: Case[] = [
+  ...[
+    'http://localhost/x',
+    'http://[::1]/x',
+    'http://[::ffff:127.0.0.1]/x',
+    'http://0.0.0.0/x',
+    'http://127.3.4.5/x',
+  ].map(
+    (url): Case => ({ name: `URL at ${new URL(url).hostname}`, url: LINK, body: { url }, status: 400, field: 'url' }),
+  ),
+  {
+    name: 'URL at our own host on another port',
+    url: LINK,
+    body: { url: 'http://umbra.test:8443/x' },
+    status: 400,
+    field: 'url',
+  },
+  {
+    name: 'PATCH a target to localhost',
+    method: 'PATCH',
+    url: ONE,
+    body: { url: 'http://LOCALHOST./admin' },
+    status: 400,
+    field: 'url',
+  },
+  {
+    name: 'share kit of a loopback page',
+    url: SHARES,
+    body: { url: 'http://127.0.0.1:3000/a' },
+    status: 400,
+    field: 'url',
+  },
+]
+
 // Bidi controls reorder what a reader sees (a share text, a key list): refused like in URLs.
 const bidi: Case[] = [
   {
@@ -646,7 +681,7 @@ const bidi: Case[] = [
   },
 ]
 
-const CASES = [...links, ...linkChanges, ...keys, ...shares, ...reads, ...nulAndBigIds, ...bidi]
+const CASES = [...links, ...linkChanges, ...keys, ...shares, ...reads, ...nulAndBigIds, ...loops, ...bidi]
 
 let t: TestApp
 let scratch: Awaited<ReturnType<typeof createScratchDatabase>>

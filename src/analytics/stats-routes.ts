@@ -15,7 +15,8 @@ export const statsRoutes: FastifyPluginAsync<{ domains: Pick<DomainRegistry, 'st
   app,
   { domains },
 ) => {
-  // Aggregates from the read replica when there is one; the link itself from the primary (just created: the replica may lag).
+  // Aggregates from the read replica when there is one; the link itself from the primary (just created: the
+  // replica may lag).
   const db = app.reads
 
   app.withTypeProvider<ZodTypeProvider>().get(

@@ -83,6 +83,8 @@ export const readDatabasePlugin = fp(
       )
     let checking: Promise<void> = check()
     await checking
+    if (state.state === 'down')
+      log.warn('read replica not answering (or not a replica): reading from the primary until it does')
     const timer = setInterval(() => {
       // One check at a time: a replica slow to answer is not asked again until it has.
       checking = checking.then(check)

@@ -61,6 +61,11 @@ export const qrRoutes: FastifyPluginAsync<{ domains: Pick<DomainRegistry, 'store
   const rendered = createQrCache()
   const render = async (url: string, size: number | null) =>
     (await rendered.fetch(`${size ?? 'svg'} ${url}`, { context: { url, size } })) as Buffer
+  // The first drawing compiles qrcode's code paths (~80 ms on a busy machine): done before serving, not in a request.
+  app.addHook('onReady', async () => {
+    QRCode.create('https://warm-up.invalid/code', QR_OPTIONS)
+    await QRCode.toString('https://warm-up.invalid/code', { ...QR_OPTIONS, type: 'svg' })
+  })
 
   /** The short URL on the link's own domain (`?domain=`, the default when omitted). */
   async function shortUrlOf(code: string, host: string | undefined) {
