@@ -3,12 +3,15 @@ import pg from 'pg'
 
 const SERVER = process.env.BENCH_DATABASE_SERVER || 'postgres://postgres@127.0.0.1:5432/postgres'
 
-/** A fresh database on the local Postgres server for one bench run; drop() removes it. */
-export async function createBenchDatabase(prefix = 'umbra_bench') {
+/** The local Postgres server the benches make their databases on. */
+export const BENCH_DATABASE_SERVER = SERVER
+
+/** A fresh database on the local Postgres server for one bench run (a copy of `template`, if given); drop() removes it. */
+export async function createBenchDatabase(prefix = 'umbra_bench', template?: string) {
   const admin = new pg.Client({ connectionString: SERVER })
   await admin.connect()
   const name = `${prefix}_${process.pid}_${randomBytes(3).toString('hex')}`
-  await admin.query(`create database ${name}`)
+  await admin.query(`create database ${name}${template ? ` template ${template}` : ''}`)
   const url = new URL(SERVER)
   url.pathname = `/${name}`
   return {

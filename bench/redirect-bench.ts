@@ -1,4 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import pg from 'pg'
@@ -22,6 +24,29 @@ const ADMIN_KEY = 'bench-admin-key-0123456789abcdef'
 const CHROME =
   'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36'
 const CONNECTIONS = 50
+// BENCH_CONVERSIONS=1: each round also measures a conversion-tracking link (its 302 carries umb_click).
+const CONVERSIONS = process.env.BENCH_CONVERSIONS === '1'
+// BENCH_WEBHOOK_CLICKS=1: each round also measures the plain link while a webhook is subscribed to clicks
+// (delivered to a receiver in this process); the webhook is inactive during the other measurements.
+const WEBHOOK_CLICKS = process.env.BENCH_WEBHOOK_CLICKS === '1'
+
+/** A webhook receiver answering 200 and counting the clicks delivered to it. */
+async function startClickReceiver() {
+  const seen = { deliveries: 0, clicks: 0 }
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = []
+    req.on('data', (c) => chunks.push(c))
+    req.on('end', () => {
+      const body = JSON.parse(Buffer.concat(chunks).toString('utf8'))
+      seen.deliveries++
+      seen.clicks += body.data?.clicks?.length ?? 0
+      res.writeHead(204).end()
+    })
+  })
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`
+  return { url, seen, close: () => new Promise<void>((r) => server.close(() => r())) }
+}
 
 export type RedirectBenchOptions = {
   databaseUrl: string
@@ -49,14 +74,17 @@ const line = (name: string, r: Measured) =>
   `cpu ${r.cpuUsPerRequest.toFixed(1)} µs/req${r.postgresUsPerRequest ? ` (+ Postgres ${r.postgresUsPerRequest.toFixed(1)} µs)` : ''}  302s ${r.status['302'] ?? 0}` +
   (r.errors || r.timeouts ? `  errors ${r.errors} timeouts ${r.timeouts}` : '')
 
-async function createLink(base: string, code: string, extra: object = {}) {
-  const res = await fetch(`${base}/api/v1/links`, {
-    method: 'POST',
+async function postJson(base: string, path: string, body: object, method = 'POST') {
+  const res = await fetch(`${base}${path}`, {
+    method,
     headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ url: 'https://example.com/article', code, ...extra }),
+    body: JSON.stringify(body),
   })
-  if (res.status !== 201) throw new Error(`creating the bench link answered ${res.status}: ${await res.text()}`)
+  if (res.status >= 300) throw new Error(`${method} ${path} answered ${res.status}: ${await res.text()}`)
+  return (await res.json()) as { id?: string }
 }
+const createLink = (base: string, code: string, conversionTracking = false, extra: object = {}) =>
+  postJson(base, '/api/v1/links', { url: 'https://example.com/article?ref=bench', code, conversionTracking, ...extra })
 
 async function waitForDrain(base: string, timeoutMs = 60_000) {
   const deadline = Date.now() + timeoutMs
@@ -74,6 +102,7 @@ async function waitForDrain(base: string, timeoutMs = 60_000) {
  */
 export async function runRedirectBench(o: RedirectBenchOptions) {
   const dataDir = mkdtempSync(join(tmpdir(), 'umbra-bench-'))
+  const receiver = WEBHOOK_CLICKS ? await startClickReceiver() : null
   const [umbraPort, barePort] = [await freePort(), await freePort()]
   const umbra = spawnPinned(SERVER_CORE, 'src/server.ts', {
     DATABASE_URL: o.databaseUrl,
@@ -82,6 +111,7 @@ export async function runRedirectBench(o: RedirectBenchOptions) {
     PORT: String(umbraPort),
     LOG_LEVEL: 'warn',
     ADMIN_API_KEY: ADMIN_KEY,
+    ...(receiver ? { WEBHOOK_ALLOW_PRIVATE: 'true' } : {}),
     ...o.env,
   })
   const bare = spawnPinned(SERVER_CORE, 'bench/bare-fastify.ts', { PORT: String(barePort) })
@@ -93,7 +123,12 @@ export async function runRedirectBench(o: RedirectBenchOptions) {
     await db.connect()
     await createLink(umbraBase, 'bench-hot')
     await createLink(umbraBase, 'bench-exact')
-    if (o.withRules) await createLink(umbraBase, 'bench-rules', { rules: FIVE_RULES })
+    if (o.withRules) await createLink(umbraBase, 'bench-rules', false, { rules: FIVE_RULES })
+    if (CONVERSIONS) await createLink(umbraBase, 'bench-conv', true)
+    const hookId = receiver
+      ? (await postJson(umbraBase, '/api/v1/webhooks', { url: receiver.url, events: ['click'], active: false })).id
+      : null
+    const subscribe = (active: boolean) => postJson(umbraBase, `/api/v1/webhooks/${hookId}`, { active }, 'PATCH')
     const load = (
       base: string,
       code: string,
@@ -124,6 +159,10 @@ export async function runRedirectBench(o: RedirectBenchOptions) {
     if (o.withRules) rules302s += (await load(umbraBase, 'bench-rules', { durationS: 3 })).status['302'] ?? 0
 
     const rounds: { bare: Measured; umbra: Measured; rssMb: number; rules: Measured | null }[] = []
+    const conversionRatios: number[] = []
+    let conversion302s = 0
+    const hooked: { ratio: number; cpu: number; plainCpu: number }[] = []
+    let hooked302s = 0
     console.log(
       `redirect: ${o.rounds} rounds of autocannon -c ${CONNECTIONS} -d ${o.durationS}, servers on core ${SERVER_CORE}, ` +
         `autocannon and the bench database's Postgres backends on core ${LOAD_CORE}`,
@@ -153,6 +192,22 @@ export async function runRedirectBench(o: RedirectBenchOptions) {
         `round ${i + 1}\n${line('bare', b)}\n${line('umbra', u.r)}  rss ${u.rss.toFixed(0)} MB  ratio ${(u.r.reqPerSec / b.reqPerSec).toFixed(2)}` +
           (rules ? `\n${line('rules', rules)}  ratio ${(rules.reqPerSec / b.reqPerSec).toFixed(2)}` : ''),
       )
+      if (CONVERSIONS) {
+        const c = await measure(umbra.pid, umbraBase, true, 'bench-conv')
+        conversion302s += c.status['302'] ?? 0
+        conversionRatios.push(c.reqPerSec / b.reqPerSec)
+        console.log(`${line('conv', c)}  ratio ${(c.reqPerSec / b.reqPerSec).toFixed(2)} (conversion-tracking link)`)
+      }
+      if (receiver) {
+        await subscribe(true)
+        const w = await measure(umbra.pid, umbraBase, true)
+        await subscribe(false)
+        hooked302s += w.status['302'] ?? 0
+        hooked.push({ ratio: w.reqPerSec / b.reqPerSec, cpu: w.cpuUsPerRequest, plainCpu: u.r.cpuUsPerRequest })
+        console.log(
+          `${line('hooked', w)}  ratio ${(w.reqPerSec / b.reqPerSec).toFixed(2)} (webhook subscribed to clicks)`,
+        )
+      }
     }
 
     // A bounded run (-a): autocannon waits for every response, so its 302 count is exact.
@@ -164,7 +219,9 @@ export async function runRedirectBench(o: RedirectBenchOptions) {
         (await db.query('select count(*) from clicks c join links l on l.id = c.link_id where l.code = $1', [code]))
           .rows[0].count,
       )
-    const [hotClicks, exactClicks] = [await count('bench-hot'), await count('bench-exact')]
+    // The conversion-tracking link's clicks count with the timed rounds' (the server's 302 count includes them).
+    const hotClicks = (await count('bench-hot')) + (CONVERSIONS ? await count('bench-conv') : 0)
+    const exactClicks = await count('bench-exact')
     const rulesClicks = o.withRules ? await count('bench-rules') : 0
     const metrics = await (await fetch(`${umbraBase}/metrics`)).text().catch(() => '')
     const m = /^umbra_redirects_total\{[^}]*status="302"[^}]*\} (\d+)/m.exec(metrics)
@@ -188,7 +245,7 @@ export async function runRedirectBench(o: RedirectBenchOptions) {
     const exact302s = exact.status['302'] ?? 0
     // -d rounds end by destroying sockets: a request in flight at that moment was answered (and counted) by the
     // server but never seen by autocannon, at most one per connection per run.
-    const inFlightSlack = CONNECTIONS * (rounds.length + 1)
+    const inFlightSlack = CONNECTIONS * (rounds.length + conversionRatios.length + hooked.length + 1)
     const results = [
       [
         `Umbra ≥ 0.8× bare Fastify (median ratio ${summary.ratio.toFixed(2)}, rounds ${summary.ratioRange.map((x) => x.toFixed(2)).join('–')})`,
@@ -204,12 +261,13 @@ export async function runRedirectBench(o: RedirectBenchOptions) {
         exactClicks === exact302s,
       ],
       [
-        `clicks in Postgres == 302s answered, timed rounds: ${hotClicks} clicks, autocannon saw ${umbra302s} 302s` +
+        `clicks in Postgres == 302s answered, timed rounds: ${hotClicks} clicks, autocannon saw ${umbra302s + conversion302s + hooked302s} 302s` +
           (Number.isNaN(umbraRedirectsAnswered) ? '' : `, the server answered ${umbraRedirectsAnswered - exact302s}`) +
           ` (autocannon misses ≤ ${inFlightSlack} in flight at its stops)`,
         Number.isNaN(umbraRedirectsAnswered)
-          ? hotClicks >= umbra302s && hotClicks <= umbra302s + inFlightSlack
-          : hotClicks === umbraRedirectsAnswered - exact302s && hotClicks >= umbra302s,
+          ? hotClicks >= umbra302s + conversion302s + hooked302s &&
+            hotClicks <= umbra302s + conversion302s + hooked302s + inFlightSlack
+          : hotClicks === umbraRedirectsAnswered - exact302s && hotClicks >= umbra302s + conversion302s + hooked302s,
       ],
       ...(o.withRules
         ? ([
@@ -230,6 +288,23 @@ export async function runRedirectBench(o: RedirectBenchOptions) {
         `(p50 ${summary.umbraP50} ms, p99 ${summary.umbraP99} ms); server CPU per request: bare ${summary.bareCpuUs.toFixed(1)} µs, ` +
         `umbra ${summary.umbraCpuUs.toFixed(1)} µs (+${(summary.umbraCpuUs - summary.bareCpuUs).toFixed(1)} µs for lookup, capture, journal, batches)`,
     )
+    if (CONVERSIONS)
+      console.log(
+        `conversion-tracking link: median ratio ${median(conversionRatios).toFixed(2)} vs bare ` +
+          `(plain link ${summary.ratio.toFixed(2)}), ${conversion302s} 302s`,
+      )
+    if (receiver) {
+      // Its backlog goes out once it is active again.
+      await subscribe(true)
+      const deadline = Date.now() + 60_000
+      while (receiver.seen.clicks < hooked302s && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200))
+      console.log(
+        `webhook subscribed to clicks: median ratio ${median(hooked.map((h) => h.ratio)).toFixed(2)} vs bare ` +
+          `(plain link unsubscribed ${summary.ratio.toFixed(2)}); server CPU per request ` +
+          `${median(hooked.map((h) => h.cpu)).toFixed(1)} µs vs ${median(hooked.map((h) => h.plainCpu)).toFixed(1)} µs; ` +
+          `${receiver.seen.clicks} clicks received in ${receiver.seen.deliveries} deliveries (autocannon saw ${hooked302s} 302s while subscribed)`,
+      )
+    }
     for (const [what, ok] of results) console.log(`${verdict(ok)}  ${what}`)
     return { summary, passed: results.every(([, ok]) => ok) }
   } finally {
@@ -238,5 +313,6 @@ export async function runRedirectBench(o: RedirectBenchOptions) {
     await bare.stop('SIGTERM')
     if (code !== 0) console.log(`umbra exited with ${code}`)
     rmSync(dataDir, { recursive: true, force: true })
+    await receiver?.close()
   }
 }

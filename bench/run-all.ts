@@ -1,9 +1,10 @@
-// npm run bench: redirect (bare Fastify vs Umbra) and ingest, each on a fresh database dropped afterwards
+// npm run bench: redirect (bare Fastify vs Umbra), many links (one link vs 1M under a Zipf load) and ingest, each on a fresh database dropped afterwards
 // (so the ingest bench does not write into tables the redirect bench just filled and autovacuum is busy with).
 import { loadConfig } from '../src/config.ts'
-import { createBenchDatabase } from './bench-database.ts'
+import { BENCH_DATABASE_SERVER, createBenchDatabase } from './bench-database.ts'
 import { runBeaconsBench } from './beacons-bench.ts'
 import { runIngestBench } from './ingest-bench.ts'
+import { linksTemplate, runManyLinksBench } from './many-links-bench.ts'
 import { runMemoryBench } from './memory-bench.ts'
 import { runRedirectBench } from './redirect-bench.ts'
 
@@ -12,8 +13,11 @@ const durationS = Number(process.env.BENCH_DURATION_S ?? 10)
 const only = process.argv[2]
 
 /** Runs one bench on a database of its own. */
-async function onFreshDatabase(bench: (database: { url: string; name: string }) => Promise<{ passed: boolean }>) {
-  const database = await createBenchDatabase()
+async function onFreshDatabase(
+  bench: (database: { url: string; name: string }) => Promise<{ passed: boolean }>,
+  template?: string,
+) {
+  const database = await createBenchDatabase('umbra_bench', template)
   try {
     return (await bench(database)).passed
   } finally {
@@ -28,6 +32,12 @@ if (!only || only === 'redirect' || only === 'rules')
     (await onFreshDatabase((d) =>
       runRedirectBench({ databaseUrl: d.url, databaseName: d.name, rounds, durationS, withRules: only === 'rules' }),
     )) && passed
+if (!only || only === 'many-links') {
+  // BENCH_LINKS: how many links (1M by default); their database is seeded once and kept as a template.
+  const links = Number(process.env.BENCH_LINKS ?? 1_000_000)
+  const template = await linksTemplate(BENCH_DATABASE_SERVER, links)
+  passed = (await onFreshDatabase((d) => runManyLinksBench(d, { links, rounds, durationS }), template)) && passed
+}
 if (!only || only === 'ingest')
   passed =
     (await onFreshDatabase((d) =>

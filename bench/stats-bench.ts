@@ -1,5 +1,5 @@
 // npm run bench:stats: 10,000,000 clicks generated straight into Postgres (rows and their rollups), then
-// GET /api/v1/links/:code/stats timed against a running server. A separate command: the load takes minutes.
+// GET /api/v1/links/:code/stats and the topic and channel reports timed against a running server. A separate command: the load takes minutes.
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -13,6 +13,8 @@ const LINKS = 1_000
 const DAYS = 90
 const HOT_SHARE = 0.1 // one link gets a tenth of all clicks, the way one viral link does
 const REQUESTS = 300
+const REPORT_REQUESTS = Number(process.env.BENCH_STATS_REPORT_REQUESTS ?? 20)
+const TOPICS = 20
 const ADMIN_KEY = 'bench-admin-key-0123456789abcdef'
 
 // A verdict per label and device (the generator picks both from a hash of the row number), made first.
@@ -32,9 +34,11 @@ cross join (select d, 'Mozilla/5.0 (device ' || d || ') AppleWebKit/537.36 (KHTM
             from generate_series(0, 3) d) as dev;
 insert into click_verdicts select distinct on (id) id, ua, referrer, null, kind, medium, app, visibility, browser, os, device from bench_verdicts`
 
+// Clicks spread evenly over the whole range in id order, as they arrive (ids and times both increasing):
+// the hash of the row number picks the link, label, device and visitor, never the time.
 const LOAD_CLICKS = `
 insert into clicks (id, link_id, clicked_at, verdict_id, visitor, language, country)
-select g, l.id, now() - (h1 % ($2::bigint * 86400000)) * interval '1 millisecond', v.id,
+select g, l.id, $6::timestamptz + ((g - 1)::float8 * $2 * 86400000 / $7) * interval '1 millisecond', v.id,
        case when v.kind = 'human' then h2 % 200000 end, 'en-us', 'FR'
 from generate_series($3::bigint, $4::bigint) g
 cross join lateral (select abs(hashint8(g))::bigint as h1, abs(hashint8(-g))::bigint as h2) h
@@ -55,14 +59,18 @@ const BUILD_ROLLUPS = [
 ]
 
 async function timeStats(base: string, code: string, query: string) {
+  return timeGet(`${base}/api/v1/links/${code}/stats${query}`, REQUESTS)
+}
+
+async function timeGet(url: string, requests: number) {
   const ms: number[] = []
-  for (let i = 0; i < REQUESTS; i++) {
+  for (let i = 0; i < requests; i++) {
     const started = performance.now()
-    const res = await fetch(`${base}/api/v1/links/${code}/stats${query}`, {
+    const res = await fetch(url, {
       headers: { authorization: `Bearer ${ADMIN_KEY}` },
     })
     await res.arrayBuffer()
-    if (res.status !== 200) throw new Error(`stats answered ${res.status}`)
+    if (res.status !== 200) throw new Error(`${url} answered ${res.status}`)
     ms.push(performance.now() - started)
   }
   ms.sort((a, b) => a - b)
@@ -73,16 +81,19 @@ async function loadClicks(pool: pg.Pool) {
   await runMigrations(pool)
   await pool.query(`select ensure_click_partitions(now() - interval '${DAYS + 31} days', 6)`)
   await pool.query(
-    `insert into links (code, url) select 'stats-' || g, 'https://example.com/' || g from generate_series(0, $1::int - 1) g`,
+    `insert into links (code, url, topics, channel)
+     select 'stats-' || g, 'https://example.com/' || g, array['topic-' || g % ${TOPICS}, 'all'], 'channel-' || g % 8
+     from generate_series(0, $1::int - 1) g`,
     [LINKS],
   )
   const started = performance.now()
+  const start = new Date(Date.now() - DAYS * 86_400_000)
   // One connection, so the temporary table of verdicts is seen by every load step.
   const client = await pool.connect()
   await client.query(LOAD_VERDICTS)
   const step = 1_000_000
   for (let from = 1; from <= CLICKS; from += step) {
-    await client.query(LOAD_CLICKS, [LINKS, DAYS, from, Math.min(CLICKS, from + step - 1), HOT_SHARE])
+    await client.query(LOAD_CLICKS, [LINKS, DAYS, from, Math.min(CLICKS, from + step - 1), HOT_SHARE, start, CLICKS])
     process.stdout.write(
       `\rloading clicks: ${Math.min(CLICKS, from + step - 1).toLocaleString('en')} of ${CLICKS.toLocaleString('en')}`,
     )
@@ -149,6 +160,23 @@ try {
       results.push(ok)
       console.log(
         `${verdict(ok)}  stats ≤ 20 ms p95 — ${what}: p50 ${t.p50.toFixed(1)} ms, p95 ${t.p95.toFixed(1)} ms (${REQUESTS} sequential requests)`,
+      )
+    }
+    const since = (days: number) => `from=${new Date(Date.now() - days * 86_400_000).toISOString()}`
+    const reports = [
+      ['topics report, 90 days', `/reports/topics?${since(DAYS)}`],
+      ['topics report, last 30 days', '/reports/topics'],
+      ['channels report, one topic, 90 days', `/reports/channels?topic=topic-3&${since(DAYS)}`],
+      ['channels report, 90 days', `/reports/channels?${since(DAYS)}`],
+      ['channels report, last 7 days', `/reports/channels?${since(7)}`],
+    ] as const
+    for (const [what, path] of reports) {
+      await timeGet(`${base}/api/v1${path}`, 1) // warm
+      const t = await timeGet(`${base}/api/v1${path}`, REPORT_REQUESTS)
+      const ok = t.p95 <= 500
+      results.push(ok)
+      console.log(
+        `${verdict(ok)}  report ≤ 500 ms p95 — ${what}: p50 ${t.p50.toFixed(0)} ms, p95 ${t.p95.toFixed(0)} ms (${REPORT_REQUESTS} sequential requests)`,
       )
     }
     passed = results.every(Boolean)

@@ -4,6 +4,7 @@ import { exportsRoutes } from './analytics/exports-routes.ts'
 import { reportsRoutes } from './analytics/reports-routes.ts'
 import { statsRoutes } from './analytics/stats-routes.ts'
 import { authPlugin } from './api/auth.ts'
+import { auditRoutes } from './audit/audit-routes.ts'
 import { keysRoutes } from './api/keys-routes.ts'
 import { openApiPlugin } from './api/openapi.ts'
 import { rateLimitsPlugin } from './api/rate-limits.ts'
@@ -13,7 +14,8 @@ import { clicksPlugin } from './clicks/clicks-plugin.ts'
 import { openPlaceLookup } from './clicks/capture/country-lookup.ts'
 import { retentionPlugin } from './clicks/retention/retention-plugin.ts'
 import type { Config } from './config.ts'
-import { createDomainRegistry, splitLinkKey } from './domains/domain-registry.ts'
+import { ssoRoutes } from './sso/sso-routes.ts'
+import { createDomainRegistry, linkKeyOf, splitLinkKey } from './domains/domain-registry.ts'
 import { domainsPlugin } from './domains/domains-plugin.ts'
 import { domainsRoutes } from './domains/domains-routes.ts'
 import { dashboardRoutes } from './dashboard/dashboard-routes.ts'
@@ -31,8 +33,11 @@ import { Problem, problemPlugin, sendProblem, writeClientErrorProblem } from './
 import { loadServerSecret } from './infra/server-secret.ts'
 import { createLinkCache } from './links/link-cache.ts'
 import { linkChangesPlugin } from './links/link-change-listener.ts'
-import { countHumanClicks, findLinkByCode } from './links/link-repository.ts'
+import { countHumanClicks, findLinksByCodes } from './links/link-repository.ts'
 import { linksRoutes } from './links/links-routes.ts'
+import { accountRoutes } from './people/account-routes.ts'
+import { membersRoutes } from './people/members-routes.ts'
+import { peoplePlugin } from './people/people-plugin.ts'
 import { instanceHosts } from './links/url-policy.ts'
 import { toResolvedLink } from './links/link-view.ts'
 import { sendNotFoundPage } from './redirect/pages.ts'
@@ -40,6 +45,11 @@ import { qrRoutes } from './shares/qr-routes.ts'
 import { sharesRoutes } from './shares/shares-routes.ts'
 import { widgetKitRoutes, widgetScriptRoutes } from './shares/widget-routes.ts'
 import { redirectRoutes } from './redirect/redirect-routes.ts'
+import { createClickReferences, withClickReference } from './conversions/click-reference.ts'
+import { conversionsRoutes } from './conversions/conversions-routes.ts'
+import { clickEventsObserver } from './webhooks/click-events.ts'
+import { webhooksPlugin } from './webhooks/webhooks-plugin.ts'
+import { webhooksRoutes } from './webhooks/webhooks-routes.ts'
 
 export type BuildOptions = { /** Where log lines go instead of stdout (tests read them). */ logStream?: LogStream }
 
@@ -90,12 +100,20 @@ async function assembleApp(
   await app.register(readDatabasePlugin, { readDatabaseUrl: config.readDatabaseUrl })
   // Before auth: the dashboard's session cookie is an alternative to Authorization: Bearer.
   await app.register(dashboardSessionsPlugin, { publicUrl: config.publicUrl })
+  const serverSecret = loadServerSecret(config)
   await app.register(authPlugin, {
     adminApiKey: config.adminApiKey,
-    serverSecret: loadServerSecret(config),
+    serverSecret,
     ...config.apiKeys,
   })
   await app.register(rateLimitsPlugin, { limits: config.rateLimits })
+  await app.register(peoplePlugin, {
+    publicUrl: config.publicUrl,
+    adminApiKey: config.adminApiKey,
+    smtpUrl: config.people.smtpUrl,
+    mailFrom: config.people.mailFrom,
+    accountFailures: { max: config.people.accountFailures, windowMs: config.rateLimits.windowMs },
+  })
   // The served domains: which Host is which domain, our own hosts for the URL policy and the classifier.
   const domains = createDomainRegistry(config.publicUrl)
   await app.register(domainsPlugin, { registry: domains, configured: config.domains })
@@ -103,11 +121,15 @@ async function assembleApp(
     config,
     ownHosts: domains.ownHosts,
     ownHostsVersion: domains.ownHostsVersion,
+    // Click batches record `click` webhook events in their own transaction while some webhook wants them.
+    batchObserver: clickEventsObserver(config.webhooks.clickBatch),
   })
+  await app.register(webhooksPlugin, { config })
   await app.register(funnelPlugin, { config })
   await app.register(retentionPlugin, { config })
 
   // Features
+  const clickReferences = createClickReferences(loadServerSecret(config))
   // Targets never loop back: every served domain (they change at run time) and the listen address.
   const listenHosts = instanceHosts(config.publicUrl, config.host)
   const urlPolicy = {
@@ -118,12 +140,15 @@ async function assembleApp(
   }
   const linkCache = createLinkCache({
     ...config.linkCache,
-    load: async (key) => {
-      const { domain, code } = splitLinkKey(key)
-      const row = await findLinkByCode(app.pg, code, domain)
-      if (!row) return null
+    load: async (keys) => {
+      const rows = await findLinksByCodes(app.pg, keys.map(splitLinkKey))
       // A click limit counts on from the human clicks the rollups hold when the link is loaded.
-      return toResolvedLink(row, row.max_clicks === null ? 0 : await countHumanClicks(app.pg, row.id))
+      const links = await Promise.all(
+        rows.map(async (row) =>
+          toResolvedLink(row, row.max_clicks === null ? 0 : await countHumanClicks(app.pg, row.id)),
+        ),
+      )
+      return new Map(rows.map((row, i) => [linkKeyOf(row.domain, row.code), links[i]]))
     },
   })
   // Every instance drops a changed link from its cache (Postgres LISTEN/NOTIFY, migration 005).
@@ -133,9 +158,11 @@ async function assembleApp(
       // JSON only: text/plain (Fastify's other default) would reach handlers as a string; 415 instead.
       api.removeContentTypeParser('text/plain')
       await api.register(keysRoutes)
+      await api.register(membersRoutes)
+      await api.register(auditRoutes)
       await api.register(domainsRoutes, { registry: domains, reload: app.reloadDomains })
       await api.register(linksRoutes, { domains, urlPolicy, linkCache })
-      await api.register(importsRoutes, { publicUrl: config.publicUrl, urlPolicy, linkCache })
+      await api.register(importsRoutes, { domains, urlPolicy, linkCache })
       await api.register(statsRoutes, { domains })
       await api.register(classifyRoutes, { publicUrl: config.publicUrl, classifierExtra: config.classifierExtra })
       const kitOptions = {
@@ -152,12 +179,24 @@ async function assembleApp(
       await api.register(exportsRoutes, { domains })
       await api.register(widgetKitRoutes, kitOptions)
       await api.register(funnelRoutes, { publicUrl: config.publicUrl, classifierExtra: config.classifierExtra })
+      await api.register(conversionsRoutes, { references: clickReferences })
+      await api.register(webhooksRoutes, { allowPrivate: config.webhooks.allowPrivate, secrets: app.webhooks.secrets })
     },
     { prefix: '/api/v1' },
   )
   await app.register(dashboardRoutes, {
     signInLimit: { max: config.rateLimits.missPages, windowMs: config.rateLimits.windowMs },
   })
+  const oidc = config.oidc
+  if (oidc.issuer && !(oidc.clientId && oidc.clientSecret))
+    throw new Error('OIDC_ISSUER is set: set OIDC_CLIENT_ID and OIDC_CLIENT_SECRET too')
+  await app.register(accountRoutes, { ssoEnabled: Boolean(oidc.issuer) })
+  if (oidc.issuer && oidc.clientId && oidc.clientSecret)
+    await app.register(ssoRoutes, {
+      settings: { ...oidc, issuer: oidc.issuer, clientId: oidc.clientId, clientSecret: oidc.clientSecret },
+      publicUrl: config.publicUrl,
+      secret: serverSecret,
+    })
   await app.register(widgetScriptRoutes)
   await app.register(redirectRoutes, {
     linkCache,
@@ -167,6 +206,8 @@ async function assembleApp(
     countryHeader: config.countryHeader,
     fastPath: config.redirectFastPath,
     passwordAttempts: { max: config.rateLimits.passwordAttempts, windowMs: config.rateLimits.windowMs },
+    referencer: (url, clickId, atMs) =>
+      withClickReference(url, config.conversionParam, clickReferences.encode(clickId, atMs)),
   })
 
   // A visitor who opens the bare domain lands somewhere useful rather than on a 404 page.

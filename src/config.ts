@@ -9,6 +9,7 @@ import {
   classifierExtraFile,
   servedDomainList,
   retentionDays,
+  groupRoleList,
 } from './setting-schemas.ts'
 
 /** One setting: the environment variable it is read from and its schema (what it accepts, its default). */
@@ -145,6 +146,50 @@ const SETTINGS = {
     // Share kits one publishable key may create or complete per UTC day, counted in Postgres (all instances).
     widgetMintsPerDay: env('WIDGET_MINTS_PER_DAY', z.coerce.number().int().min(1).default(500)),
   },
+  people: {
+    // Invitations and password links are also mailed when set (smtp:// or smtps://user:pass@host:port).
+    smtpUrl: env('SMTP_URL', z.url({ protocol: /^smtps?$/ }).optional()),
+    mailFrom: env('SMTP_FROM', z.string().min(3).default('Umbra <umbra@localhost>')),
+    // Failed sign-ins per account per RATE_LIMIT_WINDOW_MS; past it every attempt on the account gets 429.
+    accountFailures: env('SIGN_IN_FAILURES_PER_ACCOUNT', z.coerce.number().int().min(1).default(10)),
+  },
+  /** Single sign-on with OpenID Connect (src/sso/): on when OIDC_ISSUER is set. */
+  oidc: {
+    issuer: env('OIDC_ISSUER', z.url({ protocol: /^https?$/ }).optional()),
+    clientId: env('OIDC_CLIENT_ID', z.string().min(1).optional()),
+    clientSecret: env('OIDC_CLIENT_SECRET', z.string().min(1).optional()),
+    // Only these email domains may sign in (and become members); empty: any verified email.
+    allowedDomains: env('OIDC_ALLOWED_DOMAINS', domainList.default([])),
+    defaultRole: env('OIDC_DEFAULT_ROLE', z.enum(['admin', 'editor', 'viewer']).default('viewer')),
+    groupsClaim: env('OIDC_GROUPS_CLAIM', z.string().min(1).default('groups')),
+    // "marketing-leads=admin,marketing=editor": the first group of the list a person is in gives their role.
+    groupRoles: env('OIDC_GROUP_ROLES', groupRoleList.default([])),
+  },
+  webhooks: {
+    // Private, loopback and link-local targets (and plain http) refused unless set: for local setups and tests.
+    allowPrivate: env('WEBHOOK_ALLOW_PRIVATE', booleanFlag.default(false)),
+    // false: this instance records events but sends none (redirect nodes; another instance delivers).
+    deliver: env('WEBHOOK_DELIVERY', booleanFlag.default(true)),
+    timeoutMs: env('WEBHOOK_TIMEOUT_MS', z.coerce.number().int().min(100).max(60_000).default(10_000)),
+    // Retry delays double from the base up to the cap (with jitter); an endpoint failing longer than
+    // WEBHOOK_DISABLE_AFTER_HOURS is disabled with its backlog kept.
+    retryBaseMs: env('WEBHOOK_RETRY_BASE_MS', z.coerce.number().int().min(10).default(5_000)),
+    retryMaxMs: env('WEBHOOK_RETRY_MAX_MS', z.coerce.number().int().min(10).default(3_600_000)),
+    disableAfterHours: env('WEBHOOK_DISABLE_AFTER_HOURS', z.coerce.number().positive().default(72)),
+    pollMs: env('WEBHOOK_POLL_MS', z.coerce.number().int().min(10).max(60_000).default(1_000)),
+    // Clicks per `click` delivery at most.
+    clickBatch: env('WEBHOOK_CLICK_BATCH', z.coerce.number().int().min(1).max(1_000).default(500)),
+    // Delivered events and the delivery log are kept this long (for replays); undelivered ones until delivered.
+    retentionDays: env('WEBHOOK_RETENTION_DAYS', z.coerce.number().int().min(1).max(3650).default(30)),
+  },
+  /** The query parameter a conversion-tracking link's redirect adds its click reference as. */
+  conversionParam: env(
+    'CONVERSION_PARAM',
+    z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]{1,40}$/)
+      .default('umb_click'),
+  ),
   // Raw clicks and funnel events older than this are dropped by the month; rollups stay (README "Retention").
   rawClickRetentionDays: env('RAW_CLICK_RETENTION', retentionDays.optional()),
   // A streaming replica for stats, reports and exports; writes, the link cache and migrations use DATABASE_URL.

@@ -37,4 +37,4 @@ try {
   fail(err, config)
 }
 const port = (app.server.address() as { port: number }).port
-for (const [fields, line] of startupLines(config, port)) app.log.info(fields, line)
+for (const [fields, line] of startupLines(config, port, app.people.setupUrl())) app.log.info(fields, line)

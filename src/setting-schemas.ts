@@ -103,3 +103,18 @@ export const retentionDays = z
   .regex(/^\d+d$/, 'must be a number of days, like 400d')
   .transform((s) => Number.parseInt(s, 10))
   .refine((days) => days >= 7, 'must be at least 7d (raw months are dropped whole, after the last day has passed)')
+
+// OIDC_GROUP_ROLES: "group=role, group=role" → ordered pairs (the first matching group wins).
+export const groupRoleList = z.string().transform((value, ctx) => {
+  const pairs = value
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)
+    .map((p) => p.split('=').map((s) => s.trim()))
+  const bad = pairs.find((p) => p.length !== 2 || !p[0] || !['owner', 'admin', 'editor', 'viewer'].includes(p[1]))
+  if (bad) {
+    ctx.addIssue({ code: 'custom', message: `"${bad.join('=')}" is not group=owner|admin|editor|viewer` })
+    return z.NEVER
+  }
+  return pairs.map(([group, role]) => ({ group, role: role as 'owner' | 'admin' | 'editor' | 'viewer' }))
+})

@@ -1,8 +1,11 @@
-import type { InjectOptions } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest, InjectOptions } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildApp } from '../src/app.ts'
+import { createClickReferences } from '../src/conversions/click-reference.ts'
+import { loadServerSecret } from '../src/infra/server-secret.ts'
 import { createTestKey } from './support/api-keys.ts'
-import { ADMIN_KEY, auth, testConfig, type TestApp } from './support/test-app.ts'
+import { peopleTour, setupTour } from './support/people-tour.ts'
+import { ADMIN_KEY, auth, createScratchDatabase, testConfig, type TestApp } from './support/test-app.ts'
 import { rmSync } from 'node:fs'
 
 /**
@@ -17,8 +20,29 @@ type Operation = {
   responses: Record<string, { description: string; content?: Record<string, unknown> }>
 }
 
+// The dashboard's own JSON routes (the rest of /dashboard/ is pages and files, left out of the document).
+const DASHBOARD_API = [
+  '/dashboard/session',
+  '/dashboard/setup',
+  '/dashboard/invitation',
+  '/dashboard/password',
+  '/dashboard/profile',
+  '/dashboard/sign-in-options',
+]
+
 let t: TestApp
 const answers: Answer[] = []
+const recordAnswer = async (request: FastifyRequest, reply: FastifyReply) => {
+  const url = request.routeOptions.url
+  if (!url?.startsWith('/api/') && !DASHBOARD_API.some((prefix) => url?.startsWith(prefix))) return
+  const type = reply.getHeader('content-type')
+  answers.push({
+    route: `${request.method} ${url}`,
+    status: reply.statusCode,
+    media: type ? String(type).split(';')[0].trim() : null,
+  })
+}
+
 let doc: { paths: Record<string, Record<string, Operation>> }
 
 const SITE = 'https://docs-tour.example'
@@ -36,18 +60,9 @@ const json = (
 const get = (url: string, headers: Record<string, string> = auth): InjectOptions => ({ method: 'GET', url, headers })
 
 beforeAll(async () => {
-  const config = testConfig()
+  const config = testConfig({ WEBHOOK_ALLOW_PRIVATE: 'true' })
   const app = await buildApp(config)
-  app.addHook('onResponse', async (request, reply) => {
-    const url = request.routeOptions.url
-    if (!url?.startsWith('/api/') && !url?.startsWith('/dashboard/session')) return
-    const type = reply.getHeader('content-type')
-    answers.push({
-      route: `${request.method} ${url}`,
-      status: reply.statusCode,
-      media: type ? String(type).split(';')[0].trim() : null,
-    })
-  })
+  app.addHook('onResponse', recordAnswer)
   await app.ready()
   t = {
     app,
@@ -135,6 +150,8 @@ beforeAll(async () => {
     get('/api/v1/reports/funnel?topic=climate&format=csv'),
     get('/api/v1/reports/funnel?content=999999'),
     get('/api/v1/reports/funnel'),
+    get('/api/v1/reports/links?codes=a,b'),
+    get('/api/v1/reports/links'),
     get('/api/v1/reports/topics'),
     get('/api/v1/reports/topics?domain=not-served.example'),
     get('/api/v1/reports/channels?domain=go.docs.example'),
@@ -154,10 +171,47 @@ beforeAll(async () => {
     { method: 'DELETE', url: '/api/v1/links/docs-tour', headers: auth },
     get('/dashboard/session', {}),
   ]
+  // An inactive webhook (nothing is delivered to it; other test files share this database).
+  const hook = await app.inject(
+    json('POST', '/api/v1/webhooks', { url: 'http://127.0.0.1:9/docs', events: ['conversion'], active: false }),
+  )
+  const hookUrl = `/api/v1/webhooks/${hook.json().id}`
+  calls.push(
+    json('POST', '/api/v1/webhooks', { url: 'ftp://example.com', events: ['click'] }),
+    get('/api/v1/webhooks'),
+    get('/api/v1/webhooks?cursor=nope'),
+    get(hookUrl),
+    get('/api/v1/webhooks/999999999'),
+    json('PATCH', hookUrl, { description: 'docs tour' }),
+    json('PATCH', '/api/v1/webhooks/999999999', { description: 'docs tour' }),
+    get(`${hookUrl}/deliveries`),
+    get('/api/v1/webhooks/999999999/deliveries'),
+    json('POST', `${hookUrl}/replay`, { from: '2026-01-01T00:00:00Z' }),
+    json('POST', '/api/v1/webhooks/999999999/replay', { eventId: '1' }),
+    { method: 'DELETE', url: hookUrl, headers: auth },
+    { method: 'DELETE', url: hookUrl, headers: auth },
+    ...(await conversionTour(app)),
+  )
   for (const call of calls) await app.inject(call)
   const signIn = await app.inject(
     json('POST', '/dashboard/session', { key: ADMIN_KEY }, { 'sec-fetch-site': 'same-origin' }),
   )
+  await peopleTour(app)
+  // First-run setup needs a database without accounts and a server without ADMIN_API_KEY.
+  const scratch = await createScratchDatabase()
+  const fresh = await buildApp(
+    testConfig(
+      { ADMIN_API_KEY: '', ...(scratch ? { DATABASE_URL: scratch.url } : {}) },
+      scratch ? 'postgres' : 'embedded',
+    ),
+  )
+  fresh.addHook('onResponse', recordAnswer)
+  try {
+    await setupTour(fresh)
+  } finally {
+    await fresh.close()
+    await scratch?.drop()
+  }
   const cookie = signIn.cookies.map((c) => `${c.name}=${c.value}`).join('; ')
   await app.inject({ method: 'GET', url: '/dashboard/session', headers: { cookie } })
   await app.inject({
@@ -167,6 +221,31 @@ beforeAll(async () => {
   })
 })
 afterAll(() => t.close())
+
+/** A conversion-tracking link's click and its conversion (201, then 200 for the retry), bad references, the report. */
+async function conversionTour(app: FastifyInstance): Promise<InjectOptions[]> {
+  await app.inject(
+    json('POST', '/api/v1/links', { url: 'https://example.com/shop', code: 'docs-conv', conversionTracking: true }),
+  )
+  const res = await app.inject({
+    url: '/docs-conv',
+    headers: { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0' },
+  })
+  const click = new URL(String(res.headers.location)).searchParams.get('umb_click')
+  await app.clicks.writer.flush()
+  const refs = createClickReferences(loadServerSecret(t.config))
+  const sale = { click, event: 'sale', value: 9.5, currency: 'EUR', externalId: `docs-${Date.now()}` }
+  return [
+    json('POST', '/api/v1/conversions', sale),
+    json('POST', '/api/v1/conversions', sale),
+    json('POST', '/api/v1/conversions', { click: 'nope', event: 'lead' }),
+    json('POST', '/api/v1/conversions', { click: refs.encode(1, Date.now() - 86_400_000), event: 'lead' }),
+    json('POST', '/api/v1/conversions', { click: refs.encode(1, Date.now()), event: 'lead' }),
+    get('/api/v1/reports/conversions'),
+    get('/api/v1/reports/conversions?format=csv'),
+    get('/api/v1/reports/conversions?from=nope'),
+  ]
+}
 
 /** The page tag's beacons: a bot's page view (answered, not counted), a URL without a kit, a wrong key, bad JSON. */
 function beaconTour(pk: string): InjectOptions[] {

@@ -169,6 +169,23 @@ describe('short domains', () => {
     )
   })
 
+  it('imports the links an export has on a served domain onto that domain (?domain=)', async () => {
+    const imported = `imp-${run}`
+    const res = await a.app.inject({
+      method: 'POST',
+      url: `/api/v1/imports?format=csv&domain=${BRAND}`,
+      headers: { ...auth, 'content-type': 'text/csv' },
+      payload: `code,url\n${imported},https://example.com/imported\n`,
+    })
+    expect(res.statusCode, res.body).toBe(200)
+    expect(res.json()).toMatchObject({ created: 1, conflicts: [] })
+    expect((await api(a, 'GET', `/links/${imported}?domain=${BRAND}`)).json().shortUrl).toBe(
+      `https://${BRAND}/${imported}`,
+    )
+    expect((await api(a, 'GET', `/links/${imported}`)).statusCode).toBe(404)
+    expect((await routeVisit(b, `/${imported}`, BRAND)).headers.location).toBe('https://example.com/imported')
+  })
+
   it('refuses to delete a domain with links (409) or the default; deletes an empty one', async () => {
     expect((await api(a, 'DELETE', `/domains/${BRAND}`)).statusCode).toBe(409)
     expect((await api(a, 'DELETE', '/domains/umbra.test')).statusCode).toBe(409)

@@ -146,7 +146,7 @@ describe.skipIf(!hasChromium)('routed link pages in headless Chromium', () => {
     const { page, errors } = await open(context)
     await page.goto(`${base}/dashboard/`)
     await page.getByLabel('API key').fill(ADMIN_KEY)
-    await page.getByRole('button', { name: 'Sign in' }).click()
+    await page.getByRole('button', { name: 'Sign in with the key' }).click()
     await page.getByRole('heading', { name: 'Links & kits' }).waitFor()
     errors.length = 0 // the signed-out session check's 401 came before
     await page.getByLabel('A single link').check()

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { ConversionStatsView } from '../conversions/conversion-schemas.ts'
 import { Campaign, Code, DomainName, Topic } from '../links/link-schemas.ts'
 
 // The analytics API's queries and views: link stats, reports and the click export.
@@ -43,6 +44,7 @@ export const LinkStatsView = z.object({
     .nullable()
     .describe('the click total of the tool this link was imported from (apart from clicks: it has no time or labels)'),
   importedFrom: z.string().nullable().describe('bitly, shlink, yourls, kutt or csv: where the link was imported from'),
+  conversions: ConversionStatsView.describe("conversions reported in the range with this link's click references"),
 })
 
 export const Format = z.enum(['json', 'csv']).optional().describe('csv, or send Accept: text/csv')
@@ -64,10 +66,29 @@ export const Tally = z.object({
   previewsByApp: Counts,
   bots: z.number(),
 })
+/**
+ * A topic's share funnel in one row (GET /reports/funnel has the breakdowns): kit links only for previews and
+ * clicks; ?domain= does not narrow it (beacons belong to pages, not to a short domain).
+ */
+export const TopicFunnelTotals = z.object({
+  shares: z.number().describe('share actions: share buttons pressed and passages copied'),
+  sharesSeen: z.number().describe('link previews of the kit links'),
+  clicks: z.number().describe('human clicks of the kit links'),
+  reshares: z.number().describe('address-bar arrivals: readers who came through another reader’s page address'),
+  arrivals: z.number().describe('page arrivals the page tag saw'),
+  viaShortLink: z.number(),
+  unattributed: z.number().describe('dark arrivals that no button, short link or address-bar token saw'),
+  virality: z.number().nullable().describe('(clicks + reshares) ÷ shares; null without share actions'),
+})
+/** A channel's share funnel: its button's presses, and what its kit links got. */
+export const ChannelFunnelTotals = TopicFunnelTotals.pick({ shares: true, sharesSeen: true, clicks: true }).extend({
+  virality: z.number().nullable().describe('clicks ÷ shares; null without share actions'),
+})
+
 export const TopicReportView = z.object({
   from: z.string(),
   to: z.string(),
-  topics: z.array(z.object({ topic: z.string(), ...Tally.shape, uniques: z.number() })),
+  topics: z.array(z.object({ topic: z.string(), ...Tally.shape, uniques: z.number(), funnel: TopicFunnelTotals })),
 })
 export const ChannelReportView = z.object({
   from: z.string(),
@@ -78,6 +99,7 @@ export const ChannelReportView = z.object({
       label: z.string(),
       declaredVisibility: z.enum(['private', 'public', 'owned']).nullable(),
       ...Tally.shape,
+      funnel: ChannelFunnelTotals,
     }),
   ),
 })
@@ -114,4 +136,23 @@ export const ExportQuery = StatsQuery.omit({ interval: true }).extend({
   link: Code.optional(),
   domain: DomainName.optional().describe("the short domain of `link` (PUBLIC_URL's host when omitted)"),
   topic: Topic.optional(),
+})
+
+/** The most codes one GET /reports/links asks for: a page of the links list. */
+export const MAX_LINK_CODES = 200
+export const LinkTotalsQuery = StatsQuery.omit({ interval: true }).extend({
+  codes: z
+    .string()
+    .min(1)
+    .max(MAX_LINK_CODES * 65)
+    .transform((s) => [...new Set(s.split(','))])
+    .pipe(z.array(Code).max(MAX_LINK_CODES, `must name at most ${MAX_LINK_CODES} codes`))
+    .describe(`short link codes, comma-separated (at most ${MAX_LINK_CODES})`),
+})
+export const LinkTotalsView = z.object({
+  from: z.string(),
+  to: z.string(),
+  links: z.array(
+    z.object({ code: z.string(), clicks: z.number(), dark: z.number(), public: z.number(), previews: z.number() }),
+  ),
 })

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { countsCell, csvCell, csvLine } from './csv.ts'
+import { countsCell, csvCell, csvFileName, csvLine } from './csv.ts'
 
 describe('CSV cells', () => {
   it.each([
@@ -23,5 +23,32 @@ describe('CSV cells', () => {
 
   it('packs counts into one cell, largest first', () => {
     expect(countsCell({ slack: 1, whatsapp: 3 })).toBe('whatsapp=3;slack=1')
+  })
+})
+
+describe('csvFileName', () => {
+  const from = Date.parse('2026-11-01T00:00:00Z')
+  const to = Date.parse('2026-12-01T00:00:00Z')
+  it.each([
+    {
+      name: 'what it holds and its days',
+      parts: ['clicks', 'topic', 'climate'],
+      file: 'clicks-topic-climate-2026-11-01-to-2026-11-30.csv',
+    },
+    {
+      name: 'quotes, slashes and spaces made dashes',
+      parts: ['clicks', 'link', 'a"b/c d'],
+      file: 'clicks-link-a-b-c-d-2026-11-01-to-2026-11-30.csv',
+    },
+    {
+      name: 'non-ASCII made dashes, empty parts dropped',
+      parts: ['funnel', 'topic', 'énergie', ''],
+      file: 'funnel-topic-nergie-2026-11-01-to-2026-11-30.csv',
+    },
+  ])('$name', ({ parts, file }) => {
+    expect(csvFileName(parts, from, to)).toBe(file)
+  })
+  it('leaves the days out when no range is given', () => {
+    expect(csvFileName(['topics'])).toBe('topics.csv')
   })
 })

@@ -20,3 +20,24 @@ export const countsCell = (counts: Record<string, number>) =>
     .sort(([, a], [, b]) => b - a)
     .map(([k, n]) => `${k}=${n}`)
     .join(';')
+
+/**
+ * A download's file name from what it holds: `csvFileName(['clicks', 'topic', 'climate'], from, to)` →
+ * `clicks-topic-climate-2026-11-01-to-2026-11-30.csv`. Anything but ASCII letters, digits, `.` and `_`
+ * becomes `-`, so the name is safe inside a quoted Content-Disposition and on every file system.
+ */
+export function csvFileName(parts: readonly string[], fromMs?: number, toMs?: number): string {
+  const days =
+    fromMs === undefined || toMs === undefined
+      ? []
+      : [
+          new Date(fromMs).toISOString().slice(0, 10),
+          'to',
+          new Date(Math.max(fromMs, toMs - 1)).toISOString().slice(0, 10),
+        ]
+  const name = [...parts, ...days]
+    .map((p) => p.replace(/[^A-Za-z0-9._]+/g, '-').replace(/^-+|-+$/g, ''))
+    .filter(Boolean)
+    .join('-')
+  return `${name.slice(0, 150)}.csv`
+}

@@ -8,6 +8,7 @@ import { storedDomainOrNotFound } from '../links/link-domain.ts'
 import { findLinkByCode } from '../links/link-repository.ts'
 import { ExportQuery } from './analytics-schemas.ts'
 import { clickCsvChunks } from './click-export.ts'
+import { csvFileName } from './csv.ts'
 import { parseRange } from './series.ts'
 
 /** Raw clicks as CSV, streamed: the only read of the clicks table, for people who want every row. */
@@ -25,7 +26,7 @@ export const exportsRoutes: FastifyPluginAsync<{
           'Every click of a range (optionally of one link or topic) as CSV, one row per click with its labels; no IP, no visitor hash',
         querystring: ExportQuery,
         response: {
-          200: fileAnswer('clicks.csv: one header row, then one row per click', 'text/csv'),
+          200: fileAnswer('clicks-<link or topic>-<days>.csv: one header row, then one row per click', 'text/csv'),
           ...problemResponses(404),
         },
       },
@@ -42,9 +43,13 @@ export const exportsRoutes: FastifyPluginAsync<{
       const chunks = clickCsvChunks(app.reads, { from: new Date(fromMs), to: new Date(toMs), linkId, topic }, batchSize)
       return reply
         .type('text/csv; charset=utf-8')
-        .header('content-disposition', 'attachment; filename="clicks.csv"')
+        .header('content-disposition', `attachment; filename="${exportName(link, topic, fromMs, toMs)}"`)
         .header('cache-control', 'private, no-store')
         .send(Readable.from(chunks))
     },
   )
 }
+
+/** clicks-link-<code>-…, clicks-topic-<topic>-… or clicks-all-…, with the range's days: downloads do not overwrite each other. */
+const exportName = (link: string | undefined, topic: string | undefined, fromMs: number, toMs: number) =>
+  csvFileName(['clicks', ...(link ? ['link', link] : topic ? ['topic', topic] : ['all'])], fromMs, toMs)

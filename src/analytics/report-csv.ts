@@ -14,6 +14,18 @@ const MEDIUMS = [
   'internal',
 ] as const satisfies readonly Medium[]
 
+// The share funnel's totals after the click columns (GET /reports/funnel has them broken down).
+const TOPIC_FUNNEL_COLUMNS = [
+  ['funnel_shares', 'shares'],
+  ['funnel_shares_seen', 'sharesSeen'],
+  ['funnel_clicks', 'clicks'],
+  ['funnel_reshares', 'reshares'],
+  ['funnel_arrivals', 'arrivals'],
+  ['funnel_via_short_link', 'viaShortLink'],
+  ['funnel_unattributed', 'unattributed'],
+  ['funnel_virality', 'virality'],
+] as const
+
 export function topicReportCsv(report: TopicReport): string {
   const head = csvLine([
     'topic',
@@ -25,6 +37,7 @@ export function topicReportCsv(report: TopicReport): string {
     'previews',
     'previews_by_app',
     'bots',
+    ...TOPIC_FUNNEL_COLUMNS.map(([name]) => name),
   ])
   return (
     head +
@@ -40,6 +53,7 @@ export function topicReportCsv(report: TopicReport): string {
           t.previews,
           countsCell(t.previewsByApp),
           t.bots,
+          ...TOPIC_FUNNEL_COLUMNS.map(([, key]) => t.funnel[key]),
         ]),
       )
       .join('')
@@ -57,6 +71,8 @@ export function channelReportCsv(report: ChannelReport): string {
     ...MEDIUMS.map((m) => `medium_${m}`),
     'previews',
     'bots',
+    'funnel_shares',
+    'funnel_virality',
   ])
   return (
     head +
@@ -72,6 +88,8 @@ export function channelReportCsv(report: ChannelReport): string {
           ...MEDIUMS.map((m) => c.byMedium[m] ?? 0),
           c.previews,
           c.bots,
+          c.funnel.shares,
+          c.funnel.virality,
         ]),
       )
       .join('')

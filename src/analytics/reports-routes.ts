@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
+import { channelFunnels, sumFunnelByChannel, sumFunnelByTopic, topicFunnels } from '../funnel/funnel-totals.ts'
 import type { DomainRegistry } from '../domains/domain-registry.ts'
 import { jsonOrCsvAnswer } from '../infra/documented-answers.ts'
 import { servedDomainField } from '../links/link-domain.ts'
@@ -16,6 +17,7 @@ import {
   TopicReportQuery,
   TopicReportView,
 } from './analytics-schemas.ts'
+import { linkTotalsRoutes } from './link-totals-routes.ts'
 import { channelReportCsv, contentReportCsv, countryReportCsv, topicReportCsv } from './report-csv.ts'
 import {
   countUniquesByTopic,
@@ -49,6 +51,7 @@ export const reportsRoutes: FastifyPluginAsync<{ domains: Pick<DomainRegistry, '
   const api = app.withTypeProvider<ZodTypeProvider>()
   // The read replica when there is one (READ_DATABASE_URL), else the primary.
   const db = app.reads
+  await app.register(linkTotalsRoutes)
 
   api.get(
     '/reports/topics',
@@ -56,7 +59,8 @@ export const reportsRoutes: FastifyPluginAsync<{ domains: Pick<DomainRegistry, '
       config: { scope: 'stats:read' },
       schema: {
         tags: ['reports'],
-        summary: 'Per topic: human clicks, dark vs public, dark share, uniques, previews by app',
+        summary:
+          'Per topic: human clicks, dark vs public, dark share, uniques, previews by app, and the share funnel totals',
         querystring: TopicReportQuery,
         response: { 200: jsonOrCsvAnswer('the report per topic', TopicReportView), ...problemResponses(400) },
       },
@@ -69,8 +73,12 @@ export const reportsRoutes: FastifyPluginAsync<{ domains: Pick<DomainRegistry, '
         campaign: request.query.campaign,
         domain: domainOf(request.query.domain),
       }
-      const [labels, uniques] = await Promise.all([sumLabelsByTopic(db, filter), countUniquesByTopic(db, filter)])
-      const report = buildTopicReport({ fromMs, toMs, labels, uniques })
+      const [labels, uniques, funnel] = await Promise.all([
+        sumLabelsByTopic(db, filter),
+        countUniquesByTopic(db, filter),
+        sumFunnelByTopic(db, filter),
+      ])
+      const report = buildTopicReport({ fromMs, toMs, labels, uniques, funnels: topicFunnels(funnel) })
       return wantsCsv(request, request.query.format) ? sendCsv(reply, 'topics', topicReportCsv(report)) : report
     },
   )
@@ -81,7 +89,7 @@ export const reportsRoutes: FastifyPluginAsync<{ domains: Pick<DomainRegistry, '
       config: { scope: 'stats:read' },
       schema: {
         tags: ['reports'],
-        summary: 'Per declared channel: human clicks and the observed medium mix (declared × observed)',
+        summary: 'Per declared channel: human clicks, the observed medium mix (declared × observed) and share actions',
         querystring: ChannelReportQuery,
         response: {
           200: jsonOrCsvAnswer('the report per declared channel', ChannelReportView),
@@ -93,9 +101,9 @@ export const reportsRoutes: FastifyPluginAsync<{ domains: Pick<DomainRegistry, '
       const { fromMs, toMs } = parseRange(request.query)
       const { topic, campaign } = request.query
       const domain = domainOf(request.query.domain)
-      const range = { from: new Date(fromMs), to: new Date(toMs) }
-      const labels = await sumLabelsByChannel(db, { ...range, topic, campaign, domain })
-      const report = buildChannelReport({ fromMs, toMs, labels })
+      const filter = { from: new Date(fromMs), to: new Date(toMs), topic, campaign, domain }
+      const [labels, funnel] = await Promise.all([sumLabelsByChannel(db, filter), sumFunnelByChannel(db, filter)])
+      const report = buildChannelReport({ fromMs, toMs, labels, funnels: channelFunnels(funnel) })
       return wantsCsv(request, request.query.format) ? sendCsv(reply, 'channels', channelReportCsv(report)) : report
     },
   )

@@ -113,6 +113,19 @@ describe('GET /api/v1/reports/topics', () => {
       'topic',
       'app',
     )
+    // The funnel counts the kit links only (the plain link has no share buttons), by its content's topics.
+    const kitCounts = Object.fromEntries(
+      (
+        await sql(
+          `select t.topic, count(*) filter (where c.kind = 'human')::float8 as clicks,
+                count(*) filter (where c.kind = 'preview')::float8 as previews
+         from labeled_clicks c join links l on l.id = c.link_id join contents ct on ct.id = l.content_id
+         cross join unnest(ct.topics) as t(topic)
+         where l.campaign = $1 and ${inRange} group by 1`,
+          [campaign],
+        )
+      ).map((r) => [r.topic, r]),
+    )
 
     const res = await get(`/api/v1/reports/topics?${range}&campaign=${campaign}`)
     expect(res.statusCode).toBe(200)
@@ -125,6 +138,17 @@ describe('GET /api/v1/reports/topics', () => {
         darkShare: r.dark / r.clicks,
         byMedium: mediums[r.topic],
         previewsByApp: previews[r.topic],
+        // No page tag ran: the funnel has the kit links' clicks and previews, no shares.
+        funnel: {
+          shares: 0,
+          sharesSeen: kitCounts[r.topic].previews,
+          clicks: kitCounts[r.topic].clicks,
+          reshares: 0,
+          arrivals: 0,
+          viaShortLink: 0,
+          unattributed: 0,
+          virality: null,
+        },
       })
     }
     expect(recount.reduce((n, r) => n + r.clicks, 0)).toBeGreaterThan(1_000) // the dataset is not trivially small
@@ -141,7 +165,10 @@ describe('GET /api/v1/reports/topics', () => {
       expect(res.statusCode).toBe(200)
       expect(res.headers['content-type']).toBe('text/csv; charset=utf-8')
       const [head, ...lines] = res.body.trimEnd().split('\r\n')
-      expect(head).toBe('topic,clicks,dark,public,dark_share,uniques,previews,previews_by_app,bots')
+      expect(head).toBe(
+        'topic,clicks,dark,public,dark_share,uniques,previews,previews_by_app,bots,funnel_shares,funnel_shares_seen,' +
+          'funnel_clicks,funnel_reshares,funnel_arrivals,funnel_via_short_link,funnel_unattributed,funnel_virality',
+      )
       expect(lines).toHaveLength(json.topics.length)
       for (const [i, line] of lines.entries()) {
         const cells = line.split(',')
@@ -304,7 +331,12 @@ describe('GET /api/v1/exports/clicks.csv', () => {
     const res = await get(`/api/v1/exports/clicks.csv?${range}&topic=${topics[1]}`)
     expect(res.statusCode).toBe(200)
     expect(res.headers['content-type']).toBe('text/csv; charset=utf-8')
-    expect(res.headers['content-disposition']).toBe('attachment; filename="clicks.csv"')
+    // Named after what it holds, so two downloads do not overwrite each other.
+    expect(res.headers['content-disposition']).toMatch(
+      new RegExp(
+        `^attachment; filename="clicks-topic-${topics[1]}-\\d{4}-\\d\\d-\\d\\d-to-\\d{4}-\\d\\d-\\d\\d\\.csv"$`,
+      ),
+    )
     const { names, rows } = parse(res.body)
     expect(names).toEqual([
       'clicked_at',

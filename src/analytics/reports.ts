@@ -1,3 +1,9 @@
+import {
+  type ChannelFunnel,
+  type TopicFunnel,
+  ZERO_CHANNEL_FUNNEL,
+  ZERO_TOPIC_FUNNEL,
+} from '../funnel/funnel-totals.ts'
 import { findChannel, type ChannelVisibility } from '../shares/channels.ts'
 import { addLabels, byClicksThenName, emptyTally, tallyBy, type LabelTally } from './label-tally.ts'
 import type { LabelRow } from './link-stats.ts'
@@ -10,7 +16,7 @@ const span = (fromMs: number, toMs: number): Span => ({
   to: new Date(toMs).toISOString(),
 })
 
-export type TopicReport = Span & { topics: (LabelTally & { topic: string; uniques: number })[] }
+export type TopicReport = Span & { topics: (LabelTally & { topic: string; uniques: number; funnel: TopicFunnel })[] }
 
 /** Per topic: how much of it circulates in private (dark) versus in public, with the previews that show shares. */
 export function buildTopicReport(input: {
@@ -18,12 +24,15 @@ export function buildTopicReport(input: {
   toMs: number
   labels: TopicLabelRow[]
   uniques: { topic: string; uniques: number }[]
+  /** The share funnel's totals per topic (src/funnel/funnel-totals.ts). */
+  funnels?: Map<string, TopicFunnel>
 }): TopicReport {
   const uniques = new Map(input.uniques.map((u) => [u.topic, u.uniques]))
   const topics = [...tallyBy(input.labels, (r) => r.topic)].map(([topic, tally]) => ({
     topic,
     ...tally,
     uniques: uniques.get(topic) ?? 0,
+    funnel: input.funnels?.get(topic) ?? ZERO_TOPIC_FUNNEL,
   }))
   return { ...span(input.fromMs, input.toMs), topics: topics.sort(byClicksThenName((t) => t.topic)) }
 }
@@ -35,6 +44,7 @@ export type ChannelReportRow = LabelTally & {
   channel: string
   label: string
   declaredVisibility: ChannelVisibility | null
+  funnel: ChannelFunnel
 }
 export type ChannelReport = Span & { channels: ChannelReportRow[] }
 
@@ -42,10 +52,21 @@ export type ChannelReport = Span & { channels: ChannelReportRow[] }
  * Per declared channel, the observed medium mix (declared × observed): a link made for X whose
  * clicks arrive mostly with no referrer or from in-app browsers was forwarded privately.
  */
-export function buildChannelReport(input: { fromMs: number; toMs: number; labels: ChannelLabelRow[] }): ChannelReport {
+export function buildChannelReport(input: {
+  fromMs: number
+  toMs: number
+  labels: ChannelLabelRow[]
+  funnels?: Map<string, ChannelFunnel>
+}): ChannelReport {
   const channels = [...tallyBy(input.labels, (r) => r.channel)].map(([id, tally]) => {
     const channel = findChannel(id)
-    return { channel: id, label: channel?.label ?? id, declaredVisibility: channel?.visibility ?? null, ...tally }
+    return {
+      channel: id,
+      label: channel?.label ?? id,
+      declaredVisibility: channel?.visibility ?? null,
+      ...tally,
+      funnel: input.funnels?.get(id) ?? ZERO_CHANNEL_FUNNEL,
+    }
   })
   return { ...span(input.fromMs, input.toMs), channels: channels.sort(byClicksThenName((c) => c.channel)) }
 }

@@ -6,6 +6,8 @@ import { storedDomainOrNotFound } from '../links/link-domain.ts'
 import { findImportedTotal } from '../imports/imported-totals.ts'
 import { findLinkByCode } from '../links/link-repository.ts'
 import { LinkParams } from '../links/link-schemas.ts'
+import { conversionsOfLink } from '../conversions/conversion-queries.ts'
+import { tallyConversions } from '../conversions/conversion-tally.ts'
 import { LinkStatsQuery, LinkStatsView } from './analytics-schemas.ts'
 import { buildLinkStats } from './link-stats.ts'
 import { parseRange } from './series.ts'
@@ -37,17 +39,19 @@ export const statsRoutes: FastifyPluginAsync<{ domains: Pick<DomainRegistry, 'st
       const link = await findLinkByCode(app.pg, code, storedDomainOrNotFound(domains, code, request.query.domain))
       if (!link) throw Problem.notFound(`link ${code}`)
       const range = { linkId: link.id, from: new Date(fromMs), to: new Date(toMs) }
-      const [labels, series, dimensions, uniques, imported] = await Promise.all([
+      const [labels, series, dimensions, uniques, imported, conversions] = await Promise.all([
         sumLabels(db, range),
         humanSeries(db, range, interval),
         sumDimensions(db, range),
         countUniques(db, range),
         findImportedTotal(db, link.id),
+        conversionsOfLink(db, range),
       ])
       return {
         ...buildLinkStats({ code: link.code, fromMs, toMs, interval, labels, series, dimensions, uniques }),
         importedClicks: imported?.clicks ?? null,
         importedFrom: imported?.source ?? null,
+        conversions: tallyConversions(conversions),
       }
     },
   )

@@ -13,6 +13,9 @@ export type ApiKeyRow = {
   expires_at: Date | null
   revoked_at: Date | null
   last_used_at: Date | null
+  /** The person who created the key (null: the CLI, ADMIN_API_KEY or another key), and their email. */
+  created_by: string | null
+  created_by_email: string | null
 }
 
 export type NewApiKey = {
@@ -23,15 +26,18 @@ export type NewApiKey = {
   scopes: readonly Scope[]
   origins: readonly string[]
   expiresAt: Date | null
+  createdBy?: string | null
 }
 
-const COLUMNS = 'id, kind, name, prefix, scopes, origins, created_at, expires_at, revoked_at, last_used_at'
+const COLUMNS =
+  'id, kind, name, prefix, scopes, origins, created_at, expires_at, revoked_at, last_used_at, created_by, ' +
+  '(select p.email from people p where p.id = api_keys.created_by) as created_by_email'
 
 export async function insertApiKey(db: Queryable, key: NewApiKey): Promise<ApiKeyRow> {
   const { rows } = await db.query(
-    `insert into api_keys (kind, name, prefix, secret_hash, scopes, origins, expires_at)
-     values ($1, $2, $3, $4, $5, $6, $7) returning ${COLUMNS}`,
-    [key.kind, key.name, key.prefix, key.secretHash, key.scopes, key.origins, key.expiresAt],
+    `insert into api_keys (kind, name, prefix, secret_hash, scopes, origins, expires_at, created_by)
+     values ($1, $2, $3, $4, $5, $6, $7, $8) returning ${COLUMNS}`,
+    [key.kind, key.name, key.prefix, key.secretHash, key.scopes, key.origins, key.expiresAt, key.createdBy ?? null],
   )
   return rows[0]
 }

@@ -1,4 +1,10 @@
-import type { FastifyRequest, onRequestAsyncHookHandler, onResponseAsyncHookHandler, RouteOptions } from 'fastify'
+import type {
+  FastifyInstance,
+  FastifyRequest,
+  onRequestAsyncHookHandler,
+  onResponseAsyncHookHandler,
+  RouteOptions,
+} from 'fastify'
 import fp from 'fastify-plugin'
 import { Problem } from '../infra/problem.ts'
 import { countUsableApiKeys } from './api-key-repository.ts'
@@ -31,7 +37,12 @@ declare module 'fastify' {
      * reference of the key behind the request's credential (KeyAuthenticator.sessionRefOf); undefined when
      * the request carries none, null when it names no live session (a failed authentication).
      */
-    sessionKeyOf: (request: FastifyRequest) => Promise<{ keyRef: Buffer } | null | undefined>
+    sessionKeyOf: (request: FastifyRequest) => Promise<{ keyRef: Buffer } | { personId: string } | null | undefined>
+    /**
+     * Decorated by the people plugin: the principal of a person's session (their role's scopes), or null when the
+     * person is gone or suspended. Read on every request, so a removal or suspension ends their sessions at once.
+     */
+    personPrincipal: (personId: string) => Promise<Principal | null>
     apiKeys: KeyAuthenticator
     /** Failed authentications per client, for routes that authenticate on their own (the dashboard's sign-in). */
     authFailures: {
@@ -46,8 +57,9 @@ declare module 'fastify' {
   }
 }
 
+// People sign in with accounts (the first-run setup link); keys are for machines, so their absence is only news.
 export const FIRST_KEY_HINT =
-  'no API key exists yet: create one with ./bin/umbra keys create --scope links:read,links:write,stats:read,shares:write,keys:admin --name admin, or start with ADMIN_API_KEY set'
+  "no API key exists yet (people sign in with accounts; keys are for machines): make one on the dashboard's Keys page or with ./bin/umbra keys create --scope links:read,links:write,stats:read,shares:write --name cms"
 
 const FAILURE_DETAIL: Record<AuthFailure | 'session', string> = {
   unknown: 'the API key is not valid',
@@ -84,6 +96,11 @@ function publishableKeyInQuery(request: FastifyRequest): string {
     throw Problem.unauthorized('send the publishable key as ?key=pk_… (or Authorization: Bearer)')
   if (!key.startsWith('pk_')) throw Problem.unauthorized('only a publishable key (pk_…) may be sent in the URL')
   return key
+}
+
+async function personOutcome(server: FastifyInstance, personId: string) {
+  const principal = server.hasDecorator('personPrincipal') ? await server.personPrincipal(personId) : null
+  return principal ? { principal } : ({ failure: 'session' } as const)
 }
 
 const withHookFirst = (hooks: RouteOptions['onRequest'], hook: onRequestAsyncHookHandler) =>
@@ -140,7 +157,9 @@ export const authPlugin = fp(
           ? await keys.authenticate(token ?? bearerToken(request))
           : session === null
             ? ({ failure: 'session' } as const)
-            : await keys.authenticateSession(session.keyRef)
+            : 'personId' in session
+              ? await personOutcome(server, session.personId)
+              : await keys.authenticateSession(session.keyRef)
       if ('failure' in outcome) {
         // A wrong key or session is a guess: once the client's budget is spent, everything it sends gets 429.
         failures?.count(client)
@@ -152,14 +171,20 @@ export const authPlugin = fp(
         throw Problem.forbidden(
           'a publishable key can only call the share widget routes (POST /api/v1/widget/kit, POST /api/v1/beacons)',
         )
-      if (!principal.scopes.includes(scope)) throw Problem.forbidden(`this key lacks the ${scope} scope`)
+      if (!principal.scopes.includes(scope))
+        throw Problem.forbidden(
+          principal.person
+            ? `your role (${principal.person.role}) does not allow this (${scope})`
+            : `this key lacks the ${scope} scope`,
+        )
       request.principal = principal
     }
 
     // A key is used when a request it made succeeded: one refused as bad input leaves no trace, not even here.
     const noteUse: onResponseAsyncHookHandler = async (request, reply) => {
       const principal = request.principal
-      if (principal && principal.kind !== 'admin' && reply.statusCode < 400) usage.used(principal.keyId)
+      if (principal && (principal.kind === 'secret' || principal.kind === 'publishable') && reply.statusCode < 400)
+        usage.used(principal.keyId)
     }
 
     app.addHook('onRoute', (route) => {
@@ -172,7 +197,7 @@ export const authPlugin = fp(
     })
 
     app.addHook('onReady', async () => {
-      if (!opts.adminApiKey && (await countUsableApiKeys(app.pg)) === 0) app.log.warn(FIRST_KEY_HINT)
+      if (!opts.adminApiKey && (await countUsableApiKeys(app.pg)) === 0) app.log.info(FIRST_KEY_HINT)
     })
   },
   { name: 'auth', dependencies: ['database'] },

@@ -12,6 +12,8 @@ export type ApiKeyRequest = {
   scopes?: readonly Scope[]
   origins?: readonly string[]
   expiresAt?: string | Date | null
+  /** The person creating it, if a person is. */
+  createdBy?: string | null
   /**
    * The scopes of the key asking (POST /keys): a key grants only what it holds, so keys:admin alone cannot
    * mint a links:write key. Unset for the command line, which runs with the database's own rights.
@@ -71,6 +73,7 @@ export async function createApiKey(
     scopes: granted,
     origins,
     expiresAt,
+    createdBy: input.createdBy ?? null,
   })
   return { row, secret: minted.secret }
 }

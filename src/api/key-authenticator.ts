@@ -55,6 +55,9 @@ export function createKeyAuthenticator(opts: {
   const cache = new LRUCache<string, CachedKey>({
     max: opts.cacheSize,
     ttl: Math.max(1, opts.cacheTtlMs),
+    // While Postgres is unreachable a key seen before keeps its last answer (no key can be changed then anyway),
+    // so beacons and redirects' API neighbours keep working through an outage; a new key still needs the database.
+    allowStaleOnFetchRejection: true,
     fetchMethod: async (hex) => {
       const row = await findApiKeyByHash(opts.db, Buffer.from(hex, 'hex'))
       return row

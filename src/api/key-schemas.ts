@@ -52,6 +52,7 @@ const KEY_EXAMPLE = {
   expiresAt: '2027-01-01T00:00:00.000Z',
   revokedAt: null,
   lastUsedAt: '2026-11-29T09:14:00.000Z',
+  createdBy: 'ada@example.com',
 }
 
 export const KeyView = z
@@ -71,6 +72,7 @@ export const KeyView = z
       .describe(
         'when a request made with this key last succeeded, to within KEY_USAGE_FLUSH_MS (a minute by default); null if never',
       ),
+    createdBy: z.string().nullable().describe('the email of the person who created the key; null: the CLI or a key'),
   })
   .meta({ examples: [KEY_EXAMPLE] })
 

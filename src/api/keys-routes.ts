@@ -2,7 +2,9 @@ import type { FastifyPluginAsync } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { decodeIdCursor, encodeIdCursor } from '../infra/id-cursor.ts'
+import { actorOf, recordAudit } from '../audit/record-audit.ts'
 import { Problem, problemResponses } from '../infra/problem.ts'
+import { inTransaction } from '../infra/transaction.ts'
 import { listApiKeys, revokeApiKey, type ApiKeyRow } from './api-key-repository.ts'
 import { createApiKey } from './create-api-key.ts'
 import { CreatedKey, CreateKey, KeyList, KeyParams, type KeyView, ListKeysQuery } from './key-schemas.ts'
@@ -19,6 +21,7 @@ export function toKeyView(row: ApiKeyRow): z.infer<typeof KeyView> {
     expiresAt: row.expires_at?.toISOString() ?? null,
     revokedAt: row.revoked_at?.toISOString() ?? null,
     lastUsedAt: row.last_used_at?.toISOString() ?? null,
+    createdBy: row.created_by_email,
   }
 }
 
@@ -38,11 +41,29 @@ export const keysRoutes: FastifyPluginAsync = async (app) => {
         description:
           'The `secret` is in this response only; Umbra keeps its sha-256. Publishable keys (`pk_…`) need `origins` and can only mint share kits.',
         body: CreateKey,
-        response: { 201: CreatedKey, ...problemResponses(400) },
+        response: { 201: CreatedKey, ...problemResponses(400, 403) },
       },
     },
     async (request, reply) => {
-      const { row, secret } = await createApiKey(db, { ...request.body, grantedBy: request.principal?.scopes ?? [] })
+      const principal = request.principal
+      const { row, secret } = await inTransaction(db.pool, async (client) => {
+        // A key grants only what its maker holds: a person's role, a key's scopes.
+        const request_ = {
+          ...request.body,
+          grantedBy: principal?.scopes ?? [],
+          createdBy: principal?.person?.id ?? null,
+        }
+        const made = await createApiKey(client, request_)
+        const after = { name: made.row.name, kind: made.row.kind, scopes: made.row.scopes, origins: made.row.origins }
+        await recordAudit(client, {
+          actor: actorOf(principal),
+          entity: 'key',
+          entityId: made.row.id,
+          action: 'create',
+          after,
+        })
+        return made
+      })
       log.info(
         { keyId: row.id, prefix: row.prefix, kind: row.kind, scopes: row.scopes, by: request.principal?.keyId },
         'api key created',
@@ -90,8 +111,14 @@ export const keysRoutes: FastifyPluginAsync = async (app) => {
       },
     },
     async (request, reply) => {
-      const row = await revokeApiKey(db, request.params.id)
-      if (!row) throw Problem.notFound(`key ${request.params.id}`)
+      const row = await inTransaction(db.pool, async (client) => {
+        const revoked = await revokeApiKey(client, request.params.id)
+        if (!revoked) throw Problem.notFound(`key ${request.params.id}`)
+        const before = { name: revoked.name, prefix: revoked.prefix, scopes: revoked.scopes }
+        const actor = actorOf(request.principal)
+        await recordAudit(client, { actor, entity: 'key', entityId: revoked.id, action: 'revoke', before })
+        return revoked
+      })
       app.apiKeys.forget(row.id)
       log.info({ keyId: row.id, prefix: row.prefix, by: request.principal?.keyId }, 'api key revoked')
       return reply.code(204).send(null)

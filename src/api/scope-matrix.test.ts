@@ -26,6 +26,26 @@ const ROUTES: Record<string, Row> = {
   },
   'GET /api/v1/keys': { scope: 'keys:admin', request: { url: '/api/v1/keys' } },
   'DELETE /api/v1/keys/:id': { scope: 'keys:admin', request: { url: '/api/v1/keys/999999999' } },
+  'GET /api/v1/members': { scope: 'members:admin', request: { url: '/api/v1/members' } },
+  'POST /api/v1/members/invitations': {
+    scope: 'members:admin',
+    request: { url: '/api/v1/members/invitations', ...json({ email: 'matrix@people.example', role: 'viewer' }) },
+  },
+  'DELETE /api/v1/members/invitations/:id': {
+    scope: 'members:admin',
+    request: { url: '/api/v1/members/invitations/999999999' },
+  },
+  'PATCH /api/v1/members/:id': {
+    scope: 'members:admin',
+    request: { url: '/api/v1/members/999999999', ...json({ role: 'viewer' }) },
+  },
+  'DELETE /api/v1/members/:id': { scope: 'members:admin', request: { url: '/api/v1/members/999999999' } },
+  'POST /api/v1/members/:id/password-link': {
+    scope: 'members:admin',
+    request: { url: '/api/v1/members/999999999/password-link' },
+  },
+  'GET /api/v1/audit': { scope: 'audit:read', request: { url: '/api/v1/audit?entity=link' } },
+  'GET /api/v1/history/:entity/:id': { scope: 'links:read', request: { url: `/api/v1/history/link/${CODE}` } },
   'POST /api/v1/links': {
     scope: 'links:write',
     request: { url: '/api/v1/links', ...json({ url: 'https://example.com/matrix' }) },
@@ -89,7 +109,34 @@ const ROUTES: Record<string, Row> = {
     },
   },
   'GET /api/v1/reports/funnel': { scope: 'stats:read', request: { url: '/api/v1/reports/funnel?topic=matrix' } },
+  'GET /api/v1/reports/links': { scope: 'stats:read', request: { url: '/api/v1/reports/links?codes=matrix' } },
   'GET /api/v1/exports/clicks.csv': { scope: 'stats:read', request: { url: '/api/v1/exports/clicks.csv' } },
+  // https to a name that does not resolve: 400 for every caller that passes auth (nothing is kept).
+  'POST /api/v1/webhooks': {
+    scope: 'webhooks:write',
+    request: { url: '/api/v1/webhooks', ...json({ url: 'https://matrix.invalid/hook', events: ['click'] }) },
+  },
+  // A reference this server never issued: 400 for every caller that passes auth (nothing is kept).
+  'POST /api/v1/conversions': {
+    scope: 'conversions:write',
+    request: { url: '/api/v1/conversions', ...json({ click: 'A'.repeat(22), event: 'lead' }) },
+  },
+  'GET /api/v1/reports/conversions': { scope: 'stats:read', request: { url: '/api/v1/reports/conversions' } },
+  'GET /api/v1/webhooks': { scope: 'webhooks:read', request: { url: '/api/v1/webhooks' } },
+  'GET /api/v1/webhooks/:id': { scope: 'webhooks:read', request: { url: '/api/v1/webhooks/999999999' } },
+  'PATCH /api/v1/webhooks/:id': {
+    scope: 'webhooks:write',
+    request: { url: '/api/v1/webhooks/999999999', ...json({ active: false }) },
+  },
+  'DELETE /api/v1/webhooks/:id': { scope: 'webhooks:write', request: { url: '/api/v1/webhooks/999999999' } },
+  'GET /api/v1/webhooks/:id/deliveries': {
+    scope: 'webhooks:read',
+    request: { url: '/api/v1/webhooks/999999999/deliveries' },
+  },
+  'POST /api/v1/webhooks/:id/replay': {
+    scope: 'webhooks:write',
+    request: { url: '/api/v1/webhooks/999999999/replay', ...json({ eventId: '1' }) },
+  },
   'GET /api/v1/domains': { scope: 'links:read', request: { url: '/api/v1/domains' } },
   'GET /api/v1/reports/countries': { scope: 'stats:read', request: { url: '/api/v1/reports/countries' } },
   // A bad host: 400 for every caller that passes auth (nothing is added).

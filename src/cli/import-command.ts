@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util'
 import { loadConfig, type Config } from '../config.ts'
 import { createPool, type Pool } from '../infra/database.ts'
 import { runMigrations } from '../infra/migrate.ts'
+import { listDomains } from '../domains/domain-repository.ts'
 import { checkImportDomain } from '../imports/import-domain.ts'
 import { IMPORT_FORMATS, ImportFormatError, type ImportFormat } from '../imports/import-record.ts'
 import { runImport, type ImportItem } from '../imports/run-import.ts'
@@ -14,12 +15,12 @@ const USAGE = `usage: umbra import <${IMPORT_FORMATS.join('|')}> FILE [--domain 
   yourls  the yourls_url table as CSV (keyword,url,title,timestamp,ip,clicks), the Import/Export plugin's CSV, or the stats API JSON
   kutt    Kutt's API v2 link list JSON (GET /api/v2/links?all=true)
   csv     a CSV with a header row: code,url,title,tags,created_at,expires_at,clicks
---domain HOST  import only the export's links on HOST, which must be this server's (PUBLIC_URL) domain
+--domain HOST  import only the export's links on HOST, onto the same domain here (PUBLIC_URL's or DOMAINS')
 --dry-run      print what would happen and change nothing
 A link whose code is already here with the same target is left as it is: running the same file again changes nothing.`
 
 type Print = (line: string) => void
-type ImportContext = Pick<Config, 'publicUrl' | 'host' | 'blockedDomains'>
+type ImportContext = Pick<Config, 'publicUrl' | 'host' | 'blockedDomains'> & Partial<Pick<Config, 'domains'>>
 
 const describeItem = (item: ImportItem, dryRun: boolean) =>
   item.action === 'create'
@@ -44,13 +45,27 @@ export async function runImportCommand(
   if (!format || !(IMPORT_FORMATS as readonly string[]).includes(format))
     throw new Error(`${format ? `unknown format "${format}"` : 'a format is needed'}\n${USAGE}`)
   if (!file || extra.length) throw new Error(`name one export file\n${USAGE}`)
-  const domain = checkImportDomain(values.domain, context.publicUrl)
+  const defaultHost = new URL(context.publicUrl).hostname
+  const served = new Set([...(await listDomains(db)).map((d) => d.host), ...(context.domains ?? [])])
+  const domain = checkImportDomain(values.domain, (host) =>
+    host === defaultHost ? '' : served.has(host) ? host : null,
+  )
   const input = await readFile(file, 'utf8')
   const dryRun = values['dry-run'] ?? false
-  const urlPolicy = { ownHosts: instanceHosts(context.publicUrl, context.host), blockedDomains: context.blockedDomains }
+  const urlPolicy = {
+    ownHosts: instanceHosts(context.publicUrl, context.host, [...served]),
+    blockedDomains: context.blockedDomains,
+  }
   let outcome: Awaited<ReturnType<typeof runImport>>
   try {
-    outcome = await runImport(db, { format: format as ImportFormat, input, dryRun, urlPolicy, domain })
+    outcome = await runImport(db, {
+      format: format as ImportFormat,
+      input,
+      dryRun,
+      urlPolicy,
+      domain: domain?.host,
+      into: domain?.stored,
+    })
   } catch (err) {
     if (err instanceof ImportFormatError) throw new Error(`${file} is not a ${format} export: ${err.message}`)
     throw err

@@ -17,6 +17,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandMod
     summary: 'create, list and revoke API keys (the secret is printed once)',
     load: () => import('./keys-command.ts'),
   },
+  users: {
+    summary: 'create people accounts, reset passwords, list members (works while the server runs)',
+    load: () => import('./users-command.ts'),
+  },
   import: {
     summary: 'import links from a Bitly, Shlink, YOURLS or Kutt export, or a CSV',
     load: () => import('./import-command.ts'),

@@ -5,9 +5,11 @@ import { loadServerSecret } from '../infra/server-secret.ts'
 import { createClickCapture } from './capture/capture-click.ts'
 import { createClickIdMinter } from './capture/click-id-minter.ts'
 import { classifyContextFor, createClickLabeler } from './classify/create-click-classifier.ts'
+import type { ClickBatchObserver } from './click-kind/click-batch-observer.ts'
 import { clickKindCodec } from './click-kind/click-kind.ts'
 import { createClickWriter, type ClickWriter } from './click-kind/click-writer.ts'
 import { createClickBatchWriter } from './click-kind/write-click-batch.ts'
+import { startPipelineReadiness } from './batches/pipeline-readiness.ts'
 import { registerClickMetrics } from './click-metrics.ts'
 import { openJournal } from './journal/journal.ts'
 import { createVisitorHasher } from './visitor-hash.ts'
@@ -30,7 +32,13 @@ export const clicksPlugin = fp(
       config,
       ownHosts,
       ownHostsVersion,
-    }: { config: Config; ownHosts?: readonly string[]; ownHostsVersion?: () => number },
+      batchObserver = null,
+    }: {
+      config: Config
+      ownHosts?: readonly string[]
+      ownHostsVersion?: () => number
+      batchObserver?: ClickBatchObserver | null
+    },
   ) => {
     const pool = app.pg.pool
     const log = app.log.child({ component: 'clicks' })
@@ -43,7 +51,7 @@ export const clicksPlugin = fp(
     let metrics: ReturnType<typeof registerClickMetrics> | undefined
     const writer = createClickWriter({
       journal: openJournal(join(config.dataDir, 'journal'), clickKindCodec),
-      writeBatch: createClickBatchWriter(pool),
+      writeBatch: createClickBatchWriter(pool, batchObserver),
       log,
       ...config.clickWriter,
       afterWrite: minter.prepare,
@@ -61,23 +69,7 @@ export const clicksPlugin = fp(
       contextVersion: ownHostsVersion,
     })
     app.decorate('clicks', { capture, writer })
-    // Replay what an earlier run left in the journal, without delaying start.
-    if (writer.hasBacklogFromEarlierRuns()) void writer.flush()
-    // Not ready while the backlog is beyond what memory holds or batches wait on disk only.
-    app.readiness.add('clicks', () => {
-      const s = writer.stats()
-      const spooledBatches = writer.spooledBatches()
-      return {
-        ready: s.backlog < config.clickWriter.bufferMax && spooledBatches === 0,
-        report: {
-          backlog: s.backlog,
-          onDisk: s.spooled,
-          spooledBatches,
-          written: s.written,
-          databaseHealthy: s.databaseHealthy,
-        },
-      }
-    })
+    startPipelineReadiness(app, 'clicks', writer, config.clickWriter.bufferMax)
 
     app.addHook('onClose', async () => {
       clearInterval(partitionTimer)

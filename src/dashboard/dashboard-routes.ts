@@ -105,14 +105,24 @@ export const dashboardRoutes: FastifyPluginAsync<DashboardRoutesOptions> = async
       },
       schema: {
         tags: ['dashboard'],
-        summary: 'Sign in to the dashboard with an API key (sets the session cookie)',
+        summary: 'Sign in to the dashboard with an email and password, or an API key (sets the session cookie)',
         body: SignIn,
-        response: { 201: SessionView, ...problemResponses(401, 403, 429) },
+        response: { 201: SessionView, ...problemResponses(400, 401, 403, 429) },
       },
     },
     async (request, reply) => {
+      const body = request.body
+      const previous = request.cookies[cookieName]
+      if ('email' in body) {
+        const person = await app.people.checkPassword(request, body.email, body.password)
+        const principal = (await app.personPrincipal(person.id)) as Principal
+        if (previous) await sessions.close(previous)
+        const opened = await sessions.open({ personId: person.id })
+        reply.setCookie(cookieName, opened.token, { ...cookieOptions, expires: opened.expiresAt })
+        return reply.code(201).send(sessionView(principal, opened.expiresAt))
+      }
       const client = failures.refuseSpent(request)
-      const outcome = await authenticator.authenticate(request.body.key)
+      const outcome = await authenticator.authenticate(body.key)
       if ('failure' in outcome) {
         failures.count(client)
         throw Problem.unauthorized(FAILURES[outcome.failure])
@@ -122,12 +132,8 @@ export const dashboardRoutes: FastifyPluginAsync<DashboardRoutesOptions> = async
         throw Problem.forbidden(
           'publishable keys (pk_…) only mint share kits from web pages; sign in with a secret key (umb_…)',
         )
-      const previous = request.cookies[cookieName]
       if (previous) await sessions.close(previous)
-      const opened = await sessions.open({
-        keyId: principal.keyId,
-        keyRef: authenticator.sessionRefOf(request.body.key),
-      })
+      const opened = await sessions.open({ keyId: principal.keyId, keyRef: authenticator.sessionRefOf(body.key) })
       reply.setCookie(cookieName, opened.token, { ...cookieOptions, expires: opened.expiresAt })
       return reply.code(201).send(sessionView(principal, opened.expiresAt))
     },
@@ -152,12 +158,20 @@ export const dashboardRoutes: FastifyPluginAsync<DashboardRoutesOptions> = async
         failures.count(client)
         throw Problem.unauthorized('not signed in')
       }
-      const outcome = await authenticator.authenticateSession(session.keyRef)
+      const person = 'personId' in session ? await app.personPrincipal(session.personId) : undefined
+      const outcome =
+        person !== undefined
+          ? person
+            ? { principal: person }
+            : ({ failure: 'unknown' } as const)
+          : await authenticator.authenticateSession((session as { keyRef: Buffer }).keyRef)
       if ('failure' in outcome) {
         failures.count(client)
         await sessions.close(token)
         reply.clearCookie(cookieName, cookieOptions)
-        throw Problem.unauthorized(`${FAILURES[outcome.failure]}; sign in again`)
+        throw Problem.unauthorized(
+          person === null ? 'your account was suspended or removed' : `${FAILURES[outcome.failure]}; sign in again`,
+        )
       }
       return sessionView(outcome.principal, session.expiresAt)
     },
@@ -185,6 +199,7 @@ export const dashboardRoutes: FastifyPluginAsync<DashboardRoutesOptions> = async
 function sessionView(principal: Principal, expiresAt: Date): z.infer<typeof SessionView> {
   return {
     key: { id: principal.keyId, name: principal.name, kind: principal.kind, scopes: [...principal.scopes] },
+    ...(principal.person ? { person: { ...principal.person } } : {}),
     expiresAt: expiresAt.toISOString(),
   }
 }

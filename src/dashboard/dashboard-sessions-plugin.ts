@@ -2,7 +2,7 @@ import fastifyCookie from '@fastify/cookie'
 import type { FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { Problem } from '../infra/problem.ts'
-import { createDashboardSessions, type DashboardSessions, type SessionKey } from './dashboard-sessions.ts'
+import { createDashboardSessions, type DashboardSessions, type SessionSubject } from './dashboard-sessions.ts'
 import { forgeableWriteProblem, sessionCookie, type SessionCookie } from './session-cookie.ts'
 
 export const DEFAULT_SESSION_TTL_MS = 12 * 3_600_000
@@ -32,12 +32,12 @@ export const dashboardSessionsPlugin = fp(
 )
 
 /**
- * For the auth plugin (as app.sessionKeyOf): the API key behind the request's session cookie; undefined when the request carries
+ * For the auth plugin (as app.sessionKeyOf): the API key or person behind the request's session cookie; undefined when the request carries
  * no session cookie, null when the session is unknown, signed out or expired (a failed authentication).
  * Throws 403 when a write could have been forged by another site. The caller still checks the key itself
  * (revoked, expired, scopes).
  */
-export async function sessionKeyOf(request: FastifyRequest): Promise<SessionKey | null | undefined> {
+export async function sessionKeyOf(request: FastifyRequest): Promise<SessionSubject | null | undefined> {
   if (!request.server.hasDecorator('dashboardSessions')) return undefined
   const sessions = request.server.dashboardSessions
   const token = request.cookies?.[sessions.cookie.name]

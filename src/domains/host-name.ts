@@ -20,8 +20,7 @@ export function hostNameProblem(host: string): string | null {
 export function normalizeHost(host: string): string {
   const plain = host.trim().toLowerCase().replace(/\.$/, '')
   // domainToASCII answers '' for what is no domain; the host name check then says why.
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: an ASCII test: the range starts at NUL
-  return /^[\x00-\x7f]*$/.test(plain) ? plain : domainToASCII(plain) || plain
+  return /^[ -~]*$/.test(plain) ? plain : domainToASCII(plain) || plain
 }
 
 /**

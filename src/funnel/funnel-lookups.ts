@@ -18,6 +18,7 @@ export function createFunnelLookups(db: Queryable) {
   const contents = new LRUCache<string, ContentRef>({
     max: MAX_ENTRIES,
     ttl: TTL_MS,
+    allowStaleOnFetchRejection: true, // an outage keeps the last answer rather than refusing beacons
     fetchMethod: async (url, _stale, { options }) => {
       const { rows } = await db.query('select id from contents where url = $1', [url])
       if (!rows[0]) options.ttl = UNKNOWN_TTL_MS
@@ -27,6 +28,7 @@ export function createFunnelLookups(db: Queryable) {
   const links = new LRUCache<string, LinkRef>({
     max: MAX_ENTRIES,
     ttl: TTL_MS,
+    allowStaleOnFetchRejection: true, // an outage keeps the last answer rather than refusing beacons
     fetchMethod: async (code, _stale, { options }) => {
       const { rows } = await db.query('select id, content_id from links where code = $1 and disabled_at is null', [
         code,

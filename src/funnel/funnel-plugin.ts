@@ -3,6 +3,7 @@ import fp from 'fastify-plugin'
 import { createClickIdMinter } from '../clicks/capture/click-id-minter.ts'
 import { createEventPipeline } from '../clicks/batches/event-pipeline.ts'
 import { openJournal } from '../clicks/journal/journal.ts'
+import { startPipelineReadiness } from '../clicks/batches/pipeline-readiness.ts'
 import type { Config } from '../config.ts'
 import type { FunnelEvent } from './funnel-event.ts'
 import { funnelKind, funnelKindCodec } from './funnel-kind.ts'
@@ -41,22 +42,7 @@ export const funnelPlugin = fp(
       afterWrite: gate.afterWrite,
     }
     app.decorate('funnel', { recorder, mintId: minter.next, flush: pipeline.flush })
-    if (pipeline.hasBacklogFromEarlierRuns()) void pipeline.flush()
-    // Not ready while beacons wait beyond what memory holds, or on disk only.
-    app.readiness.add('funnel', () => {
-      const s = pipeline.stats()
-      const spooledBatches = pipeline.spooledBatches()
-      return {
-        ready: s.backlog < config.clickWriter.bufferMax && spooledBatches === 0,
-        report: {
-          backlog: s.backlog,
-          onDisk: s.spooled,
-          spooledBatches,
-          written: s.written,
-          databaseHealthy: s.databaseHealthy,
-        },
-      }
-    })
+    startPipelineReadiness(app, 'funnel', pipeline, config.clickWriter.bufferMax)
     app.addHook('onClose', () => pipeline.close())
   },
   { name: 'funnel', dependencies: ['database', 'health'] },

@@ -1,3 +1,4 @@
+import { conversionsWhere } from '../conversions/conversion-queries.ts'
 import type { Pool } from '../infra/database.ts'
 import type { ArrivalRow, ClickRow, FunnelInputs, PreviewRow, ShareRow } from './funnel-report.ts'
 
@@ -38,4 +39,15 @@ export async function readFunnelInputs(db: Queryable, s: FunnelScope): Promise<F
     ),
   ])
   return { shares: shares.rows, previews: previews.rows, clicks: clicks.rows, arrivals: arrivals.rows }
+}
+
+/** Conversions of the funnel's kit links, reported in its range. */
+export function readFunnelConversions(db: Queryable, s: FunnelScope) {
+  return conversionsWhere(db, `l.content_id in (${CONTENTS}) and c.created_at >= $4 and c.created_at < $5`, [
+    s.contentId ?? null,
+    s.topic ?? null,
+    s.campaign ?? null,
+    s.from,
+    s.to,
+  ])
 }

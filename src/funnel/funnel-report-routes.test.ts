@@ -65,6 +65,7 @@ describe('GET /api/v1/reports/funnel', () => {
       byApp: { instagram: 1, google: 4 },
     },
     virality: (3 + 4) / 5,
+    conversions: { total: 0, dark: 0, public: 0, byMedium: {}, value: {}, darkValue: {}, rate: 0 },
   }
 
   it.each(['content', 'topic', 'campaign'])('answers the funnel of a %s from the rollups of its range', async (by) => {
@@ -80,7 +81,9 @@ describe('GET /api/v1/reports/funnel', () => {
       headers: { ...auth, accept: 'text/csv' },
     })
     expect(res.headers['content-type']).toBe('text/csv; charset=utf-8')
-    expect(res.headers['content-disposition']).toBe(`attachment; filename="funnel-content-${contentId}.csv"`)
+    expect(res.headers['content-disposition']).toBe(
+      `attachment; filename="funnel-content-${contentId}-2026-11-20-to-2026-11-20.csv"`,
+    )
     expect(res.body.split('\r\n')).toEqual(
       expect.arrayContaining(['shares,total,5', 'addressBar.byGeneration,2,1', 'virality,,1.4']),
     )
@@ -95,6 +98,32 @@ describe('GET /api/v1/reports/funnel', () => {
     const res = await t.app.inject({ url: `/api/v1/reports/funnel?${query}`, headers: auth })
     expect(res.statusCode).toBe(status)
     expect(res.json().errors[0].field).toBe(field)
+  })
+
+  it('gives the topic report the same totals, per topic', async () => {
+    const res = await t.app.inject({ url: `/api/v1/reports/topics?campaign=${topic}&${RANGE}`, headers: auth })
+    expect(res.statusCode).toBe(200)
+    expect(res.json().topics.find((r: { topic: string }) => r.topic === topic).funnel).toEqual({
+      shares: expected.shares.total,
+      sharesSeen: expected.sharesSeen.total,
+      clicks: expected.clicks.total,
+      reshares: expected.addressBar.arrivals,
+      arrivals: expected.arrivals.total,
+      viaShortLink: expected.arrivals.viaShortLink,
+      unattributed: expected.arrivals.unattributed,
+      virality: expected.virality,
+    })
+  })
+
+  it('gives the channel report each channel’s share actions against its kit links’ previews and clicks', async () => {
+    const res = await t.app.inject({ url: `/api/v1/reports/channels?campaign=${topic}&${RANGE}`, headers: auth })
+    expect(res.statusCode).toBe(200)
+    const funnelOf = (channel: string) =>
+      res.json().channels.find((r: { channel: string }) => r.channel === channel)?.funnel
+    expect(funnelOf('whatsapp')).toEqual({ shares: 3, sharesSeen: 4, clicks: 2, virality: 2 / 3 })
+    expect(funnelOf('native')).toEqual({ shares: 2, sharesSeen: 1, clicks: 0, virality: 0 })
+    // Copy's 9 share actions are outside the range: its click has no share action to divide by.
+    expect(funnelOf('copy')).toEqual({ shares: 0, sharesSeen: 0, clicks: 1, virality: null })
   })
 
   it('answers 404 for a content that does not exist', async () => {

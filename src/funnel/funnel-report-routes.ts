@@ -1,10 +1,13 @@
 import type { FastifyPluginAsync } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
+import { csvFileName } from '../analytics/csv.ts'
 import { parseRange } from '../analytics/series.ts'
 import { jsonOrCsvAnswer } from '../infra/documented-answers.ts'
 import { Problem, problemResponses } from '../infra/problem.ts'
+import { funnelConversionRows, funnelConversions } from '../conversions/conversion-tally.ts'
+import { csvLine } from '../analytics/csv.ts'
 import { findContent } from '../shares/content-repository.ts'
-import { readFunnelInputs } from './funnel-queries.ts'
+import { readFunnelConversions, readFunnelInputs } from './funnel-queries.ts'
 import { buildFunnelReport, funnelReportCsv } from './funnel-report.ts'
 import { FunnelQuery, FunnelReportView } from './funnel-report-schemas.ts'
 
@@ -31,21 +34,28 @@ export const funnelReportRoutes: FastifyPluginAsync = async (app) => {
       const { fromMs, toMs } = parseRange(request.query)
       const { content, topic, campaign, format } = request.query
       if (content && !(await findContent(app.pg, content))) throw Problem.notFound(`content ${content}`)
-      const inputs = await readFunnelInputs(app.reads, {
-        contentId: content,
-        topic,
-        campaign,
-        from: new Date(fromMs),
-        to: new Date(toMs),
-      })
-      const report = buildFunnelReport(fromMs, toMs, inputs)
+      const filter = { contentId: content, topic, campaign, from: new Date(fromMs), to: new Date(toMs) }
+      const [inputs, conversionRows] = await Promise.all([
+        readFunnelInputs(app.reads, filter),
+        readFunnelConversions(app.reads, filter),
+      ])
+      const funnel = buildFunnelReport(fromMs, toMs, inputs)
+      const report = { ...funnel, conversions: funnelConversions(conversionRows, funnel.clicks.total) }
       const csv = format === 'csv' || (format === undefined && /\btext\/csv\b/.test(request.headers.accept ?? ''))
       if (!csv) return report
-      const name = content ? `funnel-content-${content}` : topic ? 'funnel-topic' : 'funnel-campaign'
+      const name = csvFileName(
+        content
+          ? ['funnel', 'content', content]
+          : topic
+            ? ['funnel', 'topic', topic]
+            : ['funnel', 'campaign', campaign ?? ''],
+        fromMs,
+        toMs,
+      )
       return reply
         .type('text/csv; charset=utf-8')
-        .header('content-disposition', `attachment; filename="${name}.csv"`)
-        .send(funnelReportCsv(report) as never)
+        .header('content-disposition', `attachment; filename="${name}"`)
+        .send((funnelReportCsv(report) + funnelConversionRows(report.conversions).map(csvLine).join('')) as never)
     },
   )
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { FunnelConversionsView } from '../conversions/conversion-schemas.ts'
 import { StatsQuery } from '../analytics/analytics-schemas.ts'
 import { RowId } from '../infra/id-cursor.ts'
 import { Campaign, Topic } from '../links/link-schemas.ts'
@@ -35,4 +36,5 @@ export const FunnelReportView = z.object({
     byApp: Counts,
   }),
   virality: z.number().nullable(),
+  conversions: FunnelConversionsView,
 })

@@ -1,16 +1,22 @@
-import { domainToASCII } from 'node:url'
+import { normalizeHost } from '../domains/host-name.ts'
+
+/** `--domain` as understood: the export's links on `host` are imported onto the Umbra domain stored as `stored`. */
+export type ImportDomain = { host: string; stored: string }
 
 /**
- * `--domain` / `?domain=`: which short domain's links an export's links are taken from. Umbra serves one
- * domain (PUBLIC_URL's), so that is the only one accepted; the error says so rather than import onto the wrong host.
+ * `--domain` / `?domain=`: which short domain's links an export's links are taken from, and so which of this
+ * server's domains they land on. It must be one this server serves (PUBLIC_URL's host, or one of
+ * GET /api/v1/domains); the error says so rather than import onto the wrong host. `storedDomainOf` answers
+ * '' for the default domain, the host for another served one, null for a host not served.
  */
-export function checkImportDomain(domain: string | undefined | null, publicUrl: string): string | null {
+export function checkImportDomain(
+  domain: string | undefined | null,
+  storedDomainOf: (host: string) => string | null,
+): ImportDomain | null {
   if (domain === undefined || domain === null || domain === '') return null
-  const own = new URL(publicUrl).hostname.toLowerCase()
-  const given = domainToASCII(domain.trim().toLowerCase().replace(/\.$/, ''))
-  if (given !== own)
-    throw new Error(
-      `"${domain}" is not this server's domain (${own}, from PUBLIC_URL): multiple domains are not supported yet`,
-    )
-  return own
+  const host = normalizeHost(domain)
+  const stored = storedDomainOf(host)
+  if (stored === null)
+    throw new Error(`"${domain}" is not a domain this server serves: add it first (POST /api/v1/domains or DOMAINS)`)
+  return { host, stored }
 }

@@ -8,7 +8,11 @@ export const ImportQuery = z.strictObject({
     .enum(['true', 'false'])
     .default('false')
     .transform((v) => v === 'true'),
-  domain: z.string().max(253).optional(),
+  domain: z
+    .string()
+    .max(253)
+    .optional()
+    .describe("only the export's links on this short domain, made on the same domain here (one this server serves)"),
 })
 
 const Line = z.object({ line: z.number(), code: z.string().nullable() })

@@ -5,12 +5,18 @@ import { jsonAnswer } from '../infra/documented-answers.ts'
 import { Problem, ProblemDocument, problemResponses } from '../infra/problem.ts'
 import type { LinkCache } from '../links/link-cache.ts'
 import type { UrlPolicy } from '../links/url-policy.ts'
-import { checkImportDomain } from './import-domain.ts'
+import { type ImportDomain, checkImportDomain } from './import-domain.ts'
 import { ImportQuery, ImportSummaryView } from './import-schemas.ts'
 import { ImportFormatError } from './import-record.ts'
 import { runImport } from './run-import.ts'
+import { type DomainRegistry, linkKeyOf } from '../domains/domain-registry.ts'
+import { actorOf, recordAudit } from '../audit/record-audit.ts'
 
-export type ImportsRoutesOptions = { publicUrl: string; urlPolicy: UrlPolicy; linkCache: LinkCache }
+export type ImportsRoutesOptions = {
+  domains: Pick<DomainRegistry, 'storedDomainOf'>
+  urlPolicy: UrlPolicy
+  linkCache: LinkCache
+}
 
 /** An export larger than this goes through `umbra import` (no limit there) or in parts. */
 export const MAX_IMPORT_BYTES = 5 * 1024 * 1024
@@ -35,7 +41,7 @@ async function readUpload(request: FastifyRequest): Promise<string> {
 /** POST /imports: the same import as `umbra import`, for the dashboard; the file as multipart upload or raw body. */
 export const importsRoutes: FastifyPluginAsync<ImportsRoutesOptions> = async (
   app,
-  { publicUrl, urlPolicy, linkCache },
+  { domains, urlPolicy, linkCache },
 ) => {
   // Encapsulated here: the rest of the API keeps its JSON-only parsing.
   await app.register(multipart, { limits: { fileSize: MAX_IMPORT_BYTES, files: 1 } })
@@ -83,9 +89,9 @@ export const importsRoutes: FastifyPluginAsync<ImportsRoutesOptions> = async (
     },
     async (request) => {
       const { format, dryRun, domain } = request.query
-      let onlyDomain: string | null
+      let onlyDomain: ImportDomain | null
       try {
-        onlyDomain = checkImportDomain(domain, publicUrl)
+        onlyDomain = checkImportDomain(domain, (host) => domains.storedDomainOf(host))
       } catch (err) {
         throw Problem.field('domain', (err as Error).message)
       }
@@ -96,9 +102,16 @@ export const importsRoutes: FastifyPluginAsync<ImportsRoutesOptions> = async (
           input,
           dryRun,
           urlPolicy,
-          domain: onlyDomain,
+          domain: onlyDomain?.host,
+          into: onlyDomain?.stored,
+          beforeCommit: async (client, codes) => {
+            const after = { format, created: codes.length, codes: codes.slice(0, 1000) }
+            const entry = { entity: 'import', entityId: format, action: 'import', after }
+            await recordAudit(client, { actor: actorOf(request.principal), ...entry })
+          },
         })
-        for (const code of createdCodes) linkCache.invalidate(code) // a cached "unknown" must not outlive the new link
+        // A cached "unknown" must not outlive the new link.
+        for (const code of createdCodes) linkCache.invalidate(linkKeyOf(onlyDomain?.stored ?? '', code))
         return summary
       } catch (err) {
         if (err instanceof ImportFormatError) throw Problem.field('file', `not a ${format} export: ${err.message}`)

@@ -349,7 +349,7 @@ describe('POST /api/v1/imports', () => {
       'code,url\nx1,https://e.example\n',
       'text/csv',
       400,
-      /multiple domains are not supported yet/,
+      /is not a domain this server serves/,
     ],
     ['a body over the limit', 'format=csv', `code,url\n${'x'.repeat(MAX_IMPORT_BYTES)}\n`, 'text/csv', 413, /.+/],
     [
@@ -432,7 +432,7 @@ describe('umbra import', () => {
     )
     await expect(runImportCommand(t.app.pg, ['csv'], t.config)).rejects.toThrow(/name one export file/)
     await expect(runImportCommand(t.app.pg, ['csv', file, '--domain', 'bit.ly'], t.config)).rejects.toThrow(
-      /multiple domains are not supported yet/,
+      /is not a domain this server serves/,
     )
     await expect(runImportCommand(t.app.pg, ['kutt', file], t.config)).rejects.toThrow(
       /is not a kutt export: not valid JSON/,
@@ -464,7 +464,7 @@ describe('umbra import', () => {
     expect((await umbra(['kutt', spawned])).stdout).toContain('nothing changed')
     await expect(umbra(['kutt', spawned, '--domain', 'other.example'])).rejects.toMatchObject({
       code: 1,
-      stderr: expect.stringContaining('multiple domains are not supported yet'),
+      stderr: expect.stringContaining('is not a domain this server serves'),
     })
   })
 })

@@ -152,18 +152,21 @@ describe('planRecords', () => {
 })
 
 describe('--domain', () => {
+  // This server: PUBLIC_URL's host umbra.test (stored ''), and go.brand.test served besides.
+  const served = (host: string) => (host === 'umbra.test' ? '' : host === 'go.brand.test' ? host : null)
   it.each([
     [undefined, null],
     ['', null],
-    ['umbra.test', 'umbra.test'],
-    ['UMBRA.test.', 'umbra.test'],
+    ['umbra.test', { host: 'umbra.test', stored: '' }],
+    ['UMBRA.test.', { host: 'umbra.test', stored: '' }],
+    ['go.brand.test', { host: 'go.brand.test', stored: 'go.brand.test' }],
   ])('%j → %j', (domain, result) => {
-    expect(checkImportDomain(domain, 'https://umbra.test')).toBe(result)
+    expect(checkImportDomain(domain, served)).toEqual(result)
   })
 
-  it('refuses any other domain: one domain per server for now', () => {
-    expect(() => checkImportDomain('bit.ly', 'https://umbra.test')).toThrow(
-      '"bit.ly" is not this server\'s domain (umbra.test, from PUBLIC_URL): multiple domains are not supported yet',
+  it('refuses a domain this server does not serve', () => {
+    expect(() => checkImportDomain('bit.ly', served)).toThrow(
+      '"bit.ly" is not a domain this server serves: add it first (POST /api/v1/domains or DOMAINS)',
     )
   })
 })

@@ -1,4 +1,5 @@
 import type pg from 'pg'
+import type { Queryable } from '../infra/pool.ts'
 import type { Pool } from '../infra/database.ts'
 import { findLinkByCode, insertLink } from '../links/link-repository.ts'
 import type { UrlPolicy } from '../links/url-policy.ts'
@@ -25,15 +26,20 @@ export type ImportRequest = {
   input: string
   dryRun: boolean
   urlPolicy: UrlPolicy
+  /** Only the export's links on this host (PlanInput.domain). */
   domain?: string | null
+  /** The Umbra domain the links are made on, as stored ('' or omitted: PUBLIC_URL's). */
+  into?: string
+  /** Runs in the import's transaction before it commits (the audit log's entry), with the codes created. */
+  beforeCommit?: (client: Queryable, createdCodes: string[]) => Promise<void>
 }
 
 /** The SQL half: which codes are taken already, and by which target. */
-async function existingTargets(db: Pick<Pool, 'query'>, codes: string[]): Promise<Map<string, string>> {
+async function existingTargets(db: Pick<Pool, 'query'>, codes: string[], domain: string): Promise<Map<string, string>> {
   if (!codes.length) return new Map()
   const { rows } = await db.query<{ code: string; url: string }>(
-    'select code, url from links where code = any($1::text[])',
-    [codes],
+    'select code, url from links where domain = $2 and code = any($1::text[])',
+    [codes, domain],
   )
   return new Map(rows.map((r) => [r.code, r.url]))
 }
@@ -47,12 +53,19 @@ const takenReason = (url: string) => `code: already used here for another target
  */
 export async function runImport(pool: Pick<Pool, 'query' | 'connect'>, request: ImportRequest) {
   // Parsing and checking a large export is CPU work: a worker thread does it, redirects go on meanwhile.
-  const plan = await planInWorker(request)
+  const into = request.into ?? ''
+  const plan = await planInWorker({
+    format: request.format,
+    input: request.input,
+    urlPolicy: { ownHosts: [...request.urlPolicy.ownHosts], blockedDomains: request.urlPolicy.blockedDomains },
+    domain: request.domain,
+  })
   const conflicts = [...plan.conflicts]
   const items: ImportItem[] = plan.conflicts.map((c) => ({ ...c, action: 'conflict' }))
   const existing = await existingTargets(
     pool,
     plan.candidates.map((c) => c.code),
+    into,
   )
   const toCreate: Candidate[] = []
   let unchanged = plan.duplicates.length
@@ -72,7 +85,7 @@ export async function runImport(pool: Pick<Pool, 'query' | 'connect'>, request: 
 
   let created: Candidate[] = toCreate
   if (!request.dryRun && toCreate.length) {
-    const outcome = await createLinks(pool, toCreate, request.format)
+    const outcome = await createLinks(pool, toCreate, request.format, into, request.beforeCommit)
     created = outcome.created
     unchanged += outcome.unchanged.length
     for (const c of outcome.unchanged) items.push({ line: c.line, code: c.code, action: 'unchanged', url: c.url })
@@ -93,11 +106,22 @@ export async function runImport(pool: Pick<Pool, 'query' | 'connect'>, request: 
     conflicts: conflicts.sort(byLine),
     warnings: plan.warnings,
   }
-  return { summary, items: items.sort(byLine), createdCodes: request.dryRun ? [] : created.map((c) => c.code) }
+  return {
+    summary,
+    items: items.sort(byLine),
+    createdCodes: request.dryRun ? [] : created.map((c) => c.code),
+    domain: into,
+  }
 }
 
 /** Inserts through the link repository, then stamps the export's dates and totals on the new rows; all or nothing. */
-async function createLinks(pool: Pick<Pool, 'connect'>, candidates: Candidate[], source: ImportFormat) {
+async function createLinks(
+  pool: Pick<Pool, 'connect'>,
+  candidates: Candidate[],
+  source: ImportFormat,
+  domain: string,
+  beforeCommit?: ImportRequest['beforeCommit'],
+) {
   const client = (await pool.connect()) as pg.PoolClient
   const created: (Candidate & { id: string })[] = []
   const unchanged: Candidate[] = []
@@ -107,6 +131,7 @@ async function createLinks(pool: Pick<Pool, 'connect'>, candidates: Candidate[],
     for (const c of candidates) {
       const row = await insertLink(client, {
         code: c.code,
+        domain,
         url: c.url,
         title: c.title,
         topics: c.topics,
@@ -117,7 +142,7 @@ async function createLinks(pool: Pick<Pool, 'connect'>, candidates: Candidate[],
         continue
       }
       // Taken since the check above (another import or a create racing this one): decided as if seen before.
-      const other = await findLinkByCode(client, c.code)
+      const other = await findLinkByCode(client, c.code, domain)
       if (other && other.url === c.url) unchanged.push(c)
       else taken.push({ candidate: c, url: other?.url ?? '?' })
     }
@@ -134,6 +159,11 @@ async function createLinks(pool: Pick<Pool, 'connect'>, candidates: Candidate[],
         [source, created.map((c) => c.id), created.map((c) => c.clicks)],
       )
     }
+    if (created.length)
+      await beforeCommit?.(
+        client,
+        created.map((c) => c.code),
+      )
     await client.query('commit')
   } catch (err) {
     await client.query('rollback').catch(() => {})

@@ -8,6 +8,8 @@ const FIRST_KEY =
 export function startupLines(
   config: Pick<Config, 'host' | 'databaseUrl' | 'dataDir' | 'publicUrl' | 'adminApiKey'>,
   port: number,
+  /** The first-run setup URL (no account and no ADMIN_API_KEY yet), from the people plugin. */
+  setupUrl: string | null = null,
 ): [Record<string, unknown>, string][] {
   const host =
     config.host === '0.0.0.0' || config.host === '::'
@@ -17,9 +19,11 @@ export function startupLines(
         : config.host
   const base = `http://${host}:${port}`
   const database = config.databaseUrl ? `postgres (${redactUrl(config.databaseUrl)})` : `embedded (${config.dataDir})`
-  const next = config.adminApiKey
-    ? `next: sign in at ${base}/dashboard with ADMIN_API_KEY, and make keys for your apps with ./bin/umbra keys create`
-    : `next: in another terminal run ${FIRST_KEY}, then sign in at ${base}/dashboard with the key it prints`
+  const next = setupUrl
+    ? `next: open ${setupUrl} to create the owner account (the link works once, until a restart)`
+    : config.adminApiKey
+      ? `next: sign in at ${base}/dashboard with ADMIN_API_KEY, and make keys for your apps with ./bin/umbra keys create`
+      : `next: sign in at ${base}/dashboard (./bin/umbra users create --email … --role owner makes an account; ${FIRST_KEY} a key)`
   return [
     [{ database, publicUrl: config.publicUrl }, `umbra listening on ${base}`],
     [{}, `dashboard ${base}/dashboard · API docs ${base}/docs`],

@@ -15,6 +15,7 @@ export type LinkRow = RoutingRow & {
   content_id: string | null
   expires_at: Date | null
   disabled_at: Date | null
+  conversion_tracking: boolean
   created_at: Date
   updated_at: Date
 }
@@ -30,6 +31,7 @@ export type NewLink = {
   campaign?: string | null
   expiresAt?: string | null
   contentId?: string | null
+  conversionTracking?: boolean
 } & RoutingColumns
 
 export type LinkPatch = Partial<Omit<NewLink, 'code' | 'domain'>> & { disabled?: boolean }
@@ -45,8 +47,8 @@ export type LinkFilter = {
 }
 
 const COLUMNS =
-  'id, domain, code, url, title, channel, topics, campaign, content_id, expires_at, disabled_at, created_at, updated_at, ' +
-  'rules, app_targets, in_app_escape, password_hash, max_clicks, fallback_url'
+  'id, domain, code, url, title, channel, topics, campaign, content_id, expires_at, disabled_at, conversion_tracking, ' +
+  'created_at, updated_at, rules, app_targets, in_app_escape, password_hash, max_clicks, fallback_url'
 /** Every column of a LinkRow, for other repositories that read links. */
 export const LINK_COLUMNS = COLUMNS
 
@@ -58,8 +60,8 @@ export const LINK_COLUMNS = COLUMNS
 export async function insertLink(db: Queryable, link: NewLink): Promise<LinkRow | null> {
   const { rows } = await db.query(
     `insert into links (code, url, title, channel, topics, campaign, expires_at, content_id, domain,
-                        rules, app_targets, in_app_escape, password_hash, max_clicks, fallback_url)
-     select $1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11::jsonb, $12, $13, $14::bigint, $15
+                        rules, app_targets, in_app_escape, password_hash, max_clicks, fallback_url, conversion_tracking)
+     select $1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11::jsonb, $12, $13, $14::bigint, $15, $16
      where $9 = '' or exists (select 1 from domains where host = $9 for key share)
      on conflict (domain, code) do nothing
      returning ${COLUMNS}`,
@@ -79,6 +81,7 @@ export async function insertLink(db: Queryable, link: NewLink): Promise<LinkRow 
       link.passwordHash ?? null,
       link.maxClicks ?? null,
       link.fallbackUrl ?? null,
+      link.conversionTracking ?? false,
     ],
   )
   return rows[0] ?? null
@@ -88,6 +91,19 @@ export async function insertLink(db: Queryable, link: NewLink): Promise<LinkRow 
 export async function findLinkByCode(db: Queryable, code: string, domain = ''): Promise<LinkRow | null> {
   const { rows } = await db.query(`select ${COLUMNS} from links where domain = $2 and code = $1`, [code, domain])
   return rows[0] ?? null
+}
+
+/** The links of many (domain, code) pairs in one query (the link cache loads a turn's misses this way); unknown ones are absent. */
+export async function findLinksByCodes(
+  db: Queryable,
+  keys: readonly { domain: string; code: string }[],
+): Promise<LinkRow[]> {
+  const { rows } = await db.query(
+    `select ${COLUMNS} from links
+     where (domain, code) in (select * from unnest($1::text[], $2::text[]))`,
+    [keys.map((k) => k.domain), keys.map((k) => k.code)],
+  )
+  return rows
 }
 
 /** Newest first; keyset pagination on id so pages stay stable while links are created. */
@@ -133,6 +149,7 @@ export async function updateLink(db: Queryable, code: string, patch: LinkPatch, 
        password_hash = case when $23 then $24 else password_hash end,
        max_clicks = case when $25 then $26::bigint else max_clicks end,
        fallback_url = case when $27 then $28 else fallback_url end,
+       conversion_tracking = coalesce($29, conversion_tracking),
        updated_at = now()
      where code = $1 and domain = $16
      returning ${COLUMNS}`,
@@ -165,6 +182,7 @@ export async function updateLink(db: Queryable, code: string, patch: LinkPatch, 
       patch.maxClicks ?? null,
       has('fallbackUrl'),
       patch.fallbackUrl ?? null,
+      patch.conversionTracking ?? null,
     ],
   )
   return rows[0] ?? null

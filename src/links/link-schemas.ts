@@ -54,6 +54,10 @@ export const CreateLink = z
     campaign: Campaign.optional(),
     expiresAt: z.iso.datetime({ offset: true }).optional(),
     ...CreateRouting,
+    conversionTracking: z
+      .boolean()
+      .optional()
+      .describe('the redirect adds a click reference (umb_click) to the target, for conversions'),
     // x-examples, not examples: zod drops `examples` from the input schema of anything with a transform (topics).
   })
   .meta({
@@ -100,6 +104,10 @@ export const UpdateLink = z
     expiresAt: z.iso.datetime({ offset: true }).nullable().optional(),
     disabled: z.boolean().optional(),
     ...UpdateRouting,
+    conversionTracking: z
+      .boolean()
+      .optional()
+      .describe('the redirect adds a click reference (umb_click) to the target, for conversions'),
   })
   .meta({
     'x-examples': {
@@ -143,6 +151,7 @@ export const LinkView = z
     contentId: z.string().nullable().describe('the share kit content this link belongs to, if any'),
     expiresAt: z.string().nullable(),
     disabled: z.boolean(),
+    conversionTracking: z.boolean(),
     createdAt: z.string(),
     updatedAt: z.string(),
     ...RoutingView,
@@ -161,6 +170,7 @@ export const LinkView = z
         contentId: '42',
         expiresAt: null,
         disabled: false,
+        conversionTracking: false,
         createdAt: '2026-11-29T08:00:00.000Z',
         updatedAt: '2026-11-29T08:00:00.000Z',
         rules: [{ if: { device: 'ios' }, url: 'https://apps.apple.com/app/id000000000' }],

@@ -20,6 +20,7 @@ export function toLinkView(row: LinkRow, urls: ShortUrls): LinkView {
     contentId: row.content_id,
     expiresAt: row.expires_at?.toISOString() ?? null,
     disabled: row.disabled_at !== null,
+    conversionTracking: row.conversion_tracking,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
     rules: row.rules ?? [],
@@ -50,5 +51,6 @@ export function toResolvedLink(row: LinkRow, humanClicks = 0): ResolvedLink {
     routing: routingOf(row, humanClicks, (url) =>
       redirectTargetOf({ url, code: row.code, content_id: row.content_id }),
     ),
+    conversionTracking: row.conversion_tracking,
   }
 }

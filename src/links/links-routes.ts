@@ -1,11 +1,13 @@
-import type { FastifyPluginAsync } from 'fastify'
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { DomainRegistry } from '../domains/domain-registry.ts'
 import { decodeIdCursor, encodeIdCursor } from '../infra/id-cursor.ts'
+import { actorOf, changedFields, recordAudit } from '../audit/record-audit.ts'
 import { Problem, problemResponses } from '../infra/problem.ts'
+import { inTransaction } from '../infra/transaction.ts'
 import type { LinkCache } from './link-cache.ts'
-import { findLinkByCode, listLinks, updateLink } from './link-repository.ts'
+import { findLinkByCode, listLinks, updateLink, type LinkRow } from './link-repository.ts'
 import {
   CreateLink,
   LinkDomainQuery,
@@ -21,6 +23,8 @@ import { acceptRouting } from './link-routing.ts'
 import { acceptTargetUrl, mintLink } from './mint-link.ts'
 import type { UrlPolicy } from './url-policy.ts'
 
+type Principal = FastifyRequest['principal']
+
 export type LinksRoutesOptions = { domains: DomainRegistry; urlPolicy: UrlPolicy; linkCache: LinkCache }
 
 /** A share kit has one live link per channel (index links_content_channel_key): a change that would make two is a 409. */
@@ -30,10 +34,46 @@ function refuseSecondKitLink(err: unknown): never {
   throw err
 }
 
+/** The fields of a link the audit log keeps. */
+const audited = (r: LinkRow) => ({
+  url: r.url,
+  title: r.title,
+  channel: r.channel,
+  topics: r.topics,
+  campaign: r.campaign,
+  expiresAt: r.expires_at,
+  disabled: r.disabled_at !== null,
+  conversionTracking: r.conversion_tracking,
+  // Routing, without the password's hash: only whether there is one.
+  rules: r.rules,
+  deepLinks: r.app_targets,
+  inAppEscape: r.in_app_escape,
+  passwordProtected: r.password_hash !== null,
+  maxClicks: r.max_clicks,
+  fallbackUrl: r.fallback_url,
+})
+
 /** The links API: create, list, read, change and disable short links. */
 export const linksRoutes: FastifyPluginAsync<LinksRoutesOptions> = async (app, { domains, urlPolicy, linkCache }) => {
   const api = app.withTypeProvider<ZodTypeProvider>()
   const db = app.pg
+
+  /** Changes a link and records the changed fields, in one transaction. */
+  const changeLink = (
+    code: string,
+    domain: string,
+    patch: Parameters<typeof updateLink>[2],
+    action: string,
+    who: Principal | null,
+  ) =>
+    inTransaction(db.pool, async (client) => {
+      const before = await findLinkByCode(client, code, domain)
+      const row = before && (await updateLink(client, code, patch, domain).catch(refuseSecondKitLink))
+      if (!before || !row) throw Problem.notFound(`link ${code}`)
+      const change = changedFields(audited(before), audited(row))
+      await recordAudit(client, { actor: actorOf(who), entity: 'link', entityId: code, action, ...change })
+      return row
+    })
 
   api.post(
     '/links',
@@ -48,7 +88,17 @@ export const linksRoutes: FastifyPluginAsync<LinksRoutesOptions> = async (app, {
     },
     async (request, reply) => {
       const domain = servedDomainField(domains, request.body.domain)
-      const row = await mintLink(db, { ...request.body, domain }, urlPolicy)
+      const row = await inTransaction(db.pool, async (client) => {
+        const made = await mintLink(client, { ...request.body, domain }, urlPolicy)
+        const entry = {
+          entity: 'link',
+          entityId: made.code,
+          action: 'create',
+          after: { code: made.code, domain: made.domain, ...audited(made) },
+        }
+        await recordAudit(client, { actor: actorOf(request.principal), ...entry })
+        return made
+      })
       linkCache.invalidate(linkCacheKeyOf(row)) // a cached "unknown" for this custom code must not outlive it
       return reply.code(201).send(toLinkView(row, domains))
     },
@@ -125,9 +175,7 @@ export const linksRoutes: FastifyPluginAsync<LinksRoutesOptions> = async (app, {
         { rules, deepLinks, inAppEscape, password, maxClicks, fallbackUrl },
         urlPolicy,
       )
-      const patch = { ...fields, ...routing }
-      const row = await updateLink(db, code, patch, domain).catch(refuseSecondKitLink)
-      if (!row) throw Problem.notFound(`link ${code}`)
+      const row = await changeLink(code, domain, { ...fields, ...routing }, 'update', request.principal)
       linkCache.invalidate(linkCacheKeyOf(row))
       return toLinkView(row, domains)
     },
@@ -148,8 +196,7 @@ export const linksRoutes: FastifyPluginAsync<LinksRoutesOptions> = async (app, {
     async (request, reply) => {
       const { code } = request.params
       const domain = storedDomainOrNotFound(domains, code, request.query.domain)
-      const row = await updateLink(db, code, { disabled: true }, domain)
-      if (!row) throw Problem.notFound(`link ${code}`)
+      const row = await changeLink(code, domain, { disabled: true }, 'disable', request.principal)
       linkCache.invalidate(linkCacheKeyOf(row))
       return reply.code(204).send(null)
     },

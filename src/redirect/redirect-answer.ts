@@ -15,6 +15,20 @@ export const ANY_CODE = new RegExp(`^[${CODE_CHARACTERS}]{1,${MAX_CODE_LENGTH}}$
 /** `/code` or `/code?query`: the code is group 1. */
 export const CODE_PATH = new RegExp(`^/([${CODE_CHARACTERS}]{1,${MAX_CODE_LENGTH}})(?:\\?|$)`)
 
+/** A conversion-tracking link's target with the click's reference added (src/conversions/click-reference.ts). */
+export type ClickReferencer = (url: string, clickId: number, atMs: number) => string
+
+/** Where a 302 points: `url` (the link's answer), with the click reference when the link tracks conversions. */
+export const locationOf = (
+  link: ResolvedLink,
+  url: string,
+  clickId: number | null,
+  referencer: ClickReferencer | undefined,
+) =>
+  link.conversionTracking === true && clickId !== null && referencer !== undefined
+    ? referencer(url, clickId, Date.now())
+    : url
+
 /** A link redirects unless it is disabled or has expired. */
 export const isLive = (link: ResolvedLink, now: number) =>
   !link.disabled && (link.expiresAtMs === null || link.expiresAtMs > now) && !isSpent(link)

@@ -8,9 +8,11 @@ import { type DomainRegistry, linkKeyOf } from '../domains/domain-registry.ts'
 import type { LinkCache, ResolvedLink } from '../links/link-cache.ts'
 import {
   answerOf,
+  type ClickReferencer,
   CODE_PATH,
   fallbackOf,
   isLive,
+  locationOf,
   needsPassword,
   type PageAnswer,
   pageHeaderList,
@@ -25,6 +27,8 @@ export type RedirectFastPathOptions = {
   linkCache: LinkCache
   domains: Pick<DomainRegistry, 'domainOfHost' | 'hasOthers'>
   capture: (request: CaptureRequest, link: ResolvedLink) => CaptureOutcome
+  /** Adds the click reference to a conversion-tracking link's target. */
+  referencer?: ClickReferencer
   afterWrite: <A, B>(send: (a: A, b: B) => void, a: A, b: B) => void
   answered: RedirectAnswers
   readRequest: (req: IncomingMessage) => CaptureRequest
@@ -110,15 +114,21 @@ export function installRedirectFastPath(app: FastifyInstance, o: RedirectFastPat
     if (blocked.size !== 0 && o.missPages.isBlocked(clientKey(request.ip))) return false
     o.linkCache.countHit()
     let answer: string | PageAnswer = fallback ?? link.url
+    let clickId: number | null = null
     try {
       const outcome = o.capture(request, fallback === null ? link : { ...link, routing: null })
+      clickId = outcome.clickId
       if (fallback === null) answer = answerOf(link, outcome)
     } catch (err) {
       o.onCaptureError(err)
     }
     if (typeof answer === 'string') {
       o.answered[302]++
-      o.afterWrite(sendRedirect, res, answer)
+      o.afterWrite(
+        sendRedirect,
+        res,
+        link.conversionTracking ? locationOf(link, answer, clickId, o.referencer) : answer,
+      )
     } else {
       o.answered[200]++
       o.afterWrite(sendPage, res, { headers: pageHeaderList(pageSecurity, answer), html: answer.html })

@@ -11,8 +11,10 @@ import {
   ANY_CODE,
   answerOf,
   captureRequestReader,
+  type ClickReferencer,
   fallbackOf,
   isLive,
+  locationOf,
   needsPassword,
   type PageAnswer,
   REDIRECT_HEADERS,
@@ -36,6 +38,8 @@ export type RedirectRoutesOptions = {
   fastPath?: boolean
   /** Wrong passwords per client and window (RATE_LIMIT_PASSWORDS, RATE_LIMIT_WINDOW_MS). */
   passwordAttempts?: { max: number; windowMs: number }
+  /** Adds the click reference to a conversion-tracking link's target. */
+  referencer?: ClickReferencer
 }
 
 const PASSWORD_CLIENTS_MAX = 100_000
@@ -70,6 +74,7 @@ export const redirectRoutes: FastifyPluginAsync<RedirectRoutesOptions> = async (
     placeOf = null,
     fastPath = false,
     passwordAttempts = { max: 10, windowMs: 60_000 },
+    referencer,
   },
 ) => {
   const { capture, writer } = app.clicks
@@ -108,8 +113,10 @@ export const redirectRoutes: FastifyPluginAsync<RedirectRoutesOptions> = async (
   /** Captures the click and answers it: the fallback, or what the link answers the click (answerOf). */
   function redirect(request: FastifyRequest, reply: FastifyReply, link: ResolvedLink, fallback: string | null) {
     let target: string | PageAnswer = fallback ?? link.url
+    let clickId: number | null = null
     try {
       const outcome = capture(readRequest(request.raw), fallback === null ? link : { ...link, routing: null })
+      clickId = outcome.clickId
       if (fallback === null) target = answerOf(link, outcome)
     } catch (err) {
       log.error({ err }, 'click capture failed')
@@ -122,7 +129,7 @@ export const redirectRoutes: FastifyPluginAsync<RedirectRoutesOptions> = async (
     }
     answered[302]++
     reply.headers(REDIRECT_HEADERS)
-    writer.afterWrite(sendRedirect, reply, target)
+    writer.afterWrite(sendRedirect, reply, locationOf(link, target, clickId, referencer))
   }
 
   function answer(request: FastifyRequest, reply: FastifyReply, found: ResolvedLink | null, domain: string) {
@@ -234,6 +241,7 @@ export const redirectRoutes: FastifyPluginAsync<RedirectRoutesOptions> = async (
       linkCache,
       domains,
       capture,
+      referencer,
       afterWrite: writer.afterWrite,
       answered,
       readRequest,

@@ -9,6 +9,7 @@ export type ContentRow = {
   campaign: string | null
   /** False while the title and topics are a publishable key's caller's claim (migration 015). */
   text_confirmed: boolean
+  conversion_tracking: boolean
   created_at: Date
 }
 
@@ -20,7 +21,7 @@ export type NewContent = {
   textConfirmed: boolean
 }
 
-const CONTENT_COLUMNS = 'id, url, title, topics, campaign, text_confirmed, created_at'
+const CONTENT_COLUMNS = 'id, url, title, topics, campaign, text_confirmed, conversion_tracking, created_at'
 
 /** Inserts the content unless its canonical URL exists; null when it does (another call made it first). */
 export async function insertContent(db: Queryable, c: NewContent): Promise<ContentRow | null> {
@@ -53,7 +54,7 @@ export async function findContent(db: Queryable, id: string): Promise<ContentRow
 export async function updateContent(
   db: Queryable,
   id: string,
-  u: { title?: string | null; topics?: string[]; campaign?: string | null },
+  u: { title?: string | null; topics?: string[]; campaign?: string | null; conversionTracking?: boolean },
 ): Promise<ContentRow | null> {
   const { rows } = await db.query(
     `with content as (
@@ -61,17 +62,27 @@ export async function updateContent(
          title = case when $2 then $3 else title end,
          topics = coalesce($4, topics),
          campaign = case when $5 then $6 else campaign end,
+         conversion_tracking = coalesce($7, conversion_tracking),
          text_confirmed = true
        where id = $1
        returning ${CONTENT_COLUMNS}
      ), kit as (
        update links l set
-         title = c.title, topics = c.topics, campaign = c.campaign
+         title = c.title, topics = c.topics, campaign = c.campaign,
+         conversion_tracking = case when $7 is null then l.conversion_tracking else c.conversion_tracking end
        from content c
        where l.content_id = c.id
      )
      select * from content`,
-    [id, u.title !== undefined, u.title ?? null, u.topics ?? null, u.campaign !== undefined, u.campaign ?? null],
+    [
+      id,
+      u.title !== undefined,
+      u.title ?? null,
+      u.topics ?? null,
+      u.campaign !== undefined,
+      u.campaign ?? null,
+      u.conversionTracking ?? null,
+    ],
   )
   return rows[0] ?? null
 }

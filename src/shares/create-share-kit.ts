@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import type { Pool } from '../infra/database.ts'
+import type { Queryable } from '../infra/pool.ts'
 import { Problem } from '../infra/problem.ts'
 import type { LinkRow } from '../links/link-repository.ts'
 import { mintLink } from '../links/mint-link.ts'
@@ -76,7 +77,16 @@ function mintLimitReached(perDay: number): Problem {
 export async function createShareKit(
   pool: Pick<Pool, 'connect'>,
   request: ShareKitRequest,
-  opts: { urlPolicy: UrlPolicy; caller: KitCaller; idempotency?: IdempotencyClaim },
+  opts: {
+    urlPolicy: UrlPolicy
+    caller: KitCaller
+    idempotency?: IdempotencyClaim
+    /** Runs in the kit's transaction before it commits (the audit log's entry). */
+    beforeCommit?: (
+      client: Queryable,
+      kit: { content: ContentRow; mintedCodes: string[]; created: boolean },
+    ) => Promise<void>
+  },
 ): Promise<ShareKit> {
   const channels = request.channels ?? [...DEFAULT_KIT_CHANNELS]
   const client = await pool.connect()
@@ -126,6 +136,7 @@ export async function createShareKit(
     const status = (replayedStatus ?? (inserted || mintedCodes.length ? 201 : 200)) as 200 | 201
     if (opts.idempotency && replayedStatus === null)
       await settleIdempotencyKey(client, opts.idempotency.keyId, opts.idempotency.key, content.id, status)
+    await opts.beforeCommit?.(client, { content, mintedCodes, created: inserted !== null })
     await client.query('commit')
     // The whole kit, not only the channels named: a CMS that stores the answer as "the kit" keeps every link.
     const named = channels.flatMap((c) => byChannel.get(c) ?? [])

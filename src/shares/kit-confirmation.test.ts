@@ -191,4 +191,41 @@ describe('WIDGET_MINTS_PER_DAY', () => {
       await capped.close()
     }
   })
+
+  it('counts the native share sheet’s link a page tag asks for like any other mint', async () => {
+    const capped = await startTestApp({ RATE_LIMIT_WIDGET: '100000', WIDGET_MINTS_PER_DAY: '1' })
+    try {
+      const key = await createTestKey(capped.app, { kind: 'publishable', origins: [SITE] })
+      const call = (url: string, channels: string[]) =>
+        capped.app.inject({
+          method: 'POST',
+          url: '/api/v1/widget/kit',
+          headers: { ...key.headers, origin: SITE },
+          payload: { url, channels },
+        })
+      const url = pageUrl()
+      expect((await call(url, ['copy'])).statusCode).toBe(201)
+      // The same page opened on a phone: the tag adds the native channel, a new link, past the day's cap.
+      const onPhone = await call(url, ['copy', 'native'])
+      expect(onPhone.statusCode).toBe(429)
+      expect(onPhone.json().detail).toMatch(/WIDGET_MINTS_PER_DAY/)
+      const native = await capped.app.pg.query(
+        `select count(*)::int as n from links l join contents c on c.id = l.content_id
+         where c.url = $1 and l.channel = 'native'`,
+        [url],
+      )
+      expect(native.rows[0].n).toBe(0)
+      // A secret key may add it: the cap is the publishable key's.
+      const bySecret = await capped.app.inject({
+        method: 'POST',
+        url: '/api/v1/shares',
+        headers: auth,
+        payload: { url, channels: ['native'] },
+      })
+      expect(bySecret.statusCode).toBe(201)
+      expect((await call(url, ['copy', 'native'])).statusCode).toBe(200)
+    } finally {
+      await capped.close()
+    }
+  })
 })

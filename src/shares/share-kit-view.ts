@@ -12,6 +12,7 @@ export function toContentView(row: ContentRow): ContentView {
     topics: row.topics,
     campaign: row.campaign,
     confirmed: row.text_confirmed,
+    conversionTracking: row.conversion_tracking,
     createdAt: row.created_at.toISOString(),
   }
 }

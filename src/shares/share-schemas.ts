@@ -78,6 +78,7 @@ export const ContentView = z.object({
     .describe(
       "false: made by a publishable key, so its title and topics are the caller's claim and stay out of share intents until a secret key confirms the kit (POST /shares, PATCH)",
     ),
+  conversionTracking: z.boolean(),
   createdAt: z.string(),
 })
 export type ContentView = z.infer<typeof ContentView>
@@ -105,8 +106,14 @@ export const UpdateShareKit = z
     title: Title.nullable().optional(),
     topics: Topics.optional(),
     campaign: Campaign.nullable().optional(),
+    conversionTracking: z
+      .boolean()
+      .optional()
+      .describe('every link of the kit (and its later ones) adds a click reference to its target, for conversions'),
   })
-  .refine((u) => Object.keys(u).length > 0, { message: 'name at least one of title, topics, campaign' })
+  .refine((u) => Object.keys(u).length > 0, {
+    message: 'name at least one of title, topics, campaign, conversionTracking',
+  })
   .meta({
     'x-examples': {
       'retagged article': { value: { title: 'Heatwave, explained (updated)', topics: ['climate', 'health'] } },

@@ -1,6 +1,8 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
+import { actorOf, changedFields, recordAudit } from '../audit/record-audit.ts'
 import { jsonAnswer } from '../infra/documented-answers.ts'
+import { inTransaction } from '../infra/transaction.ts'
 import { decodeIdCursor, encodeIdCursor } from '../infra/id-cursor.ts'
 import { Problem, problemResponses } from '../infra/problem.ts'
 import type { LinkCache } from '../links/link-cache.ts'
@@ -50,7 +52,22 @@ export async function shareKitFor(
   const made = await createShareKit(
     request.server.pg.pool,
     { ...kit, url },
-    { urlPolicy: opts.urlPolicy, caller, idempotency },
+    {
+      urlPolicy: opts.urlPolicy,
+      caller,
+      idempotency,
+      beforeCommit: async (client, kit) => {
+        if (!kit.created && kit.mintedCodes.length === 0) return
+        const after = {
+          url: kit.content.url,
+          title: kit.content.title,
+          topics: kit.content.topics,
+          links: kit.mintedCodes,
+        }
+        const action = kit.created ? 'create' : 'add-channels'
+        await recordAudit(client, { actor: actorOf(principal), entity: 'kit', entityId: kit.content.id, action, after })
+      },
+    },
   )
   for (const code of made.mintedCodes) opts.linkCache.invalidate(code) // a cached "unknown" for a new code must not outlive it
   return made
@@ -121,8 +138,16 @@ export const sharesRoutes: FastifyPluginAsync<SharesRoutesOptions> = async (app,
       },
     },
     async (request) => {
-      const content = await updateContent(db, request.params.id, request.body)
-      if (!content) throw Problem.notFound(`share kit ${request.params.id}`)
+      const content = await inTransaction(db.pool, async (client) => {
+        const before = await findContent(client, request.params.id)
+        const after = before && (await updateContent(client, request.params.id, request.body))
+        if (!before || !after) throw Problem.notFound(`share kit ${request.params.id}`)
+        const text = (c: typeof after) => ({ title: c.title, topics: c.topics, campaign: c.campaign })
+        const change = changedFields(text(before), text(after))
+        const entry = { entity: 'kit', entityId: after.id, action: 'update', ...change }
+        await recordAudit(client, { actor: actorOf(request.principal), ...entry })
+        return after
+      })
       return toShareKitView(content, await liveLinksOfContents(db, [content.id]), opts)
     },
   )

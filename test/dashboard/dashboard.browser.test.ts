@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { CHROMIUM, CHROMIUM_ARGS, chromiumAvailable } from '../support/chromium.ts'
+import { createTestKey } from '../support/api-keys.ts'
 import { ADMIN_KEY, auth, createScratchDatabase, eventually, startTestApp, type TestApp } from '../support/test-app.ts'
 
 /**
@@ -90,7 +91,7 @@ describe.skipIf(!hasChromium)('dashboard in headless Chromium', () => {
 
   it('says clearly when the key is wrong', async () => {
     await page.getByLabel('API key').fill('umb_this-is-not-a-real-key')
-    await page.getByRole('button', { name: 'Sign in' }).click()
+    await page.getByRole('button', { name: 'Sign in with the key' }).click()
     await poll(() => page.getByRole('alert').textContent()).toContain('That API key is not valid')
     expect(await page.getByLabel('API key').getAttribute('aria-invalid')).toBe('true')
     await shot('1-sign-in-wrong-key')
@@ -99,7 +100,7 @@ describe.skipIf(!hasChromium)('dashboard in headless Chromium', () => {
 
   it('signs in with a key and holds only an httpOnly, SameSite=Strict cookie', async () => {
     await page.getByLabel('API key').fill(ADMIN_KEY)
-    await page.getByRole('button', { name: 'Sign in' }).click()
+    await page.getByRole('button', { name: 'Sign in with the key' }).click()
     await page.getByRole('heading', { name: 'Links & kits' }).waitFor()
     expect(new URL(page.url()).pathname).toBe('/dashboard/')
     const [cookie] = (await context.cookies()).filter((c) => c.name === 'umbra_session')
@@ -310,6 +311,183 @@ describe.skipIf(!hasChromium)('dashboard in headless Chromium', () => {
     await page.getByRole('link', { name: 'Channels', exact: true }).click()
     await page.locator('table.matrix').waitFor()
     await shot('8-channels')
+  })
+
+  it('shows the share funnel on the content and topic pages, and the topic’s table adds up', async () => {
+    // The page tag's beacons for the Heatwave article, as a publisher's page sends them.
+    const SITE = 'https://example.com'
+    const article = `${SITE}/heatwave-explained`
+    const pk = (await createTestKey(t.app, { kind: 'publishable', origins: [SITE] })).secret
+    const beacon = async (body: Record<string, unknown>, ua = CHROME) => {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: `/api/v1/beacons?key=${pk}`,
+        headers: { 'content-type': 'text/plain;charset=UTF-8', origin: SITE, 'user-agent': ua },
+        payload: JSON.stringify({ url: article, page: article, ...body }),
+      })
+      expect(res.statusCode).toBe(204)
+    }
+    for (const channel of ['whatsapp', 'whatsapp', 'whatsapp', 'copy', 'copy_text'])
+      await beacon({ type: 'share', channel })
+    const arrival = { type: 'arrival', referrer: '', generation: 0 }
+    await beacon({ ...arrival, via: kit.whatsapp }) // through the short link: counted once, as its click
+    await beacon({ ...arrival, parent: 'AAAAAAAA', token: 'BBBBBBBB', generation: 1 })
+    await beacon({ ...arrival, parent: 'CCCCCCCC', token: 'DDDDDDDD', generation: 1 })
+    await beacon({ ...arrival, parent: 'BBBBBBBB', token: 'EEEEEEEE', generation: 2 }, INSTAGRAM)
+    await beacon(arrival) // dark, seen by nothing: unattributed
+    await beacon({ ...arrival, referrer: 'https://www.google.com/' }, ANDROID_FIREFOX) // public
+    // A phone's page tag adds the native share sheet's link; WhatsApp fetches its preview: Share… resolved to WhatsApp.
+    const phoneKit = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/widget/kit',
+      headers: { authorization: `Bearer ${pk}`, origin: SITE },
+      payload: { url: article, channels: ['native'] },
+    })
+    const nativeCode = phoneKit.json().links.find((l: { channel: string }) => l.channel === 'native').code
+    await follow(nativeCode, WHATSAPP_PREVIEW)
+    // A stand-alone link of the topic (no kit): its click belongs to the topic's tiles and to its table.
+    const single = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/links',
+      headers: auth,
+      payload: { url: `${SITE}/heat-map`, title: 'Heat map', topics: ['climate'] },
+    })
+    expect(single.statusCode).toBe(201)
+    await follow(single.json().code, CHROME)
+    await eventually(async () => {
+      const res = await fetch(`${base}/api/v1/reports/funnel?topic=climate`, { headers: auth })
+      const f = (await res.json()) as { shares: { total: number }; arrivals: { total: number } }
+      const topics = (await (await fetch(`${base}/api/v1/reports/topics`, { headers: auth })).json()) as {
+        topics: { topic: string; clicks: number }[]
+      }
+      return (
+        f.shares.total === 5 && f.arrivals.total === 6 && topics.topics.find((r) => r.topic === 'climate')?.clicks === 8
+      )
+    })
+
+    // The content page: four stages, left to right, each with its number.
+    await page.goto(`${base}/dashboard/`)
+    await page
+      .locator('table.kits tr[data-content]', { hasText: 'Heatwave, explained' })
+      .getByRole('link', { name: 'Heatwave, explained' })
+      .click()
+    await page.getByRole('heading', { name: 'Heatwave, explained', level: 1 }).waitFor()
+    const funnel = page.locator('section.funnel')
+    const stage = (key: string) => funnel.locator(`[data-stage="${key}"] .funnel-value`)
+    await poll(() => stage('shares').textContent()).toBe('5')
+    await poll(() => stage('seen').textContent()).toBe('3') // WhatsApp and Telegram cards, and the native link's
+    const resolved = funnel.locator('section.breakdown', {
+      has: page.getByRole('heading', { name: 'Share… resolved to apps' }),
+    })
+    expect(
+      await resolved
+        .getByRole('row', { name: /WhatsApp/ })
+        .locator('.bar-value')
+        .textContent(),
+    ).toBe('1')
+    expect(await stage('clicks').textContent()).toBe('7') // WhatsApp 5, email 1, X 1
+    expect(await stage('reshares').textContent()).toBe('3') // two first-generation address-bar arrivals, one second
+    const byChannel = funnel.locator('section.breakdown', {
+      has: page.getByRole('heading', { name: 'Share actions by channel' }),
+    })
+    expect(
+      await byChannel
+        .getByRole('row', { name: /WhatsApp/ })
+        .locator('.bar-value')
+        .textContent(),
+    ).toBe('3')
+    expect(
+      await byChannel
+        .getByRole('row', { name: /Copied passage/ })
+        .locator('.bar-value')
+        .textContent(),
+    ).toBe('1')
+    expect(await funnel.locator('.funnel-summary').textContent()).toMatch(
+      /Virality 2: .*1 through a short link.*1 dark/,
+    )
+    // The uPlot legend shows the period's totals when no bar is pointed at, not a row of dashes.
+    expect(await page.locator('.u-legend').first().textContent()).not.toContain('—')
+    expect(await page.locator('[data-note="in-app"]').count()).toBe(1)
+    // Messenger's fb-messenger:// intent opens nothing on a desktop: Copy, no Open.
+    const messenger = page.locator('table.kit tr[data-channel="messenger"]')
+    expect(await messenger.getByRole('link', { name: /^Open/ }).count()).toBe(0)
+    expect(await messenger.getByRole('button', { name: 'Copy the Messenger share intent' }).count()).toBe(1)
+    expect(
+      await page
+        .locator('table.kit tr[data-channel="copy"]')
+        .getByRole('button', { name: 'Copy the short link for pasting anywhere' })
+        .count(),
+    ).toBe(1)
+    const funnelCsv = await page.request.get(
+      `${base}${await funnel.getByRole('link', { name: 'Download the funnel (CSV)' }).getAttribute('href')}`,
+    )
+    expect(funnelCsv.headers()['content-disposition']).toMatch(/filename="funnel-content-\d+-[\d-]+-to-[\d-]+\.csv"/)
+    await shot('9-content-funnel')
+
+    // On a phone: the stages stack, the declared × observed table says it scrolls while it does.
+    const phone = await context.newPage()
+    await phone.setViewportSize({ width: 390, height: 844 })
+    await phone.goto(page.url())
+    await phone.locator('section.funnel [data-stage="reshares"]').waitFor()
+    await phone.locator('table.matrix').waitFor()
+    expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390)
+    const box = phone.locator('.scroll', { has: phone.locator('table.matrix') })
+    const overflowing = await box.evaluate((el) => el.scrollWidth > el.clientWidth + 1)
+    expect(overflowing).toBe(true) // WhatsApp's four mediums, email's and X's do not fit 390 px
+    await poll(() => phone.getByText('Swipe the table sideways for more columns').isVisible()).toBe(true)
+    await shot('10-content-funnel-phone', phone)
+    await phone.locator('section.funnel').screenshot({ path: `${SHOTS}/10b-funnel-phone.png` })
+    await box.screenshot({ path: `${SHOTS}/10c-declared-observed-phone.png` })
+    await phone.close()
+
+    // The topic page: the tiles, the table's total and the funnel agree; the stand-alone link has its row.
+    await page.getByRole('link', { name: 'climate', exact: true }).first().click()
+    await page.getByRole('heading', { name: 'Topic: climate' }).waitFor()
+    const tile = (label: string) =>
+      page.locator('.tile', { has: page.locator('dt', { hasText: new RegExp(`^${label}$`) }) }).locator('.tile-value')
+    await poll(() => tile('Clicks').textContent()).toBe('8')
+    const table = page.locator('section', { has: page.getByRole('heading', { name: 'Contents and links' }) })
+    await poll(() => table.locator('tr[data-total] td[data-label="Clicks"]').textContent()).toBe('8')
+    expect(await table.locator(`tr[data-link="${single.json().code}"] td[data-label="Clicks"]`).textContent()).toBe('1')
+    expect(await table.locator(`tr[data-link="${single.json().code}"]`).textContent()).toContain('stand-alone link')
+    expect(await page.locator('section.funnel [data-stage="shares"] .funnel-value').textContent()).toBe('5')
+    expect(await page.locator('[data-note="in-app"]').count()).toBe(1)
+    const topicCsv = await page.request.get(
+      `${base}${await page.getByRole('link', { name: 'Export clicks (CSV)' }).getAttribute('href')}`,
+    )
+    expect(topicCsv.headers()['content-disposition']).toMatch(/filename="clicks-topic-climate-[\d-]+-to-[\d-]+\.csv"/)
+    await shot('11-topic-funnel')
+
+    // The lists: each link and each kit with its clicks, without opening it.
+    await page.goto(`${base}/dashboard/`)
+    const whatsappRow = page.locator(`table.links tr[data-code="${kit.whatsapp}"]`)
+    await poll(() => whatsappRow.locator('td[data-label="Clicks, 30 days"]').textContent()).toBe('5')
+    const kitRow = page.locator('table.kits tr[data-content]', { hasText: 'Heatwave, explained' })
+    await poll(() => kitRow.locator('td[data-label="Clicks, 30 days"]').textContent()).toBe('7')
+    await shot('12-lists-with-clicks')
+  })
+
+  it('shows conversions on the link page and by channel', async () => {
+    const post = (url: string, payload: object) => t.app.inject({ method: 'POST', url, headers: auth, payload })
+    const link = { url: 'https://shop.example/boots', code: 'boots', channel: 'whatsapp', conversionTracking: true }
+    expect((await post('/api/v1/links', link)).statusCode).toBe(201)
+    const res = await fetch(`${base}/boots`, { redirect: 'manual', headers: { 'user-agent': INSTAGRAM } })
+    const click = new URL(String(res.headers.get('location'))).searchParams.get('umb_click')
+    await t.app.clicks.writer.flush()
+    const sale = { click, event: 'sale', value: 42.5, currency: 'EUR' }
+    expect((await post('/api/v1/conversions', sale)).statusCode).toBe(201)
+
+    await page.goto(`${base}/dashboard/links/boots`)
+    const section = page.getByRole('region', { name: 'Conversions' })
+    await section.waitFor()
+    await poll(() => section.locator('.tiles').textContent()).toContain('€42.50')
+    await shot('13-link-conversions')
+
+    await page.getByRole('link', { name: 'Channels', exact: true }).click()
+    const row = page.getByRole('region', { name: 'Conversions by channel' }).locator('tr[data-channel="whatsapp"]')
+    await row.waitFor()
+    expect(await row.textContent()).toContain('€42.50')
+    await shot('14-conversions-by-channel')
   })
 
   it('is usable from the keyboard: a skip link, then the navigation', async () => {

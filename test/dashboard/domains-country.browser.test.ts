@@ -52,7 +52,7 @@ describe.skipIf(!hasChromium)('domains and countries on the dashboard', () => {
   it('creates a link on a branded domain with the picker and shows its clicks by country', async () => {
     await page.goto(`${base}/dashboard/`)
     await page.getByLabel('API key').fill(ADMIN_KEY)
-    await page.getByRole('button', { name: 'Sign in' }).click()
+    await page.getByRole('button', { name: 'Sign in with the key' }).click()
     const create = page.getByRole('region', { name: 'Create' })
     await create.getByLabel('A single link').check()
     await create.getByLabel('Page URL').fill('https://example.com/branded')

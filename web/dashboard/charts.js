@@ -28,6 +28,8 @@ export function darkPublicChart(series, { caption, interval }) {
   const holder = h('div', { class: 'chart', role: 'img', 'aria-label': `${caption}: bar chart, data table below` })
   const xs = series.map((p) => Date.parse(p.t) / 1000)
   const dark = series.map((p) => p.dark)
+  const sum = (/** @type {(p: { dark: number, public: number }) => number} */ of) =>
+    series.reduce((n, p) => n + of(p), 0)
   const total = series.map((p) => p.dark + p.public)
   const bars = uPlot.paths.bars?.({ size: [0.8, 48], align: 0 })
   const half = (interval === 'hour' ? 3_600 : 86_400) / 2
@@ -48,7 +50,8 @@ export function darkPublicChart(series, { caption, interval }) {
       y: { range: (_u, _min, max) => [0, Math.max(4, Math.ceil(max * 1.1))] },
     },
     series: [
-      { value: (_u, v) => (v == null ? '—' : formatDateTime(new Date(v * 1000).toISOString())) },
+      // Without the cursor on a bar the legend shows the whole period's totals, not a row of dashes.
+      { value: (_u, v) => (v == null ? 'whole period' : formatDateTime(new Date(v * 1000).toISOString())) },
       {
         label: 'Public',
         fill: colors.public,
@@ -56,7 +59,7 @@ export function darkPublicChart(series, { caption, interval }) {
         width: 0,
         paths: bars,
         points: { show: false },
-        value: (_u, _v, _si, i) => (i == null ? '—' : formatCount(series[i].public)),
+        value: (_u, _v, _si, i) => formatCount(i == null ? sum((p) => p.public) : series[i].public),
       },
       {
         label: 'Dark',
@@ -65,7 +68,7 @@ export function darkPublicChart(series, { caption, interval }) {
         width: 0,
         paths: bars,
         points: { show: false },
-        value: (_u, v) => (v == null ? '—' : formatCount(v)),
+        value: (_u, v, _si, i) => formatCount(i == null ? sum((p) => p.dark) : (v ?? 0)),
       },
     ],
     axes: [

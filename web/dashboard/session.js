@@ -2,7 +2,7 @@ import { api } from './api.js'
 
 /**
  * Who is signed in, as GET /dashboard/session reports it.
- * @typedef {{ key: { id: string, name: string, kind: string, scopes: string[] }, expiresAt: string }} Session
+ * @typedef {{ key: { id: string, name: string, kind: string, scopes: string[] }, person?: { id: string, email: string, name: string | null, role: string }, expiresAt: string }} Session
  */
 
 /** @type {Session | null} */
@@ -26,6 +26,15 @@ export async function signIn(key) {
   session = await api('/dashboard/session', { method: 'POST', body: { key }, quietOn401: true })
   return session
 }
+
+/** @param {string} email @param {string} password */
+export async function signInWithPassword(email, password) {
+  session = await api('/dashboard/session', { method: 'POST', body: { email, password }, quietOn401: true })
+  return session
+}
+
+/** After setup, an invitation or a password link signed this browser in: ask who it is now. */
+export const refreshSession = () => loadSession()
 
 export async function signOut() {
   session = null

@@ -30,8 +30,13 @@ export type ClickCaptureDeps = {
  * What capture learnt that the answer needs: the click's labels and the rule that answered it (1-based; 0 for
  * none). A plain link (no routing) gets PLAIN_OUTCOME: its url answers, whatever the labels.
  */
-export type CaptureOutcome = { readonly label: DescribedClassification | null; readonly rule: number }
-export const PLAIN_OUTCOME: CaptureOutcome = Object.freeze({ label: null, rule: 0 })
+export type CaptureOutcome = {
+  readonly label: DescribedClassification | null
+  readonly rule: number
+  /** The click's id (for the conversion reference), or null for a request that is not a click. */
+  readonly clickId: number | null
+}
+export const PLAIN_OUTCOME: CaptureOutcome = Object.freeze({ label: null, rule: 0, clickId: null })
 
 /** The click's country as capture knows it (CaptureRequest.country: COUNTRY_HEADER, else the IP lookup). */
 const countryOf = (request: Pick<CaptureRequest, 'country'>) =>
@@ -101,7 +106,7 @@ export function createClickCapture(d: ClickCaptureDeps) {
     let rule: number | null = null
     if (routing !== null && routing.rules.length > 0)
       rule = ruleFor(routing.rules, { os: v.label.os, device: v.label.device, app: v.label.app, language, country })
-    const outcome = routing === null ? PLAIN_OUTCOME : { label: v.label, rule: rule ?? 0 }
+    const outcome = routing === null ? PLAIN_OUTCOME : { label: v.label, rule: rule ?? 0, clickId: null }
     if (drop) return outcome
     if (routing !== null && v.label.kind === 'human') routing.humanClicks++
 
@@ -111,7 +116,8 @@ export function createClickCapture(d: ClickCaptureDeps) {
       entry.visitorPrefix = d.visitors.prefix(v.userAgent, at, entry.visitorPrefix)
       visitor = d.visitors.finish(entry.visitorPrefix, request.ip)
     }
-    d.recordClick(d.mintId(), link.id, link.numericId, at, v, visitor, language, country, rule)
-    return outcome
+    const id = d.mintId()
+    d.recordClick(id, link.id, link.numericId, at, v, visitor, language, country, rule)
+    return { label: outcome.label, rule: outcome.rule, clickId: id }
   }
 }

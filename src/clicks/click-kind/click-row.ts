@@ -1,3 +1,15 @@
+import {
+  asciiField,
+  type FieldFits,
+  fits,
+  int8Field,
+  int2Field,
+  int8HalvesField,
+  nullField,
+  rowEnd,
+  rowStart,
+  timestampField,
+} from '../journal/copy-row.ts'
 import { COPY_BINARY_HEADER } from '../journal/row-codec.ts'
 
 export { COPY_BINARY_HEADER }
@@ -31,34 +43,6 @@ export const MAX_CLICK_ROW_BYTES = 2 + 5 * 12 + 4 + MAX_LANGUAGE + 4 + 2 + 4 + 2
 const FIELDS = CLICK_COLUMNS.length
 const FIELDS_BEFORE_RULES = CLICK_COLUMNS_BEFORE_RULES.length
 const POSTGRES_EPOCH_MS = 946_684_800_000
-const TWO_32 = 4294967296
-
-function u32(buf: Uint8Array, at: number, v: number) {
-  buf[at] = v >>> 24
-  buf[at + 1] = v >>> 16
-  buf[at + 2] = v >>> 8
-  buf[at + 3] = v
-}
-
-/** An 8-byte field: its length (8), then a safe integer as a big-endian int64. */
-function int8Field(buf: Uint8Array, at: number, v: number): number {
-  const high = Math.floor(v / TWO_32)
-  u32(buf, at, 8)
-  u32(buf, at + 4, high)
-  u32(buf, at + 8, v - high * TWO_32)
-  return at + 12
-}
-
-/** A short ASCII text field (language tags and country codes are checked to be ASCII before they get here). */
-function asciiField(buf: Uint8Array, at: number, s: string | null): number {
-  if (s === null) {
-    u32(buf, at, 0xffffffff)
-    return at + 4
-  }
-  u32(buf, at, s.length)
-  for (let i = 0; i < s.length; i++) buf[at + 4 + i] = s.charCodeAt(i)
-  return at + 4 + s.length
-}
 
 /** Writes one click row at `at` (room for MAX_CLICK_ROW_BYTES is the caller's); returns where it ends. */
 export function writeClickRow(
@@ -74,30 +58,15 @@ export function writeClickRow(
   country: string | null,
   rule: number | null = null,
 ): number {
-  buf[at] = 0
-  buf[at + 1] = FIELDS
-  at = int8Field(buf, at + 2, id)
+  at = rowStart(buf, at, FIELDS)
+  at = int8Field(buf, at, id)
   at = int8Field(buf, at, linkId)
-  // timestamptz: microseconds since 2000-01-01 UTC.
-  at = int8Field(buf, at, (clickedAtMs - POSTGRES_EPOCH_MS) * 1000)
-  u32(buf, at, 8)
-  u32(buf, at + 4, verdictHigh)
-  u32(buf, at + 8, verdictLow)
-  at += 12
-  if (visitor === null) {
-    u32(buf, at, 0xffffffff)
-    at += 4
-  } else at = int8Field(buf, at, visitor)
-  at = asciiField(buf, at, language)
-  at = asciiField(buf, at, country)
-  if (rule === null) {
-    u32(buf, at, 0xffffffff)
-    return at + 4
-  }
-  u32(buf, at, 2)
-  buf[at + 4] = rule >>> 8
-  buf[at + 5] = rule
-  return at + 6
+  at = timestampField(buf, at, clickedAtMs)
+  at = int8HalvesField(buf, at, verdictHigh, verdictLow)
+  at = int8Field(buf, at, visitor)
+  at = asciiField(buf, at, language, MAX_LANGUAGE)
+  at = asciiField(buf, at, country, 2)
+  return rule === null ? nullField(buf, at) : int2Field(buf, at, rule)
 }
 
 /** The field count of the first row of binary COPY data from `from`: 7 for a segment journalled before rules. */
@@ -118,43 +87,32 @@ export type DecodedClickRow = {
 }
 
 // The lengths each field may have (-1 is NULL): id, link, time and verdict, then visitor, language, country.
-const FIELD_FITS: ((length: number) => boolean)[] = [
-  (n) => n === 8,
-  (n) => n === 8,
-  (n) => n === 8,
-  (n) => n === 8,
-  (n) => n === 8 || n === -1,
-  (n) => n >= -1 && n <= MAX_LANGUAGE,
-  (n) => n === 2 || n === -1,
-  (n) => n === 2 || n === -1,
+const FIELD_FITS: FieldFits = [
+  fits.int8(false),
+  fits.int8(false),
+  fits.int8(false),
+  fits.int8(false),
+  fits.int8(true),
+  fits.text(MAX_LANGUAGE, true),
+  fits.int2(true), // a country code's two letters
+  fits.int2(true), // the rule's index
 ]
+const FIELD_FITS_BEFORE_RULES = FIELD_FITS.slice(0, FIELDS_BEFORE_RULES)
 
-/** Where the click row starting at `at` ends, or -1 when no whole click row starts there. */
-function rowEnd(buf: Buffer, start: number): number {
-  let at = start
-  if (at + 2 > buf.length) return -1
-  const fields = buf.readInt16BE(at)
-  if (fields !== FIELDS && fields !== FIELDS_BEFORE_RULES) return -1
-  at += 2
-  for (let i = 0; i < fields; i++) {
-    if (at + 4 > buf.length) return -1
-    const length = buf.readInt32BE(at)
-    at += 4
-    if (!FIELD_FITS[i](length) || at + Math.max(0, length) > buf.length) return -1
-    at += Math.max(0, length)
-  }
-  return at
+/** Where the click row (with a rule or from before rules) starting at `start` ends, or -1. */
+const clickRowEnd = (buf: Buffer, start: number): number => {
+  const end = rowEnd(buf, start, FIELD_FITS)
+  return end !== -1 ? end : rowEnd(buf, start, FIELD_FITS_BEFORE_RULES)
 }
 
 /**
  * How many whole click rows binary COPY data holds from `from` (after the header), and where the last one
- * ends: a row cut short (the process died mid-write, or the disk filled up) ends the scan, and so does
- * anything that is not a click row.
+ * ends: a row cut short ends the scan, and so does anything that is not a click row.
  */
 export function scanClickRows(buf: Buffer, from = COPY_BINARY_HEADER.length): { count: number; end: number } {
   let count = 0
   let at = from
-  for (let end = rowEnd(buf, at); end !== -1; end = rowEnd(buf, at)) {
+  for (let end = clickRowEnd(buf, at); end !== -1; end = clickRowEnd(buf, at)) {
     count++
     at = end
   }
@@ -168,7 +126,7 @@ export function decodeClickRows(
 ): { rows: DecodedClickRow[]; end: number } {
   const rows: DecodedClickRow[] = []
   let at = from
-  for (let end = rowEnd(buf, at); end !== -1; end = rowEnd(buf, at)) {
+  for (let end = clickRowEnd(buf, at); end !== -1; end = clickRowEnd(buf, at)) {
     const fields: (Buffer | null)[] = []
     const count = buf.readInt16BE(at)
     for (let f = at + 2, i = 0; i < count; i++) {

@@ -20,6 +20,7 @@ import {
   isPersonSql,
   positions,
 } from '../rollups/rollup-sql.ts'
+import { type ClickBatchObserver, NEW_CLICKS_TABLE } from './click-batch-observer.ts'
 import { VERDICT_COLUMNS } from '../verdicts/click-verdict.ts'
 import { CLICK_COLUMNS, CLICK_COLUMNS_BEFORE_RULES, fieldCountAt } from './click-row.ts'
 
@@ -52,7 +53,9 @@ export type WriteClickBatch = (batch: ClickBatch) => Promise<{ inserted: number 
 // those already there; a batch written the careful way is moved into clicks skipping clicks already there.
 const CREATE_STAGING = `
 create temp table if not exists verdict_batch (like click_verdicts including defaults) on commit delete rows;
-create temp table if not exists click_batch (like clicks) on commit delete rows`
+create temp table if not exists click_batch (like clicks) on commit delete rows;
+create temp table if not exists ${NEW_CLICKS_TABLE} (id bigint, link_id bigint, clicked_at timestamptz, verdict_id bigint, country text)
+  on commit delete rows`
 // The batch's verdicts are marked listed today ($1) before the new ones are inserted: a verdict the collector
 // deletes concurrently is either kept (its row is locked here first) or gone before the insert, which adds it
 // again. In id order: two instances listing the same verdicts wait for each other in one order, never in a cycle.
@@ -101,13 +104,14 @@ const HOURLY_COLUMNS = 2 + ROLLUPS.hourly.labels.length
 const LABEL_FIELDS_SQL = LABEL_FIELDS.map((f) => `v.${f}`).join(', ')
 // The dimensions a click row carries itself (its country), beside its verdict's labels.
 const CLICK_DIMENSIONS_SQL = ROLLUPS.clickDimensions.join(', ')
-const INSERT_FROM_STAGING = `
+const insertFromStaging = (observed: boolean) => `
 with inserted as (
   insert into clicks (${COLUMNS})
   select distinct on (b.id) ${CLICK_COLUMNS.map((c) => `b.${c}`).join(', ')} from click_batch b
   where not exists (select 1 from clicks c where c.clicked_at between $1 and $2 and c.id = b.id and c.clicked_at = b.clicked_at)
-  returning link_id, clicked_at, verdict_id, visitor, ${CLICK_DIMENSIONS_SQL}
-), labeled as (
+  returning id, link_id, clicked_at, verdict_id, visitor, ${CLICK_DIMENSIONS_SQL}
+), ${observed ? `noted as (insert into ${NEW_CLICKS_TABLE} select id, link_id, clicked_at, verdict_id, country from inserted),` : ''}
+labeled as (
   select i.link_id, i.clicked_at, i.visitor, ${LABEL_FIELDS_SQL}, ${CLICK_DIMENSIONS_SQL}
   from inserted i join click_verdicts v on v.id = i.verdict_id
 ), rollups as (
@@ -134,6 +138,12 @@ with inserted as (
   on conflict do nothing
 )
 select count(*)::int as inserted from inserted`
+const INSERT_FROM_STAGING = insertFromStaging(false)
+const INSERT_FROM_STAGING_NOTED = insertFromStaging(true)
+// A fresh batch someone observes goes through staging, so its rows can be read back in the transaction.
+const MOVE_FRESH_NOTED = `
+with inserted as (insert into clicks (${COLUMNS}) select ${COLUMNS} from click_batch returning ${COLUMNS})
+insert into ${NEW_CLICKS_TABLE} select id, link_id, clicked_at, verdict_id, country from inserted`
 
 /** HEAD requests and prefetches: pre-aggregated per link, hour and reason, added to the rollups. */
 const INSERT_LOSSES = `
@@ -145,7 +155,10 @@ ${HOURLY_UPSERT}`
 /**
  * Writes batches of clicks with their verdicts and rollups, one transaction per batch, as binary COPY.
  */
-export function createClickBatchWriter(pool: Pick<Pool, 'connect'>): WriteClickBatch {
+export function createClickBatchWriter(
+  pool: Pick<Pool, 'connect'>,
+  observer: ClickBatchObserver | null = null,
+): WriteClickBatch {
   const staged = new WeakSet<object>()
 
   async function insertClicks(client: pg.PoolClient, batch: ClickBatch): Promise<number> {
@@ -153,6 +166,13 @@ export function createClickBatchWriter(pool: Pick<Pool, 'connect'>): WriteClickB
       await client.query(CREATE_STAGING)
       staged.add(client)
     }
+    const observed = observer !== null && (await client.query(observer.wantsSql)).rows[0].wants === true
+    const inserted = await insertObserved(client, batch, observed)
+    if (observed) await client.query(observer.recordSql)
+    return inserted
+  }
+
+  async function insertObserved(client: pg.PoolClient, batch: ClickBatch, observed: boolean): Promise<number> {
     if (batch.verdicts) {
       await copyFrom(client, `verdict_batch (${VERDICT_FIELDS})`, 'text', { file: null, chunks: [batch.verdicts] })
       const today = new Date().toISOString().slice(0, 10)
@@ -160,7 +180,11 @@ export function createClickBatchWriter(pool: Pick<Pool, 'connect'>): WriteClickB
       await client.query(INSERT_VERDICTS, [today])
     }
     if (batch.rollups) {
-      const inserted = await copyFrom(client, `clicks (${COLUMNS})`, 'binary', batch.rows)
+      let inserted: number
+      if (observed) {
+        inserted = await copyFrom(client, 'click_batch', 'binary', batch.rows)
+        await client.query(MOVE_FRESH_NOTED)
+      } else inserted = await copyFrom(client, `clicks (${COLUMNS})`, 'binary', batch.rows)
       const r = batch.rollups.columns()
       await client.query(UPSERT_ROLLUPS, [...r.hourly, ...r.dimensions])
       return inserted
@@ -168,7 +192,8 @@ export function createClickBatchWriter(pool: Pick<Pool, 'connect'>): WriteClickB
     await copyFrom(client, `click_batch (${columnsOf(batch.rows).join(', ')})`, 'binary', batch.rows)
     const { first, last } = (await client.query(BATCH_TIME_RANGE)).rows[0]
     if (first === null) return 0
-    return (await client.query(INSERT_FROM_STAGING, [first, last])).rows[0].inserted
+    return (await client.query(observed ? INSERT_FROM_STAGING_NOTED : INSERT_FROM_STAGING, [first, last])).rows[0]
+      .inserted
   }
 
   return async function writeClickBatch(batch) {

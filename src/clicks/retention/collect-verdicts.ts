@@ -9,7 +9,8 @@ const DAY_MS = 86_400_000
  */
 export const VERDICT_GRACE_DAYS = 7
 
-// The verdicts no click uses (one pass over clicks.verdict_id, reduced to the distinct ids), not listed for
+// The verdicts no click or conversion uses (one pass over clicks.verdict_id, reduced to the distinct ids; a
+// conversion keeps its click's verdict, for its labels, after the raw click is dropped), not listed for
 // the grace period. listed_on is checked again on the row deleted: a writer that listed the verdict meanwhile
 // (it locks and moves listed_on first, write-click-batch.ts) keeps it.
 const COLLECT = `
@@ -17,6 +18,8 @@ with unused as (
   select id from click_verdicts where listed_on < $1::date
   except
   select distinct verdict_id from clicks
+  except
+  select distinct verdict_id from conversions
 )
 delete from click_verdicts v using unused u
 where v.id = u.id and v.listed_on < $1::date`

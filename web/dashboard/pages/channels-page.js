@@ -1,5 +1,6 @@
 import { api, apiUrl, ApiError } from '../api.js'
 import { darkPublicBar, darkPublicLegend } from '../breakdown.js'
+import { conversionReportSection } from '../conversions.js'
 import { h } from '../element.js'
 import { formatCount, formatShare } from '../format.js'
 import { channelLabel } from '../labels.js'
@@ -22,7 +23,18 @@ export async function channelsPage(view, { signal, query }) {
       'div',
       { class: 'page-head' },
       h('h1', null, 'Channels'),
-      h('div', { class: 'actions' }, rangePicker({ value: range, onChange: (r) => ((range = r), void load()) }), csv),
+      h(
+        'div',
+        { class: 'actions' },
+        rangePicker({
+          value: range,
+          onChange: (r) => {
+            range = r
+            void load()
+          },
+        }),
+        csv,
+      ),
     ),
     h('p', { class: 'lead' }, 'Where links were meant to go, against how their clicks really arrived.'),
     body,
@@ -31,7 +43,10 @@ export async function channelsPage(view, { signal, query }) {
     const q = rangeQuery(range)
     csv.href = apiUrl('/api/v1/reports/channels', { ...q, format: 'csv' })
     try {
-      const report = await api('/api/v1/reports/channels', { query: q, signal })
+      const [report, conversions] = await Promise.all([
+        api('/api/v1/reports/channels', { query: q, signal }),
+        api('/api/v1/reports/conversions', { query: q, signal }),
+      ])
       /** @type {{ channel: string, clicks: number, dark: number, public: number, byMedium?: Record<string, number>, observed?: Record<string, number> }[]} */
       const rows = (report.items ?? report.channels ?? [])
         .slice()
@@ -72,6 +87,7 @@ export async function channelsPage(view, { signal, query }) {
           rows.map((r) => ({ channel: r.channel, byMedium: r.byMedium ?? r.observed ?? {} })),
           { caption: 'Declared channel × observed medium' },
         ),
+        conversionReportSection(conversions, apiUrl('/api/v1/reports/conversions', { ...q, format: 'csv' })),
       )
     } catch (err) {
       if (signal.aborted) return

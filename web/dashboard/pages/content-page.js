@@ -1,3 +1,4 @@
+import { historyNote } from './people-pages.js'
 import { api, apiUrl, ApiError } from '../api.js'
 import { darkPublicBar, darkPublicLegend } from '../breakdown.js'
 import { darkPublicChart } from '../charts.js'
@@ -8,6 +9,7 @@ import { rangeFrom, rangeLabel, rangePicker, rangeQuery } from '../range-picker.
 import { statTiles } from '../stat-tiles.js'
 import { tableHead } from '../table-head.js'
 import { declaredObservedTable } from './declared-observed.js'
+import { funnelSection } from '../funnel.js'
 import { kitTable } from './kit-view.js'
 import { totals } from './topic-page.js'
 
@@ -41,6 +43,7 @@ export async function contentPage(view, { signal, params: [id], query }) {
   }
   const c = kit.content
   append(view, [
+    historyNote('kit', String(c.id), signal),
     h(
       'div',
       { class: 'page-head' },
@@ -54,7 +57,17 @@ export async function contentPage(view, { signal, params: [id], query }) {
           h('a', { href: c.url, target: '_blank', rel: 'noopener noreferrer', class: 'target' }, c.url),
         ),
       ),
-      h('div', { class: 'actions' }, rangePicker({ value: range, onChange: (r) => ((range = r), void load()) })),
+      h(
+        'div',
+        { class: 'actions' },
+        rangePicker({
+          value: range,
+          onChange: (r) => {
+            range = r
+            void load()
+          },
+        }),
+      ),
     ),
     c.topics.length
       ? h(
@@ -77,8 +90,22 @@ export async function contentPage(view, { signal, params: [id], query }) {
   async function load() {
     const q = rangeQuery(range)
     try {
-      const report = await api(`/api/v1/reports/content/${encodeURIComponent(id)}`, { query: q, signal })
-      fill(body, reportSections(report, rangeLabel(range)))
+      const [report, funnel] = await Promise.all([
+        api(`/api/v1/reports/content/${encodeURIComponent(id)}`, { query: q, signal }),
+        api('/api/v1/reports/funnel', { query: { content: id, ...q }, signal }),
+      ])
+      const sections = reportSections(report, rangeLabel(range))
+      // The funnel right below the headline numbers: where the clicks came from, before how they split.
+      sections.splice(
+        1,
+        0,
+        funnelSection(funnel, {
+          query: { content: id, ...q },
+          subject: 'this content',
+          note: !(report.channels ?? []).some((/** @type {any} */ r) => r.byMedium),
+        }),
+      )
+      fill(body, sections)
     } catch (err) {
       if (signal.aborted) return
       body.replaceChildren(

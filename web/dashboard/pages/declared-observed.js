@@ -1,4 +1,5 @@
 import { h } from '../element.js'
+import { inAppNote } from '../funnel.js'
 import { formatCount, formatShare } from '../format.js'
 import { channelLabel, MEDIUM_ORDER, MEDIUMS, mediumLabel } from '../labels.js'
 
@@ -28,9 +29,8 @@ export function declaredObservedTable(allRows, { caption }) {
     ),
     mediums.length === 0
       ? h('p', { class: 'muted' }, 'No clicks in this period.')
-      : h(
-          'div',
-          { class: 'scroll' },
+      : scrollable(
+          caption,
           h(
             'table',
             { class: 'matrix' },
@@ -72,6 +72,7 @@ export function declaredObservedTable(allRows, { caption }) {
             ),
           ),
         ),
+    inAppNote(),
     idle > 0 && rows.length > 0
       ? h(
           'p',
@@ -80,4 +81,25 @@ export function declaredObservedTable(allRows, { caption }) {
         )
       : null,
   )
+}
+
+/**
+ * A table in a sideways-scrolling box that says so while it overflows (a phone cuts it at a column edge
+ * otherwise, with nothing to tell there is more). Focusable, so a keyboard can scroll it too.
+ * @param {string} caption
+ * @param {HTMLElement} table
+ */
+function scrollable(caption, table) {
+  const box = h(
+    'div',
+    { class: 'scroll', tabindex: '0', role: 'region', 'aria-label': `${caption}, scrolls sideways` },
+    table,
+  )
+  const hint = h('p', { class: 'muted small scroll-hint', hidden: true }, 'Swipe the table sideways for more columns →')
+  new ResizeObserver(() => {
+    const overflowing = box.scrollWidth > box.clientWidth + 1
+    hint.hidden = !overflowing
+    box.classList.toggle('overflowing', overflowing)
+  }).observe(box)
+  return [box, hint]
 }

@@ -33,7 +33,7 @@ export function kitTable(links, { caption }) {
         const name = l.label ?? channelLabel(l.channel)
         // The intent a phone opens (wa.me, fb-messenger://…) is what gets copied; a desktop browser opens its web twin.
         const intent = l.shareMethod === 'intent' && l.shareUrl && l.shareUrl !== l.shortUrl ? l.shareUrl : null
-        const openable = l.desktopShareUrl ?? intent
+        const openable = openableIntent(l, intent)
         return h(
           'tr',
           { 'data-channel': l.channel },
@@ -47,7 +47,7 @@ export function kitTable(links, { caption }) {
             { 'data-label': 'Short link' },
             h('code', { class: 'short' }, l.shortUrl),
             ' ',
-            copyButton(l.shortUrl, { label: `Copy the ${name} short link` }),
+            copyButton(l.shortUrl, { label: shortLinkLabel(l.channel, name) }),
           ),
           h(
             'td',
@@ -56,12 +56,14 @@ export function kitTable(links, { caption }) {
               ? [
                   copyButton(intent, { label: `Copy the ${name} share intent`, visible: 'Copy intent' }),
                   ' ',
-                  h(
-                    'a',
-                    { href: openable, target: '_blank', rel: 'noopener noreferrer', class: 'button small quiet' },
-                    'Open',
-                    h('span', { class: 'visually-hidden' }, ` the ${name} share intent (new tab)`),
-                  ),
+                  openable
+                    ? h(
+                        'a',
+                        { href: openable, target: '_blank', rel: 'noopener noreferrer', class: 'button small quiet' },
+                        'Open',
+                        h('span', { class: 'visually-hidden' }, ` the ${name} share intent (new tab)`),
+                      )
+                    : h('span', { class: 'muted small' }, `opens the ${name} app on a phone`),
                 ]
               : h(
                   'span',
@@ -74,6 +76,28 @@ export function kitTable(links, { caption }) {
       }),
     ),
   )
+}
+
+const MOBILE = /Android|iPhone|iPad|iPod|Mobile/i.test(navigator.userAgent)
+
+/**
+ * What "Open" may open here: the desktop twin of an intent, or the intent itself when this browser can
+ * follow it. An app's own scheme (fb-messenger:, viber:) opens nothing on a desktop: no button there,
+ * as the widget copies the link instead.
+ * @param {KitLink} l
+ * @param {string | null} intent
+ */
+function openableIntent(l, intent) {
+  if (!MOBILE && l.desktopShareUrl) return l.desktopShareUrl
+  if (!intent) return null
+  return MOBILE || /^(https?|mailto|sms):/i.test(intent) ? intent : null
+}
+
+/** "Copy the WhatsApp short link"; the copy and share-sheet channels are named by what they are for, not echoed. */
+function shortLinkLabel(/** @type {string} */ channel, /** @type {string} */ name) {
+  if (channel === 'copy') return 'Copy the short link for pasting anywhere'
+  if (channel === 'native') return 'Copy the short link of the phone’s share sheet'
+  return `Copy the ${name} short link`
 }
 
 /** SVG and PNG downloads of a link's QR code (the API renders them; the session cookie authorises the GET). */

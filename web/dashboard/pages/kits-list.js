@@ -1,6 +1,7 @@
 import { api, ApiError } from '../api.js'
 import { fill, h } from '../element.js'
 import { formatDate } from '../format.js'
+import { clicksCell, fillClickCells, LIST_CLICKS_LABEL } from '../link-totals.js'
 import { tableHead } from '../table-head.js'
 
 const KITS_SHOWN = 20
@@ -30,7 +31,7 @@ export function kitsList({ signal }) {
         signal,
       })
       if (asked !== generation) return
-      /** @type {{ content: { id: string, url: string, title: string | null, topics: string[], campaign: string | null, createdAt: string }, links: unknown[] }[]} */
+      /** @type {{ content: { id: string, url: string, title: string | null, topics: string[], campaign: string | null, createdAt: string }, links: { code: string }[] }[]} */
       const kits = page.items
       if (kits.length === 0)
         return fill(
@@ -49,7 +50,7 @@ export function kitsList({ signal }) {
           'table',
           { class: 'kits responsive' },
           h('caption', { class: 'visually-hidden' }, 'Share kits, newest first'),
-          tableHead(['Content', 'Topics', 'Campaign', 'Channels', 'Created'], { numericFrom: 3 }),
+          tableHead(['Content', 'Topics', 'Campaign', 'Channels', LIST_CLICKS_LABEL, 'Created'], { numericFrom: 3 }),
           h(
             'tbody',
             null,
@@ -78,6 +79,7 @@ export function kitsList({ signal }) {
                 ),
                 h('td', { 'data-label': 'Campaign' }, c.campaign ?? h('span', { class: 'muted' }, '—')),
                 h('td', { class: 'num', 'data-label': 'Channels' }, String(links.length)),
+                clicksCell(links.map((l) => l.code)),
                 h('td', { class: 'num', 'data-label': 'Created' }, formatDate(c.createdAt)),
               ),
             ),
@@ -91,6 +93,7 @@ export function kitsList({ signal }) {
             )
           : null,
       )
+      void fillClickCells(body, signal)
     } catch (err) {
       if (signal.aborted) return
       fill(

@@ -1,7 +1,9 @@
 import { api, apiUrl, ApiError } from '../api.js'
 import { breakdownTable, darkPublicLegend } from '../breakdown.js'
 import { darkPublicChart } from '../charts.js'
+import { linkConversions } from '../conversions.js'
 import { copyButton } from '../copy-button.js'
+import { historyNote } from './people-pages.js'
 import { h } from '../element.js'
 import { formatCount, formatDate, formatShare } from '../format.js'
 import { lossLedger } from '../loss-ledger.js'
@@ -17,7 +19,8 @@ import { routingEditor, ruleRows } from './routing-editor.js'
  * @typedef {{ code: string, clicks: number, uniques: number, dark: number, public: number, darkShare: number | null, previews: number, bots: number,
  *   byMedium: Counts, byApp: Counts, byVisibility: Counts, previewsByApp: Counts, byBrowser: Counts, byOs: Counts, byDevice: Counts, byCountry: Counts,
  *   byRule: Counts, lossLedger: { preview: number, bot: number, head: number, prefetch: number }, interval: 'hour' | 'day',
- *   series: { t: string, clicks: number, dark: number, public: number }[] }} LinkStats
+ *   series: { t: string, clicks: number, dark: number, public: number }[],
+ *   conversions?: import('../conversions.js').LinkConversions }} LinkStats
  */
 
 /**
@@ -33,7 +36,7 @@ export async function linkPage(view, { signal, params: [code], query }) {
   const exportLink = h('a', { class: 'button quiet', download: `clicks-${code}.csv` }, 'Export clicks (CSV)')
   view.append(h('p', { class: 'crumbs' }, h('a', { href: '/dashboard/' }, '← Links & kits')))
 
-  /** @type {import('./links-page.js').Link & import('./routing-editor.js').Routing & { contentId?: string }} */
+  /** @type {import('./links-page.js').Link & import('./routing-editor.js').Routing & { contentId?: string, conversionTracking?: boolean }} */
   let link
   try {
     link = await api(`/api/v1/links/${encodeURIComponent(code)}`, { query: onDomain, signal })
@@ -53,6 +56,7 @@ export async function linkPage(view, { signal, params: [code], query }) {
   }
 
   view.append(
+    historyNote('link', link.code, signal),
     h(
       'div',
       { class: 'page-head' },
@@ -117,6 +121,7 @@ export async function linkPage(view, { signal, params: [code], query }) {
             ),
           )
         : null,
+      fact('Conversion tracking', link.conversionTracking ? 'on: its redirect adds umb_click to the target' : 'off'),
       fact('Created', formatDate(link.createdAt)),
       fact('Domain', link.domain),
       fact('QR code', qrLinks(link.code, link.code, onDomain.domain)),
@@ -166,6 +171,8 @@ export async function linkPage(view, { signal, params: [code], query }) {
         signal,
       })
       body.replaceChildren(...statsSections(stats, link.channel, rangeLabel(range), link.rules))
+      if (stats.conversions && (link.conversionTracking || stats.conversions.total > 0))
+        body.append(linkConversions(stats.conversions, rangeLabel(range)))
     } catch (err) {
       if (signal.aborted) return
       body.replaceChildren(

@@ -8,6 +8,7 @@ import { can } from '../session.js'
 import { createPanel } from './create-panel.js'
 import { qrLinks } from './kit-view.js'
 import { kitsList } from './kits-list.js'
+import { clicksCell, fillClickCells, LIST_CLICKS_LABEL } from '../link-totals.js'
 
 const FILTERS = /** @type {const} */ (['q', 'topic', 'channel', 'campaign'])
 const PAGE_SIZE = 50
@@ -61,6 +62,7 @@ export function linksPage(view, { signal, query }) {
       h('button', { type: 'reset', class: 'button quiet' }, 'Clear'),
     ),
   )
+  // The server names the file after what it holds (clicks-topic-…-<days>.csv).
   const exportLink = h('a', { class: 'button quiet', download: true }, 'Export clicks (CSV)')
 
   filterForm.addEventListener('submit', (event) => {
@@ -97,6 +99,7 @@ export function linksPage(view, { signal, query }) {
       const page = await api('/api/v1/links', { query: { ...filters, limit: PAGE_SIZE, cursor }, signal })
       if (asked !== generation) return
       tbody.append(...page.items.map(linkRow))
+      void fillClickCells(tbody, signal)
       cursor = page.nextCursor
       more.hidden = !cursor
       const n = tbody.children.length
@@ -115,7 +118,6 @@ export function linksPage(view, { signal, query }) {
   /** Clicks export for the topic or campaign in the filters (the export endpoint takes a link or a topic). */
   function updateExport() {
     exportLink.href = apiUrl('/api/v1/exports/clicks.csv', { topic: filters.topic })
-    exportLink.setAttribute('download', filters.topic ? `clicks-${filters.topic}.csv` : 'clicks.csv')
     exportLink.textContent = filters.topic ? `Export clicks for “${filters.topic}” (CSV)` : 'Export all clicks (CSV)'
   }
 
@@ -144,8 +146,8 @@ export function linksPage(view, { signal, query }) {
           h(
             'tr',
             null,
-            ['Short link', 'Destination', 'Channel', 'Topics', 'Created', 'QR code'].map((c) =>
-              h('th', { scope: 'col' }, c),
+            ['Short link', 'Destination', 'Channel', 'Topics', LIST_CLICKS_LABEL, 'Created', 'QR code'].map((c) =>
+              h('th', { scope: 'col', class: c === LIST_CLICKS_LABEL ? 'num' : null }, c),
             ),
           ),
         ),
@@ -200,6 +202,7 @@ function linkRow(/** @type {Link} */ l) {
         : h('span', { class: 'muted' }, '—'),
       l.campaign ? h('div', { class: 'muted small' }, `campaign: ${l.campaign}`) : null,
     ),
+    clicksCell([l.code]),
     h('td', { 'data-label': 'Created' }, formatDate(l.createdAt)),
     h('td', { 'data-label': 'QR code' }, qrLinks(l.code)),
   )

@@ -5,6 +5,7 @@ import { channelLabel } from '../labels.js'
 import { formatCount, formatDate, formatShare } from '../format.js'
 import { rangeFrom, rangeLabel, rangePicker, rangeQuery } from '../range-picker.js'
 import { statTiles } from '../stat-tiles.js'
+import { funnelSection } from '../funnel.js'
 import { tableHead } from '../table-head.js'
 
 /**
@@ -15,14 +16,26 @@ import { tableHead } from '../table-head.js'
 export async function topicPage(view, { signal, params: [topic], query }) {
   let range = rangeFrom(query)
   const body = h('div', { class: 'stack' }, h('p', { class: 'muted' }, 'Loading…'))
-  const csv = h('a', { class: 'button quiet', download: `clicks-${topic}.csv` }, 'Export clicks (CSV)')
+  // The server names the file after what it holds (clicks-topic-<topic>-<days>.csv).
+  const csv = h('a', { class: 'button quiet', download: true }, 'Export clicks (CSV)')
   view.append(
     h('p', { class: 'crumbs' }, h('a', { href: '/dashboard/topics' }, '← Topics')),
     h(
       'div',
       { class: 'page-head' },
       h('h1', null, `Topic: ${topic}`),
-      h('div', { class: 'actions' }, rangePicker({ value: range, onChange: (id) => ((range = id), void load()) }), csv),
+      h(
+        'div',
+        { class: 'actions' },
+        rangePicker({
+          value: range,
+          onChange: (id) => {
+            range = id
+            void load()
+          },
+        }),
+        csv,
+      ),
     ),
     body,
   )
@@ -31,17 +44,25 @@ export async function topicPage(view, { signal, params: [topic], query }) {
     const q = rangeQuery(range)
     csv.href = apiUrl('/api/v1/exports/clicks.csv', { topic, ...q })
     try {
-      const [report, kits, links] = await Promise.all([
+      const [report, kits, links, funnel] = await Promise.all([
         api('/api/v1/reports/topics', { query: q, signal }),
         api('/api/v1/shares', { query: { topic, limit: 100 }, signal }),
         api('/api/v1/links', { query: { topic, limit: 200 }, signal }),
+        api('/api/v1/reports/funnel', { query: { topic, ...q }, signal }),
       ])
       const row = report.topics.find((/** @type {{ topic: string }} */ r) => r.topic === topic)
-      const contentStats = await Promise.all(
-        kits.items.map((/** @type {{ content: { id: string } }} */ k) =>
-          api(`/api/v1/reports/content/${encodeURIComponent(k.content.id)}`, { query: q, signal }).catch(() => null),
+      /** @type {TopicLink[]} */
+      const standAlone = links.items.filter((/** @type {TopicLink} */ l) => l.contentId === null)
+      const [contentStats, linkStats] = await Promise.all([
+        Promise.all(
+          kits.items.map((/** @type {{ content: { id: string } }} */ k) =>
+            api(`/api/v1/reports/content/${encodeURIComponent(k.content.id)}`, { query: q, signal }).catch(() => null),
+          ),
         ),
-      )
+        standAlone.length
+          ? api('/api/v1/reports/links', { query: { codes: standAlone.map((l) => l.code).join(','), ...q }, signal })
+          : { links: [] },
+      ])
       body.replaceChildren(
         row
           ? statTiles([
@@ -57,7 +78,8 @@ export async function topicPage(view, { signal, params: [topic], query }) {
                 : [{ label: 'Shares seen', value: formatCount(row.previews), hint: 'link previews drawn by apps' }]),
             ])
           : h('p', { class: 'muted' }, 'No clicks on this topic in this period.'),
-        contentsTable(kits.items, contentStats),
+        funnelSection(funnel, { query: { topic, ...q }, subject: `the topic ${topic}` }),
+        contentsTable(kits.items, contentStats, standAlone, linkStats.links),
         h(
           'section',
           { class: 'card' },
@@ -99,16 +121,47 @@ export async function topicPage(view, { signal, params: [topic], query }) {
 }
 
 /**
+ * The topic's contents and its stand-alone links (minted alone, no kit), each with its clicks, and their
+ * total: the same clicks as the tiles above, so the table adds up.
+ * @typedef {{ code: string, title: string | null, url: string, channel: string | null, contentId: string | null, createdAt: string }} TopicLink
  * @param {{ content: { id: string, url: string, title: string | null, createdAt: string }, links: unknown[] }[]} kits
  * @param {({ clicks: number, dark: number, public: number, darkShare: number | null } | null)[]} stats
+ * @param {TopicLink[]} links
+ * @param {{ code: string, clicks: number, dark: number, public: number }[]} linkStats
  */
-function contentsTable(kits, stats) {
+function contentsTable(kits, stats, links, linkStats) {
+  const byCode = new Map(linkStats.map((l) => [l.code, l]))
+  const rows = [
+    ...kits.map((k, i) => ({
+      key: { 'data-content': k.content.id },
+      href: `/dashboard/content/${encodeURIComponent(k.content.id)}`,
+      name: k.content.title ?? k.content.url,
+      kind: null,
+      s: totals(stats[i]),
+      channels: formatCount(k.links.length),
+      createdAt: k.content.createdAt,
+    })),
+    ...links.map((l) => ({
+      key: { 'data-link': l.code },
+      href: `/dashboard/links/${encodeURIComponent(l.code)}`,
+      name: l.title ?? l.url,
+      kind: l.channel ? `stand-alone link, ${channelLabel(l.channel)}` : 'stand-alone link',
+      s: totals(byCode.get(l.code) ?? null),
+      channels: '—',
+      createdAt: l.createdAt,
+    })),
+  ]
+  const sum = rows.reduce((t, r) => ({ dark: t.dark + (r.s?.dark ?? 0), public: t.public + (r.s?.public ?? 0) }), {
+    dark: 0,
+    public: 0,
+  })
+  const all = sum.dark + sum.public
   return h(
     'section',
     { class: 'card', 'aria-labelledby': 'contents-title' },
-    h('h2', { id: 'contents-title' }, 'Contents'),
-    kits.length === 0
-      ? h('p', { class: 'muted' }, 'No share kit has this topic yet.')
+    h('h2', { id: 'contents-title' }, 'Contents and links'),
+    rows.length === 0
+      ? h('p', { class: 'muted' }, 'No share kit or link has this topic yet.')
       : [
           darkPublicLegend(),
           h(
@@ -121,27 +174,37 @@ function contentsTable(kits, stats) {
             h(
               'tbody',
               null,
-              kits.map((k, i) => {
-                const s = totals(stats[i])
-                return h(
+              rows.map((r) =>
+                h(
                   'tr',
-                  { 'data-content': k.content.id },
+                  r.key,
                   h(
                     'th',
                     { scope: 'row', 'data-label': 'Content' },
-                    h(
-                      'a',
-                      { href: `/dashboard/content/${encodeURIComponent(k.content.id)}` },
-                      k.content.title ?? k.content.url,
-                    ),
+                    h('a', { href: r.href }, r.name),
+                    r.kind ? h('div', { class: 'muted small' }, r.kind) : null,
                   ),
-                  h('td', { class: 'bar-col', 'data-label': 'Dark | public' }, s ? darkPublicBar(s) : '—'),
-                  h('td', { class: 'num strong', 'data-label': 'Dark share' }, formatShare(s?.darkShare)),
-                  h('td', { class: 'num', 'data-label': 'Clicks' }, s ? formatCount(s.clicks) : '—'),
-                  h('td', { class: 'num', 'data-label': 'Channels' }, formatCount(k.links.length)),
-                  h('td', { 'data-label': 'Created' }, formatDate(k.content.createdAt)),
-                )
-              }),
+                  h('td', { class: 'bar-col', 'data-label': 'Dark | public' }, r.s ? darkPublicBar(r.s) : '—'),
+                  h('td', { class: 'num strong', 'data-label': 'Dark share' }, formatShare(r.s?.darkShare)),
+                  h('td', { class: 'num', 'data-label': 'Clicks' }, r.s ? formatCount(r.s.clicks) : '—'),
+                  h('td', { class: 'num', 'data-label': 'Channels' }, r.channels),
+                  h('td', { 'data-label': 'Created' }, formatDate(r.createdAt)),
+                ),
+              ),
+            ),
+            h(
+              'tfoot',
+              null,
+              h(
+                'tr',
+                { 'data-total': '' },
+                h('th', { scope: 'row', 'data-label': 'Content' }, 'All of the topic'),
+                h('td', { class: 'bar-col', 'data-label': 'Dark | public' }, darkPublicBar(sum)),
+                h('td', { class: 'num strong', 'data-label': 'Dark share' }, formatShare(all ? sum.dark / all : null)),
+                h('td', { class: 'num strong', 'data-label': 'Clicks' }, formatCount(all)),
+                h('td', { 'data-label': 'Channels' }),
+                h('td', { 'data-label': 'Created' }),
+              ),
             ),
           ),
         ],

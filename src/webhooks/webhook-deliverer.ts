@@ -1,0 +1,177 @@
+import type { FastifyBaseLogger } from 'fastify'
+import type { Pool } from '../infra/database.ts'
+import { clickEventBody, STORED_CLICK_COLUMNS, type StoredClicks } from './click-delivery.ts'
+import { retryDelayMs } from './retry-delay.ts'
+import { postWebhook, type PostOutcome, type PostPolicy } from './webhook-post.ts'
+import type { SecretBox } from './webhook-secret.ts'
+import { signedHeaders, webhookIdOf } from './webhook-signature.ts'
+
+export type DelivererOptions = PostPolicy & {
+  pool: Pick<Pool, 'query'>
+  secrets: SecretBox
+  log: FastifyBaseLogger
+  publicUrl: string
+  retryBaseMs: number
+  retryMaxMs: number
+  disableAfterHours: number
+  pollMs: number
+  retentionDays: number
+  /** Deliveries in flight at once per instance. */
+  concurrency?: number
+}
+
+// Claimed deliveries are pushed past the attempt's timeout (a lease) and committed at once: no other
+// instance takes them meanwhile (SKIP LOCKED passes over rows being claimed), and a process killed
+// mid-delivery leaves them due again once the lease runs out.
+const CLAIM = `
+with due as (
+  select d.id from webhook_deliveries d join webhooks w on w.id = d.webhook_id
+  where d.state = 'pending' and d.next_attempt_at <= now() and w.active
+  order by d.next_attempt_at, d.id
+  limit $1
+  for update of d skip locked
+)
+update webhook_deliveries d
+set next_attempt_at = now() + make_interval(secs => $2), attempts = d.attempts + 1
+from due, webhooks w, webhook_events e
+where d.id = due.id and w.id = d.webhook_id and e.id = d.event_id
+returning d.id, d.webhook_id, d.event_id, d.attempts, w.url, w.secret_sealed, e.type, e.occurred_at, e.data,
+  ${STORED_CLICK_COLUMNS}`
+
+const DELIVERED = `
+with delivery as (
+  update webhook_deliveries set state = 'delivered', delivered_at = now() where id = $1
+), endpoint as (
+  update webhooks set failing_since = null where id = $2 and failing_since is not null
+)
+insert into webhook_attempts (webhook_id, event_id, status, latency_ms, response) values ($2, $3, $4, $5, $6)`
+
+// An endpoint failing for longer than the window is disabled with its reason; its deliveries stay pending.
+const FAILED = `
+with delivery as (
+  update webhook_deliveries set next_attempt_at = now() + make_interval(secs => $7) where id = $1
+), endpoint as (
+  update webhooks set
+    failing_since = coalesce(failing_since, now()),
+    active = active and not coalesce(failing_since < now() - $8::float8 * interval '1 hour', false),
+    disabled_reason = case when failing_since < now() - $8::float8 * interval '1 hour'
+      then 'failing since ' || to_char(failing_since at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') || ': ' || $9
+      else disabled_reason end
+  where id = $2
+)
+insert into webhook_attempts (webhook_id, event_id, status, latency_ms, response, error) values ($2, $3, $4, $5, $6, $9)`
+
+// Delivered events past the retention, and their log; an event with a delivery still pending stays.
+const SWEEP = `
+with attempts as (
+  delete from webhook_attempts where attempted_at < now() - make_interval(days => $1)
+), delivered as (
+  delete from webhook_deliveries where state = 'delivered' and delivered_at < now() - make_interval(days => $1)
+)
+delete from webhook_events e
+where e.occurred_at < now() - make_interval(days => $1)
+  and not exists (select 1 from webhook_deliveries d where d.event_id = e.id and d.state = 'pending')`
+const SWEEP_EVERY_MS = 3_600_000
+
+type Claimed = StoredClicks & {
+  id: string
+  webhook_id: string
+  event_id: string
+  attempts: number
+  url: string
+  secret_sealed: Buffer
+  type: string
+  occurred_at: Date
+  data: Record<string, unknown>
+}
+
+/** What a receiver gets: link events carry the short URL too (on the link's own short domain, if any). */
+export function deliveryBody(type: string, occurredAt: Date, data: Record<string, unknown>, publicUrl: string) {
+  const protocol = new URL(publicUrl).protocol
+  const withShortUrl = (l: Record<string, unknown>) => ({
+    ...l,
+    shortUrl: `${l.domain ? `${protocol}//${l.domain}` : publicUrl}/${l.code}`,
+  })
+  let shown = data
+  if (type.startsWith('link.')) shown = withShortUrl(data)
+  else if (type === 'share.created')
+    shown = { ...data, links: (data.links as Record<string, unknown>[]).map(withShortUrl) }
+  return JSON.stringify({ type, timestamp: occurredAt.toISOString(), data: shown })
+}
+
+/**
+ * Delivers due webhook deliveries from Postgres, any number of instances side by side: claim a few
+ * (SKIP LOCKED), POST them signed, record each attempt; a failure is retried later with backoff.
+ */
+export function createWebhookDeliverer(o: DelivererOptions) {
+  const concurrency = o.concurrency ?? 8
+  const leaseSeconds = (2 * o.timeoutMs + 1000) / 1000
+  let stopped = false
+  let timer: NodeJS.Timeout | null = null
+  let running: Promise<void> | null = null
+
+  async function deliver(d: Claimed) {
+    let outcome: PostOutcome
+    try {
+      const body =
+        d.type === 'click'
+          ? await clickEventBody(o.pool, d.occurred_at, d)
+          : deliveryBody(d.type, d.occurred_at, d.data, o.publicUrl)
+      const headers = signedHeaders(o.secrets.open(d.secret_sealed), webhookIdOf(d.event_id), nowSeconds(), body)
+      outcome = await postWebhook(d.url, headers, body, o)
+    } catch (err) {
+      outcome = { status: null, latencyMs: 0, response: null, error: (err as Error).message }
+    }
+    const ok = outcome.status !== null && outcome.status >= 200 && outcome.status < 300
+    const logged = [d.id, d.webhook_id, d.event_id, outcome.status, outcome.latencyMs, outcome.response]
+    if (ok) await o.pool.query(DELIVERED, logged)
+    else {
+      const error = outcome.error ?? `answered ${outcome.status}`
+      const delay = retryDelayMs(d.attempts, o.retryBaseMs, o.retryMaxMs) / 1000
+      await o.pool.query(FAILED, [...logged, delay, o.disableAfterHours, error])
+    }
+  }
+
+  let sweptAt = 0
+
+  /** Claims and delivers until nothing is due; sweeps old events once an hour. */
+  async function round() {
+    if (Date.now() - sweptAt > SWEEP_EVERY_MS) {
+      sweptAt = Date.now()
+      await o.pool.query(SWEEP, [o.retentionDays])
+    }
+    for (;;) {
+      if (stopped) return
+      const { rows } = await o.pool.query<Claimed>(CLAIM, [concurrency, leaseSeconds])
+      if (rows.length === 0) return
+      await Promise.all(
+        rows.map((d) => deliver(d).catch((err) => o.log.warn({ err }, 'webhook delivery not recorded'))),
+      )
+    }
+  }
+
+  function schedule() {
+    if (stopped) return
+    timer = setTimeout(() => {
+      running = round()
+        .catch((err) => o.log.warn({ err }, 'webhook deliveries could not be claimed'))
+        .finally(() => {
+          running = null
+          schedule()
+        })
+    }, o.pollMs)
+  }
+
+  return {
+    start: schedule,
+    /** Delivers what is due now (tests; the timer does the same). */
+    deliverDue: () => round(),
+    async stop() {
+      stopped = true
+      if (timer) clearTimeout(timer)
+      await running
+    },
+  }
+}
+
+const nowSeconds = () => Math.floor(Date.now() / 1000)
