@@ -54,7 +54,18 @@ export type RedirectBenchOptions = {
   rounds: number
   durationS: number
   env?: Record<string, string>
+  /** Also measure, each round, a link carrying five rules (the fifth answers the bench's desktop Chrome). */
+  withRules?: boolean
 }
+
+// Every condition kind, none of the first four holding for desktop Chrome: a click is tested against all five.
+const FIVE_RULES = [
+  { if: { device: 'ios' }, url: 'https://apps.apple.com/app/id1' },
+  { if: { device: 'android' }, url: 'https://play.google.com/store/apps/details?id=com.example' },
+  { if: { country: ['FR', 'BE'], language: ['fr'] }, url: 'https://example.com/fr' },
+  { if: { app: ['instagram', 'facebook', 'tiktok'] }, url: 'https://example.com/social' },
+  { if: { os: ['Windows', 'Mac OS'], device: 'desktop' }, url: 'https://example.com/desktop' },
+]
 
 type Measured = LoadResult & { cpuUsPerRequest: number; postgresUsPerRequest: number }
 
@@ -72,8 +83,8 @@ async function postJson(base: string, path: string, body: object, method = 'POST
   if (res.status >= 300) throw new Error(`${method} ${path} answered ${res.status}: ${await res.text()}`)
   return (await res.json()) as { id?: string }
 }
-const createLink = (base: string, code: string, conversionTracking = false) =>
-  postJson(base, '/api/v1/links', { url: 'https://example.com/article?ref=bench', code, conversionTracking })
+const createLink = (base: string, code: string, conversionTracking = false, extra: object = {}) =>
+  postJson(base, '/api/v1/links', { url: 'https://example.com/article?ref=bench', code, conversionTracking, ...extra })
 
 async function waitForDrain(base: string, timeoutMs = 60_000) {
   const deadline = Date.now() + timeoutMs
@@ -112,6 +123,7 @@ export async function runRedirectBench(o: RedirectBenchOptions) {
     await db.connect()
     await createLink(umbraBase, 'bench-hot')
     await createLink(umbraBase, 'bench-exact')
+    if (o.withRules) await createLink(umbraBase, 'bench-rules', false, { rules: FIVE_RULES })
     if (CONVERSIONS) await createLink(umbraBase, 'bench-conv', true)
     const hookId = receiver
       ? (await postJson(umbraBase, '/api/v1/webhooks', { url: receiver.url, events: ['click'], active: false })).id
@@ -143,8 +155,10 @@ export async function runRedirectBench(o: RedirectBenchOptions) {
     let umbraRedirectsAnswered = 0
     await load(bareBase, 'bench-hot', { durationS: 3 })
     umbra302s += (await load(umbraBase, 'bench-hot', { durationS: 3 })).status['302'] ?? 0
+    let rules302s = 0
+    if (o.withRules) rules302s += (await load(umbraBase, 'bench-rules', { durationS: 3 })).status['302'] ?? 0
 
-    const rounds: { bare: Measured; umbra: Measured; rssMb: number }[] = []
+    const rounds: { bare: Measured; umbra: Measured; rssMb: number; rules: Measured | null }[] = []
     const conversionRatios: number[] = []
     let conversion302s = 0
     const hooked: { ratio: number; cpu: number; plainCpu: number }[] = []
@@ -170,9 +184,13 @@ export async function runRedirectBench(o: RedirectBenchOptions) {
         b = await runBare()
       }
       umbra302s += u.r.status['302'] ?? 0
-      rounds.push({ bare: b, umbra: u.r, rssMb: u.rss })
+      // The rules link right after, against the same round's bare Fastify.
+      const rules = o.withRules ? await measure(umbra.pid, umbraBase, true, 'bench-rules') : null
+      rules302s += rules?.status['302'] ?? 0
+      rounds.push({ bare: b, umbra: u.r, rssMb: u.rss, rules })
       console.log(
-        `round ${i + 1}\n${line('bare', b)}\n${line('umbra', u.r)}  rss ${u.rss.toFixed(0)} MB  ratio ${(u.r.reqPerSec / b.reqPerSec).toFixed(2)}`,
+        `round ${i + 1}\n${line('bare', b)}\n${line('umbra', u.r)}  rss ${u.rss.toFixed(0)} MB  ratio ${(u.r.reqPerSec / b.reqPerSec).toFixed(2)}` +
+          (rules ? `\n${line('rules', rules)}  ratio ${(rules.reqPerSec / b.reqPerSec).toFixed(2)}` : ''),
       )
       if (CONVERSIONS) {
         const c = await measure(umbra.pid, umbraBase, true, 'bench-conv')
@@ -204,9 +222,11 @@ export async function runRedirectBench(o: RedirectBenchOptions) {
     // The conversion-tracking link's clicks count with the timed rounds' (the server's 302 count includes them).
     const hotClicks = (await count('bench-hot')) + (CONVERSIONS ? await count('bench-conv') : 0)
     const exactClicks = await count('bench-exact')
+    const rulesClicks = o.withRules ? await count('bench-rules') : 0
     const metrics = await (await fetch(`${umbraBase}/metrics`)).text().catch(() => '')
     const m = /^umbra_redirects_total\{[^}]*status="302"[^}]*\} (\d+)/m.exec(metrics)
-    umbraRedirectsAnswered = m ? Number(m[1]) : NaN
+    // The server's count covers every link: the rules link's clicks (checked on their own below) are not the hot link's.
+    umbraRedirectsAnswered = m ? Number(m[1]) - rulesClicks : NaN
 
     const ratios = rounds.map((r) => r.umbra.reqPerSec / r.bare.reqPerSec)
     const summary = {
@@ -221,6 +241,7 @@ export async function runRedirectBench(o: RedirectBenchOptions) {
       bareCpuUs: median(rounds.map((r) => r.bare.cpuUsPerRequest)),
       umbraCpuUs: median(rounds.map((r) => r.umbra.cpuUsPerRequest)),
     }
+    const rulesRatios = rounds.flatMap((r) => (r.rules ? [r.rules.reqPerSec / r.bare.reqPerSec] : []))
     const exact302s = exact.status['302'] ?? 0
     // -d rounds end by destroying sockets: a request in flight at that moment was answered (and counted) by the
     // server but never seen by autocannon, at most one per connection per run.
@@ -248,6 +269,19 @@ export async function runRedirectBench(o: RedirectBenchOptions) {
             hotClicks <= umbra302s + conversion302s + hooked302s + inFlightSlack
           : hotClicks === umbraRedirectsAnswered - exact302s && hotClicks >= umbra302s + conversion302s + hooked302s,
       ],
+      ...(o.withRules
+        ? ([
+            [
+              `a link with five rules ≥ 0.75× bare Fastify (median ratio ${median(rulesRatios).toFixed(2)}, rounds ` +
+                `${Math.min(...rulesRatios).toFixed(2)}–${Math.max(...rulesRatios).toFixed(2)}; plain link ${summary.ratio.toFixed(2)})`,
+              median(rulesRatios) >= 0.75,
+            ],
+            [
+              `clicks in Postgres == 302s answered, rules link: ${rulesClicks} clicks, autocannon saw ${rules302s} 302s`,
+              rulesClicks >= rules302s && rulesClicks <= rules302s + inFlightSlack,
+            ],
+          ] as const)
+        : []),
     ] as const
     console.log(
       `redirect medians: bare ${Math.round(summary.bareReqPerSec)} req/s, umbra ${Math.round(summary.umbraReqPerSec)} req/s ` +

@@ -26,10 +26,12 @@ async function onFreshDatabase(
 }
 
 let passed = true
-if (!only || only === 'redirect')
+// `rules`: the redirect bench with a round for a link carrying five rules in each round.
+if (!only || only === 'redirect' || only === 'rules')
   passed =
-    (await onFreshDatabase((d) => runRedirectBench({ databaseUrl: d.url, databaseName: d.name, rounds, durationS }))) &&
-    passed
+    (await onFreshDatabase((d) =>
+      runRedirectBench({ databaseUrl: d.url, databaseName: d.name, rounds, durationS, withRules: only === 'rules' }),
+    )) && passed
 if (!only || only === 'many-links') {
   // BENCH_LINKS: how many links (1M by default); their database is seeded once and kept as a template.
   const links = Number(process.env.BENCH_LINKS ?? 1_000_000)

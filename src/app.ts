@@ -33,7 +33,7 @@ import { Problem, problemPlugin, sendProblem, writeClientErrorProblem } from './
 import { loadServerSecret } from './infra/server-secret.ts'
 import { createLinkCache } from './links/link-cache.ts'
 import { linkChangesPlugin } from './links/link-change-listener.ts'
-import { findLinksByCodes } from './links/link-repository.ts'
+import { countHumanClicks, findLinksByCodes } from './links/link-repository.ts'
 import { linksRoutes } from './links/links-routes.ts'
 import { accountRoutes } from './people/account-routes.ts'
 import { membersRoutes } from './people/members-routes.ts'
@@ -140,13 +140,16 @@ async function assembleApp(
   }
   const linkCache = createLinkCache({
     ...config.linkCache,
-    load: async (keys) =>
-      new Map(
-        (await findLinksByCodes(app.pg, keys.map(splitLinkKey))).map((row) => [
-          linkKeyOf(row.domain, row.code),
-          toResolvedLink(row),
-        ]),
-      ),
+    load: async (keys) => {
+      const rows = await findLinksByCodes(app.pg, keys.map(splitLinkKey))
+      // A click limit counts on from the human clicks the rollups hold when the link is loaded.
+      const links = await Promise.all(
+        rows.map(async (row) =>
+          toResolvedLink(row, row.max_clicks === null ? 0 : await countHumanClicks(app.pg, row.id)),
+        ),
+      )
+      return new Map(rows.map((row, i) => [linkKeyOf(row.domain, row.code), links[i]]))
+    },
   })
   // Every instance drops a changed link from its cache (Postgres LISTEN/NOTIFY, migration 005).
   await app.register(linkChangesPlugin, { config, linkCache })
@@ -202,6 +205,7 @@ async function assembleApp(
     proxyTrust,
     countryHeader: config.countryHeader,
     fastPath: config.redirectFastPath,
+    passwordAttempts: { max: config.rateLimits.passwordAttempts, windowMs: config.rateLimits.windowMs },
     referencer: (url, clickId, atMs) =>
       withClickReference(url, config.conversionParam, clickReferences.encode(clickId, atMs)),
   })

@@ -141,6 +141,8 @@ const SETTINGS = {
     apiWrites: env('RATE_LIMIT_API_WRITES', z.coerce.number().int().min(1).default(120)),
     missPages: env('RATE_LIMIT_MISSES', z.coerce.number().int().min(1).default(60)),
     widget: env('RATE_LIMIT_WIDGET', z.coerce.number().int().min(1).default(60)),
+    // Wrong passwords per client IP and window on password-protected links; past it, 429 until the window ends.
+    passwordAttempts: env('RATE_LIMIT_PASSWORDS', z.coerce.number().int().min(1).default(10)),
     // Share kits one publishable key may create or complete per UTC day, counted in Postgres (all instances).
     widgetMintsPerDay: env('WIDGET_MINTS_PER_DAY', z.coerce.number().int().min(1).default(500)),
   },

@@ -34,6 +34,9 @@ export const LinkStatsView = z.object({
   byOs: Counts,
   byDevice: Counts,
   byCountry: Counts.describe("human clicks by the visitor's country (ISO 3166-1 alpha-2; 'unknown' when not found)"),
+  byRule: Counts.describe(
+    "human clicks by the rule that answered them: '1' for the link's first rule, '0' when none matched (its url)",
+  ),
   lossLedger: z.object({ preview: z.number(), bot: z.number(), head: z.number(), prefetch: z.number() }),
   series: z.array(z.object({ t: z.string(), clicks: z.number(), dark: z.number(), public: z.number() })),
   importedClicks: z

@@ -25,6 +25,7 @@ export type LinkStats = {
   byOs: Record<string, number>
   byDevice: Record<string, number>
   byCountry: Record<string, number>
+  byRule: Record<string, number>
   lossLedger: { preview: number; bot: number; head: number; prefetch: number }
   series: SeriesPoint[]
 }
@@ -53,7 +54,7 @@ export function buildLinkStats(input: {
       if (r.app) addTo(byApp, r.app, r.clicks)
     } else if (r.kind in lossLedger) lossLedger[r.kind as keyof LinkStats['lossLedger']] += r.clicks
   })
-  const byDimension: Record<string, Record<string, number>> = { browser: {}, os: {}, device: {}, country: {} }
+  const byDimension: Record<string, Record<string, number>> = { browser: {}, os: {}, device: {}, country: {}, rule: {} }
   for (const d of input.dimensions) if (byDimension[d.dimension]) addTo(byDimension[d.dimension], d.value, d.clicks)
   return {
     code: input.code,
@@ -75,6 +76,7 @@ export function buildLinkStats(input: {
     byOs: byDimension.os,
     byDevice: byDimension.device,
     byCountry: byDimension.country,
+    byRule: byDimension.rule,
     lossLedger,
     series: zeroFilledSeries(input, input.series, () => ({})),
   }

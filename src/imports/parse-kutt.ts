@@ -18,7 +18,7 @@ export function parseKutt(input: string): ImportRecord[] {
     expiresAt: scalar(item.expire_in),
     clicks: scalar(item.visit_count),
     ...(item.password === true
-      ? { refusal: 'password-protected in Kutt: Umbra has no link passwords, so it is not imported' }
+      ? { refusal: 'password-protected in Kutt, whose export has no password: not imported (set one with PATCH)' }
       : {}),
     ...(item.banned === true ? { refusal: 'banned in Kutt: not imported' } : {}),
   }))

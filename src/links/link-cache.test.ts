@@ -7,6 +7,7 @@ const link = (id: string, url = `https://example.com/${id}`): ResolvedLink => ({
   url,
   expiresAtMs: null,
   disabled: false,
+  routing: null,
 })
 /** Links k0, k1, … as a stand-in database. */
 const linksNamed = (n: number) =>
@@ -201,5 +202,40 @@ describe('the link cache', () => {
     t.cache.invalidate('a')
     expect(await t.cache.resolve('a')).toEqual(link('1'))
     expect(t.cache.stats()).toMatchObject({ unknown: 0, size: 1 })
+  })
+
+  it("carries a limited link's human clicks over a reload, which reads a stored total that lags behind", async () => {
+    let stored = 0
+    const cache = createLinkCache({
+      size: 10,
+      ttlMs: 60_000,
+      // A fresh object per load, as from Postgres: the stored total, counted on by capture.
+      load: async (keys) =>
+        new Map(
+          keys.map((key) => [
+            key,
+            {
+              ...link('1'),
+              routing: {
+                rules: [],
+                deepLinks: null,
+                inAppEscape: false,
+                passwordHash: null,
+                maxClicks: 5,
+                humanClicks: stored,
+                fallbackUrl: null,
+              },
+            },
+          ]),
+        ),
+    })
+    const first = await cache.resolve('a')
+    if (!first?.routing) throw new Error('no routing')
+    first.routing.humanClicks += 3 // captured here, not yet in the rollups
+    cache.invalidate('a')
+    expect((await cache.resolve('a'))?.routing?.humanClicks).toBe(3)
+    stored = 4 // the rollups caught up, and another instance counted one more
+    cache.invalidate('a')
+    expect((await cache.resolve('a'))?.routing?.humanClicks).toBe(4)
   })
 })

@@ -1,10 +1,16 @@
-/** A link as the redirect needs it; `numericId` is `id` as a number, for binary click rows. */
+import type { LinkRouting } from './link-routing.ts'
+
+/**
+ * A link as the redirect needs it; `numericId` is `id` as a number, for binary click rows. `routing` is null
+ * for a plain link (url answers every click), else its rules, app targets, password, limit and fallback.
+ */
 export type ResolvedLink = {
   id: string
   numericId: number
   url: string
   expiresAtMs: number | null
   disabled: boolean
+  routing: LinkRouting | null
   /** Its redirect adds the click reference to the target (conversion tracking). */
   conversionTracking?: boolean
 }
@@ -89,6 +95,22 @@ export function createLinkCache(opts: { size: number; ttlMs: number; load: LoadL
   let invalidations = 0
   let loads = 0
 
+  // The last object handed out for each link with a click limit, which capture counts human clicks on. A load
+  // reads the rollups, which lag by a batch, so the count carries over to the new object (it only grows).
+  const limited = new Map<LinkCacheKey, ResolvedLink>()
+  function carryCount(key: LinkCacheKey, link: ResolvedLink | null) {
+    if (!link?.routing || link.routing.maxClicks === null) return
+    const before = limited.get(key)?.routing?.humanClicks ?? 0
+    link.routing.humanClicks = Math.max(link.routing.humanClicks, before)
+    limited.delete(key)
+    if (limited.size >= max)
+      for (const oldest of limited.keys()) {
+        limited.delete(oldest)
+        break
+      }
+    limited.set(key, link)
+  }
+
   const dropFirst = (m: Map<LinkCacheKey, Entry>) => {
     for (const key of m.keys()) return m.delete(key)
   }
@@ -157,6 +179,7 @@ export function createLinkCache(opts: { size: number; ttlMs: number; load: LoadL
     if (current) loading.delete(key)
     if (found !== null) {
       const link = found.get(key) ?? null
+      carryCount(key, link)
       if (current) store(key, link)
       return load.resolve(link)
     }

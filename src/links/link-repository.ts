@@ -1,6 +1,7 @@
 import type { Queryable } from '../infra/pool.ts'
+import type { RoutingColumns, RoutingRow } from './link-routing.ts'
 
-export type LinkRow = {
+export type LinkRow = RoutingRow & {
   id: string
   /** '' on the default domain (PUBLIC_URL's host), else the host (src/domains). */
   domain: string
@@ -31,7 +32,7 @@ export type NewLink = {
   expiresAt?: string | null
   contentId?: string | null
   conversionTracking?: boolean
-}
+} & RoutingColumns
 
 export type LinkPatch = Partial<Omit<NewLink, 'code' | 'domain'>> & { disabled?: boolean }
 
@@ -46,7 +47,8 @@ export type LinkFilter = {
 }
 
 const COLUMNS =
-  'id, domain, code, url, title, channel, topics, campaign, content_id, expires_at, disabled_at, conversion_tracking, created_at, updated_at'
+  'id, domain, code, url, title, channel, topics, campaign, content_id, expires_at, disabled_at, conversion_tracking, ' +
+  'created_at, updated_at, rules, app_targets, in_app_escape, password_hash, max_clicks, fallback_url'
 /** Every column of a LinkRow, for other repositories that read links. */
 export const LINK_COLUMNS = COLUMNS
 
@@ -57,8 +59,9 @@ export const LINK_COLUMNS = COLUMNS
  */
 export async function insertLink(db: Queryable, link: NewLink): Promise<LinkRow | null> {
   const { rows } = await db.query(
-    `insert into links (code, url, title, channel, topics, campaign, expires_at, content_id, domain, conversion_tracking)
-     select $1, $2, $3, $4, $5, $6, $7, $8, $9, $10
+    `insert into links (code, url, title, channel, topics, campaign, expires_at, content_id, domain,
+                        rules, app_targets, in_app_escape, password_hash, max_clicks, fallback_url, conversion_tracking)
+     select $1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11::jsonb, $12, $13, $14::bigint, $15, $16
      where $9 = '' or exists (select 1 from domains where host = $9 for key share)
      on conflict (domain, code) do nothing
      returning ${COLUMNS}`,
@@ -72,6 +75,12 @@ export async function insertLink(db: Queryable, link: NewLink): Promise<LinkRow 
       link.expiresAt ?? null,
       link.contentId ?? null,
       link.domain ?? '',
+      link.rules?.length ? JSON.stringify(link.rules) : null,
+      link.deepLinks ? JSON.stringify(link.deepLinks) : null,
+      link.inAppEscape ?? false,
+      link.passwordHash ?? null,
+      link.maxClicks ?? null,
+      link.fallbackUrl ?? null,
       link.conversionTracking ?? false,
     ],
   )
@@ -134,7 +143,13 @@ export async function updateLink(db: Queryable, code: string, patch: LinkPatch, 
        campaign = case when $10 then $11 else campaign end,
        expires_at = case when $12 then $13::timestamptz else expires_at end,
        disabled_at = case when $14 then (case when $15 then coalesce(disabled_at, now()) else null end) else disabled_at end,
-       conversion_tracking = coalesce($17, conversion_tracking),
+       rules = case when $17 then $18::jsonb else rules end,
+       app_targets = case when $19 then $20::jsonb else app_targets end,
+       in_app_escape = case when $21 then $22 else in_app_escape end,
+       password_hash = case when $23 then $24 else password_hash end,
+       max_clicks = case when $25 then $26::bigint else max_clicks end,
+       fallback_url = case when $27 then $28 else fallback_url end,
+       conversion_tracking = coalesce($29, conversion_tracking),
        updated_at = now()
      where code = $1 and domain = $16
      returning ${COLUMNS}`,
@@ -155,6 +170,18 @@ export async function updateLink(db: Queryable, code: string, patch: LinkPatch, 
       has('disabled'),
       patch.disabled ?? false,
       domain,
+      has('rules'),
+      patch.rules?.length ? JSON.stringify(patch.rules) : null,
+      has('deepLinks'),
+      patch.deepLinks ? JSON.stringify(patch.deepLinks) : null,
+      has('inAppEscape'),
+      patch.inAppEscape ?? false,
+      has('passwordHash'),
+      patch.passwordHash ?? null,
+      has('maxClicks'),
+      patch.maxClicks ?? null,
+      has('fallbackUrl'),
+      patch.fallbackUrl ?? null,
       patch.conversionTracking ?? null,
     ],
   )
@@ -163,4 +190,13 @@ export async function updateLink(db: Queryable, code: string, patch: LinkPatch, 
 
 function escapeLike(s: string) {
   return s.replace(/[\\%_]/g, (c) => `\\${c}`)
+}
+
+/** Human clicks a link has had, from the rollups: where a click limit starts counting when the link is loaded. */
+export async function countHumanClicks(db: Queryable, linkId: string): Promise<number> {
+  const { rows } = await db.query(
+    `select coalesce(sum(clicks), 0)::bigint as n from click_rollups_hourly where link_id = $1 and kind = 'human'`,
+    [linkId],
+  )
+  return Number(rows[0].n)
 }

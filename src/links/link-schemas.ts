@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { normalizeHost } from '../domains/host-name.ts'
 import { pageLimit } from '../infra/page-limit.ts'
+import { CreateRouting, RoutingView, UpdateRouting } from './link-routing-schemas.ts'
 import { MAX_URL_LENGTH } from './url-policy.ts'
 import { UNSAFE_TEXT_CHARS, UNSAFE_TEXT_MESSAGE } from './unsafe-text.ts'
 
@@ -52,6 +53,7 @@ export const CreateLink = z
     topics: Topics.optional(),
     campaign: Campaign.optional(),
     expiresAt: z.iso.datetime({ offset: true }).optional(),
+    ...CreateRouting,
     conversionTracking: z
       .boolean()
       .optional()
@@ -70,6 +72,24 @@ export const CreateLink = z
         },
       },
       'random code, expiring': { value: { url: 'https://example.com/pricing', expiresAt: '2027-01-01T00:00:00Z' } },
+      'rules: iPhones to the App Store, French readers to the French page, out of Instagram': {
+        value: {
+          url: 'https://example.com/app',
+          rules: [
+            { if: { device: 'ios' }, url: 'https://apps.apple.com/app/id000000000' },
+            { if: { language: ['fr'] }, url: 'https://example.com/fr/app' },
+          ],
+          inAppEscape: true,
+        },
+      },
+      'password, click limit and fallback': {
+        value: {
+          url: 'https://example.com/preview',
+          password: 'open sesame',
+          maxClicks: 100,
+          fallbackUrl: 'https://example.com/',
+        },
+      },
     },
   })
 export type CreateLink = z.infer<typeof CreateLink>
@@ -83,6 +103,7 @@ export const UpdateLink = z
     campaign: Campaign.nullable().optional(),
     expiresAt: z.iso.datetime({ offset: true }).nullable().optional(),
     disabled: z.boolean().optional(),
+    ...UpdateRouting,
     conversionTracking: z
       .boolean()
       .optional()
@@ -133,6 +154,7 @@ export const LinkView = z
     conversionTracking: z.boolean(),
     createdAt: z.string(),
     updatedAt: z.string(),
+    ...RoutingView,
   })
   .meta({
     examples: [
@@ -151,6 +173,12 @@ export const LinkView = z
         conversionTracking: false,
         createdAt: '2026-11-29T08:00:00.000Z',
         updatedAt: '2026-11-29T08:00:00.000Z',
+        rules: [{ if: { device: 'ios' }, url: 'https://apps.apple.com/app/id000000000' }],
+        deepLinks: null,
+        inAppEscape: false,
+        passwordProtected: false,
+        maxClicks: null,
+        fallbackUrl: null,
       },
     ],
   })

@@ -2,6 +2,7 @@ import type { DomainRegistry } from '../domains/domain-registry.ts'
 import type { LinkRow } from './link-repository.ts'
 import type { LinkView } from './link-schemas.ts'
 import type { ResolvedLink } from './link-cache.ts'
+import { routingOf } from './link-routing.ts'
 
 /** Where short URLs start and what their host is called, per domain. */
 export type ShortUrls = Pick<DomainRegistry, 'baseUrlOf' | 'hostOf'>
@@ -22,6 +23,12 @@ export function toLinkView(row: LinkRow, urls: ShortUrls): LinkView {
     conversionTracking: row.conversion_tracking,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
+    rules: row.rules ?? [],
+    deepLinks: row.app_targets,
+    inAppEscape: row.in_app_escape,
+    passwordProtected: row.password_hash !== null,
+    maxClicks: row.max_clicks === null ? null : Number(row.max_clicks),
+    fallbackUrl: row.fallback_url,
   }
 }
 
@@ -33,13 +40,17 @@ export function toLinkView(row: LinkRow, urls: ShortUrls): LinkView {
 export const redirectTargetOf = (row: Pick<LinkRow, 'url' | 'code' | 'content_id'>) =>
   row.content_id !== null && !row.url.includes('#') ? `${row.url}#umb=${row.code}` : row.url
 
-export function toResolvedLink(row: LinkRow): ResolvedLink {
+/** `humanClicks`: the link's human clicks so far, read only for a link with a click limit. */
+export function toResolvedLink(row: LinkRow, humanClicks = 0): ResolvedLink {
   return {
     id: row.id,
     numericId: Number(row.id),
     url: redirectTargetOf(row),
     expiresAtMs: row.expires_at?.getTime() ?? null,
     disabled: row.disabled_at !== null,
+    routing: routingOf(row, humanClicks, (url) =>
+      redirectTargetOf({ url, code: row.code, content_id: row.content_id }),
+    ),
     conversionTracking: row.conversion_tracking,
   }
 }

@@ -19,6 +19,7 @@ import {
 } from './link-schemas.ts'
 import { linkCacheKeyOf, servedDomainField, storedDomainOrNotFound } from './link-domain.ts'
 import { toLinkView } from './link-view.ts'
+import { acceptRouting } from './link-routing.ts'
 import { acceptTargetUrl, mintLink } from './mint-link.ts'
 import type { UrlPolicy } from './url-policy.ts'
 
@@ -42,6 +43,14 @@ const audited = (r: LinkRow) => ({
   campaign: r.campaign,
   expiresAt: r.expires_at,
   disabled: r.disabled_at !== null,
+  conversionTracking: r.conversion_tracking,
+  // Routing, without the password's hash: only whether there is one.
+  rules: r.rules,
+  deepLinks: r.app_targets,
+  inAppEscape: r.in_app_escape,
+  passwordProtected: r.password_hash !== null,
+  maxClicks: r.max_clicks,
+  fallbackUrl: r.fallback_url,
 })
 
 /** The links API: create, list, read, change and disable short links. */
@@ -156,13 +165,17 @@ export const linksRoutes: FastifyPluginAsync<LinksRoutesOptions> = async (app, {
       },
     },
     async (request) => {
-      const patch = { ...request.body }
-      if (patch.url !== undefined) patch.url = acceptTargetUrl(patch.url, urlPolicy)
-      if (patch.expiresAt && Date.parse(patch.expiresAt) <= Date.now())
+      const { rules, deepLinks, inAppEscape, password, maxClicks, fallbackUrl, ...fields } = request.body
+      if (fields.url !== undefined) fields.url = acceptTargetUrl(fields.url, urlPolicy)
+      if (fields.expiresAt && Date.parse(fields.expiresAt) <= Date.now())
         throw Problem.field('expiresAt', 'must be in the future')
       const { code } = request.params
       const domain = storedDomainOrNotFound(domains, code, request.query.domain)
-      const row = await changeLink(code, domain, patch, 'update', request.principal)
+      const routing = await acceptRouting(
+        { rules, deepLinks, inAppEscape, password, maxClicks, fallbackUrl },
+        urlPolicy,
+      )
+      const row = await changeLink(code, domain, { ...fields, ...routing }, 'update', request.principal)
       linkCache.invalidate(linkCacheKeyOf(row))
       return toLinkView(row, domains)
     },

@@ -2,6 +2,7 @@ import { Problem } from '../infra/problem.ts'
 import { customCodeProblem, generateRandomCode } from './link-code.ts'
 import { insertLink, type LinkRow, type NewLink } from './link-repository.ts'
 import type { Pool } from '../infra/database.ts'
+import { acceptRouting, type RoutingColumns, type RoutingInput } from './link-routing.ts'
 import { checkTargetUrl, type UrlPolicy } from './url-policy.ts'
 
 const MAX_RANDOM_ATTEMPTS = 5
@@ -19,12 +20,15 @@ export function acceptTargetUrl(raw: string, policy: UrlPolicy, field = 'url'): 
  */
 export async function mintLink(
   db: Pick<Pool, 'query'>,
-  input: Omit<NewLink, 'code'> & { code?: string },
+  given: Omit<NewLink, 'code' | keyof RoutingColumns> & RoutingInput & { code?: string },
   policy: UrlPolicy,
 ): Promise<LinkRow> {
-  const url = acceptTargetUrl(input.url, policy)
-  if (input.expiresAt && Date.parse(input.expiresAt) <= Date.now())
+  const { rules, deepLinks, inAppEscape, password, maxClicks, fallbackUrl, ...fields } = given
+  const url = acceptTargetUrl(fields.url, policy)
+  if (fields.expiresAt && Date.parse(fields.expiresAt) <= Date.now())
     throw Problem.field('expiresAt', 'must be in the future')
+  const routing = await acceptRouting({ rules, deepLinks, inAppEscape, password, maxClicks, fallbackUrl }, policy)
+  const input = { ...fields, ...routing }
   if (input.code !== undefined) {
     const problem = customCodeProblem(input.code)
     if (problem) throw Problem.field('code', problem)

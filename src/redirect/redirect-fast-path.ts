@@ -2,14 +2,20 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { FastifyInstance } from 'fastify'
 import type { FailureLimiter } from '../api/failure-limiter.ts'
 import { clientKey } from '../api/rate-limits.ts'
+import type { CaptureOutcome } from '../clicks/capture/capture-click.ts'
 import type { CaptureRequest } from '../clicks/capture/capture-request.ts'
 import { type DomainRegistry, linkKeyOf } from '../domains/domain-registry.ts'
 import type { LinkCache, ResolvedLink } from '../links/link-cache.ts'
 import {
+  answerOf,
   type ClickReferencer,
   CODE_PATH,
+  fallbackOf,
   isLive,
   locationOf,
+  needsPassword,
+  type PageAnswer,
+  pageHeaderList,
   REDIRECT_STATUS,
   redirectHeaderList,
 } from './redirect-answer.ts'
@@ -20,7 +26,7 @@ const STATIC_MEMO_MAX = 10_000
 export type RedirectFastPathOptions = {
   linkCache: LinkCache
   domains: Pick<DomainRegistry, 'domainOfHost' | 'hasOthers'>
-  capture: (request: CaptureRequest, link: ResolvedLink) => number | null
+  capture: (request: CaptureRequest, link: ResolvedLink) => CaptureOutcome
   /** Adds the click reference to a conversion-tracking link's target. */
   referencer?: ClickReferencer
   afterWrite: <A, B>(send: (a: A, b: B) => void, a: A, b: B) => void
@@ -47,6 +53,12 @@ function sendRedirect(res: ServerResponse, url: string) {
   res.end()
 }
 
+/** A routed link's page (in-app escape, app opener): 200 with the pages' security headers. */
+function sendPage(res: ServerResponse, page: { headers: string[]; html: string }) {
+  res.writeHead(200, page.headers)
+  res.end(page.html)
+}
+
 /**
  * The hot path, ahead of Fastify: a GET or HEAD of a code the cache holds as a live link is answered
  * straight from the HTTP server's request event (capture → 302 after the journal write), skipping the
@@ -65,6 +77,7 @@ export function installRedirectFastPath(app: FastifyInstance, o: RedirectFastPat
   const handle = fastify[0]
   let open = true
   const blocked = o.missPages.blocked
+  const pageSecurity = app.pageSecurityHeaders
   app.addHook('preClose', async () => {
     open = false
   })
@@ -90,19 +103,36 @@ export function installRedirectFastPath(app: FastifyInstance, o: RedirectFastPat
     // With one domain every request is on it: no Host to read.
     const key = o.domains.hasOthers() ? linkKeyOf(o.domains.domainOfHost(rawHost(req)), code) : code
     const link: ResolvedLink | null | undefined = o.linkCache.cached(key)
-    if (!link || !isLive(link, Date.now()) || isRoutePath(code)) return false
+    if (!link) return false
+    // Expired or out of clicks: its fallback, if it has one (else the route's 410 page); a password: the route.
+    const live = isLive(link, Date.now())
+    const fallback = live ? null : fallbackOf(link)
+    if ((!live && fallback === null) || isRoutePath(code)) return false
+    if (live && needsPassword(link)) return false
     const request = o.readRequest(req)
     // Empty unless some client has spent its 404/410 budget: only then is the client's key worked out.
     if (blocked.size !== 0 && o.missPages.isBlocked(clientKey(request.ip))) return false
     o.linkCache.countHit()
+    let answer: string | PageAnswer = fallback ?? link.url
     let clickId: number | null = null
     try {
-      clickId = o.capture(request, link)
+      const outcome = o.capture(request, fallback === null ? link : { ...link, routing: null })
+      clickId = outcome.clickId
+      if (fallback === null) answer = answerOf(link, outcome)
     } catch (err) {
       o.onCaptureError(err)
     }
-    o.answered[302]++
-    o.afterWrite(sendRedirect, res, link.conversionTracking ? locationOf(link, clickId, o.referencer) : link.url)
+    if (typeof answer === 'string') {
+      o.answered[302]++
+      o.afterWrite(
+        sendRedirect,
+        res,
+        link.conversionTracking ? locationOf(link, answer, clickId, o.referencer) : answer,
+      )
+    } else {
+      o.answered[200]++
+      o.afterWrite(sendPage, res, { headers: pageHeaderList(pageSecurity, answer), html: answer.html })
+    }
     return true
   }
 

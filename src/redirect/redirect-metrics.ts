@@ -3,9 +3,18 @@ import { counterFrom, gaugeFrom } from '../infra/metrics.ts'
 import type { LinkCacheStats } from '../links/link-cache.ts'
 
 /** Answers of GET /:code by status; the route does `answered[status]++`. */
-export type RedirectAnswers = { 302: number; 404: number; 410: number; 429: number; 503: number }
+export type RedirectAnswers = {
+  200: number
+  302: number
+  401: number
+  404: number
+  410: number
+  429: number
+  503: number
+}
 
-export const noAnswers = (): RedirectAnswers => ({ 302: 0, 404: 0, 410: 0, 429: 0, 503: 0 })
+/** 200: a routed link's page (password form, in-app escape, app opener); 401: a wrong password. */
+export const noAnswers = (): RedirectAnswers => ({ 200: 0, 302: 0, 401: 0, 404: 0, 410: 0, 429: 0, 503: 0 })
 
 export function registerRedirectMetrics(registry: Registry, answered: RedirectAnswers, cache: () => LinkCacheStats) {
   counterFrom(registry, 'umbra_redirects_total', 'Answers of GET/HEAD /:code by status', ['status'], () =>

@@ -4,7 +4,7 @@ type Queryable = Pick<pg.ClientBase, 'query'>
 
 /**
  * Rollup rows that disagree with a recount from the clicks table, for the given links: hourly counts
- * of clicks, previews and bots by label, daily human clicks by browser/OS/device, daily visitors and their counts.
+ * of clicks, previews and bots by label, daily human clicks by browser/OS/device and rule, daily visitors and their counts.
  * Empty when every rollup equals its recount. (HEAD and prefetch rows are not clicks and are left out.)
  */
 export async function rollupMismatches(db: Queryable, linkIds: readonly string[]): Promise<string[]> {
@@ -19,8 +19,10 @@ export async function rollupMismatches(db: Queryable, linkIds: readonly string[]
        where link_id = any($1::bigint[]) and kind in ('human', 'preview', 'bot') and clicks <> 0),
      dims_recount as (
        select link_id, (clicked_at at time zone 'UTC')::date as day, d.dimension, coalesce(d.value, 'unknown') as value, count(*)::bigint as clicks
-       from c, lateral (values ('browser', browser), ('os', os), ('device', device), ('country', country)) as d(dimension, value)
-       where kind = 'human' group by 1, 2, 3, 4),
+       from c, lateral (values ('browser', coalesce(browser, 'unknown')), ('os', coalesce(os, 'unknown')),
+                               ('device', coalesce(device, 'unknown')), ('country', coalesce(country, 'unknown')),
+                               ('rule', rule::text)) as d(dimension, value)
+       where kind = 'human' and d.value is not null group by 1, 2, 3, 4),
      dims as (select link_id, day, dimension, value, clicks from click_dimensions_daily where link_id = any($1::bigint[]) and clicks <> 0),
      visitors_recount as (
        select distinct link_id, (clicked_at at time zone 'UTC')::date as day, visitor from c where kind = 'human' and visitor is not null),

@@ -71,7 +71,7 @@ function setup(honorDnt = false) {
   return { capture, captured, losses, prefixes }
 }
 
-const link = (id: number) => ({ id: String(id), numericId: id })
+const link = (id: number) => ({ id: String(id), numericId: id, routing: null })
 
 const request = (r: Partial<CaptureRequest>): CaptureRequest => ({
   method: 'GET',

@@ -1,4 +1,6 @@
 import type { ResolvedLink } from '../../links/link-cache.ts'
+import { ruleFor } from '../../links/link-rules.ts'
+import type { DescribedClassification } from '../classify/classification.ts'
 import type { ClickClassifier } from '../classify/create-click-classifier.ts'
 import type { LossReason } from '../click-record.ts'
 import type { ClickWriter } from '../click-kind/click-writer.ts'
@@ -23,6 +25,22 @@ export type ClickCaptureDeps = {
   /** Changes when the classifier's context does (our own hosts): memoised verdicts are then forgotten. */
   contextVersion?: () => number
 }
+
+/**
+ * What capture learnt that the answer needs: the click's labels and the rule that answered it (1-based; 0 for
+ * none). A plain link (no routing) gets PLAIN_OUTCOME: its url answers, whatever the labels.
+ */
+export type CaptureOutcome = {
+  readonly label: DescribedClassification | null
+  readonly rule: number
+  /** The click's id (for the conversion reference), or null for a request that is not a click. */
+  readonly clickId: number | null
+}
+export const PLAIN_OUTCOME: CaptureOutcome = Object.freeze({ label: null, rule: 0, clickId: null })
+
+/** The click's country as capture knows it (CaptureRequest.country: COUNTRY_HEADER, else the IP lookup). */
+const countryOf = (request: Pick<CaptureRequest, 'country'>) =>
+  request.country !== undefined && /^[A-Za-z]{2}$/.test(request.country) ? request.country.toUpperCase() : null
 
 /** Requests that got a redirect but are not clicks: the browser or a crawler asking ahead, not a person following. */
 export function dropReason(request: Pick<CaptureRequest, 'method' | 'purpose'>): LossReason | null {
@@ -61,31 +79,45 @@ function memoFirstLanguage(header: string | undefined): string | null {
 export function createClickCapture(d: ClickCaptureDeps) {
   const verdictOf = createVerdictMemo(d.classify, undefined, d.contextVersion)
 
-  /** Returns the click's id, or null for a request that is not a click. */
-  return function captureClick(request: CaptureRequest, link: Pick<ResolvedLink, 'id' | 'numericId'>): number | null {
-    const at = Date.now()
-    const drop = dropReason(request)
-    if (drop) {
-      d.recordLoss(link.id, at, drop)
-      return null
-    }
-
-    const entry = verdictOf(
+  const entryOf = (request: CaptureRequest) =>
+    verdictOf(
       (request.userAgent ?? '').slice(0, MAX_USER_AGENT),
       (request.referer ?? '').slice(0, MAX_REFERRER),
       (request.requestedWith ?? '').slice(0, MAX_REQUESTED_WITH),
     )
-    // Only humans are counted as visitors; the IP goes into the hash and nowhere else.
+
+  return function captureClick(
+    request: CaptureRequest,
+    link: Pick<ResolvedLink, 'id' | 'numericId' | 'routing'>,
+  ): CaptureOutcome {
+    const at = Date.now()
+    const routing = link.routing
+    const drop = dropReason(request)
+    if (drop) {
+      d.recordLoss(link.id, at, drop)
+      // Not a click, but a HEAD of a routed link is answered as its GET would be.
+      if (routing === null) return PLAIN_OUTCOME
+    }
+
+    const entry = entryOf(request)
     const v = entry.verdict
+    const language = memoFirstLanguage(request.acceptLanguage)
+    const country = countryOf(request)
+    let rule: number | null = null
+    if (routing !== null && routing.rules.length > 0)
+      rule = ruleFor(routing.rules, { os: v.label.os, device: v.label.device, app: v.label.app, language, country })
+    const outcome = routing === null ? PLAIN_OUTCOME : { label: v.label, rule: rule ?? 0, clickId: null }
+    if (drop) return outcome
+    if (routing !== null && v.label.kind === 'human') routing.humanClicks++
+
+    // Only humans are counted as visitors; the IP goes into the hash and nowhere else.
     let visitor: number | null = null
     if (v.label.kind === 'human' && !(d.honorDnt && request.optsOut)) {
       entry.visitorPrefix = d.visitors.prefix(v.userAgent, at, entry.visitorPrefix)
       visitor = d.visitors.finish(entry.visitorPrefix, request.ip)
     }
-    const country =
-      request.country !== undefined && /^[A-Za-z]{2}$/.test(request.country) ? request.country.toUpperCase() : null
     const id = d.mintId()
-    d.recordClick(id, link.id, link.numericId, at, v, visitor, memoFirstLanguage(request.acceptLanguage), country)
-    return id
+    d.recordClick(id, link.id, link.numericId, at, v, visitor, language, country, rule)
+    return { label: outcome.label, rule: outcome.rule, clickId: id }
   }
 }

@@ -15,8 +15,28 @@ function encode(...rows: Omit<DecodedClickRow, 'verdictId'>[]): Buffer {
   const buf = Buffer.alloc(COPY_BINARY_HEADER.length + rows.length * MAX_CLICK_ROW_BYTES)
   let end = COPY_BINARY_HEADER.copy(buf)
   for (const r of rows)
-    end = writeClickRow(buf, end, r.id, r.linkId, r.at, VERDICT.high, VERDICT.low, r.visitor, r.language, r.country)
+    end = writeClickRow(
+      buf,
+      end,
+      r.id,
+      r.linkId,
+      r.at,
+      VERDICT.high,
+      VERDICT.low,
+      r.visitor,
+      r.language,
+      r.country,
+      r.rule,
+    )
   return buf.subarray(0, end)
+}
+
+/** A row as a process journalled it before rules: the same bytes without the last field. */
+function beforeRules(r: Omit<DecodedClickRow, 'verdictId'>): Buffer {
+  const full = encode({ ...r, rule: null })
+  const legacy = Buffer.concat([full.subarray(0, full.length - 4)])
+  legacy.writeInt16BE(7, COPY_BINARY_HEADER.length)
+  return legacy
 }
 
 const row = (r: Partial<DecodedClickRow> = {}): Omit<DecodedClickRow, 'verdictId'> => ({
@@ -26,13 +46,15 @@ const row = (r: Partial<DecodedClickRow> = {}): Omit<DecodedClickRow, 'verdictId
   visitor: 2 ** 52 - 1,
   language: 'fr-ch',
   country: 'CH',
+  rule: 3,
   ...r,
 })
 
 describe('a click as a binary COPY row', () => {
   it.each([
     ['every field', row()],
-    ['no visitor, language or country', row({ visitor: null, language: null, country: null })],
+    ['no visitor, language, country or rule', row({ visitor: null, language: null, country: null, rule: null })],
+    ['rule 0 (no rule matched)', row({ rule: 0 })],
     [
       'the largest ids a JS number holds exactly',
       row({ id: Number.MAX_SAFE_INTEGER, linkId: 2 ** 40 + 1, visitor: 0 }),
@@ -48,13 +70,29 @@ describe('a click as a binary COPY row', () => {
     expect(COPY_BINARY_HEADER.subarray(11)).toEqual(Buffer.alloc(8))
   })
 
-  it('writes the bytes Postgres expects: 7 fields, 8-byte big-endian integers, µs since 2000 for the time', () => {
+  it('reads rows journalled before rules (7 fields) as clicks without a rule', () => {
+    const legacy = beforeRules(row({ id: 9 }))
+    expect(decodeClickRows(legacy)).toEqual({
+      rows: [{ ...row({ id: 9 }), rule: null, verdictId: VERDICT.id }],
+      end: legacy.length,
+    })
+  })
+
+  it('writes the bytes Postgres expects: 8 fields, 8-byte big-endian integers, µs since 2000 for the time', () => {
     const bytes = encode(
-      row({ id: 1, linkId: 2, at: Date.UTC(2000, 0, 1, 0, 0, 1), visitor: null, language: null, country: 'FR' }),
+      row({
+        id: 1,
+        linkId: 2,
+        at: Date.UTC(2000, 0, 1, 0, 0, 1),
+        visitor: null,
+        language: null,
+        country: 'FR',
+        rule: 2,
+      }),
     ).subarray(COPY_BINARY_HEADER.length)
     expect(bytes.toString('hex')).toBe(
       [
-        '0007',
+        '0008',
         '00000008' + '0000000000000001',
         '00000008' + '0000000000000002',
         '00000008' + '00000000000f4240', // 1,000,000 µs
@@ -62,6 +100,7 @@ describe('a click as a binary COPY row', () => {
         'ffffffff',
         'ffffffff',
         '00000002' + '4652',
+        '00000002' + '0002',
       ].join(''),
     )
   })

@@ -3,9 +3,10 @@ import {
   type FieldFits,
   fits,
   int8Field,
+  int2Field,
   int8HalvesField,
+  nullField,
   rowEnd,
-  rowScanner,
   rowStart,
   timestampField,
 } from '../journal/copy-row.ts'
@@ -18,14 +19,29 @@ export { COPY_BINARY_HEADER }
  * rows and the writer streams them to Postgres as they are: a click is encoded once, at capture, with no
  * text to build (ids, times and hashes go as 8-byte integers Postgres does not parse).
  */
-export const CLICK_COLUMNS = ['id', 'link_id', 'clicked_at', 'verdict_id', 'visitor', 'language', 'country'] as const
+export const CLICK_COLUMNS = [
+  'id',
+  'link_id',
+  'clicked_at',
+  'verdict_id',
+  'visitor',
+  'language',
+  'country',
+  'rule',
+] as const
+/**
+ * The columns of rows journalled before clicks had a rule (migration 026): a segment left by an older
+ * process is COPYed with these, and its clicks have no rule.
+ */
+export const CLICK_COLUMNS_BEFORE_RULES = CLICK_COLUMNS.slice(0, 7)
 
 /** Longest language tag kept (RFC 5646's minimum buffer size); capture drops longer ones. */
 export const MAX_LANGUAGE = 35
-/** A row's bytes at most: field count, five 8-byte fields with their lengths, language and country with theirs. */
-export const MAX_CLICK_ROW_BYTES = 2 + 5 * 12 + 4 + MAX_LANGUAGE + 4 + 2
+/** A row's bytes at most: field count, five 8-byte fields, language, country and rule, each with its length. */
+export const MAX_CLICK_ROW_BYTES = 2 + 5 * 12 + 4 + MAX_LANGUAGE + 4 + 2 + 4 + 2
 
 const FIELDS = CLICK_COLUMNS.length
+const FIELDS_BEFORE_RULES = CLICK_COLUMNS_BEFORE_RULES.length
 const POSTGRES_EPOCH_MS = 946_684_800_000
 
 /** Writes one click row at `at` (room for MAX_CLICK_ROW_BYTES is the caller's); returns where it ends. */
@@ -40,6 +56,7 @@ export function writeClickRow(
   visitor: number | null,
   language: string | null,
   country: string | null,
+  rule: number | null = null,
 ): number {
   at = rowStart(buf, at, FIELDS)
   at = int8Field(buf, at, id)
@@ -48,8 +65,13 @@ export function writeClickRow(
   at = int8HalvesField(buf, at, verdictHigh, verdictLow)
   at = int8Field(buf, at, visitor)
   at = asciiField(buf, at, language, MAX_LANGUAGE)
-  return asciiField(buf, at, country, 2)
+  at = asciiField(buf, at, country, 2)
+  return rule === null ? nullField(buf, at) : int2Field(buf, at, rule)
 }
+
+/** The field count of the first row of binary COPY data from `from`: 7 for a segment journalled before rules. */
+export const fieldCountAt = (buf: Buffer, from = COPY_BINARY_HEADER.length) =>
+  buf.length >= from + 2 ? buf.readInt16BE(from) : FIELDS
 
 export type DecodedClickRow = {
   id: number
@@ -60,6 +82,8 @@ export type DecodedClickRow = {
   visitor: number | null
   language: string | null
   country: string | null
+  /** Null for a link without rules, and in rows journalled before rules. */
+  rule: number | null
 }
 
 // The lengths each field may have (-1 is NULL): id, link, time and verdict, then visitor, language, country.
@@ -71,13 +95,29 @@ const FIELD_FITS: FieldFits = [
   fits.int8(true),
   fits.text(MAX_LANGUAGE, true),
   fits.int2(true), // a country code's two letters
+  fits.int2(true), // the rule's index
 ]
+const FIELD_FITS_BEFORE_RULES = FIELD_FITS.slice(0, FIELDS_BEFORE_RULES)
+
+/** Where the click row (with a rule or from before rules) starting at `start` ends, or -1. */
+const clickRowEnd = (buf: Buffer, start: number): number => {
+  const end = rowEnd(buf, start, FIELD_FITS)
+  return end !== -1 ? end : rowEnd(buf, start, FIELD_FITS_BEFORE_RULES)
+}
 
 /**
  * How many whole click rows binary COPY data holds from `from` (after the header), and where the last one
  * ends: a row cut short ends the scan, and so does anything that is not a click row.
  */
-export const scanClickRows = rowScanner(FIELD_FITS)
+export function scanClickRows(buf: Buffer, from = COPY_BINARY_HEADER.length): { count: number; end: number } {
+  let count = 0
+  let at = from
+  for (let end = clickRowEnd(buf, at); end !== -1; end = clickRowEnd(buf, at)) {
+    count++
+    at = end
+  }
+  return { count, end: at }
+}
 
 /** The whole rows scanClickRows finds, decoded (for tests and tools; the writer never decodes its rows). */
 export function decodeClickRows(
@@ -86,14 +126,15 @@ export function decodeClickRows(
 ): { rows: DecodedClickRow[]; end: number } {
   const rows: DecodedClickRow[] = []
   let at = from
-  for (let end = rowEnd(buf, at, FIELD_FITS); end !== -1; end = rowEnd(buf, at, FIELD_FITS)) {
+  for (let end = clickRowEnd(buf, at); end !== -1; end = clickRowEnd(buf, at)) {
     const fields: (Buffer | null)[] = []
-    for (let f = at + 2, i = 0; i < FIELDS; i++) {
+    const count = buf.readInt16BE(at)
+    for (let f = at + 2, i = 0; i < count; i++) {
       const length = buf.readInt32BE(f)
       fields.push(length === -1 ? null : buf.subarray(f + 4, f + 4 + length))
       f += 4 + Math.max(0, length)
     }
-    const [id, linkId, clickedAt, verdictId, visitor, language, country] = fields
+    const [id, linkId, clickedAt, verdictId, visitor, language, country, rule] = fields
     const int8 = (field: Buffer | null) => {
       if (!field) throw new Error('a click row without its id, link, time or verdict')
       return field.readBigInt64BE(0)
@@ -106,6 +147,7 @@ export function decodeClickRows(
       visitor: visitor && Number(int8(visitor)),
       language: language?.toString('latin1') ?? null,
       country: country?.toString('latin1') ?? null,
+      rule: rule ? rule.readInt16BE(0) : null,
     })
     at = end
   }

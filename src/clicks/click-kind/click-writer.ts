@@ -50,6 +50,7 @@ export function createClickWriter(o: ClickWriterOptions) {
       visitor: number | null,
       language: string | null,
       country: string | null,
+      rule: number | null = null,
     ) {
       const batch = pipeline.open()
       const end = writeClickRow(
@@ -63,13 +64,14 @@ export function createClickWriter(o: ClickWriterOptions) {
         visitor,
         language,
         country,
+        rule,
       )
       let line = ''
       if (ledger.mustList(verdict, batch.number, at)) {
         batch.kept.verdicts.push(verdict)
         line = verdict.line
       }
-      batch.summary.add(linkId, at, visitor, verdict.label, country)
+      batch.summary.add(linkId, at, visitor, verdict.label, country, rule)
       gate.append(end, line)
     },
     /** Calls send(a, b) once the clicks recorded so far are in the journal (the redirect's 302). */

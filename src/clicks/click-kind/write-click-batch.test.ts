@@ -69,6 +69,9 @@ const verdictOf = (c: ClickRecord) =>
     device: c.device ?? 'unknown',
   })
 
+/** Which rule answered a click: none on odd ids (a link without rules), 0 or 1 on the others. */
+const ruleOf = (c: ClickRecord) => (c.id % 2 === 1 ? null : (c.id / 2) % 2)
+
 /** A fresh batch as the writer seals it: a journal segment on disk, its verdicts, its rollups counted in memory. */
 function freshBatch(clicks: ClickRecord[]): ClickBatch {
   const rollups = createBatchRollups()
@@ -78,8 +81,21 @@ function freshBatch(clicks: ClickRecord[]): ClickBatch {
   for (const c of clicks) {
     const v = verdictOf(c)
     verdicts.set(v.id, v.line)
-    end = writeClickRow(rows, end, c.id, Number(c.linkId), c.at, v.idHigh, v.idLow, c.visitor, c.language, c.country)
-    rollups.add(c.linkId, c.at, c.visitor, c, c.country)
+    const rule = ruleOf(c)
+    end = writeClickRow(
+      rows,
+      end,
+      c.id,
+      Number(c.linkId),
+      c.at,
+      v.idHigh,
+      v.idLow,
+      c.visitor,
+      c.language,
+      c.country,
+      rule,
+    )
+    rollups.add(c.linkId, c.at, c.visitor, c, c.country, rule)
   }
   const file = join(dir, `seg-${clicks[0].id}.bin`)
   writeFileSync(file, rows.subarray(0, end))
@@ -180,6 +196,28 @@ describe('createClickBatchWriter on Postgres', () => {
     expect(await write({ ...freshBatch(clicks), rollups: null })).toEqual({ inserted: 2 })
     expect(await rollupMismatches(pool, [linkId])).toEqual([])
     expect(await uniques()).toBe(2)
+  })
+
+  it('replays a segment journalled before rules (7 fields a row) the careful way: its clicks have no rule', async () => {
+    const write = createClickBatchWriter(pool)
+    const clicks = [click(51, 60), click(52, 61), click(53, null, 'bot')]
+    const rows = Buffer.alloc(COPY_BINARY_HEADER.length + clicks.length * MAX_CLICK_ROW_BYTES)
+    let end = COPY_BINARY_HEADER.copy(rows)
+    for (const c of clicks) {
+      const v = verdictOf(c)
+      const start = end
+      end = writeClickRow(rows, end, c.id, Number(c.linkId), c.at, v.idHigh, v.idLow, c.visitor, c.language, null, null)
+      // The same row without its last field, as an older process wrote it.
+      rows.writeInt16BE(7, start)
+      end -= 4
+    }
+    const batch = freshBatch(clicks)
+    expect(await write({ ...batch, rows: { file: null, chunks: [rows.subarray(0, end)] }, rollups: null })).toEqual({
+      inserted: 3,
+    })
+    const stored = await pool.query('select id::int, rule from clicks where link_id = $1 order by id', [linkId])
+    expect(stored.rows).toEqual(clicks.map((c) => ({ id: c.id, rule: null })))
+    expect(await rollupMismatches(pool, [linkId])).toEqual([])
   })
 
   it('writes a row that a damaged segment holds twice (on disk and kept in memory) once', async () => {

@@ -6,6 +6,7 @@ import type { LossRecord } from '../click-record.ts'
 import { hourOf, LABEL_FIELDS, ROLLUPS } from '../rollups/rollup-keys.ts'
 import {
   daySql,
+  DIMENSION_PRESENT_SQL,
   DIMENSION_VALUE_SQL,
   dimensionRowsSql,
   DIMENSIONS_KEY,
@@ -21,9 +22,17 @@ import {
 } from '../rollups/rollup-sql.ts'
 import { type ClickBatchObserver, NEW_CLICKS_TABLE } from './click-batch-observer.ts'
 import { VERDICT_COLUMNS } from '../verdicts/click-verdict.ts'
-import { CLICK_COLUMNS } from './click-row.ts'
+import { CLICK_COLUMNS, CLICK_COLUMNS_BEFORE_RULES, fieldCountAt } from './click-row.ts'
 
 const COLUMNS = CLICK_COLUMNS.join(', ')
+
+/** The columns a batch's rows carry: a segment journalled before rules (replayed after an upgrade) has fewer. */
+function columnsOf(rows: CopyPayload): readonly string[] {
+  const first = rows.chunks[0]
+  return rows.file === null && Buffer.isBuffer(first) && fieldCountAt(first) === CLICK_COLUMNS_BEFORE_RULES.length
+    ? CLICK_COLUMNS_BEFORE_RULES
+    : CLICK_COLUMNS
+}
 
 /**
  * One sealed batch: its clicks as binary COPY data (a journal segment sent straight from disk, and/or rows
@@ -116,7 +125,7 @@ labeled as (
   insert into ${ROLLUPS.dimensions.table} as d (${DIMENSIONS_KEY}, clicks)
   select link_id, ${daySql('clicked_at')}, dim.name, ${DIMENSION_VALUE_SQL}, count(*)
   from labeled, ${dimensionRowsSql()}
-  where ${isPersonSql()}
+  where ${isPersonSql()} and ${DIMENSION_PRESENT_SQL}
   group by 1, 2, 3, 4
   order by 1, 2, 3, 4
   ${DIMENSIONS_UPSERT}
@@ -180,7 +189,7 @@ export function createClickBatchWriter(
       await client.query(UPSERT_ROLLUPS, [...r.hourly, ...r.dimensions])
       return inserted
     }
-    await copyFrom(client, 'click_batch', 'binary', batch.rows)
+    await copyFrom(client, `click_batch (${columnsOf(batch.rows).join(', ')})`, 'binary', batch.rows)
     const { first, last } = (await client.query(BATCH_TIME_RANGE)).rows[0]
     if (first === null) return 0
     return (await client.query(observed ? INSERT_FROM_STAGING_NOTED : INSERT_FROM_STAGING, [first, last])).rows[0]

@@ -5,6 +5,7 @@ import { type LABEL_FIELDS, ROLLUPS } from '../rollups/rollup-keys.ts'
 import {
   daySql,
   DIMENSION_VALUE_SQL,
+  DIMENSION_PRESENT_SQL,
   dimensionRowsSql,
   DIMENSIONS_KEY,
   DIMENSIONS_UPSERT,
@@ -26,7 +27,7 @@ const CREATE_WORK_TABLES = `
 create temp table if not exists verdicts_in_use (id bigint primary key);
 create temp table if not exists verdict_moves (old_id bigint primary key, new_id bigint not null);
 create temp table if not exists moved_clicks (link_id bigint, clicked_at timestamptz, visitor bigint, old_id bigint, new_id bigint,
-  ${ROLLUPS.clickDimensions.map((d) => `${d} text`).join(', ')})
+  ${ROLLUPS.clickDimensions.map((d) => `${d} text`).join(', ')}) -- as text, the form dimensions store
   on commit delete rows;
 truncate verdicts_in_use, verdict_moves`
 const FIND_VERDICTS_IN_USE = `insert into verdicts_in_use select distinct verdict_id from clicks where clicked_at >= $1`
@@ -85,7 +86,7 @@ from (
          case when v.id = m.old_id then -1 else 1 end as delta
   from moved_clicks m join click_verdicts v on v.id in (m.old_id, m.new_id),
        ${dimensionRowsSql('v.', 'm.')}
-  where ${isPersonSql('v.')}
+  where ${isPersonSql('v.')} and ${DIMENSION_PRESENT_SQL}
 ) x
 group by 1, 2, 3, 4
 having sum(delta) <> 0

@@ -25,18 +25,14 @@ export type BatchRollups = ReturnType<typeof createBatchRollups>
 export function createBatchRollups() {
   // link → hour → label with the click's dimensions → clicks
   const counts = new Map<string, Map<number, Map<PlacedLabel, number>>>()
-  // label → country → the one placed label of that pair: counting stays keyed by identity
-  const placed = new Map<RollupLabel, Map<string | null, PlacedLabel>>()
-  const placedOf = (label: RollupLabel, country: string | null): PlacedLabel => {
-    let byCountry = placed.get(label)
-    if (byCountry === undefined) {
-      byCountry = new Map()
-      placed.set(label, byCountry)
-    }
-    let p = byCountry.get(country)
+  // label → country → rule → the one placed label of that triple: counting stays keyed by identity
+  const placed = new Map<RollupLabel, Map<string | null, Map<number | null, PlacedLabel>>>()
+  const placedOf = (label: RollupLabel, country: string | null, rule: number | null): PlacedLabel => {
+    const byRule = entryOf(entryOf(placed, label, newPlacedCountries), country, newPlacedRules)
+    let p = byRule.get(rule)
     if (p === undefined) {
-      p = Object.freeze({ ...label, country })
-      byCountry.set(country, p)
+      p = Object.freeze({ ...label, country, rule })
+      byRule.set(rule, p)
     }
     return p
   }
@@ -48,9 +44,16 @@ export function createBatchRollups() {
     /** Whether any human click of the batch carried a visitor hash (so there are visitor-day rows to write). */
     hasVisitors: () => visitors.size > 0,
 
-    /** One click: its link, time (epoch ms), visitor hash (humans only), label and country. */
-    add(linkId: string, at: number, visitor: number | null, verdictLabel: RollupLabel, country: string | null) {
-      const label = placedOf(verdictLabel, country)
+    /** One click: its link, time (epoch ms), visitor hash (humans only), label, country and rule (null: none). */
+    add(
+      linkId: string,
+      at: number,
+      visitor: number | null,
+      verdictLabel: RollupLabel,
+      country: string | null,
+      rule: number | null = null,
+    ) {
+      const label = placedOf(verdictLabel, country, rule)
       const hour = hourOf(at)
       const byLabel = entryOf(entryOf(counts, linkId, newHours), hour, newLabels)
       byLabel.set(label, (byLabel.get(label) ?? 0) + 1)
@@ -65,8 +68,6 @@ export function createBatchRollups() {
     },
   }
 }
-
-const DIMENSION_NAMES = [...ROLLUPS.dimensions.names, ...ROLLUPS.clickDimensions]
 
 /**
  * The labels of a batch, ranked once: each label's hourly key (kind, medium, app, visibility) and its three
@@ -85,7 +86,13 @@ function rankLabels(labels: Iterable<PlacedLabel>) {
     hourKeys.set(hour, hourParts)
     let dims: string[] | null = null
     if (l.kind === ROLLUPS.person) {
-      dims = DIMENSION_NAMES.map((dim) => `${dim}\0${l[dim] ?? ROLLUPS.dimensions.missing}`)
+      dims = []
+      for (const dim of ROLLUPS.dimensions.names) dims.push(`${dim}\0${l[dim] ?? ROLLUPS.dimensions.missing}`)
+      for (const dim of ROLLUPS.clickDimensions) {
+        // A click dimension whose missing value is null (rule) adds no row for a click without one.
+        const value = l[dim] ?? ROLLUPS.clickMissing[dim]
+        if (value !== null) dims.push(`${dim}\0${value}`)
+      }
       for (const k of dims) dimKeys.set(k, k.split('\0').map(quoted))
     }
     parts.set(l, { hour, dims })
@@ -194,6 +201,8 @@ const newHours = () => new Map<number, Map<RollupLabel, number>>()
 const newLabels = () => new Map<RollupLabel, number>()
 const newDays = () => new Map<number, Set<number>>()
 const newVisitors = () => new Set<number>()
+const newPlacedCountries = () => new Map<string | null, Map<number | null, PlacedLabel>>()
+const newPlacedRules = () => new Map<number | null, PlacedLabel>()
 
 /** The value under `key`, made by `make` and stored first if there is none. */
 function entryOf<K, V>(map: Map<K, V>, key: K, make: () => V): V {

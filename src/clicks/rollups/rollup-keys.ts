@@ -13,9 +13,12 @@ export const ROLLUPS = {
   dimensions: { table: 'click_dimensions_daily', names: ['browser', 'os', 'device'], missing: 'unknown' },
   /**
    * More click_dimensions_daily dimensions, whose value is a column of the click row itself rather than of its
-   * verdict: clicks of people only; a missing value is 'unknown' as above. `country`: where the visitor was.
+   * verdict (as text): clicks of people only. `country`: where the visitor was ('unknown' when not known).
+   * `rule`: which of its link's rules answered (1 for the first, 0 for none: the link's url); a click of a
+   * link without rules adds no row (its missing value is null).
    */
-  clickDimensions: ['country'],
+  clickDimensions: ['country', 'rule'],
+  clickMissing: { country: 'unknown', rule: null },
   /** link_visitors_daily (link_id, day, visitor): people with a visitor hash. */
   visitors: { table: 'link_visitors_daily' },
   /** The kind of click that counts in dimensions and visitors. */
@@ -35,8 +38,11 @@ export const LABEL_FIELDS: readonly (HourlyLabel | Dimension)[] = [
 /** The label fields of a click that rollups count by; the classifier hands out one frozen object per verdict. */
 export type RollupLabel = Pick<ClickRecord, HourlyLabel | Dimension>
 
-/** A verdict's label with the click's own dimensions: one object per (label, country) in a batch. */
-export type PlacedLabel = RollupLabel & Pick<ClickRecord, ClickDimension>
+/** The click's own dimension values (ROLLUPS.clickDimensions). */
+export type ClickDimensionValues = { country: string | null; rule: number | null }
+
+/** A verdict's label with the click's own dimensions: one object per (label, country, rule) in a batch. */
+export type PlacedLabel = RollupLabel & { readonly [D in ClickDimension]: ClickDimensionValues[D] }
 
 export const HOUR_MS = 3_600_000
 export const DAY_MS = 86_400_000

@@ -1,7 +1,7 @@
 import { ROLLUPS } from './rollup-keys.ts'
 
 // SQL fragments of the rollup keys in rollup-keys.ts, for the statements that write rollups.
-const { hourly, dimensions, clickDimensions, person } = ROLLUPS
+const { hourly, dimensions, clickDimensions, clickMissing, person } = ROLLUPS
 
 /** The hour and UTC day of a timestamptz expression, as hourOf and dayOf bucket epoch ms. */
 export const hourSql = (t: string) => `date_trunc('hour', ${t})`
@@ -23,14 +23,21 @@ export const DIMENSIONS_KEY = 'link_id, day, dimension, value'
 export const DIMENSIONS_UPSERT = `on conflict (${DIMENSIONS_KEY}) do update set clicks = d.clicks + excluded.clicks`
 /**
  * One row per dimension of a row with label columns (`prefix` e.g. 'v.') and click columns (`clickPrefix`, e.g.
- * 'c.'): `dim.name`, and `DIMENSION_VALUE_SQL` its stored value.
+ * 'c.'): `dim.name`, and `DIMENSION_VALUE_SQL` its stored value (missing values as rollup-keys.ts says); a click
+ * dimension whose missing value is null gives a null value, which DIMENSION_PRESENT_SQL leaves out.
  */
 export const dimensionRowsSql = (prefix = '', clickPrefix = prefix) =>
   `lateral (values ${[
-    ...dimensions.names.map((d) => `('${d}', ${prefix}${d})`),
-    ...clickDimensions.map((d) => `('${d}', ${clickPrefix}${d})`),
+    ...dimensions.names.map((d) => `('${d}', coalesce(${prefix}${d}, '${dimensions.missing}'))`),
+    ...clickDimensions.map((d) => {
+      const missing = clickMissing[d]
+      return missing === null
+        ? `('${d}', ${clickPrefix}${d}::text)`
+        : `('${d}', coalesce(${clickPrefix}${d}::text, '${missing}'))`
+    }),
   ].join(', ')}) as dim(name, value)`
-export const DIMENSION_VALUE_SQL = `coalesce(dim.value, '${dimensions.missing}')`
+export const DIMENSION_VALUE_SQL = 'dim.value'
+export const DIMENSION_PRESENT_SQL = 'dim.value is not null'
 
 /** Whether a row with a `kind` column (`prefix` e.g. 'v.') counts in dimensions and visitors. */
 export const isPersonSql = (prefix = '') => `${prefix}kind = '${person}'`

@@ -47,7 +47,7 @@ const labelOf = (c: ClickRecord): DescribedClassification => ({
 
 /** One batch of the clicks, with its rows in memory and its verdicts; `fresh` adds its rollups counted in memory. */
 function batchOf(
-  clicks: readonly ClickRecord[],
+  clicks: readonly (ClickRecord & { rule: number | null })[],
   labels: (c: ClickRecord) => DescribedClassification,
   fresh: boolean,
 ): ClickBatch {
@@ -61,8 +61,20 @@ function batchOf(
     verdicts.set(v.id, v.line)
     // As the memo hands them out: one label object per verdict.
     if (!labelObjects.has(v.id)) labelObjects.set(v.id, v.label)
-    end = writeClickRow(rows, end, c.id, Number(c.linkId), c.at, v.idHigh, v.idLow, c.visitor, c.language, c.country)
-    rollups.add(c.linkId, c.at, c.visitor, labelObjects.get(v.id)!, c.country)
+    end = writeClickRow(
+      rows,
+      end,
+      c.id,
+      Number(c.linkId),
+      c.at,
+      v.idHigh,
+      v.idLow,
+      c.visitor,
+      c.language,
+      c.country,
+      c.rule,
+    )
+    rollups.add(c.linkId, c.at, c.visitor, labelObjects.get(v.id)!, c.country, c.rule)
   }
   return {
     rows: { file: null, chunks: [rows.subarray(0, end)] },
@@ -106,7 +118,8 @@ describe('rollups counted in JS and in SQL', () => {
       const label = labelOf(click)
       const ua = `agent ${JSON.stringify(label)}`
       agents.set(ua, label)
-      return { ...click, userAgent: ua }
+      // Which rule answered: none for some (a link without rules), 0 (no match) or a rule for the others.
+      return { ...click, userAgent: ua, rule: i % 5 === 0 ? null : i % 3 }
     })
     const [fresh, careful, relabelled] = [await newLink('fresh'), await newLink('careful'), await newLink('relabelled')]
     const on = (linkId: string, firstId: number) => clicks.map((c, i) => ({ ...c, linkId, id: firstId + i }))
@@ -136,6 +149,9 @@ describe('rollups counted in JS and in SQL', () => {
     // Countries come from the click rows, not their verdicts: counted per country, 'unknown' when none.
     const countries = inMemory.dimensions.filter((r) => r.dimension === 'country').map((r) => r.value)
     expect(countries).toEqual(expect.arrayContaining(['FR', 'DE', 'unknown']))
+    expect(inMemory.dimensions.filter((r) => r.dimension === 'rule').map((r) => r.value)).toEqual(
+      expect.arrayContaining(['0', '1', '2']),
+    )
     expect(inMemory.dimensions.map((r) => r.day)).toEqual(expect.arrayContaining(['2026-11-28', '2026-11-29']))
     expect(inMemory.visitors.length).toBeGreaterThan(0)
     expect(await rollupsOf(careful)).toEqual(inMemory)

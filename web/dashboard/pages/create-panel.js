@@ -3,6 +3,7 @@ import { CHANNELS, DEFAULT_KIT_CHANNELS } from '../channels.js'
 import { fill, h } from '../element.js'
 import { channelLabel } from '../labels.js'
 import { kitTable } from './kit-view.js'
+import { routingEditor } from './routing-editor.js'
 
 /** "climate, Energy ,," → ['climate', 'energy'] (the server normalises again). */
 export const parseTopics = (/** @type {string} */ text) => [
@@ -103,6 +104,8 @@ export function createPanel({ onCreated }) {
       'Optional: 3–64 of A–Z a–z 0–9 _ -',
     ),
   )
+  const routing = routingEditor({ idPrefix: 'new-routing' })
+  const routingBox = h('div', { 'data-for': 'link', hidden: true }, routing.element)
   const submit = h('button', { type: 'submit', class: 'button primary' }, 'Create share kit')
 
   const form = h(
@@ -124,6 +127,7 @@ export function createPanel({ onCreated }) {
     ),
     channels,
     single,
+    routingBox,
     error,
     submit,
   )
@@ -183,6 +187,7 @@ export function createPanel({ onCreated }) {
             channel: value('channel') || undefined,
             code: value('new-code') || undefined,
             domain: value('domain') || undefined,
+            ...routing.value(),
           },
         })
         result.replaceChildren(

@@ -12,12 +12,13 @@ import { rangeFrom, rangeLabel, rangePicker, rangeQuery } from '../range-picker.
 import { statTiles } from '../stat-tiles.js'
 import { declaredObservedTable } from './declared-observed.js'
 import { qrLinks } from './kit-view.js'
+import { routingEditor, ruleRows } from './routing-editor.js'
 
 /**
  * @typedef {Record<string, number>} Counts
  * @typedef {{ code: string, clicks: number, uniques: number, dark: number, public: number, darkShare: number | null, previews: number, bots: number,
  *   byMedium: Counts, byApp: Counts, byVisibility: Counts, previewsByApp: Counts, byBrowser: Counts, byOs: Counts, byDevice: Counts, byCountry: Counts,
- *   lossLedger: { preview: number, bot: number, head: number, prefetch: number }, interval: 'hour' | 'day',
+ *   byRule: Counts, lossLedger: { preview: number, bot: number, head: number, prefetch: number }, interval: 'hour' | 'day',
  *   series: { t: string, clicks: number, dark: number, public: number }[],
  *   conversions?: import('../conversions.js').LinkConversions }} LinkStats
  */
@@ -35,7 +36,7 @@ export async function linkPage(view, { signal, params: [code], query }) {
   const exportLink = h('a', { class: 'button quiet', download: `clicks-${code}.csv` }, 'Export clicks (CSV)')
   view.append(h('p', { class: 'crumbs' }, h('a', { href: '/dashboard/' }, '← Links & kits')))
 
-  /** @type {import('./links-page.js').Link & { contentId?: string, conversionTracking?: boolean }} */
+  /** @type {import('./links-page.js').Link & import('./routing-editor.js').Routing & { contentId?: string, conversionTracking?: boolean }} */
   let link
   try {
     link = await api(`/api/v1/links/${encodeURIComponent(code)}`, { query: onDomain, signal })
@@ -125,8 +126,39 @@ export async function linkPage(view, { signal, params: [code], query }) {
       fact('Domain', link.domain),
       fact('QR code', qrLinks(link.code, link.code, onDomain.domain)),
     ),
+    routingCard(),
     body,
   )
+
+  /** The link's routing, edited in place: PATCH, then the page shows what the server kept. */
+  function routingCard() {
+    const editor = routingEditor({ idPrefix: 'edit-routing', initial: link, edit: true })
+    const status = h('p', { class: 'hint', role: 'status' })
+    const save = h('button', { type: 'submit', class: 'button primary' }, 'Save routing')
+    const form = h('form', { class: 'card routing-card', novalidate: true }, editor.element, status, save)
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault()
+      save.disabled = true
+      try {
+        link = await api(`/api/v1/links/${encodeURIComponent(code)}`, {
+          method: 'PATCH',
+          query: onDomain,
+          body: editor.value(),
+        })
+        status.textContent = 'Saved.'
+        form.replaceWith(routingCard())
+      } catch (err) {
+        if (!(err instanceof ApiError)) throw err
+        status.className = 'error'
+        status.textContent = (err.errors.length ? err.errors : [{ field: '', message: err.detail }])
+          .map((e) => (e.field ? `${e.field}: ${e.message}` : e.message))
+          .join('; ')
+      } finally {
+        save.disabled = false
+      }
+    })
+    return form
+  }
 
   async function loadStats() {
     const q = rangeQuery(range)
@@ -138,7 +170,7 @@ export async function linkPage(view, { signal, params: [code], query }) {
         query: { ...q, ...onDomain },
         signal,
       })
-      body.replaceChildren(...statsSections(stats, link.channel, rangeLabel(range)))
+      body.replaceChildren(...statsSections(stats, link.channel, rangeLabel(range), link.rules))
       if (stats.conversions && (link.conversionTracking || stats.conversions.total > 0))
         body.append(linkConversions(stats.conversions, rangeLabel(range)))
     } catch (err) {
@@ -174,8 +206,9 @@ const fact = (
  * @param {LinkStats} s
  * @param {string | null} declared
  * @param {string} period
+ * @param {import('./routing-editor.js').Rule[]} rules
  */
-function statsSections(s, declared, period) {
+function statsSections(s, declared, period, rules) {
   const mediumRows = Object.entries(s.byMedium).map(([m, n]) => ({
     label: mediumLabel(m),
     value: n,
@@ -231,6 +264,13 @@ function statsSections(s, declared, period) {
       breakdownTable({ caption: 'Devices', rows: dimensionRows(s.byDevice), empty: 'No clicks in this period.' }),
       breakdownTable({ caption: 'Browsers', rows: dimensionRows(s.byBrowser), empty: 'No clicks in this period.' }),
       breakdownTable({ caption: 'Operating systems', rows: dimensionRows(s.byOs), empty: 'No clicks in this period.' }),
+      rules.length || Object.keys(s.byRule).length
+        ? breakdownTable({
+            caption: 'Clicks by rule',
+            rows: ruleRows(s.byRule, rules),
+            empty: 'No clicks in this period.',
+          })
+        : null,
     ),
     h(
       'div',
