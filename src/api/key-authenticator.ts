@@ -4,6 +4,7 @@ import type { Pool } from '../infra/database.ts'
 import { findApiKeyByHash, type ApiKeyRow } from './api-key-repository.ts'
 import { hashKeySecret, looksLikeKeySecret } from './api-key-secret.ts'
 import { SCOPES, type Principal } from './principal.ts'
+import { withLastAnswer } from '../infra/last-answer.ts'
 
 export type AuthFailure = 'unknown' | 'expired' | 'revoked'
 export type AuthOutcome = { principal: Principal } | { failure: AuthFailure }
@@ -56,9 +57,8 @@ export function createKeyAuthenticator(opts: {
     max: opts.cacheSize,
     ttl: Math.max(1, opts.cacheTtlMs),
     // While Postgres is unreachable a key seen before keeps its last answer (no key can be changed then anyway),
-    // so beacons and redirects' API neighbours keep working through an outage; a new key still needs the database.
-    allowStaleOnFetchRejection: true,
-    fetchMethod: async (hex) => {
+    // so beacons keep working through an outage; a key not seen yet still needs the database (503 meanwhile).
+    fetchMethod: withLastAnswer(async (hex: string) => {
       const row = await findApiKeyByHash(opts.db, Buffer.from(hex, 'hex'))
       return row
         ? {
@@ -68,7 +68,7 @@ export function createKeyAuthenticator(opts: {
             revoked: row.revoked_at !== null,
           }
         : UNKNOWN
-    },
+    }),
   })
 
   /** Looks a minted key up by the sha-256 of its secret. */

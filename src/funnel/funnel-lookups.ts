@@ -1,5 +1,6 @@
 import { LRUCache } from 'lru-cache'
 import type { Pool } from '../infra/database.ts'
+import { withLastAnswer } from '../infra/last-answer.ts'
 
 type Queryable = Pick<Pool, 'query'>
 const MAX_ENTRIES = 10_000
@@ -18,24 +19,23 @@ export function createFunnelLookups(db: Queryable) {
   const contents = new LRUCache<string, ContentRef>({
     max: MAX_ENTRIES,
     ttl: TTL_MS,
-    allowStaleOnFetchRejection: true, // an outage keeps the last answer rather than refusing beacons
-    fetchMethod: async (url, _stale, { options }) => {
+    // An outage keeps the last answer rather than refusing beacons (infra/last-answer.ts).
+    fetchMethod: withLastAnswer(async (url, _stale, { options }) => {
       const { rows } = await db.query('select id from contents where url = $1', [url])
       if (!rows[0]) options.ttl = UNKNOWN_TTL_MS
       return { id: rows[0]?.id ?? null }
-    },
+    }),
   })
   const links = new LRUCache<string, LinkRef>({
     max: MAX_ENTRIES,
     ttl: TTL_MS,
-    allowStaleOnFetchRejection: true, // an outage keeps the last answer rather than refusing beacons
-    fetchMethod: async (code, _stale, { options }) => {
+    fetchMethod: withLastAnswer(async (code, _stale, { options }) => {
       const { rows } = await db.query('select id, content_id from links where code = $1 and disabled_at is null', [
         code,
       ])
       if (!rows[0]) options.ttl = UNKNOWN_TTL_MS
       return { linkId: rows[0]?.id ?? null, contentId: rows[0]?.content_id ?? null }
-    },
+    }),
   })
   return {
     /** The content whose kit has this URL, or null. */
