@@ -1,8 +1,7 @@
 import { LRUCache } from 'lru-cache'
-import type { Pool } from '../infra/database.ts'
+import type { Queryable } from '../infra/pool.ts'
 import { withLastAnswer } from '../infra/last-answer.ts'
 
-type Queryable = Pick<Pool, 'query'>
 const MAX_ENTRIES = 10_000
 // A link retired elsewhere is seen within this long; a kit made since an unknown answer, within UNKNOWN_TTL_MS.
 const TTL_MS = 60_000

@@ -1,8 +1,7 @@
 import { conversionsWhere } from '../conversions/conversion-queries.ts'
-import type { Pool } from '../infra/database.ts'
+import type { Queryable } from '../infra/pool.ts'
 import type { ArrivalRow, ClickRow, FunnelInputs, PreviewRow, ShareRow } from './funnel-report.ts'
 
-type Queryable = Pick<Pool, 'query'>
 /** Exactly one of content, topic or campaign, and a time range. */
 export type FunnelScope = { contentId?: string; topic?: string; campaign?: string; from: Date; to: Date }
 

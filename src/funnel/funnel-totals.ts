@@ -1,8 +1,7 @@
 import type { z } from 'zod'
 import type { ChannelFunnelTotals, TopicFunnelTotals } from '../analytics/analytics-schemas.ts'
-import type { Pool } from '../infra/database.ts'
+import type { Queryable } from '../infra/pool.ts'
 
-type Queryable = Pick<Pool, 'query'>
 export type TopicFunnel = z.infer<typeof TopicFunnelTotals>
 export type ChannelFunnel = z.infer<typeof ChannelFunnelTotals>
 export type FunnelFilter = { from: Date; to: Date; topic?: string; campaign?: string }
