@@ -11,16 +11,20 @@ import { refreshSession } from '../session.js'
 
 const passwordHint = 'At least 10 characters; the commonest passwords are refused.'
 
+/** The page frame of the signed-out pages: the brand, then what follows. @param {...Node} children */
+const signInWrap = (...children) =>
+  h('div', { class: 'sign-in-wrap' }, h('p', { class: 'brand big' }, 'Umbra'), ...children)
+
+/** The "choose a password" field of the setup, invitation and password-link pages. */
+const newPasswordField = () =>
+  field('new-password', 'Choose a password', { type: 'password', required: true, autocomplete: 'new-password' })
+
 /** @param {HTMLElement} view @param {import('../router.js').RouteContext} ctx @param {Done} done */
 export function setupPage(view, { query }, { onSignedIn }) {
   const token = query.get('token') ?? ''
   const email = field('email', 'Your email', { type: 'email', required: true, autocomplete: 'username' })
   const name = field('name', 'Your name (optional)', { autocomplete: 'name' })
-  const password = field('new-password', 'Choose a password', {
-    type: 'password',
-    required: true,
-    autocomplete: 'new-password',
-  })
+  const password = newPasswordField()
   const error = alertBox('setup-error')
   const button = h('button', { type: 'submit', class: 'button primary' }, 'Create the owner account')
   const form = h(
@@ -46,14 +50,14 @@ export function setupPage(view, { query }, { onSignedIn }) {
     await refreshSession()
     onSignedIn()
   })
-  view.append(h('div', { class: 'sign-in-wrap' }, h('p', { class: 'brand big' }, 'Umbra'), form))
+  view.append(signInWrap(form))
   email.input.focus()
 }
 
 /** @param {HTMLElement} view @param {import('../router.js').RouteContext} ctx @param {Done} done */
 export async function invitationPage(view, { query, signal }, { onSignedIn }) {
   const token = query.get('token') ?? ''
-  const wrap = h('div', { class: 'sign-in-wrap' }, h('p', { class: 'brand big' }, 'Umbra'))
+  const wrap = signInWrap()
   view.append(wrap)
   /** @type {{ email: string, role: string }} */
   let invitation
@@ -71,11 +75,7 @@ export async function invitationPage(view, { query, signal }, { onSignedIn }) {
     return
   }
   const name = field('name', 'Your name (optional)', { autocomplete: 'name' })
-  const password = field('new-password', 'Choose a password', {
-    type: 'password',
-    required: true,
-    autocomplete: 'new-password',
-  })
+  const password = newPasswordField()
   const error = alertBox('invitation-error')
   const button = h('button', { type: 'submit', class: 'button primary' }, 'Join')
   const form = h(
@@ -127,6 +127,6 @@ export function passwordPage(view, { query }, { onSignedIn }) {
     await refreshSession()
     onSignedIn()
   })
-  view.append(h('div', { class: 'sign-in-wrap' }, h('p', { class: 'brand big' }, 'Umbra'), form))
+  view.append(signInWrap(form))
   password.input.focus()
 }
