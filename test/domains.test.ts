@@ -53,6 +53,18 @@ describe('short domains', () => {
     expect(added.statusCode).toBe(201)
     expect(added.json()).toMatchObject({ host: BRAND, default: false, links: 0 })
     expect((await api(a, 'POST', '/domains', { host: BRAND })).statusCode).toBe(409)
+    // The same change as `umbra domains add` (domain-changes.ts): audited, with the API's actor.
+    const audit = await a.app.pg.query(
+      "select actor_kind, action, after from audit_log where entity = 'domain' and entity_id = $1",
+      [BRAND],
+    )
+    expect(audit.rows).toEqual([
+      {
+        actor_kind: 'admin',
+        action: 'create',
+        after: { rootRedirect: 'https://brand.example/', notFoundUrl: 'https://brand.example/missing' },
+      },
+    ])
     const listed = (await api(a, 'GET', '/domains')).json().items.map((d: { host: string }) => d.host)
     expect(listed[0]).toBe('umbra.test')
     expect(listed).toEqual(expect.arrayContaining([BRAND, OTHER]))
@@ -76,6 +88,11 @@ describe('short domains', () => {
       ['POST', '/domains', { host: `${'a'.repeat(64)}.example` }, 400],
       ['POST', '/domains', { host: 'umbra.test' }, 409],
       ['POST', '/domains', { host: 'ok.example', rootRedirect: 'javascript:alert(1)' }, 400],
+      ['PATCH', `/domains/${BRAND}`, { notFoundUrl: 'ftp://brand.example/' }, 400],
+      ['PATCH', `/domains/${BRAND}`, { host: 'other.example' }, 400],
+      ['PATCH', '/domains/umbra.test', { rootRedirect: 'https://x.example/' }, 409],
+      ['PATCH', `/domains/never-${run}.test`, { rootRedirect: 'https://x.example/' }, 404],
+      ['DELETE', '/domains/umbra.test', undefined, 409],
       ['POST', '/links', { url: 'https://example.com/', domain: 'not-served.example' }, 400],
       ['POST', '/links', { url: 'https://example.com/', domain: 'bad host' }, 400],
       ['POST', '/links', { url: `https://${BRAND}/loop` }, 400],

@@ -21,6 +21,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandMod
     summary: 'create people accounts, reset passwords, list members (works while the server runs)',
     load: () => import('./users-command.ts'),
   },
+  domains: {
+    summary: 'list, add, update and remove the short domains served (works while the server runs)',
+    load: () => import('./domains-command.ts'),
+  },
   import: {
     summary: 'import links from a Bitly, Shlink, YOURLS or Kutt export, or a CSV',
     load: () => import('./import-command.ts'),

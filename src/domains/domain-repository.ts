@@ -10,6 +10,14 @@ export async function listDomains(db: Queryable): Promise<DomainRow[]> {
   return (await db.query(`select ${COLUMNS} from domains d order by host`)).rows
 }
 
+/** One served domain; `lock` holds its row until the transaction ends (a change reads it, then writes it). */
+export async function findDomain(db: Queryable, host: string, { lock = false } = {}): Promise<DomainRow | null> {
+  const { rows } = await db.query(`select ${COLUMNS} from domains d where host = $1${lock ? ' for update' : ''}`, [
+    host,
+  ])
+  return rows[0] ?? null
+}
+
 /** Adds a domain; null when it is there already. */
 export async function insertDomain(db: Queryable, d: DomainSettings): Promise<DomainRow | null> {
   const { rows } = await db.query(

@@ -1,11 +1,12 @@
-import type { FastifyPluginAsync } from 'fastify'
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
-import { Problem, problemResponses } from '../infra/problem.ts'
+import { actorOf } from '../audit/record-audit.ts'
+import { problemResponses } from '../infra/problem.ts'
+import { addDomain, changeDomain, type DomainChanger, removeDomain } from './domain-changes.ts'
 import type { DomainRegistry } from './domain-registry.ts'
-import { deleteEmptyDomain, insertDomain, listDomains, updateDomain, type DomainRow } from './domain-repository.ts'
+import { listDomains, type DomainRow } from './domain-repository.ts'
 import { CreateDomain, DomainList, DomainParams, DomainView, UpdateDomain } from './domain-schemas.ts'
-import { hostNameProblem, normalizeHost } from './host-name.ts'
 
 export type DomainsRoutesOptions = { registry: DomainRegistry; reload: () => Promise<void> }
 
@@ -26,6 +27,11 @@ const toDomainView = (d: DomainRow): DomainView => ({
 export const domainsRoutes: FastifyPluginAsync<DomainsRoutesOptions> = async (app, { registry, reload }) => {
   const api = app.withTypeProvider<ZodTypeProvider>()
   const db = app.pg
+  const changerOf = (request: FastifyRequest): DomainChanger => ({
+    db: db.pool,
+    defaultHost: registry.defaultHost,
+    actor: actorOf(request.principal),
+  })
 
   api.get(
     '/domains',
@@ -63,16 +69,7 @@ export const domainsRoutes: FastifyPluginAsync<DomainsRoutesOptions> = async (ap
       },
     },
     async (request, reply) => {
-      const host = normalizeHost(request.body.host)
-      const problem = hostNameProblem(host)
-      if (problem) throw Problem.field('host', problem)
-      if (host === registry.defaultHost) throw Problem.conflict(`${host} is the default domain (PUBLIC_URL)`, 'host')
-      const row = await insertDomain(db, {
-        host,
-        rootRedirect: request.body.rootRedirect ?? null,
-        notFoundUrl: request.body.notFoundUrl ?? null,
-      })
-      if (!row) throw Problem.conflict(`${host} is served already`, 'host')
+      const row = await addDomain(changerOf(request), request.body)
       await reload()
       return reply.code(201).send(toDomainView(row))
     },
@@ -91,11 +88,7 @@ export const domainsRoutes: FastifyPluginAsync<DomainsRoutesOptions> = async (ap
       },
     },
     async (request) => {
-      const host = normalizeHost(request.params.host)
-      if (host === registry.defaultHost)
-        throw Problem.conflict(`${host} is the default domain: ROOT_REDIRECT applies to it`)
-      const row = await updateDomain(db, host, request.body)
-      if (!row) throw Problem.notFound(`domain ${host}`)
+      const row = await changeDomain(changerOf(request), request.params.host, request.body)
       await reload()
       return toDomainView(row)
     },
@@ -113,12 +106,7 @@ export const domainsRoutes: FastifyPluginAsync<DomainsRoutesOptions> = async (ap
       },
     },
     async (request, reply) => {
-      const host = normalizeHost(request.params.host)
-      if (host === registry.defaultHost) throw Problem.conflict(`${host} is the default domain (PUBLIC_URL)`)
-      const outcome = await deleteEmptyDomain(db, host)
-      if (outcome === 'missing') throw Problem.notFound(`domain ${host}`)
-      if (outcome === 'has-links')
-        throw Problem.conflict(`${host} still holds links: a link's code is never reused, so its domain stays`)
+      await removeDomain(changerOf(request), request.params.host)
       await reload()
       return reply.code(204).send(null)
     },
