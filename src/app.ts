@@ -167,7 +167,7 @@ async function assembleApp(
       await api.register(classifyRoutes, { publicUrl: config.publicUrl, classifierExtra: config.classifierExtra })
       const kitOptions = {
         publicUrl: config.publicUrl,
-        baseUrlOf: domains.baseUrlOf,
+        domains,
         facebookAppId: config.facebookAppId,
         urlPolicy,
         linkCache,

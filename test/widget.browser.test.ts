@@ -13,15 +13,16 @@ const hasChromium = chromiumAvailable('the share widget')
 const TITLE = 'Rock & Roll #1: مرحبا 🌍'
 const CHANNELS = ['whatsapp', 'email', 'x', 'messenger', 'viber', 'slack', 'copy']
 const FACEBOOK_APP_ID = '123456789012345'
+const BRAND = 'go.site-news.test'
 
 /** A publisher's article page that embeds the widget, as a CMS template would. */
-function articlePage(apiBase: string, pageUrl: string, key: string) {
+function articlePage(apiBase: string, pageUrl: string, key: string, domain?: string) {
   const attr = (s: string) => s.replaceAll('&', '&amp;').replaceAll('"', '&quot;')
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${attr(TITLE)}</title>
 <style>body{font:16px/1.5 system-ui,sans-serif;margin:2rem;max-width:40rem;color:#1f2937}</style></head>
 <body><h1>${attr(TITLE)}</h1><p>An article people will share in private.</p>
 <script src="${apiBase}/widget.js" data-key="${key}" data-url="${attr(pageUrl)}" data-title="${attr(TITLE)}"
-  data-topics="music,climate" data-channels="${CHANNELS.join(',')}" async></script></body></html>`
+  data-topics="music,climate" data-channels="${CHANNELS.join(',')}"${domain ? ` data-domain="${domain}"` : ''} async></script></body></html>`
 }
 
 describe.skipIf(!hasChromium)('share widget in headless Chromium', () => {
@@ -34,12 +35,13 @@ describe.skipIf(!hasChromium)('share widget in headless Chromium', () => {
 
   beforeAll(async () => {
     mkdirSync(SCREENSHOTS, { recursive: true })
-    t = await startTestApp({ RATE_LIMIT_WIDGET: '100000', FACEBOOK_APP_ID })
+    t = await startTestApp({ RATE_LIMIT_WIDGET: '100000', FACEBOOK_APP_ID, DOMAINS: BRAND })
     apiBase = await t.app.listen({ host: '127.0.0.1', port: 0 })
     site = createServer((req, res) => {
       // The page's own URL is always the site.test one: the key allows it, whichever host the browser used.
       const pageUrl = `http://site.test:${sitePort}${req.url}`
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(articlePage(apiBase, pageUrl, key))
+      const domain = req.url?.startsWith('/branded') ? BRAND : undefined
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(articlePage(apiBase, pageUrl, key, domain))
     })
     await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve))
     sitePort = (site.address() as AddressInfo).port
@@ -174,6 +176,26 @@ describe.skipIf(!hasChromium)('share widget in headless Chromium', () => {
     ).json()
     expect(shared).toEqual({ title: TITLE, url: kit.links[0].shortUrl })
     await context.close()
+  }, 60_000)
+
+  it('mints the kit on the short domain data-domain names: every button shares that domain’s links', async () => {
+    const pageOrigin = `http://site.test:${sitePort}`
+    const page = await openArticle(pageOrigin, '/branded-article')
+    expect(await page.getAttribute('.umbra-share', 'data-state')).toBe('ready')
+    const { rows } = await t.app.pg.query(
+      'select c.domain as kit, l.domain, l.code from contents c join links l on l.content_id = c.id where c.url = $1',
+      [`${pageOrigin}/branded-article`],
+    )
+    expect(rows.length).toBeGreaterThan(0)
+    for (const row of rows) expect(row).toMatchObject({ kit: BRAND, domain: BRAND })
+    const whatsapp = await page.getAttribute('.umbra-share a[data-channel="whatsapp"]', 'href')
+    const code = rows.find((r) => whatsapp?.includes(encodeURIComponent(`/${r.code}`)))?.code
+    expect(whatsapp).toContain(encodeURIComponent(`http://${BRAND}/${code}`))
+    await page.click('button[data-channel="copy"]')
+    await page.waitForFunction(
+      `navigator.clipboard.readText().then((text) => text.startsWith(${JSON.stringify(`http://${BRAND}/`)}))`,
+    )
+    await page.context().close()
   }, 60_000)
 
   it('is refused on a page whose origin the key does not allow', async () => {

@@ -42,7 +42,7 @@ function sendCsv(reply: FastifyReply, name: string, csv: string) {
 }
 
 /** Topic, channel and content reports, read from rollups only; JSON, or CSV for spreadsheets. */
-export const reportsRoutes: FastifyPluginAsync<{ domains: Pick<DomainRegistry, 'storedDomainOf'> }> = async (
+export const reportsRoutes: FastifyPluginAsync<{ domains: Pick<DomainRegistry, 'storedDomainOf' | 'hostOf'> }> = async (
   app,
   { domains },
 ) => {
@@ -175,7 +175,7 @@ export const reportsRoutes: FastifyPluginAsync<{ domains: Pick<DomainRegistry, '
       })
       if (wantsCsv(request, request.query.format))
         return sendCsv(reply, `content-${content.id}`, contentReportCsv(report))
-      return { content: toContentView(content), ...report }
+      return { content: toContentView(content, domains.hostOf), ...report }
     },
   )
 }

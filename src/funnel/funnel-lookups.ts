@@ -8,7 +8,7 @@ const TTL_MS = 60_000
 const UNKNOWN_TTL_MS = 5_000
 
 type ContentRef = { id: string } | { id: null }
-type LinkRef = { linkId: string | null; contentId: string | null }
+type LinkRef = { linkId: string | null }
 
 /**
  * What a beacon names, resolved to ids: a content by its URL, and a kit link by its code. Bounded
@@ -25,25 +25,26 @@ export function createFunnelLookups(db: Queryable) {
       return { id: rows[0]?.id ?? null }
     }),
   })
+  // Keyed by content and code: one code may live on several short domains, a kit's links on one of them.
   const links = new LRUCache<string, LinkRef>({
     max: MAX_ENTRIES,
     ttl: TTL_MS,
-    fetchMethod: withLastAnswer(async (code, _stale, { options }) => {
-      const { rows } = await db.query('select id, content_id from links where code = $1 and disabled_at is null', [
-        code,
-      ])
+    fetchMethod: withLastAnswer(async (key, _stale, { options }) => {
+      const space = key.indexOf(' ')
+      const { rows } = await db.query(
+        'select id from links where content_id = $1 and code = $2 and disabled_at is null',
+        [key.slice(0, space), key.slice(space + 1)],
+      )
       if (!rows[0]) options.ttl = UNKNOWN_TTL_MS
-      return { linkId: rows[0]?.id ?? null, contentId: rows[0]?.content_id ?? null }
+      return { linkId: rows[0]?.id ?? null }
     }),
   })
   return {
     /** The content whose kit has this URL, or null. */
     contentIdOf: async (url: string): Promise<string | null> => (await contents.fetch(url))?.id ?? null,
     /** The link of this code when it belongs to the content's kit, or null. */
-    kitLinkOf: async (code: string, contentId: string): Promise<string | null> => {
-      const link = await links.fetch(code)
-      return link?.contentId === contentId ? link.linkId : null
-    },
+    kitLinkOf: async (code: string, contentId: string): Promise<string | null> =>
+      (await links.fetch(`${contentId} ${code}`))?.linkId ?? null,
   }
 }
 

@@ -10,6 +10,8 @@ export type ContentRow = {
   /** False while the title and topics are a publishable key's caller's claim (migration 015). */
   text_confirmed: boolean
   conversion_tracking: boolean
+  /** The short domain of the kit's links: '' for the default (migration 040). */
+  domain: string
   created_at: Date
 }
 
@@ -19,17 +21,18 @@ export type NewContent = {
   topics?: string[]
   campaign?: string | null
   textConfirmed: boolean
+  domain: string
 }
 
-const CONTENT_COLUMNS = 'id, url, title, topics, campaign, text_confirmed, conversion_tracking, created_at'
+const CONTENT_COLUMNS = 'id, url, title, topics, campaign, text_confirmed, conversion_tracking, domain, created_at'
 
 /** Inserts the content unless its canonical URL exists; null when it does (another call made it first). */
 export async function insertContent(db: Queryable, c: NewContent): Promise<ContentRow | null> {
   const { rows } = await db.query(
-    `insert into contents (url, title, topics, campaign, text_confirmed) values ($1, $2, $3, $4, $5)
+    `insert into contents (url, title, topics, campaign, text_confirmed, domain) values ($1, $2, $3, $4, $5, $6)
      on conflict (url) do nothing
      returning ${CONTENT_COLUMNS}`,
-    [c.url, c.title ?? null, c.topics ?? [], c.campaign ?? null, c.textConfirmed],
+    [c.url, c.title ?? null, c.topics ?? [], c.campaign ?? null, c.textConfirmed, c.domain],
   )
   return rows[0] ?? null
 }

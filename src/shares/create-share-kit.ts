@@ -27,6 +27,8 @@ export type ShareKitRequest = {
   campaign?: string
   channels?: string[]
   utm?: UtmOptions
+  /** The stored domain the kit's links are minted on ('' the default); omitted: the kit's own, or the default for a new kit. */
+  domain?: string
 }
 
 export type ShareKit = {
@@ -81,6 +83,8 @@ export async function createShareKit(
     urlPolicy: UrlPolicy
     caller: KitCaller
     idempotency?: IdempotencyClaim
+    /** The host of a stored domain, for the 409 naming the kit's domain. */
+    hostOf: (domain: string) => string
     /** Runs in the kit's transaction before it commits (the audit log's entry). */
     beforeCommit?: (
       client: Queryable,
@@ -108,9 +112,16 @@ export async function createShareKit(
     }
 
     const confirming = opts.caller.kind === 'confirming'
-    const inserted = await insertContent(client, { ...request, textConfirmed: confirming })
+    const domain = request.domain ?? ''
+    const inserted = await insertContent(client, { ...request, domain, textConfirmed: confirming })
     let content = inserted ?? (await lockContentByUrl(client, request.url))
     if (!content) throw new Error(`content ${request.url} vanished between insert and lock`)
+    // Links already shared keep their short URLs: a kit is on one domain, the one it was made on.
+    if (request.domain !== undefined && request.domain !== content.domain)
+      throw Problem.conflict(
+        `the kit of this URL is on ${opts.hostOf(content.domain)}, where its links were shared; ask for that domain or none`,
+        'domain',
+      )
     if (confirming && !content.text_confirmed) {
       const text = { title: request.title ?? null, topics: request.topics ?? [], campaign: request.campaign ?? null }
       const updated = await updateContent(client, content.id, text)
@@ -159,6 +170,7 @@ function channelLink(content: ContentRow, channel: string, request: ShareKitRequ
     topics: content.topics,
     campaign: content.campaign,
     contentId: content.id,
+    domain: content.domain,
   }
 }
 
@@ -173,6 +185,14 @@ function utmTags(channel: string, content: ContentRow, utm: UtmOptions) {
 
 /** The request as the Idempotency-Key remembers it: same canonical fields, same hash. */
 function requestHash(r: ShareKitRequest, channels: string[]): Buffer {
-  const fields = [r.url, r.title ?? null, r.topics ?? [], r.campaign ?? null, channels, r.utm ?? false]
+  const fields = [
+    r.url,
+    r.title ?? null,
+    r.topics ?? [],
+    r.campaign ?? null,
+    channels,
+    r.utm ?? false,
+    r.domain ?? null,
+  ]
   return createHash('sha256').update(JSON.stringify(fields)).digest()
 }

@@ -1,10 +1,11 @@
 import type { LinkRow } from '../links/link-repository.ts'
+import type { ShortUrls } from '../links/link-view.ts'
 import { findChannel } from './channels.ts'
 import type { ContentRow } from './content-repository.ts'
 import { shareUrlsFor, type IntentSettings } from './share-intent.ts'
 import type { ContentView, KitLinkView, ShareKitView } from './share-schemas.ts'
 
-export function toContentView(row: ContentRow): ContentView {
+export function toContentView(row: ContentRow, hostOf: (domain: string) => string): ContentView {
   return {
     id: row.id,
     url: row.url,
@@ -13,6 +14,7 @@ export function toContentView(row: ContentRow): ContentView {
     campaign: row.campaign,
     confirmed: row.text_confirmed,
     conversionTracking: row.conversion_tracking,
+    domain: hostOf(row.domain),
     createdAt: row.created_at.toISOString(),
   }
 }
@@ -25,12 +27,12 @@ export const qrUrlOf = (publicUrl: string, code: string, host?: string) =>
  * Where kits' links point: the public base URL, the base URL of each short domain (a link on another domain
  * shares that domain's short URL), and the settings some intents need.
  */
-export type KitUrls = { publicUrl: string; baseUrlOf?: (domain: string) => string } & IntentSettings
+export type KitUrls = { publicUrl: string; domains: ShortUrls } & IntentSettings
 
 /** `confirmed`: whether the kit's title is its owner's (a secret key's); an unconfirmed one stays out of the intents. */
 export function toKitLinkView(
   row: LinkRow,
-  { publicUrl, baseUrlOf, facebookAppId }: KitUrls,
+  { publicUrl, domains, facebookAppId }: KitUrls,
   confirmed: boolean,
 ): KitLinkView {
   const channel = findChannel(row.channel ?? '') ?? {
@@ -41,8 +43,7 @@ export function toKitLinkView(
     intent: null,
     utmMedium: 'share',
   }
-  const onOtherDomain = row.domain !== '' && baseUrlOf !== undefined
-  const shortUrl = `${onOtherDomain ? baseUrlOf(row.domain) : publicUrl}/${row.code}`
+  const shortUrl = `${domains.baseUrlOf(row.domain)}/${row.code}`
   return {
     channel: channel.id,
     label: channel.label,
@@ -54,12 +55,15 @@ export function toKitLinkView(
     ...shareUrlsFor(
       channel,
       { shortUrl, title: confirmed ? row.title : null, page: row.url },
-      qrUrlOf(publicUrl, row.code, onOtherDomain ? row.domain : undefined),
+      qrUrlOf(publicUrl, row.code, row.domain === '' ? undefined : row.domain),
       { facebookAppId },
     ),
   }
 }
 
 export function toShareKitView(content: ContentRow, links: readonly LinkRow[], urls: KitUrls): ShareKitView {
-  return { content: toContentView(content), links: links.map((l) => toKitLinkView(l, urls, content.text_confirmed)) }
+  return {
+    content: toContentView(content, urls.domains.hostOf),
+    links: links.map((l) => toKitLinkView(l, urls, content.text_confirmed)),
+  }
 }

@@ -28,6 +28,9 @@ export const CreateShareKit = z
     channels: ShareChannels.optional(),
     /** Off by default. true: utm_source=<channel>, utm_medium from the channel, utm_campaign from campaign. */
     utm: UtmOptions.optional(),
+    domain: DomainName.optional().describe(
+      "the short domain the kit's links are minted on (GET /api/v1/domains); omitted: the kit's own, or PUBLIC_URL's host for a new kit",
+    ),
     // x-examples, not examples: zod drops `examples` from the input schema of anything with a transform (topics).
   })
   .meta({
@@ -42,12 +45,21 @@ export const CreateShareKit = z
         },
       },
       'default channels, UTM-tagged targets': { value: { url: 'https://news.example.com/2026/heat-pumps', utm: true } },
+      'on a branded short domain': {
+        value: { url: 'https://news.example.com/2026/heat-pumps', domain: 'go.news.example' },
+      },
     },
   })
 export type CreateShareKit = z.infer<typeof CreateShareKit>
 
 /** What the widget may ask for with a publishable key: no campaign, no UTM (those belong to the site's owner). */
-export const WidgetKitRequest = CreateShareKit.pick({ url: true, title: true, topics: true, channels: true }).meta({
+export const WidgetKitRequest = CreateShareKit.pick({
+  url: true,
+  title: true,
+  topics: true,
+  channels: true,
+  domain: true,
+}).meta({
   'x-examples': {
     'the widget on an article': {
       value: {
@@ -79,6 +91,7 @@ export const ContentView = z.object({
       "false: made by a publishable key, so its title and topics are the caller's claim and stay out of share intents until a secret key confirms the kit (POST /shares, PATCH)",
     ),
   conversionTracking: z.boolean(),
+  domain: z.string().describe("the host of the kit's short links"),
   createdAt: z.string(),
 })
 export type ContentView = z.infer<typeof ContentView>

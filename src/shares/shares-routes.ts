@@ -23,8 +23,11 @@ import {
 } from './share-schemas.ts'
 import { toShareKitView, type KitUrls } from './share-kit-view.ts'
 import { callerOf } from '../api/principal.ts'
+import { type DomainRegistry, linkKeyOf } from '../domains/domain-registry.ts'
+import { servedDomainField } from '../links/link-domain.ts'
 
 export type SharesRoutesOptions = KitUrls & {
+  domains: Pick<DomainRegistry, 'baseUrlOf' | 'hostOf' | 'storedDomainOf'>
   urlPolicy: UrlPolicy
   linkCache: LinkCache /** WIDGET_MINTS_PER_DAY */
   widgetMintsPerDay: number
@@ -41,6 +44,7 @@ export async function shareKitFor(
   opts: SharesRoutesOptions & { idempotencyKey?: string },
 ) {
   const url = acceptTargetUrl(kit.url, opts.urlPolicy)
+  const domain = kit.domain === undefined ? undefined : servedDomainField(opts.domains, kit.domain)
   const principal = callerOf(request)
   const refusal = publishableKeyRefusal(principal, url, request.headers.origin)
   if (refusal) throw Problem.forbidden(refusal)
@@ -51,9 +55,10 @@ export async function shareKitFor(
       : { kind: 'confirming' }
   const made = await createShareKit(
     request.server.pg.pool,
-    { ...kit, url },
+    { ...kit, url, domain },
     {
       urlPolicy: opts.urlPolicy,
+      hostOf: opts.domains.hostOf,
       caller,
       idempotency,
       beforeCommit: async (client, kit) => {
@@ -69,7 +74,8 @@ export async function shareKitFor(
       },
     },
   )
-  for (const code of made.mintedCodes) opts.linkCache.invalidate(code) // a cached "unknown" for a new code must not outlive it
+  // A cached "unknown" for a new code must not outlive it.
+  for (const code of made.mintedCodes) opts.linkCache.invalidate(linkKeyOf(made.content.domain, code))
   return made
 }
 
@@ -94,7 +100,7 @@ export const sharesRoutes: FastifyPluginAsync<SharesRoutesOptions> = async (app,
             'the kit of this URL already had every channel named: the same links as before',
             ShareKitView,
           ),
-          ...problemResponses(422),
+          ...problemResponses(400, 409, 422),
         },
       },
     },

@@ -1,7 +1,8 @@
 /*! Umbra page tag: share buttons (one tracked short link per channel) and the share funnel's beacons.
  * <script src="https://go.example.com/widget.js" data-key="pk_…" data-url="…" data-title="…"
  *   data-topics="climate,energy" data-channels="whatsapp,email,x,copy" async></script>
- * Optional: data-target (CSS selector to render into), data-label (group name), data-buttons="off"
+ * Optional: data-domain (a short domain the server serves: the kit's links are minted there),
+ * data-target (CSS selector to render into), data-label (group name), data-buttons="off"
  * (measure only), data-arrivals="off", data-copy-capture="on", data-address-bar="on",
  * data-address-bar-paths="/news/*,!/news/live*" (allow, !deny; the home page only when listed).
  * No dependencies, no cookies, no storage; DNT or Global Privacy Control: nothing is sent. */
@@ -73,6 +74,7 @@
       title: title,
       topics: data.topics ? list(data.topics) : undefined,
       channels: channels,
+      domain: data.domain || undefined,
     }),
   })
     .then((res) => {
