@@ -178,8 +178,12 @@ async function assembleApp(
       await api.register(reportsRoutes, { domains })
       await api.register(exportsRoutes, { domains })
       await api.register(widgetKitRoutes, kitOptions)
-      await api.register(funnelRoutes, { publicUrl: config.publicUrl, classifierExtra: config.classifierExtra })
-      await api.register(conversionsRoutes, { references: clickReferences })
+      await api.register(funnelRoutes, {
+        publicUrl: config.publicUrl,
+        classifierExtra: config.classifierExtra,
+        domains,
+      })
+      await api.register(conversionsRoutes, { references: clickReferences, domains })
       await api.register(webhooksRoutes, { allowPrivate: config.webhooks.allowPrivate, secrets: app.webhooks.secrets })
     },
     { prefix: '/api/v1' },

@@ -68,7 +68,7 @@ export const Tally = z.object({
 })
 /**
  * A topic's share funnel in one row (GET /reports/funnel has the breakdowns): kit links only for previews and
- * clicks; ?domain= does not narrow it (beacons belong to pages, not to a short domain).
+ * clicks; ?domain= keeps the kits made on that short domain (their pages' beacons included).
  */
 export const TopicFunnelTotals = z.object({
   shares: z.number().describe('share actions: share buttons pressed and passages copied'),
@@ -134,7 +134,9 @@ export const ContentReportView = z.object({
 
 export const ExportQuery = StatsQuery.omit({ interval: true }).extend({
   link: Code.optional(),
-  domain: DomainName.optional().describe("the short domain of `link` (PUBLIC_URL's host when omitted)"),
+  domain: DomainName.optional().describe(
+    "with `link`: the short domain of that code (PUBLIC_URL's host when omitted); without: that domain's links only",
+  ),
   topic: Topic.optional(),
 })
 
@@ -148,6 +150,9 @@ export const LinkTotalsQuery = StatsQuery.omit({ interval: true }).extend({
     .transform((s) => [...new Set(s.split(','))])
     .pipe(z.array(Code).max(MAX_LINK_CODES, `must name at most ${MAX_LINK_CODES} codes`))
     .describe(`short link codes, comma-separated (at most ${MAX_LINK_CODES})`),
+  domain: DomainName.optional().describe(
+    "the codes on this short domain only (a code's clicks on every domain when omitted)",
+  ),
 })
 export const LinkTotalsView = z.object({
   from: z.string(),

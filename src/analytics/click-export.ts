@@ -1,7 +1,8 @@
 import type { Queryable } from '../infra/pool.ts'
 import { csvLine } from './csv.ts'
 
-export type ClickExportFilter = { from: Date; to: Date; linkId?: string; topic?: string }
+/** `domain`: the clicks of that stored short domain's links only. */
+export type ClickExportFilter = { from: Date; to: Date; linkId?: string; topic?: string; domain?: string }
 
 /** Where the previous batch ended: (clicked_at as Postgres text, so no microsecond is lost in a JS Date; link_id; id). */
 type ExportCursor = { at: string; linkId: string; id: string }
@@ -66,6 +67,7 @@ async function nextClickBatch(
        and ($3::bigint is null or c.link_id = $3)
        and ($4::text is null or $4 = any(l.topics))
        and ($5::timestamptz is null or (c.clicked_at, c.link_id, c.id) > ($5::timestamptz, $6::bigint, $7::bigint))
+       and ($9::text is null or l.domain = $9)
      order by c.clicked_at, c.link_id, c.id
      limit $8`,
     [
@@ -77,6 +79,7 @@ async function nextClickBatch(
       after?.linkId ?? null,
       after?.id ?? null,
       limit,
+      f.domain ?? null,
     ],
   )
   return rows

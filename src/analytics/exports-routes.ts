@@ -4,7 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { fileAnswer } from '../infra/documented-answers.ts'
 import { Problem, problemResponses } from '../infra/problem.ts'
 import type { DomainRegistry } from '../domains/domain-registry.ts'
-import { storedDomainOrNotFound } from '../links/link-domain.ts'
+import { domainFilterOf, storedDomainOrNotFound } from '../links/link-domain.ts'
 import { findLinkByCode } from '../links/link-repository.ts'
 import { ExportQuery } from './analytics-schemas.ts'
 import { clickCsvChunks } from './click-export.ts'
@@ -27,7 +27,7 @@ export const exportsRoutes: FastifyPluginAsync<{
         querystring: ExportQuery,
         response: {
           200: fileAnswer('clicks-<link or topic>-<days>.csv: one header row, then one row per click', 'text/csv'),
-          ...problemResponses(404),
+          ...problemResponses(400, 404),
         },
       },
     },
@@ -40,7 +40,10 @@ export const exportsRoutes: FastifyPluginAsync<{
         if (!row) throw Problem.notFound(`link ${link}`)
         linkId = row.id
       }
-      const chunks = clickCsvChunks(app.reads, { from: new Date(fromMs), to: new Date(toMs), linkId, topic }, batchSize)
+      // With a link, ?domain= says which domain's code it is; without one, it keeps that domain's links.
+      const domain = link ? undefined : domainFilterOf(domains, request.query.domain)
+      const filter = { from: new Date(fromMs), to: new Date(toMs), linkId, topic, domain }
+      const chunks = clickCsvChunks(app.reads, filter, batchSize)
       return reply
         .type('text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename="${exportName(link, topic, fromMs, toMs)}"`)

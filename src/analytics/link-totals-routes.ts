@@ -1,5 +1,8 @@
 import type { FastifyPluginAsync } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
+import type { DomainRegistry } from '../domains/domain-registry.ts'
+import { problemResponses } from '../infra/problem.ts'
+import { domainFilterOf } from '../links/link-domain.ts'
 import { jsonAnswer } from '../infra/documented-answers.ts'
 import { LinkTotalsQuery, LinkTotalsView } from './analytics-schemas.ts'
 import { type LinkTotalsRow, sumClicksOfCodes } from './report-queries.ts'
@@ -24,7 +27,10 @@ export function linkTotals(codes: string[], rows: LinkTotalsRow[]): LinkTotals[]
 }
 
 /** GET /reports/links: the click totals of a page of links at once (the dashboard's lists), from rollups. */
-export const linkTotalsRoutes: FastifyPluginAsync = async (app) => {
+export const linkTotalsRoutes: FastifyPluginAsync<{ domains: Pick<DomainRegistry, 'storedDomainOf'> }> = async (
+  app,
+  { domains },
+) => {
   app.withTypeProvider<ZodTypeProvider>().get(
     '/reports/links',
     {
@@ -33,13 +39,17 @@ export const linkTotalsRoutes: FastifyPluginAsync = async (app) => {
         tags: ['reports'],
         summary: 'Click totals (dark, public, previews) of up to 200 links by code, for lists',
         querystring: LinkTotalsQuery,
-        response: { 200: jsonAnswer('one row per code asked for, zeros included', LinkTotalsView) },
+        response: {
+          200: jsonAnswer('one row per code asked for, zeros included', LinkTotalsView),
+          ...problemResponses(400),
+        },
       },
     },
     async (request) => {
       const { fromMs, toMs } = parseRange(request.query)
       const { codes } = request.query
-      const rows = await sumClicksOfCodes(app.reads, codes, { from: new Date(fromMs), to: new Date(toMs) })
+      const range = { from: new Date(fromMs), to: new Date(toMs) }
+      const rows = await sumClicksOfCodes(app.reads, codes, range, domainFilterOf(domains, request.query.domain))
       return { from: new Date(fromMs).toISOString(), to: new Date(toMs).toISOString(), links: linkTotals(codes, rows) }
     },
   )

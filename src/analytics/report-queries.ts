@@ -120,15 +120,22 @@ export async function countUniquesOfContent(db: Queryable, r: ContentRange): Pro
 export type LinkTotalsRow = { code: string; kind: string; visibility: string; clicks: number }
 
 /** Human clicks (by visibility) and previews of the links with these codes; codes without clicks have no row. */
-export async function sumClicksOfCodes(db: Queryable, codes: string[], r: ReportRange): Promise<LinkTotalsRow[]> {
+/** `domain`: the codes on that stored domain only; undefined: a code's clicks on every domain. */
+export async function sumClicksOfCodes(
+  db: Queryable,
+  codes: string[],
+  r: ReportRange,
+  domain?: string,
+): Promise<LinkTotalsRow[]> {
   const { rows } = await db.query(
     `select l.code, r.kind, coalesce(r.visibility, '') as visibility, sum(r.clicks)::float8 as clicks
      from links l
      join click_rollups_hourly r on r.link_id = l.id
      where l.code = any($1::text[]) and r.kind in ('human', 'preview')
        and r.hour >= date_trunc('hour', $2::timestamptz) and r.hour < $3
+       and ($4::text is null or l.domain = $4)
      group by 1, 2, 3`,
-    [codes, r.from, r.to],
+    [codes, r.from, r.to, domain ?? null],
   )
   return rows
 }

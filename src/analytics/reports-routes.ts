@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { channelFunnels, sumFunnelByChannel, sumFunnelByTopic, topicFunnels } from '../funnel/funnel-totals.ts'
 import type { DomainRegistry } from '../domains/domain-registry.ts'
 import { jsonOrCsvAnswer } from '../infra/documented-answers.ts'
-import { servedDomainField } from '../links/link-domain.ts'
+import { domainFilterOf } from '../links/link-domain.ts'
 import { Problem, problemResponses } from '../infra/problem.ts'
 import { allLinksOfContent, findContent } from '../shares/content-repository.ts'
 import { ShareParams } from '../shares/share-schemas.ts'
@@ -46,12 +46,11 @@ export const reportsRoutes: FastifyPluginAsync<{ domains: Pick<DomainRegistry, '
   app,
   { domains },
 ) => {
-  /** `?domain=` as stored; a domain not served is a 400. */
-  const domainOf = (host: string | undefined) => (host === undefined ? undefined : servedDomainField(domains, host))
+  const domainOf = (host: string | undefined) => domainFilterOf(domains, host)
   const api = app.withTypeProvider<ZodTypeProvider>()
   // The read replica when there is one (READ_DATABASE_URL), else the primary.
   const db = app.reads
-  await app.register(linkTotalsRoutes)
+  await app.register(linkTotalsRoutes, { domains })
 
   api.get(
     '/reports/topics',

@@ -86,7 +86,15 @@ export async function conversionsWhere(db: Queryable, where: string, params: unk
   return rows
 }
 
-export type ConversionFilter = { from: Date; to: Date; topic?: string; campaign?: string; contentId?: string }
+export type ConversionFilter = {
+  from: Date
+  to: Date
+  topic?: string
+  campaign?: string
+  contentId?: string
+  /** Links of this stored short domain only. */
+  domain?: string
+}
 
 export async function conversionsOf(db: Queryable, f: ConversionFilter): Promise<ConversionRow[]> {
   const { rows } = await db.query(
@@ -94,8 +102,9 @@ export async function conversionsOf(db: Queryable, f: ConversionFilter): Promise
        and ($3::text is null or $3 = any(l.topics))
        and ($4::text is null or l.campaign = $4)
        and ($5::bigint is null or l.content_id = $5)
+       and ($6::text is null or l.domain = $6)
      ${GROUP_BY}`,
-    [f.from, f.to, f.topic ?? null, f.campaign ?? null, f.contentId ?? null],
+    [f.from, f.to, f.topic ?? null, f.campaign ?? null, f.contentId ?? null, f.domain ?? null],
   )
   return rows
 }
@@ -110,8 +119,9 @@ export async function humanClicksByChannel(db: Queryable, f: ConversionFilter) {
        and ($3::text is null or $3 = any(l.topics))
        and ($4::text is null or l.campaign = $4)
        and ($5::bigint is null or l.content_id = $5)
+       and ($6::text is null or l.domain = $6)
      group by 1`,
-    [f.from, f.to, f.topic ?? null, f.campaign ?? null, f.contentId ?? null],
+    [f.from, f.to, f.topic ?? null, f.campaign ?? null, f.contentId ?? null, f.domain ?? null],
   )
   return rows
 }

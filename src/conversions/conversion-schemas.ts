@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { Campaign, Topic } from '../links/link-schemas.ts'
+import { Campaign, DomainName, Topic } from '../links/link-schemas.ts'
 import { UNSAFE_TEXT_CHARS, UNSAFE_TEXT_MESSAGE } from '../links/unsafe-text.ts'
 
 export const RecordConversion = z
@@ -72,6 +72,7 @@ export const ConversionReportQuery = z.strictObject({
   to: z.iso.datetime({ offset: true }).optional(),
   topic: Topic.optional(),
   campaign: Campaign.optional(),
+  domain: DomainName.optional().describe('links of this short domain only'),
   format: z.enum(['json', 'csv']).optional().describe('csv, or send Accept: text/csv'),
 })
 

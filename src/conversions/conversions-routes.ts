@@ -2,7 +2,9 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { parseRange } from '../analytics/series.ts'
 import { jsonAnswer, jsonOrCsvAnswer } from '../infra/documented-answers.ts'
+import type { DomainRegistry } from '../domains/domain-registry.ts'
 import { Problem, problemResponses } from '../infra/problem.ts'
+import { domainFilterOf } from '../links/link-domain.ts'
 import type { ClickReferences } from './click-reference.ts'
 import { conversionReportCsv } from './conversion-csv.ts'
 import { conversionsOf, findClick, humanClicksByChannel, recordConversion } from './conversion-queries.ts'
@@ -10,7 +12,10 @@ import { ConversionReportQuery, ConversionReportView, ConversionView, RecordConv
 import { buildConversionReport } from './conversion-tally.ts'
 import { toConversionView } from './conversion-view.ts'
 
-export type ConversionsRoutesOptions = { references: ClickReferences }
+export type ConversionsRoutesOptions = {
+  references: ClickReferences
+  domains: Pick<DomainRegistry, 'storedDomainOf'>
+}
 
 // A conversion can be reported before its click's batch reached Postgres (a second or so, longer in an
 // outage): within this time of the click, an unknown reference is "not yet" (409, retry), not "unknown".
@@ -25,7 +30,7 @@ const sendCsv = (reply: FastifyReply, csv: string) =>
     .send(csv as never)
 
 /** Conversions reported by sites with a click reference, and the report of them. */
-export const conversionsRoutes: FastifyPluginAsync<ConversionsRoutesOptions> = async (app, { references }) => {
+export const conversionsRoutes: FastifyPluginAsync<ConversionsRoutesOptions> = async (app, { references, domains }) => {
   const api = app.withTypeProvider<ZodTypeProvider>()
   const db = app.pg
 
@@ -87,7 +92,8 @@ export const conversionsRoutes: FastifyPluginAsync<ConversionsRoutesOptions> = a
     async (request, reply) => {
       const { fromMs, toMs } = parseRange(request.query)
       const { topic, campaign } = request.query
-      const filter = { from: new Date(fromMs), to: new Date(toMs), topic, campaign }
+      const domain = domainFilterOf(domains, request.query.domain)
+      const filter = { from: new Date(fromMs), to: new Date(toMs), topic, campaign, domain }
       const [rows, clicksByChannel] = await Promise.all([
         conversionsOf(app.reads, filter),
         humanClicksByChannel(app.reads, filter),

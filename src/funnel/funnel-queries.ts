@@ -3,16 +3,25 @@ import type { Queryable } from '../infra/pool.ts'
 import type { ArrivalRow, ClickRow, FunnelInputs, PreviewRow, ShareRow } from './funnel-report.ts'
 
 /** Exactly one of content, topic or campaign, and a time range. */
-export type FunnelScope = { contentId?: string; topic?: string; campaign?: string; from: Date; to: Date }
+export type FunnelScope = {
+  contentId?: string
+  topic?: string
+  campaign?: string
+  /** The kits made on this stored short domain only. */
+  domain?: string
+  from: Date
+  to: Date
+}
 
-// Every query reads rollups only. The contents in scope, as $1 (content id), $2 (topic), $3 (campaign).
+// Every query reads rollups only. The contents in scope, as $1 (content id), $2 (topic), $3 (campaign), $6 (domain).
 const CONTENTS = `select id from contents
-  where ($1::bigint is null or id = $1) and ($2::text is null or $2 = any(topics)) and ($3::text is null or campaign = $3)`
+  where ($1::bigint is null or id = $1) and ($2::text is null or $2 = any(topics)) and ($3::text is null or campaign = $3)
+    and ($6::text is null or domain = $6)`
 const HOURS = `hour >= date_trunc('hour', $4::timestamptz) and hour < $5`
 
 /** The rollup rows of the funnel of a content, topic or campaign: share actions, previews, clicks of its kit links, arrivals. */
 export async function readFunnelInputs(db: Queryable, s: FunnelScope): Promise<FunnelInputs> {
-  const params = [s.contentId ?? null, s.topic ?? null, s.campaign ?? null, s.from, s.to]
+  const params = [s.contentId ?? null, s.topic ?? null, s.campaign ?? null, s.from, s.to, s.domain ?? null]
   const [shares, previews, clicks, arrivals] = await Promise.all([
     db.query<ShareRow>(
       `select channel, sum(shares)::float8 as n from share_rollups_hourly
@@ -48,5 +57,6 @@ export function readFunnelConversions(db: Queryable, s: FunnelScope) {
     s.campaign ?? null,
     s.from,
     s.to,
+    s.domain ?? null,
   ])
 }

@@ -6,13 +6,18 @@ import { jsonOrCsvAnswer } from '../infra/documented-answers.ts'
 import { Problem, problemResponses } from '../infra/problem.ts'
 import { funnelConversionRows, funnelConversions } from '../conversions/conversion-tally.ts'
 import { csvLine } from '../analytics/csv.ts'
+import type { DomainRegistry } from '../domains/domain-registry.ts'
+import { domainFilterOf } from '../links/link-domain.ts'
 import { findContent } from '../shares/content-repository.ts'
 import { readFunnelConversions, readFunnelInputs } from './funnel-queries.ts'
 import { buildFunnelReport, funnelReportCsv } from './funnel-report.ts'
 import { FunnelQuery, FunnelReportView } from './funnel-report-schemas.ts'
 
 /** GET /reports/funnel: share actions → shares seen → clicks and address-bar arrivals, for a content, topic or campaign. */
-export const funnelReportRoutes: FastifyPluginAsync = async (app) => {
+export const funnelReportRoutes: FastifyPluginAsync<{ domains: Pick<DomainRegistry, 'storedDomainOf'> }> = async (
+  app,
+  { domains },
+) => {
   const api = app.withTypeProvider<ZodTypeProvider>()
 
   api.get(
@@ -26,7 +31,7 @@ export const funnelReportRoutes: FastifyPluginAsync = async (app) => {
         querystring: FunnelQuery,
         response: {
           200: jsonOrCsvAnswer('the funnel of the content, topic or campaign', FunnelReportView),
-          ...problemResponses(404),
+          ...problemResponses(400, 404),
         },
       },
     },
@@ -34,7 +39,8 @@ export const funnelReportRoutes: FastifyPluginAsync = async (app) => {
       const { fromMs, toMs } = parseRange(request.query)
       const { content, topic, campaign, format } = request.query
       if (content && !(await findContent(app.pg, content))) throw Problem.notFound(`content ${content}`)
-      const filter = { contentId: content, topic, campaign, from: new Date(fromMs), to: new Date(toMs) }
+      const domain = domainFilterOf(domains, request.query.domain)
+      const filter = { contentId: content, topic, campaign, domain, from: new Date(fromMs), to: new Date(toMs) }
       const [inputs, conversionRows] = await Promise.all([
         readFunnelInputs(app.reads, filter),
         readFunnelConversions(app.reads, filter),

@@ -2,7 +2,7 @@ import { z } from 'zod'
 import { FunnelConversionsView } from '../conversions/conversion-schemas.ts'
 import { StatsQuery } from '../analytics/analytics-schemas.ts'
 import { RowId } from '../infra/id-cursor.ts'
-import { Campaign, Topic } from '../links/link-schemas.ts'
+import { Campaign, DomainName, Topic } from '../links/link-schemas.ts'
 
 // GET /reports/funnel's query and answer (funnel-report-routes.ts).
 export const FunnelQuery = StatsQuery.omit({ interval: true })
@@ -10,6 +10,7 @@ export const FunnelQuery = StatsQuery.omit({ interval: true })
     content: RowId('a content id').optional(),
     topic: Topic.optional(),
     campaign: Campaign.optional(),
+    domain: DomainName.optional().describe('the kits made on this short domain only'),
     format: z.enum(['json', 'csv']).optional().describe('csv, or send Accept: text/csv'),
   })
   .refine((q) => [q.content, q.topic, q.campaign].filter((v) => v !== undefined).length === 1, {

@@ -4,7 +4,7 @@ import type { Queryable } from '../infra/pool.ts'
 
 export type TopicFunnel = z.infer<typeof TopicFunnelTotals>
 export type ChannelFunnel = z.infer<typeof ChannelFunnelTotals>
-export type FunnelFilter = { from: Date; to: Date; topic?: string; campaign?: string }
+export type FunnelFilter = { from: Date; to: Date; topic?: string; campaign?: string; domain?: string }
 
 /** What the funnel queries return per group (a topic or a channel), summed from rollups. */
 export type FunnelSums = {
@@ -64,9 +64,10 @@ export function channelFunnels(rows: FunnelSums[]): Map<string, ChannelFunnel> {
   )
 }
 
-// The contents of the filter, as $3 (topic) and $4 (campaign); every query reads rollups only.
+// The contents of the filter, as $3 (topic), $4 (campaign) and $5 (the kit's short domain); every query reads rollups only.
 const CONTENTS = `select id, topics from contents
-  where ($3::text is null or $3 = any(topics)) and ($4::text is null or campaign = $4)`
+  where ($3::text is null or $3 = any(topics)) and ($4::text is null or campaign = $4)
+    and ($5::text is null or domain = $5)`
 const HOURS = (t: string) => `${t}.hour >= date_trunc('hour', $1::timestamptz) and ${t}.hour < $2`
 
 type Part = { key: string; join: string }
@@ -102,11 +103,11 @@ const BY_TOPIC = sums({ key: 't.topic', join: TOPIC }, { key: 't.topic', join: T
 const BY_CHANNEL = sums({ key: 's.channel', join: '' }, { key: 'l.channel', join: '' }, null)
 
 export async function sumFunnelByTopic(db: Queryable, f: FunnelFilter): Promise<FunnelSums[]> {
-  const { rows } = await db.query(BY_TOPIC, [f.from, f.to, f.topic ?? null, f.campaign ?? null])
+  const { rows } = await db.query(BY_TOPIC, [f.from, f.to, f.topic ?? null, f.campaign ?? null, f.domain ?? null])
   return rows
 }
 
 export async function sumFunnelByChannel(db: Queryable, f: FunnelFilter): Promise<FunnelSums[]> {
-  const { rows } = await db.query(BY_CHANNEL, [f.from, f.to, f.topic ?? null, f.campaign ?? null])
+  const { rows } = await db.query(BY_CHANNEL, [f.from, f.to, f.topic ?? null, f.campaign ?? null, f.domain ?? null])
   return rows
 }

@@ -17,6 +17,10 @@ export function servedDomainField(
   return domain
 }
 
+/** A report's `?domain=` as stored: undefined (every domain) when absent, a 400 when not served. */
+export const domainFilterOf = (domains: Pick<DomainRegistry, 'storedDomainOf'>, host: string | undefined) =>
+  host === undefined ? undefined : servedDomainField(domains, host)
+
 /** The stored domain of `?domain=` on a link's route: a host not served holds no link, so 404. */
 export function storedDomainOrNotFound(
   domains: Pick<DomainRegistry, 'storedDomainOf'>,
