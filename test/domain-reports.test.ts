@@ -73,8 +73,7 @@ beforeAll(async () => {
   ]
   await t.app.clicks.writer.flush()
   // One conversion per click: a branded one is 2 of 6.
-  for (const ref of refs)
-    expect((await post('/conversions', { click: ref, event: 'sale' })).statusCode).toBe(201)
+  for (const ref of refs) expect((await post('/conversions', { click: ref, event: 'sale' })).statusCode).toBe(201)
   await eventually(
     async () =>
       (await get(`/reports/topics?campaign=${CAMPAIGN}`))
