@@ -55,6 +55,11 @@ describe('share kits on a short domain', () => {
     expect((await visit(BRAND)).headers.location).toBe(`${url}#umb=${whatsapp.code}`)
     expect((await visit('umbra.test')).statusCode).toBe(404)
     expect((await t.app.inject({ url: `/api/v1/shares/${kit.content.id}`, headers: auth })).json()).toEqual(kit)
+    const audit = await t.app.pg.query(
+      "select action, after->>'domain' as domain from audit_log where entity = 'kit' and entity_id = $1",
+      [kit.content.id],
+    )
+    expect(audit.rows).toEqual([{ action: 'create', domain: BRAND }])
   })
 
   it('keeps a kit on its domain: asked again without one or with the same, the same links; another is a 409', async () => {

@@ -67,6 +67,7 @@ export async function shareKitFor(
           url: kit.content.url,
           title: kit.content.title,
           topics: kit.content.topics,
+          domain: opts.domains.hostOf(kit.content.domain),
           links: kit.mintedCodes,
         }
         const action = kit.created ? 'create' : 'add-channels'
