@@ -90,6 +90,19 @@ export function createKeyAuthenticator(opts: {
       return lookUpKey(hash)
     },
     /**
+     * A minted key's principal when this instance holds a fresh, good answer for it, without waiting (the
+     * beacons' fast path); undefined otherwise, and the caller then asks authenticate(). A stale entry is
+     * left in place, so it still serves as the last answer through an outage.
+     */
+    cachedPrincipal(token: string): Principal | undefined {
+      if (opts.cacheTtlMs <= 0 || !looksLikeKeySecret(token)) return undefined
+      const hash = hashKeySecret(token)
+      if (adminHash && sameBytes(hash, adminHash)) return undefined
+      const key = cache.get(hash.toString('hex'), { noDeleteOnStaleGet: true })
+      if (!key?.found || key.revoked || (key.expiresAtMs !== null && key.expiresAtMs <= now())) return undefined
+      return key.principal
+    },
+    /**
      * What a dashboard session keeps of the key it was opened with (the secret was just authenticated): for a
      * minted key the sha-256 of its 256 random bits (as api_keys holds), for ADMIN_API_KEY an HMAC under the server secret.
      */

@@ -36,6 +36,8 @@ export function createFunnelLookups(db: Queryable) {
       return { linkId: rows[0]?.id ?? null, contentId: rows[0]?.content_id ?? null }
     }),
   })
+  // Fresh answers only, and a stale entry is left in place as the last answer for an outage.
+  const fresh = { noDeleteOnStaleGet: true }
   return {
     /** The content whose kit has this URL, or null. */
     contentIdOf: async (url: string): Promise<string | null> => (await contents.fetch(url))?.id ?? null,
@@ -43,6 +45,13 @@ export function createFunnelLookups(db: Queryable) {
     kitLinkOf: async (code: string, contentId: string): Promise<string | null> => {
       const link = await links.fetch(code)
       return link?.contentId === contentId ? link.linkId : null
+    },
+    /** contentIdOf's answer when this instance holds a fresh one, without waiting; undefined when it does not. */
+    cachedContentIdOf: (url: string): string | null | undefined => contents.get(url, fresh)?.id,
+    /** kitLinkOf's answer when this instance holds a fresh one, without waiting; undefined when it does not. */
+    cachedKitLinkOf: (code: string, contentId: string): string | null | undefined => {
+      const link = links.get(code, fresh)
+      return link === undefined ? undefined : link.contentId === contentId ? link.linkId : null
     },
   }
 }
