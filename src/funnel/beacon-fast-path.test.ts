@@ -150,7 +150,12 @@ describe('beacons ahead of Fastify and through the route', () => {
       status: 204,
       rows: 1,
     },
-    { name: 'a bot page view', sent: () => ({ body: arrival(), headers: { 'user-agent': BOT } }), status: 204, rows: 0 },
+    {
+      name: 'a bot page view',
+      sent: () => ({ body: arrival(), headers: { 'user-agent': BOT } }),
+      status: 204,
+      rows: 0,
+    },
     {
       name: 'a share with DNT: 1 and Sec-GPC: 1 (the tag sends none; the server keeps what it gets)',
       sent: () => ({ body: share(), headers: { dnt: '1', 'sec-gpc': '1' } }),
