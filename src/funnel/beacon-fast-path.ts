@@ -77,7 +77,8 @@ export function installBeaconFastPath(app: FastifyInstance, o: BeaconFastPathOpt
       const body = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)
       let kept = false
       try {
-        kept = keep(res, req.headers, body, { principal, origin, ip })
+        // The body came in while the server began closing: the route answers (503) rather than a closed journal.
+        kept = aheadOfFastify.isOpen() && keep(res, req.headers, body, { principal, origin, ip })
       } catch (err) {
         o.onError(err)
       }

@@ -23,6 +23,8 @@ export type AheadOfFastify = {
    * when no fast path exists.
    */
   handOn(req: IncomingMessage, res: ServerResponse, body?: Buffer): void
+  /** False once the server is closing: a fast path still finishing a request hands it on (Fastify answers 503). */
+  isOpen(): boolean
 }
 
 declare module 'fastify' {
@@ -83,6 +85,7 @@ export const aheadOfFastifyPlugin = fp(
         if (body !== undefined) (req as ReadAhead)[readBody] = body
         fastify(req, res)
       },
+      isOpen: () => open,
     } satisfies AheadOfFastify)
   },
   { name: 'ahead-of-fastify' },
