@@ -26,10 +26,10 @@ declare module 'fastify' {
     failedAuth: FailureLimiter
     /**
      * For a fast path, which has no rate-limit hook: counts one request of the client against the widget's
-     * per-IP limit and returns the headers the route would add, or null, counting nothing, when the client
-     * is at its limit (the route then answers 429).
+     * per-IP limit and returns the headers the route would add (a list of names and values, as writeHead
+     * takes it), or null, counting nothing, when the client is at its limit (the route then answers 429).
      */
-    widgetAllowance: (clientAddress: string) => Record<string, string> | null
+    widgetAllowance: (clientAddress: string) => string[] | null
   }
 }
 
@@ -58,11 +58,13 @@ class SharedWindowStore {
   /** incr(), unless the request would go past max: then null and nothing is counted. */
   take(key: string, timeWindow: number, max: number): { current: number; ttl: number } | null {
     const now = Date.now()
-    const counter = this.counters.get(key)
-    if (counter && counter.startMs + timeWindow > now && counter.current >= max) return null
-    let answer = { current: 0, ttl: 0 }
-    this.incr(key, (_err, result) => (answer = result), timeWindow)
-    return answer
+    let counter = this.counters.get(key)
+    if (!counter || counter.startMs + timeWindow <= now) {
+      counter = { current: 0, startMs: now }
+      this.counters.set(key, counter)
+    } else if (counter.current >= max) return null
+    counter.current++
+    return { current: counter.current, ttl: counter.startMs + timeWindow - now }
   }
   child() {
     return this
@@ -126,11 +128,14 @@ export const rateLimitsPlugin = fp(
       // The headers @fastify/rate-limit adds (draft spec names) to an answer within the limit.
       return taken === null
         ? null
-        : {
-            'ratelimit-limit': String(max),
-            'ratelimit-remaining': String(Math.max(0, max - taken.current)),
-            'ratelimit-reset': String(Math.ceil(taken.ttl / 1000)),
-          }
+        : [
+            'ratelimit-limit',
+            String(max),
+            'ratelimit-remaining',
+            String(Math.max(0, max - taken.current)),
+            'ratelimit-reset',
+            String(Math.ceil(taken.ttl / 1000)),
+          ]
     })
     app.decorate('missPages', missPages)
     app.decorate('failedAuth', failedAuth)

@@ -32,7 +32,7 @@ export type BeaconFastPathOptions = {
   onError: (err: unknown) => void
 }
 
-function send204(res: ServerResponse, headers: Record<string, string>) {
+function send204(res: ServerResponse, headers: string[]) {
   res.writeHead(204, headers)
   res.end()
 }
@@ -111,13 +111,15 @@ export function installBeaconFastPath(app: FastifyInstance, o: BeaconFastPathOpt
     const viaLinkId = beacon.type === 'arrival' && beacon.via ? o.lookups.cachedKitLinkOf(beacon.via, contentId) : null
     if (viaLinkId === undefined) return false
     // Last, so that a beacon handed on is counted once, by the route.
-    const limitHeaders = app.widgetAllowance(ip)
-    if (limitHeaders === null) return false
+    const headers204 = app.widgetAllowance(ip)
+    if (headers204 === null) return false
     const event = beaconEventOf(beacon, headers, o.classify, { id: o.mintId(), contentId, at: Date.now() }, viaLinkId)
     if (event) o.recorder.record(event)
     app.noteKeyUse(principal.keyId)
     o.answered.fast++
-    o.recorder.afterWrite(send204, res, { ...limitHeaders, ...acceptedHeaders(grantOf(principal, origin)) })
+    const accepted = acceptedHeaders(grantOf(principal, origin))
+    for (const name in accepted) headers204.push(name, accepted[name])
+    o.recorder.afterWrite(send204, res, headers204)
     return true
   }
 
