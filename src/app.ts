@@ -22,6 +22,7 @@ import { dashboardRoutes } from './dashboard/dashboard-routes.ts'
 import { dashboardSessionsPlugin } from './dashboard/dashboard-sessions-plugin.ts'
 import { funnelPlugin } from './funnel/funnel-plugin.ts'
 import { funnelRoutes } from './funnel/funnel-routes.ts'
+import { aheadOfFastifyPlugin } from './infra/ahead-of-fastify.ts'
 import { proxyTrustOf } from './infra/client-address.ts'
 import { databasePlugin, openDatabase, type OpenDatabase } from './infra/database.ts'
 import { healthPlugin } from './infra/health-routes.ts'
@@ -92,6 +93,8 @@ async function assembleApp(
 
   // Infrastructure
   await app.register(problemPlugin)
+  // The fast paths (redirect, beacons) answer their common requests here, before Fastify routes them.
+  await app.register(aheadOfFastifyPlugin)
   await app.register(metricsPlugin, { token: config.metricsToken })
   await app.register(openApiPlugin)
   await app.register(pageSecurityPlugin)
@@ -182,6 +185,8 @@ async function assembleApp(
         publicUrl: config.publicUrl,
         classifierExtra: config.classifierExtra,
         domains,
+        fastPath: config.beaconFastPath,
+        proxyTrust,
       })
       await api.register(conversionsRoutes, { references: clickReferences, domains })
       await api.register(webhooksRoutes, { allowPrivate: config.webhooks.allowPrivate, secrets: app.webhooks.secrets })

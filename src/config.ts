@@ -105,6 +105,8 @@ const SETTINGS = {
   honorDnt: env('HONOR_DNT', booleanFlag.default(false)),
   // Cached live links are redirected ahead of Fastify's router and hooks (src/redirect/redirect-fast-path.ts).
   redirectFastPath: env('REDIRECT_FAST_PATH', booleanFlag.default(true)),
+  // The common beacon is kept ahead of Fastify's router and hooks (src/funnel/beacon-fast-path.ts).
+  beaconFastPath: env('BEACON_FAST_PATH', booleanFlag.default(true)),
   /** Target domains refused by the URL policy (their subdomains too). */
   blockedDomains: env('BLOCKED_DOMAINS', domainList.default([])),
   limits: {

@@ -44,6 +44,8 @@ declare module 'fastify' {
      */
     personPrincipal: (personId: string) => Promise<Principal | null>
     apiKeys: KeyAuthenticator
+    /** Notes that a key made a request that succeeded (for a fast path, which has no onResponse hook). */
+    noteKeyUse: (keyId: string) => void
     /** Failed authentications per client, for routes that authenticate on their own (the dashboard's sign-in). */
     authFailures: {
       /** The key a client's failures are counted by (its address, IPv6 by /64). */
@@ -127,6 +129,7 @@ export const authPlugin = fp(
     const routes: ScopedRoute[] = []
     app.decorate('apiKeys', keys)
     app.decorate('routeScopes', routes)
+    app.decorate('noteKeyUse', usage.used)
     app.decorateRequest('principal', null)
 
     // Failed authentications per client (rate-limits plugin, registered after this one).

@@ -71,6 +71,9 @@ export function createKeyAuthenticator(opts: {
     }),
   })
 
+  // Publishable keys are in pages' source anyway: their hashes are kept, since every beacon names one.
+  const publishableHashes = new Map<string, string>()
+
   /** Looks a minted key up by the sha-256 of its secret. */
   async function lookUpKey(hash: Buffer): Promise<AuthOutcome> {
     const hex = hash.toString('hex')
@@ -88,6 +91,25 @@ export function createKeyAuthenticator(opts: {
       // ADMIN_API_KEY has no fixed shape; any other token must look like a key we minted to cost a lookup.
       if (!looksLikeKeySecret(token)) return { failure: 'unknown' }
       return lookUpKey(hash)
+    },
+    /**
+     * A minted key's principal when this instance holds a fresh, good answer for it, without waiting (the
+     * beacons' fast path); undefined otherwise, and the caller then asks authenticate(). A stale entry is
+     * left in place, so it still serves as the last answer through an outage.
+     */
+    cachedPrincipal(token: string): Principal | undefined {
+      if (opts.cacheTtlMs <= 0 || !token.startsWith('pk_') || !looksLikeKeySecret(token)) return undefined
+      let hex = publishableHashes.get(token)
+      if (hex === undefined) {
+        const hash = hashKeySecret(token)
+        if (adminHash && sameBytes(hash, adminHash)) return undefined
+        hex = hash.toString('hex')
+        if (publishableHashes.size >= opts.cacheSize) publishableHashes.clear()
+        publishableHashes.set(token, hex)
+      }
+      const key = cache.get(hex, { noDeleteOnStaleGet: true })
+      if (!key?.found || key.revoked || (key.expiresAtMs !== null && key.expiresAtMs <= now())) return undefined
+      return key.principal
     },
     /**
      * What a dashboard session keeps of the key it was opened with (the secret was just authenticated): for a

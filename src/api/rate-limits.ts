@@ -24,6 +24,12 @@ declare module 'fastify' {
     missPages: FailureLimiter
     /** Unknown, expired or revoked keys and sessions per client; a client past it gets 429 for every authentication. */
     failedAuth: FailureLimiter
+    /**
+     * For a fast path, which has no rate-limit hook: counts one request of the client against the widget's
+     * per-IP limit and returns the headers the route would add (a list of names and values, as writeHead
+     * takes it), or null, counting nothing, when the client is at its limit (the route then answers 429).
+     */
+    widgetAllowance: (clientAddress: string) => string[] | null
   }
 }
 
@@ -48,6 +54,17 @@ class SharedWindowStore {
     }
     counter.current++
     cb(null, { current: counter.current, ttl: counter.startMs + timeWindow - now })
+  }
+  /** incr(), unless the request would go past max: then null and nothing is counted. */
+  take(key: string, timeWindow: number, max: number): { current: number; ttl: number } | null {
+    const now = Date.now()
+    let counter = this.counters.get(key)
+    if (!counter || counter.startMs + timeWindow <= now) {
+      counter = { current: 0, startMs: now }
+      this.counters.set(key, counter)
+    } else if (counter.current >= max) return null
+    counter.current++
+    return { current: counter.current, ttl: counter.startMs + timeWindow - now }
   }
   child() {
     return this
@@ -81,10 +98,18 @@ export const rateLimitsPlugin = fp(
       route.config = { ...route.config, rateLimit: policies[policy] }
     })
 
+    const store = new SharedWindowStore()
     await app.register(rateLimit, {
       global: false,
       enableDraftSpec: true,
-      store: SharedWindowStore,
+      // The plugin makes its store with `new`; every route and the fast paths share this one.
+      store: class extends SharedWindowStore {
+        constructor() {
+          super()
+          // biome-ignore lint/correctness/noConstructorReturn: the one shared store stands for the plugin's own
+          return store
+        }
+      },
       errorResponseBuilder: (_request, context) =>
         new Problem(
           429,
@@ -97,6 +122,21 @@ export const rateLimitsPlugin = fp(
     // Misses (unknown codes, wrong keys) share one budget size, counted apart: a typo in a key must not block links.
     const missPages = new FailureLimiter(limits.missPages, timeWindow, MAX_COUNTERS)
     const failedAuth = new FailureLimiter(limits.missPages, timeWindow, MAX_COUNTERS)
+    app.decorate('widgetAllowance', (clientAddress: string) => {
+      const max = limits.widget
+      const taken = store.take(`widget:${clientKey(clientAddress)}`, timeWindow, max)
+      // The headers @fastify/rate-limit adds (draft spec names) to an answer within the limit.
+      return taken === null
+        ? null
+        : [
+            'ratelimit-limit',
+            String(max),
+            'ratelimit-remaining',
+            String(Math.max(0, max - taken.current)),
+            'ratelimit-reset',
+            String(Math.ceil(taken.ttl / 1000)),
+          ]
+    })
     app.decorate('missPages', missPages)
     app.decorate('failedAuth', failedAuth)
     const sweeper = setInterval(() => {

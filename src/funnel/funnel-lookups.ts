@@ -39,12 +39,19 @@ export function createFunnelLookups(db: Queryable) {
       return { linkId: rows[0]?.id ?? null }
     }),
   })
+  // Fresh answers only, and a stale entry is left in place as the last answer for an outage.
+  const fresh = { noDeleteOnStaleGet: true }
   return {
     /** The content whose kit has this URL, or null. */
     contentIdOf: async (url: string): Promise<string | null> => (await contents.fetch(url))?.id ?? null,
     /** The link of this code when it belongs to the content's kit, or null. */
     kitLinkOf: async (code: string, contentId: string): Promise<string | null> =>
       (await links.fetch(`${contentId} ${code}`))?.linkId ?? null,
+    /** contentIdOf's answer when this instance holds a fresh one, without waiting; undefined when it does not. */
+    cachedContentIdOf: (url: string): string | null | undefined => contents.get(url, fresh)?.id,
+    /** kitLinkOf's answer when this instance holds a fresh one, without waiting; undefined when it does not. */
+    cachedKitLinkOf: (code: string, contentId: string): string | null | undefined =>
+      links.get(`${contentId} ${code}`, fresh)?.linkId,
   }
 }
 

@@ -12,7 +12,7 @@ export function publishableKeyRefusal(
   originHeader: string | undefined,
 ): string | null {
   if (principal.kind !== 'publishable') return null
-  const allowed = new Set(principal.origins.map(normaliseOrigin))
+  const allowed = allowedOrigins(principal.origins)
   const kitOrigin = originOf(kitUrl)
   if (!kitOrigin || !allowed.has(kitOrigin))
     return `this publishable key cannot make share kits for ${kitOrigin ?? 'that URL'}`
@@ -22,8 +22,22 @@ export function publishableKeyRefusal(
   return null
 }
 
+// Every beacon of a page names the same URLs and origin: parsing them once each is most of this check's cost.
+const MEMO_MAX = 1_000
+const origins = new Map<string, string | null>()
+
 /** scheme://host[:port], lower-case, default port dropped; null for anything that is not http(s). */
 export function originOf(url: string): string | null {
+  let origin = origins.get(url)
+  if (origin === undefined) {
+    origin = parseOrigin(url)
+    if (origins.size >= MEMO_MAX) origins.clear()
+    origins.set(url, origin)
+  }
+  return origin
+}
+
+function parseOrigin(url: string): string | null {
   try {
     const u = new URL(url)
     return u.protocol === 'http:' || u.protocol === 'https:' ? u.origin : null
@@ -33,3 +47,13 @@ export function originOf(url: string): string | null {
 }
 
 const normaliseOrigin = (origin: string) => originOf(origin) ?? origin
+// A key's origins as a set, made once per list (a cached key keeps its list object).
+const allowedSets = new WeakMap<readonly string[], ReadonlySet<string>>()
+function allowedOrigins(list: readonly string[]): ReadonlySet<string> {
+  let allowed = allowedSets.get(list)
+  if (allowed === undefined) {
+    allowed = new Set(list.map(normaliseOrigin))
+    allowedSets.set(list, allowed)
+  }
+  return allowed
+}
