@@ -94,7 +94,7 @@ describe('click export: one cursor, Postgres writing the lines', () => {
   const exported = async (f: ClickExportFilter, fetchRows?: number) => {
     let csv = ''
     let slices = 0
-    for await (const slice of await openClickExport(pool, f, { fetchRows })) {
+    for await (const slice of (await openClickExport(pool, f, { fetchRows })).lines) {
       csv += slice
       slices++
     }
@@ -129,7 +129,7 @@ describe('click export: one cursor, Postgres writing the lines', () => {
   })
 
   it('frees its connection when the reader stops early', async () => {
-    const lines = await openClickExport(pool, { from, to }, { fetchRows: 7 })
+    const { lines } = await openClickExport(pool, { from, to }, { fetchRows: 7 })
     await lines.next()
     await lines.next()
     await lines.return(undefined)
@@ -139,6 +139,13 @@ describe('click export: one cursor, Postgres writing the lines', () => {
        where datname = current_database() and state like 'idle in transaction%'`,
     )
     expect(rows[0].open).toBe(0)
+  })
+
+  it('frees its connection when disposed unread, and then yields nothing', async () => {
+    const exported = await openClickExport(pool, { from, to })
+    exported.dispose()
+    expect((await pool.query('select 1 as one')).rows[0].one).toBe(1)
+    expect(await exported.lines.next()).toEqual({ done: true, value: undefined })
   })
 
   it('frees its connection when the query fails before the first row', async () => {

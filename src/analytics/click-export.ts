@@ -1,5 +1,5 @@
 import { setImmediate as nextTurn } from 'node:timers/promises'
-import type pg from 'pg'
+import pg from 'pg'
 import type { ReadPool } from '../infra/read-database.ts'
 import { csvLine } from './csv.ts'
 
@@ -59,18 +59,27 @@ export type ClickExportOptions = {
   idleInTransactionMs?: number
 }
 
+export type ClickExport = {
+  /** The CSV text: a header, then one string per FETCH. */
+  lines: AsyncGenerator<string>
+  /** Stops a FETCH Postgres is still working on (the first one waits for the whole sort): for a reader gone away. */
+  cancel: () => void
+  /** Frees the connection if `lines` was never started (a generator not started runs no finally). */
+  dispose: () => void
+}
+
 /**
  * Opens a click export on a connection of its own: one read-only snapshot, one cursor, FETCHes of `fetchRows`
- * lines. Resolves once the query is planned (so a failure is still an HTTP error, not a cut stream) with the
- * CSV text, a header then one string per FETCH. The generator pulls a FETCH only when its reader asks for
- * more, so memory stays at one slice whatever the range; it gives way to the event loop between FETCHes; and
- * however it ends (done, failed, or return()ed by a reader that went away) it frees its connection.
+ * lines. Resolves once the query is planned (so a failure is still an HTTP error, not a cut stream). The
+ * generator pulls a FETCH only when its reader asks for more, so memory stays at one slice whatever the range;
+ * it gives way to the event loop between FETCHes; and however it ends (done, failed, cancelled, or return()ed by
+ * a reader that went away) it frees its connection.
  */
 export async function openClickExport(
   db: ReadPool,
   f: ClickExportFilter,
-  { fetchRows = 10_000, idleInTransactionMs = 120_000 }: ClickExportOptions = {},
-): Promise<AsyncGenerator<string>> {
+  { fetchRows = 5_000, idleInTransactionMs = 120_000 }: ClickExportOptions = {},
+): Promise<ClickExport> {
   const client = await db.connect()
   try {
     await client.query('begin isolation level repeatable read read only')
@@ -80,10 +89,27 @@ export async function openClickExport(
     client.release(err as Error)
     throw err
   }
-  return exportLines(client, fetchRows)
+  let started = false
+  async function* exportLines(): AsyncGenerator<string> {
+    if (started) return
+    started = true
+    yield* fetchLines(client, fetchRows)
+  }
+  return {
+    lines: exportLines(),
+    cancel: () => cancelActiveQuery(client),
+    dispose: () => {
+      if (started) return
+      started = true
+      client.query('rollback').then(
+        () => client.release(),
+        (err: Error) => client.release(err),
+      )
+    },
+  }
 }
 
-async function* exportLines(client: pg.PoolClient, fetchRows: number): AsyncGenerator<string> {
+async function* fetchLines(client: pg.PoolClient, fetchRows: number): AsyncGenerator<string> {
   let failure: Error | undefined
   try {
     yield csvLine(CLICK_EXPORT_COLUMNS)
@@ -101,8 +127,21 @@ async function* exportLines(client: pg.PoolClient, fetchRows: number): AsyncGene
     failure = err as Error
     throw err
   } finally {
-    // Done or cut short: the transaction (and its cursor and snapshot) ends; a broken connection is dropped.
+    // Done or cut short: the transaction (and its cursor and snapshot) ends; a broken or cancelled connection is dropped.
     if (!failure) await client.query('rollback').catch((err: Error) => (failure = err))
     client.release(failure)
   }
+}
+
+// pg's cancel request (the backend's pid and secret key, on a connection of its own), for the query in flight.
+type CancellableClient = pg.PoolClient & { activeQuery?: unknown; connectionParameters: pg.ClientConfig }
+type Canceller = pg.Client & { cancel: (c: pg.PoolClient, q: unknown) => void; connection: NodeJS.EventEmitter }
+
+function cancelActiveQuery(client: pg.PoolClient) {
+  const c = client as CancellableClient
+  if (!c.activeQuery) return
+  const canceller = new pg.Client(c.connectionParameters) as Canceller
+  canceller.cancel(client, c.activeQuery)
+  // The cancel connection's own failure changes nothing: the export then ends when its FETCH does.
+  canceller.connection.on('error', () => {})
 }

@@ -8,7 +8,7 @@ import type { DomainRegistry } from '../domains/domain-registry.ts'
 import { storedDomainOrNotFound } from '../links/link-domain.ts'
 import { findLinkByCode } from '../links/link-repository.ts'
 import { ExportQuery } from './analytics-schemas.ts'
-import { openClickExport } from './click-export.ts'
+import { type ClickExport, openClickExport } from './click-export.ts'
 import { csvFileName } from './csv.ts'
 import { parseRange } from './series.ts'
 
@@ -67,21 +67,26 @@ export const exportsRoutes: FastifyPluginAsync<{
       }
       const slot = slots.take()
       if (!slot) throw exportsBusy(slots.inUse())
-      let lines: AsyncGenerator<string>
+      let exported: ClickExport
       try {
         const filter = { from: new Date(fromMs), to: new Date(toMs), linkId, topic }
-        lines = await openClickExport(app.reads, filter, { fetchRows, idleInTransactionMs: idleTimeoutMs * 2 })
+        exported = await openClickExport(app.reads, filter, { fetchRows, idleInTransactionMs: idleTimeoutMs * 2 })
       } catch (err) {
         slot.release()
         throw err
       }
+      // A client gone mid-export: its FETCH is cancelled, then Fastify destroys the body, whose generator frees the connection.
+      reply.raw.once('close', () => {
+        if (!reply.raw.writableFinished) exported.cancel()
+      })
+      const lines = cutWhenIdle(exported.lines, idleTimeoutMs, () => reply.raw.destroy())
       // One slice waits in the stream at most: the rest stays in Postgres until the client has taken it.
-      const body = Readable.from(
-        cutWhenIdle(lines, idleTimeoutMs, () => reply.raw.destroy()),
-        { highWaterMark: 1 },
-      )
-      // Destroyed when the client goes away (Fastify does so): its generator then frees the connection.
-      body.once('close', slot.release)
+      const body = Readable.from(lines, { highWaterMark: 1 })
+      // Closed once its generator has ended (done, or return()ed when the client went away) or was never started.
+      body.once('close', () => {
+        exported.dispose()
+        slot.release()
+      })
       return reply
         .type('text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename="${exportName(link, topic, fromMs, toMs)}"`)

@@ -382,10 +382,10 @@ describe('GET /api/v1/exports/clicks.csv', () => {
   it('gives the same text whatever the FETCH size', async () => {
     const filter = { from: new Date(FROM), to: new Date(TO), topic: topics[0] }
     let whole = ''
-    for await (const slice of await openClickExport(t.app.reads, filter)) whole += slice
+    for await (const slice of (await openClickExport(t.app.reads, filter)).lines) whole += slice
     let sliced = ''
     let slices = 0
-    for await (const slice of await openClickExport(t.app.reads, filter, { fetchRows: 7 })) {
+    for await (const slice of (await openClickExport(t.app.reads, filter, { fetchRows: 7 })).lines) {
       sliced += slice
       slices++
     }
