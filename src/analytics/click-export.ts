@@ -1,5 +1,6 @@
+import { connect } from 'node:net'
 import { setImmediate as nextTurn } from 'node:timers/promises'
-import pg from 'pg'
+import type pg from 'pg'
 import type { ReadPool } from '../infra/read-database.ts'
 import { csvLine } from './csv.ts'
 
@@ -90,14 +91,17 @@ export async function openClickExport(
     throw err
   }
   let started = false
+  const fetching = { now: false }
   async function* exportLines(): AsyncGenerator<string> {
     if (started) return
     started = true
-    yield* fetchLines(client, fetchRows)
+    yield* fetchLines(client, fetchRows, fetching)
   }
   return {
     lines: exportLines(),
-    cancel: () => cancelActiveQuery(client),
+    cancel: () => {
+      if (fetching.now) sendCancelRequest(client)
+    },
     dispose: () => {
       if (started) return
       started = true
@@ -109,15 +113,19 @@ export async function openClickExport(
   }
 }
 
-async function* fetchLines(client: pg.PoolClient, fetchRows: number): AsyncGenerator<string> {
+async function* fetchLines(
+  client: pg.PoolClient,
+  fetchRows: number,
+  fetching: { now: boolean },
+): AsyncGenerator<string> {
   let failure: Error | undefined
   try {
     yield csvLine(CLICK_EXPORT_COLUMNS)
     for (;;) {
-      const { rows } = await client.query<string[]>({
-        text: `fetch forward ${fetchRows} from click_export`,
-        rowMode: 'array',
-      })
+      fetching.now = true
+      const { rows } = await client
+        .query<string[]>({ text: `fetch forward ${fetchRows} from click_export`, rowMode: 'array' })
+        .finally(() => (fetching.now = false))
       if (rows.length) yield rows.map((r) => r[0]).join('')
       if (rows.length < fetchRows) break
       // A slice is a few milliseconds of work: redirects waiting on the loop go first.
@@ -133,15 +141,20 @@ async function* fetchLines(client: pg.PoolClient, fetchRows: number): AsyncGener
   }
 }
 
-// pg's cancel request (the backend's pid and secret key, on a connection of its own), for the query in flight.
-type CancellableClient = pg.PoolClient & { activeQuery?: unknown; connectionParameters: pg.ClientConfig }
-type Canceller = pg.Client & { cancel: (c: pg.PoolClient, q: unknown) => void; connection: NodeJS.EventEmitter }
-
-function cancelActiveQuery(client: pg.PoolClient) {
-  const c = client as CancellableClient
-  if (!c.activeQuery) return
-  const canceller = new pg.Client(c.connectionParameters) as Canceller
-  canceller.cancel(client, c.activeQuery)
-  // The cancel connection's own failure changes nothing: the export then ends when its FETCH does.
-  canceller.connection.on('error', () => {})
+/**
+ * Postgres's cancel request for whatever the client's backend is running: a connection of its own carrying
+ * the backend's pid and secret key (pg's Client.cancel reads a deprecated field). Not over TLS: where the
+ * server insists on it, the export instead ends when its FETCH does.
+ */
+function sendCancelRequest(client: pg.PoolClient) {
+  const c = client as pg.PoolClient & { processID: number | null; secretKey: number | null; host: string; port: number }
+  if (c.processID === null || c.secretKey === null) return
+  const packet = Buffer.alloc(16)
+  packet.writeInt32BE(16, 0)
+  packet.writeInt32BE(80877102, 4)
+  packet.writeInt32BE(c.processID, 8)
+  packet.writeInt32BE(c.secretKey, 12)
+  const socket = c.host.startsWith('/') ? connect(`${c.host}/.s.PGSQL.${c.port}`) : connect(c.port, c.host)
+  socket.on('error', () => {})
+  socket.end(packet)
 }
