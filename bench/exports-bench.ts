@@ -106,7 +106,22 @@ async function exportWhile(base: string, until: Promise<unknown> | null, capS: n
   return { rows: Math.max(0, rows), seconds: (performance.now() - started) / 1000, complete }
 }
 
-type Round = { quietP99: number; busyP99: number; busyRowsPerS: number; aloneRowsPerS: number; complete: number }
+type Round = {
+  quietP99: number
+  busyP99: number
+  busyRowsPerS: number
+  aloneRowsPerS: number
+  complete: number
+  /** The server's own event-loop delay (prom-client's, reset at each scrape): what the export costs redirects there. */
+  quietLoopMaxMs: number
+  busyLoopMaxMs: number
+}
+
+/** The server's event-loop delay since the last scrape (max, ms); the scrape also starts the next window. */
+async function loopMaxMs(base: string): Promise<number> {
+  const text = await (await fetch(`${base}/metrics`)).text()
+  return Number(/^umbra_nodejs_eventloop_lag_max_seconds (\S+)$/m.exec(text)?.[1] ?? Number.NaN) * 1000
+}
 
 /** One server (this checkout's or the baseline's) on the loaded database: its export alone, then redirects without and with it. */
 async function measureServer(root: string, url: string, database: string, o: ExportsBenchOptions): Promise<Round> {
@@ -130,13 +145,18 @@ async function measureServer(root: string, url: string, database: string, o: Exp
     // Capped so a slow export (the old one took minutes for 1M rows) cannot stall the run: rows/s is what it read.
     const alone = await exportWhile(base, null, Math.max(60, o.durationS * 4))
     pinPostgresBackends(database, LOAD_CORE)
+    await loopMaxMs(base)
     const quiet = await zipfLoad(fixed)
+    const quietLoopMaxMs = await loopMaxMs(base)
     // The load and the exports start together; exports run back to back until the load is done.
     const busyLoad = zipfLoad(fixed)
     const busyExport = exportWhile(base, busyLoad, o.durationS + 5)
     setTimeout(() => pinPostgresBackends(database, LOAD_CORE), 500)
     const [busy, during] = await Promise.all([busyLoad, busyExport])
+    const busyLoopMaxMs = await loopMaxMs(base)
     return {
+      quietLoopMaxMs,
+      busyLoopMaxMs,
       quietP99: quiet.p99,
       busyP99: busy.p99,
       busyRowsPerS: during.rows / during.seconds,
@@ -152,7 +172,7 @@ async function measureServer(root: string, url: string, database: string, o: Exp
 const line = (name: string, r: Round) =>
   `  ${name.padEnd(9)} export alone ${Math.round(r.aloneRowsPerS).toLocaleString('en').padStart(9)} rows/s${r.complete ? '' : ' (cut off)'}` +
   `  redirect p99 at ${FIXED_RATE} req/s: ${r.quietP99} ms quiet, ${r.busyP99} ms during exports` +
-  ` (${Math.round(r.busyRowsPerS).toLocaleString('en')} rows/s meanwhile)`
+  ` (${Math.round(r.busyRowsPerS).toLocaleString('en')} rows/s meanwhile); server loop delay max ${r.quietLoopMaxMs.toFixed(0)} → ${r.busyLoopMaxMs.toFixed(0)} ms`
 
 /**
  * The click export on `clicks` rows: rows/s alone, and the redirect's p99 at a fixed 2,500 req/s with and
@@ -183,6 +203,8 @@ export async function runExportsBench(database: { url: string; name: string }, o
     busyP99: median(rs.map((r) => r.busyP99)),
     busyP99Range: [Math.min(...rs.map((r) => r.busyP99)), Math.max(...rs.map((r) => r.busyP99))],
     p99Ratio: median(rs.map((r) => r.busyP99 / Math.max(1, r.quietP99))),
+    quietLoopMaxMs: median(rs.map((r) => r.quietLoopMaxMs)),
+    busyLoopMaxMs: median(rs.map((r) => r.busyLoopMaxMs)),
   })
   const mine = summary(rounds.this)
   for (const [name, rs] of Object.entries(rounds))
@@ -191,7 +213,7 @@ export async function runExportsBench(database: { url: string; name: string }, o
       console.log(
         `exports medians (${name}): ${Math.round(s.aloneRowsPerS).toLocaleString('en')} rows/s alone, ` +
           `${Math.round(s.busyRowsPerS).toLocaleString('en')} under load; redirect p99 ${s.quietP99} → ${s.busyP99} ms ` +
-          `(rounds ${s.busyP99Range.join('–')}, ×${s.p99Ratio.toFixed(2)})`,
+          `(rounds ${s.busyP99Range.join('–')}, ×${s.p99Ratio.toFixed(2)}); server loop delay max ${s.quietLoopMaxMs.toFixed(0)} → ${s.busyLoopMaxMs.toFixed(0)} ms`,
       )
     }
   const results = [
