@@ -75,7 +75,7 @@ const withDatabase = (server: string, name: string) => {
 }
 
 /** One load run from its own process on the load core (see zipf-load.ts). */
-async function zipfLoad(o: ZipfLoadOptions): Promise<LoadResult> {
+export async function zipfLoad(o: ZipfLoadOptions): Promise<LoadResult> {
   const child = spawn(
     'taskset',
     ['-c', String(LOAD_CORE), process.execPath, '--import', 'tsx', 'bench/zipf-load.ts', JSON.stringify(o)],

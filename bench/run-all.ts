@@ -3,6 +3,7 @@
 import { loadConfig } from '../src/config.ts'
 import { BENCH_DATABASE_SERVER, createBenchDatabase } from './bench-database.ts'
 import { runBeaconsBench } from './beacons-bench.ts'
+import { runExportsBench } from './exports-bench.ts'
 import { runIngestBench } from './ingest-bench.ts'
 import { linksTemplate, runManyLinksBench } from './many-links-bench.ts'
 import { runMemoryBench } from './memory-bench.ts'
@@ -54,6 +55,18 @@ if (!only || only === 'beacons')
   passed =
     (await onFreshDatabase((d) => runBeaconsBench({ databaseUrl: d.url, databaseName: d.name, rounds, durationS }))) &&
     passed
+// `exports`: not in the default run (loading a million clicks takes a while). BENCH_EXPORTS_BASELINE=<checkout>
+// measures that checkout's server alternately on the same data.
+if (only === 'exports')
+  passed =
+    (await onFreshDatabase((d) =>
+      runExportsBench(d, {
+        clicks: Number(process.env.BENCH_EXPORT_CLICKS ?? 1_000_000),
+        rounds,
+        durationS,
+        baselineRoot: process.env.BENCH_EXPORTS_BASELINE,
+      }),
+    )) && passed
 if (only === 'memory') passed = (await runMemoryBench()) && passed
 console.log(passed ? 'bench: all bars PASS' : 'bench: some bars FAIL')
 process.exitCode = passed ? 0 : 1

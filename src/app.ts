@@ -179,7 +179,7 @@ async function assembleApp(
       await api.register(sharesRoutes, kitOptions)
       await api.register(qrRoutes, { domains })
       await api.register(reportsRoutes, { domains })
-      await api.register(exportsRoutes, { domains })
+      await api.register(exportsRoutes, { domains, ...config.exports })
       await api.register(widgetKitRoutes, kitOptions)
       await api.register(funnelRoutes, {
         publicUrl: config.publicUrl,

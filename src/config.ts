@@ -196,6 +196,12 @@ const SETTINGS = {
   rawClickRetentionDays: env('RAW_CLICK_RETENTION', retentionDays.optional()),
   // A streaming replica for stats, reports and exports; writes, the link cache and migrations use DATABASE_URL.
   readDatabaseUrl: env('READ_DATABASE_URL', z.url({ protocol: /^postgres(ql)?$/ }).optional()),
+  exports: {
+    // Each running click export holds one read connection for its whole length: the cap keeps the pool for the rest.
+    maxConcurrent: env('EXPORTS_MAX_CONCURRENT', z.coerce.number().int().min(1).max(50).default(2)),
+    // A client that reads nothing for this long is cut off, so a stalled download cannot keep its connection.
+    idleTimeoutMs: env('EXPORT_IDLE_TIMEOUT_MS', z.coerce.number().int().min(1000).default(30_000)),
+  },
   /** Extra in-app tokens, preview fetchers, bots and referrer hosts (README "Classification"). */
   classifierExtra: env('CLASSIFIER_EXTRA', classifierExtraFile.optional()),
 } satisfies Settings

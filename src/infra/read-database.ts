@@ -2,7 +2,10 @@ import fp from 'fastify-plugin'
 import pg from 'pg'
 import { isDatabaseUnavailable } from './database.ts'
 import { counterFrom, gaugeFrom } from './metrics.ts'
-import type { Queryable } from './pool.ts'
+import type { Pool, Queryable } from './pool.ts'
+
+/** Where the read side runs: single queries, and a connection of its own for a long read (an export's cursor). */
+export type ReadPool = Queryable & Pick<Pool, 'connect'>
 
 // The replica is asked how far behind it is this often; a replica found down is asked again as often.
 const CHECK_EVERY_MS = 1_000
@@ -31,7 +34,7 @@ export type ReplicaState = { state: 'up' | 'down'; lagSeconds: number | null; la
 declare module 'fastify' {
   interface FastifyInstance {
     /** Where stats, reports and exports read: READ_DATABASE_URL's replica while it answers, else the primary. */
-    reads: Queryable
+    reads: ReadPool
   }
 }
 
@@ -90,7 +93,19 @@ export const readDatabasePlugin = fp(
       checking = checking.then(check)
     }, CHECK_EVERY_MS).unref()
 
-    const reads: Queryable = {
+    const reads: ReadPool = {
+      // A connection the replica cannot give (down, unreachable) comes from the primary, as single queries do.
+      connect: (async () => {
+        if (state.state === 'up') {
+          try {
+            return await replica.connect()
+          } catch (err) {
+            markDown(err)
+          }
+        }
+        fallbacks++
+        return primary.connect()
+      }) as ReadPool['connect'],
       query: (async (...args: Parameters<pg.Pool['query']>) => {
         if (state.state === 'up') {
           try {
