@@ -24,6 +24,8 @@ type ExportedClick = {
   os: string | null
   device: string | null
   country: string | null
+  region: string | null
+  city: string | null
   language: string | null
 }
 
@@ -43,6 +45,8 @@ export const CLICK_EXPORT_COLUMNS = [
   'os',
   'device',
   'country',
+  'region',
+  'city',
   'language',
 ] as const
 
@@ -59,7 +63,7 @@ async function nextClickBatch(
 ): Promise<ExportedClick[]> {
   const { rows } = await db.query(
     `select c.clicked_at::text as at_key, c.link_id, c.id, c.clicked_at, l.code, l.channel, l.topics, l.campaign, l.content_id,
-            c.kind, c.medium, c.app, c.visibility, c.browser, c.os, c.device, c.country, c.language
+            c.kind, c.medium, c.app, c.visibility, c.browser, c.os, c.device, c.country, c.region, c.city, c.language
      from labeled_clicks c
      join links l on l.id = c.link_id
      where c.clicked_at >= $1 and c.clicked_at < $2
@@ -104,6 +108,8 @@ const toCsvLine = (c: ExportedClick) =>
     c.os,
     c.device,
     c.country,
+    c.region,
+    c.city,
     c.language,
   ])
 
