@@ -132,7 +132,10 @@ describe('GEOIP_DB: a MaxMind City file of your own instead of the bundled datab
   it('reads country, region and city from that file only, for stats, reports and the export', async () => {
     for (const ip of ['203.0.113.9', '198.51.100.9', '198.51.100.10', '192.0.2.1', '100.64.0.1', US])
       expect((await click(own, { 'x-forwarded-for': ip })).status).toBe(302)
-    await eventually(async () => isDeepStrictEqual(await byCountry(own), { BR: 1, CA: 2, SG: 1, FR: 1, unknown: 1 }), 5_000)
+    await eventually(
+      async () => isDeepStrictEqual(await byCountry(own), { BR: 1, CA: 2, SG: 1, FR: 1, unknown: 1 }),
+      5_000,
+    )
     // Only clicks whose city the database names are counted by city.
     expect((await stats(own)).byCity).toEqual({ 'BR/SP/São Paulo': 1, 'CA/QC/Montréal': 2, 'SG//Singapore': 1 })
 
@@ -161,7 +164,14 @@ describe('GEOIP_DB: a MaxMind City file of your own instead of the bundled datab
     const column = (name: string) => head.split(',').indexOf(name)
     expect(column('region')).toBe(column('country') + 1)
     expect(column('city')).toBe(column('country') + 2)
-    const places = lines.map((l) => l.split(',').slice(column('country'), column('city') + 1).join('/')).sort()
+    const places = lines
+      .map((l) =>
+        l
+          .split(',')
+          .slice(column('country'), column('city') + 1)
+          .join('/'),
+      )
+      .sort()
     expect(places).toEqual(['//', 'BR/SP/São Paulo', 'CA/QC/Montréal', 'CA/QC/Montréal', 'FR//', 'SG//Singapore'])
   })
 

@@ -23,20 +23,23 @@ export function cityOf(place: string, clicks: number): CityRow {
 }
 
 export const cityReportCsv = (cities: readonly CityRow[]) =>
-  [csvLine(['country', 'region', 'city', 'clicks']), ...cities.map((c) => csvLine([c.country, c.region, c.city, c.clicks]))].join('')
+  [
+    csvLine(['country', 'region', 'city', 'clicks']),
+    ...cities.map((c) => csvLine([c.country, c.region, c.city, c.clicks])),
+  ].join('')
 
 /** GET /reports/cities: human clicks by the visitor's city (a GEOIP_DB City database), JSON or CSV. */
-export const cityReportRoutes: FastifyPluginAsync<{ domainOf: (host: string | undefined) => string | undefined }> = async (
-  app,
-  { domainOf },
-) => {
+export const cityReportRoutes: FastifyPluginAsync<{
+  domainOf: (host: string | undefined) => string | undefined
+}> = async (app, { domainOf }) => {
   app.withTypeProvider<ZodTypeProvider>().get(
     '/reports/cities',
     {
       config: { scope: 'stats:read' },
       schema: {
         tags: ['reports'],
-        summary: "Human clicks by the visitor's city (with a GEOIP_DB City database), over every link or a topic, campaign, domain or country",
+        summary:
+          "Human clicks by the visitor's city (with a GEOIP_DB City database), over every link or a topic, campaign, domain or country",
         querystring: CityReportQuery,
         response: {
           200: jsonOrCsvAnswer('human clicks per city, most first', CityReportView),
@@ -48,7 +51,13 @@ export const cityReportRoutes: FastifyPluginAsync<{ domainOf: (host: string | un
       const { fromMs, toMs } = parseRange(request.query)
       const { topic, campaign, country } = request.query
       const range = { from: new Date(fromMs), to: new Date(toMs) }
-      const rows = await sumClicksByCity(app.reads, { ...range, topic, campaign, country, domain: domainOf(request.query.domain) })
+      const rows = await sumClicksByCity(app.reads, {
+        ...range,
+        topic,
+        campaign,
+        country,
+        domain: domainOf(request.query.domain),
+      })
       const cities = rows.map((r) => cityOf(r.place, r.clicks))
       if (wantsCsv(request, request.query.format)) return sendCsv(reply, 'cities', cityReportCsv(cities))
       return { from: range.from.toISOString(), to: range.to.toISOString(), cities }

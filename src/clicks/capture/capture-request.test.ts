@@ -167,7 +167,13 @@ describe('reading what capture needs straight from the raw headers', () => {
 
   it('asks a country database nothing when the header named the country', () => {
     let asked = 0
-    const lookup = Object.assign(() => (asked++, paris), { cities: false })
+    const lookup = Object.assign(
+      () => {
+        asked++
+        return paris
+      },
+      { cities: false },
+    )
     readRawCaptureRequest(parsed(['CF-IPCountry', 'FR']), 'cf-ipcountry', null, lookup)
     expect(asked).toBe(0)
   })

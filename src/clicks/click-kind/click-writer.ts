@@ -76,7 +76,15 @@ export function createClickWriter(o: ClickWriterOptions) {
         batch.kept.verdicts.push(verdict)
         line = verdict.line
       }
-      batch.summary.add(linkId, at, visitor, verdict.label, country, rule, city === null ? null : cityKey(country, region, city))
+      batch.summary.add(
+        linkId,
+        at,
+        visitor,
+        verdict.label,
+        country,
+        rule,
+        city === null ? null : cityKey(country, region, city),
+      )
       gate.append(end, line)
     },
     /** Calls send(a, b) once the clicks recorded so far are in the journal (the redirect's 302). */

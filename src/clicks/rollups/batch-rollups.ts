@@ -28,7 +28,11 @@ export function createBatchRollups() {
   // label → country → rule → city → the one placed label of that tuple: counting stays keyed by identity
   const placed = new Map<RollupLabel, Map<string | null, Map<number | null, Map<string | null, PlacedLabel>>>>()
   const placedOf = (label: RollupLabel, country: string | null, rule: number | null, city: string | null) => {
-    const byCity = entryOf(entryOf(entryOf(placed, label, newPlacedCountries), country, newPlacedRules), rule, newCities)
+    const byCity = entryOf(
+      entryOf(entryOf(placed, label, newPlacedCountries), country, newPlacedRules),
+      rule,
+      newCities,
+    )
     let p = byCity.get(city)
     if (p === undefined) {
       p = Object.freeze({ ...label, country, rule, city })

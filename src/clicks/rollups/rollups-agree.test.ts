@@ -167,7 +167,16 @@ describe('rollups counted in JS and in SQL', () => {
     // Cities as country/region/city, only for clicks that have one.
     const cities = new Set(inMemory.dimensions.filter((r) => r.dimension === 'city').map((r) => r.value))
     expect(cities).toEqual(
-      new Set(['FR/IDF/Paris', 'FR//Paris', 'FR/TX/Paris', 'FR/BY/München', 'DE/IDF/Paris', 'DE//Paris', 'DE/TX/Paris', 'DE/BY/München']),
+      new Set([
+        'FR/IDF/Paris',
+        'FR//Paris',
+        'FR/TX/Paris',
+        'FR/BY/München',
+        'DE/IDF/Paris',
+        'DE//Paris',
+        'DE/TX/Paris',
+        'DE/BY/München',
+      ]),
     )
     expect(inMemory.dimensions.map((r) => r.day)).toEqual(expect.arrayContaining(['2026-11-28', '2026-11-29']))
     expect(inMemory.visitors.length).toBeGreaterThan(0)

@@ -201,7 +201,11 @@ const countryName = (/** @type {string} */ code) => {
 const cityRow = (/** @type {string} */ place, /** @type {number} */ n) => {
   const [country, region] = place.split('/', 2)
   const city = place.slice(country.length + region.length + 2)
-  return { label: region ? `${city}, ${region} (${country})` : `${city} (${country})`, value: n, hint: countryName(country) }
+  return {
+    label: region ? `${city}, ${region} (${country})` : `${city} (${country})`,
+    value: n,
+    hint: countryName(country),
+  }
 }
 
 const fact = (
