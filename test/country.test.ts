@@ -97,30 +97,92 @@ describe('country of a click', () => {
   })
 })
 
-describe('GEOIP_DB: a MaxMind file of your own instead of the bundled database', () => {
+describe('GEOIP_DB: a MaxMind City file of your own instead of the bundled database', () => {
   let own: Started
+  let header: Started
   const dir = mkdtempSync(join(tmpdir(), 'umbra-geoip-'))
   beforeAll(async () => {
     const file = join(dir, 'GeoLite2-City-test.mmdb')
-    const city = (country: string, name: string) => ({ country: { iso_code: country }, city: { names: { en: name } } })
+    const city = (country: string, region: string | null, name: string) => ({
+      country: { iso_code: country },
+      ...(region && { subdivisions: [{ iso_code: region, names: { en: `${region} region` } }] }),
+      city: { names: { en: name } },
+    })
     writeFileSync(
       file,
       writeMmdb([
-        { network: '203.0.113.0/24', record: city('BR', 'São Paulo') },
-        { network: '198.51.100.0/24', record: city('CA', 'Montréal') },
+        { network: '203.0.113.0/24', record: city('BR', 'SP', 'São Paulo') },
+        { network: '198.51.100.0/24', record: city('CA', 'QC', 'Montréal') },
+        { network: '192.0.2.0/24', record: city('SG', null, 'Singapore') },
+        { network: '100.64.0.0/16', record: { country: { iso_code: 'FR' } } },
       ]),
     )
     own = await start({ TRUST_PROXY: '1', GEOIP_DB: file })
+    header = await start({ TRUST_PROXY: '1', GEOIP_DB: file, COUNTRY_HEADER: 'cf-ipcountry' })
   })
   afterAll(async () => {
     await own?.t.close()
+    await header?.t.close()
     rmSync(dir, { recursive: true, force: true })
   })
 
-  it('reads the country from that file only', async () => {
-    for (const ip of ['203.0.113.9', '198.51.100.9', '198.51.100.10', US])
+  const stats = async (s: Started) =>
+    (await s.t.app.inject({ url: `/api/v1/links/${s.code}/stats`, headers: auth })).json()
+
+  it('reads country, region and city from that file only, for stats, reports and the export', async () => {
+    for (const ip of ['203.0.113.9', '198.51.100.9', '198.51.100.10', '192.0.2.1', '100.64.0.1', US])
       expect((await click(own, { 'x-forwarded-for': ip })).status).toBe(302)
-    await eventually(async () => isDeepStrictEqual(await byCountry(own), { BR: 1, CA: 2, unknown: 1 }), 5_000)
+    await eventually(
+      async () => isDeepStrictEqual(await byCountry(own), { BR: 1, CA: 2, SG: 1, FR: 1, unknown: 1 }),
+      5_000,
+    )
+    // Only clicks whose city the database names are counted by city.
+    expect((await stats(own)).byCity).toEqual({ 'BR/SP/São Paulo': 1, 'CA/QC/Montréal': 2, 'SG//Singapore': 1 })
+
+    const report = async (query = '') => own.t.app.inject({ url: `/api/v1/reports/cities?${query}`, headers: auth })
+    expect((await report()).json().cities).toEqual([
+      { country: 'CA', region: 'QC', city: 'Montréal', clicks: 2 },
+      { country: 'BR', region: 'SP', city: 'São Paulo', clicks: 1 },
+      { country: 'SG', region: null, city: 'Singapore', clicks: 1 },
+    ])
+    expect((await report('country=br')).json().cities).toEqual([
+      { country: 'BR', region: 'SP', city: 'São Paulo', clicks: 1 },
+    ])
+    const csv = await report('format=csv')
+    expect(csv.headers['content-type']).toMatch(/^text\/csv/)
+    expect(csv.body.split('\r\n')).toEqual([
+      'country,region,city,clicks',
+      'CA,QC,Montréal,2',
+      'BR,SP,São Paulo,1',
+      'SG,,Singapore,1',
+      '',
+    ])
+    expect((await report('country=France')).statusCode).toBe(400)
+
+    const exported = await own.t.app.inject({ url: `/api/v1/exports/clicks.csv?link=${own.code}`, headers: auth })
+    const [head, ...lines] = exported.body.trim().split('\r\n')
+    const column = (name: string) => head.split(',').indexOf(name)
+    expect(column('region')).toBe(column('country') + 1)
+    expect(column('city')).toBe(column('country') + 2)
+    const places = lines
+      .map((l) =>
+        l
+          .split(',')
+          .slice(column('country'), column('city') + 1)
+          .join('/'),
+      )
+      .sort()
+    expect(places).toEqual(['//', 'BR/SP/São Paulo', 'CA/QC/Montréal', 'CA/QC/Montréal', 'FR//', 'SG//Singapore'])
+  })
+
+  it('keeps region and city beside the country COUNTRY_HEADER names only when the file agrees', async () => {
+    const fromCanada = { 'x-forwarded-for': '198.51.100.9' }
+    for (const country of ['CA', 'ca', 'US', '']) {
+      const headers = country ? { ...fromCanada, 'cf-ipcountry': country } : fromCanada
+      expect((await click(header, headers)).status).toBe(302)
+    }
+    await eventually(async () => isDeepStrictEqual(await byCountry(header), { CA: 3, US: 1 }), 5_000)
+    expect((await stats(header)).byCity).toEqual({ 'CA/QC/Montréal': 3 })
   })
 
   it('refuses to start on a file that is not there, naming the setting', () => {

@@ -34,6 +34,9 @@ export const LinkStatsView = z.object({
   byOs: Counts,
   byDevice: Counts,
   byCountry: Counts.describe("human clicks by the visitor's country (ISO 3166-1 alpha-2; 'unknown' when not found)"),
+  byCity: Counts.describe(
+    "human clicks by the visitor's city, where GEOIP_DB is a City database: 'FR/IDF/Paris' (country, ISO 3166-2 region code, city; the region empty when unknown)",
+  ),
   byRule: Counts.describe(
     "human clicks by the rule that answered them: '1' for the link's first rule, '0' when none matched (its url)",
   ),
@@ -109,6 +112,26 @@ export const CountryReportView = z.object({
   countries: z.array(
     z.object({
       country: z.string().describe("ISO 3166-1 alpha-2, or 'unknown'"),
+      clicks: z.number().describe('human clicks, counted by UTC day'),
+    }),
+  ),
+})
+export const CityReportQuery = ChannelReportQuery.extend({
+  country: z
+    .string()
+    .regex(/^[A-Za-z]{2}$/)
+    .transform((c) => c.toUpperCase())
+    .optional()
+    .describe('cities of this country only (ISO 3166-1 alpha-2)'),
+})
+export const CityReportView = z.object({
+  from: z.string(),
+  to: z.string(),
+  cities: z.array(
+    z.object({
+      country: z.string().describe('ISO 3166-1 alpha-2'),
+      region: z.string().nullable().describe("ISO 3166-2 subdivision code without the country ('IDF'), when known"),
+      city: z.string().describe('the English name the IP database gives'),
       clicks: z.number().describe('human clicks, counted by UTC day'),
     }),
   ),

@@ -23,6 +23,8 @@ export const CLICK_EXPORT_COLUMNS = [
   'os',
   'device',
   'country',
+  'region',
+  'city',
   'language',
 ] as const
 
@@ -30,7 +32,7 @@ export const CLICK_EXPORT_COLUMNS = [
  * Every click of the filter as one CSV line, written by Postgres (csv_cell, migration 045, is csv.ts's csvCell
  * in SQL): the server only joins lines, so a million rows cost it little more than their bytes. A link's cells
  * and a verdict's cells are written once each (materialized), not once per click: per click there remain the
- * time (cut to milliseconds, as a JS Date's toISOString() writes it), country and language. A content id is
+ * time (cut to milliseconds, as a JS Date's toISOString() writes it), country, region, city and language. A content id is
  * digits, which csvCell leaves as they are. One query, one sort, read by a cursor.
  */
 const EXPORT_QUERY = `
@@ -46,7 +48,7 @@ const EXPORT_QUERY = `
     from click_verdicts
   )
   select to_char(c.clicked_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') || ',' || l.cells || ',' || v.cells
-         || ',' || csv_cell(c.country) || ',' || csv_cell(c.language) || E'\\r\\n'
+         || ',' || csv_cell(c.country) || ',' || csv_cell(c.region) || ',' || csv_cell(c.city) || ',' || csv_cell(c.language) || E'\\r\\n'
   from clicks c
   join link_cells l on l.id = c.link_id
   join verdict_cells v on v.id = c.verdict_id

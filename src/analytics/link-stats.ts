@@ -25,6 +25,7 @@ export type LinkStats = {
   byOs: Record<string, number>
   byDevice: Record<string, number>
   byCountry: Record<string, number>
+  byCity: Record<string, number>
   byRule: Record<string, number>
   lossLedger: { preview: number; bot: number; head: number; prefetch: number }
   series: SeriesPoint[]
@@ -54,7 +55,14 @@ export function buildLinkStats(input: {
       if (r.app) addTo(byApp, r.app, r.clicks)
     } else if (r.kind in lossLedger) lossLedger[r.kind as keyof LinkStats['lossLedger']] += r.clicks
   })
-  const byDimension: Record<string, Record<string, number>> = { browser: {}, os: {}, device: {}, country: {}, rule: {} }
+  const byDimension: Record<string, Record<string, number>> = {
+    browser: {},
+    os: {},
+    device: {},
+    country: {},
+    city: {},
+    rule: {},
+  }
   for (const d of input.dimensions) if (byDimension[d.dimension]) addTo(byDimension[d.dimension], d.value, d.clicks)
   return {
     code: input.code,
@@ -76,6 +84,7 @@ export function buildLinkStats(input: {
     byOs: byDimension.os,
     byDevice: byDimension.device,
     byCountry: byDimension.country,
+    byCity: byDimension.city,
     byRule: byDimension.rule,
     lossLedger,
     series: zeroFilledSeries(input, input.series, () => ({})),

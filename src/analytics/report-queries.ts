@@ -161,3 +161,29 @@ export async function sumClicksByCountry(
   )
   return rows
 }
+
+/**
+ * Human clicks per visitor city (rollup-keys.ts' cityKey: 'FR/IDF/Paris') over the links the filter keeps, most
+ * first; optionally in one country only. Only clicks whose city a City database named are counted.
+ */
+export async function sumClicksByCity(
+  db: Queryable,
+  f: ReportFilter & { country?: string },
+): Promise<{ place: string; clicks: number }[]> {
+  const [fromDay, toDay] = dayRange(f)
+  const { rows } = await db.query(
+    `select d.value as place, sum(d.clicks)::float8 as clicks
+     from click_dimensions_daily d
+     join links l on l.id = d.link_id
+     where d.dimension = 'city' and d.day >= $1::date and d.day <= $2::date
+       and ($3::text is null or $3 = any(l.topics))
+       and ($4::text is null or l.campaign = $4)
+       and ($5::text is null or l.domain = $5)
+       and ($6::text is null or d.value like $6 || '/%')
+     group by 1
+     having sum(d.clicks) > 0
+     order by 2 desc, d.value collate "C"`,
+    [fromDay, toDay, f.topic ?? null, f.campaign ?? null, f.domain ?? null, f.country ?? null],
+  )
+  return rows
+}

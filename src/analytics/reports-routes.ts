@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyPluginAsync } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { channelFunnels, sumFunnelByChannel, sumFunnelByTopic, topicFunnels } from '../funnel/funnel-totals.ts'
 import type { DomainRegistry } from '../domains/domain-registry.ts'
@@ -17,6 +17,8 @@ import {
   TopicReportQuery,
   TopicReportView,
 } from './analytics-schemas.ts'
+import { cityReportRoutes } from './city-report-routes.ts'
+import { sendCsv, wantsCsv } from './csv-answer.ts'
 import { linkTotalsRoutes } from './link-totals-routes.ts'
 import { channelReportCsv, contentReportCsv, countryReportCsv, topicReportCsv } from './report-csv.ts'
 import {
@@ -31,16 +33,6 @@ import {
 import { buildChannelReport, buildContentReport, buildTopicReport } from './reports.ts'
 import { parseRange } from './series.ts'
 
-const wantsCsv = (request: FastifyRequest, format: string | undefined) =>
-  format === 'csv' || (format === undefined && /\btext\/csv\b/.test(request.headers.accept ?? ''))
-
-function sendCsv(reply: FastifyReply, name: string, csv: string) {
-  return reply
-    .type('text/csv; charset=utf-8')
-    .header('content-disposition', `attachment; filename="${name}.csv"`)
-    .send(csv as never)
-}
-
 /** Topic, channel and content reports, read from rollups only; JSON, or CSV for spreadsheets. */
 export const reportsRoutes: FastifyPluginAsync<{ domains: Pick<DomainRegistry, 'storedDomainOf' | 'hostOf'> }> = async (
   app,
@@ -51,6 +43,7 @@ export const reportsRoutes: FastifyPluginAsync<{ domains: Pick<DomainRegistry, '
   // The read replica when there is one (READ_DATABASE_URL), else the primary.
   const db = app.reads
   await app.register(linkTotalsRoutes, { domains })
+  await app.register(cityReportRoutes, { domainOf })
 
   api.get(
     '/reports/topics',

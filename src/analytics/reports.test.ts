@@ -353,6 +353,8 @@ describe('GET /api/v1/exports/clicks.csv', () => {
       'os',
       'device',
       'country',
+      'region',
+      'city',
       'language',
     ])
     expect(names.join()).not.toMatch(/visitor|ip|user_agent|referrer/)

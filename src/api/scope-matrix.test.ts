@@ -139,6 +139,7 @@ const ROUTES: Record<string, Row> = {
   },
   'GET /api/v1/domains': { scope: 'links:read', request: { url: '/api/v1/domains' } },
   'GET /api/v1/reports/countries': { scope: 'stats:read', request: { url: '/api/v1/reports/countries' } },
+  'GET /api/v1/reports/cities': { scope: 'stats:read', request: { url: '/api/v1/reports/cities' } },
   // A bad host: 400 for every caller that passes auth (nothing is added).
   'POST /api/v1/domains': { scope: 'keys:admin', request: { url: '/api/v1/domains', ...json({ host: 'no_dots' }) } },
   'PATCH /api/v1/domains/:host': {

@@ -1,11 +1,15 @@
-import { mkdirSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CHROMIUM, CHROMIUM_ARGS, chromiumAvailable } from '../support/chromium.ts'
+import { writeMmdb } from '../support/mmdb-writer.ts'
 import { ADMIN_KEY, auth, createScratchDatabase, eventually, startTestApp, type TestApp } from '../support/test-app.ts'
 
 /**
- * A branded-domain link made on the dashboard (the domain picker), then read by country on its link page.
+ * A branded-domain link made on the dashboard (the domain picker), then read by country and city on its link
+ * page (GEOIP_DB: a City database written here, in MaxMind's format).
  * Screenshots land in test-output/dashboard/ for a person to look at.
  */
 const SHOTS = 'test-output/dashboard'
@@ -20,15 +24,30 @@ describe.skipIf(!hasChromium)('domains and countries on the dashboard', () => {
   let browser: Browser
   let page: Page
   let scratch: Awaited<ReturnType<typeof createScratchDatabase>>
+  const geo = mkdtempSync(join(tmpdir(), 'umbra-city-'))
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true })
+    const city = (country: string, region: string, name: string) => ({
+      country: { iso_code: country },
+      subdivisions: [{ iso_code: region }],
+      city: { names: { en: name } },
+    })
+    const cities = join(geo, 'GeoLite2-City-test.mmdb')
+    writeFileSync(
+      cities,
+      writeMmdb([
+        { network: '193.51.224.0/24', record: city('FR', 'IDF', 'Paris') },
+        { network: '8.8.8.0/24', record: city('US', 'CA', 'Mountain View') },
+      ]),
+    )
     scratch = await createScratchDatabase()
     t = await startTestApp(
       {
         PUBLIC_URL: 'http://umbra.test',
         DOMAINS: BRAND,
         TRUST_PROXY: '1',
+        GEOIP_DB: cities,
         ...(scratch ? { DATABASE_URL: scratch.url } : {}),
       },
       scratch ? 'postgres' : 'embedded',
@@ -47,9 +66,10 @@ describe.skipIf(!hasChromium)('domains and countries on the dashboard', () => {
     await browser?.close()
     await t?.close()
     await scratch?.drop()
+    rmSync(geo, { recursive: true, force: true })
   })
 
-  it('creates a link on a branded domain with the picker and shows its clicks by country', async () => {
+  it('creates a link on a branded domain with the picker and shows its clicks by country and city', async () => {
     await page.goto(`${base}/dashboard/`)
     await page.getByLabel('API key').fill(ADMIN_KEY)
     await page.getByRole('button', { name: 'Sign in with the key' }).click()
@@ -103,6 +123,11 @@ describe.skipIf(!hasChromium)('domains and countries on the dashboard', () => {
         .locator('.bar-value')
         .textContent(),
     ).toBe('1')
+    const cities = page.locator('section.breakdown', { has: page.getByRole('heading', { name: 'Cities' }) })
+    expect(await cities.locator('tbody tr').allTextContents()).toEqual([
+      expect.stringMatching(/^Paris, IDF \(FR\)\s*2/),
+      expect.stringMatching(/^Mountain View, CA \(US\)\s*1/),
+    ])
     expect(await page.locator('dl.facts').textContent()).toContain(BRAND)
     await countries.scrollIntoViewIfNeeded()
     await page.screenshot({ path: `${SHOTS}/9-branded-link-countries.png`, fullPage: true })

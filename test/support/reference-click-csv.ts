@@ -9,7 +9,7 @@ import type { Queryable } from '../../src/infra/pool.ts'
 export async function referenceClickCsv(db: Queryable, f: ClickExportFilter): Promise<string> {
   const { rows } = await db.query(
     `select c.clicked_at, l.code, l.channel, l.topics, l.campaign, l.content_id,
-            c.kind, c.medium, c.app, c.visibility, c.browser, c.os, c.device, c.country, c.language
+            c.kind, c.medium, c.app, c.visibility, c.browser, c.os, c.device, c.country, c.region, c.city, c.language
      from labeled_clicks c
      join links l on l.id = c.link_id
      where c.clicked_at >= $1 and c.clicked_at < $2
@@ -35,6 +35,8 @@ export async function referenceClickCsv(db: Queryable, f: ClickExportFilter): Pr
       c.os,
       c.device,
       c.country,
+      c.region,
+      c.city,
       c.language,
     ])
   return csv

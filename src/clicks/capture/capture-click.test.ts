@@ -83,6 +83,8 @@ const request = (r: Partial<CaptureRequest>): CaptureRequest => ({
   purpose: undefined,
   optsOut: false,
   country: undefined,
+  region: undefined,
+  city: undefined,
   ...r,
 })
 

@@ -117,7 +117,10 @@ export function createClickCapture(d: ClickCaptureDeps) {
       visitor = d.visitors.finish(entry.visitorPrefix, request.ip)
     }
     const id = d.mintId()
-    d.recordClick(id, link.id, link.numericId, at, v, visitor, language, country, rule)
+    // Region and city only beside the country they belong to (capture-request.ts keeps them so).
+    const region = country === null ? null : (request.region ?? null)
+    const city = country === null ? null : (request.city ?? null)
+    d.recordClick(id, link.id, link.numericId, at, v, visitor, language, country, rule, region, city)
     return { label: outcome.label, rule: outcome.rule, clickId: id }
   }
 }

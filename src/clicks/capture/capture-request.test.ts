@@ -3,6 +3,7 @@ import { Socket } from 'node:net'
 import { describe, expect, it } from 'vitest'
 import { proxyTrustOf } from '../../infra/client-address.ts'
 import { readRawCaptureRequest, type CaptureRequest } from './capture-request.ts'
+import type { Place, PlaceLookup } from './country-lookup.ts'
 
 const CHROME =
   'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36'
@@ -27,6 +28,8 @@ function captureRequestOf(
     purpose: first(headers['sec-purpose'] ?? headers.purpose ?? headers['x-moz']),
     optsOut: headers.dnt === '1' || headers['sec-gpc'] === '1',
     country: countryHeader ? first(headers[countryHeader]) : undefined,
+    region: undefined,
+    city: undefined,
   }
 }
 
@@ -137,5 +140,41 @@ describe('reading what capture needs straight from the raw headers', () => {
   ]
   it.each(firstValueCases)('%s', (_, raw, expected) => {
     expect(readRawCaptureRequest(parsed(raw), 'cf-ipcountry', null)).toMatchObject(expected)
+  })
+
+  // The IP database's place: its country unless the proxy named one; region and city only when the countries agree.
+  const paris: Place = { country: 'FR', region: 'IDF', city: 'Paris' }
+  const lookupOf = (place: Place | null, cities: boolean): PlaceLookup => Object.assign(() => place, { cities })
+  const placeCases: [string, string[], Place | null, boolean, Partial<CaptureRequest>][] = [
+    ['a city database', [], paris, true, { country: 'FR', region: 'IDF', city: 'Paris' }],
+    ['a country database', [], { country: 'FR', region: null, city: null }, false, { country: 'FR', city: undefined }],
+    ['an address it does not know', [], null, true, { country: undefined, region: undefined, city: undefined }],
+    ['the header agreeing (any case)', ['CF-IPCountry', 'fr'], paris, true, { country: 'fr', city: 'Paris' }],
+    ['the header naming another country', ['CF-IPCountry', 'BE'], paris, true, { country: 'BE', city: undefined }],
+    [
+      'a region without a city',
+      [],
+      { country: 'FR', region: 'IDF', city: null },
+      true,
+      { region: 'IDF', city: undefined },
+    ],
+  ]
+  it.each(placeCases)('place: %s', (_, raw, place, cities, expected) => {
+    const r = readRawCaptureRequest(parsed(raw), 'cf-ipcountry', null, lookupOf(place, cities))
+    expect(r).toMatchObject(expected)
+    if (expected.city === undefined) expect(r.city).toBeUndefined()
+  })
+
+  it('asks a country database nothing when the header named the country', () => {
+    let asked = 0
+    const lookup = Object.assign(
+      () => {
+        asked++
+        return paris
+      },
+      { cities: false },
+    )
+    readRawCaptureRequest(parsed(['CF-IPCountry', 'FR']), 'cf-ipcountry', null, lookup)
+    expect(asked).toBe(0)
   })
 })

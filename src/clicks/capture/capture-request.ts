@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http'
 import { clientAddress, type ProxyTrust } from '../../infra/client-address.ts'
-import type { PlaceLookup } from './country-lookup.ts'
+import type { Place, PlaceLookup } from './country-lookup.ts'
 
 /**
  * What capture reads from a request: method, client address and a few headers (the first value of each),
@@ -23,6 +23,9 @@ export type CaptureRequest = {
    * The address is looked up and never kept.
    */
   country: string | undefined
+  /** The region and city the IP database names for the address, when it knows them and agrees on the country. */
+  region: string | undefined
+  city: string | undefined
 }
 
 /** Whether a header name as sent equals `lower` (a lower-case token) ignoring case, without building a string. */
@@ -57,6 +60,8 @@ export function readRawCaptureRequest(
     purpose: undefined,
     optsOut: false,
     country: undefined,
+    region: undefined,
+    city: undefined,
   }
   let forwardedFor: string | undefined
   let secPurpose: string | undefined
@@ -97,6 +102,16 @@ export function readRawCaptureRequest(
   }
   r.purpose = secPurpose ?? purpose ?? xMoz
   r.ip = clientAddress(req.socket.remoteAddress ?? '', forwardedFor, proxyTrust)
-  if (r.country === undefined && placeOf !== null) r.country = placeOf(r.ip)?.country
+  if (placeOf !== null && (r.country === undefined || placeOf.cities === true)) placeIn(r, placeOf(r.ip))
   return r
+}
+
+/** The lookup's answer into the request: its country unless COUNTRY_HEADER named one, its region and city when the two
+ * agree on the country. */
+function placeIn(r: CaptureRequest, place: Place | null) {
+  if (place === null) return
+  r.country ??= place.country
+  if (r.country.toUpperCase() !== place.country) return
+  r.region = place.region ?? undefined
+  r.city = place.city ?? undefined
 }

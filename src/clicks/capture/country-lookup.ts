@@ -2,11 +2,18 @@ import { isIP } from 'node:net'
 import { createRequire } from 'node:module'
 import maxmind, { type Reader, type Response } from 'maxmind'
 
-/** The visitor's place as an IP database knows it: an ISO 3166-1 alpha-2 country, and region and city when known. */
+/**
+ * The visitor's place as an IP database knows it: an ISO 3166-1 alpha-2 country, and when known the region (the
+ * ISO 3166-2 subdivision code without its country, e.g. 'IDF') and the city's English name.
+ */
 export type Place = { country: string; region: string | null; city: string | null }
 
-/** Where a client address is: an in-memory read of the database, no I/O; null for addresses it does not know. */
-export type PlaceLookup = (ip: string) => Place | null
+/**
+ * Where a client address is: an in-memory read of the database, no I/O; null for addresses it does not know.
+ * `cities`: the database knows cities (a City database), so a lookup is worth doing even when COUNTRY_HEADER
+ * already named the country.
+ */
+export type PlaceLookup = ((ip: string) => Place | null) & { readonly cities?: boolean }
 
 /** The open IP-to-country database bundled from npm (CC0 per its package; whois data CC BY 4.0, NRO). */
 export const BUNDLED_COUNTRY_DB = createRequire(import.meta.url).resolve(
@@ -26,6 +33,10 @@ type AnyRecord = Response & {
 }
 
 const COUNTRY = /^[A-Z]{2}$/
+// ISO 3166-2 subdivision codes are one to three letters or digits after the country.
+const REGION = /^[A-Z0-9]{1,3}$/
+/** Longest city name kept, in UTF-8 bytes (the click row reserves this much). */
+export const MAX_CITY_BYTES = 80
 
 /** A record as a Place; null without a country Umbra can store. */
 export function placeOf(record: AnyRecord | null): Place | null {
@@ -36,21 +47,23 @@ export function placeOf(record: AnyRecord | null): Place | null {
     record.registered_country?.iso_code
   )?.toUpperCase()
   if (!country || !COUNTRY.test(country)) return null
-  const subdivision = record.subdivisions?.[0]
+  const region = record.subdivisions?.[0]?.iso_code?.toUpperCase()
+  const city = record.city?.names?.en
   return {
     country,
-    region: subdivision?.iso_code ?? subdivision?.names?.en ?? null,
-    city: record.city?.names?.en ?? null,
+    region: region !== undefined && REGION.test(region) ? region : null,
+    city: city && Buffer.byteLength(city) <= MAX_CITY_BYTES ? city : null,
   }
 }
 
 /** The lookup over an open reader: IPv4-mapped IPv6 addresses are read as IPv4; anything not an IP finds nothing. */
-export function lookupIn(reader: Pick<Reader<AnyRecord>, 'get'>): PlaceLookup {
-  return (ip) => {
+export function lookupIn(reader: Pick<Reader<AnyRecord>, 'get' | 'metadata'>): PlaceLookup {
+  const lookup = (ip: string) => {
     const address = ip.startsWith('::ffff:') && ip.includes('.') ? ip.slice(7) : ip
     if (isIP(address) === 0) return null
     return placeOf(reader.get(address))
   }
+  return Object.assign(lookup, { cities: /city/i.test(reader.metadata.databaseType) })
 }
 
 /**

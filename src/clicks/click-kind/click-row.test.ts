@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest'
+import { MAX_CITY_BYTES } from '../capture/country-lookup.ts'
 import {
+  CLICK_COLUMNS,
+  clickColumnsOf,
   COPY_BINARY_HEADER,
   decodeClickRows,
+  fieldCountAt,
   MAX_CLICK_ROW_BYTES,
   MAX_LANGUAGE,
   writeClickRow,
@@ -27,15 +31,17 @@ function encode(...rows: Omit<DecodedClickRow, 'verdictId'>[]): Buffer {
       r.language,
       r.country,
       r.rule,
+      r.region,
+      r.city,
     )
   return buf.subarray(0, end)
 }
 
-/** A row as a process journalled it before rules: the same bytes without the last field. */
-function beforeRules(r: Omit<DecodedClickRow, 'verdictId'>): Buffer {
-  const full = encode({ ...r, rule: null })
-  const legacy = Buffer.concat([full.subarray(0, full.length - 4)])
-  legacy.writeInt16BE(7, COPY_BINARY_HEADER.length)
+/** A row as an older process journalled it: the same bytes without the fields it did not have yet (all null). */
+function olderRow(r: Omit<DecodedClickRow, 'verdictId'>, fields: 7 | 8): Buffer {
+  const full = encode({ ...r, ...(fields === 7 && { rule: null }), region: null, city: null })
+  const legacy = Buffer.from(full.subarray(0, full.length - 4 * (10 - fields)))
+  legacy.writeInt16BE(fields, COPY_BINARY_HEADER.length)
   return legacy
 }
 
@@ -47,13 +53,20 @@ const row = (r: Partial<DecodedClickRow> = {}): Omit<DecodedClickRow, 'verdictId
   language: 'fr-ch',
   country: 'CH',
   rule: 3,
+  region: 'GE',
+  city: 'Genève',
   ...r,
 })
 
 describe('a click as a binary COPY row', () => {
   it.each([
     ['every field', row()],
-    ['no visitor, language, country or rule', row({ visitor: null, language: null, country: null, rule: null })],
+    [
+      'no visitor, language, country, rule or place',
+      row({ visitor: null, language: null, country: null, rule: null, region: null, city: null }),
+    ],
+    ['a city without a region', row({ region: null, city: 'Singapore' })],
+    ['a city name of the longest length kept, in UTF-8', row({ city: 'é'.repeat(MAX_CITY_BYTES / 2) })],
     ['rule 0 (no rule matched)', row({ rule: 0 })],
     [
       'the largest ids a JS number holds exactly',
@@ -70,15 +83,32 @@ describe('a click as a binary COPY row', () => {
     expect(COPY_BINARY_HEADER.subarray(11)).toEqual(Buffer.alloc(8))
   })
 
-  it('reads rows journalled before rules (7 fields) as clicks without a rule', () => {
-    const legacy = beforeRules(row({ id: 9 }))
+  it('reads rows journalled before rules (7 fields) as clicks without a rule or place', () => {
+    const legacy = olderRow(row({ id: 9 }), 7)
     expect(decodeClickRows(legacy)).toEqual({
-      rows: [{ ...row({ id: 9 }), rule: null, verdictId: VERDICT.id }],
+      rows: [{ ...row({ id: 9 }), rule: null, region: null, city: null, verdictId: VERDICT.id }],
       end: legacy.length,
     })
   })
 
-  it('writes the bytes Postgres expects: 8 fields, 8-byte big-endian integers, µs since 2000 for the time', () => {
+  it('reads rows journalled before places (8 fields) as clicks with their rule and no place', () => {
+    const legacy = Buffer.concat([olderRow(row({ id: 9 }), 8), olderRow(row({ id: 10 }), 8).subarray(19)])
+    expect(decodeClickRows(legacy)).toEqual({
+      rows: [9, 10].map((id) => ({ ...row({ id }), region: null, city: null, verdictId: VERDICT.id })),
+      end: legacy.length,
+    })
+    expect(clickColumnsOf(fieldCountAt(legacy))).toEqual(CLICK_COLUMNS.slice(0, 8))
+    expect(clickColumnsOf(fieldCountAt(encode(row())))).toEqual(CLICK_COLUMNS)
+  })
+
+  it('cuts a longer city name at a whole character, within the room a row reserves', () => {
+    const long = `${'a'.repeat(MAX_CITY_BYTES - 1)}é and more`
+    const bytes = encode(row({ city: long }))
+    expect(bytes.length - COPY_BINARY_HEADER.length).toBeLessThanOrEqual(MAX_CLICK_ROW_BYTES)
+    expect(decodeClickRows(bytes).rows[0].city).toBe('a'.repeat(MAX_CITY_BYTES - 1))
+  })
+
+  it('writes the bytes Postgres expects: 10 fields, 8-byte big-endian integers, µs since 2000 for the time', () => {
     const bytes = encode(
       row({
         id: 1,
@@ -88,11 +118,13 @@ describe('a click as a binary COPY row', () => {
         language: null,
         country: 'FR',
         rule: 2,
+        region: 'IDF',
+        city: 'Évry',
       }),
     ).subarray(COPY_BINARY_HEADER.length)
     expect(bytes.toString('hex')).toBe(
       [
-        '0008',
+        '000a',
         '00000008' + '0000000000000001',
         '00000008' + '0000000000000002',
         '00000008' + '00000000000f4240', // 1,000,000 µs
@@ -101,6 +133,8 @@ describe('a click as a binary COPY row', () => {
         'ffffffff',
         '00000002' + '4652',
         '00000002' + '0002',
+        '00000003' + '494446', // IDF
+        '00000005' + 'c389767279', // Évry in UTF-8
       ].join(''),
     )
   })

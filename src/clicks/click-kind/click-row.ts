@@ -9,7 +9,9 @@ import {
   rowEnd,
   rowStart,
   timestampField,
+  utf8Field,
 } from '../journal/copy-row.ts'
+import { MAX_CITY_BYTES } from '../capture/country-lookup.ts'
 import { COPY_BINARY_HEADER } from '../journal/row-codec.ts'
 
 export { COPY_BINARY_HEADER }
@@ -28,20 +30,27 @@ export const CLICK_COLUMNS = [
   'language',
   'country',
   'rule',
+  'region',
+  'city',
 ] as const
 /**
- * The columns of rows journalled before clicks had a rule (migration 026): a segment left by an older
- * process is COPYed with these, and its clicks have no rule.
+ * The field counts of rows older processes journalled: 7 before clicks had a rule (migration 026), 8 before
+ * region and city (041). A segment left by one is COPYed with CLICK_COLUMNS' first that many columns, and its
+ * clicks have none of the rest.
  */
-export const CLICK_COLUMNS_BEFORE_RULES = CLICK_COLUMNS.slice(0, 7)
+export const OLDER_FIELD_COUNTS = [7, 8] as const
+/** The columns a row of `fields` fields carries, in order. */
+export const clickColumnsOf = (fields: number): readonly string[] =>
+  (OLDER_FIELD_COUNTS as readonly number[]).includes(fields) ? CLICK_COLUMNS.slice(0, fields) : CLICK_COLUMNS
 
 /** Longest language tag kept (RFC 5646's minimum buffer size); capture drops longer ones. */
 export const MAX_LANGUAGE = 35
-/** A row's bytes at most: field count, five 8-byte fields, language, country and rule, each with its length. */
-export const MAX_CLICK_ROW_BYTES = 2 + 5 * 12 + 4 + MAX_LANGUAGE + 4 + 2 + 4 + 2
+/** Longest region kept: an ISO 3166-2 subdivision code without its country. */
+export const MAX_REGION = 3
+/** A row's bytes at most: field count, five 8-byte fields, language, country, rule, region and city, each with its length. */
+export const MAX_CLICK_ROW_BYTES = 2 + 5 * 12 + 4 + MAX_LANGUAGE + 4 + 2 + 4 + 2 + 4 + MAX_REGION + 4 + MAX_CITY_BYTES
 
 const FIELDS = CLICK_COLUMNS.length
-const FIELDS_BEFORE_RULES = CLICK_COLUMNS_BEFORE_RULES.length
 const POSTGRES_EPOCH_MS = 946_684_800_000
 
 /** Writes one click row at `at` (room for MAX_CLICK_ROW_BYTES is the caller's); returns where it ends. */
@@ -57,6 +66,8 @@ export function writeClickRow(
   language: string | null,
   country: string | null,
   rule: number | null = null,
+  region: string | null = null,
+  city: string | null = null,
 ): number {
   at = rowStart(buf, at, FIELDS)
   at = int8Field(buf, at, id)
@@ -66,10 +77,12 @@ export function writeClickRow(
   at = int8Field(buf, at, visitor)
   at = asciiField(buf, at, language, MAX_LANGUAGE)
   at = asciiField(buf, at, country, 2)
-  return rule === null ? nullField(buf, at) : int2Field(buf, at, rule)
+  at = rule === null ? nullField(buf, at) : int2Field(buf, at, rule)
+  at = asciiField(buf, at, region, MAX_REGION)
+  return utf8Field(buf, at, city, MAX_CITY_BYTES)
 }
 
-/** The field count of the first row of binary COPY data from `from`: 7 for a segment journalled before rules. */
+/** The field count of the first row of binary COPY data from `from`: fewer for a segment an older process journalled. */
 export const fieldCountAt = (buf: Buffer, from = COPY_BINARY_HEADER.length) =>
   buf.length >= from + 2 ? buf.readInt16BE(from) : FIELDS
 
@@ -84,9 +97,13 @@ export type DecodedClickRow = {
   country: string | null
   /** Null for a link without rules, and in rows journalled before rules. */
   rule: number | null
+  /** Null when the IP database named none, and in rows journalled before places. */
+  region: string | null
+  city: string | null
 }
 
-// The lengths each field may have (-1 is NULL): id, link, time and verdict, then visitor, language, country.
+// The lengths each field may have (-1 is NULL): id, link, time and verdict, then visitor, language, country,
+// rule, region and city.
 const FIELD_FITS: FieldFits = [
   fits.int8(false),
   fits.int8(false),
@@ -96,13 +113,20 @@ const FIELD_FITS: FieldFits = [
   fits.text(MAX_LANGUAGE, true),
   fits.int2(true), // a country code's two letters
   fits.int2(true), // the rule's index
+  fits.text(MAX_REGION, true),
+  fits.text(MAX_CITY_BYTES, true),
 ]
-const FIELD_FITS_BEFORE_RULES = FIELD_FITS.slice(0, FIELDS_BEFORE_RULES)
+const OLDER_FIELD_FITS = OLDER_FIELD_COUNTS.map((n) => FIELD_FITS.slice(0, n))
 
-/** Where the click row (with a rule or from before rules) starting at `start` ends, or -1. */
+/** Where the click row (of today's or an older process) starting at `start` ends, or -1. */
 const clickRowEnd = (buf: Buffer, start: number): number => {
   const end = rowEnd(buf, start, FIELD_FITS)
-  return end !== -1 ? end : rowEnd(buf, start, FIELD_FITS_BEFORE_RULES)
+  if (end !== -1) return end
+  for (const fits of OLDER_FIELD_FITS) {
+    const older = rowEnd(buf, start, fits)
+    if (older !== -1) return older
+  }
+  return -1
 }
 
 /**
@@ -134,7 +158,7 @@ export function decodeClickRows(
       fields.push(length === -1 ? null : buf.subarray(f + 4, f + 4 + length))
       f += 4 + Math.max(0, length)
     }
-    const [id, linkId, clickedAt, verdictId, visitor, language, country, rule] = fields
+    const [id, linkId, clickedAt, verdictId, visitor, language, country, rule, region, city] = fields
     const int8 = (field: Buffer | null) => {
       if (!field) throw new Error('a click row without its id, link, time or verdict')
       return field.readBigInt64BE(0)
@@ -148,6 +172,8 @@ export function decodeClickRows(
       language: language?.toString('latin1') ?? null,
       country: country?.toString('latin1') ?? null,
       rule: rule ? rule.readInt16BE(0) : null,
+      region: region?.toString('latin1') ?? null,
+      city: city?.toString('utf8') ?? null,
     })
     at = end
   }

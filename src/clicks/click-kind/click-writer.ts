@@ -6,6 +6,7 @@ import type { ClickVerdict } from '../verdicts/click-verdict.ts'
 import { createVerdictLedger } from '../verdicts/verdict-ledger.ts'
 import { clickKind } from './click-kind.ts'
 import { writeClickRow } from './click-row.ts'
+import { cityKey } from '../rollups/rollup-keys.ts'
 import type { WriteClickBatch } from './write-click-batch.ts'
 
 export type ClickWriterOptions = {
@@ -51,6 +52,8 @@ export function createClickWriter(o: ClickWriterOptions) {
       language: string | null,
       country: string | null,
       rule: number | null = null,
+      region: string | null = null,
+      city: string | null = null,
     ) {
       const batch = pipeline.open()
       const end = writeClickRow(
@@ -65,13 +68,23 @@ export function createClickWriter(o: ClickWriterOptions) {
         language,
         country,
         rule,
+        region,
+        city,
       )
       let line = ''
       if (ledger.mustList(verdict, batch.number, at)) {
         batch.kept.verdicts.push(verdict)
         line = verdict.line
       }
-      batch.summary.add(linkId, at, visitor, verdict.label, country, rule)
+      batch.summary.add(
+        linkId,
+        at,
+        visitor,
+        verdict.label,
+        country,
+        rule,
+        city === null ? null : cityKey(country, region, city),
+      )
       gate.append(end, line)
     },
     /** Calls send(a, b) once the clicks recorded so far are in the journal (the redirect's 302). */

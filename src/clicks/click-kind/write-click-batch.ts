@@ -22,16 +22,17 @@ import {
 } from '../rollups/rollup-sql.ts'
 import { type ClickBatchObserver, NEW_CLICKS_TABLE } from './click-batch-observer.ts'
 import { VERDICT_COLUMNS } from '../verdicts/click-verdict.ts'
-import { CLICK_COLUMNS, CLICK_COLUMNS_BEFORE_RULES, fieldCountAt } from './click-row.ts'
+import { CLICK_COLUMNS, clickColumnsOf, fieldCountAt } from './click-row.ts'
 
 const COLUMNS = CLICK_COLUMNS.join(', ')
 
-/** The columns a batch's rows carry: a segment journalled before rules (replayed after an upgrade) has fewer. */
+/**
+ * The columns a batch's rows carry: a segment an older process journalled (replayed after an upgrade, the
+ * careful way, so read into memory) has fewer.
+ */
 function columnsOf(rows: CopyPayload): readonly string[] {
   const first = rows.chunks[0]
-  return rows.file === null && Buffer.isBuffer(first) && fieldCountAt(first) === CLICK_COLUMNS_BEFORE_RULES.length
-    ? CLICK_COLUMNS_BEFORE_RULES
-    : CLICK_COLUMNS
+  return rows.file === null && Buffer.isBuffer(first) ? clickColumnsOf(fieldCountAt(first)) : CLICK_COLUMNS
 }
 
 /**
@@ -102,8 +103,8 @@ on conflict do nothing`
 const BATCH_TIME_RANGE = `select min(clicked_at)::text as first, max(clicked_at)::text as last from click_batch`
 const HOURLY_COLUMNS = 2 + ROLLUPS.hourly.labels.length
 const LABEL_FIELDS_SQL = LABEL_FIELDS.map((f) => `v.${f}`).join(', ')
-// The dimensions a click row carries itself (its country), beside its verdict's labels.
-const CLICK_DIMENSIONS_SQL = ROLLUPS.clickDimensions.join(', ')
+// The columns of a click row its own dimensions come from (country, rule, place), beside its verdict's labels.
+const CLICK_DIMENSIONS_SQL = ROLLUPS.clickColumns.join(', ')
 const insertFromStaging = (observed: boolean) => `
 with inserted as (
   insert into clicks (${COLUMNS})

@@ -74,6 +74,19 @@ export function asciiField(buf: Uint8Array, at: number, s: string | null, max: n
   return at + 4 + n
 }
 
+const utf8 = new TextEncoder()
+
+/**
+ * A text field in UTF-8 (names: a city), at most `maxBytes` long: longer text is cut at a whole character,
+ * so the row never outgrows the room its kind reserved.
+ */
+export function utf8Field(buf: Uint8Array, at: number, s: string | null, maxBytes: number): number {
+  if (s === null) return nullField(buf, at)
+  const { written } = utf8.encodeInto(s, buf.subarray(at + 4, at + 4 + maxBytes))
+  u32(buf, at, written)
+  return at + 4 + written
+}
+
 /** Which lengths a field may have (-1 is NULL): how a scan tells a row of its kind from torn or foreign bytes. */
 export type FieldFits = readonly ((length: number) => boolean)[]
 

@@ -27,7 +27,7 @@ const CREATE_WORK_TABLES = `
 create temp table if not exists verdicts_in_use (id bigint primary key);
 create temp table if not exists verdict_moves (old_id bigint primary key, new_id bigint not null);
 create temp table if not exists moved_clicks (link_id bigint, clicked_at timestamptz, visitor bigint, old_id bigint, new_id bigint,
-  ${ROLLUPS.clickDimensions.map((d) => `${d} text`).join(', ')}) -- as text, the form dimensions store
+  ${ROLLUPS.clickColumns.map((d) => `${d} text`).join(', ')}) -- as text, the form dimensions store
   on commit delete rows;
 truncate verdicts_in_use, verdict_moves`
 const FIND_VERDICTS_IN_USE = `insert into verdicts_in_use select distinct verdict_id from clicks where clicked_at >= $1`
@@ -57,7 +57,7 @@ with moved as (
   update clicks c set verdict_id = m.new_id
   from verdict_moves m
   where c.verdict_id = m.old_id and c.clicked_at >= $1 and c.clicked_at < $2 and c.clicked_at >= $3
-  returning c.link_id, c.clicked_at, c.visitor, m.old_id, m.new_id, ${ROLLUPS.clickDimensions.map((d) => `c.${d}`).join(', ')}
+  returning c.link_id, c.clicked_at, c.visitor, m.old_id, m.new_id, ${ROLLUPS.clickColumns.map((d) => `c.${d}`).join(', ')}
 )
 insert into moved_clicks select * from moved`
 

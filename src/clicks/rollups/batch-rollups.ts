@@ -25,14 +25,18 @@ export type BatchRollups = ReturnType<typeof createBatchRollups>
 export function createBatchRollups() {
   // link → hour → label with the click's dimensions → clicks
   const counts = new Map<string, Map<number, Map<PlacedLabel, number>>>()
-  // label → country → rule → the one placed label of that triple: counting stays keyed by identity
-  const placed = new Map<RollupLabel, Map<string | null, Map<number | null, PlacedLabel>>>()
-  const placedOf = (label: RollupLabel, country: string | null, rule: number | null): PlacedLabel => {
-    const byRule = entryOf(entryOf(placed, label, newPlacedCountries), country, newPlacedRules)
-    let p = byRule.get(rule)
+  // label → country → rule → city → the one placed label of that tuple: counting stays keyed by identity
+  const placed = new Map<RollupLabel, Map<string | null, Map<number | null, Map<string | null, PlacedLabel>>>>()
+  const placedOf = (label: RollupLabel, country: string | null, rule: number | null, city: string | null) => {
+    const byCity = entryOf(
+      entryOf(entryOf(placed, label, newPlacedCountries), country, newPlacedRules),
+      rule,
+      newCities,
+    )
+    let p = byCity.get(city)
     if (p === undefined) {
-      p = Object.freeze({ ...label, country, rule })
-      byRule.set(rule, p)
+      p = Object.freeze({ ...label, country, rule, city })
+      byCity.set(city, p)
     }
     return p
   }
@@ -44,7 +48,10 @@ export function createBatchRollups() {
     /** Whether any human click of the batch carried a visitor hash (so there are visitor-day rows to write). */
     hasVisitors: () => visitors.size > 0,
 
-    /** One click: its link, time (epoch ms), visitor hash (humans only), label, country and rule (null: none). */
+    /**
+     * One click: its link, time (epoch ms), visitor hash (humans only), label, country, rule (null: none) and
+     * city (rollup-keys.ts' cityKey; null: none).
+     */
     add(
       linkId: string,
       at: number,
@@ -52,8 +59,9 @@ export function createBatchRollups() {
       verdictLabel: RollupLabel,
       country: string | null,
       rule: number | null = null,
+      city: string | null = null,
     ) {
-      const label = placedOf(verdictLabel, country, rule)
+      const label = placedOf(verdictLabel, country, rule, city)
       const hour = hourOf(at)
       const byLabel = entryOf(entryOf(counts, linkId, newHours), hour, newLabels)
       byLabel.set(label, (byLabel.get(label) ?? 0) + 1)
@@ -70,8 +78,8 @@ export function createBatchRollups() {
 }
 
 /**
- * The labels of a batch, ranked once: each label's hourly key (kind, medium, app, visibility) and its three
- * dimension values get a rank in primary-key order, so rows are accumulated in small arrays indexed by
+ * The labels of a batch, ranked once: each label's hourly key (kind, medium, app, visibility) and its dimension
+ * values get a rank in primary-key order, so rows are accumulated in small arrays indexed by
  * rank and come out sorted, with no string building or sorting per row.
  */
 function rankLabels(labels: Iterable<PlacedLabel>) {
@@ -201,8 +209,9 @@ const newHours = () => new Map<number, Map<RollupLabel, number>>()
 const newLabels = () => new Map<RollupLabel, number>()
 const newDays = () => new Map<number, Set<number>>()
 const newVisitors = () => new Set<number>()
-const newPlacedCountries = () => new Map<string | null, Map<number | null, PlacedLabel>>()
-const newPlacedRules = () => new Map<number | null, PlacedLabel>()
+const newPlacedCountries = () => new Map<string | null, Map<number | null, Map<string | null, PlacedLabel>>>()
+const newPlacedRules = () => new Map<number | null, Map<string | null, PlacedLabel>>()
+const newCities = () => new Map<string | null, PlacedLabel>()
 
 /** The value under `key`, made by `make` and stored first if there is none. */
 function entryOf<K, V>(map: Map<K, V>, key: K, make: () => V): V {

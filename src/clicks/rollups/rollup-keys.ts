@@ -15,10 +15,13 @@ export const ROLLUPS = {
    * More click_dimensions_daily dimensions, whose value is a column of the click row itself rather than of its
    * verdict (as text): clicks of people only. `country`: where the visitor was ('unknown' when not known).
    * `rule`: which of its link's rules answered (1 for the first, 0 for none: the link's url); a click of a
-   * link without rules adds no row (its missing value is null).
+   * link without rules adds no row (its missing value is null). `city`: the place as cityKey below writes it
+   * ("FR/IDF/Paris"), from the row's country, region and city; a click without a city adds no row.
    */
-  clickDimensions: ['country', 'rule'],
-  clickMissing: { country: 'unknown', rule: null },
+  clickDimensions: ['country', 'rule', 'city'],
+  clickMissing: { country: 'unknown', rule: null, city: null },
+  /** The click row's columns the click dimensions are read from. */
+  clickColumns: ['country', 'rule', 'region', 'city'],
   /** link_visitors_daily (link_id, day, visitor): people with a visitor hash. */
   visitors: { table: 'link_visitors_daily' },
   /** The kind of click that counts in dimensions and visitors. */
@@ -39,9 +42,17 @@ export const LABEL_FIELDS: readonly (HourlyLabel | Dimension)[] = [
 export type RollupLabel = Pick<ClickRecord, HourlyLabel | Dimension>
 
 /** The click's own dimension values (ROLLUPS.clickDimensions). */
-export type ClickDimensionValues = { country: string | null; rule: number | null }
+export type ClickDimensionValues = { country: string | null; rule: number | null; city: string | null }
 
-/** A verdict's label with the click's own dimensions: one object per (label, country, rule) in a batch. */
+/**
+ * The city dimension's value: country, region and city joined by '/' ("FR/IDF/Paris", "SG//Singapore" without
+ * a region), so one city name in two countries or regions stays two places; split it at the first two '/' (a
+ * city's name may hold one). rollup-sql.ts's clickValueSql says the same in SQL.
+ */
+export const cityKey = (country: string | null, region: string | null, city: string | null): string | null =>
+  country === null || city === null ? null : `${country}/${region ?? ''}/${city}`
+
+/** A verdict's label with the click's own dimensions: one object per (label, country, rule, city) in a batch. */
 export type PlacedLabel = RollupLabel & { readonly [D in ClickDimension]: ClickDimensionValues[D] }
 
 export const HOUR_MS = 3_600_000

@@ -3,6 +3,10 @@ import { ROLLUPS } from './rollup-keys.ts'
 // SQL fragments of the rollup keys in rollup-keys.ts, for the statements that write rollups.
 const { hourly, dimensions, clickDimensions, clickMissing, person } = ROLLUPS
 
+/** A click dimension's value from the click's columns (`p` e.g. 'c.'), as text; cityKey in rollup-keys.ts for city. */
+const clickValueSql = (d: (typeof clickDimensions)[number], p: string) =>
+  d === 'city' ? `(${p}country || '/' || coalesce(${p}region, '') || '/' || ${p}city)` : `${p}${d}::text`
+
 /** The hour and UTC day of a timestamptz expression, as hourOf and dayOf bucket epoch ms. */
 export const hourSql = (t: string) => `date_trunc('hour', ${t})`
 export const daySql = (t: string) => `(${t} at time zone 'UTC')::date`
@@ -31,9 +35,8 @@ export const dimensionRowsSql = (prefix = '', clickPrefix = prefix) =>
     ...dimensions.names.map((d) => `('${d}', coalesce(${prefix}${d}, '${dimensions.missing}'))`),
     ...clickDimensions.map((d) => {
       const missing = clickMissing[d]
-      return missing === null
-        ? `('${d}', ${clickPrefix}${d}::text)`
-        : `('${d}', coalesce(${clickPrefix}${d}::text, '${missing}'))`
+      const value = clickValueSql(d, clickPrefix)
+      return missing === null ? `('${d}', ${value})` : `('${d}', coalesce(${value}, '${missing}'))`
     }),
   ].join(', ')}) as dim(name, value)`
 export const DIMENSION_VALUE_SQL = 'dim.value'

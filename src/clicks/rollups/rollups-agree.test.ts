@@ -10,7 +10,7 @@ import type { ClickRecord } from '../click-record.ts'
 import { reclassifyClicks } from '../reclassify/reclassify-clicks.ts'
 import { createClickVerdict } from '../verdicts/click-verdict.ts'
 import { createBatchRollups } from './batch-rollups.ts'
-import { ROLLUPS } from './rollup-keys.ts'
+import { cityKey, ROLLUPS } from './rollup-keys.ts'
 
 // The same clicks rolled up three ways, all derived from rollup-keys.ts: counted in memory by a fresh
 // batch (batch-rollups.ts), in SQL by a careful one (write-click-batch.ts), and by reclassification's
@@ -47,7 +47,7 @@ const labelOf = (c: ClickRecord): DescribedClassification => ({
 
 /** One batch of the clicks, with its rows in memory and its verdicts; `fresh` adds its rollups counted in memory. */
 function batchOf(
-  clicks: readonly (ClickRecord & { rule: number | null })[],
+  clicks: readonly (ClickRecord & { rule: number | null; region: string | null; city: string | null })[],
   labels: (c: ClickRecord) => DescribedClassification,
   fresh: boolean,
 ): ClickBatch {
@@ -73,8 +73,11 @@ function batchOf(
       c.language,
       c.country,
       c.rule,
+      c.region,
+      c.city,
     )
-    rollups.add(c.linkId, c.at, c.visitor, labelObjects.get(v.id)!, c.country, c.rule)
+    const city = cityKey(c.country, c.region, c.city)
+    rollups.add(c.linkId, c.at, c.visitor, labelObjects.get(v.id)!, c.country, c.rule, city)
   }
   return {
     rows: { file: null, chunks: [rows.subarray(0, end)] },
@@ -119,7 +122,16 @@ describe('rollups counted in JS and in SQL', () => {
       const ua = `agent ${JSON.stringify(label)}`
       agents.set(ua, label)
       // Which rule answered: none for some (a link without rules), 0 (no match) or a rule for the others.
-      return { ...click, userAgent: ua, rule: i % 5 === 0 ? null : i % 3 }
+      // The city, for some of the clicks with a country: with and without a region, and one name in two regions.
+      const places = [
+        { region: 'IDF', city: 'Paris' },
+        { region: null, city: 'Paris' },
+        { region: 'TX', city: 'Paris' },
+        { region: 'BY', city: 'München' },
+        { region: null, city: null },
+      ]
+      const place = c.country === null ? { region: null, city: null } : places[i % places.length]
+      return { ...click, userAgent: ua, rule: i % 5 === 0 ? null : i % 3, ...place }
     })
     const [fresh, careful, relabelled] = [await newLink('fresh'), await newLink('careful'), await newLink('relabelled')]
     const on = (linkId: string, firstId: number) => clicks.map((c, i) => ({ ...c, linkId, id: firstId + i }))
@@ -151,6 +163,20 @@ describe('rollups counted in JS and in SQL', () => {
     expect(countries).toEqual(expect.arrayContaining(['FR', 'DE', 'unknown']))
     expect(inMemory.dimensions.filter((r) => r.dimension === 'rule').map((r) => r.value)).toEqual(
       expect.arrayContaining(['0', '1', '2']),
+    )
+    // Cities as country/region/city, only for clicks that have one.
+    const cities = new Set(inMemory.dimensions.filter((r) => r.dimension === 'city').map((r) => r.value))
+    expect(cities).toEqual(
+      new Set([
+        'FR/IDF/Paris',
+        'FR//Paris',
+        'FR/TX/Paris',
+        'FR/BY/München',
+        'DE/IDF/Paris',
+        'DE//Paris',
+        'DE/TX/Paris',
+        'DE/BY/München',
+      ]),
     )
     expect(inMemory.dimensions.map((r) => r.day)).toEqual(expect.arrayContaining(['2026-11-28', '2026-11-29']))
     expect(inMemory.visitors.length).toBeGreaterThan(0)

@@ -18,7 +18,7 @@ import { routingEditor, ruleRows } from './routing-editor.js'
  * @typedef {Record<string, number>} Counts
  * @typedef {{ code: string, clicks: number, uniques: number, dark: number, public: number, darkShare: number | null, previews: number, bots: number,
  *   byMedium: Counts, byApp: Counts, byVisibility: Counts, previewsByApp: Counts, byBrowser: Counts, byOs: Counts, byDevice: Counts, byCountry: Counts,
- *   byRule: Counts, lossLedger: { preview: number, bot: number, head: number, prefetch: number }, interval: 'hour' | 'day',
+ *   byCity: Counts, byRule: Counts, lossLedger: { preview: number, bot: number, head: number, prefetch: number }, interval: 'hour' | 'day',
  *   series: { t: string, clicks: number, dark: number, public: number }[],
  *   conversions?: import('../conversions.js').LinkConversions }} LinkStats
  */
@@ -197,6 +197,17 @@ const countryName = (/** @type {string} */ code) => {
   return name && name !== code ? `${name} (${code})` : code
 }
 
+/** A row of the Cities table from a byCity key, 'FR/IDF/Paris' (country, region, city: split at the first two '/'). */
+const cityRow = (/** @type {string} */ place, /** @type {number} */ n) => {
+  const [country, region] = place.split('/', 2)
+  const city = place.slice(country.length + region.length + 2)
+  return {
+    label: region ? `${city}, ${region} (${country})` : `${city} (${country})`,
+    value: n,
+    hint: countryName(country),
+  }
+}
+
 const fact = (
   /** @type {string} */ term,
   /** @type {import('../element.js').Child | import('../element.js').Child[]} */ value,
@@ -279,6 +290,11 @@ function statsSections(s, declared, period, rules) {
         caption: 'Countries',
         rows: Object.entries(s.byCountry).map(([c, n]) => ({ label: countryName(c), value: n, hint: c })),
         empty: 'No clicks in this period.',
+      }),
+      breakdownTable({
+        caption: 'Cities',
+        rows: Object.entries(s.byCity ?? {}).map(([place, n]) => cityRow(place, n)),
+        empty: 'No city known in this period (cities need a GEOIP_DB City database).',
       }),
     ),
     declaredObservedTable([{ channel: declared, byMedium: s.byMedium }], {
