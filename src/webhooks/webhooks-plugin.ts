@@ -1,4 +1,5 @@
 import fp from 'fastify-plugin'
+import pg from 'pg'
 import type { Config } from '../config.ts'
 import { loadServerSecret } from '../infra/server-secret.ts'
 import { createWebhookDeliverer } from './webhook-deliverer.ts'
@@ -10,12 +11,23 @@ declare module 'fastify' {
   }
 }
 
+const DELIVERY_CONNECTIONS = 2
+
 /** The delivery loop of this instance (every instance runs one; they share the work through Postgres). */
 export const webhooksPlugin = fp(
   async (app, { config }: { config: Config }) => {
     const secrets = createSecretBox(loadServerSecret(config))
+    // Deliveries on connections of their own: building a large click delivery never holds a connection
+    // the click batches or the API wait for.
+    const pool = new pg.Pool({
+      connectionString: config.databaseUrl ?? (app.pg.pool as pg.Pool).options.connectionString,
+      max: DELIVERY_CONNECTIONS,
+      application_name: 'umbra-webhooks',
+    })
+    pool.on('error', (err) => app.log.warn({ err }, 'idle webhook delivery connection lost'))
+    pool.on('connect', (client) => client.on('error', () => {}))
     const deliverer = createWebhookDeliverer({
-      pool: app.pg.pool,
+      pool,
       secrets,
       log: app.log.child({ component: 'webhooks' }),
       publicUrl: config.publicUrl,
@@ -25,6 +37,7 @@ export const webhooksPlugin = fp(
     app.decorate('webhooks', { secrets, deliverDue: deliverer.deliverDue })
     // Before the pool closes: an attempt in flight finishes and is recorded.
     app.addHook('preClose', () => deliverer.stop())
+    app.addHook('onClose', () => pool.end())
   },
   { name: 'webhooks', dependencies: ['database'] },
 )
