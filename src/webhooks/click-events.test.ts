@@ -60,7 +60,11 @@ const T0 = Date.parse('2026-11-29T10:15:00Z')
  * A batch of clicks (ids, each a person unless listed as a bot) at T0 + id ms, or from `at`: fresh (rollups
  * and person runs counted as the click writer does) or the careful way.
  */
-function batch(ids: number[], fresh: boolean, o: { bots?: (id: number) => boolean; at?: number; runLength?: number } = {}): ClickBatch {
+function batch(
+  ids: number[],
+  fresh: boolean,
+  o: { bots?: (id: number) => boolean; at?: number; runLength?: number } = {},
+): ClickBatch {
   const rollups = createBatchRollups()
   const runs = createPersonRuns(o.runLength ?? 2)
   const rows = Buffer.alloc(COPY_BINARY_HEADER.length + ids.length * MAX_CLICK_ROW_BYTES)
@@ -94,7 +98,8 @@ const clickEvents = async (afterId = 0) =>
       [afterId],
     )
   ).rows.map((r) => (JSON.parse(r.clicks) as { id: string }[]).map((c) => Number(c.id)))
-const lastEventId = async () => Number((await pool.query('select coalesce(max(id), 0) as id from webhook_events')).rows[0].id)
+const lastEventId = async () =>
+  Number((await pool.query('select coalesce(max(id), 0) as id from webhook_events')).rows[0].id)
 
 const deliverer = () =>
   createWebhookDeliverer({
@@ -190,7 +195,10 @@ describe('a click delivery', () => {
     await pool.query("select ensure_click_partitions(timestamptz '2025-01-01', 1)")
     const before = await lastEventId()
     await createClickBatchWriter(pool, clickEventsObserver(2))(batch([400, 401, 402], true, { at: old }))
-    await createClickBatchWriter(pool, clickEventsObserver(2))(batch([500], true, { at: Date.parse('2025-02-10T08:00:00Z') }))
+    await createClickBatchWriter(
+      pool,
+      clickEventsObserver(2),
+    )(batch([500], true, { at: Date.parse('2025-02-10T08:00:00Z') }))
     expect(await clickEvents(before)).toEqual([[400, 401], [402], [500]])
 
     const client = await pool.connect()
