@@ -9,23 +9,6 @@ alter table webhook_events
   add column click_last_at  timestamptz,
   add column clicks         json;
 
--- A run's person clicks as a delivery lists them, in id order, keys in the order receivers have seen:
--- row_to_json writes them compactly (json_build_object would add spaces).
-create function webhook_click_list(p_first_id bigint, p_last_id bigint, p_first_at timestamptz, p_last_at timestamptz)
-returns json
-language sql stable as $$
-  select ('[' || coalesce(string_agg(row_to_json(r)::text, ',' order by c.id), '') || ']')::json
-  from clicks c
-  join click_verdicts v on v.id = c.verdict_id
-  left join links l on l.id = c.link_id
-  cross join lateral (
-    select c.id::text as id, l.code, l.content_id::text as "contentId", coalesce(l.topics, '{}') as topics,
-      l.campaign, l.channel, v.medium, v.app, v.visibility, c.country,
-      to_char(c.clicked_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as at
-  ) r
-  where c.clicked_at between p_first_at and p_last_at and c.id between p_first_id and p_last_id and v.kind = 'human'
-$$;
-
 -- Records a click batch's runs (parallel arrays, one element a run) for every active subscription to
 -- clicks; nothing when none wants them.
 create function webhook_record_click_runs(
@@ -46,16 +29,8 @@ language sql as $$
   select s.id, e.id from subscribers s, events e
 $$;
 
--- In the transaction that drops raw clicks before p_before: click events reaching into them keep their
--- clicks (delivered or not: a replay sends them again).
-create function webhook_keep_clicks(p_before timestamptz) returns void
-language sql as $$
-  update webhook_events
-  set clicks = webhook_click_list(click_first_id, click_last_id, click_first_at, click_last_at)
-  where type = 'click' and clicks is null and click_first_at < p_before
-$$;
-
--- Events recorded before this migration listed their clicks as arrays: they keep them, as delivered.
+-- Events recorded before this migration listed their clicks as arrays: they keep them, as delivered
+-- (webhooks/click-delivery.ts writes a click the same way; row_to_json writes it compactly).
 update webhook_events e set clicks = (
   select ('[' || coalesce(string_agg(row_to_json(r)::text, ',' order by k.i), '') || ']')::json
   from unnest(e.click_ids, e.click_link_ids, e.click_verdict_ids, e.click_times_ms, e.click_countries)

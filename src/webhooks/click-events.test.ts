@@ -14,6 +14,7 @@ import { dropRawPartitions } from '../clicks/retention/drop-raw-partitions.ts'
 import { createBatchRollups } from '../clicks/rollups/batch-rollups.ts'
 import { createClickVerdict } from '../clicks/verdicts/click-verdict.ts'
 import { runMigrations } from '../infra/migrate.ts'
+import { CLICK_RUN_COLUMNS, type ClickRun, clickLists, mergedRanges } from './click-delivery.ts'
 import { clickEventsObserver } from './click-events.ts'
 import { createWebhookDeliverer } from './webhook-deliverer.ts'
 import { createSecretBox, newWebhookSecret } from './webhook-secret.ts'
@@ -90,14 +91,14 @@ function batch(
 }
 
 /** The click events recorded after `afterId`, each as the ids of the clicks it would deliver now. */
-const clickEvents = async (afterId = 0) =>
-  (
-    await pool.query(
-      `select webhook_click_list(click_first_id, click_last_id, click_first_at, click_last_at)::text as clicks
-       from webhook_events where type = 'click' and id > $1 order by id`,
-      [afterId],
-    )
-  ).rows.map((r) => (JSON.parse(r.clicks) as { id: string }[]).map((c) => Number(c.id)))
+async function clickEvents(afterId = 0) {
+  const { rows } = await pool.query<ClickRun>(
+    `select e.id::text as event_id, ${CLICK_RUN_COLUMNS} from webhook_events e where type = 'click' and id > $1 order by id`,
+    [afterId],
+  )
+  const lists = await clickLists(pool, rows)
+  return rows.map((r) => (JSON.parse(lists.get(r.event_id) ?? '') as { id: string }[]).map((c) => Number(c.id)))
+}
 const lastEventId = async () =>
   Number((await pool.query('select coalesce(max(id), 0) as id from webhook_events')).rows[0].id)
 
@@ -217,5 +218,49 @@ describe('a click delivery', () => {
       .sort()
     expect(ids).toEqual(['400', '401', '402', '500'])
     expect(receiver.ofType('click')[0].body.data.clicks?.[0]).toMatchObject({ code: 'observed', app: 'instagram' })
+  })
+})
+
+describe('merged time ranges', () => {
+  const t = (s: number) => `2026-11-29T10:00:0${s}.000000Z`
+  it.each([
+    { name: 'none', ranges: [], merged: [] },
+    {
+      name: 'apart stay apart, in time order',
+      ranges: [
+        [t(5), t(6)],
+        [t(1), t(2)],
+      ],
+      merged: [
+        [t(1), t(2)],
+        [t(5), t(6)],
+      ],
+    },
+    {
+      name: 'overlapping become one',
+      ranges: [
+        [t(1), t(3)],
+        [t(2), t(4)],
+      ],
+      merged: [[t(1), t(4)]],
+    },
+    {
+      name: 'one inside another',
+      ranges: [
+        [t(1), t(6)],
+        [t(2), t(3)],
+      ],
+      merged: [[t(1), t(6)]],
+    },
+    {
+      name: 'touching become one',
+      ranges: [
+        [t(1), t(2)],
+        [t(2), t(3)],
+      ],
+      merged: [[t(1), t(3)]],
+    },
+  ] as { name: string; ranges: [string, string][]; merged: [string, string][] }[])('$name', ({ ranges, merged }) => {
+    expect(mergedRanges(ranges)).toEqual(merged)
   })
 })

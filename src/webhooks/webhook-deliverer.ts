@@ -1,10 +1,21 @@
 import type { FastifyBaseLogger } from 'fastify'
 import type { Pool } from '../infra/database.ts'
-import { clickEventBody, clickLists, isEmptyClickList } from './click-delivery.ts'
+import { CLICK_RUN_COLUMNS, type ClickRun, clickEventBody, clickLists, isEmptyClickList } from './click-delivery.ts'
 import { retryDelayMs } from './retry-delay.ts'
 import { postWebhook, type PostOutcome, type PostPolicy } from './webhook-post.ts'
 import type { SecretBox } from './webhook-secret.ts'
 import { signedHeaders, webhookIdOf } from './webhook-signature.ts'
+
+/**
+ * The deliverer's own connections: building a large click delivery never holds one the click batches or
+ * the API wait for. A delivery reads a few thousand clicks at most: a parallel worker would cost more to
+ * start than it saves.
+ */
+export const DELIVERY_POOL_OPTIONS = {
+  max: 2,
+  application_name: 'umbra-webhooks',
+  options: '-c max_parallel_workers_per_gather=0',
+} as const
 
 export type DelivererOptions = PostPolicy & {
   pool: Pick<Pool, 'query'>
@@ -35,7 +46,8 @@ update webhook_deliveries d
 set next_attempt_at = now() + make_interval(secs => $2), attempts = d.attempts + 1
 from due, webhooks w, webhook_events e
 where d.id = due.id and w.id = d.webhook_id and e.id = d.event_id
-returning d.id, d.webhook_id, d.event_id, d.attempts, w.url, w.secret_sealed, e.type, e.occurred_at, e.data`
+returning d.id, d.webhook_id, d.event_id, d.attempts, w.url, w.secret_sealed, e.type, e.occurred_at, e.data,
+  ${CLICK_RUN_COLUMNS}`
 
 const DELIVERED = `
 with delivery as (
@@ -75,7 +87,7 @@ where e.occurred_at < now() - make_interval(days => $1)
   and not exists (select 1 from webhook_deliveries d where d.event_id = e.id and d.state = 'pending')`
 const SWEEP_EVERY_MS = 3_600_000
 
-type Claimed = {
+type Claimed = ClickRun & {
   id: string
   webhook_id: string
   event_id: string
@@ -153,7 +165,7 @@ export function createWebhookDeliverer(o: DelivererOptions) {
       if (rows.length === 0) return
       const clicks = await clickLists(
         o.pool,
-        rows.filter((d) => d.type === 'click').map((d) => d.event_id),
+        rows.filter((d) => d.type === 'click'),
       )
       await Promise.all(
         rows.map((d) => deliver(d, clicks).catch((err) => o.log.warn({ err }, 'webhook delivery not recorded'))),

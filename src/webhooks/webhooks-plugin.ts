@@ -2,7 +2,7 @@ import fp from 'fastify-plugin'
 import pg from 'pg'
 import type { Config } from '../config.ts'
 import { loadServerSecret } from '../infra/server-secret.ts'
-import { createWebhookDeliverer } from './webhook-deliverer.ts'
+import { createWebhookDeliverer, DELIVERY_POOL_OPTIONS } from './webhook-deliverer.ts'
 import { createSecretBox, type SecretBox } from './webhook-secret.ts'
 
 declare module 'fastify' {
@@ -11,18 +11,13 @@ declare module 'fastify' {
   }
 }
 
-const DELIVERY_CONNECTIONS = 2
-
 /** The delivery loop of this instance (every instance runs one; they share the work through Postgres). */
 export const webhooksPlugin = fp(
   async (app, { config }: { config: Config }) => {
     const secrets = createSecretBox(loadServerSecret(config))
-    // Deliveries on connections of their own: building a large click delivery never holds a connection
-    // the click batches or the API wait for.
     const pool = new pg.Pool({
       connectionString: config.databaseUrl ?? (app.pg.pool as pg.Pool).options.connectionString,
-      max: DELIVERY_CONNECTIONS,
-      application_name: 'umbra-webhooks',
+      ...DELIVERY_POOL_OPTIONS,
     })
     pool.on('error', (err) => app.log.warn({ err }, 'idle webhook delivery connection lost'))
     pool.on('connect', (client) => client.on('error', () => {}))
