@@ -4,7 +4,8 @@ import { createServer } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { NPM_START_NODE_ARGS } from '../test/support/npm-start.ts'
 
-export const ROOT = fileURLToPath(new URL('../', import.meta.url))
+// BENCH_SERVER_ROOT: the checkout whose servers are measured (another commit, by the same bench code).
+export const ROOT = process.env.BENCH_SERVER_ROOT ?? fileURLToPath(new URL('../', import.meta.url))
 const AUTOCANNON = fileURLToPath(new URL('../node_modules/autocannon/autocannon.js', import.meta.url))
 
 /**

@@ -28,7 +28,9 @@ const CONNECTIONS = 50
 const CONVERSIONS = process.env.BENCH_CONVERSIONS === '1'
 // BENCH_WEBHOOK_CLICKS=1: each round also measures the plain link while a webhook is subscribed to clicks
 // (delivered to a receiver in this process); the webhook is inactive during the other measurements.
+// BENCH_WEBHOOK_DELIVERY=false: the server records click events but sends none (the recording cost alone).
 const WEBHOOK_CLICKS = process.env.BENCH_WEBHOOK_CLICKS === '1'
+const WEBHOOK_DELIVERY = process.env.BENCH_WEBHOOK_DELIVERY !== 'false'
 
 /** A webhook receiver answering 200 and counting the clicks delivered to it. */
 async function startClickReceiver() {
@@ -56,6 +58,8 @@ export type RedirectBenchOptions = {
   env?: Record<string, string>
   /** Also measure, each round, a link carrying five rules (the fifth answers the bench's desktop Chrome). */
   withRules?: boolean
+  /** Also measure, each round, the plain link with a webhook subscribed to clicks (BENCH_WEBHOOK_CLICKS=1 too). */
+  webhookClicks?: boolean
 }
 
 // Every condition kind, none of the first four holding for desktop Chrome: a click is tested against all five.
@@ -102,7 +106,7 @@ async function waitForDrain(base: string, timeoutMs = 60_000) {
  */
 export async function runRedirectBench(o: RedirectBenchOptions) {
   const dataDir = mkdtempSync(join(tmpdir(), 'umbra-bench-'))
-  const receiver = WEBHOOK_CLICKS ? await startClickReceiver() : null
+  const receiver = WEBHOOK_CLICKS || o.webhookClicks ? await startClickReceiver() : null
   const [umbraPort, barePort] = [await freePort(), await freePort()]
   const umbra = spawnPinned(SERVER_CORE, 'src/server.ts', {
     DATABASE_URL: o.databaseUrl,
@@ -111,7 +115,7 @@ export async function runRedirectBench(o: RedirectBenchOptions) {
     PORT: String(umbraPort),
     LOG_LEVEL: 'warn',
     ADMIN_API_KEY: ADMIN_KEY,
-    ...(receiver ? { WEBHOOK_ALLOW_PRIVATE: 'true' } : {}),
+    ...(receiver ? { WEBHOOK_ALLOW_PRIVATE: 'true', WEBHOOK_DELIVERY: String(WEBHOOK_DELIVERY) } : {}),
     ...o.env,
   })
   const bare = spawnPinned(SERVER_CORE, 'bench/bare-fastify.ts', { PORT: String(barePort) })
@@ -161,7 +165,7 @@ export async function runRedirectBench(o: RedirectBenchOptions) {
     const rounds: { bare: Measured; umbra: Measured; rssMb: number; rules: Measured | null }[] = []
     const conversionRatios: number[] = []
     let conversion302s = 0
-    const hooked: { ratio: number; cpu: number; plainCpu: number }[] = []
+    const hooked: { ratio: number; cpu: number; plainCpu: number; pg: number; plainPg: number; rss: number }[] = []
     let hooked302s = 0
     console.log(
       `redirect: ${o.rounds} rounds of autocannon -c ${CONNECTIONS} -d ${o.durationS}, servers on core ${SERVER_CORE}, ` +
@@ -200,12 +204,21 @@ export async function runRedirectBench(o: RedirectBenchOptions) {
       }
       if (receiver) {
         await subscribe(true)
+        const rss = watchRss(umbra.pid)
         const w = await measure(umbra.pid, umbraBase, true)
+        const peak = rss.stop()
         await subscribe(false)
         hooked302s += w.status['302'] ?? 0
-        hooked.push({ ratio: w.reqPerSec / b.reqPerSec, cpu: w.cpuUsPerRequest, plainCpu: u.r.cpuUsPerRequest })
+        hooked.push({
+          ratio: w.reqPerSec / b.reqPerSec,
+          cpu: w.cpuUsPerRequest,
+          plainCpu: u.r.cpuUsPerRequest,
+          pg: w.postgresUsPerRequest,
+          plainPg: u.r.postgresUsPerRequest,
+          rss: peak,
+        })
         console.log(
-          `${line('hooked', w)}  ratio ${(w.reqPerSec / b.reqPerSec).toFixed(2)} (webhook subscribed to clicks)`,
+          `${line('hooked', w)}  rss ${peak.toFixed(0)} MB  ratio ${(w.reqPerSec / b.reqPerSec).toFixed(2)} (webhook subscribed to clicks)`,
         )
       }
     }
@@ -297,11 +310,13 @@ export async function runRedirectBench(o: RedirectBenchOptions) {
       // Its backlog goes out once it is active again.
       await subscribe(true)
       const deadline = Date.now() + 60_000
-      while (receiver.seen.clicks < hooked302s && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200))
+      while (WEBHOOK_DELIVERY && receiver.seen.clicks < hooked302s && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 200))
+      const m = (f: (h: (typeof hooked)[number]) => number) => median(hooked.map(f)).toFixed(1)
       console.log(
-        `webhook subscribed to clicks: median ratio ${median(hooked.map((h) => h.ratio)).toFixed(2)} vs bare ` +
-          `(plain link unsubscribed ${summary.ratio.toFixed(2)}); server CPU per request ` +
-          `${median(hooked.map((h) => h.cpu)).toFixed(1)} µs vs ${median(hooked.map((h) => h.plainCpu)).toFixed(1)} µs; ` +
+        `webhook subscribed to clicks${WEBHOOK_DELIVERY ? '' : ' (recorded, not delivered)'}: median ratio ${median(hooked.map((h) => h.ratio)).toFixed(2)} vs bare ` +
+          `(plain link unsubscribed ${summary.ratio.toFixed(2)}); server CPU per request ${m((h) => h.cpu)} µs vs ${m((h) => h.plainCpu)} µs; ` +
+          `Postgres per click ${m((h) => h.pg)} µs vs ${m((h) => h.plainPg)} µs; peak RSS ${Math.max(...hooked.map((h) => h.rss)).toFixed(0)} MB; ` +
           `${receiver.seen.clicks} clicks received in ${receiver.seen.deliveries} deliveries (autocannon saw ${hooked302s} 302s while subscribed)`,
       )
     }

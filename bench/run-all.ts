@@ -27,11 +27,19 @@ async function onFreshDatabase(
 }
 
 let passed = true
-// `rules`: the redirect bench with a round for a link carrying five rules in each round.
-if (!only || only === 'redirect' || only === 'rules')
+// `rules`: the redirect bench with a round for a link carrying five rules in each round; `webhooks`: with a
+// round for the plain link while a webhook is subscribed to clicks.
+if (!only || only === 'redirect' || only === 'rules' || only === 'webhooks')
   passed =
     (await onFreshDatabase((d) =>
-      runRedirectBench({ databaseUrl: d.url, databaseName: d.name, rounds, durationS, withRules: only === 'rules' }),
+      runRedirectBench({
+        databaseUrl: d.url,
+        databaseName: d.name,
+        rounds,
+        durationS,
+        withRules: only === 'rules',
+        webhookClicks: only === 'webhooks',
+      }),
     )) && passed
 if (!only || only === 'many-links') {
   // BENCH_LINKS: how many links (1M by default); their database is seeded once and kept as a template.

@@ -120,16 +120,18 @@ async function assembleApp(
   // The served domains: which Host is which domain, our own hosts for the URL policy and the classifier.
   const domains = createDomainRegistry(config.publicUrl)
   await app.register(domainsPlugin, { registry: domains, configured: config.domains })
+  // Click batches record `click` webhook events in their own transaction while some webhook wants them,
+  // and retention lets those events keep their clicks before it drops them.
+  const clickEvents = clickEventsObserver(config.webhooks.clickBatch)
   await app.register(clicksPlugin, {
     config,
     ownHosts: domains.ownHosts,
     ownHostsVersion: domains.ownHostsVersion,
-    // Click batches record `click` webhook events in their own transaction while some webhook wants them.
-    batchObserver: clickEventsObserver(config.webhooks.clickBatch),
+    batchObserver: clickEvents,
   })
   await app.register(webhooksPlugin, { config })
   await app.register(funnelPlugin, { config })
-  await app.register(retentionPlugin, { config })
+  await app.register(retentionPlugin, { config, keepClicksSql: clickEvents.keepSql })
 
   // Features
   const clickReferences = createClickReferences(loadServerSecret(config))

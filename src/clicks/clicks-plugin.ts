@@ -52,6 +52,7 @@ export const clicksPlugin = fp(
     const writer = createClickWriter({
       journal: openJournal(join(config.dataDir, 'journal'), clickKindCodec),
       writeBatch: createClickBatchWriter(pool, batchObserver),
+      runLength: batchObserver?.runLength ?? null,
       log,
       ...config.clickWriter,
       afterWrite: minter.prepare,

@@ -1,20 +1,31 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import pino from 'pino'
 import type pg from 'pg'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { Webhook } from 'standardwebhooks'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { createScratchDatabase, requireRealDatabaseUrl } from '../../test/support/test-app.ts'
+import { startWebhookReceiver } from '../../test/support/webhook-receiver.ts'
 import { COPY_BINARY_HEADER, MAX_CLICK_ROW_BYTES, writeClickRow } from '../clicks/click-kind/click-row.ts'
+import { createPersonRuns } from '../clicks/click-kind/person-runs.ts'
 import { type ClickBatch, createClickBatchWriter } from '../clicks/click-kind/write-click-batch.ts'
+import { dropRawPartitions } from '../clicks/retention/drop-raw-partitions.ts'
 import { createBatchRollups } from '../clicks/rollups/batch-rollups.ts'
 import { createClickVerdict } from '../clicks/verdicts/click-verdict.ts'
 import { runMigrations } from '../infra/migrate.ts'
+import { CLICK_RUN_COLUMNS, type ClickRun, clickLists, mergedRanges } from './click-delivery.ts'
 import { clickEventsObserver } from './click-events.ts'
+import { createWebhookDeliverer } from './webhook-deliverer.ts'
+import { createSecretBox, newWebhookSecret } from './webhook-secret.ts'
 
 let scratch: Awaited<ReturnType<typeof createScratchDatabase>>
 let pool: pg.Pool
 let dir: string
 let linkId: string
+let receiver: Awaited<ReturnType<typeof startWebhookReceiver>>
+const secrets = createSecretBox(Buffer.from('click-events-test-server-secret-0123456789'))
+const secret = newWebhookSecret()
 
 beforeAll(async () => {
   requireRealDatabaseUrl()
@@ -25,13 +36,15 @@ beforeAll(async () => {
   linkId = String(
     (
       await pool.query(
-        `insert into links (code, url, channel, topics) values ('observed', 'https://example.com/', 'whatsapp', '{shoes}') returning id`,
+        `insert into links (code, url, channel, topics, campaign) values ('observed', 'https://example.com/', 'whatsapp', '{shoes}', 'spring') returning id`,
       )
     ).rows[0].id,
   )
   dir = mkdtempSync(join(tmpdir(), 'umbra-click-events-'))
+  receiver = await startWebhookReceiver()
 })
 afterAll(async () => {
+  await receiver?.close()
   await scratch?.drop()
   rmSync(dir, { recursive: true, force: true })
 })
@@ -42,17 +55,28 @@ const verdicts = {
   human: createClickVerdict('Instagram UA', '', '', { ...HUMAN, reason: '', browser: 'x', os: 'y', device: 'z' }),
   bot: createClickVerdict('Bot UA', '', '', { ...BOT, reason: '', browser: 'x', os: 'y', device: 'z' }),
 }
+const T0 = Date.parse('2026-11-29T10:15:00Z')
 
-/** A batch of clicks (ids, each a person unless listed as a bot): fresh (rollups counted) or the careful way. */
-function batch(ids: number[], fresh: boolean, bots: number[] = []): ClickBatch {
+/**
+ * A batch of clicks (ids, each a person unless listed as a bot) at T0 + id ms, or from `at`: fresh (rollups
+ * and person runs counted as the click writer does) or the careful way.
+ */
+function batch(
+  ids: number[],
+  fresh: boolean,
+  o: { bots?: (id: number) => boolean; at?: number; runLength?: number } = {},
+): ClickBatch {
   const rollups = createBatchRollups()
+  const runs = createPersonRuns(o.runLength ?? 2)
   const rows = Buffer.alloc(COPY_BINARY_HEADER.length + ids.length * MAX_CLICK_ROW_BYTES)
   let end = COPY_BINARY_HEADER.copy(rows)
   for (const id of ids) {
-    const v = bots.includes(id) ? verdicts.bot : verdicts.human
-    const at = Date.parse('2026-11-29T10:15:00Z') + id
+    const bot = o.bots?.(id) ?? false
+    const v = bot ? verdicts.bot : verdicts.human
+    const at = (o.at ?? T0) + id
     end = writeClickRow(rows, end, id, Number(linkId), at, v.idHigh, v.idLow, null, null, 'FR')
     rollups.add(linkId, at, null, v.label, 'FR')
+    if (!bot) runs.add(id, at)
   }
   const file = join(dir, `seg-${ids[0]}-${fresh}.bin`)
   writeFileSync(file, rows.subarray(0, end))
@@ -62,47 +86,181 @@ function batch(ids: number[], fresh: boolean, bots: number[] = []): ClickBatch {
     count: ids.length,
     losses: [],
     rollups: fresh ? rollups : null,
+    personRuns: fresh ? runs : null,
   }
 }
 
-/** The click events recorded, each as its clicks' ids, countries and link ids. */
-const clickEvents = async () =>
-  (
-    await pool.query(
-      `select click_ids, click_countries, click_link_ids from webhook_events where type = 'click' order by id`,
-    )
-  ).rows.map((r) =>
-    (r.click_ids as string[]).map((id, i) => ({ id, country: r.click_countries[i], link: r.click_link_ids[i] })),
+/** The click events recorded after `afterId`, each as the ids of the clicks it would deliver now. */
+async function clickEvents(afterId = 0) {
+  const { rows } = await pool.query<ClickRun>(
+    `select e.id::text as event_id, ${CLICK_RUN_COLUMNS} from webhook_events e where type = 'click' and id > $1 order by id`,
+    [afterId],
   )
+  const lists = await clickLists(pool, rows)
+  return rows.map((r) => (JSON.parse(lists.get(r.event_id) ?? '') as { id: string }[]).map((c) => Number(c.id)))
+}
+const lastEventId = async () =>
+  Number((await pool.query('select coalesce(max(id), 0) as id from webhook_events')).rows[0].id)
+
+const deliverer = () =>
+  createWebhookDeliverer({
+    pool,
+    secrets,
+    log: pino({ level: 'silent' }),
+    publicUrl: 'http://umbra.test',
+    retryBaseMs: 10,
+    retryMaxMs: 50,
+    disableAfterHours: 72,
+    pollMs: 1000,
+    retentionDays: 30,
+    allowPrivate: true,
+    timeoutMs: 2000,
+  })
 
 describe('click events in the click batch transaction', () => {
-  const write = (b: ClickBatch) => createClickBatchWriter(pool, clickEventsObserver(2))(b)
-  const ids = (events: { id: string }[][]) =>
-    events
-      .flat()
-      .map((c) => Number(c.id))
-      .sort((a, b) => a - b)
+  const write = (b: ClickBatch, perEvent = 2) => createClickBatchWriter(pool, clickEventsObserver(perEvent))(b)
 
   it('records nothing while no webhook subscribes to clicks', async () => {
     await write(batch([1, 2], true))
     expect(await clickEvents()).toEqual([])
   })
 
-  it("records a fresh batch's human clicks, at most 2 an event, with their links and countries", async () => {
-    await pool.query(
-      `insert into webhooks (url, events, secret_sealed) values ('https://crm.example/h', '{click}', '\\x00')`,
-    )
-    await write(batch([10, 11, 12, 13, 14], true, [12]))
-    const events = await clickEvents()
-    // Grouped by id / 2: {10, 11}, {13} (12 is a bot), {14}.
-    expect(events.map((e) => e.map((c) => Number(c.id)).sort())).toEqual([[10, 11], [13], [14]])
-    expect(events[0][0]).toMatchObject({ country: 'FR', link: linkId })
+  it("records a fresh batch's person clicks as runs of at most 2, one outbox row a run", async () => {
+    await pool.query('insert into webhooks (url, events, secret_sealed) values ($1, $2, $3)', [
+      receiver.url,
+      ['click'],
+      secrets.seal(secret),
+    ])
+    await write(batch([10, 11, 12, 13, 14], true, { bots: (id) => id === 12 }))
+    // Persons 10, 11 | 13, 14 (12 is a bot, inside the second run's id range but not delivered).
+    expect(await clickEvents()).toEqual([
+      [10, 11],
+      [13, 14],
+    ])
   })
 
   it('records a batch written again the careful way only for the clicks it adds', async () => {
-    expect((await write(batch([10, 11, 12, 13, 14], false, [12]))).inserted).toBe(0)
-    expect((await clickEvents()).length).toBe(3)
+    expect((await write(batch([10, 11, 12, 13, 14], false, { bots: (id) => id === 12 }))).inserted).toBe(0)
+    expect((await clickEvents()).length).toBe(2)
+    const before = await lastEventId()
     expect((await write(batch([14, 15, 16], false))).inserted).toBe(2)
-    expect(ids((await clickEvents()).slice(3))).toEqual([15, 16])
+    expect(await clickEvents(before)).toEqual([[15, 16]])
+  })
+
+  it.each([
+    ['fresh', true],
+    ['careful', false],
+  ])('a %s batch of 1,200 clicks: deliveries of at most 500, each person click exactly once', async (_, fresh) => {
+    const base = fresh ? 100_000 : 200_000
+    const ids = Array.from({ length: 1200 }, (_, i) => base + i)
+    const bots = (id: number) => id % 7 === 0
+    const persons = ids.filter((id) => !bots(id))
+    await deliverer().deliverDue()
+    receiver.received.length = 0
+    const before = await lastEventId()
+    await write(batch(ids, fresh, { bots, runLength: 500 }), 500)
+    expect((await clickEvents(before)).map((e) => e.length)).toEqual([500, 500, persons.length - 1000])
+
+    await deliverer().deliverDue()
+    const deliveries = [...receiver.unique().values()]
+    expect(deliveries.length).toBe(3)
+    for (const d of deliveries) {
+      expect(d.body.data.clicks?.length).toBeLessThanOrEqual(500)
+      new Webhook(secret).verify(d.raw, d.headers as Record<string, string>)
+    }
+    const delivered = deliveries.flatMap((d) => (d.body.data.clicks ?? []).map((c) => Number(c.id)))
+    expect(delivered.sort((a, b) => a - b)).toEqual(persons)
+  })
+})
+
+describe('a click delivery', () => {
+  beforeEach(() => {
+    receiver.received.length = 0
+  })
+
+  it('lists each click with the fields receivers have always had, in that order', async () => {
+    const before = await lastEventId()
+    await createClickBatchWriter(pool, clickEventsObserver(2))(batch([300], true))
+    expect(await clickEvents(before)).toEqual([[300]])
+    await deliverer().deliverDue()
+    const [d] = receiver.ofType('click')
+    expect(d.raw).toBe(
+      `{"type":"click","timestamp":"${d.body.timestamp}","data":{"clicks":[{"id":"300","code":"observed","contentId":null,"topics":["shoes"],"campaign":"spring","channel":"whatsapp","medium":"in_app","app":"instagram","visibility":"dark","country":"FR","at":"${new Date(T0 + 300).toISOString()}"}]}}`,
+    )
+    expect(d.id).toBe(`msg_${before + 1}`)
+  })
+
+  it('keeps the clicks of undelivered events whose raw clicks retention drops', async () => {
+    const old = Date.parse('2025-01-10T08:00:00Z')
+    // January 2025 in a partition of its own (dropped), February in the default one (deleted from).
+    await pool.query("select ensure_click_partitions(timestamptz '2025-01-01', 1)")
+    const before = await lastEventId()
+    await createClickBatchWriter(pool, clickEventsObserver(2))(batch([400, 401, 402], true, { at: old }))
+    await createClickBatchWriter(
+      pool,
+      clickEventsObserver(2),
+    )(batch([500], true, { at: Date.parse('2025-02-10T08:00:00Z') }))
+    expect(await clickEvents(before)).toEqual([[400, 401], [402], [500]])
+
+    const client = await pool.connect()
+    try {
+      await dropRawPartitions(client, new Date('2025-03-01T00:00:00Z'), clickEventsObserver(2).keepSql)
+    } finally {
+      client.release()
+    }
+    const left = await pool.query("select count(*)::int as n from clicks where clicked_at < '2025-03-01'")
+    expect(left.rows[0].n).toBe(0)
+
+    await deliverer().deliverDue()
+    const ids = receiver
+      .ofType('click')
+      .flatMap((d) => (d.body.data.clicks ?? []).map((c) => c.id))
+      .sort()
+    expect(ids).toEqual(['400', '401', '402', '500'])
+    expect(receiver.ofType('click')[0].body.data.clicks?.[0]).toMatchObject({ code: 'observed', app: 'instagram' })
+  })
+})
+
+describe('merged time ranges', () => {
+  const t = (s: number) => `2026-11-29T10:00:0${s}.000000Z`
+  it.each([
+    { name: 'none', ranges: [], merged: [] },
+    {
+      name: 'apart stay apart, in time order',
+      ranges: [
+        [t(5), t(6)],
+        [t(1), t(2)],
+      ],
+      merged: [
+        [t(1), t(2)],
+        [t(5), t(6)],
+      ],
+    },
+    {
+      name: 'overlapping become one',
+      ranges: [
+        [t(1), t(3)],
+        [t(2), t(4)],
+      ],
+      merged: [[t(1), t(4)]],
+    },
+    {
+      name: 'one inside another',
+      ranges: [
+        [t(1), t(6)],
+        [t(2), t(3)],
+      ],
+      merged: [[t(1), t(6)]],
+    },
+    {
+      name: 'touching become one',
+      ranges: [
+        [t(1), t(2)],
+        [t(2), t(3)],
+      ],
+      merged: [[t(1), t(3)]],
+    },
+  ] as { name: string; ranges: [string, string][]; merged: [string, string][] }[])('$name', ({ ranges, merged }) => {
+    expect(mergedRanges(ranges)).toEqual(merged)
   })
 })

@@ -1,10 +1,21 @@
 import type { FastifyBaseLogger } from 'fastify'
 import type { Pool } from '../infra/database.ts'
-import { clickEventBody, STORED_CLICK_COLUMNS, type StoredClicks } from './click-delivery.ts'
+import { CLICK_RUN_COLUMNS, type ClickRun, clickEventBody, clickLists, isEmptyClickList } from './click-delivery.ts'
 import { retryDelayMs } from './retry-delay.ts'
 import { postWebhook, type PostOutcome, type PostPolicy } from './webhook-post.ts'
 import type { SecretBox } from './webhook-secret.ts'
 import { signedHeaders, webhookIdOf } from './webhook-signature.ts'
+
+/**
+ * The deliverer's own connections: building a large click delivery never holds one the click batches or
+ * the API wait for. A delivery reads a few thousand clicks at most: a parallel worker would cost more to
+ * start than it saves.
+ */
+export const DELIVERY_POOL_OPTIONS = {
+  max: 2,
+  application_name: 'umbra-webhooks',
+  options: '-c max_parallel_workers_per_gather=0',
+} as const
 
 export type DelivererOptions = PostPolicy & {
   pool: Pick<Pool, 'query'>
@@ -36,7 +47,7 @@ set next_attempt_at = now() + make_interval(secs => $2), attempts = d.attempts +
 from due, webhooks w, webhook_events e
 where d.id = due.id and w.id = d.webhook_id and e.id = d.event_id
 returning d.id, d.webhook_id, d.event_id, d.attempts, w.url, w.secret_sealed, e.type, e.occurred_at, e.data,
-  ${STORED_CLICK_COLUMNS}`
+  ${CLICK_RUN_COLUMNS}`
 
 const DELIVERED = `
 with delivery as (
@@ -45,6 +56,9 @@ with delivery as (
   update webhooks set failing_since = null where id = $2 and failing_since is not null
 )
 insert into webhook_attempts (webhook_id, event_id, status, latency_ms, response) values ($2, $3, $4, $5, $6)`
+
+// A click event whose clicks are all relabelled as not persons since has nothing to send.
+const NOTHING_TO_SEND = `update webhook_deliveries set state = 'delivered', delivered_at = now() where id = $1`
 
 // An endpoint failing for longer than the window is disabled with its reason; its deliveries stay pending.
 const FAILED = `
@@ -73,7 +87,7 @@ where e.occurred_at < now() - make_interval(days => $1)
   and not exists (select 1 from webhook_deliveries d where d.event_id = e.id and d.state = 'pending')`
 const SWEEP_EVERY_MS = 3_600_000
 
-type Claimed = StoredClicks & {
+type Claimed = ClickRun & {
   id: string
   webhook_id: string
   event_id: string
@@ -110,13 +124,18 @@ export function createWebhookDeliverer(o: DelivererOptions) {
   let timer: NodeJS.Timeout | null = null
   let running: Promise<void> | null = null
 
-  async function deliver(d: Claimed) {
+  async function deliver(d: Claimed, clicks: Map<string, string>) {
     let outcome: PostOutcome
     try {
-      const body =
-        d.type === 'click'
-          ? await clickEventBody(o.pool, d.occurred_at, d)
-          : deliveryBody(d.type, d.occurred_at, d.data, o.publicUrl)
+      let body: string
+      if (d.type === 'click') {
+        const list = clicks.get(d.event_id) ?? '[]'
+        if (isEmptyClickList(list)) {
+          await o.pool.query(NOTHING_TO_SEND, [d.id])
+          return
+        }
+        body = clickEventBody(d.occurred_at, list)
+      } else body = deliveryBody(d.type, d.occurred_at, d.data, o.publicUrl)
       const headers = signedHeaders(o.secrets.open(d.secret_sealed), webhookIdOf(d.event_id), nowSeconds(), body)
       outcome = await postWebhook(d.url, headers, body, o)
     } catch (err) {
@@ -144,8 +163,12 @@ export function createWebhookDeliverer(o: DelivererOptions) {
       if (stopped) return
       const { rows } = await o.pool.query<Claimed>(CLAIM, [concurrency, leaseSeconds])
       if (rows.length === 0) return
+      const clicks = await clickLists(
+        o.pool,
+        rows.filter((d) => d.type === 'click'),
+      )
       await Promise.all(
-        rows.map((d) => deliver(d).catch((err) => o.log.warn({ err }, 'webhook delivery not recorded'))),
+        rows.map((d) => deliver(d, clicks).catch((err) => o.log.warn({ err }, 'webhook delivery not recorded'))),
       )
     }
   }

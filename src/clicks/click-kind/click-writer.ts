@@ -3,6 +3,7 @@ import { createEventPipeline, type EventPipelineStats } from '../batches/event-p
 import type { LossReason } from '../click-record.ts'
 import type { Journal } from '../journal/journal.ts'
 import type { ClickVerdict } from '../verdicts/click-verdict.ts'
+import { ROLLUPS } from '../rollups/rollup-keys.ts'
 import { createVerdictLedger } from '../verdicts/verdict-ledger.ts'
 import { clickKind } from './click-kind.ts'
 import { writeClickRow } from './click-row.ts'
@@ -17,6 +18,8 @@ export type ClickWriterOptions = {
   flushMs: number
   /** Clicks whose batch rollups are kept in memory at most; batches beyond it are written the careful way. */
   bufferMax: number
+  /** Person clicks per run noted for a batch observer (click-batch-observer.ts); null: none observes. */
+  runLength?: number | null
   /** Runs after each committed batch (e.g. to prefetch the next id generation). */
   afterWrite?: () => Promise<void>
   /** Told about each committed batch, for the metrics. */
@@ -33,7 +36,7 @@ export type ClickWriterStats = EventPipelineStats & { lossesRecorded: Record<Los
  */
 export function createClickWriter(o: ClickWriterOptions) {
   const ledger = createVerdictLedger()
-  const pipeline = createEventPipeline(clickKind(o.writeBatch, ledger), o)
+  const pipeline = createEventPipeline(clickKind(o.writeBatch, ledger, o.runLength ?? null), o)
   const { gate } = pipeline
   const lossesRecorded: Record<LossReason, number> = { head: 0, prefetch: 0 }
 
@@ -85,6 +88,7 @@ export function createClickWriter(o: ClickWriterOptions) {
         rule,
         city === null ? null : cityKey(country, region, city),
       )
+      if (batch.kept.runs !== null && verdict.label.kind === ROLLUPS.person) batch.kept.runs.add(id, at)
       gate.append(end, line)
     },
     /** Calls send(a, b) once the clicks recorded so far are in the journal (the redirect's 302). */

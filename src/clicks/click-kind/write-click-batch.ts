@@ -20,7 +20,8 @@ import {
   isPersonSql,
   positions,
 } from '../rollups/rollup-sql.ts'
-import { type ClickBatchObserver, NEW_CLICKS_TABLE } from './click-batch-observer.ts'
+import type { ClickBatchObserver } from './click-batch-observer.ts'
+import { type PersonRuns, runParams } from './person-runs.ts'
 import { VERDICT_COLUMNS } from '../verdicts/click-verdict.ts'
 import { CLICK_COLUMNS, clickColumnsOf, fieldCountAt } from './click-row.ts'
 
@@ -46,6 +47,8 @@ export type ClickBatch = {
   count: number
   losses: readonly LossRecord[]
   rollups: BatchRollups | null
+  /** A fresh batch's person clicks in runs, noted as they came, for the batch observer. */
+  personRuns?: PersonRuns | null
 }
 
 export type WriteClickBatch = (batch: ClickBatch) => Promise<{ inserted: number }>
@@ -54,9 +57,7 @@ export type WriteClickBatch = (batch: ClickBatch) => Promise<{ inserted: number 
 // those already there; a batch written the careful way is moved into clicks skipping clicks already there.
 const CREATE_STAGING = `
 create temp table if not exists verdict_batch (like click_verdicts including defaults) on commit delete rows;
-create temp table if not exists click_batch (like clicks) on commit delete rows;
-create temp table if not exists ${NEW_CLICKS_TABLE} (id bigint, link_id bigint, clicked_at timestamptz, verdict_id bigint, country text)
-  on commit delete rows`
+create temp table if not exists click_batch (like clicks) on commit delete rows`
 // The batch's verdicts are marked listed today ($1) before the new ones are inserted: a verdict the collector
 // deletes concurrently is either kept (its row is locked here first) or gone before the insert, which adds it
 // again. In id order: two instances listing the same verdicts wait for each other in one order, never in a cycle.
@@ -105,15 +106,15 @@ const HOURLY_COLUMNS = 2 + ROLLUPS.hourly.labels.length
 const LABEL_FIELDS_SQL = LABEL_FIELDS.map((f) => `v.${f}`).join(', ')
 // The columns of a click row its own dimensions come from (country, rule, place), beside its verdict's labels.
 const CLICK_DIMENSIONS_SQL = ROLLUPS.clickColumns.join(', ')
-const insertFromStaging = (observed: boolean) => `
+// With an observer, the statement also cuts the inserted person clicks into runs of `runLength` in id order.
+const insertFromStaging = (runLength: number | null) => `
 with inserted as (
   insert into clicks (${COLUMNS})
   select distinct on (b.id) ${CLICK_COLUMNS.map((c) => `b.${c}`).join(', ')} from click_batch b
   where not exists (select 1 from clicks c where c.clicked_at between $1 and $2 and c.id = b.id and c.clicked_at = b.clicked_at)
   returning id, link_id, clicked_at, verdict_id, visitor, ${CLICK_DIMENSIONS_SQL}
-), ${observed ? `noted as (insert into ${NEW_CLICKS_TABLE} select id, link_id, clicked_at, verdict_id, country from inserted),` : ''}
-labeled as (
-  select i.link_id, i.clicked_at, i.visitor, ${LABEL_FIELDS_SQL}, ${CLICK_DIMENSIONS_SQL}
+), labeled as (
+  select i.link_id, i.clicked_at, i.visitor, ${LABEL_FIELDS_SQL}, ${CLICK_DIMENSIONS_SQL}, i.id
   from inserted i join click_verdicts v on v.id = i.verdict_id
 ), rollups as (
   insert into ${ROLLUPS.hourly.table} as r (${HOURLY_KEY}, clicks)
@@ -138,13 +139,19 @@ labeled as (
   order by 1, 2, 3
   on conflict do nothing
 )
-select count(*)::int as inserted from inserted`
-const INSERT_FROM_STAGING = insertFromStaging(false)
-const INSERT_FROM_STAGING_NOTED = insertFromStaging(true)
-// A fresh batch someone observes goes through staging, so its rows can be read back in the transaction.
-const MOVE_FRESH_NOTED = `
-with inserted as (insert into clicks (${COLUMNS}) select ${COLUMNS} from click_batch returning ${COLUMNS})
-insert into ${NEW_CLICKS_TABLE} select id, link_id, clicked_at, verdict_id, country from inserted`
+${runLength === null ? 'select count(*)::int as inserted from inserted' : personRunsSql(runLength)}`
+
+const personRunsSql = (runLength: number) => `, persons as (
+  select id, clicked_at, (row_number() over (order by id) - 1) / ${runLength} as run from labeled where ${isPersonSql()}
+), runs as (
+  select min(id) as first_id, max(id) as last_id, min(clicked_at) as first_at, max(clicked_at) as last_at
+  from persons group by run
+)
+select (select count(*)::int from inserted) as inserted,
+  array(select first_id::text from runs order by first_id) as first_ids,
+  array(select last_id::text from runs order by first_id) as last_ids,
+  array(select first_at::text from runs order by first_id) as first_at,
+  array(select last_at::text from runs order by first_id) as last_at`
 
 /** HEAD requests and prefetches: pre-aggregated per link, hour and reason, added to the rollups. */
 const INSERT_LOSSES = `
@@ -161,40 +168,36 @@ export function createClickBatchWriter(
   observer: ClickBatchObserver | null = null,
 ): WriteClickBatch {
   const staged = new WeakSet<object>()
+  const insertFromStagingSql = insertFromStaging(observer?.runLength ?? null)
 
   async function insertClicks(client: pg.PoolClient, batch: ClickBatch): Promise<number> {
     if (!staged.has(client)) {
       await client.query(CREATE_STAGING)
       staged.add(client)
     }
-    const observed = observer !== null && (await client.query(observer.wantsSql)).rows[0].wants === true
-    const inserted = await insertObserved(client, batch, observed)
-    if (observed) await client.query(observer.recordSql)
-    return inserted
-  }
-
-  async function insertObserved(client: pg.PoolClient, batch: ClickBatch, observed: boolean): Promise<number> {
     if (batch.verdicts) {
       await copyFrom(client, `verdict_batch (${VERDICT_FIELDS})`, 'text', { file: null, chunks: [batch.verdicts] })
       const today = new Date().toISOString().slice(0, 10)
       await client.query(MARK_VERDICTS_LISTED, [today])
       await client.query(INSERT_VERDICTS, [today])
     }
-    if (batch.rollups) {
-      let inserted: number
-      if (observed) {
-        inserted = await copyFrom(client, 'click_batch', 'binary', batch.rows)
-        await client.query(MOVE_FRESH_NOTED)
-      } else inserted = await copyFrom(client, `clicks (${COLUMNS})`, 'binary', batch.rows)
+    // A fresh batch is observed through the runs noted as it filled: one row per run, nothing per click.
+    // Without them (a batch not made by the click writer) it is written the careful way, which cuts runs in SQL.
+    const runs = batch.personRuns ?? null
+    if (batch.rollups && (observer === null || runs !== null)) {
+      const inserted = await copyFrom(client, `clicks (${COLUMNS})`, 'binary', batch.rows)
       const r = batch.rollups.columns()
       await client.query(UPSERT_ROLLUPS, [...r.hourly, ...r.dimensions])
+      if (observer && runs && runs.firstIds.length > 0) await client.query(observer.recordRunsSql, runParams(runs))
       return inserted
     }
     await copyFrom(client, `click_batch (${columnsOf(batch.rows).join(', ')})`, 'binary', batch.rows)
     const { first, last } = (await client.query(BATCH_TIME_RANGE)).rows[0]
     if (first === null) return 0
-    return (await client.query(observed ? INSERT_FROM_STAGING_NOTED : INSERT_FROM_STAGING, [first, last])).rows[0]
-      .inserted
+    const done = (await client.query(insertFromStagingSql, [first, last])).rows[0]
+    if (observer && done.first_ids.length > 0)
+      await client.query(observer.recordRunsSql, [done.first_ids, done.last_ids, done.first_at, done.last_at])
+    return done.inserted
   }
 
   return async function writeClickBatch(batch) {

@@ -45,8 +45,26 @@ export type DroppedRaw = {
 /**
  * Drops the monthly partitions of raw clicks and funnel events whose month ended before `cutoff`, and
  * deletes the rows before `cutoff` from the default partitions. Rollups are separate tables: untouched.
+ * `keepClicksSql` (a batch observer's, given the time before which clicks go) runs in the transaction
+ * that removes clicks, so what still needs them keeps them first.
  */
-export async function dropRawPartitions(client: pg.ClientBase, cutoff: Date): Promise<DroppedRaw> {
+export async function dropRawPartitions(
+  client: pg.ClientBase,
+  cutoff: Date,
+  keepClicksSql: string | null = null,
+): Promise<DroppedRaw> {
+  const removing = async (table: RawTable, before: Date, remove: () => Promise<void>) => {
+    if (table !== 'clicks' || keepClicksSql === null) return remove()
+    await client.query('begin')
+    try {
+      await client.query(keepClicksSql, [before])
+      await remove()
+      await client.query('commit')
+    } catch (err) {
+      await client.query('rollback')
+      throw err
+    }
+  }
   const result: DroppedRaw = { partitions: [], defaultRows: { clicks: 0, funnel_events: 0 }, postponed: [] }
   const { rows } = await client.query<{ name: string; table: RawTable; rows: string }>(LIST_PARTITIONS)
   const estimates = new Map(rows.map((r) => [r.name, Number(r.rows)]))
@@ -54,7 +72,9 @@ export async function dropRawPartitions(client: pg.ClientBase, cutoff: Date): Pr
   try {
     for (const p of partitionsPast(rows, cutoff)) {
       try {
-        await client.query(`drop table if exists ${client.escapeIdentifier(p.name)}`)
+        await removing(p.table, p.end, async () => {
+          await client.query(`drop table if exists ${client.escapeIdentifier(p.name)}`)
+        })
         result.partitions.push({ name: p.name, table: p.table, approximateRows: estimates.get(p.name) ?? 0 })
       } catch (err) {
         if ((err as { code?: string }).code !== LOCK_NOT_AVAILABLE) throw err
@@ -62,8 +82,10 @@ export async function dropRawPartitions(client: pg.ClientBase, cutoff: Date): Pr
       }
     }
     for (const { table, time } of RAW_TABLES) {
-      const deleted = await client.query(`delete from ${table}_default where ${time} < $1`, [cutoff])
-      result.defaultRows[table] = deleted.rowCount ?? 0
+      await removing(table, cutoff, async () => {
+        const deleted = await client.query(`delete from ${table}_default where ${time} < $1`, [cutoff])
+        result.defaultRows[table] = deleted.rowCount ?? 0
+      })
     }
   } finally {
     await client.query('reset lock_timeout')

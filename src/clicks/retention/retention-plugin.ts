@@ -28,7 +28,17 @@ declare module 'fastify' {
  * background, once a day, by one instance at a time (an advisory lock); logged and counted in /metrics.
  */
 export const retentionPlugin = fp(
-  async (app, { config }: { config: Pick<Config, 'rawClickRetentionDays'> }) => {
+  async (
+    app,
+    {
+      config,
+      keepClicksSql = null,
+    }: {
+      config: Pick<Config, 'rawClickRetentionDays'>
+      /** A batch observer's keepSql: what it must keep of clicks about to be dropped (click-batch-observer.ts). */
+      keepClicksSql?: string | null
+    },
+  ) => {
     const log = app.log.child({ component: 'retention' })
     const pool = app.pg.pool as pg.Pool
     const totals = {
@@ -81,7 +91,7 @@ export const retentionPlugin = fp(
         try {
           const days = config.rawClickRetentionDays
           const cutoff = days === undefined ? null : new Date(Date.now() - days * DAY_MS)
-          const dropped = cutoff && (await dropRawPartitions(client, cutoff))
+          const dropped = cutoff && (await dropRawPartitions(client, cutoff, keepClicksSql))
           const verdictsCollected = await collectVerdicts(client)
           if (dropped) {
             for (const p of dropped.partitions) totals.partitions[p.table]++
