@@ -24,7 +24,9 @@ export type FunnelRoutesOptions = {
 export const funnelRoutes: FastifyPluginAsync<FunnelRoutesOptions> = async (app, opts) => {
   const { recorder, mintId } = app.funnel
   const beacons = {
-    classify: createClickClassifier(classifyContextFor({ publicUrl: opts.publicUrl, classifierExtra: opts.classifierExtra })),
+    classify: createClickClassifier(
+      classifyContextFor({ publicUrl: opts.publicUrl, classifierExtra: opts.classifierExtra }),
+    ),
     recorder,
     lookups: createFunnelLookups(app.pg),
     mintId,
