@@ -110,7 +110,7 @@ describe('GET /api/v1/exports/clicks.csv: a capped, streamed export over a liste
       return res.statusCode === 200 ? res : null
     })
     expect(again.body.split('\r\n')[0]).toBe(
-      'clicked_at,code,channel,topics,campaign,content_id,kind,medium,app,visibility,browser,os,device,country,language',
+      'clicked_at,code,channel,topics,campaign,content_id,kind,medium,app,visibility,browser,os,device,country,region,city,language',
     )
   })
 
