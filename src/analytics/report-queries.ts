@@ -140,26 +140,38 @@ export async function sumClicksOfCodes(
   return rows
 }
 
+/** Human clicks per value of one daily dimension over the links the filter keeps, most first; `prefix`: values under it only. */
+async function sumClicksByDimension(
+  db: Queryable,
+  dimension: 'country' | 'city',
+  f: ReportFilter,
+  prefix: string | null,
+): Promise<{ value: string; clicks: number }[]> {
+  const [fromDay, toDay] = dayRange(f)
+  const { rows } = await db.query(
+    `select d.value, sum(d.clicks)::float8 as clicks
+     from click_dimensions_daily d
+     join links l on l.id = d.link_id
+     where d.dimension = $6 and d.day >= $1::date and d.day <= $2::date
+       and ($3::text is null or $3 = any(l.topics))
+       and ($4::text is null or l.campaign = $4)
+       and ($5::text is null or l.domain = $5)
+       and ($7::text is null or d.value like $7 || '/%')
+     group by 1
+     having sum(d.clicks) > 0
+     order by 2 desc, d.value collate "C"`,
+    [fromDay, toDay, f.topic ?? null, f.campaign ?? null, f.domain ?? null, dimension, prefix],
+  )
+  return rows
+}
+
 /** Human clicks per visitor country over the links the filter keeps, most first (click_dimensions_daily). */
 export async function sumClicksByCountry(
   db: Queryable,
   f: ReportFilter,
 ): Promise<{ country: string; clicks: number }[]> {
-  const [fromDay, toDay] = dayRange(f)
-  const { rows } = await db.query(
-    `select d.value as country, sum(d.clicks)::float8 as clicks
-     from click_dimensions_daily d
-     join links l on l.id = d.link_id
-     where d.dimension = 'country' and d.day >= $1::date and d.day <= $2::date
-       and ($3::text is null or $3 = any(l.topics))
-       and ($4::text is null or l.campaign = $4)
-       and ($5::text is null or l.domain = $5)
-     group by 1
-     having sum(d.clicks) > 0
-     order by 2 desc, d.value collate "C"`,
-    [fromDay, toDay, f.topic ?? null, f.campaign ?? null, f.domain ?? null],
-  )
-  return rows
+  const rows = await sumClicksByDimension(db, 'country', f, null)
+  return rows.map(({ value, clicks }) => ({ country: value, clicks }))
 }
 
 /**
@@ -170,20 +182,6 @@ export async function sumClicksByCity(
   db: Queryable,
   f: ReportFilter & { country?: string },
 ): Promise<{ place: string; clicks: number }[]> {
-  const [fromDay, toDay] = dayRange(f)
-  const { rows } = await db.query(
-    `select d.value as place, sum(d.clicks)::float8 as clicks
-     from click_dimensions_daily d
-     join links l on l.id = d.link_id
-     where d.dimension = 'city' and d.day >= $1::date and d.day <= $2::date
-       and ($3::text is null or $3 = any(l.topics))
-       and ($4::text is null or l.campaign = $4)
-       and ($5::text is null or l.domain = $5)
-       and ($6::text is null or d.value like $6 || '/%')
-     group by 1
-     having sum(d.clicks) > 0
-     order by 2 desc, d.value collate "C"`,
-    [fromDay, toDay, f.topic ?? null, f.campaign ?? null, f.domain ?? null, f.country ?? null],
-  )
-  return rows
+  const rows = await sumClicksByDimension(db, 'city', f, f.country ?? null)
+  return rows.map(({ value, clicks }) => ({ place: value, clicks }))
 }
