@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { chromium, type Browser, type Page } from 'playwright-core'
+import { chromium, type Browser, type Page, type Request } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestKey } from './support/api-keys.ts'
 import { CHROMIUM, chromiumArgsForSites, chromiumAvailable } from './support/chromium.ts'
@@ -83,10 +83,14 @@ describe.skipIf(!hasChromium)('the page tag on a publisher page, in headless Chr
       await context.addInitScript(
         "Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { get: () => true })",
       )
+    // A beacon is recorded once Umbra has answered it (or it failed): an answered beacon is journaled,
+    // so the funnel report after a flush counts every beacon in the list.
     const beacons: BeaconBody[] = []
-    context.on('request', (request) => {
+    const record = (request: Request) => {
       if (request.url().startsWith(`${apiBase}/api/v1/beacons`)) beacons.push(JSON.parse(request.postData() ?? 'null'))
-    })
+    }
+    context.on('requestfinished', record)
+    context.on('requestfailed', record)
     const open = async (url: string): Promise<Page> => {
       const page = await context.newPage()
       page.on('console', (m) => m.type() === 'error' && consoleErrors.push(`${page.url()}: ${m.text()}`))

@@ -76,17 +76,22 @@ describe.skipIf(!hasChromium)('dashboard in headless Chromium', () => {
     expect(res.status).toBe(302)
   }
 
-  it('loads the sign-in page in under a second', async () => {
-    await page.goto(`${base}/dashboard/`) // the first navigation also starts Chromium's renderer: not timed
+  // What makes the page quick, checked without timing it: a cold load fetches from Umbra alone, in a
+  // bounded number of requests and of (decoded) bytes.
+  it('loads the sign-in page from Umbra alone, in few and small requests', async () => {
+    const cold = await browser.newContext()
+    const fresh = await cold.newPage()
+    const requests: { url: string; bytes: number }[] = []
+    fresh.on('requestfinished', async (r) => requests.push({ url: r.url(), bytes: (await r.sizes()).responseBodySize }))
+    await fresh.goto(`${base}/dashboard/`, { waitUntil: 'networkidle' })
+    await fresh.getByLabel('API key').waitFor()
+    expect(new URL(fresh.url()).pathname).toBe('/dashboard/sign-in')
+    await cold.close()
+    await page.goto(`${base}/dashboard/`)
     await page.getByLabel('API key').waitFor()
-    expect(new URL(page.url()).pathname).toBe('/dashboard/sign-in')
-    await context.clearCookies()
-    const started = Date.now()
-    await page.goto(`${base}/dashboard/`, { waitUntil: 'load' })
-    await page.getByLabel('API key').waitFor()
-    expect(Date.now() - started).toBeLessThan(1_000)
-    const timing = await page.evaluate<number>('performance.getEntriesByType("navigation")[0].domContentLoadedEventEnd')
-    expect(timing).toBeLessThan(1_000)
+    expect(requests.filter((r) => !r.url.startsWith(`${base}/`))).toEqual([])
+    expect(requests.length).toBeLessThanOrEqual(50)
+    expect(requests.reduce((sum, r) => sum + r.bytes, 0)).toBeLessThan(400_000)
   })
 
   it('says clearly when the key is wrong', async () => {

@@ -16,12 +16,16 @@ afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true })
 })
 
-/** Every path under dir with its permission bits and kind. */
+/**
+ * Every path under dir with its permission bits and kind. The running server writes and removes files
+ * meanwhile (journal segments, Postgres's temporary files): one gone between listing and lstat is skipped.
+ */
 function modesUnder(dir: string): { path: string; mode: number; kind: 'dir' | 'file' | 'other' }[] {
-  return readdirSync(dir, { recursive: true }).map((name) => {
-    const st = lstatSync(join(dir, String(name)))
+  return readdirSync(dir, { recursive: true }).flatMap((name) => {
+    const st = lstatSync(join(dir, String(name)), { throwIfNoEntry: false })
+    if (!st) return []
     const kind = st.isDirectory() ? 'dir' : st.isFile() ? 'file' : 'other'
-    return { path: relative(dir, join(dir, String(name))), mode: st.mode & 0o777, kind }
+    return [{ path: relative(dir, join(dir, String(name))), mode: st.mode & 0o777, kind }]
   })
 }
 
