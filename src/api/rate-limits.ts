@@ -4,6 +4,7 @@ import fp from 'fastify-plugin'
 import { LRUCache } from 'lru-cache'
 import type { Config } from '../config.ts'
 import { Problem } from '../infra/problem.ts'
+import { createTwoGenerationMemo } from '../infra/two-generation-memo.ts'
 import { FailureLimiter } from './failure-limiter.ts'
 
 export type { RateVerdict } from './failure-limiter.ts'
@@ -75,7 +76,17 @@ class SharedWindowStore {
  * The key every per-client limit counts by: the address itself for IPv4, its /64 for IPv6 (one subscriber's
  * whole prefix), an IPv4-mapped IPv6 address as IPv4. Use it for every per-IP counter, so none is cheaper to dodge.
  */
-export const clientKey = (address: string): string => normalizeIP(address)
+export function clientKey(address: string): string {
+  // IPv4 as is (no regex, no parsing on the redirect and beacon paths); IPv6 parsed once per address.
+  if (!address.includes(':')) return address
+  let key = ipv6Keys.get(address)
+  if (key === undefined) {
+    key = normalizeIP(address)
+    ipv6Keys.set(address, key)
+  }
+  return key
+}
+const ipv6Keys = createTwoGenerationMemo<string, string>(MAX_COUNTERS)
 const clientIp = (request: FastifyRequest) => clientKey(request.ip)
 const keyOrIp = (request: FastifyRequest) => request.principal?.keyId ?? `ip:${clientIp(request)}`
 const isRead = (method: string | string[]) => [method].flat().every((m) => m === 'GET' || m === 'HEAD')

@@ -2,7 +2,7 @@ import { compileClassifierExtra, type ClassifierExtra } from './classifier-extra
 import type { ClassifyContext, ClickInput, DescribedClassification, DeviceDescription } from './classification.ts'
 import { classifyClick } from './classify-click.ts'
 import { describeDevice } from './describe-device.ts'
-import { createTwoGenerationMemo } from './two-generation-memo.ts'
+import { createTwoGenerationMemo } from '../../infra/two-generation-memo.ts'
 
 export type ClickClassifierOptions = { cacheSize?: number }
 

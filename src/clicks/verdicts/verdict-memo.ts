@@ -1,6 +1,6 @@
 import type { ClickClassifier } from '../classify/create-click-classifier.ts'
 import { verdictKey } from '../classify/create-click-classifier.ts'
-import { createTwoGenerationMemo } from '../classify/two-generation-memo.ts'
+import { createTwoGenerationMemo } from '../../infra/two-generation-memo.ts'
 import type { VisitorPrefix } from '../visitor-hash.ts'
 import { createClickVerdict, type ClickVerdict } from './click-verdict.ts'
 
