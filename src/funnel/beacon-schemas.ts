@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { createTwoGenerationMemo } from '../infra/two-generation-memo.ts'
 import { MAX_URL_LENGTH } from '../links/url-policy.ts'
 import { CHANNEL_IDS } from '../shares/channels.ts'
 
@@ -7,10 +8,20 @@ export const SHARE_EVENT_CHANNELS = [...CHANNEL_IDS, 'copy_text'] as [string, ..
 export const MAX_GENERATION = 99
 const MAX_REFERRER = 1024
 
+// A site's pages come back beacon after beacon: each URL is parsed once, not twice a beacon.
+const webUrls = createTwoGenerationMemo<string, boolean>(4096)
+function isWebUrl(u: string): boolean {
+  let ok = webUrls.get(u)
+  if (ok === undefined) {
+    ok = /^https?:\/\//i.test(u) && URL.canParse(u)
+    webUrls.set(u, ok)
+  }
+  return ok
+}
 const WebUrl = z
   .string()
   .max(MAX_URL_LENGTH, `must be at most ${MAX_URL_LENGTH} characters`)
-  .refine((u) => /^https?:\/\//i.test(u) && URL.canParse(u), 'must be an http(s) URL')
+  .refine(isWebUrl, 'must be an http(s) URL')
 const Token = z.string().regex(/^[0-9A-Za-z]{8}$/, 'must be 8 letters or digits')
 
 const BeaconCommon = {
