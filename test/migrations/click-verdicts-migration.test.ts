@@ -1,14 +1,11 @@
-import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createClickVerdict } from '../../src/clicks/verdicts/click-verdict.ts'
 import { runMigrations } from '../../src/infra/migrate.ts'
-import { createScratchDatabase, requireRealDatabaseUrl } from '../support/test-app.ts'
+import { scratchDatabaseBefore } from '../support/schema-before.ts'
 
-const MIGRATIONS = fileURLToPath(new URL('../../migrations/', import.meta.url))
+const _MIGRATIONS = fileURLToPath(new URL('../../migrations/', import.meta.url))
 const OLD_COLUMNS =
   'id, link_id, clicked_at, kind, medium, app, visibility, referrer, user_agent, visitor, language, country, browser, os, device, requested_with'
 
@@ -101,19 +98,12 @@ const OLD_CLICKS = [
   ],
 ] as const
 
-let scratch: NonNullable<Awaited<ReturnType<typeof createScratchDatabase>>>
+let scratch: Awaited<ReturnType<typeof scratchDatabaseBefore>>['scratch']
 let pool: pg.Pool
 let linkId: string
 
 beforeAll(async () => {
-  requireRealDatabaseUrl()
-  scratch = (await createScratchDatabase())!
-  pool = scratch.pool(2)
-  // The schema as it was before 013, with clicks in it.
-  const before = mkdtempSync(join(tmpdir(), 'umbra-migrations-'))
-  for (const f of readdirSync(MIGRATIONS).filter((f) => f < '013')) cpSync(join(MIGRATIONS, f), join(before, f))
-  await runMigrations(pool, `${before}/`)
-  rmSync(before, { recursive: true, force: true })
+  ;({ scratch, pool } = await scratchDatabaseBefore('013'))
   linkId = String(
     (await pool.query(`insert into links (code, url) values ('m013', 'https://example.com/') returning id`)).rows[0].id,
   )

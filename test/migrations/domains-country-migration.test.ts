@@ -1,27 +1,15 @@
-import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import type pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runMigrations } from '../../src/infra/migrate.ts'
-import { createScratchDatabase, requireRealDatabaseUrl } from '../support/test-app.ts'
+import { scratchDatabaseBefore } from '../support/schema-before.ts'
 
-const MIGRATIONS = fileURLToPath(new URL('../../migrations/', import.meta.url))
-
-let scratch: NonNullable<Awaited<ReturnType<typeof createScratchDatabase>>>
+let scratch: Awaited<ReturnType<typeof scratchDatabaseBefore>>['scratch']
 let pool: pg.Pool
 
 // Links and clicks stored before domains and the country dimension: they land on the default domain, and
 // the human clicks already stored are counted by country.
 beforeAll(async () => {
-  requireRealDatabaseUrl()
-  scratch = (await createScratchDatabase())!
-  pool = scratch.pool(2)
-  const before = mkdtempSync(join(tmpdir(), 'umbra-migrations-'))
-  for (const f of readdirSync(MIGRATIONS).filter((f) => f < '029')) cpSync(join(MIGRATIONS, f), join(before, f))
-  await runMigrations(pool, `${before}/`)
-  rmSync(before, { recursive: true, force: true })
+  ;({ scratch, pool } = await scratchDatabaseBefore('029'))
   const link = (await pool.query(`insert into links (code, url) values ('old', 'https://example.com/') returning id`))
     .rows[0].id
   const verdict = (kind: string) =>

@@ -1,26 +1,14 @@
-import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import type pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runMigrations } from '../../src/infra/migrate.ts'
-import { createScratchDatabase, requireRealDatabaseUrl } from '../support/test-app.ts'
+import { scratchDatabaseBefore } from '../support/schema-before.ts'
 
-const MIGRATIONS = fileURLToPath(new URL('../../migrations/', import.meta.url))
-
-let scratch: NonNullable<Awaited<ReturnType<typeof createScratchDatabase>>>
+let scratch: Awaited<ReturnType<typeof scratchDatabaseBefore>>['scratch']
 let pool: pg.Pool
 
 // Kits made before the first publishable key cannot be a publishable key's; kits made after may be.
 beforeAll(async () => {
-  requireRealDatabaseUrl()
-  scratch = (await createScratchDatabase())!
-  pool = scratch.pool(2)
-  const before = mkdtempSync(join(tmpdir(), 'umbra-migrations-'))
-  for (const f of readdirSync(MIGRATIONS).filter((f) => f < '015')) cpSync(join(MIGRATIONS, f), join(before, f))
-  await runMigrations(pool, `${before}/`)
-  rmSync(before, { recursive: true, force: true })
+  ;({ scratch, pool } = await scratchDatabaseBefore('015'))
   await pool.query(
     `insert into contents (url, title, created_at) values ('https://a.example/old', 'Old', '2026-01-01T00:00:00Z'), ('https://a.example/new', 'New', '2026-03-01T00:00:00Z')`,
   )
