@@ -1,32 +1,12 @@
-import { spawn } from 'node:child_process'
-import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { umbraBeside } from '../../test/support/umbra-cli.ts'
 import { snapshotTables } from '../../test/support/table-snapshot.ts'
 import { auth, eventually, startTestApp, type TestApp } from '../../test/support/test-app.ts'
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 const run = Date.now().toString(36)
 const HOST = `go.cli-${run}.test`
 
-/** `./bin/umbra domains …` beside the running server, on its DATA_DIR (the embedded database). */
-function umbra(t: TestApp, args: string[]): Promise<{ status: number | null; out: string; err: string }> {
-  const child = spawn(`${ROOT}bin/umbra`, ['domains', ...args], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      DATABASE_URL: '',
-      DATA_DIR: t.config.dataDir,
-      PUBLIC_URL: t.config.publicUrl,
-      LOG_LEVEL: 'warn',
-    },
-  })
-  let out = ''
-  let err = ''
-  child.stdout.on('data', (d) => (out += d))
-  child.stderr.on('data', (d) => (err += d))
-  child.stdin.end()
-  return new Promise((resolve) => child.on('close', (status) => resolve({ status, out, err })))
-}
+const umbra = (t: TestApp, args: string[]) => umbraBeside(t, ['domains', ...args])
 
 const visitRoot = (t: TestApp, host: string) => t.app.inject({ url: '/', headers: { host } })
 

@@ -1,30 +1,9 @@
-import { spawn } from 'node:child_process'
-import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { umbraBeside } from '../../test/support/umbra-cli.ts'
 import { signIn, TEST_PASSWORD, uniqueEmail } from '../../test/support/people.ts'
 import { startTestApp, type TestApp } from '../../test/support/test-app.ts'
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url))
-
-/** `./bin/umbra users …` beside the running server, on its DATA_DIR (the embedded database), stdin given. */
-function umbra(t: TestApp, args: string[], stdin = ''): Promise<{ status: number | null; out: string; err: string }> {
-  const child = spawn(`${ROOT}bin/umbra`, ['users', ...args], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      DATABASE_URL: '',
-      DATA_DIR: t.config.dataDir,
-      PUBLIC_URL: t.config.publicUrl,
-      LOG_LEVEL: 'warn',
-    },
-  })
-  let out = ''
-  let err = ''
-  child.stdout.on('data', (d) => (out += d))
-  child.stderr.on('data', (d) => (err += d))
-  child.stdin.end(stdin)
-  return new Promise((resolve) => child.on('close', (status) => resolve({ status, out, err })))
-}
+const umbra = (t: TestApp, args: string[], stdin = '') => umbraBeside(t, ['users', ...args], stdin)
 
 let t: TestApp
 beforeAll(async () => {
