@@ -1,5 +1,6 @@
 import { request } from 'node:http'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { arrivalBeacon, shareBeacon } from '../../test/support/beacon-bodies.ts'
 import { createTestKey } from '../../test/support/api-keys.ts'
 import { auth, startTestApp, type TestApp } from '../../test/support/test-app.ts'
 
@@ -88,21 +89,8 @@ describe('beacons ahead of Fastify and through the route', () => {
     await route?.close()
   })
 
-  const share = (over: Record<string, unknown> = {}) => ({
-    type: 'share',
-    url: article,
-    page: article,
-    channel: 'whatsapp',
-    ...over,
-  })
-  const arrival = (over: Record<string, unknown> = {}) => ({
-    type: 'arrival',
-    url: article,
-    page: article,
-    referrer: '',
-    generation: 0,
-    ...over,
-  })
+  const share = (over: Record<string, unknown> = {}) => shareBeacon(article, over)
+  const arrival = (over: Record<string, unknown> = {}) => arrivalBeacon(article, over)
   const rowsOf = async (t: TestApp) => {
     await t.app.funnel.flush()
     const { rows } = await t.app.pg.query(

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { arrivalBeacon, shareBeacon } from '../../test/support/beacon-bodies.ts'
 import { createTestKey } from '../../test/support/api-keys.ts'
 import { auth, startTestApp, type TestApp } from '../../test/support/test-app.ts'
 
@@ -25,21 +26,8 @@ describe('POST /api/v1/beacons', () => {
   })
   afterAll(() => t?.close())
 
-  const share = (over: Record<string, unknown> = {}) => ({
-    type: 'share',
-    url: article,
-    page: article,
-    channel: 'whatsapp',
-    ...over,
-  })
-  const arrival = (over: Record<string, unknown> = {}) => ({
-    type: 'arrival',
-    url: article,
-    page: article,
-    referrer: '',
-    generation: 0,
-    ...over,
-  })
+  const share = (over: Record<string, unknown> = {}) => shareBeacon(article, over)
+  const arrival = (over: Record<string, unknown> = {}) => arrivalBeacon(article, over)
   // As navigator.sendBeacon sends it: key in the URL, JSON as text/plain, the page's Origin.
   const send = (body: unknown, o: { key?: string | null; origin?: string | null; ua?: string; raw?: string } = {}) =>
     t.app.inject({
