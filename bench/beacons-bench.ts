@@ -14,13 +14,12 @@ import {
   verdict,
   waitForHttp,
   type LoadResult,
+  ADMIN_KEY,
+  CHROME,
+  CONNECTIONS,
 } from './bench-processes.ts'
 
-const ADMIN_KEY = 'bench-admin-key-0123456789abcdef'
-const CHROME =
-  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36'
 const SITE = 'https://bench.example'
-const CONNECTIONS = 50
 
 export type BeaconsBenchOptions = { databaseUrl: string; databaseName: string; rounds: number; durationS: number }
 

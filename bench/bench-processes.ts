@@ -114,6 +114,12 @@ export function watchRss(pid: number, intervalMs = 200) {
   }
 }
 
+/** The bootstrap admin key every bench's server starts with, the browser its load claims to be, and its connections. */
+export const ADMIN_KEY = 'bench-admin-key-0123456789abcdef'
+export const CHROME =
+  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36'
+export const CONNECTIONS = 50
+
 export type LoadResult = {
   reqPerSec: number
   p50: number
@@ -150,7 +156,12 @@ export async function autocannon(
   child.stderr.resume()
   const code = await new Promise<number | null>((resolve) => child.once('exit', resolve))
   if (code !== 0) throw new Error(`autocannon exited ${code}`)
-  const r = JSON.parse(out)
+  return loadResultOf(out)
+}
+
+/** What a bench reads of autocannon's JSON result (`-j`). */
+export function loadResultOf(json: string): LoadResult {
+  const r = JSON.parse(json)
   const status: Record<string, number> = {}
   for (const [k, v] of Object.entries(r.statusCodeStats ?? {})) status[k] = (v as { count: number }).count
   return {

@@ -13,14 +13,13 @@ import {
   spawnPinned,
   verdict,
   waitForHttp,
+  ADMIN_KEY,
+  CHROME,
+  CONNECTIONS,
 } from './bench-processes.ts'
 import { zipfLoad } from './many-links-bench.ts'
 
-const ADMIN_KEY = 'bench-admin-key-0123456789abcdef'
-const CHROME =
-  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36'
 const FIXED_RATE = 2_500
-const CONNECTIONS = 50
 const LINKS = 1_000
 const DAYS = 30
 const FROM = '2025-01-01T00:00:00.000Z'

@@ -17,13 +17,13 @@ import {
   verdict,
   waitForHttp,
   type LoadResult,
+  ADMIN_KEY,
+  CHROME,
+  CONNECTIONS,
+  loadResultOf,
 } from './bench-processes.ts'
 import { type ZipfLoadOptions, zipfExponentFor } from './zipf-load.ts'
 
-const ADMIN_KEY = 'bench-admin-key-0123456789abcdef'
-const CHROME =
-  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36'
-const CONNECTIONS = 50
 const PREFIX = 'm'
 const FIXED_RATE = 2_500
 const CACHE_SIZE = 100_000
@@ -85,17 +85,7 @@ export async function zipfLoad(o: ZipfLoadOptions): Promise<LoadResult> {
   child.stdout.on('data', (d) => (out += d))
   const code = await new Promise<number | null>((resolve) => child.once('exit', resolve))
   if (code !== 0) throw new Error(`zipf-load exited ${code}`)
-  const r = JSON.parse(out)
-  const status: Record<string, number> = {}
-  for (const [k, v] of Object.entries(r.statusCodeStats ?? {})) status[k] = (v as { count: number }).count
-  return {
-    reqPerSec: r.requests.average,
-    p50: r.latency.p50,
-    p99: r.latency.p99,
-    status,
-    errors: r.errors,
-    timeouts: r.timeouts,
-  }
+  return loadResultOf(out)
 }
 
 async function cacheCounters(base: string) {

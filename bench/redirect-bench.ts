@@ -18,12 +18,11 @@ import {
   waitForHttp,
   watchRss,
   type LoadResult,
+  ADMIN_KEY,
+  CHROME,
+  CONNECTIONS,
 } from './bench-processes.ts'
 
-const ADMIN_KEY = 'bench-admin-key-0123456789abcdef'
-const CHROME =
-  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36'
-const CONNECTIONS = 50
 // BENCH_CONVERSIONS=1: each round also measures a conversion-tracking link (its 302 carries umb_click).
 const CONVERSIONS = process.env.BENCH_CONVERSIONS === '1'
 // BENCH_WEBHOOK_CLICKS=1: each round also measures the plain link while a webhook is subscribed to clicks
