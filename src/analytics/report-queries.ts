@@ -1,5 +1,7 @@
 import type { Queryable } from '../infra/pool.ts'
+import { countGroupUniques } from './group-uniques.ts'
 import type { LabelRow } from './link-stats.ts'
+import { RANGE_PARAMS, rangeParams, rangeRollupsSql } from './rollup-range.ts'
 
 export type ReportRange = { from: Date; to: Date }
 /** `domain`: links of one short domain only, as stored ('' for the default domain). */
@@ -9,48 +11,51 @@ const utcDay = (d: Date) => d.toISOString().slice(0, 10)
 /** The UTC days a range touches, for the daily tables. */
 const dayRange = (r: ReportRange) => [utcDay(r.from), utcDay(new Date(r.to.getTime() - 1))]
 
-// Every query here reads rollups (click_rollups_hourly, link_visitors_daily), never the raw clicks.
+// Every query here reads rollups, never the raw clicks: click counts from the daily rollups and the hourly
+// ones at the range's edges (rollup-range.ts), summed per link before links are joined.
+const LINK_LABELS = `select link_id, kind, medium, app, visibility, sum(clicks) as clicks from ${rangeRollupsSql(1)} u group by 1, 2, 3, 4, 5`
+const P = RANGE_PARAMS
 
 export type TopicLabelRow = LabelRow & { topic: string }
 
 export async function sumLabelsByTopic(db: Queryable, f: ReportFilter): Promise<TopicLabelRow[]> {
   const { rows } = await db.query(
-    `select t.topic, r.kind, r.medium, r.app, r.visibility, sum(r.clicks)::float8 as clicks
-     from click_rollups_hourly r
+    `with r as (${LINK_LABELS})
+     select t.topic, r.kind, r.medium, r.app, r.visibility, sum(r.clicks)::float8 as clicks
+     from r
      join links l on l.id = r.link_id
      cross join lateral unnest(l.topics) as t(topic)
-     where r.hour >= date_trunc('hour', $1::timestamptz) and r.hour < $2
-       and ($3::text is null or l.campaign = $3)
-       and ($4::text is null or l.domain = $4)
+     where ($${P + 1}::text is null or l.campaign = $${P + 1})
+       and ($${P + 2}::text is null or l.domain = $${P + 2})
      group by 1, 2, 3, 4, 5`,
-    [f.from, f.to, f.campaign ?? null, f.domain ?? null],
+    [...rangeParams(f), f.campaign ?? null, f.domain ?? null],
   )
   return rows
 }
 
-/** A visitor who opened two links of one topic on one day is one unique of that topic. */
+/**
+ * A visitor who opened two links of one topic on one day is one unique of that topic (group-uniques.ts: past
+ * days counted once per filter and kept, through `cache`, the primary).
+ */
 export async function countUniquesByTopic(
   db: Queryable,
   f: ReportFilter,
+  cache: Queryable = db,
+  now = Date.now(),
 ): Promise<{ topic: string; uniques: number }[]> {
-  const [fromDay, toDay] = dayRange(f)
-  const { rows } = await db.query(
-    // distinct in a subquery, not count(distinct …): Postgres may hash it rather than sort every row.
-    // The range's days are read through the BRIN index on day (migration 036), not the whole table.
-    `select topic, count(*)::float8 as uniques
-     from (
-       select distinct t.topic, v.day, v.visitor
-       from link_visitors_daily v
-       join links l on l.id = v.link_id
-       cross join lateral unnest(l.topics) as t(topic)
-       where v.day >= $1::date and v.day <= $2::date
-         and ($3::text is null or l.campaign = $3)
-         and ($4::text is null or l.domain = $4)
-     ) topic_visitors
-     group by 1`,
-    [fromDay, toDay, f.campaign ?? null, f.domain ?? null],
-  )
-  return rows
+  const groups = {
+    scope: `topics:${JSON.stringify([f.campaign ?? null, f.domain ?? null])}`,
+    sql: `select t.topic as key, l.id as link_id from links l cross join lateral unnest(l.topics) as t(topic)
+          where ($4::text is null or l.campaign = $4) and ($5::text is null or l.domain = $5)`,
+    params: [f.campaign ?? null, f.domain ?? null],
+  }
+  const rows = await countGroupUniques(db, cache, groups, daysOf(f, now))
+  return rows.map((r) => ({ topic: r.key, uniques: r.uniques }))
+}
+
+const daysOf = (r: ReportRange, now: number) => {
+  const [fromDay, toDay] = dayRange(r)
+  return { fromDay, toDay, today: utcDay(new Date(now)) }
 }
 
 export type ChannelLabelRow = LabelRow & { channel: string }
@@ -58,16 +63,16 @@ export type ChannelLabelRow = LabelRow & { channel: string }
 /** Per declared channel: links minted without a channel are left out. */
 export async function sumLabelsByChannel(db: Queryable, f: ReportFilter): Promise<ChannelLabelRow[]> {
   const { rows } = await db.query(
-    `select l.channel, r.kind, r.medium, r.app, r.visibility, sum(r.clicks)::float8 as clicks
-     from click_rollups_hourly r
+    `with r as (${LINK_LABELS})
+     select l.channel, r.kind, r.medium, r.app, r.visibility, sum(r.clicks)::float8 as clicks
+     from r
      join links l on l.id = r.link_id
-     where r.hour >= date_trunc('hour', $1::timestamptz) and r.hour < $2
-       and l.channel is not null
-       and ($3::text is null or $3 = any(l.topics))
-       and ($4::text is null or l.campaign = $4)
-       and ($5::text is null or l.domain = $5)
+     where l.channel is not null
+       and ($${P + 1}::text is null or $${P + 1} = any(l.topics))
+       and ($${P + 2}::text is null or l.campaign = $${P + 2})
+       and ($${P + 3}::text is null or l.domain = $${P + 3})
      group by 1, 2, 3, 4, 5`,
-    [f.from, f.to, f.topic ?? null, f.campaign ?? null, f.domain ?? null],
+    [...rangeParams(f), f.topic ?? null, f.campaign ?? null, f.domain ?? null],
   )
   return rows
 }
@@ -78,10 +83,10 @@ export async function sumLabelsOfContent(db: Queryable, r: ContentRange): Promis
   const { rows } = await db.query(
     `select r.link_id, r.kind, r.medium, r.app, r.visibility, sum(r.clicks)::float8 as clicks
      from links l
-     join click_rollups_hourly r on r.link_id = l.id
-     where l.content_id = $1 and r.hour >= date_trunc('hour', $2::timestamptz) and r.hour < $3
+     join ${rangeRollupsSql(2)} r on r.link_id = l.id
+     where l.content_id = $1
      group by 1, 2, 3, 4, 5`,
-    [r.contentId, r.from, r.to],
+    [r.contentId, ...rangeParams(r)],
   )
   return rows
 }
@@ -93,6 +98,18 @@ export async function humanSeriesOfContent(
   r: ContentRange,
   interval: 'hour' | 'day',
 ): Promise<ContentSeriesRow[]> {
+  // A daily series from the daily rollups (the edge hours by their day); an hourly one (3 days by default) from the hourly.
+  if (interval === 'day') {
+    const { rows } = await db.query(
+      `select (extract(epoch from r.day::timestamp) * 1000)::float8 as t, r.link_id, r.visibility, sum(r.clicks)::float8 as clicks
+       from links l
+       join ${rangeRollupsSql(2, "kind = 'human'")} r on r.link_id = l.id
+       where l.content_id = $1
+       group by 1, 2, 3`,
+      [r.contentId, ...rangeParams(r)],
+    )
+    return rows
+  }
   const { rows } = await db.query(
     `select (extract(epoch from date_trunc($4, r.hour at time zone 'UTC')) * 1000)::float8 as t, r.link_id, r.visibility, sum(r.clicks)::float8 as clicks
      from links l
@@ -104,17 +121,20 @@ export async function humanSeriesOfContent(
   return rows
 }
 
-/** Visitors of any of the content's links, once per day. */
-export async function countUniquesOfContent(db: Queryable, r: ContentRange): Promise<number> {
-  const [fromDay, toDay] = dayRange(r)
-  const { rows } = await db.query(
-    `select count(distinct (v.day, v.visitor))::float8 as uniques
-     from links l
-     join link_visitors_daily v on v.link_id = l.id
-     where l.content_id = $1 and v.day >= $2::date and v.day <= $3::date`,
-    [r.contentId, fromDay, toDay],
-  )
-  return rows[0].uniques
+/** Visitors of any of the content's links, once per day (group-uniques.ts, as for topics). */
+export async function countUniquesOfContent(
+  db: Queryable,
+  r: ContentRange,
+  cache: Queryable = db,
+  now = Date.now(),
+): Promise<number> {
+  const groups = {
+    scope: `content:${r.contentId}`,
+    sql: `select '' as key, id as link_id from links where content_id = $4`,
+    params: [r.contentId],
+  }
+  const rows = await countGroupUniques(db, cache, groups, daysOf(r, now))
+  return rows[0]?.uniques ?? 0
 }
 
 export type LinkTotalsRow = { code: string; kind: string; visibility: string; clicks: number }
@@ -130,12 +150,11 @@ export async function sumClicksOfCodes(
   const { rows } = await db.query(
     `select l.code, r.kind, coalesce(r.visibility, '') as visibility, sum(r.clicks)::float8 as clicks
      from links l
-     join click_rollups_hourly r on r.link_id = l.id
-     where l.code = any($1::text[]) and r.kind in ('human', 'preview')
-       and r.hour >= date_trunc('hour', $2::timestamptz) and r.hour < $3
-       and ($4::text is null or l.domain = $4)
+     join ${rangeRollupsSql(3, "kind in ('human', 'preview')")} r on r.link_id = l.id
+     where l.code = any($1::text[])
+       and ($2::text is null or l.domain = $2)
      group by 1, 2, 3`,
-    [codes, r.from, r.to, domain ?? null],
+    [codes, domain ?? null, ...rangeParams(r)],
   )
   return rows
 }

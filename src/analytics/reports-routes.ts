@@ -67,7 +67,7 @@ export const reportsRoutes: FastifyPluginAsync<{ domains: Pick<DomainRegistry, '
       }
       const [labels, uniques, funnel] = await Promise.all([
         sumLabelsByTopic(db, filter),
-        countUniquesByTopic(db, filter),
+        countUniquesByTopic(db, filter, app.pg),
         sumFunnelByTopic(db, filter),
       ])
       const report = buildTopicReport({ fromMs, toMs, labels, uniques, funnels: topicFunnels(funnel) })
@@ -153,7 +153,7 @@ export const reportsRoutes: FastifyPluginAsync<{ domains: Pick<DomainRegistry, '
         allLinksOfContent(db, content.id),
         sumLabelsOfContent(db, range),
         humanSeriesOfContent(db, range, interval),
-        countUniquesOfContent(db, range),
+        countUniquesOfContent(db, range, app.pg),
       ])
       const report = buildContentReport({
         fromMs,

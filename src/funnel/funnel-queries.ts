@@ -1,4 +1,5 @@
 import { conversionsWhere } from '../conversions/conversion-queries.ts'
+import { rangeParams, rangeRollupsSql } from '../analytics/rollup-range.ts'
 import type { Queryable } from '../infra/pool.ts'
 import type { ArrivalRow, ClickRow, FunnelInputs, PreviewRow, ShareRow } from './funnel-report.ts'
 
@@ -13,15 +14,21 @@ export type FunnelScope = {
   to: Date
 }
 
-// Every query reads rollups only. The contents in scope, as $1 (content id), $2 (topic), $3 (campaign), $6 (domain).
-const CONTENTS = `select id from contents
-  where ($1::bigint is null or id = $1) and ($2::text is null or $2 = any(topics)) and ($3::text is null or campaign = $3)
-    and ($6::text is null or domain = $6)`
+// Every query reads rollups only (kit links' clicks: the daily rollups and the range's edge hours, rollup-range.ts).
+// The contents in scope, from the parameters numbered content id, topic, campaign, domain.
+const contentsIn = (id: number, topic: number, campaign: number, domain: number) => `select id from contents
+  where ($${id}::bigint is null or id = $${id}) and ($${topic}::text is null or $${topic} = any(topics))
+    and ($${campaign}::text is null or campaign = $${campaign}) and ($${domain}::text is null or domain = $${domain})`
+// As $1 (content id), $2 (topic), $3 (campaign), $6 (domain), with the range as $4 and $5.
+const CONTENTS = contentsIn(1, 2, 3, 6)
+// As $1 … $4, with the range's rollup parameters from $5.
+const KIT_LINKS = `select l.id, l.channel from links l where l.content_id in (${contentsIn(1, 2, 3, 4)})`
 const HOURS = `hour >= date_trunc('hour', $4::timestamptz) and hour < $5`
 
 /** The rollup rows of the funnel of a content, topic or campaign: share actions, previews, clicks of its kit links, arrivals. */
 export async function readFunnelInputs(db: Queryable, s: FunnelScope): Promise<FunnelInputs> {
   const params = [s.contentId ?? null, s.topic ?? null, s.campaign ?? null, s.from, s.to, s.domain ?? null]
+  const linkParams = [s.contentId ?? null, s.topic ?? null, s.campaign ?? null, s.domain ?? null, ...rangeParams(s)]
   const [shares, previews, clicks, arrivals] = await Promise.all([
     db.query<ShareRow>(
       `select channel, sum(shares)::float8 as n from share_rollups_hourly
@@ -30,15 +37,13 @@ export async function readFunnelInputs(db: Queryable, s: FunnelScope): Promise<F
     ),
     db.query<PreviewRow>(
       `select r.app, l.channel, sum(r.clicks)::float8 as n
-       from links l join click_rollups_hourly r on r.link_id = l.id
-       where l.content_id in (${CONTENTS}) and r.kind = 'preview' and r.${HOURS} group by 1, 2`,
-      params,
+       from (${KIT_LINKS}) l join ${rangeRollupsSql(5, "kind = 'preview'")} r on r.link_id = l.id group by 1, 2`,
+      linkParams,
     ),
     db.query<ClickRow>(
       `select r.medium, r.visibility, sum(r.clicks)::float8 as n
-       from links l join click_rollups_hourly r on r.link_id = l.id
-       where l.content_id in (${CONTENTS}) and r.kind = 'human' and r.${HOURS} group by 1, 2`,
-      params,
+       from (${KIT_LINKS}) l join ${rangeRollupsSql(5, "kind = 'human'")} r on r.link_id = l.id group by 1, 2`,
+      linkParams,
     ),
     db.query<ArrivalRow>(
       `select medium, app, visibility, source, generation, sum(arrivals)::float8 as n from arrival_rollups_hourly

@@ -45,6 +45,13 @@ describe('GET /api/v1/reports/funnel', () => {
        where l.content_id = $1`,
       [contentId, HOUR],
     )
+    // The daily rollups, as the batch writer keeps them beside the hourly ones.
+    await db.query(
+      `insert into click_rollups_daily (link_id, day, kind, medium, app, visibility, clicks)
+       select link_id, (hour at time zone 'UTC')::date, kind, medium, app, visibility, sum(clicks) from click_rollups_hourly
+       where link_id in (select id from links where content_id = $1) group by 1, 2, 3, 4, 5, 6`,
+      [contentId],
+    )
     expect(linkOf('native')).toBeTruthy()
   })
   afterAll(() => t?.close())

@@ -1,5 +1,6 @@
 import type { z } from 'zod'
 import type { ChannelFunnelTotals, TopicFunnelTotals } from '../analytics/analytics-schemas.ts'
+import { rangeParams, rangeRollupsSql } from '../analytics/rollup-range.ts'
 import type { Queryable } from '../infra/pool.ts'
 
 export type TopicFunnel = z.infer<typeof TopicFunnelTotals>
@@ -64,7 +65,8 @@ export function channelFunnels(rows: FunnelSums[]): Map<string, ChannelFunnel> {
   )
 }
 
-// The contents of the filter, as $3 (topic), $4 (campaign) and $5 (the kit's short domain); every query reads rollups only.
+// The contents of the filter, as $3 (topic), $4 (campaign) and $5 (the kit's short domain); every query reads rollups
+// only, the kit links' clicks from the daily rollups and the edge hours ($6 … $11, rollup-range.ts).
 const CONTENTS = `select id, topics from contents
   where ($3::text is null or $3 = any(topics)) and ($4::text is null or campaign = $4)
     and ($5::text is null or domain = $5)`
@@ -79,8 +81,9 @@ s as (select ${shares.key} as key, sum(s.shares)::float8 as shares
 k as (select ${links.key} as key,
         sum(r.clicks) filter (where r.kind = 'preview')::float8 as previews,
         sum(r.clicks) filter (where r.kind = 'human')::float8 as clicks
-      from c join links l on l.content_id = c.id join click_rollups_hourly r on r.link_id = l.id ${links.join}
-      where ${HOURS('r')} and r.kind in ('human', 'preview') group by 1),
+      from c join links l on l.content_id = c.id
+        join ${rangeRollupsSql(6, "kind in ('human', 'preview')")} r on r.link_id = l.id ${links.join}
+      group by 1),
 a as (${
   arrivals
     ? `select ${arrivals.key} as key,
@@ -103,11 +106,25 @@ const BY_TOPIC = sums({ key: 't.topic', join: TOPIC }, { key: 't.topic', join: T
 const BY_CHANNEL = sums({ key: 's.channel', join: '' }, { key: 'l.channel', join: '' }, null)
 
 export async function sumFunnelByTopic(db: Queryable, f: FunnelFilter): Promise<FunnelSums[]> {
-  const { rows } = await db.query(BY_TOPIC, [f.from, f.to, f.topic ?? null, f.campaign ?? null, f.domain ?? null])
+  const { rows } = await db.query(BY_TOPIC, [
+    f.from,
+    f.to,
+    f.topic ?? null,
+    f.campaign ?? null,
+    f.domain ?? null,
+    ...rangeParams(f),
+  ])
   return rows
 }
 
 export async function sumFunnelByChannel(db: Queryable, f: FunnelFilter): Promise<FunnelSums[]> {
-  const { rows } = await db.query(BY_CHANNEL, [f.from, f.to, f.topic ?? null, f.campaign ?? null, f.domain ?? null])
+  const { rows } = await db.query(BY_CHANNEL, [
+    f.from,
+    f.to,
+    f.topic ?? null,
+    f.campaign ?? null,
+    f.domain ?? null,
+    ...rangeParams(f),
+  ])
   return rows
 }

@@ -1,0 +1,45 @@
+-- Daily counts per link and label, the hourly rollups summed by UTC day: a report over 90 days reads ~90
+-- rows a link and label instead of ~2,160, and only its partial first and last days from the hourly table
+-- (src/analytics/rollup-range.ts). Kept by every writer of the hourly rows, in the same statement: the
+-- click batch, losses and reclassification (src/clicks/rollups/rollup-keys.ts). Exact, and like the hourly
+-- rows independent of raw clicks, so retention dropping raw partitions leaves them whole.
+create table click_rollups_daily (
+  link_id    bigint not null,
+  day        date not null,
+  kind       text not null,
+  medium     text not null default '',
+  app        text not null default '',
+  visibility text not null default '',
+  clicks     bigint not null,
+  primary key (link_id, day, kind, medium, app, visibility)
+) with (fillfactor = 70);
+
+insert into click_rollups_daily (link_id, day, kind, medium, app, visibility, clicks)
+select link_id, (hour at time zone 'UTC')::date, kind, medium, app, visibility, sum(clicks)
+from click_rollups_hourly
+group by 1, 2, 3, 4, 5, 6;
+
+-- Exact uniques of whole past days per group of links (a topic's links, a content's), as the reports count
+-- them from link_visitors_daily: a day is counted once per scope (the report and its filter) and reused while
+-- its stamp holds (the day's visitor rows and the links' last changes, src/analytics/group-uniques.ts). A
+-- cache: deleting its rows loses nothing.
+create table uniques_cache_days (
+  scope text not null,
+  day   date not null,
+  stamp text not null,
+  primary key (scope, day)
+);
+create table uniques_cache (
+  scope    text not null,
+  day      date not null,
+  key      text not null,
+  visitors bigint not null,
+  primary key (scope, day, key),
+  foreign key (scope, day) references uniques_cache_days on delete cascade
+);
+
+-- A day's stamp sums link_uniques_daily over that day: rows arrive in day order, so BRIN narrows it cheaply.
+-- Reports over a few days of a long history read those days only.
+create index click_rollups_daily_day_idx on click_rollups_daily (day);
+
+create index link_uniques_daily_day_brin on link_uniques_daily using brin (day);
