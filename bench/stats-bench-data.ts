@@ -67,6 +67,11 @@ const LOAD_FUNNEL = [
    select c.id, h, s.medium, s.app, s.visibility, s.source, s.generation, 1 + abs(hashint8(c.id * 7 + extract(epoch from h)::bigint)) % 4
    from contents c, generate_series(date_trunc('hour', $1::timestamptz), now(), interval '1 hour') h,
         (values ('direct', '', 'dark', 'via_short_link', 0), ('messaging', 'whatsapp', 'dark', 'address_bar', 1)) s(medium, app, visibility, source, generation)`,
+  `insert into share_rollups_daily (content_id, day, channel, shares)
+   select content_id, (hour at time zone 'UTC')::date, channel, sum(shares) from share_rollups_hourly group by 1, 2, 3`,
+  `insert into arrival_rollups_daily (content_id, day, medium, app, visibility, source, generation, arrivals)
+   select content_id, (hour at time zone 'UTC')::date, medium, app, visibility, source, generation, sum(arrivals)
+   from arrival_rollups_hourly group by 1, 2, 3, 4, 5, 6, 7`,
   `insert into conversions (click_id, clicked_at, link_id, verdict_id, event, value, currency, created_at)
    select c.id, c.clicked_at, c.link_id, c.verdict_id, case when c.id % 3 = 0 then 'sale' else 'lead' end,
           case when c.id % 3 = 0 then 10 + c.id % 90 end, case when c.id % 3 = 0 then 'EUR' end, c.clicked_at + interval '5 minutes'

@@ -19,6 +19,33 @@ select link_id, (hour at time zone 'UTC')::date, kind, medium, app, visibility, 
 from click_rollups_hourly
 group by 1, 2, 3, 4, 5, 6;
 
+-- The share funnel's rollups by UTC day likewise, kept by the funnel batch in the same statements as the
+-- hourly ones (src/funnel/write-funnel-batch.ts).
+create table share_rollups_daily (
+  content_id bigint not null,
+  day        date not null,
+  channel    text not null,
+  shares     bigint not null,
+  primary key (content_id, day, channel)
+) with (fillfactor = 70);
+insert into share_rollups_daily (content_id, day, channel, shares)
+select content_id, (hour at time zone 'UTC')::date, channel, sum(shares) from share_rollups_hourly group by 1, 2, 3;
+
+create table arrival_rollups_daily (
+  content_id bigint not null,
+  day        date not null,
+  medium     text not null default '',
+  app        text not null default '',
+  visibility text not null,
+  source     text not null,
+  generation smallint not null default 0,
+  arrivals   bigint not null,
+  primary key (content_id, day, medium, app, visibility, source, generation)
+) with (fillfactor = 70);
+insert into arrival_rollups_daily (content_id, day, medium, app, visibility, source, generation, arrivals)
+select content_id, (hour at time zone 'UTC')::date, medium, app, visibility, source, generation, sum(arrivals)
+from arrival_rollups_hourly group by 1, 2, 3, 4, 5, 6, 7;
+
 -- Exact uniques of whole past days per group of links (a topic's links, a content's), as the reports count
 -- them from link_visitors_daily: a day is counted once per scope (the report and its filter) and reused while
 -- its stamp holds (the day's visitor rows and the links' last changes, src/analytics/group-uniques.ts). A

@@ -40,20 +40,40 @@ export function rangeParams(range: { from: Date; to: Date }): unknown[] {
 }
 export const RANGE_PARAMS = 6
 
+/** A rollup kept hourly and by UTC day (migration 046): its two tables and the columns reports read. */
+export type RollupTables = { hourly: string; daily: string; columns: string }
+export const CLICK_ROLLUPS: RollupTables = {
+  hourly: 'click_rollups_hourly',
+  daily: 'click_rollups_daily',
+  columns: 'link_id, kind, medium, app, visibility, clicks',
+}
+export const SHARE_ROLLUPS: RollupTables = {
+  hourly: 'share_rollups_hourly',
+  daily: 'share_rollups_daily',
+  columns: 'content_id, channel, shares',
+}
+export const ARRIVAL_ROLLUPS: RollupTables = {
+  hourly: 'arrival_rollups_hourly',
+  daily: 'arrival_rollups_daily',
+  columns: 'content_id, medium, app, visibility, source, generation, arrivals',
+}
+
 /**
- * The click rollup rows of a range as one row set (link_id, kind, medium, app, visibility, clicks, and `day`:
- * the row's UTC day), its parameters ($first … $first+5) from rangeParams: whole days from the daily table, the
- * edge hours from the hourly one. `where`: a further condition on both (columns unqualified).
+ * The rows of a rollup over a range as one row set (its columns, and `day`: the row's UTC day), its parameters
+ * ($first … $first+5) from rangeParams: whole days from the daily table, the edge hours from the hourly one.
+ * `where`: a further condition on both (columns unqualified).
  */
-export function rangeRollupsSql(first: number, where = 'true'): string {
+export function rangeRowsSql(tables: RollupTables, first: number, where = 'true'): string {
   const p = (i: number) => `$${first + i}`
-  const columns = 'link_id, kind, medium, app, visibility, clicks'
   return `(
-    select ${columns}, day from click_rollups_daily
+    select ${tables.columns}, day from ${tables.daily}
     where day >= ${p(0)}::date and day < ${p(1)}::date and ${where}
     union all
-    select ${columns}, (hour at time zone 'UTC')::date as day from click_rollups_hourly
+    select ${tables.columns}, (hour at time zone 'UTC')::date as day from ${tables.hourly}
     where ((hour >= ${p(2)}::timestamptz and hour < ${p(3)}::timestamptz)
         or (hour >= ${p(4)}::timestamptz and hour < ${p(5)}::timestamptz)) and ${where}
   )`
 }
+
+/** The click rollup rows of a range (link_id, kind, medium, app, visibility, clicks, day): rangeRowsSql. */
+export const rangeRollupsSql = (first: number, where = 'true') => rangeRowsSql(CLICK_ROLLUPS, first, where)
