@@ -99,23 +99,15 @@ const median = (xs: number[]) => {
 }
 const ms = (x: number) => (x < 100 ? x.toFixed(1) : x.toFixed(0))
 
-// BENCH_STATS_DATABASE=<url> times a database loaded (and kept) by an earlier run instead; the server applies
-// newer migrations at start.
-const reused = process.env.BENCH_STATS_DATABASE
-const database = reused
-  ? { url: reused, drop: async () => {}, keep: async () => {} }
-  : await createBenchDatabase('umbra_stats')
-const pool = new pg.Pool({ connectionString: database.url, max: 2 })
-let passed = false
-try {
-  if (!reused) await loadClicks(pool, CLICKS)
+/** This tree's server and the baseline's, alternated over ROUNDS; prints each case's bar; true when all pass. */
+async function timeAll(url: string): Promise<boolean> {
   const trees = [['this', ROOT] as const, ...(BASELINE ? [['baseline', BASELINE] as const] : [])]
   const runs: Record<string, Awaited<ReturnType<typeof timeServer>>[]> = { this: [], baseline: [] }
   for (let round = 0; round < ROUNDS; round++) {
     for (const [name, root] of round % 2 === 0 ? trees : [...trees].reverse()) {
       const dataDir = mkdtempSync(join(tmpdir(), 'umbra-stats-'))
       try {
-        runs[name].push(await timeServer(root, database.url, dataDir))
+        runs[name].push(await timeServer(root, url, dataDir))
       } finally {
         rmSync(dataDir, { recursive: true, force: true })
       }
@@ -149,11 +141,25 @@ try {
         (b ? `; baseline p50 ${ms(b.p50)}, p95 ${ms(b.p95)} ms (${b.n} requests; first ${ms(b.first)} ms)` : ''),
     )
   }
-  passed = results.every(Boolean)
+  return results.every(Boolean)
+}
+
+// BENCH_STATS_DATABASE=<url> times a database loaded (and kept) by an earlier run instead; the server applies
+// newer migrations at start. BENCH_STATS_LOAD_ONLY=1 loads and keeps a database and times nothing.
+const reused = process.env.BENCH_STATS_DATABASE
+const loadOnly = Boolean(process.env.BENCH_STATS_LOAD_ONLY)
+const database = reused
+  ? { url: reused, drop: async () => {}, keep: async () => {} }
+  : await createBenchDatabase('umbra_stats')
+const pool = new pg.Pool({ connectionString: database.url, max: 2 })
+let passed = false
+try {
+  if (!reused) await loadClicks(pool, CLICKS)
+  if (!loadOnly) passed = await timeAll(database.url)
 } finally {
   await pool.end()
   // BENCH_STATS_KEEP=1 keeps the loaded database for EXPLAIN ANALYZE (drop it by hand afterwards).
-  if (process.env.BENCH_STATS_KEEP || reused) {
+  if (process.env.BENCH_STATS_KEEP || reused || loadOnly) {
     console.log(`kept ${database.url}`)
     await database.keep()
   } else await database.drop()
