@@ -40,7 +40,8 @@ cross join lateral (select abs(hashint8(g))::bigint as h1, abs(hashint8(-g))::bi
 join links l on l.code = 'stats-' || case when h1 % 1000 < $5::float8 * 1000 then 0 else 1 + h2 % ($1 - 1) end
 join bench_verdicts v on v.n = (h1 / 7) % 10 and v.d = h2 % 4`
 
-// Rollups recounted from the rows, as the writer would have maintained them (the daily ones as migration 046 fills them).
+// Rollups recounted from the rows, as the writer would have maintained them (the daily ones as migration 046 fills
+// them), in day order as the writer adds them (the BRIN indexes on day depend on it).
 const BUILD_ROLLUPS = [
   `insert into click_rollups_hourly (link_id, hour, kind, medium, app, visibility, clicks)
    select link_id, date_trunc('hour', clicked_at), kind, coalesce(medium, ''), coalesce(app, ''), coalesce(visibility, ''), count(*)
@@ -48,13 +49,15 @@ const BUILD_ROLLUPS = [
   `insert into click_rollups_daily (link_id, day, kind, medium, app, visibility, clicks)
    select link_id, (hour at time zone 'UTC')::date, kind, medium, app, visibility, sum(clicks)
    from click_rollups_hourly group by 1, 2, 3, 4, 5, 6 order by 2`,
+  `insert into click_days (day, clicks) select (hour at time zone 'UTC')::date, sum(clicks) from click_rollups_hourly group by 1`,
   `insert into click_dimensions_daily (link_id, day, dimension, value, clicks)
    select link_id, (clicked_at at time zone 'UTC')::date, d.name, coalesce(d.value, 'unknown'), count(*)
    from labeled_clicks, lateral (values ('browser', browser), ('os', os), ('device', device), ('country', country),
                                         ('city', country || '/' || coalesce(region, '') || '/' || city)) d(name, value)
-   where kind = 'human' group by 1, 2, 3, 4`,
+   where kind = 'human' group by 1, 2, 3, 4 order by 2`,
   `insert into link_visitors_daily (link_id, day, visitor)
-   select distinct link_id, (clicked_at at time zone 'UTC')::date, visitor from labeled_clicks where kind = 'human' and visitor is not null`,
+   select distinct link_id, (clicked_at at time zone 'UTC')::date, visitor from labeled_clicks where kind = 'human' and visitor is not null
+   order by 2`,
 ]
 
 // The share funnel's rollups: a share action per content and hour (channel by hash), and arrivals via the

@@ -46,27 +46,37 @@ insert into arrival_rollups_daily (content_id, day, medium, app, visibility, sou
 select content_id, (hour at time zone 'UTC')::date, medium, app, visibility, source, generation, sum(arrivals)
 from arrival_rollups_hourly group by 1, 2, 3, 4, 5, 6, 7;
 
--- Exact uniques of whole past days per group of links (a topic's links, a content's), as the reports count
--- them from link_visitors_daily: a day is counted once per scope (the report and its filter) and reused while
--- its stamp holds (the day's visitor rows and the links' last changes, src/analytics/group-uniques.ts). A
--- cache: deleting its rows loses nothing.
-create table uniques_cache_days (
+-- Clicks written per UTC day, every kind, kept by the click batch in the statement that writes their rollups:
+-- what a past day's cached report figures are stamped with (src/analytics/day-cache.ts). A day's figures
+-- change only when clicks are added to it (or reclassified, which drops the cached days it moves).
+create table click_days (
+  day    date primary key,
+  clicks bigint not null
+);
+insert into click_days (day, clicks)
+select (hour at time zone 'UTC')::date, sum(clicks) from click_rollups_hourly where kind not in ('head', 'prefetch') group by 1;
+
+-- Report figures of whole past days that are costly to sum again (unique visitors of a group of links, clicks
+-- per country or city over many links), per scope (the report and its filter), kept while their stamp holds:
+-- the day's clicks (click_days) and the links' count and last changes. A cache: deleting its rows loses nothing.
+create table report_days (
   scope text not null,
   day   date not null,
   stamp text not null,
   primary key (scope, day)
 );
-create table uniques_cache (
-  scope    text not null,
-  day      date not null,
-  key      text not null,
-  visitors bigint not null,
+create table report_day_counts (
+  scope text not null,
+  day   date not null,
+  key   text not null,
+  n     float8 not null,
   primary key (scope, day, key),
-  foreign key (scope, day) references uniques_cache_days on delete cascade
+  foreign key (scope, day) references report_days on delete cascade
 );
 
--- A day's stamp sums link_uniques_daily over that day: rows arrive in day order, so BRIN narrows it cheaply.
+-- Today's figures are summed live from the daily tables: their rows arrive in day order, so BRIN narrows a
+-- day to its pages at next to no cost to the writer.
+create index click_dimensions_daily_day_brin on click_dimensions_daily using brin (day);
+
 -- Reports over a few days of a long history read those days only.
 create index click_rollups_daily_day_idx on click_rollups_daily (day);
-
-create index link_uniques_daily_day_brin on link_uniques_daily using brin (day);

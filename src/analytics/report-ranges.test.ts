@@ -153,7 +153,7 @@ describe('topic uniques of past days', () => {
 
   it('are counted once, kept, and counted again when visitors or topics change', async () => {
     expect(await uniquesOf()).toEqual(await recounted())
-    const kept = await sql('select count(*)::int as n from uniques_cache_days where scope like $1', ['topics:%'])
+    const kept = await sql('select count(*)::int as n from report_days where scope like $1', ['uniques:topics:%'])
     expect(kept[0].n).toBeGreaterThanOrEqual(5)
     expect(await uniquesOf()).toEqual(await recounted())
 

@@ -118,12 +118,8 @@ export const reportsRoutes: FastifyPluginAsync<{ domains: Pick<DomainRegistry, '
       const { fromMs, toMs } = parseRange(request.query)
       const { topic, campaign } = request.query
       const range = { from: new Date(fromMs), to: new Date(toMs) }
-      const countries = await sumClicksByCountry(db, {
-        ...range,
-        topic,
-        campaign,
-        domain: domainOf(request.query.domain),
-      })
+      const filter = { ...range, topic, campaign, domain: domainOf(request.query.domain) }
+      const countries = await sumClicksByCountry(db, filter, app.pg)
       const report = { from: range.from.toISOString(), to: range.to.toISOString(), countries }
       return wantsCsv(request, request.query.format) ? sendCsv(reply, 'countries', countryReportCsv(report)) : report
     },

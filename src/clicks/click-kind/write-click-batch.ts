@@ -5,6 +5,7 @@ import type { BatchRollups } from '../rollups/batch-rollups.ts'
 import type { LossRecord } from '../click-record.ts'
 import { hourOf, LABEL_FIELDS, ROLLUPS } from '../rollups/rollup-keys.ts'
 import {
+  clickDaysFromHourlySql,
   dailyFromHourlySql,
   daySql,
   DIMENSION_PRESENT_SQL,
@@ -81,6 +82,7 @@ with hourly_rows as (
   select * from hourly_rows
   ${HOURLY_UPSERT}
 ), daily as (${dailyFromHourlySql('hourly_rows')}
+), days as (${clickDaysFromHourlySql('hourly_rows')}
 )
 insert into ${ROLLUPS.dimensions.table} as d (${DIMENSIONS_KEY}, clicks)
 select * from unnest($${D + 1}::bigint[], $${D + 2}::date[], $${D + 3}::text[], $${D + 4}::text[], $${D + 5}::bigint[])
@@ -132,6 +134,7 @@ with inserted as (
   order by ${positions(HOURLY_COLUMNS)}
   ${HOURLY_UPSERT}
 ), daily as (${dailyFromHourlySql('hourly_rows')}
+), days as (${clickDaysFromHourlySql('hourly_rows')}
 ), dimensions as (
   insert into ${ROLLUPS.dimensions.table} as d (${DIMENSIONS_KEY}, clicks)
   select link_id, ${daySql('clicked_at')}, dim.name, ${DIMENSION_VALUE_SQL}, count(*)

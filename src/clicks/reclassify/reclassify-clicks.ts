@@ -99,14 +99,14 @@ having sum(delta) <> 0
 order by 1, 2, 3, 4
 ${DIMENSIONS_UPSERT}`
 
-// The uniques cached for the days moved are counted again when next asked (src/analytics/group-uniques.ts).
+// The report figures cached for the days moved are summed again when next asked (src/analytics/day-cache.ts).
 const DROP_EMPTY_ROLLUPS = `
 with hourly as (
   delete from ${ROLLUPS.hourly.table} where link_id in (select distinct link_id from moved_clicks) and clicks = 0
 ), daily as (
   delete from ${ROLLUPS.daily.table} where link_id in (select distinct link_id from moved_clicks) and clicks = 0
 )
-delete from uniques_cache_days where day in (select distinct ${daySql('clicked_at')} from moved_clicks)`
+delete from report_days where day in (select distinct ${daySql('clicked_at')} from moved_clicks)`
 
 /**
  * A visitor is on a link's day when at least one of their clicks that day is human: recounted for the

@@ -38,6 +38,12 @@ export const dailyFromHourlySql = (source: string) => `
   order by ${positions(2 + hourly.labels.length)}
   ${DAILY_UPSERT}`
 
+/** Adds the clicks of hourly rows (`source`, as for dailyFromHourlySql) to their days' click_days rows. */
+export const clickDaysFromHourlySql = (source: string) => `
+  insert into ${ROLLUPS.days.table} as d (day, clicks)
+  select ${daySql('hour')}, sum(clicks) from ${source} group by 1 order by 1
+  on conflict (day) do update set clicks = d.clicks + excluded.clicks`
+
 /** click_dimensions_daily's key columns, in primary-key order. */
 export const DIMENSIONS_KEY = 'link_id, day, dimension, value'
 /** Adds to a dimensions row (the target aliased `d`). */
