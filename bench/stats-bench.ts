@@ -54,7 +54,7 @@ const REPORT_CASES = [
   ['channels, last 7 days', `/reports/channels?${since(7)}`],
   ['countries, 90 days', `/reports/countries?${since(DAYS)}`],
   ['cities, 90 days', `/reports/cities?${since(DAYS)}`],
-  ['content (hot link\'s kit), 90 days', `/reports/content/1?${since(DAYS)}`],
+  ["content (hot link's kit), 90 days", `/reports/content/1?${since(DAYS)}`],
   ['links (200 codes), 90 days', `/reports/links?codes=${CODES}&${since(DAYS)}`],
   ['funnel, topic "all", 90 days', `/reports/funnel?topic=all&${since(DAYS)}`],
   ['funnel, one content, 90 days', `/reports/funnel?content=1&${since(DAYS)}`],
@@ -111,7 +111,11 @@ async function timeAll(url: string): Promise<boolean> {
       } finally {
         rmSync(dataDir, { recursive: true, force: true })
       }
-      console.log(`round ${round + 1}: ${name} timed (load ${loadavg().map((l) => l.toFixed(2)).join(' ')})`)
+      console.log(
+        `round ${round + 1}: ${name} timed (load ${loadavg()
+          .map((l) => l.toFixed(2))
+          .join(' ')})`,
+      )
     }
   }
   const results: boolean[] = []

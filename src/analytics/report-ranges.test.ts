@@ -86,7 +86,10 @@ describe('reports over ranges with partial days', () => {
     const recount = await topicRecount(from, to)
     expect(recount.reduce((n, r) => n + r.clicks, 0)).toBeGreaterThan(0)
     for (const r of recount)
-      expect(topicReport.topics.find((x: { topic: string }) => x.topic === r.topic), r.topic).toMatchObject(r)
+      expect(
+        topicReport.topics.find((x: { topic: string }) => x.topic === r.topic),
+        r.topic,
+      ).toMatchObject(r)
 
     const channels = await sql(
       `select l.channel, ${tally} from labeled_clicks c join links l on l.id = c.link_id

@@ -22,7 +22,14 @@ export function splitRange(fromMs: number, toMs: number): RangeSplit {
   const end = Math.max(first, ceilTo(toMs, HOUR_MS))
   const dayFrom = ceilTo(first, DAY_MS)
   const dayTo = floorTo(end, DAY_MS)
-  if (dayFrom >= dayTo) return { days: null, hours: [{ from: first, to: end }, { from: end, to: end }] }
+  if (dayFrom >= dayTo)
+    return {
+      days: null,
+      hours: [
+        { from: first, to: end },
+        { from: end, to: end },
+      ],
+    }
   return {
     days: { from: isoDay(dayFrom), to: isoDay(dayTo) },
     hours: [

@@ -60,12 +60,9 @@ export async function readFunnelInputs(db: Queryable, s: FunnelScope): Promise<F
 
 /** Conversions of the funnel's kit links, reported in its range. */
 export function readFunnelConversions(db: Queryable, s: FunnelScope) {
-  return conversionsWhere(db, `l.content_id in (${contentsIn(1, 2, 3, 6)}) and c.created_at >= $4 and c.created_at < $5`, [
-    s.contentId ?? null,
-    s.topic ?? null,
-    s.campaign ?? null,
-    s.from,
-    s.to,
-    s.domain ?? null,
-  ])
+  return conversionsWhere(
+    db,
+    `l.content_id in (${contentsIn(1, 2, 3, 6)}) and c.created_at >= $4 and c.created_at < $5`,
+    [s.contentId ?? null, s.topic ?? null, s.campaign ?? null, s.from, s.to, s.domain ?? null],
+  )
 }

@@ -118,6 +118,11 @@ export async function sumFunnelByTopic(db: Queryable, f: FunnelFilter): Promise<
 }
 
 export async function sumFunnelByChannel(db: Queryable, f: FunnelFilter): Promise<FunnelSums[]> {
-  const { rows } = await db.query(BY_CHANNEL, [f.topic ?? null, f.campaign ?? null, f.domain ?? null, ...rangeParams(f)])
+  const { rows } = await db.query(BY_CHANNEL, [
+    f.topic ?? null,
+    f.campaign ?? null,
+    f.domain ?? null,
+    ...rangeParams(f),
+  ])
   return rows
 }
