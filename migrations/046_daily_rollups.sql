@@ -58,20 +58,14 @@ select (hour at time zone 'UTC')::date, sum(clicks) from click_rollups_hourly wh
 
 -- Report figures of whole past days that are costly to sum again (unique visitors of a group of links, clicks
 -- per country or city over many links), per scope (the report and its filter), kept while their stamp holds:
--- the day's clicks (click_days) and the links' count and last changes. A cache: deleting its rows loses nothing.
+-- the day's clicks (click_days) and the links' row versions. One row a day, its figures as {key: n}, replaced
+-- whole. A cache: deleting its rows loses nothing.
 create table report_days (
-  scope text not null,
-  day   date not null,
-  stamp text not null,
+  scope   text not null,
+  day     date not null,
+  stamp   text not null,
+  figures jsonb not null,
   primary key (scope, day)
-);
-create table report_day_counts (
-  scope text not null,
-  day   date not null,
-  key   text not null,
-  n     float8 not null,
-  primary key (scope, day, key),
-  foreign key (scope, day) references report_days on delete cascade
 );
 
 -- Today's figures are summed live from the daily tables: their rows arrive in day order, so BRIN narrows a

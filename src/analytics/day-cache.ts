@@ -10,11 +10,12 @@ export type DayFigures = { scope: string; sql: string; params: unknown[] }
 export type DayRange = { fromDay: string; toDay: string; today: string }
 
 // Each day's stamp: the clicks written that day (click_days, added to by every click batch in the statement
-// that writes the rollups these figures are read from) and the links' count and last changes (a link's topics
-// or campaign changed). Days without clicks have no figures and no stamp.
+// that writes the rollups these figures are read from) and the links' count and row versions (any change to a
+// link, its topics or campaign included, whatever wrote it, gives its row a new xmin). Read in one snapshot,
+// so the stamp describes the links the count will see or older. Days without clicks have no figures and no stamp.
 const STAMPS = `
 with links_stamp as (
-  select count(*)::text || ':' || coalesce(sum(extract(epoch from updated_at)), 0)::text as s from links
+  select count(*)::text || ':' || coalesce(sum(xmin::text::bigint), 0)::text as s from links
 )
 select d.day::text as day, d.clicks::text || ':' || s.s as stamp, c.stamp as cached
 from click_days d cross join links_stamp s
@@ -23,23 +24,16 @@ where d.day >= $1::date and d.day <= $2::date
 order by 1`
 
 const CACHED = `
-select key, sum(n)::float8 as n from report_day_counts where scope = $1 and day = any($2::date[]) group by 1`
+select f.key, sum(f.value::float8)::float8 as n
+from report_days d cross join lateral jsonb_each_text(d.figures) as f(key, value)
+where d.scope = $1 and d.day = any($2::date[])
+group by 1`
 
-// Replaces the cached days counted: their stamps, their keys' figures, and no row for a key now without any.
+// Each day counted, with its stamp and its figures, replaced whole.
 const STORE = `
-with days as (
-  insert into report_days as c (scope, day, stamp)
-  select $1, d, s from unnest($2::date[], $3::text[]) as x(d, s)
-  on conflict (scope, day) do update set stamp = excluded.stamp
-), counted as (
-  select * from unnest($4::date[], $5::text[], $6::float8[]) as y(day, key, n)
-), stale as (
-  delete from report_day_counts u where u.scope = $1 and u.day = any($2::date[])
-    and not exists (select 1 from counted c where c.day = u.day and c.key = u.key)
-)
-insert into report_day_counts as u (scope, day, key, n)
-select $1, day, key, n from counted
-on conflict (scope, day, key) do update set n = excluded.n`
+insert into report_days as d (scope, day, stamp, figures)
+select $1, x.day, x.stamp, x.figures::jsonb from unnest($2::date[], $3::text[], $4::text[]) as x(day, stamp, figures)
+on conflict (scope, day) do update set stamp = excluded.stamp, figures = excluded.figures`
 
 type Stamp = { day: string; stamp: string; cached: string | null }
 
@@ -68,16 +62,17 @@ export async function sumOverDays(
   for (const r of rows) add(r.key, r.n)
   const closed = toCount.filter((d) => d.day < days.today)
   if (closed.length > 0) {
-    const closedDays = new Set(closed.map((d) => d.day))
-    const kept = rows.filter((r) => closedDays.has(r.day))
+    const byDay = new Map<string, Record<string, number>>(closed.map((d) => [d.day, {}]))
+    for (const r of rows) {
+      const counted = byDay.get(r.day)
+      if (counted) counted[r.key] = r.n
+    }
     await cache
       .query(STORE, [
         figures.scope,
         closed.map((d) => d.day),
         closed.map((d) => d.stamp),
-        kept.map((r) => r.day),
-        kept.map((r) => r.key),
-        kept.map((r) => r.n),
+        closed.map((d) => JSON.stringify(byDay.get(d.day))),
       ])
       .catch(() => {})
   }

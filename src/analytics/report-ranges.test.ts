@@ -101,6 +101,16 @@ describe('reports over ranges with partial days', () => {
     for (const r of channels)
       expect(channelReport.channels.find((x: { channel: string }) => x.channel === r.channel)).toMatchObject(r)
 
+    // Countries come from the daily dimensions: the UTC days the range touches.
+    const countries = await sql(
+      `select coalesce(c.country, 'unknown') as country, count(*)::float8 as clicks
+       from labeled_clicks c join links l on l.id = c.link_id
+       where l.campaign = $1 and c.kind = 'human' and ${inDays} group by 1 order by 2 desc, 1 collate "C"`,
+      [campaign, from, to],
+    )
+    for (let round = 0; round < 2; round++)
+      expect((await get(`/api/v1/reports/countries?${range}&campaign=${campaign}`)).countries).toEqual(countries)
+
     const codes = kits.flatMap((k) => k.links.map((l) => l.code))
     const perCode = await sql(
       `select l.code, ${tally} from labeled_clicks c join links l on l.id = c.link_id
