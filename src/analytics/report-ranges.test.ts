@@ -103,9 +103,11 @@ describe('reports over ranges with partial days', () => {
 
     // Countries come from the daily dimensions: the UTC days the range touches.
     const countries = await sql(
-      `select coalesce(c.country, 'unknown') as country, count(*)::float8 as clicks
-       from labeled_clicks c join links l on l.id = c.link_id
-       where l.campaign = $1 and c.kind = 'human' and ${inDays} group by 1 order by 2 desc, 1 collate "C"`,
+      `select * from (
+         select coalesce(c.country, 'unknown') as country, count(*)::float8 as clicks
+         from labeled_clicks c join links l on l.id = c.link_id
+         where l.campaign = $1 and c.kind = 'human' and ${inDays} group by 1
+       ) x order by clicks desc, country collate "C"`,
       [campaign, from, to],
     )
     for (let round = 0; round < 2; round++)
