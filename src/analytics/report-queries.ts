@@ -79,12 +79,14 @@ export async function sumLabelsByChannel(db: Queryable, f: ReportFilter): Promis
 }
 
 export type ContentRange = ReportRange & { contentId: string }
+// The content's links ($1) inside each part of the range's rows: Postgres does not push a join into them.
+const CONTENT_LINKS = 'link_id in (select id from links where content_id = $1)'
 
 export async function sumLabelsOfContent(db: Queryable, r: ContentRange): Promise<(LabelRow & { link_id: string })[]> {
   const { rows } = await db.query(
     `select r.link_id, r.kind, r.medium, r.app, r.visibility, sum(r.clicks)::float8 as clicks
      from links l
-     join ${rangeRollupsSql(2)} r on r.link_id = l.id
+     join ${rangeRollupsSql(2, CONTENT_LINKS)} r on r.link_id = l.id
      where l.content_id = $1
      group by 1, 2, 3, 4, 5`,
     [r.contentId, ...rangeParams(r)],
@@ -104,7 +106,7 @@ export async function humanSeriesOfContent(
     const { rows } = await db.query(
       `select (extract(epoch from r.day::timestamp) * 1000)::float8 as t, r.link_id, r.visibility, sum(r.clicks)::float8 as clicks
        from links l
-       join ${rangeRollupsSql(2, "kind = 'human'")} r on r.link_id = l.id
+       join ${rangeRollupsSql(2, `kind = 'human' and ${CONTENT_LINKS}`)} r on r.link_id = l.id
        where l.content_id = $1
        group by 1, 2, 3`,
       [r.contentId, ...rangeParams(r)],
@@ -151,7 +153,8 @@ export async function sumClicksOfCodes(
   const { rows } = await db.query(
     `select l.code, r.kind, coalesce(r.visibility, '') as visibility, sum(r.clicks)::float8 as clicks
      from links l
-     join ${rangeRollupsSql(3, "kind in ('human', 'preview')")} r on r.link_id = l.id
+     join ${rangeRollupsSql(3, `kind in ('human', 'preview') and link_id in (select id from links where code = any($1::text[]))`)} r
+       on r.link_id = l.id
      where l.code = any($1::text[])
        and ($2::text is null or l.domain = $2)
      group by 1, 2, 3`,

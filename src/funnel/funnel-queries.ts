@@ -35,23 +35,25 @@ export async function readFunnelInputs(db: Queryable, s: FunnelScope): Promise<F
   const params = [s.contentId ?? null, s.topic ?? null, s.campaign ?? null, s.domain ?? null, ...rangeParams(s)]
   const [shares, previews, clicks, arrivals] = await Promise.all([
     db.query<ShareRow>(
-      `select channel, sum(shares)::float8 as n from ${rangeRowsSql(SHARE_ROLLUPS, 5)} s
-       where content_id in (${CONTENTS}) group by 1`,
+      `select channel, sum(shares)::float8 as n from ${rangeRowsSql(SHARE_ROLLUPS, 5, `content_id in (${CONTENTS})`)} s
+       group by 1`,
       params,
     ),
     db.query<PreviewRow>(
       `select r.app, l.channel, sum(r.clicks)::float8 as n
-       from (${KIT_LINKS}) l join ${rangeRollupsSql(5, "kind = 'preview'")} r on r.link_id = l.id group by 1, 2`,
+       from (${KIT_LINKS}) l join ${rangeRollupsSql(5, `kind = 'preview' and link_id in (select id from (${KIT_LINKS}) k)`)} r
+         on r.link_id = l.id group by 1, 2`,
       params,
     ),
     db.query<ClickRow>(
       `select r.medium, r.visibility, sum(r.clicks)::float8 as n
-       from (${KIT_LINKS}) l join ${rangeRollupsSql(5, "kind = 'human'")} r on r.link_id = l.id group by 1, 2`,
+       from (${KIT_LINKS}) l join ${rangeRollupsSql(5, `kind = 'human' and link_id in (select id from (${KIT_LINKS}) k)`)} r
+         on r.link_id = l.id group by 1, 2`,
       params,
     ),
     db.query<ArrivalRow>(
-      `select medium, app, visibility, source, generation, sum(arrivals)::float8 as n from ${rangeRowsSql(ARRIVAL_ROLLUPS, 5)} a
-       where content_id in (${CONTENTS}) group by 1, 2, 3, 4, 5`,
+      `select medium, app, visibility, source, generation, sum(arrivals)::float8 as n from ${rangeRowsSql(ARRIVAL_ROLLUPS, 5, `content_id in (${CONTENTS})`)} a
+       group by 1, 2, 3, 4, 5`,
       params,
     ),
   ])
