@@ -56,10 +56,33 @@ create table click_days (
 insert into click_days (day, clicks)
 select (hour at time zone 'UTC')::date, sum(clicks) from click_rollups_hourly where kind not in ('head', 'prefetch') group by 1;
 
+-- The other half of that stamp: a number bumped by every statement that changes what cached figures group
+-- links by (topics, campaign, domain, content) or removes links. A new link does not bump it: it has no
+-- clicks on past days. One row, so stamping a report reads one row instead of every link.
+create table links_grouping_version (
+  only_row boolean primary key default true check (only_row),
+  version  bigint not null default 0
+);
+insert into links_grouping_version default values;
+
+create function bump_links_grouping_version() returns trigger language plpgsql as $$
+begin
+  update links_grouping_version set version = version + 1;
+  return null;
+end $$;
+
+create trigger links_grouping_changed
+after update of topics, campaign, domain, content_id or delete on links
+for each statement execute function bump_links_grouping_version();
+
+create trigger links_truncated
+after truncate on links
+for each statement execute function bump_links_grouping_version();
+
 -- Report figures of whole past days that are costly to sum again (unique visitors of a group of links, clicks
 -- per country or city over many links), per scope (the report and its filter), kept while their stamp holds:
--- the day's clicks (click_days) and the links' row versions. One row a day, its figures as {key: n}, replaced
--- whole. A cache: deleting its rows loses nothing.
+-- the day's clicks (click_days) and the links' grouping version. One row a day, its figures as {key: n},
+-- replaced whole. A cache: deleting its rows loses nothing.
 create table report_days (
   scope   text not null,
   day     date not null,

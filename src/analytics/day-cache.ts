@@ -10,15 +10,13 @@ export type DayFigures = { scope: string; sql: string; params: unknown[] }
 export type DayRange = { fromDay: string; toDay: string; today: string }
 
 // Each day's stamp: the clicks written that day (click_days, added to by every click batch in the statement
-// that writes the rollups these figures are read from) and the links' count and row versions (any change to a
-// link, its topics or campaign included, whatever wrote it, gives its row a new xmin). Read in one snapshot,
-// so the stamp describes the links the count will see or older. Days without clicks have no figures and no stamp.
+// that writes the rollups these figures are read from) and links_grouping_version (bumped by any statement
+// changing links' topics, campaign, domain or content, or deleting links: migrations/046_daily_rollups.sql).
+// Read in one snapshot, so the stamp describes the links the count will see or older. Days without clicks
+// have no figures and no stamp.
 const STAMPS = `
-with links_stamp as (
-  select count(*)::text || ':' || coalesce(sum(xmin::text::bigint), 0)::text as s from links
-)
-select d.day::text as day, d.clicks::text || ':' || s.s as stamp, c.stamp as cached
-from click_days d cross join links_stamp s
+select d.day::text as day, d.clicks::text || ':' || v.version::text as stamp, c.stamp as cached
+from click_days d cross join links_grouping_version v
 left join report_days c on c.scope = $3 and c.day = d.day
 where d.day >= $1::date and d.day <= $2::date
 order by 1`
@@ -61,7 +59,9 @@ export async function sumOverDays(
   const { rows } = await db.query(figures.sql, [dayList[0], dayList.at(-1), dayList, ...figures.params])
   for (const r of rows) add(r.key, r.n)
   const closed = toCount.filter((d) => d.day < days.today)
-  if (closed.length > 0) {
+  // A filter that matches nothing (a topic no link has) is not kept: the cache grows with the data, never
+  // with the filters a caller can make up.
+  if (closed.length > 0 && rows.length > 0) {
     const byDay = new Map<string, Record<string, number>>(closed.map((d) => [d.day, {}]))
     for (const r of rows) {
       const counted = byDay.get(r.day)

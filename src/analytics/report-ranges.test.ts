@@ -200,4 +200,29 @@ describe('topic uniques of past days', () => {
     expect(after).not.toEqual(before)
     expect(await uniquesOf()).toEqual(after)
   })
+
+  it('keeps nothing for a filter that matches no clicks, and a new link leaves kept days valid', async () => {
+    const version = async () => (await sql('select version::text as v from links_grouping_version', []))[0].v
+    for (const made of ['made-up', 'another-made-up']) {
+      const res = await t.app.inject({
+        url: `/api/v1/reports/topics?from=${from}&to=${to}&campaign=${made}-${run}`,
+        headers: auth,
+      })
+      expect(res.statusCode).toBe(200)
+      expect(res.json().topics).toEqual([])
+    }
+    const kept = await sql('select count(*)::int as n from report_days where scope like $1', [`%made-up%${run}%`])
+    expect(kept[0].n).toBe(0)
+
+    const stamp = await version()
+    const created = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/links',
+      headers: auth,
+      payload: { url: 'https://example.com/new', topics: [topics[0]], campaign },
+    })
+    expect(created.statusCode).toBe(201)
+    expect(await version()).toBe(stamp)
+    expect(await uniquesOf()).toEqual(await recounted())
+  })
 })
