@@ -51,13 +51,9 @@ export const cityReportRoutes: FastifyPluginAsync<{
       const { fromMs, toMs } = parseRange(request.query)
       const { topic, campaign, country } = request.query
       const range = { from: new Date(fromMs), to: new Date(toMs) }
-      const rows = await sumClicksByCity(app.reads, {
-        ...range,
-        topic,
-        campaign,
-        country,
-        domain: domainOf(request.query.domain),
-      })
+      const filter = { ...range, topic, campaign, country, domain: domainOf(request.query.domain) }
+      // Past days' sums are kept through the primary (day-cache.ts), the report read from the replica if any.
+      const rows = await sumClicksByCity(app.reads, filter, app.pg)
       const cities = rows.map((r) => cityOf(r.place, r.clicks))
       if (wantsCsv(request, request.query.format)) return sendCsv(reply, 'cities', cityReportCsv(cities))
       return { from: range.from.toISOString(), to: range.to.toISOString(), cities }

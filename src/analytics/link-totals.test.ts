@@ -48,6 +48,13 @@ describe('GET /api/v1/reports/links', () => {
        where l.code = any($1)`,
       [Object.values(codes), HOUR],
     )
+    // The daily rollups, as the batch writer keeps them beside the hourly ones.
+    await t.app.pg.query(
+      `insert into click_rollups_daily (link_id, day, kind, medium, app, visibility, clicks)
+       select link_id, (hour at time zone 'UTC')::date, kind, medium, app, visibility, sum(clicks) from click_rollups_hourly
+       where link_id in (select id from links where code = any($1)) group by 1, 2, 3, 4, 5, 6`,
+      [Object.values(codes)],
+    )
   })
   afterAll(() => t?.close())
 

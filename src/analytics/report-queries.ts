@@ -1,5 +1,8 @@
 import type { Queryable } from '../infra/pool.ts'
+import { sumOverDays } from './day-cache.ts'
+import { countGroupUniques } from './group-uniques.ts'
 import type { LabelRow } from './link-stats.ts'
+import { RANGE_PARAMS, rangeParams, rangeRollupsSql } from './rollup-range.ts'
 
 export type ReportRange = { from: Date; to: Date }
 /** `domain`: links of one short domain only, as stored ('' for the default domain). */
@@ -9,48 +12,51 @@ const utcDay = (d: Date) => d.toISOString().slice(0, 10)
 /** The UTC days a range touches, for the daily tables. */
 const dayRange = (r: ReportRange) => [utcDay(r.from), utcDay(new Date(r.to.getTime() - 1))]
 
-// Every query here reads rollups (click_rollups_hourly, link_visitors_daily), never the raw clicks.
+// Every query here reads rollups, never the raw clicks: click counts from the daily rollups and the hourly
+// ones at the range's edges (rollup-range.ts), summed per link before links are joined.
+const LINK_LABELS = `select link_id, kind, medium, app, visibility, sum(clicks) as clicks from ${rangeRollupsSql(1)} u group by 1, 2, 3, 4, 5`
+const P = RANGE_PARAMS
 
 export type TopicLabelRow = LabelRow & { topic: string }
 
 export async function sumLabelsByTopic(db: Queryable, f: ReportFilter): Promise<TopicLabelRow[]> {
   const { rows } = await db.query(
-    `select t.topic, r.kind, r.medium, r.app, r.visibility, sum(r.clicks)::float8 as clicks
-     from click_rollups_hourly r
+    `with r as (${LINK_LABELS})
+     select t.topic, r.kind, r.medium, r.app, r.visibility, sum(r.clicks)::float8 as clicks
+     from r
      join links l on l.id = r.link_id
      cross join lateral unnest(l.topics) as t(topic)
-     where r.hour >= date_trunc('hour', $1::timestamptz) and r.hour < $2
-       and ($3::text is null or l.campaign = $3)
-       and ($4::text is null or l.domain = $4)
+     where ($${P + 1}::text is null or l.campaign = $${P + 1})
+       and ($${P + 2}::text is null or l.domain = $${P + 2})
      group by 1, 2, 3, 4, 5`,
-    [f.from, f.to, f.campaign ?? null, f.domain ?? null],
+    [...rangeParams(f), f.campaign ?? null, f.domain ?? null],
   )
   return rows
 }
 
-/** A visitor who opened two links of one topic on one day is one unique of that topic. */
+/**
+ * A visitor who opened two links of one topic on one day is one unique of that topic (group-uniques.ts: past
+ * days counted once per filter and kept, through `cache`, the primary).
+ */
 export async function countUniquesByTopic(
   db: Queryable,
   f: ReportFilter,
+  cache: Queryable = db,
+  now = Date.now(),
 ): Promise<{ topic: string; uniques: number }[]> {
-  const [fromDay, toDay] = dayRange(f)
-  const { rows } = await db.query(
-    // distinct in a subquery, not count(distinct …): Postgres may hash it rather than sort every row.
-    // The range's days are read through the BRIN index on day (migration 036), not the whole table.
-    `select topic, count(*)::float8 as uniques
-     from (
-       select distinct t.topic, v.day, v.visitor
-       from link_visitors_daily v
-       join links l on l.id = v.link_id
-       cross join lateral unnest(l.topics) as t(topic)
-       where v.day >= $1::date and v.day <= $2::date
-         and ($3::text is null or l.campaign = $3)
-         and ($4::text is null or l.domain = $4)
-     ) topic_visitors
-     group by 1`,
-    [fromDay, toDay, f.campaign ?? null, f.domain ?? null],
-  )
-  return rows
+  const groups = {
+    scope: `topics:${JSON.stringify([f.campaign ?? null, f.domain ?? null])}`,
+    sql: `select t.topic as key, l.id as link_id from links l cross join lateral unnest(l.topics) as t(topic)
+          where ($4::text is null or l.campaign = $4) and ($5::text is null or l.domain = $5)`,
+    params: [f.campaign ?? null, f.domain ?? null],
+  }
+  const rows = await countGroupUniques(db, cache, groups, daysOf(f, now))
+  return rows.map((r) => ({ topic: r.key, uniques: r.uniques }))
+}
+
+const daysOf = (r: ReportRange, now: number) => {
+  const [fromDay, toDay] = dayRange(r)
+  return { fromDay, toDay, today: utcDay(new Date(now)) }
 }
 
 export type ChannelLabelRow = LabelRow & { channel: string }
@@ -58,30 +64,32 @@ export type ChannelLabelRow = LabelRow & { channel: string }
 /** Per declared channel: links minted without a channel are left out. */
 export async function sumLabelsByChannel(db: Queryable, f: ReportFilter): Promise<ChannelLabelRow[]> {
   const { rows } = await db.query(
-    `select l.channel, r.kind, r.medium, r.app, r.visibility, sum(r.clicks)::float8 as clicks
-     from click_rollups_hourly r
+    `with r as (${LINK_LABELS})
+     select l.channel, r.kind, r.medium, r.app, r.visibility, sum(r.clicks)::float8 as clicks
+     from r
      join links l on l.id = r.link_id
-     where r.hour >= date_trunc('hour', $1::timestamptz) and r.hour < $2
-       and l.channel is not null
-       and ($3::text is null or $3 = any(l.topics))
-       and ($4::text is null or l.campaign = $4)
-       and ($5::text is null or l.domain = $5)
+     where l.channel is not null
+       and ($${P + 1}::text is null or $${P + 1} = any(l.topics))
+       and ($${P + 2}::text is null or l.campaign = $${P + 2})
+       and ($${P + 3}::text is null or l.domain = $${P + 3})
      group by 1, 2, 3, 4, 5`,
-    [f.from, f.to, f.topic ?? null, f.campaign ?? null, f.domain ?? null],
+    [...rangeParams(f), f.topic ?? null, f.campaign ?? null, f.domain ?? null],
   )
   return rows
 }
 
 export type ContentRange = ReportRange & { contentId: string }
+// The content's links ($1) inside each part of the range's rows: Postgres does not push a join into them.
+const CONTENT_LINKS = 'link_id in (select id from links where content_id = $1)'
 
 export async function sumLabelsOfContent(db: Queryable, r: ContentRange): Promise<(LabelRow & { link_id: string })[]> {
   const { rows } = await db.query(
     `select r.link_id, r.kind, r.medium, r.app, r.visibility, sum(r.clicks)::float8 as clicks
      from links l
-     join click_rollups_hourly r on r.link_id = l.id
-     where l.content_id = $1 and r.hour >= date_trunc('hour', $2::timestamptz) and r.hour < $3
+     join ${rangeRollupsSql(2, CONTENT_LINKS)} r on r.link_id = l.id
+     where l.content_id = $1
      group by 1, 2, 3, 4, 5`,
-    [r.contentId, r.from, r.to],
+    [r.contentId, ...rangeParams(r)],
   )
   return rows
 }
@@ -93,6 +101,18 @@ export async function humanSeriesOfContent(
   r: ContentRange,
   interval: 'hour' | 'day',
 ): Promise<ContentSeriesRow[]> {
+  // A daily series from the daily rollups (the edge hours by their day); an hourly one (3 days by default) from the hourly.
+  if (interval === 'day') {
+    const { rows } = await db.query(
+      `select (extract(epoch from r.day::timestamp) * 1000)::float8 as t, r.link_id, r.visibility, sum(r.clicks)::float8 as clicks
+       from links l
+       join ${rangeRollupsSql(2, `kind = 'human' and ${CONTENT_LINKS}`)} r on r.link_id = l.id
+       where l.content_id = $1
+       group by 1, 2, 3`,
+      [r.contentId, ...rangeParams(r)],
+    )
+    return rows
+  }
   const { rows } = await db.query(
     `select (extract(epoch from date_trunc($4, r.hour at time zone 'UTC')) * 1000)::float8 as t, r.link_id, r.visibility, sum(r.clicks)::float8 as clicks
      from links l
@@ -104,17 +124,20 @@ export async function humanSeriesOfContent(
   return rows
 }
 
-/** Visitors of any of the content's links, once per day. */
-export async function countUniquesOfContent(db: Queryable, r: ContentRange): Promise<number> {
-  const [fromDay, toDay] = dayRange(r)
-  const { rows } = await db.query(
-    `select count(distinct (v.day, v.visitor))::float8 as uniques
-     from links l
-     join link_visitors_daily v on v.link_id = l.id
-     where l.content_id = $1 and v.day >= $2::date and v.day <= $3::date`,
-    [r.contentId, fromDay, toDay],
-  )
-  return rows[0].uniques
+/** Visitors of any of the content's links, once per day (group-uniques.ts, as for topics). */
+export async function countUniquesOfContent(
+  db: Queryable,
+  r: ContentRange,
+  cache: Queryable = db,
+  now = Date.now(),
+): Promise<number> {
+  const groups = {
+    scope: `content:${r.contentId}`,
+    sql: `select '' as key, id as link_id from links where content_id = $4`,
+    params: [r.contentId],
+  }
+  const rows = await countGroupUniques(db, cache, groups, daysOf(r, now))
+  return rows[0]?.uniques ?? 0
 }
 
 export type LinkTotalsRow = { code: string; kind: string; visibility: string; clicks: number }
@@ -130,47 +153,58 @@ export async function sumClicksOfCodes(
   const { rows } = await db.query(
     `select l.code, r.kind, coalesce(r.visibility, '') as visibility, sum(r.clicks)::float8 as clicks
      from links l
-     join click_rollups_hourly r on r.link_id = l.id
-     where l.code = any($1::text[]) and r.kind in ('human', 'preview')
-       and r.hour >= date_trunc('hour', $2::timestamptz) and r.hour < $3
-       and ($4::text is null or l.domain = $4)
+     join ${rangeRollupsSql(3, `kind in ('human', 'preview') and link_id in (select id from links where code = any($1::text[]))`)} r
+       on r.link_id = l.id
+     where l.code = any($1::text[])
+       and ($2::text is null or l.domain = $2)
      group by 1, 2, 3`,
-    [codes, r.from, r.to, domain ?? null],
+    [codes, domain ?? null, ...rangeParams(r)],
   )
   return rows
 }
 
-/** Human clicks per value of one daily dimension over the links the filter keeps, most first; `prefix`: values under it only. */
+/**
+ * Human clicks per value of one daily dimension over the links the filter keeps, most first; `prefix`: values
+ * under it only. Past days are summed once per filter and kept (day-cache.ts): at 10M clicks over 90 days the
+ * city dimension alone has millions of (link, day, city) rows.
+ */
 async function sumClicksByDimension(
   db: Queryable,
   dimension: 'country' | 'city',
   f: ReportFilter,
   prefix: string | null,
+  cache: Queryable,
+  now: number,
 ): Promise<{ value: string; clicks: number }[]> {
-  const [fromDay, toDay] = dayRange(f)
-  const { rows } = await db.query(
-    `select d.value, sum(d.clicks)::float8 as clicks
-     from click_dimensions_daily d
-     join links l on l.id = d.link_id
-     where d.dimension = $6 and d.day >= $1::date and d.day <= $2::date
-       and ($3::text is null or $3 = any(l.topics))
-       and ($4::text is null or l.campaign = $4)
-       and ($5::text is null or l.domain = $5)
-       and ($7::text is null or d.value like $7 || '/%')
-     group by 1
-     having sum(d.clicks) > 0
-     order by 2 desc, d.value collate "C"`,
-    [fromDay, toDay, f.topic ?? null, f.campaign ?? null, f.domain ?? null, dimension, prefix],
-  )
-  return rows
+  const filter = [f.topic ?? null, f.campaign ?? null, f.domain ?? null, prefix]
+  const figures = {
+    scope: `${dimension}:${JSON.stringify(filter)}`,
+    sql: `select d.day::text as day, d.value as key, sum(d.clicks)::float8 as n
+          from click_dimensions_daily d
+          join links l on l.id = d.link_id
+          where d.dimension = $4 and d.day >= $1::date and d.day <= $2::date and d.day = any($3::date[])
+            and ($5::text is null or $5 = any(l.topics))
+            and ($6::text is null or l.campaign = $6)
+            and ($7::text is null or l.domain = $7)
+            and ($8::text is null or d.value like $8 || '/%')
+          group by 1, 2`,
+    params: [dimension, ...filter],
+  }
+  const totals = await sumOverDays(db, cache, figures, daysOf(f, now))
+  return [...totals]
+    .filter(([, clicks]) => clicks > 0)
+    .map(([value, clicks]) => ({ value, clicks }))
+    .sort((a, b) => b.clicks - a.clicks || Buffer.compare(Buffer.from(a.value), Buffer.from(b.value)))
 }
 
 /** Human clicks per visitor country over the links the filter keeps, most first (click_dimensions_daily). */
 export async function sumClicksByCountry(
   db: Queryable,
   f: ReportFilter,
+  cache: Queryable = db,
+  now = Date.now(),
 ): Promise<{ country: string; clicks: number }[]> {
-  const rows = await sumClicksByDimension(db, 'country', f, null)
+  const rows = await sumClicksByDimension(db, 'country', f, null, cache, now)
   return rows.map(({ value, clicks }) => ({ country: value, clicks }))
 }
 
@@ -181,7 +215,9 @@ export async function sumClicksByCountry(
 export async function sumClicksByCity(
   db: Queryable,
   f: ReportFilter & { country?: string },
+  cache: Queryable = db,
+  now = Date.now(),
 ): Promise<{ place: string; clicks: number }[]> {
-  const rows = await sumClicksByDimension(db, 'city', f, f.country ?? null)
+  const rows = await sumClicksByDimension(db, 'city', f, f.country ?? null, cache, now)
   return rows.map(({ value, clicks }) => ({ place: value, clicks }))
 }

@@ -67,7 +67,7 @@ export const reportsRoutes: FastifyPluginAsync<{ domains: Pick<DomainRegistry, '
       }
       const [labels, uniques, funnel] = await Promise.all([
         sumLabelsByTopic(db, filter),
-        countUniquesByTopic(db, filter),
+        countUniquesByTopic(db, filter, app.pg),
         sumFunnelByTopic(db, filter),
       ])
       const report = buildTopicReport({ fromMs, toMs, labels, uniques, funnels: topicFunnels(funnel) })
@@ -118,12 +118,8 @@ export const reportsRoutes: FastifyPluginAsync<{ domains: Pick<DomainRegistry, '
       const { fromMs, toMs } = parseRange(request.query)
       const { topic, campaign } = request.query
       const range = { from: new Date(fromMs), to: new Date(toMs) }
-      const countries = await sumClicksByCountry(db, {
-        ...range,
-        topic,
-        campaign,
-        domain: domainOf(request.query.domain),
-      })
+      const filter = { ...range, topic, campaign, domain: domainOf(request.query.domain) }
+      const countries = await sumClicksByCountry(db, filter, app.pg)
       const report = { from: range.from.toISOString(), to: range.to.toISOString(), countries }
       return wantsCsv(request, request.query.format) ? sendCsv(reply, 'countries', countryReportCsv(report)) : report
     },
@@ -153,7 +149,7 @@ export const reportsRoutes: FastifyPluginAsync<{ domains: Pick<DomainRegistry, '
         allLinksOfContent(db, content.id),
         sumLabelsOfContent(db, range),
         humanSeriesOfContent(db, range, interval),
-        countUniquesOfContent(db, range),
+        countUniquesOfContent(db, range, app.pg),
       ])
       const report = buildContentReport({
         fromMs,

@@ -1,3 +1,4 @@
+import { rangeParams, rangeRollupsSql } from '../analytics/rollup-range.ts'
 import type { Queryable } from '../infra/pool.ts'
 import type { ConversionRow } from './conversion-tally.ts'
 
@@ -109,19 +110,19 @@ export async function conversionsOf(db: Queryable, f: ConversionFilter): Promise
   return rows
 }
 
-/** Human clicks per declared channel, from the rollups: the denominator of conversion rates. */
+/** Human clicks per declared channel, from the rollups (daily, and the edge hours): the denominator of conversion rates. */
 export async function humanClicksByChannel(db: Queryable, f: ConversionFilter) {
   const { rows } = await db.query<{ channel: string; clicks: number }>(
-    `select l.channel, sum(r.clicks)::float8 as clicks
-     from click_rollups_hourly r join links l on l.id = r.link_id
-     where r.hour >= date_trunc('hour', $1::timestamptz) and r.hour < $2 and r.kind = 'human'
-       and l.channel is not null
-       and ($3::text is null or $3 = any(l.topics))
-       and ($4::text is null or l.campaign = $4)
-       and ($5::bigint is null or l.content_id = $5)
-       and ($6::text is null or l.domain = $6)
+    `with r as (select link_id, sum(clicks) as clicks from ${rangeRollupsSql(5, "kind = 'human'")} u group by 1)
+     select l.channel, sum(r.clicks)::float8 as clicks
+     from r join links l on l.id = r.link_id
+     where l.channel is not null
+       and ($1::text is null or $1 = any(l.topics))
+       and ($2::text is null or l.campaign = $2)
+       and ($3::bigint is null or l.content_id = $3)
+       and ($4::text is null or l.domain = $4)
      group by 1`,
-    [f.from, f.to, f.topic ?? null, f.campaign ?? null, f.contentId ?? null, f.domain ?? null],
+    [f.topic ?? null, f.campaign ?? null, f.contentId ?? null, f.domain ?? null, ...rangeParams(f)],
   )
   return rows
 }

@@ -45,6 +45,25 @@ describe('GET /api/v1/reports/funnel', () => {
        where l.content_id = $1`,
       [contentId, HOUR],
     )
+    // The daily rollups, as the batch writers keep them beside the hourly ones.
+    await db.query(
+      `insert into share_rollups_daily (content_id, day, channel, shares)
+       select content_id, (hour at time zone 'UTC')::date, channel, sum(shares) from share_rollups_hourly
+       where content_id = $1 group by 1, 2, 3`,
+      [contentId],
+    )
+    await db.query(
+      `insert into arrival_rollups_daily (content_id, day, medium, app, visibility, source, generation, arrivals)
+       select content_id, (hour at time zone 'UTC')::date, medium, app, visibility, source, generation, sum(arrivals)
+       from arrival_rollups_hourly where content_id = $1 group by 1, 2, 3, 4, 5, 6, 7`,
+      [contentId],
+    )
+    await db.query(
+      `insert into click_rollups_daily (link_id, day, kind, medium, app, visibility, clicks)
+       select link_id, (hour at time zone 'UTC')::date, kind, medium, app, visibility, sum(clicks) from click_rollups_hourly
+       where link_id in (select id from links where content_id = $1) group by 1, 2, 3, 4, 5, 6`,
+      [contentId],
+    )
     expect(linkOf('native')).toBeTruthy()
   })
   afterAll(() => t?.close())

@@ -1,5 +1,12 @@
 import type { z } from 'zod'
 import type { ChannelFunnelTotals, TopicFunnelTotals } from '../analytics/analytics-schemas.ts'
+import {
+  ARRIVAL_ROLLUPS,
+  rangeParams,
+  rangeRollupsSql,
+  rangeRowsSql,
+  SHARE_ROLLUPS,
+} from '../analytics/rollup-range.ts'
 import type { Queryable } from '../infra/pool.ts'
 
 export type TopicFunnel = z.infer<typeof TopicFunnelTotals>
@@ -64,23 +71,26 @@ export function channelFunnels(rows: FunnelSums[]): Map<string, ChannelFunnel> {
   )
 }
 
-// The contents of the filter, as $3 (topic), $4 (campaign) and $5 (the kit's short domain); every query reads rollups only.
+// The contents of the filter, as $1 (topic), $2 (campaign) and $3 (the kit's short domain); every query reads rollups
+// only, whole days from the daily ones and the range's edge hours from the hourly ones ($4 … $9, rollup-range.ts).
 const CONTENTS = `select id, topics from contents
-  where ($3::text is null or $3 = any(topics)) and ($4::text is null or campaign = $4)
-    and ($5::text is null or domain = $5)`
-const HOURS = (t: string) => `${t}.hour >= date_trunc('hour', $1::timestamptz) and ${t}.hour < $2`
+  where ($1::text is null or $1 = any(topics)) and ($2::text is null or campaign = $2)
+    and ($3::text is null or domain = $3)`
+const R = 4
 
 type Part = { key: string; join: string }
-// One row per key: share actions, kit-link previews and clicks, and arrivals by source, each summed apart.
+// One row per key: share actions, kit-link previews and clicks (summed per link first), and arrivals by source, each
+// summed apart.
 const sums = (shares: Part, links: Part, arrivals: Part | null) => `
 with c as (${CONTENTS}),
 s as (select ${shares.key} as key, sum(s.shares)::float8 as shares
-      from c join share_rollups_hourly s on s.content_id = c.id ${shares.join} where ${HOURS('s')} group by 1),
-k as (select ${links.key} as key,
-        sum(r.clicks) filter (where r.kind = 'preview')::float8 as previews,
-        sum(r.clicks) filter (where r.kind = 'human')::float8 as clicks
-      from c join links l on l.content_id = c.id join click_rollups_hourly r on r.link_id = l.id ${links.join}
-      where ${HOURS('r')} and r.kind in ('human', 'preview') group by 1),
+      from c join ${rangeRowsSql(SHARE_ROLLUPS, R)} s on s.content_id = c.id ${shares.join} group by 1),
+k as (select ${links.key} as key, sum(r.previews)::float8 as previews, sum(r.clicks)::float8 as clicks
+      from c join links l on l.content_id = c.id
+        join (select link_id, sum(clicks) filter (where kind = 'preview') as previews,
+                sum(clicks) filter (where kind = 'human') as clicks
+              from ${rangeRollupsSql(R, "kind in ('human', 'preview')")} u group by 1) r on r.link_id = l.id ${links.join}
+      group by 1),
 a as (${
   arrivals
     ? `select ${arrivals.key} as key,
@@ -88,7 +98,7 @@ a as (${
         sum(a.arrivals)::float8 as arrivals,
         sum(a.arrivals) filter (where a.source = 'via_short_link')::float8 as via_short_link,
         sum(a.arrivals) filter (where a.source = 'unattributed')::float8 as unattributed
-      from c join arrival_rollups_hourly a on a.content_id = c.id ${arrivals.join} where ${HOURS('a')} group by 1`
+      from c join ${rangeRowsSql(ARRIVAL_ROLLUPS, R)} a on a.content_id = c.id ${arrivals.join} group by 1`
     : `select null::text as key, 0::float8 as reshares, 0::float8 as arrivals, 0::float8 as via_short_link,
         0::float8 as unattributed where false`
 })
@@ -103,11 +113,16 @@ const BY_TOPIC = sums({ key: 't.topic', join: TOPIC }, { key: 't.topic', join: T
 const BY_CHANNEL = sums({ key: 's.channel', join: '' }, { key: 'l.channel', join: '' }, null)
 
 export async function sumFunnelByTopic(db: Queryable, f: FunnelFilter): Promise<FunnelSums[]> {
-  const { rows } = await db.query(BY_TOPIC, [f.from, f.to, f.topic ?? null, f.campaign ?? null, f.domain ?? null])
+  const { rows } = await db.query(BY_TOPIC, [f.topic ?? null, f.campaign ?? null, f.domain ?? null, ...rangeParams(f)])
   return rows
 }
 
 export async function sumFunnelByChannel(db: Queryable, f: FunnelFilter): Promise<FunnelSums[]> {
-  const { rows } = await db.query(BY_CHANNEL, [f.from, f.to, f.topic ?? null, f.campaign ?? null, f.domain ?? null])
+  const { rows } = await db.query(BY_CHANNEL, [
+    f.topic ?? null,
+    f.campaign ?? null,
+    f.domain ?? null,
+    ...rangeParams(f),
+  ])
   return rows
 }

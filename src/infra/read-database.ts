@@ -1,6 +1,6 @@
 import fp from 'fastify-plugin'
 import pg from 'pg'
-import { isDatabaseUnavailable } from './database.ts'
+import { isDatabaseUnavailable, SESSION_OPTIONS } from './database.ts'
 import { counterFrom, gaugeFrom } from './metrics.ts'
 import type { Pool, Queryable } from './pool.ts'
 
@@ -57,6 +57,7 @@ export const readDatabasePlugin = fp(
       max: 10,
       application_name: 'umbra-reads',
       connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+      options: SESSION_OPTIONS,
     })
     replica.on('error', () => {})
     replica.on('connect', (client) => client.on('error', () => {}))

@@ -192,10 +192,13 @@ function escapeLike(s: string) {
   return s.replace(/[\\%_]/g, (c) => `\\${c}`)
 }
 
-/** Human clicks a link has had, from the rollups: where a click limit starts counting when the link is loaded. */
+/**
+ * Human clicks a link has had, from the daily rollups (a row a day, not an hour): where a click limit starts
+ * counting when the link is loaded.
+ */
 export async function countHumanClicks(db: Queryable, linkId: string): Promise<number> {
   const { rows } = await db.query(
-    `select coalesce(sum(clicks), 0)::bigint as n from click_rollups_hourly where link_id = $1 and kind = 'human'`,
+    `select coalesce(sum(clicks), 0)::bigint as n from click_rollups_daily where link_id = $1 and kind = 'human'`,
     [linkId],
   )
   return Number(rows[0].n)

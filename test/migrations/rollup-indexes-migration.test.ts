@@ -38,6 +38,9 @@ describe('migrations 035 and 036 (rollup indexes)', () => {
       ['click_rollups_hourly', 'clicks'],
       ['click_dimensions_daily', 'clicks'],
       ['link_uniques_daily', 'visitors'],
+      ['click_rollups_daily', 'clicks'],
+      ['share_rollups_daily', 'shares'],
+      ['arrival_rollups_daily', 'arrivals'],
     ])
       for (const columns of Object.values(await indexColumns(table))) expect(columns).not.toContain(counter)
     const { rows } = await pool.query(`select reloptions from pg_class where oid = 'click_rollups_hourly'::regclass`)

@@ -5,6 +5,8 @@ import type { BatchRollups } from '../rollups/batch-rollups.ts'
 import type { LossRecord } from '../click-record.ts'
 import { hourOf, LABEL_FIELDS, ROLLUPS } from '../rollups/rollup-keys.ts'
 import {
+  clickDaysFromHourlySql,
+  dailyFromHourlySql,
   daySql,
   DIMENSION_PRESENT_SQL,
   DIMENSION_VALUE_SQL,
@@ -73,10 +75,14 @@ order by id on conflict (id) do nothing`
 // its rows are COPYed straight into clicks, and its rollups, counted in memory, upserted from arrays.
 const D = HOURLY_PARAMS
 const UPSERT_ROLLUPS = `
-with rollups as (
+with hourly_rows as (
+  select * from ${HOURLY_UNNEST} as h(${HOURLY_KEY}, clicks)
+), rollups as (
   insert into ${ROLLUPS.hourly.table} as r (${HOURLY_KEY}, clicks)
-  select * from ${HOURLY_UNNEST}
+  select * from hourly_rows
   ${HOURLY_UPSERT}
+), daily as (${dailyFromHourlySql('hourly_rows')}
+), days as (${clickDaysFromHourlySql('hourly_rows')}
 )
 insert into ${ROLLUPS.dimensions.table} as d (${DIMENSIONS_KEY}, clicks)
 select * from unnest($${D + 1}::bigint[], $${D + 2}::date[], $${D + 3}::text[], $${D + 4}::text[], $${D + 5}::bigint[])
@@ -116,13 +122,19 @@ with inserted as (
 ), labeled as (
   select i.link_id, i.clicked_at, i.visitor, ${LABEL_FIELDS_SQL}, ${CLICK_DIMENSIONS_SQL}, i.id
   from inserted i join click_verdicts v on v.id = i.verdict_id
-), rollups as (
-  insert into ${ROLLUPS.hourly.table} as r (${HOURLY_KEY}, clicks)
-  select link_id, ${hourSql('clicked_at')}, ${hourlyLabelsSql().join(', ')}, count(*)
+), hourly_rows as (
+  select link_id, ${hourSql('clicked_at')} as hour, ${hourlyLabelsSql()
+    .map((sql, i) => `${sql} as ${ROLLUPS.hourly.labels[i]}`)
+    .join(', ')}, count(*) as clicks
   from labeled
   group by ${positions(HOURLY_COLUMNS)}
+), rollups as (
+  insert into ${ROLLUPS.hourly.table} as r (${HOURLY_KEY}, clicks)
+  select * from hourly_rows
   order by ${positions(HOURLY_COLUMNS)}
   ${HOURLY_UPSERT}
+), daily as (${dailyFromHourlySql('hourly_rows')}
+), days as (${clickDaysFromHourlySql('hourly_rows')}
 ), dimensions as (
   insert into ${ROLLUPS.dimensions.table} as d (${DIMENSIONS_KEY}, clicks)
   select link_id, ${daySql('clicked_at')}, dim.name, ${DIMENSION_VALUE_SQL}, count(*)
@@ -155,8 +167,13 @@ select (select count(*)::int from inserted) as inserted,
 
 /** HEAD requests and prefetches: pre-aggregated per link, hour and reason, added to the rollups. */
 const INSERT_LOSSES = `
-insert into ${ROLLUPS.hourly.table} as r (link_id, hour, kind, clicks)
-select * from unnest($1::bigint[], $2::timestamptz[], $3::text[], $4::bigint[])
+with hourly_rows as (
+  select link_id, hour, kind, '' as medium, '' as app, '' as visibility, clicks
+  from unnest($1::bigint[], $2::timestamptz[], $3::text[], $4::bigint[]) as l(link_id, hour, kind, clicks)
+), daily as (${dailyFromHourlySql('hourly_rows')}
+)
+insert into ${ROLLUPS.hourly.table} as r (${HOURLY_KEY}, clicks)
+select * from hourly_rows
 order by 1, 2, 3
 ${HOURLY_UPSERT}`
 

@@ -59,6 +59,11 @@ const rollupsAndRecount = async () => ({
     await query(`select d.name as dimension, coalesce(d.value, 'unknown') as value, count(*)::int as clicks
                        from labeled_clicks, lateral (values ('browser', browser), ('os', os), ('device', device), ('country', country)) d(name, value)
                        where link_id = $1 and kind = 'human' group by 1,2 order by 1,2`),
+  daily: await query(`select day, kind, medium, app, visibility, clicks::int from click_rollups_daily
+                      where link_id = $1 and clicks <> 0 order by 1,2,3,4,5`),
+  dailyFromHourly:
+    await query(`select (hour at time zone 'UTC')::date as day, kind, medium, app, visibility, sum(clicks)::int as clicks
+                      from click_rollups_hourly where link_id = $1 group by 1,2,3,4,5 having sum(clicks) <> 0 order by 1,2,3,4,5`),
 })
 
 beforeAll(async () => {
@@ -104,6 +109,10 @@ describe('reclassify', () => {
     await query(`delete from click_rollups_hourly where link_id = $1`)
     await query(`insert into click_rollups_hourly (link_id, hour, kind, medium, app, visibility, clicks)
                  select link_id, date_trunc('hour', clicked_at), kind, medium, '', visibility, count(*) from labeled_clicks where link_id = $1 group by 1,2,3,4,5,6`)
+    await query(`delete from click_rollups_daily where link_id = $1`)
+    await query(`insert into click_rollups_daily (link_id, day, kind, medium, app, visibility, clicks)
+                 select link_id, (hour at time zone 'UTC')::date, kind, medium, app, visibility, sum(clicks)
+                 from click_rollups_hourly where link_id = $1 group by 1,2,3,4,5,6`)
     await query(`delete from click_dimensions_daily where link_id = $1`)
     await query(`insert into click_dimensions_daily (link_id, day, dimension, value, clicks)
                  select link_id, (clicked_at at time zone 'UTC')::date, d, 'old', count(*) from clicks, unnest(array['browser','os','device']) d where link_id = $1 group by 1,2,3`)
@@ -136,6 +145,8 @@ describe('reclassify', () => {
     ])
     const after = await rollupsAndRecount()
     expect(after.hourly).toEqual(after.recount)
+    expect(after.daily).toEqual(after.dailyFromHourly)
+    expect(after.daily.some((d) => d.medium === 'email')).toBe(true)
     expect(after.dimensions).toEqual(after.dimensionRecount)
     expect(after.dimensions.some((d) => d.value === 'old')).toBe(false)
   })
@@ -175,5 +186,7 @@ describe('reclassify', () => {
     expect(acme.rows).toEqual([{ kind: 'human', medium: 'in_app', app: 'acme' }])
     const after = await rollupsAndRecount()
     expect(after.hourly).toEqual(after.recount)
+    expect(after.daily).toEqual(after.dailyFromHourly)
+    expect(after.daily.some((d) => d.medium === 'email')).toBe(true)
   })
 })

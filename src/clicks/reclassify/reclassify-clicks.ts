@@ -3,6 +3,7 @@ import type { Pool } from '../../infra/database.ts'
 import type { DescribedClassification } from '../classify/classification.ts'
 import { type LABEL_FIELDS, ROLLUPS } from '../rollups/rollup-keys.ts'
 import {
+  dailyFromHourlySql,
   daySql,
   DIMENSION_VALUE_SQL,
   DIMENSION_PRESENT_SQL,
@@ -63,18 +64,23 @@ insert into moved_clicks select * from moved`
 
 /** -1 under the old labels, +1 under the new, summed per key: right while the live writer keeps adding clicks. */
 const HOURLY_COLUMNS = 2 + ROLLUPS.hourly.labels.length
+// The daily rows take the same deltas summed by day.
 const APPLY_HOURLY = `
+with deltas as (
+  select ${HOURLY_KEY}, sum(delta) as clicks
+  from (
+    select m.link_id, ${hourSql('m.clicked_at')} as hour, ${hourlyLabelsSql('v.')
+      .map((sql, i) => `${sql} as ${ROLLUPS.hourly.labels[i]}`)
+      .join(', ')},
+           case when v.id = m.old_id then -1 else 1 end as delta
+    from moved_clicks m join click_verdicts v on v.id in (m.old_id, m.new_id)
+  ) d
+  group by ${positions(HOURLY_COLUMNS)}
+  having sum(delta) <> 0
+), daily as (${dailyFromHourlySql('deltas')}
+)
 insert into ${ROLLUPS.hourly.table} as r (${HOURLY_KEY}, clicks)
-select ${HOURLY_KEY}, sum(delta)
-from (
-  select m.link_id, ${hourSql('m.clicked_at')} as hour, ${hourlyLabelsSql('v.')
-    .map((sql, i) => `${sql} as ${ROLLUPS.hourly.labels[i]}`)
-    .join(', ')},
-         case when v.id = m.old_id then -1 else 1 end as delta
-  from moved_clicks m join click_verdicts v on v.id in (m.old_id, m.new_id)
-) d
-group by ${positions(HOURLY_COLUMNS)}
-having sum(delta) <> 0
+select * from deltas
 order by ${positions(HOURLY_COLUMNS)}
 ${HOURLY_UPSERT}`
 
@@ -93,7 +99,14 @@ having sum(delta) <> 0
 order by 1, 2, 3, 4
 ${DIMENSIONS_UPSERT}`
 
-const DROP_EMPTY_ROLLUPS = `delete from ${ROLLUPS.hourly.table} where link_id in (select distinct link_id from moved_clicks) and clicks = 0`
+// The report figures cached for the days moved are summed again when next asked (src/analytics/day-cache.ts).
+const DROP_EMPTY_ROLLUPS = `
+with hourly as (
+  delete from ${ROLLUPS.hourly.table} where link_id in (select distinct link_id from moved_clicks) and clicks = 0
+), daily as (
+  delete from ${ROLLUPS.daily.table} where link_id in (select distinct link_id from moved_clicks) and clicks = 0
+)
+delete from report_days where day in (select distinct ${daySql('clicked_at')} from moved_clicks)`
 
 /**
  * A visitor is on a link's day when at least one of their clicks that day is human: recounted for the

@@ -9,6 +9,10 @@ import type { ClickRecord } from '../click-record.ts'
 export const ROLLUPS = {
   /** click_rollups_hourly (link_id, hour, …labels) → clicks: every click; a missing label is stored as ''. */
   hourly: { table: 'click_rollups_hourly', labels: ['kind', 'medium', 'app', 'visibility'], missing: '' },
+  /** click_rollups_daily (link_id, day, …the hourly labels) → clicks: the hourly rows summed by UTC day, written with them. */
+  daily: { table: 'click_rollups_daily' },
+  /** click_days (day) → clicks: clicks written per UTC day, the stamp of cached report figures (HEAD and prefetch left out). */
+  days: { table: 'click_days' },
   /** click_dimensions_daily (link_id, day, dimension, value) → clicks: clicks of people only; a missing value is 'unknown'. */
   dimensions: { table: 'click_dimensions_daily', names: ['browser', 'os', 'device'], missing: 'unknown' },
   /**

@@ -21,6 +21,29 @@ export const hourlyLabelsSql = (prefix = '') => hourly.labels.map((l) => `coales
 export const HOURLY_UNNEST = `unnest($1::bigint[], $2::timestamptz[], ${hourly.labels.map((_, i) => `$${i + 3}::text[]`).join(', ')}, $${hourly.labels.length + 3}::bigint[])`
 export const HOURLY_PARAMS = hourly.labels.length + 3
 
+/** click_rollups_daily's key columns, in primary-key order: the hourly key by day. */
+export const DAILY_KEY = ['link_id', 'day', ...hourly.labels].join(', ')
+/** Adds to a daily row (the target aliased `r`). */
+export const DAILY_UPSERT = `on conflict (${DAILY_KEY}) do update set clicks = r.clicks + excluded.clicks`
+/**
+ * The daily rows of hourly rows: an insert into click_rollups_daily summing `source` (a CTE or table with the
+ * hourly key's columns and clicks) by UTC day, in key order so concurrent writers lock rows in one order.
+ */
+export const dailyFromHourlySql = (source: string) => `
+  insert into ${ROLLUPS.daily.table} as r (${DAILY_KEY}, clicks)
+  select link_id, ${daySql('hour')}, ${hourly.labels.join(', ')}, sum(clicks)
+  from ${source}
+  group by ${positions(2 + hourly.labels.length)}
+  having sum(clicks) <> 0
+  order by ${positions(2 + hourly.labels.length)}
+  ${DAILY_UPSERT}`
+
+/** Adds the clicks of hourly rows (`source`, as for dailyFromHourlySql) to their days' click_days rows. */
+export const clickDaysFromHourlySql = (source: string) => `
+  insert into ${ROLLUPS.days.table} as d (day, clicks)
+  select ${daySql('hour')}, sum(clicks) from ${source} group by 1 order by 1
+  on conflict (day) do update set clicks = d.clicks + excluded.clicks`
+
 /** click_dimensions_daily's key columns, in primary-key order. */
 export const DIMENSIONS_KEY = 'link_id, day, dimension, value'
 /** Adds to a dimensions row (the target aliased `d`). */
