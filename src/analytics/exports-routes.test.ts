@@ -99,8 +99,13 @@ describe('GET /api/v1/exports/clicks.csv: a capped, streamed export over a liste
     expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/)
     expect(refused.headers['retry-after']).toBe('10')
     expect(refused.json()).toMatchObject({ status: 503, type: expect.stringMatching(/exports-busy$/) })
-    // Stats still answer while the export holds its connection.
+    // Stats still answer while the export holds its connection, and so does HEAD: it opens no export.
     expect((await get('/api/v1/links/ex-a/stats')).statusCode).toBe(200)
+    const head = await t.app.inject({ method: 'HEAD', url: `/api/v1/exports/clicks.csv?${range}`, headers: auth })
+    expect(head.statusCode).toBe(200)
+    expect(head.headers['content-type']).toBe('text/csv; charset=utf-8')
+    expect(head.headers['content-disposition']).toMatch(/^attachment; filename="clicks-all-/)
+    expect(head.body).toBe('')
 
     first.abort()
     // The client's going away frees the slot and ends the export's transaction on Postgres.

@@ -67,6 +67,13 @@ export const exportsRoutes: FastifyPluginAsync<{
       }
       // With a link, ?domain= says which domain's code it is; without one, it keeps that domain's links.
       const domain = link ? undefined : domainFilterOf(domains, request.query.domain)
+      const csv = (r: typeof reply) =>
+        r
+          .type('text/csv; charset=utf-8')
+          .header('content-disposition', `attachment; filename="${exportName(link, topic, fromMs, toMs)}"`)
+          .header('cache-control', 'private, no-store')
+      // HEAD: the GET's headers, no query opened and no slot taken (Fastify would run the export and drop it).
+      if (request.method === 'HEAD') return csv(reply).send()
       const slot = slots.take()
       if (!slot) throw exportsBusy(slots.inUse())
       let exported: ClickExport
@@ -89,11 +96,7 @@ export const exportsRoutes: FastifyPluginAsync<{
         exported.dispose()
         slot.release()
       })
-      return reply
-        .type('text/csv; charset=utf-8')
-        .header('content-disposition', `attachment; filename="${exportName(link, topic, fromMs, toMs)}"`)
-        .header('cache-control', 'private, no-store')
-        .send(body)
+      return csv(reply).send(body)
     },
   )
 }
