@@ -1,4 +1,5 @@
 import type { Queryable } from '../infra/pool.ts'
+import { clickListsOf } from './click-lists.ts'
 
 /** A claimed `click` event as the delivery reads it: its run, or the clicks it keeps (retention, pre-042 events). */
 export type ClickRun = {
@@ -26,24 +27,34 @@ export const CLICK_JSON_SQL = `lateral (
 ) j`
 export const LIST_SQL = `'[' || coalesce(string_agg(row_to_json(j)::text, ',' order by c.id), '') || ']'`
 
-// The person clicks of several runs in one statement: the time ranges ($6…, merged where they overlap) OR'ed
-// so Postgres reads each block range of the clicks' BRIN index once for all of them, then each click goes to
-// the run whose id and time ranges hold it.
+// The person clicks of several runs in one statement: the time ranges ($2…, merged where they overlap) OR'ed
+// so Postgres reads each block range of the clicks' BRIN index once for all of them, and the runs' id ranges
+// ($1). Writing each click's JSON there (row_to_json, to_char) and pairing each click with its run (a nested
+// loop over runs × clicks) cost more than reading the clicks: they come back as one line each in id order
+// (id, link, verdict, epoch µs, country as JSON), with each link's and verdict's part of the JSON once, and
+// clickListsOf pairs and writes them.
 const listsSql = (ranges: number) => `
-with runs (event_id, first_id, last_id, first_at, last_at) as materialized (
-  select * from unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::timestamptz[], $5::timestamptz[])
+with picked as materialized (
+  select c.id, c.link_id, c.verdict_id, c.clicked_at, c.country
+  from clicks c
+  join click_verdicts v on v.id = c.verdict_id
+  where v.kind = 'human' and c.id <@ $1::int8multirange and (${Array.from(
+    { length: ranges },
+    (_, i) => `c.clicked_at between $${2 + 2 * i}::timestamptz and $${3 + 2 * i}::timestamptz`,
+  ).join(' or ')})
 )
-select r.event_id::text as id, ${LIST_SQL} as clicks
-from clicks c
-join runs r on c.id between r.first_id and r.last_id and c.clicked_at between r.first_at and r.last_at
-join click_verdicts v on v.id = c.verdict_id
-left join links l on l.id = c.link_id
-cross join ${CLICK_JSON_SQL}
-where v.kind = 'human' and (${Array.from(
-  { length: ranges },
-  (_, i) => `c.clicked_at between $${6 + 2 * i}::timestamptz and $${7 + 2 * i}::timestamptz`,
-).join(' or ')})
-group by r.event_id`
+select 'c' as kind, '' as key, string_agg(p.id || ' ' || p.link_id || ' ' || p.verdict_id || ' ' ||
+  (date_part('epoch', p.clicked_at) * 1000000)::int8 || ' ' || coalesce(to_json(p.country)::text, 'null'),
+  e'\\n' order by p.id) as value
+from picked p
+union all
+select 'l', l.id::text, row_to_json(j)::text from links l cross join lateral (
+  select l.code, l.content_id::text as "contentId", coalesce(l.topics, '{}') as topics, l.campaign, l.channel
+) j where l.id in (select link_id from picked)
+union all
+select 'v', v.id::text, row_to_json(j)::text from click_verdicts v cross join lateral (
+  select v.medium, v.app, v.visibility
+) j where v.id in (select verdict_id from picked)`
 
 // Block ranges of the clicks' BRIN indexes that no vacuum has summarised yet match every time range, so the
 // newest clicks (those being delivered) would all be read for each delivery. Summarising them reads each new
@@ -75,35 +86,30 @@ export function mergedRanges(ranges: readonly (readonly [string, string])[]): [s
   return merged.map(([, , a, b]) => [a, b])
 }
 
-/** The statement reading the person clicks of these runs (none kept), one row per run that has any. */
+/** The statement reading the person clicks of these runs (none kept), as listsSql returns them. */
 export function clickListsQuery(runs: readonly ClickRun[]) {
   const ranges = mergedRanges(runs.map((e) => [e.click_first_at as string, e.click_last_at as string]))
   return {
     text: listsSql(ranges.length),
-    values: [
-      runs.map((e) => e.event_id),
-      runs.map((e) => e.click_first_id),
-      runs.map((e) => e.click_last_id),
-      runs.map((e) => e.click_first_at),
-      runs.map((e) => e.click_last_at),
-      ...ranges.flat(),
-    ],
+    values: [`{${runs.map((e) => `[${e.click_first_id},${e.click_last_id}]`).join(',')}}`, ...ranges.flat()],
   }
 }
 
 /** The click lists of claimed click events, by event id: kept ones as kept, the others read in one statement. */
 export async function clickLists(db: Queryable, events: readonly ClickRun[]): Promise<Map<string, string>> {
   const lists = new Map<string, string>()
-  const runs = new Map<string, ClickRun>()
+  const runs: ClickRun[] = []
   for (const e of events) {
     if (e.kept_clicks !== null) lists.set(e.event_id, e.kept_clicks)
-    else if (e.click_first_at !== null) runs.set(e.event_id, e)
+    else if (e.click_first_at !== null) runs.push(e)
   }
-  if (runs.size > 0) {
+  if (runs.length > 0) {
     await summariseNewClicks(db)
-    const q = clickListsQuery([...runs.values()])
-    const { rows } = await db.query<{ id: string; clicks: string }>(q.text, q.values)
-    for (const row of rows) lists.set(row.id, row.clicks)
+    const q = clickListsQuery(runs)
+    const { rows } = await db.query<{ kind: string; key: string; value: string | null }>(q.text, q.values)
+    const parts = { c: new Map<string, string>(), l: new Map<string, string>(), v: new Map<string, string>() }
+    for (const row of rows) if (row.value !== null) parts[row.kind as 'c' | 'l' | 'v'].set(row.key, row.value)
+    for (const [id, list] of clickListsOf(runs, parts.c.get('') ?? '', parts.l, parts.v)) lists.set(id, list)
   }
   for (const e of events) if (!lists.has(e.event_id)) lists.set(e.event_id, '[]')
   return lists
