@@ -108,7 +108,9 @@ export async function clickLists(db: Queryable, events: readonly ClickRun[]): Pr
     const q = clickListsQuery(runs)
     const { rows } = await db.query<{ kind: string; key: string; value: string | null }>(q.text, q.values)
     const parts = { c: new Map<string, string>(), l: new Map<string, string>(), v: new Map<string, string>() }
-    for (const row of rows) if (row.value !== null) parts[row.kind as 'c' | 'l' | 'v'].set(row.key, row.value)
+    for (const row of rows)
+      if (row.kind === 'c') parts.c.set('', row.value ?? '')
+      else parts[row.kind as 'l' | 'v'].set(row.key, (row.value as string).slice(1, -1))
     for (const [id, list] of clickListsOf(runs, parts.c.get('') ?? '', parts.l, parts.v)) lists.set(id, list)
   }
   for (const e of events) if (!lists.has(e.event_id)) lists.set(e.event_id, '[]')
