@@ -30,9 +30,10 @@ type Bounds = { id: string; first: string; last: string; firstUs: number; lastUs
 
 /**
  * The click list of each run (by event id) from the clicks' lines in id order (`id link verdict epochµs
- * countryJSON`) and the links' and verdicts' JSON objects by id: each click goes to the run whose id and
- * time ranges hold it, written byte for byte as row_to_json wrote it (keys in order; `at` to the
- * millisecond, truncated as to_char's MS, which toISOString writes alike). Runs without clicks are left out.
+ * countryJSON`) and the links' and verdicts' JSON objects by id, braces left out: each click goes to the
+ * run whose id and time ranges hold it, written byte for byte as row_to_json wrote it (keys in order; `at`
+ * to the millisecond, truncated as to_char's MS is, which toISOString writes alike). Runs without clicks
+ * are left out.
  */
 export function clickListsOf(
   runs: readonly ClickRun[],
@@ -52,9 +53,6 @@ export function clickListsOf(
     .sort((a, b) => compareIds(a.first, b.first))
   // Runs of one batch never share ids; should two overlap, each click is checked against every run.
   const overlapping = bounds.some((b, i) => i > 0 && compareIds(b.first, bounds[i - 1].last) <= 0)
-  const inner = (map: ReadonlyMap<string, string>, key: string) => map.get(key)?.slice(1, -1)
-  const linkParts = new Map<string, string>()
-  const verdictParts = new Map<string, string>()
   const at = isoMillis()
   let next = 0
   for (let start = 0; start < lines.length; ) {
@@ -77,10 +75,8 @@ export function clickListsOf(
         if (click === null) {
           const linkId = lines.slice(a + 1, b)
           const verdictId = lines.slice(b + 1, c)
-          let link = linkParts.get(linkId)
-          if (link === undefined) linkParts.set(linkId, (link = inner(links, linkId) ?? NO_LINK))
-          let verdict = verdictParts.get(verdictId)
-          if (verdict === undefined) verdictParts.set(verdictId, (verdict = inner(verdicts, verdictId) ?? ''))
+          const link = links.get(linkId) ?? NO_LINK
+          const verdict = verdicts.get(verdictId) ?? ''
           click = `{"id":"${id}",${link},${verdict},"country":${lines.slice(d + 1, end)},"at":"${at(Math.floor(us / 1000))}"}`
         }
         run.clicks.push(click)

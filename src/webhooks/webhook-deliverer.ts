@@ -31,6 +31,8 @@ export type DelivererOptions = PostPolicy & {
   concurrency?: number
 }
 
+// The statements run per delivery are prepared (named) once per connection: parsing and planning them
+// each time cost Postgres more than running them.
 // Claimed deliveries are pushed past the attempt's timeout (a lease) and committed at once: no other
 // instance takes them meanwhile (SKIP LOCKED passes over rows being claimed), and a process killed
 // mid-delivery leaves them due again once the lease runs out.
@@ -131,7 +133,7 @@ export function createWebhookDeliverer(o: DelivererOptions) {
       if (d.type === 'click') {
         const list = clicks.get(d.event_id) ?? '[]'
         if (isEmptyClickList(list)) {
-          await o.pool.query(NOTHING_TO_SEND, [d.id])
+          await o.pool.query({ name: 'webhook-nothing-to-send', text: NOTHING_TO_SEND, values: [d.id] })
           return
         }
         body = clickEventBody(d.occurred_at, list)
@@ -143,11 +145,15 @@ export function createWebhookDeliverer(o: DelivererOptions) {
     }
     const ok = outcome.status !== null && outcome.status >= 200 && outcome.status < 300
     const logged = [d.id, d.webhook_id, d.event_id, outcome.status, outcome.latencyMs, outcome.response]
-    if (ok) await o.pool.query(DELIVERED, logged)
+    if (ok) await o.pool.query({ name: 'webhook-delivered', text: DELIVERED, values: logged })
     else {
       const error = outcome.error ?? `answered ${outcome.status}`
       const delay = retryDelayMs(d.attempts, o.retryBaseMs, o.retryMaxMs) / 1000
-      await o.pool.query(FAILED, [...logged, delay, o.disableAfterHours, error])
+      await o.pool.query({
+        name: 'webhook-failed',
+        text: FAILED,
+        values: [...logged, delay, o.disableAfterHours, error],
+      })
     }
   }
 
@@ -161,7 +167,11 @@ export function createWebhookDeliverer(o: DelivererOptions) {
     }
     for (;;) {
       if (stopped) return
-      const { rows } = await o.pool.query<Claimed>(CLAIM, [concurrency, leaseSeconds])
+      const { rows } = await o.pool.query<Claimed>({
+        name: 'webhook-claim',
+        text: CLAIM,
+        values: [concurrency, leaseSeconds],
+      })
       if (rows.length === 0) return
       const clicks = await clickLists(
         o.pool,
