@@ -9,14 +9,12 @@ import { signedHeaders, webhookIdOf } from './webhook-signature.ts'
 /**
  * The deliverer's own connections: building a large click delivery never holds one the click batches or
  * the API wait for. A delivery reads a few thousand clicks at most: a parallel worker would cost more to
- * start than it saves. Its clicks are found through the BRIN index whatever the statistics say: a
- * partition filling faster than it is analyzed (a new month, autovacuum off) looked to the planner too
- * small to use it, and every delivery read the whole partition.
+ * start than it saves.
  */
 export const DELIVERY_POOL_OPTIONS = {
   max: 2,
   application_name: 'umbra-webhooks',
-  options: '-c max_parallel_workers_per_gather=0 -c enable_seqscan=off',
+  options: '-c max_parallel_workers_per_gather=0',
 } as const
 
 export type DelivererOptions = PostPolicy & {
