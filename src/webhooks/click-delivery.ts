@@ -1,4 +1,4 @@
-import type { Queryable } from '../infra/pool.ts'
+import type { Pool, Queryable } from '../infra/pool.ts'
 import { clickListsOf } from './click-lists.ts'
 
 /** A claimed `click` event as the delivery reads it: its run, or the clicks it keeps (retention, pre-042 events). */
@@ -115,18 +115,28 @@ export function clickListsQuery(runs: readonly ClickRun[]) {
 type ListRow = { kind: string; key: string; value: string | null }
 
 /**
- * The statement as one simple query after `set local enable_seqscan = off`, its values written in: the
- * clicks are found through the BRIN index whatever the statistics say (a partition filling faster than it
- * is analyzed, a new month or autovacuum off, looked too small for it, and each delivery read all of it).
- * The values are Postgres's own (ids, times), quoted as literals.
+ * The rows of the statement reading these runs' clicks, in a transaction with `enable_seqscan` off: the clicks
+ * are found through the BRIN index whatever the statistics say (a partition filling faster than it is
+ * analyzed, a new month or autovacuum off, looked too small for it, and each delivery read all of it). Only
+ * this statement: the deliverer's other statements keep the planner's choice.
  */
-function withoutSeqScan(q: { text: string; values: string[] }) {
-  const literal = (v: string) => `'${v.replaceAll("'", "''")}'`
-  return `set local enable_seqscan = off; ${q.text.replace(/\$(\d+)/g, (_, n) => literal(q.values[Number(n) - 1]))}`
+async function readWithoutSeqScan(pool: Pool, q: { text: string; values: string[] }): Promise<ListRow[]> {
+  const client = await pool.connect()
+  try {
+    await client.query('begin; set local enable_seqscan = off')
+    const { rows } = await client.query<ListRow>(q.text, q.values)
+    await client.query('commit')
+    return rows
+  } catch (err) {
+    await client.query('rollback').catch(() => {})
+    throw err
+  } finally {
+    client.release()
+  }
 }
 
 /** The click lists of claimed click events, by event id: kept ones as kept, the others read in one statement. */
-export async function clickLists(db: Queryable, events: readonly ClickRun[]): Promise<Map<string, string>> {
+export async function clickLists(db: Pool, events: readonly ClickRun[]): Promise<Map<string, string>> {
   const lists = new Map<string, string>()
   const runs: ClickRun[] = []
   for (const e of events) {
@@ -135,8 +145,7 @@ export async function clickLists(db: Queryable, events: readonly ClickRun[]): Pr
   }
   if (runs.length > 0) {
     await summariseNewClicks(db)
-    const results = (await db.query(withoutSeqScan(clickListsQuery(runs)))) as unknown as { rows: ListRow[] }[]
-    const { rows } = results[1]
+    const rows = await readWithoutSeqScan(db, clickListsQuery(runs))
     const parts = { c: new Map<string, string>(), l: new Map<string, string>(), v: new Map<string, string>() }
     for (const row of rows)
       if (row.kind === 'c') parts.c.set('', row.value ?? '')

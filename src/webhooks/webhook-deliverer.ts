@@ -18,7 +18,7 @@ export const DELIVERY_POOL_OPTIONS = {
 } as const
 
 export type DelivererOptions = PostPolicy & {
-  pool: Pick<Pool, 'query'>
+  pool: Pool
   secrets: SecretBox
   log: FastifyBaseLogger
   publicUrl: string
