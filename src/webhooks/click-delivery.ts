@@ -1,4 +1,5 @@
-import type { Queryable } from '../infra/pool.ts'
+import type { Pool, Queryable } from '../infra/pool.ts'
+import { clickListsOf } from './click-lists.ts'
 
 /** A claimed `click` event as the delivery reads it: its run, or the clicks it keeps (retention, pre-042 events). */
 export type ClickRun = {
@@ -26,40 +27,67 @@ export const CLICK_JSON_SQL = `lateral (
 ) j`
 export const LIST_SQL = `'[' || coalesce(string_agg(row_to_json(j)::text, ',' order by c.id), '') || ']'`
 
-// The person clicks of several runs in one statement: the time ranges ($6…, merged where they overlap) OR'ed
-// so Postgres reads each block range of the clicks' BRIN index once for all of them, then each click goes to
-// the run whose id and time ranges hold it.
+// The person clicks of several runs in one statement: the time ranges ($2…, merged where they overlap) OR'ed
+// so Postgres reads each block range of the clicks' BRIN index once for all of them, and the runs' id ranges
+// ($1). Writing each click's JSON there (row_to_json, to_char) and pairing each click with its run (a nested
+// loop over runs × clicks) cost more than reading the clicks: they come back as one line each in id order
+// (id, link, verdict, epoch µs, country as JSON), with each link's and verdict's part of the JSON once, and
+// clickListsOf pairs and writes them.
 const listsSql = (ranges: number) => `
-with runs (event_id, first_id, last_id, first_at, last_at) as materialized (
-  select * from unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::timestamptz[], $5::timestamptz[])
+with picked as materialized (
+  select c.id, c.link_id, c.verdict_id, c.clicked_at, c.country
+  from clicks c
+  join click_verdicts v on v.id = c.verdict_id
+  where v.kind = 'human' and c.id <@ $1::int8multirange and (${Array.from(
+    { length: ranges },
+    (_, i) => `c.clicked_at between $${2 + 2 * i}::timestamptz and $${3 + 2 * i}::timestamptz`,
+  ).join(' or ')})
 )
-select r.event_id::text as id, ${LIST_SQL} as clicks
-from clicks c
-join runs r on c.id between r.first_id and r.last_id and c.clicked_at between r.first_at and r.last_at
-join click_verdicts v on v.id = c.verdict_id
-left join links l on l.id = c.link_id
-cross join ${CLICK_JSON_SQL}
-where v.kind = 'human' and (${Array.from(
-  { length: ranges },
-  (_, i) => `c.clicked_at between $${6 + 2 * i}::timestamptz and $${7 + 2 * i}::timestamptz`,
-).join(' or ')})
-group by r.event_id`
+select 'c' as kind, '' as key, string_agg(p.id || ' ' || p.link_id || ' ' || p.verdict_id || ' ' ||
+  (date_part('epoch', p.clicked_at) * 1000000)::int8 || ' ' || coalesce(to_json(p.country)::text, 'null'),
+  e'\\n' order by p.id) as value
+from picked p
+union all
+select 'l', l.id::text, row_to_json(j)::text from links l cross join lateral (
+  select l.code, l.content_id::text as "contentId", coalesce(l.topics, '{}') as topics, l.campaign, l.channel
+) j where l.id in (select link_id from picked)
+union all
+select 'v', v.id::text, row_to_json(j)::text from click_verdicts v cross join lateral (
+  select v.medium, v.app, v.visibility
+) j where v.id in (select verdict_id from picked)`
 
 // Block ranges of the clicks' BRIN indexes that no vacuum has summarised yet match every time range, so the
-// newest clicks (those being delivered) would all be read for each delivery. Summarising them reads each new
-// page once (work vacuum would do later); it waits for no one: skipped while a vacuum holds a partition.
-const SUMMARISE_NEW_CLICKS = `
-select brin_summarize_new_values(x.indexrelid)
-from pg_inherits i
-join pg_index x on x.indrelid = i.inhrelid
-join pg_class ic on ic.oid = x.indexrelid
-join pg_am am on am.oid = ic.relam and am.amname = 'brin'
-where i.inhparent = 'clicks'::regclass`
+// newest clicks (those being delivered) would all be read for each delivery. The complete ones are
+// summarised here, newest first until one already is (work vacuum would do later); the range still being
+// filled is left alone: once summarised, every click written into it would have to widen its summary.
+// It waits for no one: skipped while a vacuum holds a partition. One simple query: its statements are one
+// implicit transaction, rolled back whole on a lock timeout.
+const SUMMARISE_NEW_CLICKS = `set local lock_timeout = '50ms';
+do $$
+declare
+  x record;
+  r bigint;
+begin
+  for x in
+    select ix.indexrelid as brin, ix.indrelid as part, coalesce((
+      select o.option_value::int from pg_options_to_table(ic.reloptions) o where o.option_name = 'pages_per_range'
+    ), 128) as per
+    from pg_inherits i
+    join pg_index ix on ix.indrelid = i.inhrelid
+    join pg_class ic on ic.oid = ix.indexrelid
+    join pg_am am on am.oid = ic.relam and am.amname = 'brin'
+    where i.inhparent = 'clicks'::regclass
+  loop
+    r := pg_relation_size(x.part) / current_setting('block_size')::int / x.per * x.per - x.per;
+    while r >= 0 and brin_summarize_range(x.brin, r) > 0 loop
+      r := r - x.per;
+    end loop;
+  end loop;
+end $$`
 
-/** Summarises the clicks' new BRIN block ranges unless a lock stands in the way (then the reads just cost more). */
+/** Summarises the clicks' new complete block ranges unless a lock stands in the way (the reads just cost more). */
 async function summariseNewClicks(db: Queryable) {
-  // One simple query: its statements are one implicit transaction, rolled back whole on a lock timeout.
-  await db.query(`set local lock_timeout = '50ms'; ${SUMMARISE_NEW_CLICKS}`).catch(() => {})
+  await db.query(SUMMARISE_NEW_CLICKS).catch(() => {})
 }
 
 /** Overlapping ISO time ranges as one (compared to the millisecond: a merge may only widen): fewer index scans. */
@@ -75,35 +103,54 @@ export function mergedRanges(ranges: readonly (readonly [string, string])[]): [s
   return merged.map(([, , a, b]) => [a, b])
 }
 
-/** The statement reading the person clicks of these runs (none kept), one row per run that has any. */
+/** The statement reading the person clicks of these runs (none kept), as listsSql returns them. */
 export function clickListsQuery(runs: readonly ClickRun[]) {
   const ranges = mergedRanges(runs.map((e) => [e.click_first_at as string, e.click_last_at as string]))
   return {
     text: listsSql(ranges.length),
-    values: [
-      runs.map((e) => e.event_id),
-      runs.map((e) => e.click_first_id),
-      runs.map((e) => e.click_last_id),
-      runs.map((e) => e.click_first_at),
-      runs.map((e) => e.click_last_at),
-      ...ranges.flat(),
-    ],
+    values: [`{${runs.map((e) => `[${e.click_first_id},${e.click_last_id}]`).join(',')}}`, ...ranges.flat()],
+  }
+}
+
+type ListRow = { kind: string; key: string; value: string | null }
+
+/**
+ * The rows of the statement reading these runs' clicks, in a transaction with `enable_seqscan` off: the clicks
+ * are found through the BRIN index whatever the statistics say (a partition filling faster than it is
+ * analyzed, a new month or autovacuum off, looked too small for it, and each delivery read all of it). Only
+ * this statement: the deliverer's other statements keep the planner's choice.
+ */
+async function readWithoutSeqScan(pool: Pool, q: { text: string; values: string[] }): Promise<ListRow[]> {
+  const client = await pool.connect()
+  try {
+    await client.query('begin; set local enable_seqscan = off')
+    const { rows } = await client.query<ListRow>(q.text, q.values)
+    await client.query('commit')
+    return rows
+  } catch (err) {
+    await client.query('rollback').catch(() => {})
+    throw err
+  } finally {
+    client.release()
   }
 }
 
 /** The click lists of claimed click events, by event id: kept ones as kept, the others read in one statement. */
-export async function clickLists(db: Queryable, events: readonly ClickRun[]): Promise<Map<string, string>> {
+export async function clickLists(db: Pool, events: readonly ClickRun[]): Promise<Map<string, string>> {
   const lists = new Map<string, string>()
-  const runs = new Map<string, ClickRun>()
+  const runs: ClickRun[] = []
   for (const e of events) {
     if (e.kept_clicks !== null) lists.set(e.event_id, e.kept_clicks)
-    else if (e.click_first_at !== null) runs.set(e.event_id, e)
+    else if (e.click_first_at !== null) runs.push(e)
   }
-  if (runs.size > 0) {
+  if (runs.length > 0) {
     await summariseNewClicks(db)
-    const q = clickListsQuery([...runs.values()])
-    const { rows } = await db.query<{ id: string; clicks: string }>(q.text, q.values)
-    for (const row of rows) lists.set(row.id, row.clicks)
+    const rows = await readWithoutSeqScan(db, clickListsQuery(runs))
+    const parts = { c: new Map<string, string>(), l: new Map<string, string>(), v: new Map<string, string>() }
+    for (const row of rows)
+      if (row.kind === 'c') parts.c.set('', row.value ?? '')
+      else parts[row.kind as 'l' | 'v'].set(row.key, (row.value as string).slice(1, -1))
+    for (const [id, list] of clickListsOf(runs, parts.c.get('') ?? '', parts.l, parts.v)) lists.set(id, list)
   }
   for (const e of events) if (!lists.has(e.event_id)) lists.set(e.event_id, '[]')
   return lists

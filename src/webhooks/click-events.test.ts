@@ -14,7 +14,14 @@ import { dropRawPartitions } from '../clicks/retention/drop-raw-partitions.ts'
 import { createBatchRollups } from '../clicks/rollups/batch-rollups.ts'
 import { createClickVerdict } from '../clicks/verdicts/click-verdict.ts'
 import { runMigrations } from '../infra/migrate.ts'
-import { CLICK_RUN_COLUMNS, type ClickRun, clickLists, mergedRanges } from './click-delivery.ts'
+import {
+  CLICK_JSON_SQL,
+  CLICK_RUN_COLUMNS,
+  type ClickRun,
+  clickLists,
+  LIST_SQL,
+  mergedRanges,
+} from './click-delivery.ts'
 import { clickEventsObserver } from './click-events.ts'
 import { createWebhookDeliverer } from './webhook-deliverer.ts'
 import { createSecretBox, newWebhookSecret } from './webhook-secret.ts'
@@ -188,6 +195,70 @@ describe('a click delivery', () => {
       `{"type":"click","timestamp":"${d.body.timestamp}","data":{"clicks":[{"id":"300","code":"observed","contentId":null,"topics":["shoes"],"campaign":"spring","channel":"whatsapp","medium":"in_app","app":"instagram","visibility":"dark","country":"FR","at":"${new Date(T0 + 300).toISOString()}"}]}}`,
     )
     expect(d.id).toBe(`msg_${before + 1}`)
+  })
+
+  it('writes each click list byte for byte as Postgres would (row_to_json, to_char) whatever the labels', async () => {
+    const content = (await pool.query(`insert into contents (url) values ('https://example.com/c') returning id`))
+      .rows[0].id
+    const { rows: links } = await pool.query<{ id: string }>(
+      `insert into links (code, url, content_id, topics, campaign, channel) values
+         ('odd', 'https://example.com/o', $1, '{"a b","c\\"d"}', 'quote " back \\ é 😀', null),
+         ('gone', 'https://example.com/g', null, '{}', null, 'email')
+       returning id::text`,
+      [content],
+    )
+    const human = (await pool.query(`select id::text from click_verdicts where kind = 'human' limit 1`)).rows[0].id
+    const bot = (await pool.query(`select id::text from click_verdicts where kind = 'bot' limit 1`)).rows[0].id
+    await pool.query('delete from links where id = $1', [links[1].id])
+    // Times at the edges of a millisecond, a deleted link, a bot, countries needing escapes or none.
+    const clicks: [number, string, string, string, string | null][] = [
+      [900001, links[0].id, human, '2026-11-29T10:20:00.999999Z', 'FR'],
+      [900002, links[1].id, human, '2026-11-29T10:20:01.000000Z', null],
+      [900003, linkId, bot, '2026-11-29T10:20:01.000500Z', 'DE'],
+      [900004, linkId, human, '2026-11-29T10:20:01.000999Z', 'a"b\\c\nd é'],
+      [900005, links[0].id, human, '2026-11-29T10:20:03.123456Z', 'US'],
+      [900006, linkId, human, '1969-12-31T23:59:59.999500Z', 'NZ'],
+      [900007, linkId, human, '2026-11-29T10:20:04.000001Z', 'GB'],
+    ]
+    await pool.query(
+      `insert into clicks (id, link_id, verdict_id, clicked_at, country)
+       select * from unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::timestamptz[], $5::text[])`,
+      [0, 1, 2, 3, 4].map((i) => clicks.map((c) => c[i])),
+    )
+    const run = (event_id: string, first: number, last: number, from: string, to: string): ClickRun => ({
+      event_id,
+      kept_clicks: null,
+      click_first_id: String(first),
+      click_last_id: String(last),
+      click_first_at: from,
+      click_last_at: to,
+    })
+    // Apart, overlapping, one click outside its run's times, the one before 1970, none at all.
+    const runs = [
+      run('1', 900001, 900004, '2026-11-29T10:20:00.999999Z', '2026-11-29T10:20:01.000999Z'),
+      run('2', 900005, 900007, '2026-11-29T10:20:03.123456Z', '2026-11-29T10:20:03.999999Z'),
+      run('3', 900006, 900006, '1969-12-31T23:59:59.000000Z', '1969-12-31T23:59:59.999999Z'),
+      run('4', 900008, 900009, '2026-11-29T10:20:05.000000Z', '2026-11-29T10:20:06.000000Z'),
+    ]
+    const asPostgresWrites = async (r: ClickRun) =>
+      (
+        await pool.query(
+          `select ${LIST_SQL} as list from clicks c join click_verdicts v on v.id = c.verdict_id
+           left join links l on l.id = c.link_id cross join ${CLICK_JSON_SQL}
+           where c.id between $1 and $2 and c.clicked_at between $3 and $4 and v.kind = 'human'`,
+          [r.click_first_id, r.click_last_id, r.click_first_at, r.click_last_at],
+        )
+      ).rows[0].list as string
+    for (const set of [runs, [...runs, run('5', 900003, 900005, '2026-11-29T10:20:00Z', '2026-11-29T10:20:04Z')]]) {
+      const lists = await clickLists(pool, set)
+      for (const r of set) expect(lists.get(r.event_id)).toBe(await asPostgresWrites(r))
+    }
+    expect(JSON.parse((await clickLists(pool, [runs[0]])).get('1') ?? '').map((c: { id: string }) => c.id)).toEqual([
+      '900001',
+      '900002',
+      '900004',
+    ])
+    await pool.query('delete from clicks where id between 900001 and 900007')
   })
 
   it('keeps the clicks of undelivered events whose raw clicks retention drops', async () => {

@@ -18,7 +18,7 @@ export const DELIVERY_POOL_OPTIONS = {
 } as const
 
 export type DelivererOptions = PostPolicy & {
-  pool: Pick<Pool, 'query'>
+  pool: Pool
   secrets: SecretBox
   log: FastifyBaseLogger
   publicUrl: string
@@ -31,6 +31,8 @@ export type DelivererOptions = PostPolicy & {
   concurrency?: number
 }
 
+// The statements run per delivery are prepared (named) once per connection: parsing and planning them
+// each time cost Postgres more than running them.
 // Claimed deliveries are pushed past the attempt's timeout (a lease) and committed at once: no other
 // instance takes them meanwhile (SKIP LOCKED passes over rows being claimed), and a process killed
 // mid-delivery leaves them due again once the lease runs out.
@@ -49,13 +51,18 @@ where d.id = due.id and w.id = d.webhook_id and e.id = d.event_id
 returning d.id, d.webhook_id, d.event_id, d.attempts, w.url, w.secret_sealed, e.type, e.occurred_at, e.data,
   ${CLICK_RUN_COLUMNS}`
 
+// The successes of a claim in one statement (parallel arrays, in the order they were answered): one commit
+// for all of them instead of one each.
 const DELIVERED = `
-with delivery as (
-  update webhook_deliveries set state = 'delivered', delivered_at = now() where id = $1
+with done (id, webhook_id, event_id, status, latency_ms, response) as (
+  select * from unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::int[], $5::int[], $6::text[])
+), delivery as (
+  update webhook_deliveries d set state = 'delivered', delivered_at = now() from done where d.id = done.id
 ), endpoint as (
-  update webhooks set failing_since = null where id = $2 and failing_since is not null
+  update webhooks set failing_since = null where id in (select webhook_id from done) and failing_since is not null
 )
-insert into webhook_attempts (webhook_id, event_id, status, latency_ms, response) values ($2, $3, $4, $5, $6)`
+insert into webhook_attempts (webhook_id, event_id, status, latency_ms, response)
+select webhook_id, event_id, status, latency_ms, response from done`
 
 // A click event whose clicks are all relabelled as not persons since has nothing to send.
 const NOTHING_TO_SEND = `update webhook_deliveries set state = 'delivered', delivered_at = now() where id = $1`
@@ -124,14 +131,15 @@ export function createWebhookDeliverer(o: DelivererOptions) {
   let timer: NodeJS.Timeout | null = null
   let running: Promise<void> | null = null
 
-  async function deliver(d: Claimed, clicks: Map<string, string>) {
+  /** Delivers one claimed delivery; a success is added to `delivered` (recorded with the claim's others). */
+  async function deliver(d: Claimed, clicks: Map<string, string>, delivered: unknown[][]) {
     let outcome: PostOutcome
     try {
       let body: string
       if (d.type === 'click') {
         const list = clicks.get(d.event_id) ?? '[]'
         if (isEmptyClickList(list)) {
-          await o.pool.query(NOTHING_TO_SEND, [d.id])
+          await o.pool.query({ name: 'webhook-nothing-to-send', text: NOTHING_TO_SEND, values: [d.id] })
           return
         }
         body = clickEventBody(d.occurred_at, list)
@@ -143,11 +151,15 @@ export function createWebhookDeliverer(o: DelivererOptions) {
     }
     const ok = outcome.status !== null && outcome.status >= 200 && outcome.status < 300
     const logged = [d.id, d.webhook_id, d.event_id, outcome.status, outcome.latencyMs, outcome.response]
-    if (ok) await o.pool.query(DELIVERED, logged)
+    if (ok) delivered.push(logged)
     else {
       const error = outcome.error ?? `answered ${outcome.status}`
       const delay = retryDelayMs(d.attempts, o.retryBaseMs, o.retryMaxMs) / 1000
-      await o.pool.query(FAILED, [...logged, delay, o.disableAfterHours, error])
+      await o.pool.query({
+        name: 'webhook-failed',
+        text: FAILED,
+        values: [...logged, delay, o.disableAfterHours, error],
+      })
     }
   }
 
@@ -161,15 +173,28 @@ export function createWebhookDeliverer(o: DelivererOptions) {
     }
     for (;;) {
       if (stopped) return
-      const { rows } = await o.pool.query<Claimed>(CLAIM, [concurrency, leaseSeconds])
+      const { rows } = await o.pool.query<Claimed>({
+        name: 'webhook-claim',
+        text: CLAIM,
+        values: [concurrency, leaseSeconds],
+      })
       if (rows.length === 0) return
       const clicks = await clickLists(
         o.pool,
         rows.filter((d) => d.type === 'click'),
       )
+      const delivered: unknown[][] = []
       await Promise.all(
-        rows.map((d) => deliver(d, clicks).catch((err) => o.log.warn({ err }, 'webhook delivery not recorded'))),
+        rows.map((d) =>
+          deliver(d, clicks, delivered).catch((err) => o.log.warn({ err }, 'webhook delivery not recorded')),
+        ),
       )
+      if (delivered.length > 0) {
+        const columns = [0, 1, 2, 3, 4, 5].map((i) => delivered.map((logged) => logged[i]))
+        await o.pool
+          .query({ name: 'webhook-delivered', text: DELIVERED, values: columns })
+          .catch((err) => o.log.warn({ err }, 'webhook deliveries not recorded'))
+      }
     }
   }
 
