@@ -1,15 +1,6 @@
 import type { Pool, Queryable } from '../infra/pool.ts'
-import { clickListsOf } from './click-lists.ts'
-
-/** A claimed `click` event as the delivery reads it: its run, or the clicks it keeps (retention, pre-042 events). */
-export type ClickRun = {
-  event_id: string
-  kept_clicks: string | null
-  click_first_id: string | null
-  click_last_id: string | null
-  click_first_at: string | null
-  click_last_at: string | null
-}
+import { inTransaction } from '../infra/transaction.ts'
+import { type ClickRun, clickListsOf } from './click-lists.ts'
 
 const iso = (column: string) => `to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`
 /** The claim's columns for ClickRun, from webhook_events `e` (times as ISO text to the microsecond: exact). */
@@ -120,20 +111,11 @@ type ListRow = { kind: string; key: string; value: string | null }
  * analyzed, a new month or autovacuum off, looked too small for it, and each delivery read all of it). Only
  * this statement: the deliverer's other statements keep the planner's choice.
  */
-async function readWithoutSeqScan(pool: Pool, q: { text: string; values: string[] }): Promise<ListRow[]> {
-  const client = await pool.connect()
-  try {
-    await client.query('begin; set local enable_seqscan = off')
-    const { rows } = await client.query<ListRow>(q.text, q.values)
-    await client.query('commit')
-    return rows
-  } catch (err) {
-    await client.query('rollback').catch(() => {})
-    throw err
-  } finally {
-    client.release()
-  }
-}
+const readWithoutSeqScan = (pool: Pool, q: { text: string; values: string[] }) =>
+  inTransaction(pool, async (client) => {
+    await client.query('set local enable_seqscan = off')
+    return (await client.query<ListRow>(q.text, q.values)).rows
+  })
 
 /** The click lists of claimed click events, by event id: kept ones as kept, the others read in one statement. */
 export async function clickLists(db: Pool, events: readonly ClickRun[]): Promise<Map<string, string>> {

@@ -1,4 +1,12 @@
-import type { ClickRun } from './click-delivery.ts'
+/** A claimed `click` event as the delivery reads it: its run, or the clicks it keeps (retention, pre-042 events). */
+export type ClickRun = {
+  event_id: string
+  kept_clicks: string | null
+  click_first_id: string | null
+  click_last_id: string | null
+  click_first_at: string | null
+  click_last_at: string | null
+}
 
 /** A link's part of a click as row_to_json writes it (without braces) when the link was deleted since. */
 const NO_LINK = '"code":null,"contentId":null,"topics":[],"campaign":null,"channel":null'

@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify'
 import type { Pool } from '../infra/database.ts'
-import { CLICK_RUN_COLUMNS, type ClickRun, clickEventBody, clickLists, isEmptyClickList } from './click-delivery.ts'
+import { CLICK_RUN_COLUMNS, clickEventBody, clickLists, isEmptyClickList } from './click-delivery.ts'
+import type { ClickRun } from './click-lists.ts'
 import { retryDelayMs } from './retry-delay.ts'
 import { postWebhook, type PostOutcome, type PostPolicy } from './webhook-post.ts'
 import type { SecretBox } from './webhook-secret.ts'

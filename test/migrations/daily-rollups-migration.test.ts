@@ -5,22 +5,14 @@ import { fileURLToPath } from 'node:url'
 import type pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runMigrations } from '../../src/infra/migrate.ts'
-import { createScratchDatabase, requireRealDatabaseUrl } from '../support/test-app.ts'
+import { scratchDatabaseBefore } from '../support/schema-before.ts'
 
-const MIGRATIONS = fileURLToPath(new URL('../../migrations/', import.meta.url))
-
-let scratch: NonNullable<Awaited<ReturnType<typeof createScratchDatabase>>>
+let scratch: Awaited<ReturnType<typeof scratchDatabaseBefore>>['scratch']
 let pool: pg.Pool
 
 // Hourly rollups written before 046: its daily tables start as their sums by UTC day.
 beforeAll(async () => {
-  requireRealDatabaseUrl()
-  scratch = (await createScratchDatabase())!
-  pool = scratch.pool(2)
-  const before = mkdtempSync(join(tmpdir(), 'umbra-migrations-'))
-  for (const f of readdirSync(MIGRATIONS).filter((f) => f < '046')) cpSync(join(MIGRATIONS, f), join(before, f))
-  await runMigrations(pool, `${before}/`)
-  rmSync(before, { recursive: true, force: true })
+  ;({ scratch, pool } = await scratchDatabaseBefore('046'))
   await pool.query(
     `insert into click_rollups_hourly (link_id, hour, kind, medium, app, visibility, clicks) values
      (1, '2026-01-01T22:00:00Z', 'human', 'direct', '', 'dark', 3), (1, '2026-01-01T23:00:00Z', 'human', 'direct', '', 'dark', 4),
