@@ -14,14 +14,8 @@ import { dropRawPartitions } from '../clicks/retention/drop-raw-partitions.ts'
 import { createBatchRollups } from '../clicks/rollups/batch-rollups.ts'
 import { createClickVerdict } from '../clicks/verdicts/click-verdict.ts'
 import { runMigrations } from '../infra/migrate.ts'
-import {
-  CLICK_JSON_SQL,
-  CLICK_RUN_COLUMNS,
-  type ClickRun,
-  clickLists,
-  LIST_SQL,
-  mergedRanges,
-} from './click-delivery.ts'
+import { CLICK_JSON_SQL, CLICK_RUN_COLUMNS, clickLists, LIST_SQL, mergedRanges } from './click-delivery.ts'
+import type { ClickRun } from './click-lists.ts'
 import { clickEventsObserver } from './click-events.ts'
 import { createWebhookDeliverer } from './webhook-deliverer.ts'
 import { createSecretBox, newWebhookSecret } from './webhook-secret.ts'
