@@ -168,6 +168,24 @@ async function measureServer(root: string, url: string, database: string, o: Exp
   }
 }
 
+/**
+ * Bare Fastify's p99 under the same fixed-rate load (bench/bare-fastify.ts, same core, same generator): the
+ * floor this machine and load generator put under every p99 bar, measured in the same round.
+ */
+async function bareFixedRateP99(durationS: number): Promise<number> {
+  const port = await freePort()
+  const bare = spawnPinned(SERVER_CORE, 'bench/bare-fastify.ts', { PORT: String(port) })
+  try {
+    await waitForHttp(`http://127.0.0.1:${port}/x`)
+    const load = { url: `http://127.0.0.1:${port}`, connections: CONNECTIONS, prefix: 'ex-1', links: 0 }
+    const fixed = { ...load, headers: { 'user-agent': CHROME }, exponent: 0, overallRate: FIXED_RATE }
+    await zipfLoad({ ...fixed, durationS: 3 })
+    return (await zipfLoad({ ...fixed, durationS })).p99
+  } finally {
+    await bare.stop('SIGTERM')
+  }
+}
+
 const line = (name: string, r: Round) =>
   `  ${name.padEnd(9)} export alone ${Math.round(r.aloneRowsPerS).toLocaleString('en').padStart(9)} rows/s${r.complete ? '' : ' (cut off)'}` +
   `  redirect p99 at ${FIXED_RATE} req/s: ${r.quietP99} ms quiet, ${r.busyP99} ms during exports` +
@@ -185,9 +203,12 @@ export async function runExportsBench(database: { url: string; name: string }, o
       (o.baselineRoot ? `; baseline ${o.baselineRoot} alternated` : ''),
   )
   const rounds: Record<string, Round[]> = { this: [], baseline: [] }
+  const bareP99s: number[] = []
   for (let i = 0; i < o.rounds; i++) {
     const order = i % 2 === 0 ? trees : [...trees].reverse()
-    const measured: string[] = []
+    const bareP99 = await bareFixedRateP99(o.durationS)
+    bareP99s.push(bareP99)
+    const measured: string[] = [`  bare Fastify, redirect p99 at ${FIXED_RATE} req/s: ${bareP99} ms`]
     for (const [name, root] of order) {
       const r = await measureServer(root, database.url, database.name, o)
       rounds[name].push(r)
@@ -221,7 +242,7 @@ export async function runExportsBench(database: { url: string; name: string }, o
       mine.aloneRowsPerS >= 50_000,
     ],
     [
-      `redirect p99 ≤ 10 ms at ${FIXED_RATE} req/s during exports (median ${mine.busyP99} ms, rounds ${mine.busyP99Range.join('–')}; ${mine.quietP99} ms without)`,
+      `redirect p99 ≤ 10 ms at ${FIXED_RATE} req/s during exports (median ${mine.busyP99} ms, rounds ${mine.busyP99Range.join('–')}; ${mine.quietP99} ms without; bare Fastify ${median(bareP99s)} ms at the same rate)`,
       mine.busyP99 <= 10,
     ],
   ] as const
