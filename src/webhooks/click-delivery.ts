@@ -47,38 +47,12 @@ select 'v', v.id::text, row_to_json(j)::text from click_verdicts v cross join la
   select v.medium, v.app, v.visibility
 ) j where v.id in (select verdict_id from picked)`
 
-// Block ranges of the clicks' BRIN indexes that no vacuum has summarised yet match every time range, so the
-// newest clicks (those being delivered) would all be read for each delivery. The complete ones are
-// summarised here, newest first until one already is (work vacuum would do later); the range still being
-// filled is left alone: once summarised, every click written into it would have to widen its summary.
-// It waits for no one: skipped while a vacuum holds a partition. One simple query: its statements are one
-// implicit transaction, rolled back whole on a lock timeout.
-const SUMMARISE_NEW_CLICKS = `set local lock_timeout = '50ms';
-do $$
-declare
-  x record;
-  r bigint;
-begin
-  for x in
-    select ix.indexrelid as brin, ix.indrelid as part, coalesce((
-      select o.option_value::int from pg_options_to_table(ic.reloptions) o where o.option_name = 'pages_per_range'
-    ), 128) as per
-    from pg_inherits i
-    join pg_index ix on ix.indrelid = i.inhrelid
-    join pg_class ic on ic.oid = ix.indexrelid
-    join pg_am am on am.oid = ic.relam and am.amname = 'brin'
-    where i.inhparent = 'clicks'::regclass
-  loop
-    r := pg_relation_size(x.part) / current_setting('block_size')::int / x.per * x.per - x.per;
-    while r >= 0 and brin_summarize_range(x.brin, r) > 0 loop
-      r := r - x.per;
-    end loop;
-  end loop;
-end $$`
-
-/** Summarises the clicks' new complete block ranges unless a lock stands in the way (the reads just cost more). */
+/**
+ * Summarises the clicks' new complete BRIN block ranges (migration 047) unless a lock stands in the way: the
+ * reads then just cost more. One simple query: its statements are one implicit transaction.
+ */
 async function summariseNewClicks(db: Queryable) {
-  await db.query(SUMMARISE_NEW_CLICKS).catch(() => {})
+  await db.query(`set local lock_timeout = '50ms'; select summarise_new_click_ranges()`).catch(() => {})
 }
 
 /** Overlapping ISO time ranges as one (compared to the millisecond: a merge may only widen): fewer index scans. */
@@ -128,11 +102,13 @@ export async function clickLists(db: Pool, events: readonly ClickRun[]): Promise
   if (runs.length > 0) {
     await summariseNewClicks(db)
     const rows = await readWithoutSeqScan(db, clickListsQuery(runs))
-    const parts = { c: new Map<string, string>(), l: new Map<string, string>(), v: new Map<string, string>() }
+    // One row of click lines, then a row per link and per verdict: their JSON objects, braces cut.
+    let lines = ''
+    const parts = { l: new Map<string, string>(), v: new Map<string, string>() }
     for (const row of rows)
-      if (row.kind === 'c') parts.c.set('', row.value ?? '')
+      if (row.kind === 'c') lines = row.value ?? ''
       else parts[row.kind as 'l' | 'v'].set(row.key, (row.value as string).slice(1, -1))
-    for (const [id, list] of clickListsOf(runs, parts.c.get('') ?? '', parts.l, parts.v)) lists.set(id, list)
+    for (const [id, list] of clickListsOf(runs, lines, parts.l, parts.v)) lists.set(id, list)
   }
   for (const e of events) if (!lists.has(e.event_id)) lists.set(e.event_id, '[]')
   return lists
