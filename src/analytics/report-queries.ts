@@ -2,15 +2,11 @@ import type { Queryable } from '../infra/pool.ts'
 import { sumOverDays } from './day-cache.ts'
 import { countGroupUniques } from './group-uniques.ts'
 import type { LabelRow } from './link-stats.ts'
-import { RANGE_PARAMS, rangeParams, rangeRollupsSql } from './rollup-range.ts'
+import { daysTouched, RANGE_PARAMS, rangeParams, rangeRollupsSql, utcDay } from './rollup-range.ts'
 
 export type ReportRange = { from: Date; to: Date }
 /** `domain`: links of one short domain only, as stored ('' for the default domain). */
 export type ReportFilter = ReportRange & { topic?: string; campaign?: string; domain?: string }
-
-const utcDay = (d: Date) => d.toISOString().slice(0, 10)
-/** The UTC days a range touches, for the daily tables. */
-const dayRange = (r: ReportRange) => [utcDay(r.from), utcDay(new Date(r.to.getTime() - 1))]
 
 // Every query here reads rollups, never the raw clicks: click counts from the daily rollups and the hourly
 // ones at the range's edges (rollup-range.ts), summed per link before links are joined.
@@ -55,8 +51,8 @@ export async function countUniquesByTopic(
 }
 
 const daysOf = (r: ReportRange, now: number) => {
-  const [fromDay, toDay] = dayRange(r)
-  return { fromDay, toDay, today: utcDay(new Date(now)) }
+  const [fromDay, toDay] = daysTouched(r)
+  return { fromDay, toDay, today: utcDay(now) }
 }
 
 export type ChannelLabelRow = LabelRow & { channel: string }

@@ -15,7 +15,10 @@ export type RangeSplit = {
 
 const floorTo = (ms: number, step: number) => Math.floor(ms / step) * step
 const ceilTo = (ms: number, step: number) => Math.ceil(ms / step) * step
-const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10)
+/** The UTC day an instant falls in, as 'YYYY-MM-DD' (the daily tables' `day`). */
+export const utcDay = (ms: number) => new Date(ms).toISOString().slice(0, 10)
+/** The first and last UTC days a range [from, to) touches. */
+export const daysTouched = (r: { from: Date; to: Date }) => [utcDay(r.from.getTime()), utcDay(r.to.getTime() - 1)]
 
 export function splitRange(fromMs: number, toMs: number): RangeSplit {
   const first = floorTo(fromMs, HOUR_MS)
@@ -31,7 +34,7 @@ export function splitRange(fromMs: number, toMs: number): RangeSplit {
       ],
     }
   return {
-    days: { from: isoDay(dayFrom), to: isoDay(dayTo) },
+    days: { from: utcDay(dayFrom), to: utcDay(dayTo) },
     hours: [
       { from: first, to: dayFrom },
       { from: dayTo, to: end },

@@ -1,5 +1,6 @@
 import type { Queryable } from '../infra/pool.ts'
 import type { DimensionRow, Interval, LabelRow, SeriesRow } from './link-stats.ts'
+import { daysTouched } from './rollup-range.ts'
 
 type Range = { linkId: string; from: Date; to: Date }
 
@@ -26,15 +27,13 @@ export async function humanSeries(db: Queryable, r: Range, interval: Interval): 
   return rows
 }
 
-const utcDay = (d: Date) => d.toISOString().slice(0, 10)
-
 export async function sumDimensions(db: Queryable, r: Range): Promise<DimensionRow[]> {
   const { rows } = await db.query(
     `select dimension, value, sum(clicks)::float8 as clicks
      from click_dimensions_daily
      where link_id = $1 and day >= $2::date and day <= $3::date
      group by 1, 2`,
-    [r.linkId, utcDay(r.from), utcDay(new Date(r.to.getTime() - 1))],
+    [r.linkId, ...daysTouched(r)],
   )
   return rows
 }
@@ -43,7 +42,7 @@ export async function sumDimensions(db: Queryable, r: Range): Promise<DimensionR
 export async function countUniques(db: Queryable, r: Range): Promise<number> {
   const { rows } = await db.query(
     `select coalesce(sum(visitors), 0)::float8 as n from link_uniques_daily where link_id = $1 and day >= $2::date and day <= $3::date`,
-    [r.linkId, utcDay(r.from), utcDay(new Date(r.to.getTime() - 1))],
+    [r.linkId, ...daysTouched(r)],
   )
   return rows[0].n
 }
