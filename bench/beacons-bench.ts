@@ -17,6 +17,7 @@ import {
   ADMIN_KEY,
   CHROME,
   CONNECTIONS,
+  spawnUmbra,
 } from './bench-processes.ts'
 
 const SITE = 'https://bench.example'
@@ -47,14 +48,11 @@ async function post(base: string, path: string, body: object): Promise<Answer> {
 export async function runBeaconsBench(o: BeaconsBenchOptions) {
   const dataDir = mkdtempSync(join(tmpdir(), 'umbra-bench-'))
   const [umbraPort, barePort] = [await freePort(), await freePort()]
-  const umbra = spawnPinned(SERVER_CORE, 'src/server.ts', {
-    DATABASE_URL: o.databaseUrl,
-    DATA_DIR: dataDir,
-    HOST: '127.0.0.1',
-    PORT: String(umbraPort),
-    LOG_LEVEL: 'warn',
-    ADMIN_API_KEY: ADMIN_KEY,
-    RATE_LIMIT_WIDGET: '1000000000',
+  const umbra = spawnUmbra({
+    databaseUrl: o.databaseUrl,
+    dataDir,
+    port: umbraPort,
+    env: { RATE_LIMIT_WIDGET: '1000000000' },
   })
   const bare = spawnPinned(SERVER_CORE, 'bench/bare-fastify.ts', { PORT: String(barePort) })
   const umbraBase = `http://127.0.0.1:${umbraPort}`

@@ -1,6 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { readdirSync, readFileSync } from 'node:fs'
 import { createServer } from 'node:net'
+import { resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { NPM_START_NODE_ARGS } from '../test/support/npm-start.ts'
 
@@ -66,6 +67,28 @@ export function spawnPinned(
       return exited
     },
   }
+}
+
+/**
+ * Umbra's server (`src/server.ts` of the checkout at `root`, this one by default) on the server core, on a
+ * database of its own, with the bench's admin key and quiet logs; `env` adds or overrides settings.
+ */
+export function spawnUmbra(o: {
+  databaseUrl: string
+  dataDir: string
+  port: number
+  env?: Record<string, string>
+  root?: string
+}): PinnedProcess {
+  return spawnPinned(SERVER_CORE, o.root ? resolve(o.root, 'src/server.ts') : 'src/server.ts', {
+    DATABASE_URL: o.databaseUrl,
+    DATA_DIR: o.dataDir,
+    HOST: '127.0.0.1',
+    PORT: String(o.port),
+    LOG_LEVEL: 'warn',
+    ADMIN_API_KEY: ADMIN_KEY,
+    ...o.env,
+  })
 }
 
 /** Polls url until it answers (any status), or throws after timeoutMs. */

@@ -1,6 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import pg from 'pg'
 import { runMigrations } from '../src/infra/migrate.ts'
 import {
@@ -16,6 +16,7 @@ import {
   ADMIN_KEY,
   CHROME,
   CONNECTIONS,
+  spawnUmbra,
 } from './bench-processes.ts'
 import { zipfLoad } from './many-links-bench.ts'
 
@@ -126,15 +127,7 @@ async function loopMaxMs(base: string): Promise<number> {
 async function measureServer(root: string, url: string, database: string, o: ExportsBenchOptions): Promise<Round> {
   const dataDir = mkdtempSync(join(tmpdir(), 'umbra-bench-'))
   const port = await freePort()
-  const server = spawnPinned(SERVER_CORE, resolve(root, 'src/server.ts'), {
-    DATABASE_URL: url,
-    DATA_DIR: dataDir,
-    HOST: '127.0.0.1',
-    PORT: String(port),
-    LOG_LEVEL: 'warn',
-    ADMIN_API_KEY: ADMIN_KEY,
-    RATE_LIMIT_API_READS: '100000',
-  })
+  const server = spawnUmbra({ root, databaseUrl: url, dataDir, port, env: { RATE_LIMIT_API_READS: '100000' } })
   const base = `http://127.0.0.1:${port}`
   try {
     await waitForHttp(`${base}/healthz`, 60_000)

@@ -12,8 +12,6 @@ import {
   pinPostgresBackends,
   postgresCpuSeconds,
   ROOT,
-  SERVER_CORE,
-  spawnPinned,
   verdict,
   waitForHttp,
   type LoadResult,
@@ -21,6 +19,7 @@ import {
   CHROME,
   CONNECTIONS,
   loadResultOf,
+  spawnUmbra,
 } from './bench-processes.ts'
 import { type ZipfLoadOptions, zipfExponentFor } from './zipf-load.ts'
 
@@ -113,14 +112,11 @@ export async function runManyLinksBench(database: { url: string; name: string },
   const exponent = zipfExponentFor(o.links, CACHE_SIZE, 0.8)
   const dataDir = mkdtempSync(join(tmpdir(), 'umbra-bench-'))
   const port = await freePort()
-  const umbra = spawnPinned(SERVER_CORE, 'src/server.ts', {
-    DATABASE_URL: database.url,
-    DATA_DIR: dataDir,
-    HOST: '127.0.0.1',
-    PORT: String(port),
-    LOG_LEVEL: 'warn',
-    ADMIN_API_KEY: ADMIN_KEY,
-    LINK_CACHE_SIZE: String(CACHE_SIZE),
+  const umbra = spawnUmbra({
+    databaseUrl: database.url,
+    dataDir,
+    port,
+    env: { LINK_CACHE_SIZE: String(CACHE_SIZE) },
   })
   const base = `http://127.0.0.1:${port}`
   try {

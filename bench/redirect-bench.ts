@@ -21,6 +21,7 @@ import {
   ADMIN_KEY,
   CHROME,
   CONNECTIONS,
+  spawnUmbra,
 } from './bench-processes.ts'
 
 // BENCH_CONVERSIONS=1: each round also measures a conversion-tracking link (its 302 carries umb_click).
@@ -107,15 +108,14 @@ export async function runRedirectBench(o: RedirectBenchOptions) {
   const dataDir = mkdtempSync(join(tmpdir(), 'umbra-bench-'))
   const receiver = WEBHOOK_CLICKS || o.webhookClicks ? await startClickReceiver() : null
   const [umbraPort, barePort] = [await freePort(), await freePort()]
-  const umbra = spawnPinned(SERVER_CORE, 'src/server.ts', {
-    DATABASE_URL: o.databaseUrl,
-    DATA_DIR: dataDir,
-    HOST: '127.0.0.1',
-    PORT: String(umbraPort),
-    LOG_LEVEL: 'warn',
-    ADMIN_API_KEY: ADMIN_KEY,
-    ...(receiver ? { WEBHOOK_ALLOW_PRIVATE: 'true', WEBHOOK_DELIVERY: String(WEBHOOK_DELIVERY) } : {}),
-    ...o.env,
+  const umbra = spawnUmbra({
+    databaseUrl: o.databaseUrl,
+    dataDir,
+    port: umbraPort,
+    env: {
+      ...(receiver ? { WEBHOOK_ALLOW_PRIVATE: 'true', WEBHOOK_DELIVERY: String(WEBHOOK_DELIVERY) } : {}),
+      ...o.env,
+    },
   })
   const bare = spawnPinned(SERVER_CORE, 'bench/bare-fastify.ts', { PORT: String(barePort) })
   const umbraBase = `http://127.0.0.1:${umbraPort}`

@@ -4,10 +4,10 @@
 // timed on the same data, alternately with this one's. A separate command: the load takes minutes.
 import { mkdtempSync, rmSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import pg from 'pg'
 import { createBenchDatabase } from './bench-database.ts'
-import { freePort, ROOT, SERVER_CORE, spawnPinned, verdict, waitForHttp } from './bench-processes.ts'
+import { ADMIN_KEY, freePort, ROOT, spawnUmbra, verdict, waitForHttp } from './bench-processes.ts'
 import { DAYS, loadClicks } from './stats-bench-data.ts'
 
 const CLICKS = Number(process.env.BENCH_STATS_CLICKS ?? 10_000_000)
@@ -17,7 +17,6 @@ const REPORT_REQUESTS = Number(process.env.BENCH_STATS_REPORT_REQUESTS ?? 20)
 const CASE_BUDGET_MS = Number(process.env.BENCH_STATS_CASE_BUDGET_S ?? 60) * 1000
 const BASELINE = process.env.BENCH_STATS_BASELINE
 const ROUNDS = Number(process.env.BENCH_STATS_ROUNDS ?? (BASELINE ? 2 : 1))
-const ADMIN_KEY = 'bench-admin-key-0123456789abcdef'
 
 type Timing = { p50: number; p95: number; n: number; first: number }
 
@@ -64,15 +63,7 @@ const REPORT_CASES = [
 /** One server of `root` on the database: every case warmed once (its first time kept), then timed. */
 async function timeServer(root: string, url: string, dataDir: string) {
   const port = await freePort()
-  const server = spawnPinned(SERVER_CORE, resolve(root, 'src/server.ts'), {
-    DATABASE_URL: url,
-    DATA_DIR: dataDir,
-    HOST: '127.0.0.1',
-    PORT: String(port),
-    LOG_LEVEL: 'warn',
-    ADMIN_API_KEY: ADMIN_KEY,
-    RATE_LIMIT_API_READS: '100000',
-  })
+  const server = spawnUmbra({ root, databaseUrl: url, dataDir, port, env: { RATE_LIMIT_API_READS: '100000' } })
   const base = `http://127.0.0.1:${port}/api/v1`
   const stats = new Map<string, Timing>()
   const reports = new Map<string, Timing>()
