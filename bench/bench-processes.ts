@@ -6,7 +6,10 @@ import { fileURLToPath } from 'node:url'
 import { NPM_START_NODE_ARGS } from '../test/support/npm-start.ts'
 
 // BENCH_SERVER_ROOT: the checkout whose servers are measured (another commit, by the same bench code).
+// BENCH_UMBRA_NODE_ARGS: extra node flags for Umbra's server only, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
+const UMBRA_NODE_ARGS = (process.env.BENCH_UMBRA_NODE_ARGS ?? '').split(' ').filter(Boolean)
 export const ROOT = process.env.BENCH_SERVER_ROOT ?? fileURLToPath(new URL('../', import.meta.url))
+const FRESH_IDS_LOAD = fileURLToPath(new URL('./fresh-ids-load.ts', import.meta.url))
 const AUTOCANNON = fileURLToPath(new URL('../node_modules/autocannon/autocannon.js', import.meta.url))
 
 /**
@@ -80,15 +83,21 @@ export function spawnUmbra(o: {
   env?: Record<string, string>
   root?: string
 }): PinnedProcess {
-  return spawnPinned(SERVER_CORE, o.root ? resolve(o.root, 'src/server.ts') : 'src/server.ts', {
-    DATABASE_URL: o.databaseUrl,
-    DATA_DIR: o.dataDir,
-    HOST: '127.0.0.1',
-    PORT: String(o.port),
-    LOG_LEVEL: 'warn',
-    ADMIN_API_KEY: ADMIN_KEY,
-    ...o.env,
-  })
+  const script = o.root ? resolve(o.root, 'src/server.ts') : 'src/server.ts'
+  return spawnPinned(
+    SERVER_CORE,
+    script,
+    {
+      DATABASE_URL: o.databaseUrl,
+      DATA_DIR: o.dataDir,
+      HOST: '127.0.0.1',
+      PORT: String(o.port),
+      LOG_LEVEL: 'warn',
+      ADMIN_API_KEY: ADMIN_KEY,
+      ...o.env,
+    },
+    [...NPM_START_NODE_ARGS, ...UMBRA_NODE_ARGS],
+  )
 }
 
 /** Polls url until it answers (any status), or throws after timeoutMs. */
@@ -162,6 +171,8 @@ export async function autocannon(
     headers?: Record<string, string>
     method?: string
     body?: string
+    /** Each request's body gets a fresh id in place of every `[<id>]` (bench/fresh-ids-load.ts). */
+    freshIds?: boolean
   },
 ): Promise<LoadResult> {
   const args = ['-c', String(opts.connections), '-j', '-n']
@@ -171,7 +182,10 @@ export async function autocannon(
   else args.push('-d', String(opts.durationS ?? 10))
   for (const [k, v] of Object.entries(opts.headers ?? {})) args.push('-H', `${k}=${v}`)
   args.push(url)
-  const child = spawn('taskset', ['-c', String(LOAD_CORE), process.execPath, AUTOCANNON, ...args], {
+  const command = opts.freshIds
+    ? ['--import', 'tsx', FRESH_IDS_LOAD, JSON.stringify({ url, ...opts })]
+    : [AUTOCANNON, ...args]
+  const child = spawn('taskset', ['-c', String(LOAD_CORE), process.execPath, ...command], {
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let out = ''

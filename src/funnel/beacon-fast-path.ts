@@ -4,6 +4,7 @@ import type { Principal } from '../api/principal.ts'
 import { clientKey } from '../api/rate-limits.ts'
 import type { ClickClassifier } from '../clicks/classify/create-click-classifier.ts'
 import { clientAddress, type ProxyTrust } from '../infra/client-address.ts'
+import { createTwoGenerationMemo } from '../infra/two-generation-memo.ts'
 import {
   acceptedHeaders,
   BEACON_BODY_BYTES,
@@ -21,6 +22,9 @@ import type { FunnelRecorder } from './funnel-recorder.ts'
 const BEACON_URL = '/api/v1/beacons?key=pk_'
 // What navigator.sendBeacon sends with a string body; any other type is the route's to parse or refuse.
 const BEACON_TYPES = new Set(['text/plain;charset=UTF-8', 'text/plain;charset=utf-8', 'text/plain'])
+// A page's share presses of one channel, and its arrivals from one referrer without an address-bar token,
+// send the same bytes: such a body is parsed and validated once. A body with a fresh token misses.
+const VALID_BODIES = 4096
 
 export type BeaconFastPathOptions = {
   classify: ClickClassifier
@@ -49,6 +53,25 @@ export function installBeaconFastPath(app: FastifyInstance, o: BeaconFastPathOpt
   const keys = app.apiKeys
   const failedAuth = app.failedAuth
   const aheadOfFastify = app.aheadOfFastify
+  const validBodies = createTwoGenerationMemo<string, Beacon>(VALID_BODIES)
+
+  /** The body as the route's schema would have it, or undefined when the route must answer it. */
+  function beaconOf(body: Buffer): Beacon | undefined {
+    const text = body.toString('utf8')
+    const known = validBodies.get(text)
+    if (known !== undefined) return known
+    let json: unknown
+    try {
+      json = JSON.parse(text)
+    } catch {
+      return undefined
+    }
+    const parsed = Beacon.safeParse(json)
+    if (!parsed.success) return undefined
+    // Shared by every beacon with these bytes: nothing downstream may change it.
+    validBodies.set(text, Object.freeze(parsed.data))
+    return parsed.data
+  }
 
   function take(req: IncomingMessage, res: ServerResponse): boolean {
     if (req.method !== 'POST') return false
@@ -96,15 +119,8 @@ export function installBeaconFastPath(app: FastifyInstance, o: BeaconFastPathOpt
     body: Buffer,
     { principal, origin, ip }: { principal: Principal; origin: string; ip: string },
   ): boolean {
-    let json: unknown
-    try {
-      json = JSON.parse(body.toString('utf8'))
-    } catch {
-      return false
-    }
-    const parsed = Beacon.safeParse(json)
-    if (!parsed.success) return false
-    const beacon = parsed.data
+    const beacon = beaconOf(body)
+    if (beacon === undefined) return false
     if (beaconRefusal(principal, beacon, origin) !== null) return false
     const contentId = o.lookups.cachedContentIdOf(beacon.url)
     if (typeof contentId !== 'string') return false
