@@ -80,15 +80,22 @@ export function spawnUmbra(o: {
   env?: Record<string, string>
   root?: string
 }): PinnedProcess {
-  return spawnPinned(SERVER_CORE, o.root ? resolve(o.root, 'src/server.ts') : 'src/server.ts', {
-    DATABASE_URL: o.databaseUrl,
-    DATA_DIR: o.dataDir,
-    HOST: '127.0.0.1',
-    PORT: String(o.port),
-    LOG_LEVEL: 'warn',
-    ADMIN_API_KEY: ADMIN_KEY,
-    ...o.env,
-  })
+  // BENCH_SERVER_NODE_ARGS: node arguments added to npm start's (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
+  const extra = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? []
+  return spawnPinned(
+    SERVER_CORE,
+    o.root ? resolve(o.root, 'src/server.ts') : 'src/server.ts',
+    {
+      DATABASE_URL: o.databaseUrl,
+      DATA_DIR: o.dataDir,
+      HOST: '127.0.0.1',
+      PORT: String(o.port),
+      LOG_LEVEL: 'warn',
+      ADMIN_API_KEY: ADMIN_KEY,
+      ...o.env,
+    },
+    [...NPM_START_NODE_ARGS, ...extra],
+  )
 }
 
 /** Polls url until it answers (any status), or throws after timeoutMs. */
