@@ -201,7 +201,9 @@ export async function runRedirectBench(o: RedirectBenchOptions) {
         const rss = watchRss(umbra.pid)
         const own = process.cpuUsage()
         const [cpu0, pg0] = [cpuSeconds(umbra.pid), postgresCpuSeconds(o.databaseName)]
+        const receivedBefore = receiver.seen.clicks
         const w = await measure(umbra.pid, umbraBase, true)
+        const receivedUnderLoad = receiver.seen.clicks - receivedBefore
         const [peak, ownCpu] = [rss.stop(), process.cpuUsage(own)]
         const drainRss = watchRss(umbra.pid)
         const drainStart = Date.now()
@@ -231,7 +233,8 @@ export async function runRedirectBench(o: RedirectBenchOptions) {
           `${line('hooked', w)}  rss ${peak.toFixed(0)} MB  ratio ${(w.reqPerSec / b.reqPerSec).toFixed(2)} (webhook subscribed to clicks)\n` +
             `         all delivered ${drainMs} ms after the load stopped (rss then ${drainPeak.toFixed(0)} MB); with the ` +
             `delivery after it: server ${totalCpu.toFixed(1)} µs/req, Postgres ${totalPg.toFixed(1)} µs/req; ` +
-            `bench process (receiver) ${((ownCpu.user + ownCpu.system) / requests).toFixed(1)} µs/req; ${receiver.seen.clicks} clicks received`,
+            `bench process (receiver) ${((ownCpu.user + ownCpu.system) / requests).toFixed(1)} µs/req; ` +
+            `${receivedUnderLoad} clicks received under load, ${receiver.seen.clicks - receivedBefore} in all`,
         )
       }
     }
