@@ -143,15 +143,17 @@ export function createWebhookDeliverer(o: DelivererOptions) {
   async function deliver(d: Claimed, clicks: Map<string, string>, delivered: unknown[][]) {
     let outcome: PostOutcome
     try {
-      let body: string
+      let body: Buffer
       if (d.type === 'click') {
         const list = clicks.get(d.event_id) ?? '[]'
         if (isEmptyClickList(list)) {
           await o.pool.query({ name: 'webhook-nothing-to-send', text: NOTHING_TO_SEND, values: [d.id] })
           return
         }
-        body = clickEventBody(d.occurred_at, list)
-      } else body = deliveryBody(d.type, d.occurred_at, d.data, o.publicUrl)
+        // The bytes alone are kept while the request is out: the list's string can go.
+        body = Buffer.from(clickEventBody(d.occurred_at, list))
+        clicks.delete(d.event_id)
+      } else body = Buffer.from(deliveryBody(d.type, d.occurred_at, d.data, o.publicUrl))
       const headers = signedHeaders(o.secrets.open(d.secret_sealed), webhookIdOf(d.event_id), nowSeconds(), body)
       outcome = await postWebhook(d.url, headers, body, o)
     } catch (err) {
