@@ -48,10 +48,10 @@ export async function waitForDeliveries(db: pg.Client, timeoutMs = 120_000): Pro
 
 /** The person clicks the recorded click events cover (each to be delivered once per webhook). */
 export async function clicksInClickEvents(db: pg.Client): Promise<number> {
+  // One scan of the clicks against all the events' id ranges (a join per event was a nested loop over them).
   const { rows } = await db.query(`
-    select count(*)::int as n from webhook_events e
-    join clicks c on c.id between e.click_first_id and e.click_last_id and c.clicked_at between e.click_first_at and e.click_last_at
+    select count(*)::int as n from clicks c
     join click_verdicts v on v.id = c.verdict_id and v.kind = 'human'
-    where e.type = 'click'`)
+    where c.id <@ (select range_agg(int8range(click_first_id, click_last_id, '[]')) from webhook_events where type = 'click')`)
   return rows[0].n
 }
