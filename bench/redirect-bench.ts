@@ -21,7 +21,8 @@ import {
   CONNECTIONS,
   spawnUmbra,
 } from './bench-processes.ts'
-import { clicksInClickEvents, startClickReceiver, waitForDeliveries } from './click-receiver.ts'
+import { startClickReceiver } from './click-receiver.ts'
+import { type HookedRound, hookedRound, hookedSummary } from './hooked-round.ts'
 
 // BENCH_CONVERSIONS=1: each round also measures a conversion-tracking link (its 302 carries umb_click).
 const CONVERSIONS = process.env.BENCH_CONVERSIONS === '1'
@@ -52,7 +53,7 @@ const FIVE_RULES = [
   { if: { os: ['Windows', 'Mac OS'], device: 'desktop' }, url: 'https://example.com/desktop' },
 ]
 
-type Measured = LoadResult & { cpuUsPerRequest: number; postgresUsPerRequest: number }
+export type Measured = LoadResult & { cpuUsPerRequest: number; postgresUsPerRequest: number }
 
 const line = (name: string, r: Measured) =>
   `  ${name.padEnd(6)} ${Math.round(r.reqPerSec).toString().padStart(7)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms  ` +
@@ -145,19 +146,7 @@ export async function runRedirectBench(o: RedirectBenchOptions) {
     const rounds: { bare: Measured; umbra: Measured; rssMb: number; rules: Measured | null }[] = []
     const conversionRatios: number[] = []
     let conversion302s = 0
-    const hooked: {
-      ratio: number
-      cpu: number
-      plainCpu: number
-      pg: number
-      plainPg: number
-      rss: number
-      drainMs: number
-      drainRss: number
-      totalCpu: number
-      totalPg: number
-      receiverCpu: number
-    }[] = []
+    const hooked: HookedRound[] = []
     let hooked302s = 0
     console.log(
       `redirect: ${o.rounds} rounds of autocannon -c ${CONNECTIONS} -d ${o.durationS}, servers on core ${SERVER_CORE}, ` +
@@ -195,47 +184,20 @@ export async function runRedirectBench(o: RedirectBenchOptions) {
         console.log(`${line('conv', c)}  ratio ${(c.reqPerSec / b.reqPerSec).toFixed(2)} (conversion-tracking link)`)
       }
       if (receiver) {
-        // Subscribed until every click of the round is delivered: delivery the server puts off while busy
-        // (WEBHOOK_MAX_LAG_MS) is done before the next round, and its cost is counted with the round's.
-        await subscribe(true)
-        const rss = watchRss(umbra.pid)
-        const own = process.cpuUsage()
-        const [cpu0, pg0] = [cpuSeconds(umbra.pid), postgresCpuSeconds(o.databaseName)]
-        const receivedBefore = receiver.seen.clicks
-        const w = await measure(umbra.pid, umbraBase, true)
-        const receivedUnderLoad = receiver.seen.clicks - receivedBefore
-        const [peak, ownCpu] = [rss.stop(), process.cpuUsage(own)]
-        const drainRss = watchRss(umbra.pid)
-        const drainStart = Date.now()
-        await waitForDrain(umbraBase)
-        await waitForDeliveries(db)
-        const drainMs = Date.now() - drainStart
-        const requests = Math.max(1, Object.values(w.status).reduce((a, b) => a + b, 0))
-        const totalCpu = ((cpuSeconds(umbra.pid) - cpu0) * 1e6) / requests
-        const totalPg = ((postgresCpuSeconds(o.databaseName) - pg0) * 1e6) / requests
-        const drainPeak = drainRss.stop()
-        await subscribe(false)
-        hooked302s += w.status['302'] ?? 0
-        hooked.push({
-          ratio: w.reqPerSec / b.reqPerSec,
-          cpu: w.cpuUsPerRequest,
-          plainCpu: u.r.cpuUsPerRequest,
-          pg: w.postgresUsPerRequest,
-          plainPg: u.r.postgresUsPerRequest,
-          rss: peak,
-          drainMs,
-          drainRss: drainPeak,
-          totalCpu,
-          totalPg,
-          receiverCpu: (ownCpu.user + ownCpu.system) / requests,
+        const h = await hookedRound({
+          receiver,
+          db,
+          pid: umbra.pid,
+          databaseName: o.databaseName,
+          subscribe,
+          measure: () => measure(umbra.pid, umbraBase, true),
+          drainClicks: () => waitForDrain(umbraBase),
+          bare: b,
+          plain: u.r,
         })
-        console.log(
-          `${line('hooked', w)}  rss ${peak.toFixed(0)} MB  ratio ${(w.reqPerSec / b.reqPerSec).toFixed(2)} (webhook subscribed to clicks)\n` +
-            `         all delivered ${drainMs} ms after the load stopped (rss then ${drainPeak.toFixed(0)} MB); with the ` +
-            `delivery after it: server ${totalCpu.toFixed(1)} µs/req, Postgres ${totalPg.toFixed(1)} µs/req; ` +
-            `bench process (receiver) ${((ownCpu.user + ownCpu.system) / requests).toFixed(1)} µs/req; ` +
-            `${receivedUnderLoad} clicks received under load, ${receiver.seen.clicks - receivedBefore} in all`,
-        )
+        hooked302s += h.measured.status['302'] ?? 0
+        hooked.push(h.round)
+        console.log(`${line('hooked', h.measured)}  ${h.text}`)
       }
     }
 
@@ -323,22 +285,9 @@ export async function runRedirectBench(o: RedirectBenchOptions) {
           `(plain link ${summary.ratio.toFixed(2)}), ${conversion302s} 302s`,
       )
     if (receiver) {
-      const expected = await clicksInClickEvents(db)
-      const m = (f: (h: (typeof hooked)[number]) => number) => median(hooked.map(f)).toFixed(1)
-      console.log(
-        `webhook subscribed to clicks${WEBHOOK_DELIVERY ? '' : ' (recorded, not delivered)'}: median ratio ${median(hooked.map((h) => h.ratio)).toFixed(2)} vs bare ` +
-          `(plain link unsubscribed ${summary.ratio.toFixed(2)}); server CPU per request ${m((h) => h.cpu)} µs vs ${m((h) => h.plainCpu)} µs ` +
-          `(${m((h) => h.totalCpu)} µs with the delivery after the load); Postgres per click ${m((h) => h.pg)} µs vs ${m((h) => h.plainPg)} µs ` +
-          `(${m((h) => h.totalPg)} µs with the delivery after); peak RSS ${Math.max(...hooked.map((h) => h.rss)).toFixed(0)} MB under load, ` +
-          `${Math.max(...hooked.map((h) => h.drainRss)).toFixed(0)} MB delivering after; all delivered ${m((h) => h.drainMs / 1000)} s ` +
-          `(rounds ${hooked.map((h) => (h.drainMs / 1000).toFixed(1)).join(', ')}) after the load stopped; receiver ${m((h) => h.receiverCpu)} µs/req`,
-      )
-      if (WEBHOOK_DELIVERY)
-        results.push([
-          `every click of the click events delivered once: ${expected} person clicks in events, ${receiver.seen.clicks} received ` +
-            `in ${receiver.seen.deliveries} deliveries, ${receiver.seen.repeats} repeated webhook-ids (autocannon saw ${hooked302s} 302s while subscribed)`,
-          receiver.seen.clicks === expected && expected > 0,
-        ])
+      const { text, result } = await hookedSummary(hooked, summary.ratio, receiver, db, hooked302s, WEBHOOK_DELIVERY)
+      console.log(text)
+      if (result) results.push(result)
     }
     for (const [what, ok] of results) console.log(`${verdict(ok)}  ${what}`)
     return { summary, passed: results.every(([, ok]) => ok) }

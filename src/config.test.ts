@@ -65,7 +65,9 @@ describe('loadConfig: WEBHOOK_MAX_LAG_MS', () => {
   })
 
   it.each([['-1'], ['1.5'], ['soon'], ['600001']])('refuses WEBHOOK_MAX_LAG_MS=%s in one line naming it', (value) => {
-    expect(() => loadConfig({ WEBHOOK_MAX_LAG_MS: value })).toThrow(/^invalid configuration: WEBHOOK_MAX_LAG_MS:[^\n]*$/)
+    expect(() => loadConfig({ WEBHOOK_MAX_LAG_MS: value })).toThrow(
+      /^invalid configuration: WEBHOOK_MAX_LAG_MS:[^\n]*$/,
+    )
   })
 })
 
