@@ -6,8 +6,6 @@ import { fileURLToPath } from 'node:url'
 import { NPM_START_NODE_ARGS } from '../test/support/npm-start.ts'
 
 // BENCH_SERVER_ROOT: the checkout whose servers are measured (another commit, by the same bench code).
-// BENCH_UMBRA_NODE_ARGS: extra node flags for Umbra's server only, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
-const UMBRA_NODE_ARGS = (process.env.BENCH_UMBRA_NODE_ARGS ?? '').split(' ').filter(Boolean)
 export const ROOT = process.env.BENCH_SERVER_ROOT ?? fileURLToPath(new URL('../', import.meta.url))
 const FRESH_IDS_LOAD = fileURLToPath(new URL('./fresh-ids-load.ts', import.meta.url))
 const AUTOCANNON = fileURLToPath(new URL('../node_modules/autocannon/autocannon.js', import.meta.url))
@@ -83,10 +81,11 @@ export function spawnUmbra(o: {
   env?: Record<string, string>
   root?: string
 }): PinnedProcess {
-  const script = o.root ? resolve(o.root, 'src/server.ts') : 'src/server.ts'
+  // BENCH_SERVER_NODE_ARGS: node arguments added to npm start's (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
+  const extra = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? []
   return spawnPinned(
     SERVER_CORE,
-    script,
+    o.root ? resolve(o.root, 'src/server.ts') : 'src/server.ts',
     {
       DATABASE_URL: o.databaseUrl,
       DATA_DIR: o.dataDir,
@@ -96,7 +95,7 @@ export function spawnUmbra(o: {
       ADMIN_API_KEY: ADMIN_KEY,
       ...o.env,
     },
-    [...NPM_START_NODE_ARGS, ...UMBRA_NODE_ARGS],
+    [...NPM_START_NODE_ARGS, ...extra],
   )
 }
 

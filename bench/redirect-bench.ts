@@ -1,6 +1,4 @@
 import { mkdtempSync, rmSync } from 'node:fs'
-import { createServer } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import pg from 'pg'
@@ -23,6 +21,8 @@ import {
   CONNECTIONS,
   spawnUmbra,
 } from './bench-processes.ts'
+import { startClickReceiver } from './click-receiver.ts'
+import { type HookedRound, hookedRound, hookedSummary } from './hooked-round.ts'
 
 // BENCH_CONVERSIONS=1: each round also measures a conversion-tracking link (its 302 carries umb_click).
 const CONVERSIONS = process.env.BENCH_CONVERSIONS === '1'
@@ -31,24 +31,6 @@ const CONVERSIONS = process.env.BENCH_CONVERSIONS === '1'
 // BENCH_WEBHOOK_DELIVERY=false: the server records click events but sends none (the recording cost alone).
 const WEBHOOK_CLICKS = process.env.BENCH_WEBHOOK_CLICKS === '1'
 const WEBHOOK_DELIVERY = process.env.BENCH_WEBHOOK_DELIVERY !== 'false'
-
-/** A webhook receiver answering 200 and counting the clicks delivered to it. */
-async function startClickReceiver() {
-  const seen = { deliveries: 0, clicks: 0 }
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = []
-    req.on('data', (c) => chunks.push(c))
-    req.on('end', () => {
-      const body = JSON.parse(Buffer.concat(chunks).toString('utf8'))
-      seen.deliveries++
-      seen.clicks += body.data?.clicks?.length ?? 0
-      res.writeHead(204).end()
-    })
-  })
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`
-  return { url, seen, close: () => new Promise<void>((r) => server.close(() => r())) }
-}
 
 export type RedirectBenchOptions = {
   databaseUrl: string
@@ -71,7 +53,7 @@ const FIVE_RULES = [
   { if: { os: ['Windows', 'Mac OS'], device: 'desktop' }, url: 'https://example.com/desktop' },
 ]
 
-type Measured = LoadResult & { cpuUsPerRequest: number; postgresUsPerRequest: number }
+export type Measured = LoadResult & { cpuUsPerRequest: number; postgresUsPerRequest: number }
 
 const line = (name: string, r: Measured) =>
   `  ${name.padEnd(6)} ${Math.round(r.reqPerSec).toString().padStart(7)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms  ` +
@@ -164,7 +146,7 @@ export async function runRedirectBench(o: RedirectBenchOptions) {
     const rounds: { bare: Measured; umbra: Measured; rssMb: number; rules: Measured | null }[] = []
     const conversionRatios: number[] = []
     let conversion302s = 0
-    const hooked: { ratio: number; cpu: number; plainCpu: number; pg: number; plainPg: number; rss: number }[] = []
+    const hooked: HookedRound[] = []
     let hooked302s = 0
     console.log(
       `redirect: ${o.rounds} rounds of autocannon -c ${CONNECTIONS} -d ${o.durationS}, servers on core ${SERVER_CORE}, ` +
@@ -202,23 +184,20 @@ export async function runRedirectBench(o: RedirectBenchOptions) {
         console.log(`${line('conv', c)}  ratio ${(c.reqPerSec / b.reqPerSec).toFixed(2)} (conversion-tracking link)`)
       }
       if (receiver) {
-        await subscribe(true)
-        const rss = watchRss(umbra.pid)
-        const w = await measure(umbra.pid, umbraBase, true)
-        const peak = rss.stop()
-        await subscribe(false)
-        hooked302s += w.status['302'] ?? 0
-        hooked.push({
-          ratio: w.reqPerSec / b.reqPerSec,
-          cpu: w.cpuUsPerRequest,
-          plainCpu: u.r.cpuUsPerRequest,
-          pg: w.postgresUsPerRequest,
-          plainPg: u.r.postgresUsPerRequest,
-          rss: peak,
+        const h = await hookedRound({
+          receiver,
+          db,
+          pid: umbra.pid,
+          databaseName: o.databaseName,
+          subscribe,
+          measure: () => measure(umbra.pid, umbraBase, true),
+          drainClicks: () => waitForDrain(umbraBase),
+          bare: b,
+          plain: u.r,
         })
-        console.log(
-          `${line('hooked', w)}  rss ${peak.toFixed(0)} MB  ratio ${(w.reqPerSec / b.reqPerSec).toFixed(2)} (webhook subscribed to clicks)`,
-        )
+        hooked302s += h.measured.status['302'] ?? 0
+        hooked.push(h.round)
+        console.log(`${line('hooked', h.measured)}  ${h.text}`)
       }
     }
 
@@ -258,7 +237,7 @@ export async function runRedirectBench(o: RedirectBenchOptions) {
     // -d rounds end by destroying sockets: a request in flight at that moment was answered (and counted) by the
     // server but never seen by autocannon, at most one per connection per run.
     const inFlightSlack = CONNECTIONS * (rounds.length + conversionRatios.length + hooked.length + 1)
-    const results = [
+    const results: [string, boolean][] = [
       [
         `Umbra ≥ 0.8× bare Fastify (median ratio ${summary.ratio.toFixed(2)}, rounds ${summary.ratioRange.map((x) => x.toFixed(2)).join('–')})`,
         summary.ratio >= 0.8,
@@ -292,9 +271,9 @@ export async function runRedirectBench(o: RedirectBenchOptions) {
               `clicks in Postgres == 302s answered, rules link: ${rulesClicks} clicks, autocannon saw ${rules302s} 302s`,
               rulesClicks >= rules302s && rulesClicks <= rules302s + inFlightSlack,
             ],
-          ] as const)
+          ] as [string, boolean][])
         : []),
-    ] as const
+    ]
     console.log(
       `redirect medians: bare ${Math.round(summary.bareReqPerSec)} req/s, umbra ${Math.round(summary.umbraReqPerSec)} req/s ` +
         `(p50 ${summary.umbraP50} ms, p99 ${summary.umbraP99} ms); server CPU per request: bare ${summary.bareCpuUs.toFixed(1)} µs, ` +
@@ -306,18 +285,9 @@ export async function runRedirectBench(o: RedirectBenchOptions) {
           `(plain link ${summary.ratio.toFixed(2)}), ${conversion302s} 302s`,
       )
     if (receiver) {
-      // Its backlog goes out once it is active again.
-      await subscribe(true)
-      const deadline = Date.now() + 60_000
-      while (WEBHOOK_DELIVERY && receiver.seen.clicks < hooked302s && Date.now() < deadline)
-        await new Promise((r) => setTimeout(r, 200))
-      const m = (f: (h: (typeof hooked)[number]) => number) => median(hooked.map(f)).toFixed(1)
-      console.log(
-        `webhook subscribed to clicks${WEBHOOK_DELIVERY ? '' : ' (recorded, not delivered)'}: median ratio ${median(hooked.map((h) => h.ratio)).toFixed(2)} vs bare ` +
-          `(plain link unsubscribed ${summary.ratio.toFixed(2)}); server CPU per request ${m((h) => h.cpu)} µs vs ${m((h) => h.plainCpu)} µs; ` +
-          `Postgres per click ${m((h) => h.pg)} µs vs ${m((h) => h.plainPg)} µs; peak RSS ${Math.max(...hooked.map((h) => h.rss)).toFixed(0)} MB; ` +
-          `${receiver.seen.clicks} clicks received in ${receiver.seen.deliveries} deliveries (autocannon saw ${hooked302s} 302s while subscribed)`,
-      )
+      const { text, result } = await hookedSummary(hooked, summary.ratio, receiver, db, hooked302s, WEBHOOK_DELIVERY)
+      console.log(text)
+      if (result) results.push(result)
     }
     for (const [what, ok] of results) console.log(`${verdict(ok)}  ${what}`)
     return { summary, passed: results.every(([, ok]) => ok) }

@@ -164,6 +164,7 @@ try {
     retryMaxMs: 10_000,
     disableAfterHours: 72,
     pollMs: 1000,
+    maxLagMs: 0,
     retentionDays: 30,
     allowPrivate: true,
     timeoutMs: 10_000,

@@ -58,6 +58,19 @@ describe('loadConfig: the settings table', () => {
   })
 })
 
+describe('loadConfig: WEBHOOK_MAX_LAG_MS', () => {
+  it('waits up to 10 s by default; 0 turns the pacing off', () => {
+    expect(loadConfig({}).webhooks.maxLagMs).toBe(10_000)
+    expect(loadConfig({ WEBHOOK_MAX_LAG_MS: '0' }).webhooks.maxLagMs).toBe(0)
+  })
+
+  it.each([['-1'], ['1.5'], ['soon'], ['600001']])('refuses WEBHOOK_MAX_LAG_MS=%s in one line naming it', (value) => {
+    expect(() => loadConfig({ WEBHOOK_MAX_LAG_MS: value })).toThrow(
+      /^invalid configuration: WEBHOOK_MAX_LAG_MS:[^\n]*$/,
+    )
+  })
+})
+
 describe('loadConfig: TRUST_PROXY', () => {
   it.each([
     ['unset', undefined, false],

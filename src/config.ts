@@ -179,6 +179,8 @@ const SETTINGS = {
     retryMaxMs: env('WEBHOOK_RETRY_MAX_MS', z.coerce.number().int().min(10).default(3_600_000)),
     disableAfterHours: env('WEBHOOK_DISABLE_AFTER_HOURS', z.coerce.number().positive().default(72)),
     pollMs: env('WEBHOOK_POLL_MS', z.coerce.number().int().min(10).max(60_000).default(1_000)),
+    // While requests saturate this instance's event loop, deliveries wait until this late (0: never wait).
+    maxLagMs: env('WEBHOOK_MAX_LAG_MS', z.coerce.number().int().min(0).max(600_000).default(10_000)),
     // Clicks per `click` delivery at most.
     clickBatch: env('WEBHOOK_CLICK_BATCH', z.coerce.number().int().min(1).max(1_000).default(500)),
     // Delivered events and the delivery log are kept this long (for replays); undelivered ones until delivered.

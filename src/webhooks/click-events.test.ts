@@ -113,6 +113,7 @@ const deliverer = () =>
     retryMaxMs: 50,
     disableAfterHours: 72,
     pollMs: 1000,
+    maxLagMs: 0,
     retentionDays: 30,
     allowPrivate: true,
     timeoutMs: 2000,

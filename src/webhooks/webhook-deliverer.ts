@@ -28,19 +28,26 @@ export type DelivererOptions = PostPolicy & {
   disableAfterHours: number
   pollMs: number
   retentionDays: number
+  /** While the event loop is saturated, deliveries wait until they are this late (0: never wait). */
+  maxLagMs: number
   /** Deliveries in flight at once per instance. */
   concurrency?: number
 }
 
+/** Event loop utilisation over a poll interval above which delivery is left for later (up to maxLagMs). */
+export const SATURATED_UTILIZATION = 0.8
+const PROBE_MS = 5
+
 // The statements run per delivery are prepared (named) once per connection: parsing and planning them
 // each time cost Postgres more than running them.
+// $3: how late a delivery must be to be claimed now (the max lag while the event loop is saturated, else 0).
 // Claimed deliveries are pushed past the attempt's timeout (a lease) and committed at once: no other
 // instance takes them meanwhile (SKIP LOCKED passes over rows being claimed), and a process killed
 // mid-delivery leaves them due again once the lease runs out.
 const CLAIM = `
 with due as (
   select d.id from webhook_deliveries d join webhooks w on w.id = d.webhook_id
-  where d.state = 'pending' and d.next_attempt_at <= now() and w.active
+  where d.state = 'pending' and d.next_attempt_at <= now() - make_interval(secs => $3) and w.active
   order by d.next_attempt_at, d.id
   limit $1
   for update of d skip locked
@@ -136,15 +143,17 @@ export function createWebhookDeliverer(o: DelivererOptions) {
   async function deliver(d: Claimed, clicks: Map<string, string>, delivered: unknown[][]) {
     let outcome: PostOutcome
     try {
-      let body: string
+      let body: Buffer
       if (d.type === 'click') {
         const list = clicks.get(d.event_id) ?? '[]'
         if (isEmptyClickList(list)) {
           await o.pool.query({ name: 'webhook-nothing-to-send', text: NOTHING_TO_SEND, values: [d.id] })
           return
         }
-        body = clickEventBody(d.occurred_at, list)
-      } else body = deliveryBody(d.type, d.occurred_at, d.data, o.publicUrl)
+        // The bytes alone are kept while the request is out: the list's string can go.
+        body = Buffer.from(clickEventBody(d.occurred_at, list))
+        clicks.delete(d.event_id)
+      } else body = Buffer.from(deliveryBody(d.type, d.occurred_at, d.data, o.publicUrl))
       const headers = signedHeaders(o.secrets.open(d.secret_sealed), webhookIdOf(d.event_id), nowSeconds(), body)
       outcome = await postWebhook(d.url, headers, body, o)
     } catch (err) {
@@ -166,18 +175,22 @@ export function createWebhookDeliverer(o: DelivererOptions) {
 
   let sweptAt = 0
 
-  /** Claims and delivers until nothing is due; sweeps old events once an hour. */
-  async function round() {
+  /**
+   * Claims and delivers until nothing is due; `late` says before each claim how many seconds late a delivery
+   * must be to be claimed now. Sweeps old events once an hour.
+   */
+  async function round(late: () => Promise<number> = async () => 0) {
     if (Date.now() - sweptAt > SWEEP_EVERY_MS) {
       sweptAt = Date.now()
       await o.pool.query(SWEEP, [o.retentionDays])
     }
     for (;;) {
       if (stopped) return
+      const lateSeconds = await late()
       const { rows } = await o.pool.query<Claimed>({
         name: 'webhook-claim',
         text: CLAIM,
-        values: [concurrency, leaseSeconds],
+        values: [concurrency, leaseSeconds, lateSeconds],
       })
       if (rows.length === 0) return
       const clicks = await clickLists(
@@ -199,10 +212,29 @@ export function createWebhookDeliverer(o: DelivererOptions) {
     }
   }
 
+  // Delivery is background work: while requests keep the event loop saturated, it takes only deliveries
+  // already maxLagMs late, so the redirects keep the core and no delivery waits much longer. The first claim
+  // of a round reads the loop over the poll interval; the next ones over a short pause, when none of this
+  // deliverer's own work runs.
+  function pacer() {
+    let since = performance.eventLoopUtilization()
+    let first = true
+    return async () => {
+      if (o.maxLagMs === 0) return 0
+      if (!first) {
+        since = performance.eventLoopUtilization()
+        await new Promise((r) => setTimeout(r, PROBE_MS))
+      }
+      first = false
+      return performance.eventLoopUtilization(since).utilization > SATURATED_UTILIZATION ? o.maxLagMs / 1000 : 0
+    }
+  }
+
   function schedule() {
     if (stopped) return
+    const late = pacer()
     timer = setTimeout(() => {
-      running = round()
+      running = round(late)
         .catch((err) => o.log.warn({ err }, 'webhook deliveries could not be claimed'))
         .finally(() => {
           running = null

@@ -61,7 +61,7 @@ const checkedLookup =
   }
 
 /** POSTs one delivery; never throws: a refused target, a timeout or a network error is an outcome too. */
-export function postWebhook(url: string, headers: Record<string, string>, body: string, policy: PostPolicy) {
+export function postWebhook(url: string, headers: Record<string, string>, body: string | Buffer, policy: PostPolicy) {
   const started = performance.now()
   const latency = () => Math.round(performance.now() - started)
   return new Promise<PostOutcome>((resolve) => {
